@@ -1,0 +1,74 @@
+"""One exception tree; the exit code lives on the class.
+
+=====  =====================================================================
+code   meaning
+=====  =====================================================================
+0      finished (pages that could not be assessed still count as finished)
+1      a gate failed (CI mode)
+2      usage, configuration, rubric or URL error
+3      could not run (site unreachable, blocked by robots.txt, no browser,
+       database unavailable)
+=====  =====================================================================
+
+The CLI turns any :class:`MaturityError` into one line on stderr and its exit code.
+"""
+
+from __future__ import annotations
+
+EXIT_OK = 0
+EXIT_GATE_FAILED = 1
+EXIT_USAGE = 2
+EXIT_CANNOT_RUN = 3
+
+
+class MaturityError(Exception):
+    """Base of every error the tool reports to a user."""
+
+    exit_code = EXIT_CANNOT_RUN
+
+
+class UsageError(MaturityError):
+    """Bad options, configuration or input (exit 2)."""
+
+    exit_code = EXIT_USAGE
+
+
+class ConfigError(UsageError):
+    """A configuration file (rubric, portfolio, ...) is invalid. Names the file and key path."""
+
+    def __init__(self, path: str, message: str, key: str | None = None) -> None:
+        self.path = path
+        self.key = key
+        self.message = message
+        where = f"{path}: {key}" if key else path
+        super().__init__(f"{where}: {message}")
+
+
+class InvalidURL(UsageError):
+    """A URL the tool cannot audit (exit 2)."""
+
+
+class CannotRun(MaturityError):
+    """The audit could not run at all (exit 3)."""
+
+    exit_code = EXIT_CANNOT_RUN
+
+
+class SiteUnreachable(CannotRun):
+    pass
+
+
+class BlockedByRobots(CannotRun):
+    pass
+
+
+class BrowserNotFound(CannotRun):
+    pass
+
+
+class StoreUnavailable(CannotRun):
+    pass
+
+
+class GateFailed(MaturityError):
+    exit_code = EXIT_GATE_FAILED

@@ -1,0 +1,331 @@
+"""The core vocabulary: targets, page references, artifacts, check results.
+
+Everything here is plain data. Artifacts are the JSON facts that gatherers (in
+``crawlers``) produce and that checks (in ``maturity.checks``) read; nothing in
+this module knows about a browser, HTTP library or database.
+
+One word per idea (see README, "Design"):
+
+* **Target**: a site and its scope.
+* **PageRef**: a discovered URL.
+* **Artifact**: one raw fact set gathered from one page (or the site), plain JSON.
+* **CheckResult**: what one check concluded for one page (or the site).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Frozen(BaseModel):
+    """Base for value objects that cross a boundary: frozen, keyword-only, strict keys."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+def canonical_json(data: Any) -> bytes:
+    """The one serialisation used for hashing: sorted keys, no whitespace, UTF-8."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def sha256_of(data: Any) -> str:
+    return hashlib.sha256(canonical_json(data)).hexdigest()
+
+
+# ---------------------------------------------------------------------------
+# Discovery
+# ---------------------------------------------------------------------------
+
+
+class PageRef(Frozen):
+    """A URL discovery decided to audit."""
+
+    url: str
+    depth: int = 0
+    source: Literal["start", "sitemap", "link"] = "link"
+    referrer: str | None = None
+    lastmod: str | None = None
+
+
+# ---------------------------------------------------------------------------
+# Artifacts (one model per artifact name). Each is plain JSON once dumped.
+# ---------------------------------------------------------------------------
+
+
+class Redirect(Frozen):
+    url: str
+    status: int
+
+
+class HttpFacts(Frozen):
+    """What a plain HTTP GET of the page showed (no browser)."""
+
+    requested_url: str
+    final_url: str
+    status: int
+    redirects: list[Redirect] = Field(default_factory=list)
+    headers: dict[str, str] = Field(default_factory=dict)  # lower-case names
+    content_type: str = ""
+    elapsed_ms: float = 0.0
+    body_bytes: int = 0
+
+
+class Heading(Frozen):
+    level: int
+    text: str
+
+
+class Link(Frozen):
+    href: str  # absolute URL as resolved by the browser (may be non-http)
+    text: str  # accessible text: text content, else aria-label/title/img alt
+    raw_href: str = ""  # the attribute as written
+    rel: str = ""
+    in_text: bool = False  # inline in a sentence (WCAG 2.5.8 inline exception)
+    selector: str = ""
+
+
+class Image(Frozen):
+    src: str
+    alt: str | None  # None: attribute absent
+    selector: str = ""
+
+
+class FormField(Frozen):
+    kind: str  # input type, "select" or "textarea"
+    name: str = ""
+    labelled: bool = False
+    placeholder: str = ""
+
+
+class Form(Frozen):
+    action: str = ""
+    method: str = "get"
+    role: str = ""  # "search" when it looks like a site search
+    fields: list[FormField] = Field(default_factory=list)
+
+
+class DocumentFacts(Frozen):
+    """What the rendered DOM says (gathered in the browser after load)."""
+
+    url: str
+    title: str | None
+    lang: str | None
+    meta: dict[str, str] = Field(default_factory=dict)  # name/property -> content
+    canonical: str | None = None
+    headings: list[Heading] = Field(default_factory=list)
+    links: list[Link] = Field(default_factory=list)
+    images: list[Image] = Field(default_factory=list)
+    forms: list[Form] = Field(default_factory=list)
+    landmarks: dict[str, int] = Field(default_factory=dict)
+    skip_link: str | None = None  # href of the first in-page link before main content
+    skip_link_target_exists: bool = False
+    text: str = ""  # visible text of the main content (or body), whitespace folded
+    word_count: int = 0
+    iframes: int = 0
+
+
+class AxeNode(Frozen):
+    target: str  # CSS selector (frames joined with " >>> ")
+    html: str = ""
+    summary: str = ""
+
+
+class AxeRule(Frozen):
+    id: str
+    outcome: Literal["violation", "pass", "incomplete", "inapplicable"]
+    impact: str | None = None
+    tags: list[str] = Field(default_factory=list)
+    help: str = ""
+    help_url: str = ""
+    nodes: list[AxeNode] = Field(default_factory=list)
+
+
+class AxeFacts(Frozen):
+    """axe-core results mapped onto our own types; nothing else ever sees axe's structures."""
+
+    engine: str = "axe-core"
+    version: str
+    rules: list[AxeRule] = Field(default_factory=list)
+
+
+class Request(Frozen):
+    url: str
+    resource_type: str = ""
+    status: int | None = None
+    bytes: int = 0
+    blocked: bool = False  # aborted by our network policy
+    third_party: bool = False
+
+
+class NetworkFacts(Frozen):
+    """Requests the browser made (or tried to make) while loading the page."""
+
+    requests: list[Request] = Field(default_factory=list)
+
+
+class PerfRun(Frozen):
+    ttfb_ms: float | None = None
+    fcp_ms: float | None = None
+    lcp_ms: float | None = None
+    cls: float | None = None
+    tbt_ms: float | None = None
+    load_ms: float | None = None
+    bytes: int = 0
+    requests: int = 0
+    bytes_by_type: dict[str, int] = Field(default_factory=dict)
+
+
+class PerformanceFacts(Frozen):
+    """Median of k serial loads under a named throttling profile."""
+
+    profile: str
+    k: int
+    median: PerfRun
+    runs: list[PerfRun] = Field(default_factory=list)
+    spread: dict[str, float] = Field(default_factory=dict)  # metric -> max - min over runs
+
+
+class TapTarget(Frozen):
+    selector: str
+    width: float
+    height: float
+    text: str = ""
+
+
+class MobileFacts(Frozen):
+    """Gathered under phone emulation."""
+
+    device: str
+    viewport_meta: str | None
+    inner_width: int
+    outer_width: int
+    scroll_width: int
+    small_targets: list[TapTarget] = Field(default_factory=list)
+    targets_total: int = 0
+    text_chars_total: int = 0
+    text_chars_small: int = 0  # characters rendered below 12 CSS px
+
+
+class RobotsFacts(Frozen):
+    url: str
+    status: int | None
+    found: bool
+    sitemaps: list[str] = Field(default_factory=list)
+    crawl_delay: float | None = None
+    start_allowed: bool = True
+
+
+class SitemapFacts(Frozen):
+    url: str
+    status: int | None
+    kind: Literal["urlset", "index", "text", "invalid", "missing"]
+    url_count: int = 0
+    pdf_count: int = 0
+    latest_lastmod: str | None = None
+
+
+class SiteFacts(Frozen):
+    """Facts about the whole site, gathered once per crawl."""
+
+    start_url: str
+    robots: RobotsFacts | None = None
+    sitemaps: list[SitemapFacts] = Field(default_factory=list)
+    link_status: dict[str, int | None] = Field(default_factory=dict)  # internal URL -> status
+    non_html: dict[str, str] = Field(default_factory=dict)  # URL -> content type (PDFs, ...)
+    http_redirects_to_https: bool | None = None  # None: not tested / not applicable
+    not_found_status: int | None = None  # status of a made-up URL (soft-404 probe)
+    homepage_url: str | None = None
+
+
+ARTIFACT_MODELS: dict[str, type[Frozen]] = {
+    "http": HttpFacts,
+    "document": DocumentFacts,
+    "axe": AxeFacts,
+    "network": NetworkFacts,
+    "performance": PerformanceFacts,
+    "mobile": MobileFacts,
+}
+"""Page artifact names -> their model. ``site`` is the one site-level artifact."""
+
+
+class ArtifactError(Frozen):
+    """An artifact that could not be gathered. Checks that need it give an error result."""
+
+    error: str
+    kind: str = "error"  # "timeout", "crash", "http", "blocked", ...
+
+
+PageStatus = Literal["ok", "not_assessable"]
+
+
+class PageArtifacts(Frozen):
+    """Everything gathered for one page. ``artifacts`` holds plain JSON per name;
+    an entry with an ``error`` key is an :class:`ArtifactError`."""
+
+    url: str
+    depth: int = 0
+    status: PageStatus = "ok"
+    reason: str | None = None  # why the page is not assessable
+    artifacts: dict[str, dict[str, Any]] = Field(default_factory=dict)
+
+    def get(self, name: str) -> Frozen | ArtifactError | None:
+        raw = self.artifacts.get(name)
+        if raw is None:
+            return None
+        if "error" in raw and set(raw) <= {"error", "kind"}:
+            return ArtifactError.model_validate(raw)
+        return ARTIFACT_MODELS[name].model_validate(raw)
+
+
+# ---------------------------------------------------------------------------
+# Check results
+# ---------------------------------------------------------------------------
+
+
+class Outcome(StrEnum):
+    PASS = "pass"
+    FAIL = "fail"
+    NOT_APPLICABLE = "not_applicable"
+    ERROR = "error"
+
+
+class Item(Frozen):
+    """One piece of evidence behind a result: where, what, and the raw value."""
+
+    url: str = ""
+    selector: str = ""
+    snippet: str = ""
+    detail: str = ""
+    value: float | str | None = None
+
+
+class CheckResult(Frozen):
+    check_id: str
+    url: str | None  # None for a site-level check
+    outcome: Outcome
+    score: float | None = None  # 0..1; None for not applicable / error
+    value: float | None = None  # the measured figure for metric checks
+    items: list[Item] = Field(default_factory=list)
+    error: str | None = None
+
+    @classmethod
+    def passed(cls, check_id: str, url: str | None, **kw: Any) -> CheckResult:
+        return cls(check_id=check_id, url=url, outcome=Outcome.PASS, score=kw.pop("score", 1.0), **kw)
+
+    @classmethod
+    def failed(cls, check_id: str, url: str | None, **kw: Any) -> CheckResult:
+        return cls(check_id=check_id, url=url, outcome=Outcome.FAIL, score=kw.pop("score", 0.0), **kw)
+
+    @classmethod
+    def not_applicable(cls, check_id: str, url: str | None, detail: str = "") -> CheckResult:
+        items = [Item(url=url or "", detail=detail)] if detail else []
+        return cls(check_id=check_id, url=url, outcome=Outcome.NOT_APPLICABLE, items=items)
+
+    @classmethod
+    def errored(cls, check_id: str, url: str | None, error: str) -> CheckResult:
+        return cls(check_id=check_id, url=url, outcome=Outcome.ERROR, error=error)

@@ -1,0 +1,1 @@
+"""Pure renderers: scorecards and runs in, strings out."""

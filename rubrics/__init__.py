@@ -1,0 +1,1 @@
+"""Shipped maturity rubrics (YAML data only)."""
