@@ -37,6 +37,13 @@ def sha256_of(data: Any) -> str:
     return hashlib.sha256(canonical_json(data)).hexdigest()
 
 
+def normalise_for_lookup(url: str) -> str | None:
+    """The crawler's URL normalisation, for matching links against crawled URLs."""
+    from maturity.urls import normalize_url
+
+    return normalize_url(url)
+
+
 # ---------------------------------------------------------------------------
 # Discovery
 # ---------------------------------------------------------------------------
@@ -329,3 +336,20 @@ class CheckResult(Frozen):
     @classmethod
     def errored(cls, check_id: str, url: str | None, error: str) -> CheckResult:
         return cls(check_id=check_id, url=url, outcome=Outcome.ERROR, error=error)
+
+
+class RunInfo(Frozen):
+    """What a report says about the run behind a scorecard, so every figure can be traced."""
+
+    crawl_id: int
+    scoring_id: int | None = None
+    target_url: str
+    status: str = "finished"
+    started_at: str = ""
+    finished_at: str | None = None
+    tool_version: str = ""
+    axe_version: str = ""
+    browser_version: str = ""
+    settings: dict[str, Any] = Field(default_factory=dict)
+    timings: dict[str, Any] = Field(default_factory=dict)
+    pages_found: int = 0

@@ -1,0 +1,1 @@
+"""Built-in accessibility checks: one module per check id."""

@@ -1,0 +1,1 @@
+"""Built-in content checks: one module per check id."""

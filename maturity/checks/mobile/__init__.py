@@ -1,0 +1,1 @@
+"""Built-in mobile checks: one module per check id."""

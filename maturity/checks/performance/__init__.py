@@ -1,0 +1,1 @@
+"""Built-in performance checks: one module per check id."""

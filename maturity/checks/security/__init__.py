@@ -1,0 +1,1 @@
+"""Built-in security checks: one module per check id."""

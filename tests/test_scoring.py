@@ -1,0 +1,148 @@
+"""Scoring: weighted means, incomplete dimensions, not-assessable pages and level thresholds."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+from factories import ORIGIN, axe, document, mobile, page, perf, site
+
+from maturity.model import Outcome, PageArtifacts
+from maturity.rubric import builtin_rubric, parse_rubric
+from maturity.scoring import fingerprint, score
+
+SMALL = {
+    "id": "small", "version": "1", "title": "Small test rubric",
+    "levels": [
+        {"level": 1, "name": "Initial", "min_score": 0},
+        {"level": 2, "name": "Developing", "min_score": 50, "min_dimension": 40},
+        {"level": 3, "name": "Defined", "min_score": 80, "min_dimension": 70},
+    ],
+    "dimensions": [
+        {"id": "content", "title": "Content", "weight": 1, "goal": "Clear?",
+         "parameters": [{"check": "document-title", "weight": 1}, {"check": "html-lang", "weight": 3}],
+         "next_steps": {3: "Declare the language on every page."}},
+        {"id": "mobile", "title": "Mobile", "weight": 1, "goal": "Phones?",
+         "parameters": [{"check": "viewport", "weight": 1}, {"check": "horizontal-overflow", "weight": 1}]},
+    ],
+}
+
+
+def rubric(data=SMALL):
+    return parse_rubric(yaml.safe_dump(data).encode(), "small.yaml")
+
+
+def dim(card, dim_id):
+    return next(d for d in card.dimensions if d.id == dim_id)
+
+
+def test_all_pass_reaches_top_level():
+    card = score(rubric(), [page(), page(f"{ORIGIN}/b")], site())
+    assert card.overall == 100.0
+    assert card.level == 3 and card.level_name == "Defined"
+    assert card.complete and card.next_level is None
+
+
+def test_weights_are_applied():
+    pages = [page(document=document(lang=None))]  # html-lang (weight 3) fails, title (1) passes
+    card = score(rubric(), pages, site())
+    assert dim(card, "content").score == 25.0
+    assert dim(card, "mobile").score == 100.0
+    assert card.overall == 62.5
+
+
+def test_page_scores_average_across_pages():
+    pages = [page(document=document(lang=None)), page(f"{ORIGIN}/b")]
+    card = score(rubric(), pages, site())
+    lang = next(c for c in dim(card, "content").checks if c.check_id == "html-lang")
+    assert (lang.passed, lang.failed, lang.score) == (1, 1, 0.5)
+    assert lang.outcome == Outcome.FAIL
+
+
+def test_level_needs_every_dimension_minimum_and_names_the_gap():
+    # Content 25 is under level 2's dimension minimum (40) although the overall 62.5 is above 50.
+    card = score(rubric(), [page(document=document(lang=None))], site())
+    assert card.level == 1
+    nxt = card.next_level
+    assert nxt is not None and nxt.level == 2
+    assert [(g.dimension, g.have, g.need) for g in nxt.gaps] == [("content", 25.0, 40)]
+
+
+def test_error_marks_dimension_incomplete_not_zero():
+    broken = PageArtifacts(url=f"{ORIGIN}/", artifacts={"document": document(), "mobile": {"error": "renderer crashed"}})
+    card = score(rubric(), [broken], site())
+    mob = dim(card, "mobile")
+    # viewport passes (it reads the document); overflow errors and is left out, not counted as 0
+    assert mob.incomplete and mob.score == 100.0
+    overflow = next(c for c in mob.checks if c.check_id == "horizontal-overflow")
+    assert overflow.outcome == Outcome.ERROR and overflow.score is None
+    assert "renderer crashed" in overflow.error_messages[0]
+
+
+def test_partial_error_scores_what_was_measured_and_flags_it():
+    pages = [page(), page(f"{ORIGIN}/b", mobile={"error": "timed out", "kind": "timeout"})]
+    card = score(rubric(), pages, site())
+    mob = dim(card, "mobile")
+    overflow = next(c for c in mob.checks if c.check_id == "horizontal-overflow")
+    assert overflow.errors == 1 and overflow.passed == 1 and overflow.score == 1.0
+    assert mob.incomplete and mob.score == 100.0
+    assert not card.complete
+
+
+def test_dimension_with_only_errors_has_no_score_and_no_level():
+    pages = [PageArtifacts(url=f"{ORIGIN}/", artifacts={"document": document()})]  # no mobile artifact
+    data = yaml.safe_load(yaml.safe_dump(SMALL))
+    data["dimensions"][1]["parameters"] = [{"check": "horizontal-overflow"}]
+    card = score(rubric(data), pages, site())
+    assert dim(card, "mobile").score is None
+    assert card.level is None and card.level_name is None
+    assert card.overall == 100.0  # from what could be measured, and flagged incomplete
+    assert not card.complete
+
+
+def test_not_assessable_pages_do_not_count():
+    down = PageArtifacts(url=f"{ORIGIN}/down", status="not_assessable", reason="HTTP 500")
+    card = score(rubric(), [page(), down], site())
+    assert card.overall == 100.0
+    assert [(p.url, p.status, p.reason) for p in card.pages if p.status != "ok"] == [
+        (f"{ORIGIN}/down", "not_assessable", "HTTP 500")]
+    assert all(r.url != f"{ORIGIN}/down" for r in card.results)
+
+
+def test_site_of_only_unassessable_pages_has_no_level():
+    down = PageArtifacts(url=f"{ORIGIN}/", status="not_assessable", reason="HTTP 503")
+    card = score(rubric(), [down], site())
+    assert card.overall is None and card.level is None
+
+
+def test_axe_tags_expand_and_weight_by_impact():
+    data = yaml.safe_load(yaml.safe_dump(SMALL))
+    data["dimensions"].append({"id": "accessibility", "title": "A11y", "weight": 1, "goal": "All?",
+                               "parameters": [{"axe_tags": ["wcag2a"]}]})
+    p = page(axe=axe(("image-alt", "violation", "critical", ["wcag2a"]), ("label", "pass", None, ["wcag2a"]),
+                     ("region", "violation", "moderate", ["best-practice"])))
+    card = score(rubric(data), [p], site())
+    a11y = dim(card, "accessibility")
+    ids = {c.check_id: c for c in a11y.checks}
+    assert set(ids) == {"axe/image-alt", "axe/label"}  # best-practice rule not selected
+    assert ids["axe/image-alt"].weight == 10 and ids["axe/label"].weight == 3
+    assert a11y.score == pytest.approx(100 * 3 / 13, abs=0.1)
+    assert any(f.check_id == "axe/image-alt" and f.selector == "img" for f in card.findings)
+
+
+def test_findings_have_stable_fingerprints():
+    pages = [page(mobile=mobile(scroll_width=1000))]
+    a = score(rubric(), pages, site()).findings
+    b = score(rubric(), pages, site()).findings
+    assert [f.fingerprint for f in a] == [f.fingerprint for f in b]
+    assert fingerprint("x", f"{ORIGIN}/a#frag", "", "s") == fingerprint("x", f"{ORIGIN}/a", "", "s")
+
+
+def test_scorecard_records_rubric_identity():
+    loaded = rubric()
+    card = score(loaded, [page()], site())
+    assert (card.rubric.id, card.rubric.version, card.rubric.sha256) == ("small", "1", loaded.sha256)
+
+
+def test_default_rubric_scores_a_clean_page_highly():
+    card = score(builtin_rubric(), [page(performance=perf(profile="mobile"))], site())
+    assert card.level is not None and card.level >= 4, [(d.id, d.score) for d in card.dimensions]
