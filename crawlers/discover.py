@@ -1,0 +1,751 @@
+"""Breadth-first discovery: which pages of a site to audit, and the HTTP facts met on the way.
+
+Order of work, and why:
+
+1. ``/robots.txt`` of the start origin first, because it decides whether we may
+   fetch anything at all (RFC 9309; see :mod:`crawlers.robots`).
+2. The start page, so an unreachable site fails fast with one clear message.
+3. Sitemaps (robots.txt ``Sitemap:`` lines, wherever hosted, else ``/sitemap.xml``):
+   their in-scope URLs are queued at depth 1 *after* the start page's own links. The home page's
+   navigation is the better sample of what a citizen meets; sitemap order is
+   often alphabetical or by date.
+4. The link crawl, breadth first, until the page budget or the depth limit.
+5. Cheap site probes: link targets we did not fetch (HEAD), a made-up URL (how
+   does the site answer a 404?) and, for https sites, the plain-http form.
+
+Redirects are followed by hand, one hop at a time, so every hop is scope- and
+robots-checked and recorded. Bodies are streamed under a byte cap. Nothing here
+judges what it finds: a 404 is a link status, not a failure of the audit.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Literal
+from urllib.parse import urlsplit
+
+import httpx
+import lxml.html
+from lxml import etree
+
+from crawlers.robots import MAX_ROBOTS_BYTES, RobotsPolicy, parse_robots
+from crawlers.sitemaps import read_sitemaps
+from crawlers.urls import Scope, normalize_url, origin_of, site_host
+from maturity.errors import BlockedByRobots, InvalidURL, SiteUnreachable, UsageError
+from maturity.model import HttpFacts, PageRef, Redirect, SiteFacts, SitemapFacts
+
+__all__ = ["Decision", "Discovery", "DiscoverySettings", "discover", "extract_links"]
+
+HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+
+NON_HTML_EXTENSIONS = {
+    ".pdf": "application/pdf",
+    ".doc": "application/msword",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xls": "application/vnd.ms-excel",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".ppt": "application/vnd.ms-powerpoint",
+    ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ".odt": "application/vnd.oasis.opendocument.text",
+    ".ods": "application/vnd.oasis.opendocument.spreadsheet",
+    ".odp": "application/vnd.oasis.opendocument.presentation",
+    ".rtf": "application/rtf",
+    ".csv": "text/csv",
+    ".zip": "application/zip",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".gif": "image/gif",
+    ".svg": "image/svg+xml",
+    ".webp": "image/webp",
+    ".mp3": "audio/mpeg",
+    ".mp4": "video/mp4",
+}
+"""Extensions whose content type is obvious enough not to spend a request on."""
+
+MAX_ROBOTS_REDIRECTS = 5  # RFC 9309 section 2.3.1.2
+_REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+
+
+@dataclass(frozen=True, kw_only=True)
+class DiscoverySettings:
+    """Limits of one discovery run. Validated on construction (a bad value is a usage error)."""
+
+    user_agent: str
+    max_pages: int = 50  # pages to audit (HTML pages), start page included
+    max_depth: int = 3  # link depth from the start page (start = 0); sitemap URLs count as depth 1
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    respect_robots: bool = True
+    max_crawl_delay: float = 10.0  # cap on robots crawl-delay, seconds
+    check_links: int = 200  # extra internal link targets probed (HEAD, GET on 405/501) for their status
+    max_page_bytes: int = 10_000_000  # bodies are streamed; a larger page is "not assessable: too large"
+    max_redirects: int = 10
+
+    def __post_init__(self) -> None:
+        minimums = {
+            "max_pages": (self.max_pages, 1),
+            "max_depth": (self.max_depth, 0),
+            "max_crawl_delay": (self.max_crawl_delay, 0),
+            "check_links": (self.check_links, 0),
+            "max_page_bytes": (self.max_page_bytes, 1),
+            "max_redirects": (self.max_redirects, 0),
+        }
+        for name, (value, minimum) in minimums.items():
+            if value < minimum:
+                raise UsageError(f"{name} must be at least {minimum}, got {value}")
+        if not self.user_agent.strip():
+            raise UsageError("user_agent must not be empty")
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One thing the crawler decided about one URL, so ``--verbose`` can say why."""
+
+    url: str
+    action: str  # "queued", "skipped", "fetched", "failed"
+    reason: str
+
+
+@dataclass(frozen=True)
+class Discovery:
+    """What discovery hands the browser stage: the pages, their HTTP facts and the site facts."""
+
+    pages: list[PageRef]  # HTML pages to audit, BFS order, <= max_pages, start page first
+    http: dict[str, HttpFacts]  # keyed by PageRef.url: the GET that fetched it
+    not_assessable: dict[str, str]  # PageRef.url -> reason
+    site: SiteFacts
+    decisions: list[Decision]
+
+
+def discover(
+    client: httpx.Client,
+    start_url: str,
+    settings: DiscoverySettings,
+    *,
+    on_event: Callable[[Decision], None] | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Discovery:
+    """Find the pages to audit, breadth first from ``start_url``.
+
+    Raises :class:`InvalidURL` for a start URL that is not http(s) with a host,
+    :class:`BlockedByRobots` when robots.txt disallows the start URL (unless
+    ``respect_robots`` is off) and :class:`SiteUnreachable` when the start URL gets
+    no HTTP response at all. Everything else (404s, 5xx, loops, huge pages) is
+    recorded, not raised.
+    """
+    start = normalize_url(start_url)
+    if start is None:
+        raise InvalidURL(f"not an http(s) URL with a host: {start_url!r}")
+    return _Crawl(client, start, settings, on_event, sleep).run()
+
+
+# ---------------------------------------------------------------------------
+# HTTP: pacing and hop-by-hop fetching
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Fetched:
+    """The end of one hop-by-hop fetch.
+
+    ``redirects`` are the hops that led to ``final_url``; ``status`` is
+    ``final_url``'s answer (a 3xx when the chain was cut short, None when there
+    was no answer). ``problem`` says why the result cannot be used as a page.
+    """
+
+    requested: str
+    final_url: str
+    status: int | None
+    redirects: list[Redirect] = field(default_factory=list)
+    headers: dict[str, str] = field(default_factory=dict)
+    media_type: str = ""
+    body: bytes | None = None
+    body_bytes: int = 0
+    elapsed_ms: float = 0.0
+    problem: str | None = None
+    timed_out: bool = False
+    too_large: bool = False
+    redirect_blocked: bool = False  # problem is a refused redirect hop (scope or robots)
+
+    def http_facts(self) -> HttpFacts | None:
+        if self.status is None:
+            return None
+        return HttpFacts(
+            requested_url=self.requested,
+            final_url=self.final_url,
+            status=self.status,
+            redirects=list(self.redirects),
+            headers=dict(self.headers),
+            content_type=self.media_type,
+            elapsed_ms=round(self.elapsed_ms, 1),
+            body_bytes=self.body_bytes,
+        )
+
+
+class _Http:
+    """The one place requests are made: adds our user agent and the crawl delay."""
+
+    def __init__(self, client: httpx.Client, user_agent: str, sleep: Callable[[float], None]) -> None:
+        self._client = client
+        self._headers = {"user-agent": user_agent}
+        self._sleep = sleep
+        self._requests = 0
+        self.delay = 0.0
+
+    def pace(self) -> None:
+        """Sleep the crawl delay before every request but the first."""
+        if self._requests and self.delay > 0:
+            self._sleep(self.delay)
+        self._requests += 1
+
+    @contextmanager
+    def stream(self, method: str, url: str) -> Iterator[httpx.Response]:
+        self.pace()
+        with self._client.stream(method, url, headers=self._headers, follow_redirects=False) as response:
+            yield response
+
+
+def _media_type(headers: httpx.Headers) -> str:
+    return headers.get("content-type", "").split(";")[0].strip().lower()
+
+
+def _charset(headers: httpx.Headers) -> str | None:
+    match = re.search(r"charset=[\"']?([\w.:-]+)", headers.get("content-type", ""), re.IGNORECASE)
+    return match.group(1) if match else None
+
+
+def _looks_like_html(body: bytes) -> bool:
+    """Sniff for a missing Content-Type, the way browsers treat such pages."""
+    head = body[:1024].lower()
+    return b"<!doctype html" in head or b"<html" in head
+
+
+def _read_capped(response: httpx.Response, limit: int) -> tuple[bytes | None, int]:
+    """Stream the body; (None, bytes seen) when it is larger than ``limit``.
+
+    The stream is abandoned as soon as the cap is passed, so a multi-gigabyte
+    "page" costs us ``limit`` bytes, not its size.
+    """
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        return None, int(declared)
+    chunks: list[bytes] = []
+    total = 0
+    for chunk in response.iter_bytes():
+        total += len(chunk)
+        if total > limit:
+            return None, total
+        chunks.append(chunk)
+    return b"".join(chunks), total
+
+
+# ---------------------------------------------------------------------------
+# Links
+# ---------------------------------------------------------------------------
+
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w.:-]+)""", re.IGNORECASE)
+
+
+def _decode_html(body: bytes, charset: str | None) -> str:
+    """Header charset, else ``<meta charset>``, else UTF-8: the order browsers use, minus sniffing."""
+    if charset is None:
+        match = _META_CHARSET.search(body[:4096])
+        charset = match.group(1).decode("ascii") if match else None
+    try:
+        return body.decode(charset or "utf-8", errors="replace")
+    except LookupError:
+        return body.decode("utf-8", errors="replace")
+
+
+def extract_links(body: bytes, page_url: str, charset: str | None = None) -> list[str]:
+    """Normalised http(s) targets of ``<a href>`` and ``<area href>``, in document order, deduplicated.
+
+    Relative links resolve against the first ``<base href>`` when there is one.
+    """
+    text = _XML_DECLARATION.sub("", _decode_html(body, charset), count=1)
+    try:
+        doc = lxml.html.document_fromstring(text)
+    except (etree.ParserError, ValueError):
+        return []
+    base = page_url
+    for element in doc.iter("base"):
+        href = element.get("href")
+        if href and href.strip():
+            base = normalize_url(href, page_url) or page_url
+            break
+    links: dict[str, None] = {}
+    for element in doc.iter("a", "area"):
+        href = element.get("href")
+        url = normalize_url(href, base) if href is not None else None
+        if url is not None:
+            links.setdefault(url)
+    return list(links)
+
+
+def _type_by_extension(url: str) -> str | None:
+    path = urlsplit(url).path.lower()
+    dot = path.rfind(".")
+    if dot == -1 or "/" in path[dot:]:
+        return None
+    return NON_HTML_EXTENSIONS.get(path[dot:])
+
+
+# ---------------------------------------------------------------------------
+# The crawl
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Entry:
+    url: str
+    depth: int
+    source: Literal["start", "sitemap", "link"]
+    referrer: str | None = None
+
+
+class _Crawl:
+    """State of one discovery run. ``run`` is the only entry point."""
+
+    def __init__(
+        self,
+        client: httpx.Client,
+        start: str,
+        settings: DiscoverySettings,
+        on_event: Callable[[Decision], None] | None,
+        sleep: Callable[[float], None],
+    ) -> None:
+        self.client = client
+        self.start = start
+        self.settings = settings
+        self.scope = Scope(start_url=start, include=settings.include, exclude=settings.exclude)
+        self.http = _Http(client, settings.user_agent, sleep)
+        self.on_event = on_event
+        self.pages: list[PageRef] = []
+        self.page_urls: set[str] = set()
+        self.facts: dict[str, HttpFacts] = {}
+        self.not_assessable: dict[str, str] = {}
+        self.link_status: dict[str, int | None] = {}
+        self.non_html: dict[str, str] = {}
+        self.decisions: list[Decision] = []
+        self.seen: set[str] = set()
+        self.queue: deque[_Entry] = deque()
+        self.unfetched_links: list[str] = []  # probe candidates, in discovery order
+        self.lastmods: dict[str, str] = {}
+        self.robots: dict[str, RobotsPolicy] = {}
+        self.site_origin = origin_of(start)
+
+    # -- bookkeeping ---------------------------------------------------------
+
+    def decide(self, url: str, action: str, reason: str) -> None:
+        decision = Decision(url=url, action=action, reason=reason)
+        self.decisions.append(decision)
+        if self.on_event is not None:
+            self.on_event(decision)
+
+    # -- main line -----------------------------------------------------------
+
+    def run(self) -> Discovery:
+        start_robots = self._start_robots()
+        start_allowed = start_robots.allowed(self.start)
+        if not start_allowed and self.settings.respect_robots:
+            raise BlockedByRobots(_blocked_message(start_robots, self.start, self.settings.user_agent))
+        start_links = self._crawl_start()
+        sitemap_facts, sitemap_entries = self._read_sitemaps(start_robots)
+        if self.pages[0].url in self.lastmods:
+            self.pages[0] = self.pages[0].model_copy(update={"lastmod": self.lastmods[self.pages[0].url]})
+        for link in start_links:
+            self._consider(_Entry(link, 1, "link", self.pages[0].url))
+        for loc, _lastmod in sitemap_entries:
+            self._consider(_Entry(loc, 1, "sitemap"))
+        self._crawl_queue()
+        self._probe_links()
+        site = SiteFacts(
+            start_url=self.start,
+            robots=start_robots.facts(start_allowed),
+            sitemaps=sitemap_facts,
+            link_status=self.link_status,
+            non_html=self.non_html,
+            http_redirects_to_https=self._probe_https(),
+            not_found_status=self._probe_not_found(),
+            homepage_url=self.site_origin + "/",
+        )
+        return Discovery(
+            pages=self.pages,
+            http=self.facts,
+            not_assessable=self.not_assessable,
+            site=site,
+            decisions=self.decisions,
+        )
+
+    # -- robots --------------------------------------------------------------
+
+    def _start_robots(self) -> RobotsPolicy:
+        """robots.txt of the start origin.
+
+        No connection (or a timeout) on the very first request means the site is
+        down: that is reported as unreachable, not as "blocked by robots.txt",
+        which is what RFC 9309 would otherwise make of an unreachable robots.txt.
+        """
+        origin = origin_of(self.start)
+        try:
+            policy = self._fetch_robots(origin, raise_unreachable=True)
+        except httpx.TimeoutException:
+            raise SiteUnreachable(f"cannot connect to {self.start}: timed out") from None
+        except httpx.ConnectError as exc:
+            raise SiteUnreachable(f"cannot connect to {self.start}: {_short(exc)}") from None
+        if policy.crawl_delay:
+            self.http.delay = min(policy.crawl_delay, self.settings.max_crawl_delay)
+        self.robots[origin] = policy
+        return policy
+
+    def _fetch_robots(self, origin: str, *, raise_unreachable: bool = False) -> RobotsPolicy:
+        url = origin + "/robots.txt"
+        current = url
+        status: int | None = None
+        body: bytes | None = None
+        try:
+            for _ in range(MAX_ROBOTS_REDIRECTS + 1):
+                with self.http.stream("GET", current) as response:
+                    status = response.status_code
+                    target = _redirect_location(response, current)
+                    if not target:  # not a redirect, or one to nowhere usable
+                        body = _read_capped(response, MAX_ROBOTS_BYTES)[0] if status < 300 else None
+                        break
+                current = target
+        except (httpx.ConnectError, httpx.TimeoutException):
+            if raise_unreachable and current == url:
+                raise
+            status = None
+        except (httpx.HTTPError, httpx.InvalidURL):
+            status = None
+        self.decide(url, "fetched" if status is not None else "failed", f"robots.txt: HTTP {status}")
+        return parse_robots(url, status, body, self.settings.user_agent)
+
+    def _robots_allows(self, url: str) -> bool:
+        """Per origin, as RFC 9309 scopes robots.txt (``www.`` and bare host each have their own)."""
+        if not self.settings.respect_robots:
+            return True
+        origin = origin_of(url)
+        if origin not in self.robots:
+            self.robots[origin] = self._fetch_robots(origin)
+        return self.robots[origin].allowed(url)
+
+    # -- fetching ------------------------------------------------------------
+
+    def _fetch(
+        self, url: str, *, method: str = "GET", read_html: bool = True, start: bool = False
+    ) -> _Fetched:
+        """Follow redirects hop by hop; read the body only of a 2xx HTML answer."""
+        result = _Fetched(requested=url, final_url=url, status=None)
+        visited = {url}
+        current = url
+        while True:
+            result.final_url = current
+            began = time.perf_counter()
+            try:
+                with self.http.stream(method, current) as response:
+                    target = _redirect_location(response, current)
+                    result.status = response.status_code
+                    result.headers = {k.lower(): v for k, v in response.headers.items()}
+                    if target is None:
+                        self._finish(result, response, read_html)
+                        result.elapsed_ms += (time.perf_counter() - began) * 1000
+                        return result
+            except httpx.TimeoutException:
+                result.status, result.problem, result.timed_out = None, "timed out", True
+                return result
+            except (httpx.HTTPError, httpx.InvalidURL) as exc:
+                result.status, result.problem = None, f"connection failed ({_short(exc)})"
+                return result
+            result.elapsed_ms += (time.perf_counter() - began) * 1000
+            problem = self._hop_problem(target, visited, len(result.redirects), start)
+            if problem is not None:
+                result.problem = problem
+                result.redirect_blocked = problem.startswith(("redirects out of scope", "redirect target"))
+                return result
+            result.redirects.append(Redirect(url=current, status=response.status_code))
+            visited.add(target)
+            current = target
+
+    def _hop_problem(self, target: str, visited: set[str], hops: int, start: bool) -> str | None:
+        if target == "":
+            return "redirect to a non-http(s) URL"
+        if target in visited:
+            return "redirect loop"
+        if hops >= self.settings.max_redirects:
+            return f"too many redirects (> {self.settings.max_redirects})"
+        # The start page may land anywhere on its own host: patterns pick pages, not the home page.
+        if start:
+            reason = None if self.scope.same_host(target) else "other host"
+        else:
+            reason = self.scope.reason(target)
+        if reason is not None:
+            return f"redirects out of scope: {reason} ({target})"
+        if not self._robots_allows(target):
+            return f"redirect target disallowed by robots.txt ({target})"
+        return None
+
+    def _finish(self, result: _Fetched, response: httpx.Response, read_html: bool) -> None:
+        result.media_type = _media_type(response.headers)
+        if not (read_html and 200 <= response.status_code < 300):
+            return
+        if result.media_type and result.media_type not in HTML_TYPES:
+            return
+        body, size = _read_capped(response, self.settings.max_page_bytes)
+        result.body_bytes = size
+        if body is None:
+            result.media_type = result.media_type or "text/html"
+            result.problem = f"too large (> {self.settings.max_page_bytes} bytes)"
+            result.too_large = True
+            return
+        if not result.media_type and _looks_like_html(body):
+            result.media_type = "text/html"
+        result.body = body if result.media_type in HTML_TYPES else None
+
+    # -- start page ----------------------------------------------------------
+
+    def _crawl_start(self) -> list[str]:
+        """Fetch the start page; it is always ``pages[0]``, assessable or not."""
+        entry = _Entry(self.start, 0, "start")
+        self.seen.add(self.start)
+        result = self._fetch(self.start, start=True)
+        if result.status is None:
+            where = "" if result.final_url == self.start else f" (redirected to {result.final_url})"
+            raise SiteUnreachable(f"cannot fetch {self.start}{where}: {result.problem}")
+        self._record_status(result)
+        landed = not result.redirect_blocked and (result.problem is None or result.too_large)
+        url = result.final_url if landed else self.start
+        if landed:
+            self.site_origin = origin_of(url)
+            self.seen.add(url)
+        reason = _unassessable_reason(result)
+        self._add_page(entry, url, result, reason)
+        return self._links_of(result, url) if reason is None else []
+
+    # -- queue ---------------------------------------------------------------
+
+    def _consider(self, entry: _Entry) -> None:
+        """Decide once per URL whether it is queued, and say why not when it is not."""
+        if entry.url in self.seen:
+            if entry.source == "sitemap":
+                self.decide(entry.url, "skipped", "duplicate")
+            return
+        self.seen.add(entry.url)
+        why_not = self.scope.reason(entry.url)
+        if why_not is not None:
+            self.decide(entry.url, "skipped", f"out of scope: {why_not}")
+            return
+        if not self._robots_allows(entry.url):
+            self.decide(entry.url, "skipped", "robots.txt disallows")
+            return
+        media_type = _type_by_extension(entry.url)
+        if media_type is not None:
+            self.non_html[entry.url] = media_type
+            self.decide(entry.url, "skipped", f"not HTML ({media_type})")
+            self._probe_later(entry)
+            return
+        if entry.depth > self.settings.max_depth:
+            self.decide(entry.url, "skipped", "too deep")
+            self._probe_later(entry)
+            return
+        self.queue.append(entry)
+        self.decide(entry.url, "queued", f"depth {entry.depth} ({entry.source})")
+
+    def _probe_later(self, entry: _Entry) -> None:
+        if entry.source == "link":
+            self.unfetched_links.append(entry.url)
+
+    def _crawl_queue(self) -> None:
+        while self.queue:
+            if len(self.pages) >= self.settings.max_pages:
+                for entry in self.queue:
+                    self.decide(entry.url, "skipped", "page budget reached")
+                    self._probe_later(entry)
+                self.queue.clear()
+                return
+            self._visit(self.queue.popleft())
+
+    def _visit(self, entry: _Entry) -> None:
+        """Fetch one queued URL and file it as a page, a broken link, a non-HTML target or a failure.
+
+        Pages are what a visitor could land on and we should assess: 2xx HTML,
+        plus 5xx answers, too-large bodies and timeouts (in ``pages`` but not
+        assessable, so the report shows them). 4xx answers are broken links,
+        not pages.
+        """
+        if entry.url in self.page_urls:
+            self.decide(entry.url, "skipped", "duplicate")
+            return
+        result = self._fetch(entry.url)
+        self._record_status(result)
+        if result.timed_out:
+            self._add_page(entry, entry.url, result, "timed out")
+            return
+        if result.status is None or (result.problem is not None and not result.too_large):
+            self.decide(entry.url, "skipped" if result.redirect_blocked else "failed", result.problem or "?")
+            return
+        final = result.final_url
+        if final != entry.url and final in self.page_urls:
+            self.decide(entry.url, "skipped", f"duplicate (redirects to {final})")
+            return
+        self.seen.add(final)
+        reason = _unassessable_reason(result)
+        if result.status >= 500 or result.too_large or reason is None:
+            self._add_page(entry, final, result, reason)
+        elif 200 <= result.status < 300:  # 2xx, not HTML
+            self.non_html[final] = result.media_type or "unknown"
+            self.decide(entry.url, "skipped", reason)
+        else:
+            self.decide(entry.url, "failed", reason)
+        if reason is None:
+            for link in self._links_of(result, final):
+                self._consider(_Entry(link, entry.depth + 1, "link", final))
+
+    def _add_page(self, entry: _Entry, url: str, result: _Fetched, reason: str | None) -> None:
+        lastmod = self.lastmods.get(url) or self.lastmods.get(entry.url)
+        self.pages.append(
+            PageRef(url=url, depth=entry.depth, source=entry.source, referrer=entry.referrer, lastmod=lastmod)
+        )
+        self.page_urls.add(url)
+        facts = result.http_facts()
+        if facts is not None:
+            self.facts[url] = facts
+        if reason is not None:
+            self.not_assessable[url] = reason
+            self.decide(entry.url, "fetched", f"not assessable: {reason}")
+        else:
+            self.decide(entry.url, "fetched", f"HTTP {result.status}")
+
+    def _record_status(self, result: _Fetched) -> None:
+        """Link status of the URL as requested (after redirects) and of where it landed."""
+        self.link_status[result.requested] = result.status
+        if result.status is not None and not result.redirect_blocked:
+            self.link_status[result.final_url] = result.status
+
+    def _links_of(self, result: _Fetched, page_url: str) -> list[str]:
+        if result.body is None:
+            return []
+        return extract_links(result.body, page_url, _charset(httpx.Headers(result.headers)))
+
+    # -- sitemaps ------------------------------------------------------------
+
+    def _read_sitemaps(self, robots: RobotsPolicy) -> tuple[list[SitemapFacts], list[tuple[str, str | None]]]:
+        named = [u for u in (normalize_url(s, base=robots.url) for s in robots.sitemaps) if u]
+        urls = named or [self.site_origin + "/sitemap.xml"]
+        facts, entries = read_sitemaps(
+            self.client,
+            urls,
+            max_urls=max(100, self.settings.max_pages * 10),
+            user_agent=self.settings.user_agent,
+            before_request=self.http.pace,
+        )
+        for fact in facts:
+            action = "failed" if fact.kind in ("missing", "invalid") else "fetched"
+            self.decide(fact.url, action, f"sitemap: {fact.kind}, {fact.url_count} URLs")
+        normalised = []
+        for loc, lastmod in entries:
+            url = normalize_url(loc)
+            if url is None:
+                continue
+            if lastmod:
+                self.lastmods.setdefault(url, lastmod)
+            normalised.append((url, lastmod))
+        return facts, normalised
+
+    # -- probes --------------------------------------------------------------
+
+    def _probe_links(self) -> None:
+        """HEAD (GET when HEAD is refused) the link targets we did not fetch, for broken-link checks."""
+        probed = 0
+        for url in self.unfetched_links:
+            if probed >= self.settings.check_links:
+                return
+            if url in self.link_status:
+                continue
+            probed += 1
+            result = self._fetch(url, method="HEAD", read_html=False)
+            if result.status in (405, 501):
+                result = self._fetch(url, method="GET", read_html=False)
+            self._record_status(result)
+            action = "fetched" if result.status is not None and result.status < 400 else "failed"
+            self.decide(url, action, f"link check: {_status_text(result)}")
+
+    def _probe_not_found(self) -> int | None:
+        """Status of a URL that cannot exist: a 200 here means the site serves soft 404s."""
+        url = f"{self.site_origin}/maturity-404-probe-{secrets.token_hex(4)}"
+        if not self._robots_allows(url):
+            self.decide(url, "skipped", "404 probe: robots.txt disallows")
+            return None
+        result = self._fetch(url, read_html=False)
+        action = "fetched" if result.status is not None else "failed"
+        self.decide(url, action, f"404 probe: {_status_text(result)}")
+        return result.status
+
+    def _probe_https(self) -> bool | None:
+        """Does the plain-http form of an https start URL redirect to https on the same site?"""
+        parts = urlsplit(self.start)
+        if parts.scheme != "https" or parts.port is not None:
+            return None
+        http_url = "http" + self.start[len("https") :]
+        try:
+            with self.http.stream("GET", http_url) as response:
+                target = _redirect_location(response, http_url)
+                status = response.status_code
+        except (httpx.HTTPError, httpx.InvalidURL) as exc:
+            self.decide(http_url, "failed", f"https probe: {_short(exc)}")
+            return None
+        upgrades = bool(target) and _is_https_on_host(target or "", parts.hostname or "")
+        verdict = "redirects to https" if upgrades else "does not redirect to https"
+        self.decide(http_url, "fetched", f"https probe: HTTP {status}, {verdict}")
+        return upgrades
+
+
+def _blocked_message(robots: RobotsPolicy, start: str, user_agent: str) -> str:
+    message = f"{robots.url} disallows {start} for user agent {user_agent!r}"
+    if robots.found:
+        return message
+    answer = f"HTTP {robots.status}" if robots.status is not None else "no response"
+    return f"{message} (it answered {answer}; RFC 9309 says to assume complete disallow then)"
+
+
+def _unassessable_reason(result: _Fetched) -> str | None:
+    """Why a fetched URL cannot be audited as a page; None for a 2xx HTML page we read."""
+    if result.problem is not None:
+        return result.problem
+    if result.status is None or not 200 <= result.status < 300:
+        return f"HTTP {result.status}"
+    if result.body is None:
+        return f"not HTML ({result.media_type or 'no content type'})"
+    return None
+
+
+def _redirect_location(response: httpx.Response, base: str) -> str | None:
+    """Normalised Location of a redirect; "" for an unusable one; None when not a redirect."""
+    if response.status_code not in _REDIRECT_STATUSES or "location" not in response.headers:
+        return None
+    return normalize_url(response.headers["location"], base=base) or ""
+
+
+def _is_https_on_host(url: str, host: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme == "https" and site_host(parts.hostname or "") == site_host(host)
+
+
+def _status_text(result: _Fetched) -> str:
+    if result.status is None:
+        return result.problem or "no response"
+    return f"HTTP {result.status}" + (f" ({result.problem})" if result.problem else "")
+
+
+def _short(exc: BaseException) -> str:
+    """One line for a user: the exception's message, or its type when it has none."""
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
