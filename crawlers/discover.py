@@ -440,9 +440,7 @@ class _Crawl:
 
     # -- fetching ------------------------------------------------------------
 
-    def _fetch(
-        self, url: str, *, method: str = "GET", read_html: bool = True, start: bool = False
-    ) -> _Fetched:
+    def _fetch(self, url: str, *, method: str = "GET", read_html: bool = True, start: bool = False) -> _Fetched:
         """Follow redirects hop by hop; read the body only of a 2xx HTML answer."""
         result = _Fetched(requested=url, final_url=url, status=None)
         visited = {url}
@@ -483,10 +481,7 @@ class _Crawl:
         if hops >= self.settings.max_redirects:
             return f"too many redirects (> {self.settings.max_redirects})"
         # The start page may land anywhere on its own host: patterns pick pages, not the home page.
-        if start:
-            reason = None if self.scope.same_host(target) else "other host"
-        else:
-            reason = self.scope.reason(target)
+        reason = (None if self.scope.same_host(target) else "other host") if start else self.scope.reason(target)
         if reason is not None:
             return f"redirects out of scope: {reason} ({target})"
         if not self._robots_allows(target):

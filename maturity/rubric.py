@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 from importlib import resources
+from itertools import pairwise
 from pathlib import Path
 from typing import Any, Literal
 
@@ -169,12 +170,17 @@ def validate_semantics(rubric: Rubric) -> list[tuple[str, str]]:
     for i in range(1, len(rubric.levels)):
         prev, cur = rubric.levels[i - 1], rubric.levels[i]
         if cur.min_score <= prev.min_score:
-            problems.append((f"levels[{i}].min_score",
-                             f"levels overlap: level {cur.level} needs {cur.min_score:g}, not more than "
-                             f"level {prev.level}'s {prev.min_score:g}"))
+            problems.append(
+                (
+                    f"levels[{i}].min_score",
+                    f"levels overlap: level {cur.level} needs {cur.min_score:g}, not more than "
+                    f"level {prev.level}'s {prev.min_score:g}",
+                )
+            )
         if cur.min_dimension < prev.min_dimension:
-            problems.append((f"levels[{i}].min_dimension",
-                             f"must not be lower than level {prev.level}'s {prev.min_dimension:g}"))
+            problems.append(
+                (f"levels[{i}].min_dimension", f"must not be lower than level {prev.level}'s {prev.min_dimension:g}")
+            )
     level_numbers = set(numbers)
     seen_dims: set[str] = set()
     seen_checks: dict[str, str] = {}
@@ -187,7 +193,7 @@ def validate_semantics(rubric: Rubric) -> list[tuple[str, str]]:
             if key not in level_numbers:
                 problems.append((f"{base}", f"refers to level {key}, which the rubric does not define"))
         minimums = [rubric.dimension_minimum(dim, lv) for lv in rubric.levels]
-        if any(b < a for a, b in zip(minimums, minimums[1:], strict=False)):
+        if any(b < a for a, b in pairwise(minimums)):
             problems.append((f"{base}.thresholds", f"thresholds must not fall as levels rise (got {minimums})"))
         for p, param in enumerate(dim.parameters):
             problems.extend(_check_parameter(param, f"{base}.parameters[{p}]", seen_checks))
@@ -203,8 +209,7 @@ def _check_parameter(param: Parameter, key: str, seen: dict[str, str]) -> list[t
             problems.append((f"{key}.axe_tags", "list at least one tag"))
         for impact in param.impact_weights or {}:
             if impact not in IMPACT_WEIGHTS:
-                problems.append((f"{key}.impact_weights.{impact}",
-                                 f"unknown impact; use {', '.join(IMPACT_WEIGHTS)}"))
+                problems.append((f"{key}.impact_weights.{impact}", f"unknown impact; use {', '.join(IMPACT_WEIGHTS)}"))
         return problems
     assert param.check is not None
     if param.impact_weights is not None:

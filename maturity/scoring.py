@@ -45,6 +45,12 @@ class RubricRef(Frozen):
     source: str = ""
 
 
+class LevelRef(Frozen):
+    level: int
+    name: str
+    min_score: float
+
+
 class CheckSummary(Frozen):
     check_id: str
     dimension: str
@@ -117,6 +123,7 @@ class Scorecard(Frozen):
     level: int | None
     level_name: str | None
     level_description: str = ""
+    levels: list[LevelRef] = Field(default_factory=list)  # the rubric's whole ladder, for the meter
     complete: bool
     dimensions: list[DimensionScore]
     next_level: NextLevel | None = None
@@ -196,7 +203,9 @@ def _weighted(pairs: Iterable[tuple[float, float | None]]) -> float | None:
     return sum(w * s for w, s in pairs) / total if total else None
 
 
-def run_checks(rubric: Rubric, pages: list[PageArtifacts], site: SiteFacts) -> list[tuple[Dimension, str, float, list[CheckResult]]]:
+def run_checks(
+    rubric: Rubric, pages: list[PageArtifacts], site: SiteFacts
+) -> list[tuple[Dimension, str, float, list[CheckResult]]]:
     assessable = [p for p in pages if p.status == "ok"]
     out = []
     for dim, check_id, weight, params in _plan(rubric, pages):
@@ -224,8 +233,13 @@ def score(loaded: LoadedRubric, pages: list[PageArtifacts], site: SiteFacts) -> 
         value = _weighted((s.weight, s.score) for s in summaries)
         dimensions.append(
             DimensionScore(
-                id=dim.id, title=dim.title, weight=dim.weight, goal=dim.goal, evidence=dim.evidence,
-                collection=dim.collection, sample=dim.sample,
+                id=dim.id,
+                title=dim.title,
+                weight=dim.weight,
+                goal=dim.goal,
+                evidence=dim.evidence,
+                collection=dim.collection,
+                sample=dim.sample,
                 score=None if value is None else round(100 * value, 1),
                 incomplete=any(s.errors for s in summaries) or value is None,
                 checks=summaries,
@@ -238,12 +252,14 @@ def score(loaded: LoadedRubric, pages: list[PageArtifacts], site: SiteFacts) -> 
     level_obj = rubric.level(level) if level is not None else None
     return Scorecard(
         target=site.start_url,
-        rubric=RubricRef(id=rubric.id, version=rubric.version, title=rubric.title, sha256=loaded.sha256,
-                         source=loaded.source),
+        rubric=RubricRef(
+            id=rubric.id, version=rubric.version, title=rubric.title, sha256=loaded.sha256, source=loaded.source
+        ),
         overall=overall,
         level=level,
         level_name=level_obj.name if level_obj else None,
         level_description=level_obj.description if level_obj else "",
+        levels=[LevelRef(level=lv.level, name=lv.name, min_score=lv.min_score) for lv in rubric.levels],
         complete=complete,
         dimensions=dimensions,
         next_level=_next_level(rubric, level, overall, dimensions),
@@ -268,8 +284,9 @@ def _level(rubric: Rubric, overall: float | None, dims: list[DimensionScore]) ->
     return reached
 
 
-def _next_level(rubric: Rubric, level: int | None, overall: float | None,
-                dims: list[DimensionScore]) -> NextLevel | None:
+def _next_level(
+    rubric: Rubric, level: int | None, overall: float | None, dims: list[DimensionScore]
+) -> NextLevel | None:
     if level is None or level >= len(rubric.levels):
         return None
     target = rubric.level(level + 1)
@@ -277,16 +294,20 @@ def _next_level(rubric: Rubric, level: int | None, overall: float | None,
     if overall is not None and overall < target.min_score:
         gaps.append(LevelGap(dimension=None, title="Overall score", have=overall, need=target.min_score))
     by_id = {d.id: d for d in dims}
-    steps = {}
+    short = set()
     for dim in rubric.dimensions:
         need = rubric.dimension_minimum(dim, target)
         have = by_id[dim.id].score
         if have is None or have < need:
             gaps.append(LevelGap(dimension=dim.id, title=dim.title, have=have, need=need))
-        if dim.next_steps.get(target.level) and (have is None or have < need or not gaps):
-            steps[dim.id] = dim.next_steps[target.level]
-    return NextLevel(level=target.level, name=target.name, description=target.description, gaps=gaps,
-                     next_steps=steps)
+            short.add(dim.id)
+    # Advice for the dimensions that fall short; when only the overall score does, for every dimension.
+    steps = {
+        dim.id: dim.next_steps[target.level]
+        for dim in rubric.dimensions
+        if dim.next_steps.get(target.level) and (dim.id in short or not short)
+    }
+    return NextLevel(level=target.level, name=target.name, description=target.description, gaps=gaps, next_steps=steps)
 
 
 def _findings(rubric: Rubric, results: list[CheckResult]) -> list[Finding]:
@@ -303,13 +324,29 @@ def _findings(rubric: Rubric, results: list[CheckResult]) -> list[Finding]:
         dim = dimension_of.get(r.check_id, meta.dimension)
         for item in r.items or []:
             url = item.url or r.url or ""
-            findings.append(Finding(
-                fingerprint=fingerprint(r.check_id, url, item.selector, item.snippet or item.detail),
-                check_id=r.check_id, dimension=dim, title=meta.failure_title, url=url,
-                selector=item.selector, snippet=item.snippet, detail=item.detail, help_url=meta.help_url,
-            ))
+            findings.append(
+                Finding(
+                    fingerprint=fingerprint(r.check_id, url, item.selector, item.snippet or item.detail),
+                    check_id=r.check_id,
+                    dimension=dim,
+                    title=meta.failure_title,
+                    url=url,
+                    selector=item.selector,
+                    snippet=item.snippet,
+                    detail=item.detail,
+                    help_url=meta.help_url,
+                )
+            )
         if not r.items:
             url = r.url or ""
-            findings.append(Finding(fingerprint=fingerprint(r.check_id, url, "", ""), check_id=r.check_id,
-                                    dimension=dim, title=meta.failure_title, url=url, help_url=meta.help_url))
+            findings.append(
+                Finding(
+                    fingerprint=fingerprint(r.check_id, url, "", ""),
+                    check_id=r.check_id,
+                    dimension=dim,
+                    title=meta.failure_title,
+                    url=url,
+                    help_url=meta.help_url,
+                )
+            )
     return findings

@@ -19,6 +19,7 @@ import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from alembic import command
@@ -128,6 +129,11 @@ class Store:
         connect_args: dict[str, Any] = {}
         if parsed.get_backend_name() == "sqlite":
             connect_args = {"timeout": 30, "check_same_thread": False}
+            if parsed.database and parsed.database != ":memory:":
+                try:
+                    Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+                except OSError as exc:
+                    raise StoreUnavailable(f"database unavailable: {url}: {exc.strerror}") from None
         try:
             self.engine = create_engine(url, connect_args=connect_args)
         except (ArgumentError, NoSuchModuleError) as exc:
@@ -159,11 +165,23 @@ class Store:
             return json.loads(zlib.decompress(blob.data))
 
     # -- crawls ------------------------------------------------------------
-    def begin_crawl(self, target_url: str, *, settings: dict[str, Any], tool_version: str,
-                    axe_version: str = "", browser_version: str = "") -> int:
+    def begin_crawl(
+        self,
+        target_url: str,
+        *,
+        settings: dict[str, Any],
+        tool_version: str,
+        axe_version: str = "",
+        browser_version: str = "",
+    ) -> int:
         with Session(self.engine) as session:
-            crawl = Crawl(target_url=target_url, settings=json.dumps(settings, sort_keys=True, default=str),
-                          tool_version=tool_version, axe_version=axe_version, browser_version=browser_version)
+            crawl = Crawl(
+                target_url=target_url,
+                settings=json.dumps(settings, sort_keys=True, default=str),
+                tool_version=tool_version,
+                axe_version=axe_version,
+                browser_version=browser_version,
+            )
             session.add(crawl)
             session.commit()
             assert crawl.id is not None
@@ -195,9 +213,17 @@ class Store:
         """Commit one finished page (its own transaction)."""
         with Session(self.engine) as session:
             refs = {name: self._put_blob(session, data) for name, data in sorted(page.artifacts.items())}
-            session.add(Page(crawl_id=crawl_id, url=page.url, depth=page.depth, status=page.status,
-                             reason=page.reason, artifacts=json.dumps(refs, sort_keys=True),
-                             elapsed_ms=elapsed_ms))
+            session.add(
+                Page(
+                    crawl_id=crawl_id,
+                    url=page.url,
+                    depth=page.depth,
+                    status=page.status,
+                    reason=page.reason,
+                    artifacts=json.dumps(refs, sort_keys=True),
+                    elapsed_ms=elapsed_ms,
+                )
+            )
             session.commit()
 
     def add_artifact(self, crawl_id: int, url: str, name: str, data: dict[str, Any]) -> None:
@@ -210,8 +236,14 @@ class Store:
             session.add(row)
             session.commit()
 
-    def finish_crawl(self, crawl_id: int, *, status: str = "finished", timings: dict[str, Any] | None = None,
-                     error: str | None = None) -> None:
+    def finish_crawl(
+        self,
+        crawl_id: int,
+        *,
+        status: str = "finished",
+        timings: dict[str, Any] | None = None,
+        error: str | None = None,
+    ) -> None:
         self.update_crawl(crawl_id, status=status, finished_at=utcnow(), timings=timings or {}, error=error)
 
     def crawl(self, crawl_id: int) -> Crawl:
@@ -230,8 +262,13 @@ class Store:
             rows = session.exec(select(Page).where(Page.crawl_id == crawl_id).order_by(Page.id)).all()
             refs = [(row, json.loads(row.artifacts)) for row in rows]
         return [
-            PageArtifacts(url=row.url, depth=row.depth, status=row.status,  # type: ignore[arg-type]
-                          reason=row.reason, artifacts={n: self.get_blob(sha) for n, sha in names.items()})
+            PageArtifacts(
+                url=row.url,
+                depth=row.depth,
+                status=row.status,  # type: ignore[arg-type]
+                reason=row.reason,
+                artifacts={n: self.get_blob(sha) for n, sha in names.items()},
+            )
             for row, names in refs
         ]
 
@@ -245,10 +282,18 @@ class Store:
     def add_scoring(self, crawl_id: int, card: Scorecard) -> int:
         with Session(self.engine) as session:
             sha = self._put_blob(session, card.model_dump(mode="json"))
-            row = Scoring(crawl_id=crawl_id, rubric_id=card.rubric.id, rubric_version=card.rubric.version,
-                          rubric_sha256=card.rubric.sha256, rubric_source=card.rubric.source,
-                          overall=card.overall, level=card.level, level_name=card.level_name,
-                          complete=card.complete, scorecard_sha=sha)
+            row = Scoring(
+                crawl_id=crawl_id,
+                rubric_id=card.rubric.id,
+                rubric_version=card.rubric.version,
+                rubric_sha256=card.rubric.sha256,
+                rubric_source=card.rubric.source,
+                overall=card.overall,
+                level=card.level,
+                level_name=card.level_name,
+                complete=card.complete,
+                scorecard_sha=sha,
+            )
             session.add(row)
             session.commit()
             assert row.id is not None
@@ -262,6 +307,7 @@ class Store:
         return Scorecard.model_validate(self.get_blob(scoring.scorecard_sha))
 
     def latest_scorecard(self, crawl_id: int) -> tuple[Scoring, Scorecard]:
+        self.crawl(crawl_id)  # "no run N" before "not scored"
         rows = self.scorings(crawl_id)
         if not rows:
             raise UsageError(f"run {crawl_id} has not been scored yet (use `maturity rescore {crawl_id}`)")
@@ -272,11 +318,18 @@ class Store:
             crawls = session.exec(select(Crawl).order_by(Crawl.id.desc()).limit(limit)).all()  # type: ignore[union-attr]
             out = []
             for crawl in crawls:
-                scoring = session.exec(select(Scoring).where(Scoring.crawl_id == crawl.id)
-                                       .order_by(Scoring.id.desc())).first()  # type: ignore[union-attr]
+                scoring = session.exec(
+                    select(Scoring).where(Scoring.crawl_id == crawl.id).order_by(Scoring.id.desc())
+                ).first()  # type: ignore[union-attr]
                 statuses = session.exec(select(Page.status).where(Page.crawl_id == crawl.id)).all()
-                out.append(RunRow(crawl=crawl, scoring=scoring, pages=len(statuses),
-                                  not_assessable=sum(1 for s in statuses if s != "ok")))
+                out.append(
+                    RunRow(
+                        crawl=crawl,
+                        scoring=scoring,
+                        pages=len(statuses),
+                        not_assessable=sum(1 for s in statuses if s != "ok"),
+                    )
+                )
             return out
 
 

@@ -23,9 +23,7 @@ __all__ = ["TRACKING_PARAMS", "normalize_url"]
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
-TRACKING_PARAMS = frozenset(
-    {"gclid", "fbclid", "msclkid", "dclid", "mc_cid", "mc_eid", "_ga", "_gl", "yclid"}
-)
+TRACKING_PARAMS = frozenset({"gclid", "fbclid", "msclkid", "dclid", "mc_cid", "mc_eid", "_ga", "_gl", "yclid"})
 """Query parameters that identify a campaign or a click, never a resource."""
 
 _HOST_LABEL = re.compile(r"^[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?$")

@@ -19,34 +19,56 @@ def run(check_id: str, pages: list[PageArtifacts] | PageArtifacts, site_facts=No
     return checks.run_page_check(c, pages[0], site_facts, params or {})
 
 
-DENSE = ("Notwithstanding the aforementioned administrative determinations, applicants seeking authorization "
-         "for recreational harvesting activities must demonstrate comprehensive compliance with applicable "
-         "jurisdictional regulatory requirements, including documentation substantiating residency "
-         "qualifications and environmental stewardship certifications. ") * 5
+DENSE = (
+    "Notwithstanding the aforementioned administrative determinations, applicants seeking authorization "
+    "for recreational harvesting activities must demonstrate comprehensive compliance with applicable "
+    "jurisdictional regulatory requirements, including documentation substantiating residency "
+    "qualifications and environmental stewardship certifications. "
+) * 5
 
 # (check id, barrier page(s) or site, clean page(s) or site)
 CASES = {
     "skip-link": (page(document=document(skip_link=None)), page()),
-    "vague-link-text": (page(document=document(links=[Link(href=f"{ORIGIN}/a", text="Click here!").model_dump()])),
-                        page()),
-    "heading-levels": (page(document=document(headings=[Heading(level=1, text="A").model_dump(),
-                                                          Heading(level=3, text="C").model_dump()])), page()),
+    "vague-link-text": (
+        page(document=document(links=[Link(href=f"{ORIGIN}/a", text="Click here!").model_dump()])),
+        page(),
+    ),
+    "heading-levels": (
+        page(
+            document=document(
+                headings=[Heading(level=1, text="A").model_dump(), Heading(level=3, text="C").model_dump()]
+            )
+        ),
+        page(),
+    ),
     "viewport": (page(document=document(meta={})), page()),
     "zoom-allowed": (page(document=document(meta={"viewport": "width=device-width, user-scalable=no"})), page()),
     "horizontal-overflow": (page(mobile=mobile(scroll_width=900)), page()),
-    "tap-targets": (page(mobile=mobile(small_targets=[TapTarget(selector="a.icon", width=16, height=16).model_dump()])),
-                    page()),
+    "tap-targets": (
+        page(mobile=mobile(small_targets=[TapTarget(selector="a.icon", width=16, height=16).model_dump()])),
+        page(),
+    ),
     "text-size": (page(mobile=mobile(text_chars_small=800)), page()),
     "document-title": (page(document=document(title="Home")), page()),
     "meta-description": (page(document=document(meta={"viewport": "width=device-width"})), page()),
-    "single-h1": (page(document=document(headings=[Heading(level=1, text="A").model_dump(),
-                                                     Heading(level=1, text="B").model_dump()])), page()),
+    "single-h1": (
+        page(
+            document=document(
+                headings=[Heading(level=1, text="A").model_dump(), Heading(level=1, text="B").model_dump()]
+            )
+        ),
+        page(),
+    ),
     "html-lang": (page(document=document(lang=None)), page()),
     "reading-grade": (page(document=document(text=DENSE, word_count=len(DENSE.split()))), page()),
-    "broken-links": (page(document=document(links=[Link(href=f"{ORIGIN}/gone", text="Old forms").model_dump()])),
-                     page()),
-    "title-unique": ([page(f"{ORIGIN}/"), page(f"{ORIGIN}/b")],
-                     [page(f"{ORIGIN}/"), page(f"{ORIGIN}/b", document=document(url=f"{ORIGIN}/b", title="Another page title"))]),
+    "broken-links": (
+        page(document=document(links=[Link(href=f"{ORIGIN}/gone", text="Old forms").model_dump()])),
+        page(),
+    ),
+    "title-unique": (
+        [page(f"{ORIGIN}/"), page(f"{ORIGIN}/b")],
+        [page(f"{ORIGIN}/"), page(f"{ORIGIN}/b", document=document(url=f"{ORIGIN}/b", title="Another page title"))],
+    ),
     "required-links": (page(document=document(links=[])), page()),
     "first-contentful-paint": (page(performance=perf(fcp_ms=4000)), page()),
     "largest-contentful-paint": (page(performance=perf(lcp_ms=6000)), page()),
@@ -54,7 +76,7 @@ CASES = {
     "cumulative-layout-shift": (page(performance=perf(cls=0.4)), page()),
     "server-response-time": (page(performance=perf(ttfb_ms=1500)), page()),
     "total-byte-weight": (page(performance=perf(bytes=9_000_000)), page()),
-    "https": (page(http=http(f"http://agency.example.gov/")), page()),
+    "https": (page(http=http("http://agency.example.gov/")), page()),
     "hsts": (page(http=http(headers={"strict-transport-security": "max-age=300"})), page()),
     "security-headers": (page(http=http(headers={})), page()),
     "mixed-content": (page(network=network("http://cdn.example.org/x.js")), page()),
@@ -110,8 +132,14 @@ def test_not_sampled_performance_is_not_applicable():
 
 
 def test_axe_rule_outcomes():
-    p = page(axe=axe(("image-alt", "violation", "critical", ["wcag2a"]), ("label", "pass", None, ["wcag2a"]),
-                     ("video-caption", "inapplicable", None, ["wcag2a"]), ("color-contrast", "incomplete", "serious", [])))
+    p = page(
+        axe=axe(
+            ("image-alt", "violation", "critical", ["wcag2a"]),
+            ("label", "pass", None, ["wcag2a"]),
+            ("video-caption", "inapplicable", None, ["wcag2a"]),
+            ("color-contrast", "incomplete", "serious", []),
+        )
+    )
     assert run("axe/image-alt", p).outcome == Outcome.FAIL
     assert run("axe/label", p).outcome == Outcome.PASS
     assert run("axe/video-caption", p).outcome == Outcome.NOT_APPLICABLE
@@ -126,8 +154,16 @@ def test_params_override_defaults():
 
 
 def test_check_that_raises_becomes_error():
-    p = page(document={"url": "x", "title": None, "lang": None, "meta": {"viewport": "width=device-width"},
-                       "text": "", "word_count": 10**9})
+    p = page(
+        document={
+            "url": "x",
+            "title": None,
+            "lang": None,
+            "meta": {"viewport": "width=device-width"},
+            "text": "",
+            "word_count": 10**9,
+        }
+    )
     result = run("reading-grade", p, params={"min_words": "not a number"})
     assert result.outcome == Outcome.ERROR and "check failed" in (result.error or "")
 

@@ -188,10 +188,7 @@ def test_extract_links_area_and_charset() -> None:
     ).encode("latin-1")
     assert extract_links(body, f"{BASE}/") == [f"{BASE}/caf%C3%A9", f"{BASE}/map-target"]
     assert extract_links(b"", f"{BASE}/") == []
-    xhtml = (
-        b'<?xml version="1.0" encoding="utf-8"?>'
-        b'<html xmlns="http://www.w3.org/1999/xhtml"><a href="x">x</a></html>'
-    )
+    xhtml = b'<?xml version="1.0" encoding="utf-8"?><html xmlns="http://www.w3.org/1999/xhtml"><a href="x">x</a></html>'
     assert extract_links(xhtml, f"{BASE}/d/") == [f"{BASE}/d/x"]
 
 
@@ -339,9 +336,7 @@ def test_too_large_body_is_not_parsed() -> None:
             consumed.append(i)
             yield b"x" * 1024
 
-    site = Site(
-        {"/": (200, HTML, page("/big")), "/big": lambda r: httpx.Response(200, headers=HTML, content=huge())}
-    )
+    site = Site({"/": (200, HTML, page("/big")), "/big": lambda r: httpx.Response(200, headers=HTML, content=huge())})
     result = run(site, max_page_bytes=8 * 1024)
     assert page_urls(result) == [f"{BASE}/", f"{BASE}/big"]
     assert result.not_assessable[f"{BASE}/big"] == "too large (> 8192 bytes)"

@@ -48,8 +48,13 @@ def test_default_rubric_is_georgia_style():
 
 
 def test_every_registered_check_is_in_a_shipped_rubric():
-    used = {p.check for name in builtin_rubric_names() for d in builtin_rubric(name).rubric.dimensions
-            for p in d.parameters if p.check}
+    used = {
+        p.check
+        for name in builtin_rubric_names()
+        for d in builtin_rubric(name).rubric.dimensions
+        for p in d.parameters
+        if p.check
+    }
     missing = sorted({c.id for c in checks.all_checks()} - used)
     assert not missing, f"checks absent from every shipped rubric: {missing}"
 
@@ -64,19 +69,34 @@ def test_every_registered_check_is_documented():
 @pytest.mark.parametrize(
     ("change", "key", "words"),
     [
-        (lambda d: d["dimensions"][1]["parameters"][0].update(check="no-such-check"),
-         "dimensions[1].parameters[0].check", "unknown check"),
-        (lambda d: d["dimensions"][0]["parameters"][1].update(weight=-2),
-         "dimensions[0].parameters[1].weight", "greater than 0"),
+        (
+            lambda d: d["dimensions"][1]["parameters"][0].update(check="no-such-check"),
+            "dimensions[1].parameters[0].check",
+            "unknown check",
+        ),
+        (
+            lambda d: d["dimensions"][0]["parameters"][1].update(weight=-2),
+            "dimensions[0].parameters[1].weight",
+            "greater than 0",
+        ),
         (lambda d: d["levels"][2].update(min_score=40), "levels[2].min_score", "overlap"),
         (lambda d: d["dimensions"][2].update(colour="blue"), "dimensions[2].colour", "unknown key"),
         (lambda d: d.pop("levels"), "levels", "missing"),
-        (lambda d: d["dimensions"][3]["parameters"].append({"check": "html-lang"}),
-         "dimensions[3].parameters[8].check", "already used"),
-        (lambda d: d["dimensions"][3]["parameters"][0].update(params={"max_lenght": 3}),
-         "dimensions[3].parameters[0].params.max_lenght", "unknown parameter"),
-        (lambda d: d["dimensions"][0]["parameters"].append({"check": "skip-link", "axe_tags": ["wcag2a"]}),
-         "dimensions[0].parameters[4]", "exactly one"),
+        (
+            lambda d: d["dimensions"][3]["parameters"].append({"check": "html-lang"}),
+            "dimensions[3].parameters[8].check",
+            "already used",
+        ),
+        (
+            lambda d: d["dimensions"][3]["parameters"][0].update(params={"max_lenght": 3}),
+            "dimensions[3].parameters[0].params.max_lenght",
+            "unknown parameter",
+        ),
+        (
+            lambda d: d["dimensions"][0]["parameters"].append({"check": "skip-link", "axe_tags": ["wcag2a"]}),
+            "dimensions[0].parameters[4]",
+            "exactly one",
+        ),
         (lambda d: d["dimensions"][0].update(thresholds={3: 90, 4: 50}), "dimensions[0].thresholds", "must not fall"),
         (lambda d: d["dimensions"][0].update(next_steps={9: "x"}), "dimensions[0]", "level 9"),
         (lambda d: d["levels"][0].update(min_score=10), "levels[0]", "floor"),

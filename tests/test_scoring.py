@@ -11,18 +11,30 @@ from maturity.rubric import builtin_rubric, parse_rubric
 from maturity.scoring import fingerprint, score
 
 SMALL = {
-    "id": "small", "version": "1", "title": "Small test rubric",
+    "id": "small",
+    "version": "1",
+    "title": "Small test rubric",
     "levels": [
         {"level": 1, "name": "Initial", "min_score": 0},
         {"level": 2, "name": "Developing", "min_score": 50, "min_dimension": 40},
         {"level": 3, "name": "Defined", "min_score": 80, "min_dimension": 70},
     ],
     "dimensions": [
-        {"id": "content", "title": "Content", "weight": 1, "goal": "Clear?",
-         "parameters": [{"check": "document-title", "weight": 1}, {"check": "html-lang", "weight": 3}],
-         "next_steps": {3: "Declare the language on every page."}},
-        {"id": "mobile", "title": "Mobile", "weight": 1, "goal": "Phones?",
-         "parameters": [{"check": "viewport", "weight": 1}, {"check": "horizontal-overflow", "weight": 1}]},
+        {
+            "id": "content",
+            "title": "Content",
+            "weight": 1,
+            "goal": "Clear?",
+            "parameters": [{"check": "document-title", "weight": 1}, {"check": "html-lang", "weight": 3}],
+            "next_steps": {3: "Declare the language on every page."},
+        },
+        {
+            "id": "mobile",
+            "title": "Mobile",
+            "weight": 1,
+            "goal": "Phones?",
+            "parameters": [{"check": "viewport", "weight": 1}, {"check": "horizontal-overflow", "weight": 1}],
+        },
     ],
 }
 
@@ -67,8 +79,22 @@ def test_level_needs_every_dimension_minimum_and_names_the_gap():
     assert [(g.dimension, g.have, g.need) for g in nxt.gaps] == [("content", 25.0, 40)]
 
 
+def test_next_steps_name_the_dimensions_that_fall_short():
+    data = yaml.safe_load(yaml.safe_dump(SMALL))
+    data["dimensions"][1]["next_steps"] = {3: "Fix the layout."}
+    card = score(rubric(data), [page(document=document(lang=None), mobile=mobile(scroll_width=900))], site())
+    assert card.level == 1
+    assert card.next_level is not None and set(card.next_level.next_steps) == set()  # no level-2 advice written
+    ok = score(rubric(data), [page(), page(f"{ORIGIN}/b", document=document(lang=None))], site())
+    # content 62.5 is short of level 3's 70; mobile is not: only content's advice is given
+    assert ok.level == 2 and ok.next_level is not None
+    assert ok.next_level.next_steps == {"content": "Declare the language on every page."}
+
+
 def test_error_marks_dimension_incomplete_not_zero():
-    broken = PageArtifacts(url=f"{ORIGIN}/", artifacts={"document": document(), "mobile": {"error": "renderer crashed"}})
+    broken = PageArtifacts(
+        url=f"{ORIGIN}/", artifacts={"document": document(), "mobile": {"error": "renderer crashed"}}
+    )
     card = score(rubric(), [broken], site())
     mob = dim(card, "mobile")
     # viewport passes (it reads the document); overflow errors and is left out, not counted as 0
@@ -104,7 +130,8 @@ def test_not_assessable_pages_do_not_count():
     card = score(rubric(), [page(), down], site())
     assert card.overall == 100.0
     assert [(p.url, p.status, p.reason) for p in card.pages if p.status != "ok"] == [
-        (f"{ORIGIN}/down", "not_assessable", "HTTP 500")]
+        (f"{ORIGIN}/down", "not_assessable", "HTTP 500")
+    ]
     assert all(r.url != f"{ORIGIN}/down" for r in card.results)
 
 
@@ -116,10 +143,16 @@ def test_site_of_only_unassessable_pages_has_no_level():
 
 def test_axe_tags_expand_and_weight_by_impact():
     data = yaml.safe_load(yaml.safe_dump(SMALL))
-    data["dimensions"].append({"id": "accessibility", "title": "A11y", "weight": 1, "goal": "All?",
-                               "parameters": [{"axe_tags": ["wcag2a"]}]})
-    p = page(axe=axe(("image-alt", "violation", "critical", ["wcag2a"]), ("label", "pass", None, ["wcag2a"]),
-                     ("region", "violation", "moderate", ["best-practice"])))
+    data["dimensions"].append(
+        {"id": "accessibility", "title": "A11y", "weight": 1, "goal": "All?", "parameters": [{"axe_tags": ["wcag2a"]}]}
+    )
+    p = page(
+        axe=axe(
+            ("image-alt", "violation", "critical", ["wcag2a"]),
+            ("label", "pass", None, ["wcag2a"]),
+            ("region", "violation", "moderate", ["best-practice"]),
+        )
+    )
     card = score(rubric(data), [p], site())
     a11y = dim(card, "accessibility")
     ids = {c.check_id: c for c in a11y.checks}

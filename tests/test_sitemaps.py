@@ -13,9 +13,7 @@ NS = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
 
 
 def urlset(*entries: tuple[str, str | None]) -> bytes:
-    rows = "".join(
-        f"<url><loc>{loc}</loc>{f'<lastmod>{mod}</lastmod>' if mod else ''}</url>" for loc, mod in entries
-    )
+    rows = "".join(f"<url><loc>{loc}</loc>{f'<lastmod>{mod}</lastmod>' if mod else ''}</url>" for loc, mod in entries)
     return f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset {NS}>{rows}</urlset>'.encode()
 
 
@@ -36,9 +34,7 @@ class Site:
         self.requests.append(request)
         if self.down:
             raise httpx.ConnectError("connection refused", request=request)
-        status, headers, body = self.routes.get(
-            str(request.url), (404, {"content-type": "text/html"}, b"nope")
-        )
+        status, headers, body = self.routes.get(str(request.url), (404, {"content-type": "text/html"}, b"nope"))
         return httpx.Response(status, headers=headers, content=body)
 
     @property

@@ -95,9 +95,16 @@ def test_bad_urls_and_unavailable_databases():
     with pytest.raises(UsageError):
         Store("nosuchdialect://x/y")
     with pytest.raises(StoreUnavailable):
-        Store("sqlite:////nonexistent-dir/sub/m.db")
+        Store("sqlite:////etc/hostname/sub/m.db")  # a path under a file: cannot exist
+
+
+def test_sqlite_parent_directories_are_created(tmp_path):
+    Store(f"sqlite:///{tmp_path / 'runs' / 'deeper' / 'm.db'}")
+    assert (tmp_path / "runs" / "deeper" / "m.db").is_file()
 
 
 def test_passwords_are_redacted():
-    assert redact_url("postgresql+psycopg://user:s3cret@db.example/maturity") == \
-        "postgresql+psycopg://user:***@db.example/maturity"
+    assert (
+        redact_url("postgresql+psycopg://user:s3cret@db.example/maturity")
+        == "postgresql+psycopg://user:***@db.example/maturity"
+    )

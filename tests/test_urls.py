@@ -110,11 +110,7 @@ _url_chars = st.lists(
 @st.composite
 def _urlish(draw: st.DrawFn) -> str:
     scheme = draw(st.sampled_from(["http", "https", "HTTP", "ftp", "mailto", ""]))
-    host = draw(
-        st.sampled_from(
-            ["example.gov", "WWW.Example.gov", "b\u00fccher.de", "127.0.0.1", "[::1]", "", "a..b"]
-        )
-    )
+    host = draw(st.sampled_from(["example.gov", "WWW.Example.gov", "b\u00fccher.de", "127.0.0.1", "[::1]", "", "a..b"]))
     port = draw(st.sampled_from(["", ":80", ":443", ":8080", ":", ":x"]))
     rest = draw(_url_chars)
     return f"{scheme}://{host}{port}/{rest}"

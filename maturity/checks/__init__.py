@@ -241,9 +241,7 @@ def _call(check_: Check, url: str | None, arg: Any) -> CheckResult:
 NOT_SAMPLED = "not_sampled"
 
 
-def run_page_check(
-    check_: Check, page: PageArtifacts, site: SiteFacts, params: Mapping[str, Any]
-) -> CheckResult:
+def run_page_check(check_: Check, page: PageArtifacts, site: SiteFacts, params: Mapping[str, Any]) -> CheckResult:
     for name in check_.meta.requires:
         value = page.get(name) if name != "site" else None
         if isinstance(value, ArtifactError) and value.kind == NOT_SAMPLED:

@@ -28,8 +28,11 @@ def run(page: PageInput) -> CheckResult:
     for heading in headings:
         if previous is not None and heading.level > previous.level + 1:
             items.append(
-                Item(url=page.url, snippet=f"h{heading.level}: {heading.text[:80]}",
-                     detail=f"h{previous.level} is followed by h{heading.level}")
+                Item(
+                    url=page.url,
+                    snippet=f"h{heading.level}: {heading.text[:80]}",
+                    detail=f"h{previous.level} is followed by h{heading.level}",
+                )
             )
         previous = heading
     if items:

@@ -13,7 +13,7 @@ ID = "skip-link"
     failure_title="Page has no working skip link",
     description=(
         "Keyboard and screen-reader users should be able to bypass the header and navigation that repeat on "
-        "every page. Add `<a href=\"#main\">Skip to main content</a>` as the first focusable element and give "
+        'every page. Add `<a href="#main">Skip to main content</a>` as the first focusable element and give '
         "the main content that id. axe-core's `bypass` rule accepts a heading or landmark instead, so it misses "
         "sites where keyboard users must still tab through every menu item."
     ),
@@ -24,9 +24,13 @@ ID = "skip-link"
 def run(page: PageInput) -> CheckResult:
     doc = page.document
     if doc.skip_link is None:
-        return CheckResult.failed(ID, page.url, items=[Item(url=page.url, detail="no in-page link before the main content")])
+        return CheckResult.failed(
+            ID, page.url, items=[Item(url=page.url, detail="no in-page link before the main content")]
+        )
     if not doc.skip_link_target_exists:
         return CheckResult.failed(
-            ID, page.url, items=[Item(url=page.url, snippet=doc.skip_link, detail="the skip link's target does not exist")]
+            ID,
+            page.url,
+            items=[Item(url=page.url, snippet=doc.skip_link, detail="the skip link's target does not exist")],
         )
     return CheckResult.passed(ID, page.url)

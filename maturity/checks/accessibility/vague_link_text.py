@@ -17,16 +17,26 @@ def normalise(text: str) -> str:
     id=ID,
     dimension="accessibility",
     title="Link text describes where each link goes",
-    failure_title="Some links say nothing out of context (\"click here\", \"read more\")",
+    failure_title='Some links say nothing out of context ("click here", "read more")',
     description=(
-        "Screen-reader users often list a page's links on their own; \"click here\" or \"read more\" then says "
-        "nothing. Write link text that names the destination (\"Apply for a fishing licence\")."
+        'Screen-reader users often list a page\'s links on their own; "click here" or "read more" then says '
+        'nothing. Write link text that names the destination ("Apply for a fishing licence").'
     ),
     requires=("document",),
     params={
         "phrases": [
-            "click here", "here", "read more", "more", "learn more", "link", "this link", "this page",
-            "details", "continue", "click", "go",
+            "click here",
+            "here",
+            "read more",
+            "more",
+            "learn more",
+            "link",
+            "this link",
+            "this page",
+            "details",
+            "continue",
+            "click",
+            "go",
         ]
     },
     source="WCAG 2.2 SC 2.4.4 Link Purpose (In Context); Lighthouse audit link-text",

@@ -31,8 +31,15 @@ def run(page: PageInput) -> CheckResult:
         known += 1
         code = status[key]
         if code is None or code >= 400:
-            broken.append(Item(url=page.url, selector=link.selector, snippet=link.text[:80], detail=link.href,
-                               value=code if code is not None else "no answer"))
+            broken.append(
+                Item(
+                    url=page.url,
+                    selector=link.selector,
+                    snippet=link.text[:80],
+                    detail=link.href,
+                    value=code if code is not None else "no answer",
+                )
+            )
     if known == 0:
         return CheckResult.not_applicable(ID, page.url, "no internal link with a known status")
     if broken:

@@ -26,7 +26,9 @@ def run(page: PageInput) -> CheckResult:
         return CheckResult.failed(ID, page.url, items=[Item(url=page.url, detail="no title")], value=0.0)
     if not lo <= len(title) <= hi:
         return CheckResult.failed(
-            ID, page.url, value=float(len(title)),
+            ID,
+            page.url,
+            value=float(len(title)),
             items=[Item(url=page.url, snippet=title, detail=f"{len(title)} characters; aim for {lo}-{hi}")],
         )
     return CheckResult.passed(ID, page.url, value=float(len(title)))

@@ -16,7 +16,7 @@ _BCP47 = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z]{4})?(-([a-zA-Z]{2}|[0-9]{3}))?(-[
     title="Page declares its language",
     failure_title="Page does not declare a valid language",
     description=(
-        "`<html lang=\"en\">` lets screen readers pronounce text correctly and browsers offer translation. "
+        '`<html lang="en">` lets screen readers pronounce text correctly and browsers offer translation. '
         "Set it on every page, `es` on Spanish pages."
     ),
     requires=("document",),

@@ -26,7 +26,9 @@ def run(page: PageInput) -> CheckResult:
         return CheckResult.failed(ID, page.url, items=[Item(url=page.url, detail="no meta description")], value=0.0)
     if not lo <= len(text) <= hi:
         return CheckResult.failed(
-            ID, page.url, value=float(len(text)),
+            ID,
+            page.url,
+            value=float(len(text)),
             items=[Item(url=page.url, snippet=text[:200], detail=f"{len(text)} characters; aim for {lo}-{hi}")],
         )
     return CheckResult.passed(ID, page.url, value=float(len(text)))

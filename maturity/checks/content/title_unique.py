@@ -31,7 +31,9 @@ def run(site: SiteInput) -> CheckResult:
         return CheckResult.not_applicable(ID, None, "fewer than two pages")
     items = [
         Item(url=url, snippet=title, detail=f"shared by {len(urls)} pages")
-        for title, urls in sorted(by_title.items()) if len(urls) > 1 for url in urls
+        for title, urls in sorted(by_title.items())
+        if len(urls) > 1
+        for url in urls
     ]
     unique = sum(1 for urls in by_title.values() if len(urls) == 1)
     score = unique / max(1, len(by_title))

@@ -27,8 +27,15 @@ def run(page: PageInput) -> CheckResult:
     excess = content_width - m.outer_width
     if excess > int(page.params["tolerance_px"]):
         return CheckResult.failed(
-            ID, page.url, value=float(excess),
-            items=[Item(url=page.url, detail=f"content is {content_width}px wide on a {m.outer_width}px screen",
-                        value=float(excess))],
+            ID,
+            page.url,
+            value=float(excess),
+            items=[
+                Item(
+                    url=page.url,
+                    detail=f"content is {content_width}px wide on a {m.outer_width}px screen",
+                    value=float(excess),
+                )
+            ],
         )
     return CheckResult.passed(ID, page.url, value=float(max(excess, 0)))

@@ -26,7 +26,9 @@ def run(page: PageInput) -> CheckResult:
     share = 1 - m.text_chars_small / m.text_chars_total
     if share < float(page.params["min_share"]):
         return CheckResult.failed(
-            ID, page.url, value=share,
+            ID,
+            page.url,
+            value=share,
             items=[Item(url=page.url, detail=f"{share:.0%} of text is 12px or larger", value=share)],
         )
     return CheckResult.passed(ID, page.url, value=share)

@@ -13,7 +13,7 @@ ID = "viewport"
     title="Page sets a mobile viewport",
     failure_title="Page has no mobile viewport (phones show a zoomed-out desktop layout)",
     description=(
-        "Without `<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">` phones lay the page "
+        'Without `<meta name="viewport" content="width=device-width, initial-scale=1">` phones lay the page '
         "out 980 px wide and shrink it, so text is tiny and everything needs zooming."
     ),
     requires=("document",),
@@ -24,5 +24,7 @@ def run(page: PageInput) -> CheckResult:
     if content is None:
         return CheckResult.failed(ID, page.url, items=[Item(url=page.url, detail="no viewport meta tag")])
     if parse_viewport(content).get("width") != "device-width":
-        return CheckResult.failed(ID, page.url, items=[Item(url=page.url, snippet=content, detail="width is not device-width")])
+        return CheckResult.failed(
+            ID, page.url, items=[Item(url=page.url, snippet=content, detail="width is not device-width")]
+        )
     return CheckResult.passed(ID, page.url)

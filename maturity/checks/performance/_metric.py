@@ -101,4 +101,3 @@ def _fmt(value: float | None, unit: str) -> str:
     if unit == "bytes":
         return f"{value / 1024:.0f} KiB"
     return f"{value:.3f}"
-

@@ -27,12 +27,16 @@ def run(page: PageInput) -> CheckResult:
         return CheckResult.not_applicable(ID, page.url, "page is not served over HTTPS")
     header = page.http.headers.get("strict-transport-security")
     if header is None:
-        return CheckResult.failed(ID, page.url, items=[Item(url=page.url, detail="no Strict-Transport-Security header")])
+        return CheckResult.failed(
+            ID, page.url, items=[Item(url=page.url, detail="no Strict-Transport-Security header")]
+        )
     match = _MAX_AGE.search(header)
     age = int(match.group(1)) if match else 0
     if age < int(page.params["min_max_age"]):
         return CheckResult.failed(
-            ID, page.url, value=float(age),
+            ID,
+            page.url,
+            value=float(age),
             items=[Item(url=page.url, snippet=header, detail=f"max-age {age} is below {page.params['min_max_age']}")],
         )
     return CheckResult.passed(ID, page.url, value=float(age))

@@ -29,4 +29,6 @@ def run(site: SiteInput) -> CheckResult:
         return CheckResult.not_applicable(ID, None, "the http:// address could not be tested")
     if facts.http_redirects_to_https:
         return CheckResult.passed(ID, None)
-    return CheckResult.failed(ID, None, items=[Item(url=facts.start_url, detail="http:// does not redirect to https://")])
+    return CheckResult.failed(
+        ID, None, items=[Item(url=facts.start_url, detail="http:// does not redirect to https://")]
+    )

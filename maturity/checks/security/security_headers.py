@@ -16,8 +16,7 @@ ID = "security-headers"
         "Referrer-Policy keeps URLs private when people follow links out. The score is the share present."
     ),
     requires=("http",),
-    params={"headers": {"content-security-policy": None, "x-content-type-options": "nosniff",
-                        "referrer-policy": None}},
+    params={"headers": {"content-security-policy": None, "x-content-type-options": "nosniff", "referrer-policy": None}},
     source="OWASP Secure Headers Project; DOMAIN.md (IDEA Act: secure)",
 )
 def run(page: PageInput) -> CheckResult:

@@ -1,0 +1,705 @@
+"""One Chromium through Playwright, a bounded pool of workers, and the gatherers.
+
+Two phases, because concurrency distorts timing metrics (a page's LCP measured
+alone was 300 ms and 812 ms beside four other loads, BROWSER-NOTES.md):
+
+1. **Concurrent phase**: ``concurrency`` workers, each reusing one page in phone
+   emulation, load every page once and gather the document facts, the mobile
+   facts, axe-core results (injected into every frame) and the network log.
+2. **Serial phase**: one page at a time, ``perf_runs`` loads each under a
+   throttling profile, gathering the performance artifact (median of k runs).
+
+A page that fails, hangs or crashes the renderer yields error artifacts or a
+"not assessable" page, and the run goes on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import logging
+import os
+import re
+import shutil
+import statistics
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from playwright.async_api import (
+    Browser,
+    BrowserContext,
+    Playwright,
+    Route,
+    async_playwright,
+)
+from playwright.async_api import (
+    Error as PlaywrightError,
+)
+from playwright.async_api import (
+    Page as PwPage,
+)
+
+from crawlers.urls import is_same_site
+from maturity.errors import BrowserNotFound
+from maturity.model import (
+    ArtifactError,
+    AxeFacts,
+    AxeNode,
+    AxeRule,
+    DocumentFacts,
+    HttpFacts,
+    MobileFacts,
+    NetworkFacts,
+    PageArtifacts,
+    PageRef,
+    PerformanceFacts,
+    PerfRun,
+    Request,
+)
+
+log = logging.getLogger("maturity.browser")
+
+BASE_ARGS = (
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    "--disable-default-apps",
+    "--mute-audio",
+)
+
+# Throttling profiles in the manner of Lighthouse's (DOMAIN.md; BROWSER-NOTES.md): DevTools-style
+# throttling multiplies the RTT by 3.75 and the throughput by 0.9, as Lighthouse's devtools method does.
+PROFILES: dict[str, dict[str, Any]] = {
+    "mobile": {  # Lighthouse mobile: 150 ms RTT, 1.6 Mbps down / 750 Kbps up, 4x CPU slowdown
+        "device": "Pixel 7",
+        "latency_ms": 562.5,
+        "down_bps": 188_744,
+        "up_bps": 86_400,
+        "cpu": 4,
+    },
+    "desktop": {  # Lighthouse desktop: 40 ms RTT, 10 Mbps, no CPU slowdown
+        "device": None,
+        "latency_ms": 150.0,
+        "down_bps": 1_179_648,
+        "up_bps": 1_179_648,
+        "cpu": 1,
+    },
+    "none": {"device": None, "latency_ms": 0, "down_bps": -1, "up_bps": -1, "cpu": 1},
+}
+DESKTOP_VIEWPORT = {"width": 1350, "height": 940}
+
+# The axe-core rules we run: every WCAG 2.0/2.1/2.2 A and AA rule, and axe's best practices.
+# Passed as runOnly tags, which also runs WCAG rules axe ships switched off (target-size in 4.12);
+# a rubric then selects among them by tag.
+AXE_RUN_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa", "best-practice")
+
+
+@dataclass(frozen=True, kw_only=True)
+class BrowserSettings:
+    user_agent: str
+    concurrency: int = 4
+    page_timeout: float = 30.0  # seconds for one page load
+    throttle: str = "mobile"  # performance phase profile: mobile | desktop | none
+    perf_runs: int = 1  # k: loads per page in the performance phase (median reported)
+    perf_pages: int | None = 10  # pages measured in the performance phase (None: all)
+    block_third_party: bool = False
+    loopback_only: bool = False  # abort every request not addressed to 127.0.0.0/8 (tests, demo)
+    browser_path: str | None = None
+    axe_path: str | None = None
+    no_sandbox: bool | None = None  # None: only when running as root
+    device: str = "Pixel 7"
+    settle_ms: int = 200  # quiet main thread after load before reading the page
+    perf_quiet_ms: int = 500  # performance phase: after load, wait for this long with nothing happening
+    perf_settle_max_ms: int = 5000  # ... but no longer than this
+
+
+# ---------------------------------------------------------------------------
+# Finding a browser and axe-core
+# ---------------------------------------------------------------------------
+
+_SYSTEM_BROWSERS = (
+    "chromium",
+    "chromium-browser",
+    "google-chrome",
+    "google-chrome-stable",
+    "chrome",
+    "/usr/bin/chromium",
+    "/usr/bin/chromium-browser",
+    "/snap/bin/chromium",
+    "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
+    "/Applications/Chromium.app/Contents/MacOS/Chromium",
+    r"C:\Program Files\Google\Chrome\Application\chrome.exe",
+    r"C:\Program Files (x86)\Google\Chrome\Application\chrome.exe",
+)
+
+INSTALL_HINT = (
+    "no Chromium or Chrome found: install one (Debian/Ubuntu: `apt-get install chromium`; "
+    "macOS: install Google Chrome; anywhere: `python -m playwright install chromium`), "
+    "or pass --browser PATH"
+)
+
+
+def find_browser(explicit: str | None, playwright: Playwright | None = None) -> str:
+    """The browser to launch: ``--browser``/``MATURITY_BROWSER``, Playwright's own, then a system one."""
+    chosen = explicit or os.environ.get("MATURITY_BROWSER")
+    if chosen:
+        path = shutil.which(chosen) or chosen
+        if not Path(path).is_file():
+            raise BrowserNotFound(f"browser not found at {chosen!r}; {INSTALL_HINT}")
+        return path
+    if playwright is not None:
+        try:
+            own = playwright.chromium.executable_path
+            if own and Path(own).is_file():
+                return own
+        except PlaywrightError:
+            pass
+    for candidate in _SYSTEM_BROWSERS:
+        path = shutil.which(candidate) or (candidate if Path(candidate).is_file() else None)
+        if path:
+            return path
+    raise BrowserNotFound(INSTALL_HINT)
+
+
+def axe_source(path: str | None = None) -> tuple[str, str]:
+    """(script, version) of axe-core: from ``path`` (a newer axe.min.js) or the installed package's copy."""
+    if path:
+        try:
+            script = Path(path).read_text(encoding="utf-8")
+        except OSError as exc:
+            from maturity.errors import UsageError
+
+            raise UsageError(f"--axe-script: cannot read {path}: {exc.strerror}") from None
+    else:
+        script = (resources.files("axe_playwright_python") / "axe.min.js").read_text(encoding="utf-8")
+    match = re.search(r"axe v(\d+\.\d+\.\d+)", script[:400])
+    return script, match.group(1) if match else "unknown"
+
+
+def _script(name: str) -> str:
+    return (resources.files("crawlers") / name).read_text(encoding="utf-8")
+
+
+def _running_as_root() -> bool:
+    return hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+def is_loopback(url: str) -> bool:
+    host = urlsplit(url).hostname or ""
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+# ---------------------------------------------------------------------------
+# The session
+# ---------------------------------------------------------------------------
+
+PageDone = Callable[[PageArtifacts, float], Awaitable[None] | None]
+PerfDone = Callable[[str, dict[str, Any], float], Awaitable[None] | None]
+
+
+@dataclass
+class NetworkLog:
+    """Requests one worker's page made; reset before each load."""
+
+    requests: list[Request] = field(default_factory=list)
+    blocked: set[str] = field(default_factory=set)
+
+
+class BrowserSession:
+    """``async with BrowserSession(settings, start_url) as s: await s.gather(...)``."""
+
+    def __init__(self, settings: BrowserSettings, start_url: str = "") -> None:
+        self.settings = settings
+        self.start_url = start_url
+        self.axe_script, self.axe_version = axe_source(settings.axe_path)
+        self._collect_js = _script("collect.js")
+        self._perf_js = _script("perf.js")
+        self._pw: Playwright | None = None
+        self.browser: Browser | None = None
+        self.browser_path = ""
+        self.browser_version = ""
+        self.offmachine_attempts: list[str] = []  # loopback_only: requests refused before leaving
+        self.relaunches = 0
+
+    async def __aenter__(self) -> BrowserSession:
+        self._pw = await async_playwright().start()
+        try:
+            await self._launch()
+        except BaseException:
+            await self._pw.stop()
+            raise
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        try:
+            if self.browser is not None:
+                await self.browser.close()
+        finally:
+            if self._pw is not None:
+                await self._pw.stop()
+
+    def reconfigure(self, settings: BrowserSettings, start_url: str) -> None:
+        """Reuse the running browser for another audit (another site, other settings)."""
+        if settings.axe_path != self.settings.axe_path:
+            self.axe_script, self.axe_version = axe_source(settings.axe_path)
+        self.settings = settings
+        self.start_url = start_url
+        self.offmachine_attempts = []
+
+    async def _launch(self) -> None:
+        assert self._pw is not None
+        self.browser_path = find_browser(self.settings.browser_path, self._pw)
+        args = list(BASE_ARGS)
+        no_sandbox = self.settings.no_sandbox if self.settings.no_sandbox is not None else _running_as_root()
+        if no_sandbox:
+            args.append("--no-sandbox")
+        try:
+            self.browser = await self._pw.chromium.launch(
+                executable_path=self.browser_path, headless=True, args=args, chromium_sandbox=not no_sandbox
+            )
+        except PlaywrightError as exc:
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise BrowserNotFound(f"could not start {self.browser_path}: {first}") from None
+        self.browser_version = self.browser.version
+
+    async def _ensure_browser(self) -> Browser:
+        if self.browser is None or not self.browser.is_connected():
+            log.warning("browser disconnected; relaunching")
+            self.relaunches += 1
+            await self._launch()
+        assert self.browser is not None
+        return self.browser
+
+    # -- contexts ----------------------------------------------------------
+    async def _new_context(self, *, device: str | None, net: NetworkLog | None) -> BrowserContext:
+        assert self._pw is not None
+        browser = await self._ensure_browser()
+        options: dict[str, Any] = {}
+        if device:
+            options.update(self._pw.devices[device])
+            options.pop("default_browser_type", None)
+            options["device_scale_factor"] = 1  # CSS px are what we measure; cheaper to render
+        else:
+            options["viewport"] = DESKTOP_VIEWPORT
+        options.update(
+            user_agent=_mobile_ua(self.settings.user_agent, options.get("user_agent")),
+            service_workers="block",
+            accept_downloads=False,
+            java_script_enabled=True,
+            bypass_csp=False,
+        )
+        context = await browser.new_context(**options)
+        context.set_default_timeout(self.settings.page_timeout * 1000)
+        context.set_default_navigation_timeout(self.settings.page_timeout * 1000)
+        if self.settings.loopback_only or self.settings.block_third_party:
+            await context.route("**/*", lambda route: self._route(route, net))
+        context.on("page", lambda new_page: asyncio.ensure_future(_close_popup(new_page)))
+        return context
+
+    async def _route(self, route: Route, net: NetworkLog | None) -> None:
+        url = route.request.url
+        if not url.startswith(("http://", "https://", "ws://", "wss://")):
+            await route.continue_()
+            return
+        if self.settings.loopback_only and not is_loopback(url):
+            self.offmachine_attempts.append(url)
+            if net is not None:
+                net.blocked.add(url)
+            await route.abort("blockedbyclient")
+            return
+        if self.settings.block_third_party and not is_same_site(url, self.start_url):
+            if net is not None:
+                net.blocked.add(url)
+            await route.abort("blockedbyclient")
+            return
+        await route.continue_()
+
+    async def _new_page(self, context: BrowserContext, net: NetworkLog) -> PwPage:
+        page = await context.new_page()
+
+        def on_request(req: Any) -> None:
+            net.requests.append(
+                Request(
+                    url=req.url[:2000],
+                    resource_type=req.resource_type,
+                    third_party=not is_same_site(req.url, self.start_url),
+                )
+            )
+
+        page.on("request", on_request)
+        page.on("dialog", lambda dialog: asyncio.ensure_future(_dismiss(dialog)))
+        return page
+
+    # -- phase 1 -----------------------------------------------------------
+    async def gather(self, refs: list[PageRef], http: dict[str, HttpFacts], on_page: PageDone) -> None:
+        """Concurrent phase: document, mobile, axe and network artifacts for every page."""
+        queue: asyncio.Queue[PageRef] = asyncio.Queue()
+        for ref in refs:
+            queue.put_nowait(ref)
+        workers = max(1, min(self.settings.concurrency, len(refs) or 1))
+        await asyncio.gather(*(self._worker(queue, http, on_page) for _ in range(workers)))
+
+    async def _worker(self, queue: asyncio.Queue[PageRef], http: dict[str, HttpFacts], on_page: PageDone) -> None:
+        net = NetworkLog()
+        context: BrowserContext | None = None
+        page: PwPage | None = None
+        try:
+            while True:
+                try:
+                    ref = queue.get_nowait()
+                except asyncio.QueueEmpty:
+                    return
+                for attempt in (1, 2):
+                    if context is None or page is None or page.is_closed():
+                        context, page = await self._fresh(context, net)
+                    started = time.perf_counter()
+                    budget = self.settings.page_timeout * 2 + 10
+                    try:
+                        result = await asyncio.wait_for(self._gather_one(page, ref, http.get(ref.url), net), budget)
+                    except (TimeoutError, PlaywrightError) as exc:
+                        crashed = isinstance(exc, PlaywrightError) and _looks_crashed(exc)
+                        await _close_quietly(page)
+                        page = None
+                        if crashed and attempt == 1:
+                            log.warning("renderer or browser crashed on %s; retrying once", ref.url)
+                            await _close_quietly(context)
+                            context = None
+                            continue
+                        reason = f"timed out after {budget:.0f} s" if isinstance(exc, TimeoutError) else _one_line(exc)
+                        result = PageArtifacts(
+                            url=ref.url,
+                            depth=ref.depth,
+                            status="not_assessable",
+                            reason=f"could not render: {reason}",
+                            artifacts=_http_only(http.get(ref.url)),
+                        )
+                    await _maybe_await(on_page(result, (time.perf_counter() - started) * 1000))
+                    break
+        finally:
+            await _close_quietly(context)
+
+    async def _fresh(self, context: BrowserContext | None, net: NetworkLog) -> tuple[BrowserContext, PwPage]:
+        for _ in range(2):
+            try:
+                if context is None:
+                    context = await self._new_context(device=self.settings.device, net=net)
+                return context, await self._new_page(context, net)
+            except PlaywrightError:
+                await _close_quietly(context)
+                context = None
+        context = await self._new_context(device=self.settings.device, net=net)
+        return context, await self._new_page(context, net)
+
+    async def _gather_one(self, page: PwPage, ref: PageRef, http: HttpFacts | None, net: NetworkLog) -> PageArtifacts:
+        net.requests.clear()
+        net.blocked.clear()
+        await page.context.clear_cookies()
+        response = await page.goto(ref.url, wait_until="load")
+        if response is not None and response.status >= 400:
+            return PageArtifacts(
+                url=ref.url,
+                depth=ref.depth,
+                status="not_assessable",
+                reason=f"HTTP {response.status}",
+                artifacts=_http_only(http),
+            )
+        # Let late scripts settle (main thread quiet for settle_ms, at most 2 s) before reading the DOM.
+        await page.evaluate(_WAIT_FOR_QUIET, [self.settings.settle_ms, 2000])
+        artifacts: dict[str, dict[str, Any]] = {}
+        if http is not None:
+            artifacts["http"] = http.model_dump(mode="json")
+        facts = await page.evaluate(self._collect_js)
+        artifacts["document"] = DocumentFacts.model_validate(facts["document"]).model_dump(mode="json")
+        artifacts["mobile"] = MobileFacts(device=self.settings.device, **facts["mobile"]).model_dump(mode="json")
+        artifacts["axe"] = await self._axe(page)
+        requests = [r.model_copy(update={"blocked": r.url in net.blocked}) for r in net.requests]
+        artifacts["network"] = NetworkFacts(requests=requests).model_dump(mode="json")
+        return PageArtifacts(url=ref.url, depth=ref.depth, artifacts=artifacts)
+
+    async def _axe(self, page: PwPage) -> dict[str, Any]:
+        """Inject axe-core into every frame and run it from the top; options travel as real JSON."""
+        try:
+            for frame in page.frames:
+                try:
+                    await frame.evaluate(self.axe_script)
+                except PlaywrightError:
+                    pass  # a detached or navigating frame
+            options = {
+                "runOnly": {"type": "tag", "values": list(AXE_RUN_TAGS)},
+                "resultTypes": ["violations", "incomplete"],
+            }
+            raw = await page.evaluate("(o) => axe.run(document, o)", options)
+        except PlaywrightError as exc:
+            return ArtifactError(error=_one_line(exc), kind="axe").model_dump()
+        return map_axe(raw, self.axe_version).model_dump(mode="json")
+
+    # -- phase 2 -----------------------------------------------------------
+    async def measure(self, urls: list[str], on_perf: PerfDone) -> None:
+        """Serial phase: ``perf_runs`` loads per URL under the throttling profile, one page at a time."""
+        profile = PROFILES[self.settings.throttle]
+        net = NetworkLog()
+        context = await self._new_context(device=profile["device"], net=net)
+        try:
+            await context.add_init_script(self._perf_js)
+            wire: dict[str, Any] = {"bytes": 0, "requests": 0, "by_type": {}, "types": {}}
+
+            def on_sent(ev: dict[str, Any]) -> None:
+                wire["requests"] += 1
+                wire["types"][ev["requestId"]] = (ev.get("type") or "Other").lower()
+
+            def on_finished(ev: dict[str, Any]) -> None:
+                size = int(ev.get("encodedDataLength") or 0)
+                wire["bytes"] += size
+                kind = wire["types"].get(ev["requestId"], "other")
+                wire["by_type"][kind] = wire["by_type"].get(kind, 0) + size
+
+            page = await context.new_page()
+            await self._wire_cdp(context, page, profile, on_sent, on_finished)
+            for url in urls:
+                started = time.perf_counter()
+                runs: list[PerfRun] = []
+                error: str | None = None
+                for _ in range(max(1, self.settings.perf_runs)):
+                    wire.update(bytes=0, requests=0, by_type={}, types={})
+                    try:
+                        await page.goto("about:blank")
+                        await context.clear_cookies()
+                        run = await asyncio.wait_for(
+                            self._one_perf_load(page, url, wire), self.settings.page_timeout + 15
+                        )
+                        runs.append(run)
+                    except (TimeoutError, PlaywrightError) as exc:
+                        error = "timed out" if isinstance(exc, TimeoutError) else _one_line(exc)
+                        await _close_quietly(page)
+                        page = await context.new_page()
+                        await self._wire_cdp(context, page, profile, on_sent, on_finished)
+                if runs:
+                    data = summarise_runs(self.settings.throttle, runs).model_dump(mode="json")
+                else:
+                    data = ArtifactError(error=error or "no run finished", kind="timeout").model_dump()
+                await _maybe_await(on_perf(url, data, (time.perf_counter() - started) * 1000))
+        finally:
+            await _close_quietly(context)
+
+    async def _wire_cdp(
+        self,
+        context: BrowserContext,
+        page: PwPage,
+        profile: dict[str, Any],
+        on_sent: Callable[..., None],
+        on_finished: Callable[..., None],
+    ) -> None:
+        """Cache off, throttling on, and byte counting, for one performance-phase page."""
+        cdp = await context.new_cdp_session(page)
+        await cdp.send("Network.enable")
+        await cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+        if self.settings.throttle != "none":
+            await cdp.send(
+                "Network.emulateNetworkConditions",
+                {
+                    "offline": False,
+                    "latency": profile["latency_ms"],
+                    "downloadThroughput": profile["down_bps"],
+                    "uploadThroughput": profile["up_bps"],
+                },
+            )
+            await cdp.send("Emulation.setCPUThrottlingRate", {"rate": profile["cpu"]})
+        cdp.on("Network.requestWillBeSent", on_sent)
+        cdp.on("Network.loadingFinished", on_finished)
+
+    async def _one_perf_load(self, page: PwPage, url: str, wire: dict[str, Any]) -> PerfRun:
+        await page.goto(url, wait_until="load")
+        await page.evaluate(_WAIT_FOR_QUIET, [self.settings.perf_quiet_ms, self.settings.perf_settle_max_ms])
+        m = await page.evaluate("""() => {
+            const nav = performance.getEntriesByType('navigation')[0];
+            const fcp = performance.getEntriesByName('first-contentful-paint')[0];
+            const p = window.__maturityPerf || {lcp: null, cls: 0, longtasks: []};
+            const fcpTime = fcp ? fcp.startTime : null;
+            let tbt = 0;
+            for (const [start, dur] of p.longtasks) {
+                if (fcpTime === null || start >= fcpTime) tbt += Math.max(0, dur - 50);
+            }
+            return {ttfb: nav ? nav.responseStart : null, load: nav ? nav.loadEventEnd : null,
+                    fcp: fcpTime, lcp: p.lcp, cls: p.cls, tbt};
+        }""")
+        return PerfRun(
+            ttfb_ms=m["ttfb"],
+            fcp_ms=m["fcp"],
+            lcp_ms=m["lcp"],
+            cls=round(m["cls"], 4),
+            tbt_ms=m["tbt"],
+            load_ms=m["load"],
+            bytes=wire["bytes"],
+            requests=wire["requests"],
+            bytes_by_type=dict(wire["by_type"]),
+        )
+
+
+# After load, resolve once `quiet` ms pass with no long task, layout shift or LCP candidate, and with
+# the main thread free (a late timer tick means it was blocked), or after `cap` ms. Late shifts and
+# long tasks right after load are still measured; clean pages do not wait a fixed second.
+_WAIT_FOR_QUIET = """([quiet, cap]) => new Promise((resolve) => {
+  const t0 = performance.now();
+  let quietSince = t0, previous = t0;
+  const tick = () => {
+    const now = performance.now();
+    if (now - previous > 150) quietSince = now;
+    previous = now;
+    const p = window.__maturityPerf || { last: 0 };
+    if (now - Math.max(quietSince, p.last) >= quiet || now - t0 >= cap) resolve(); else setTimeout(tick, 50);
+  };
+  setTimeout(tick, 50);
+})"""
+
+
+# ---------------------------------------------------------------------------
+# Pure helpers
+# ---------------------------------------------------------------------------
+
+
+def map_axe(raw: dict[str, Any], version: str) -> AxeFacts:
+    """axe-core's result object -> our own :class:`AxeFacts` (nothing else sees axe's structures)."""
+    rules: list[AxeRule] = []
+    for key, outcome in (
+        ("violations", "violation"),
+        ("incomplete", "incomplete"),
+        ("passes", "pass"),
+        ("inapplicable", "inapplicable"),
+    ):
+        for rule in raw.get(key) or []:
+            nodes = []
+            if outcome in ("violation", "incomplete"):
+                for node in (rule.get("nodes") or [])[:50]:
+                    nodes.append(
+                        AxeNode(
+                            target=_target(node.get("target")),
+                            html=(node.get("html") or "")[:500],
+                            summary=(node.get("failureSummary") or "")[:500],
+                        )
+                    )
+            rules.append(
+                AxeRule(
+                    id=rule["id"],
+                    outcome=outcome,
+                    impact=rule.get("impact"),  # type: ignore[arg-type]
+                    tags=list(rule.get("tags") or []),
+                    help=rule.get("help") or "",
+                    help_url=rule.get("helpUrl") or "",
+                    nodes=nodes,
+                )
+            )
+    return AxeFacts(version=(raw.get("testEngine") or {}).get("version") or version, rules=rules)
+
+
+def _target(target: Any) -> str:
+    """axe targets are lists of selectors, one per frame (shadow roots nest further lists)."""
+    if isinstance(target, list):
+        return " >>> ".join(_target(t) for t in target)
+    return str(target or "")
+
+
+def summarise_runs(profile: str, runs: list[PerfRun]) -> PerformanceFacts:
+    """The median run (metric by metric) and the spread (max − min) over k runs."""
+    fields = ("ttfb_ms", "fcp_ms", "lcp_ms", "cls", "tbt_ms", "load_ms")
+    median: dict[str, Any] = {}
+    spread: dict[str, float] = {}
+    for name in fields:
+        values = [getattr(r, name) for r in runs if getattr(r, name) is not None]
+        median[name] = statistics.median(values) if values else None
+        if len(values) > 1:
+            spread[name] = max(values) - min(values)
+    by_bytes = sorted(runs, key=lambda r: r.bytes)[len(runs) // 2]
+    median.update(bytes=by_bytes.bytes, requests=by_bytes.requests, bytes_by_type=by_bytes.bytes_by_type)
+    return PerformanceFacts(profile=profile, k=len(runs), median=PerfRun(**median), runs=runs, spread=spread)
+
+
+def _http_only(http: HttpFacts | None) -> dict[str, dict[str, Any]]:
+    return {"http": http.model_dump(mode="json")} if http is not None else {}
+
+
+def _mobile_ua(ours: str, device_ua: str | None) -> str:
+    """Our identifiable user agent, keeping the device's 'Mobile' token so sites serve phone layouts."""
+    return f"{ours} Mobile" if device_ua and "Mobile" in device_ua and "Mobile" not in ours else ours
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return (text[0] if text else type(exc).__name__)[:300]
+
+
+def _looks_crashed(exc: PlaywrightError) -> bool:
+    text = str(exc).lower()
+    return any(word in text for word in ("crash", "target closed", "has been closed", "browser has disconnected"))
+
+
+async def _close_quietly(obj: Any) -> None:
+    if obj is None:
+        return
+    try:
+        await asyncio.wait_for(obj.close(), 10)
+    except Exception:  # closing a crashed page or context may fail in many ways; nothing to do then
+        pass
+
+
+async def _dismiss(dialog: Any) -> None:
+    try:
+        await dialog.dismiss()
+    except PlaywrightError:
+        pass
+
+
+async def _close_popup(page: PwPage) -> None:
+    """Pop-ups (window.open, target=_blank clicks) are closed; our own pages have no opener."""
+    try:
+        opener = await page.opener()
+    except PlaywrightError:
+        return
+    if opener is not None:
+        await _close_quietly(page)
+
+
+async def _maybe_await(value: Awaitable[None] | None) -> None:
+    if value is not None and hasattr(value, "__await__"):
+        await value
+
+
+class SharedBrowser:
+    """One browser on a background event loop, reused by many audits (a portfolio, a test session).
+
+    ``run(coro)`` runs a coroutine on that loop and returns its result; Playwright's objects
+    stay on the loop that made them.
+    """
+
+    def __init__(self, settings: BrowserSettings) -> None:
+        import threading
+
+        self.loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self.loop.run_forever, name="maturity-browser", daemon=True)
+        self._thread.start()
+        self.session = BrowserSession(settings)
+        try:
+            self.run(self.session.__aenter__())
+        except BaseException:
+            self.loop.call_soon_threadsafe(self.loop.stop)
+            raise
+
+    def run(self, coro: Awaitable[Any]) -> Any:
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result()  # type: ignore[arg-type]
+
+    def close(self) -> None:
+        try:
+            self.run(self.session.__aexit__(None, None, None))
+        finally:
+            self.loop.call_soon_threadsafe(self.loop.stop)
+            self._thread.join(10)

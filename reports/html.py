@@ -1,0 +1,334 @@
+"""The HTML scorecard: one run of one site, as a self-contained, accessible page.
+
+Pure: a :class:`RunInfo` and a :class:`Scorecard` in, a string out. The only I/O is
+loading the Jinja2 template from this package. Everything shown is escaped by Jinja2's
+autoescaping; links are emitted only for ``http``/``https`` URLs (:func:`safe_href`);
+charts come from :mod:`reports.svg`, which escapes its own text. No JavaScript, no
+external assets: the CSS is inline.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import lru_cache
+from typing import Any
+from urllib.parse import urlsplit
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from maturity.model import Outcome, RunInfo
+from maturity.scoring import CheckSummary, DimensionScore, Finding, Scorecard
+from reports import svg
+
+MAX_FINDING_CHECKS = 10
+MAX_FINDING_ITEMS = 5
+
+NOT_ASSESSABLE = "Not assessable"
+INCOMPLETE_NOTE = "Some checks could not run; scores cover what could be measured."
+
+OUTCOME_LABELS = {
+    Outcome.FAIL: "Fail",
+    Outcome.ERROR: "Could not run",
+    Outcome.PASS: "Pass",
+    Outcome.NOT_APPLICABLE: "Not applicable",
+}
+OUTCOME_SYMBOLS = {Outcome.FAIL: "✗", Outcome.ERROR: "!", Outcome.PASS: "✓", Outcome.NOT_APPLICABLE: "–"}
+_OUTCOME_ORDER = {Outcome.FAIL: 0, Outcome.ERROR: 1, Outcome.PASS: 2, Outcome.NOT_APPLICABLE: 3}
+
+PAGE_STATUS_LABELS = {"ok": "Assessed", "not_assessable": NOT_ASSESSABLE}
+
+_HTTP_URL = re.compile(r"^https?://[^\s/?#]", re.IGNORECASE)
+
+
+def safe_href(url: str | None) -> str | None:
+    """``url`` if it is a plain absolute http(s) URL, else ``None`` (never a ``javascript:`` link).
+
+    Any whitespace or control character anywhere disqualifies the URL: browsers strip some of
+    them before parsing the scheme, so ``"java\\tscript:"`` must not slip through.
+    """
+    if not url:
+        return None
+    if any(ord(ch) <= 0x20 or 0x7F <= ord(ch) <= 0x9F for ch in url):
+        return None
+    if not _HTTP_URL.match(url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return url
+
+
+def fmt_score(value: float | None) -> str:
+    return NOT_ASSESSABLE if value is None else svg.fmt_number(value)
+
+
+def fmt_check_score(value: float | None) -> str:
+    """A check's 0..1 score on the 0..100 scale used everywhere else."""
+    return "Not scored" if value is None else svg.fmt_number(100 * value)
+
+
+def fmt_time(value: str | None) -> str:
+    """ISO 8601 -> ``12 March 2025, 10:02 UTC``; anything unparseable is shown as given."""
+    if not value:
+        return "not recorded"
+    try:
+        dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return value
+    if dt.tzinfo is not None:
+        dt = dt.astimezone(UTC)
+        zone = " UTC"
+    else:
+        zone = ""
+    return f"{dt.day} {dt:%B %Y}, {dt:%H:%M}{zone}"
+
+
+def site_name(target: str) -> str:
+    try:
+        host = urlsplit(target).hostname
+    except ValueError:
+        host = None
+    return host or target
+
+
+# ---------------------------------------------------------------------------
+# View model: plain data the template walks, so the template stays free of logic.
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class CheckRow:
+    check: CheckSummary
+    name: str
+    outcome: str
+    outcome_label: str
+    symbol: str
+    score: str
+
+
+@dataclass
+class DimensionView:
+    dim: DimensionScore
+    score: str
+    rows: list[CheckRow]
+    not_applicable: list[CheckRow]
+
+
+@dataclass
+class FindingGroup:
+    check_id: str
+    title: str
+    dimension: str
+    description: str
+    help_url: str
+    help_href: str | None
+    count: int
+    pages: int
+    items: list[Finding]
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.items)
+
+
+@dataclass
+class FindingsView:
+    groups: list[FindingGroup] = field(default_factory=list)
+    hidden_checks: int = 0
+    hidden_items: int = 0
+    total: int = 0
+
+
+def _check_row(c: CheckSummary) -> CheckRow:
+    name = c.failure_title if c.outcome == Outcome.FAIL and c.failure_title else (c.title or c.check_id)
+    return CheckRow(
+        check=c,
+        name=name,
+        outcome=c.outcome.value,
+        outcome_label=OUTCOME_LABELS[c.outcome],
+        symbol=OUTCOME_SYMBOLS[c.outcome],
+        score=fmt_check_score(c.score),
+    )
+
+
+def _dimension_view(d: DimensionScore) -> DimensionView:
+    ordered = sorted(
+        d.checks,
+        key=lambda c: (_OUTCOME_ORDER[c.outcome], 2.0 if c.score is None else c.score, -c.weight, c.title),
+    )
+    rows = [_check_row(c) for c in ordered if c.outcome != Outcome.NOT_APPLICABLE]
+    na = [_check_row(c) for c in ordered if c.outcome == Outcome.NOT_APPLICABLE]
+    return DimensionView(dim=d, score=fmt_score(d.score), rows=rows, not_applicable=na)
+
+
+def _findings_view(card: Scorecard, max_checks: int, max_items: int) -> FindingsView:
+    checks = {c.check_id: c for d in card.dimensions for c in d.checks}
+    dim_titles = {d.id: d.title for d in card.dimensions}
+    grouped: dict[str, list[Finding]] = {}
+    for f in card.findings:
+        grouped.setdefault(f.check_id, []).append(f)
+
+    def rank(item: tuple[str, list[Finding]]) -> tuple[float, int, str]:
+        check_id, found = item
+        weight = checks[check_id].weight if check_id in checks else 0.0
+        return (-weight, -len(found), check_id)
+
+    groups = []
+    for check_id, found in sorted(grouped.items(), key=rank):
+        summary = checks.get(check_id)
+        first = found[0]
+        help_url = first.help_url or (summary.help_url if summary else "")
+        groups.append(
+            FindingGroup(
+                check_id=check_id,
+                title=first.title or (summary.failure_title if summary else check_id),
+                dimension=dim_titles.get(first.dimension, first.dimension),
+                description=summary.description if summary else "",
+                help_url=help_url,
+                help_href=safe_href(help_url),
+                count=len(found),
+                pages=len({f.url for f in found}),
+                items=found[:max_items],
+            )
+        )
+    shown, hidden = groups[:max_checks], groups[max_checks:]
+    return FindingsView(
+        groups=shown, hidden_checks=len(hidden), hidden_items=sum(g.count for g in hidden), total=len(card.findings)
+    )
+
+
+def infer_levels(card: Scorecard) -> list[tuple[int, str]]:
+    """The rubric's levels as far as the scorecard tells them.
+
+    The scorecard carries only the reached level and the next one; lower levels get a
+    generic name. Pass ``levels=`` to :func:`render_html` to show the rubric's own names.
+    """
+    names: dict[int, str] = {}
+    if card.level is not None:
+        names[card.level] = card.level_name or ""
+    if card.next_level is not None:
+        names[card.next_level.level] = card.next_level.name
+    if not names:
+        return []
+    top = max(names)
+    return [(n, names.get(n, "")) for n in range(1, top + 1)]
+
+
+def _settings_value(settings: Mapping[str, Any], *keys: str) -> Any:
+    for key in keys:
+        value = settings.get(key)
+        if value not in (None, ""):
+            return value
+    return None
+
+
+def _provenance(run: RunInfo, card: Scorecard) -> list[tuple[str, str]]:
+    s = run.settings or {}
+    throttle = _settings_value(s, "throttle", "throttling", "throttle_profile")
+    k = _settings_value(s, "perf_runs", "k", "runs")
+    rows = [
+        ("Rubric", f"{card.rubric.title} ({card.rubric.id})"),
+        ("Rubric version", card.rubric.version),
+        ("Rubric sha256", card.rubric.sha256[:12] if card.rubric.sha256 else "not recorded"),
+        ("Tool version", run.tool_version or "not recorded"),
+        ("axe-core version", run.axe_version or "not recorded"),
+        ("Browser version", run.browser_version or "not recorded"),
+        ("Throttling profile", str(throttle) if throttle is not None else "not recorded"),
+        ("Performance loads per page (k)", str(k) if k is not None else "not recorded"),
+        ("Pages found", str(run.pages_found)),
+        ("Started", fmt_time(run.started_at)),
+        ("Finished", fmt_time(run.finished_at)),
+        ("Run status", run.status),
+    ]
+    max_pages = s.get("max_pages")
+    if max_pages is not None:
+        rows.insert(8, ("Page limit", str(max_pages)))
+    return rows
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("reports", "templates"),
+        autoescape=select_autoescape(
+            enabled_extensions=("html", "htm", "xml", "j2"), default_for_string=True, default=True
+        ),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["href"] = safe_href
+    env.filters["num"] = svg.fmt_number
+    env.filters["score"] = fmt_score
+    env.filters["when"] = fmt_time
+    return env
+
+
+def render_html(
+    run: RunInfo,
+    card: Scorecard,
+    *,
+    levels: list[tuple[int, str]] | None = None,
+    max_finding_checks: int = MAX_FINDING_CHECKS,
+    max_finding_items: int = MAX_FINDING_ITEMS,
+) -> str:
+    """The scorecard page for one run. ``levels`` (number, name) names the rubric's levels in
+    the meter; by default they come from the scorecard (older scorecards: see :func:`infer_levels`)."""
+    if not levels and card.levels:
+        levels = [(lv.level, lv.name) for lv in card.levels]
+    level_list = sorted(levels) if levels else infer_levels(card)
+    dims = [_dimension_view(d) for d in card.dimensions]
+    chart = svg.bar_chart(
+        [(d.title, d.score) for d in card.dimensions],
+        title="Score by dimension (0–100)",
+        ident="chart-dimensions",
+    )
+    meter = ""
+    if level_list:
+        # Without the rubric's level list, a scorecard below the top level cannot say how many levels exist.
+        partial = not levels and card.next_level is not None
+        title = desc = None
+        if partial and card.level is not None:
+            title = f"Maturity level {card.level}" + (f": {card.level_name}" if card.level_name else "")
+            nxt = card.next_level
+            desc = f"Level {card.level} reached; the next level is {nxt.level}, {nxt.name}."
+        meter = svg.level_meter(card.level, level_list, title=title, desc=desc, ident="chart-level")
+    dim_titles = {d.id: d.title for d in card.dimensions}
+    next_steps = []
+    if card.next_level is not None:
+        next_steps = [(dim_titles.get(k, k), v) for k, v in card.next_level.next_steps.items()]
+    unscored = [d.title for d in card.dimensions if d.score is None]
+    level_label = (
+        f"Level {card.level}" + (f" · {card.level_name}" if card.level_name else "")
+        if card.level is not None
+        else NOT_ASSESSABLE
+    )
+    template = _environment().get_template("scorecard.html.j2")
+    return template.render(
+        run=run,
+        card=card,
+        site=site_name(card.target),
+        target_href=safe_href(card.target),
+        level_label=level_label,
+        top_level=level_list[-1][0] if level_list else None,
+        chart=Markup(chart),
+        meter=Markup(meter),
+        dims=dims,
+        next_steps=next_steps,
+        unscored=unscored,
+        findings=_findings_view(card, max_finding_checks, max_finding_items),
+        pages_total=len(card.pages),
+        pages_ok=card.assessable_pages,
+        page_labels=PAGE_STATUS_LABELS,
+        provenance=_provenance(run, card),
+        incomplete_note=INCOMPLETE_NOTE,
+        not_assessable=NOT_ASSESSABLE,
+    )

@@ -1,0 +1,163 @@
+"""Real Chromium on fixture sites served by the tests on 127.0.0.1 (one shared browser)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sites import Resource, SiteServer, html
+
+from maturity.model import Outcome
+from maturity.pipeline import AuditSettings, audit
+from maturity.rubric import builtin_rubric
+from maturity.store import Store
+
+pytestmark = pytest.mark.browser
+
+
+def run_audit(shared_browser, tmp_path: Path, start_url: str, **overrides):
+    options = {
+        "concurrency": 2,
+        "throttle": "none",
+        "page_timeout": 8,
+        "loopback_only": True,
+        "user_agent": "maturity-tests",
+        **overrides,
+    }
+    settings = AuditSettings(url=start_url, **options)
+    store = Store(f"sqlite:///{tmp_path / 'm.db'}")
+    return audit(settings, store, builtin_rubric(), tmp_path / "out", browser=shared_browser), store
+
+
+def outcome(card, path: str | None, check_id: str, origin: str) -> Outcome:
+    url = None if path is None else origin + path
+    matches = [r for r in card.results if r.check_id == check_id and r.url == url]
+    assert matches, f"no result for {check_id} on {path}"
+    return matches[0].outcome
+
+
+SITE = {
+    "/": html(
+        "Fixture agency home page",
+        "<h1>Home</h1><p><a href='/no-alt'>Photo page</a></p>"
+        "<p><a href='/no-viewport'>Legacy page</a></p><p><a href='/down'>Status page</a></p>"
+        "<p><a href='/framed'>Embedded map</a></p><p><a href='/privacy'>Privacy</a> "
+        "<a href='/accessibility'>Accessibility</a> <a href='/contact'>Contact</a></p>",
+    ),
+    "/no-alt": html("A page with a photo", "<h1>Photo</h1><img src='/pic.svg' width='40' height='40'>"),
+    "/pic.svg": Resource(
+        "<svg xmlns='http://www.w3.org/2000/svg' width='40' height='40'/>", content_type="image/svg+xml"
+    ),
+    "/no-viewport": "<!doctype html><html lang='en'><head><title>Legacy page without viewport</title></head>"
+    "<body><main><h1>Legacy</h1><p>Old layout.</p></main></body></html>",
+    "/down": Resource("<h1>Server error</h1>", status=500),
+    "/framed": html("A page with an embedded frame", "<h1>Map</h1><iframe title='Map of parks' src='/inner'></iframe>"),
+    "/inner": html("Inner frame document", "<h1>Inner</h1><img src='/pic.svg' width='40' height='40'>"),
+    "/privacy": html("Privacy policy of the agency", "<h1>Privacy</h1>"),
+    "/accessibility": html("Accessibility statement", "<h1>Accessibility</h1>"),
+    "/contact": html("Contact the fixture agency", "<h1>Contact</h1>"),
+}
+
+
+@pytest.fixture(scope="module")
+def fixture_audit(shared_browser, tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("fixture-audit")
+    with SiteServer(SITE) as server:
+        result, store = run_audit(shared_browser, tmp, server.url("/"))
+        yield result, store, server
+
+
+def test_missing_alt_fails_the_axe_image_rule(fixture_audit):
+    result, _, server = fixture_audit
+    card = result.scorecard
+    assert outcome(card, "/no-alt", "axe/image-alt", server.origin) == Outcome.FAIL
+    assert outcome(card, "/contact", "axe/image-alt", server.origin) in (Outcome.PASS, Outcome.NOT_APPLICABLE)
+
+
+def test_page_without_viewport_fails_the_mobile_check(fixture_audit):
+    result, _, server = fixture_audit
+    assert outcome(result.scorecard, "/no-viewport", "viewport", server.origin) == Outcome.FAIL
+    assert outcome(result.scorecard, "/no-viewport", "horizontal-overflow", server.origin) == Outcome.FAIL
+    assert outcome(result.scorecard, "/", "viewport", server.origin) == Outcome.PASS
+    assert outcome(result.scorecard, "/", "horizontal-overflow", server.origin) == Outcome.PASS
+
+
+def test_a_500_page_is_not_assessable(fixture_audit):
+    result, _, server = fixture_audit
+    pages = {p.url: p for p in result.scorecard.pages}
+    assert pages[server.url("/down")].status == "not_assessable"
+    assert pages[server.url("/down")].reason == "HTTP 500"
+    assert not [r for r in result.scorecard.results if r.url == server.url("/down")]
+    assert result.scorecard.overall is not None  # the other pages still count
+
+
+def test_iframe_content_is_audited(fixture_audit):
+    result, _, server = fixture_audit
+    card = result.scorecard
+    assert outcome(card, "/framed", "axe/image-alt", server.origin) == Outcome.FAIL
+    finding = next(f for f in card.findings if f.check_id == "axe/image-alt" and f.url == server.url("/framed"))
+    assert finding.selector.startswith("iframe >>> ")
+    assert server.url("/inner") not in {p.url for p in card.pages}  # not linked: only audited inside the frame
+
+
+def test_no_request_left_the_machine(fixture_audit):
+    result, store, _ = fixture_audit
+    assert result.offmachine_attempts == []
+    for page in store.load_pages(result.crawl_id):
+        for request in page.artifacts.get("network", {}).get("requests", []):
+            assert request["url"].startswith("http://127.0.0.1:"), request
+
+
+def test_run_records_versions_and_settings(fixture_audit):
+    result, store, _ = fixture_audit
+    crawl = store.crawl(result.crawl_id)
+    assert crawl.axe_version.count(".") == 2 and crawl.browser_version
+    assert result.run.settings["throttle"] == "none"
+    assert result.report_paths["html"].read_text().count("<h1") == 1
+
+
+def test_performance_phase_measures_each_page(fixture_audit):
+    _, store, server = fixture_audit
+    pages = {p.url: p for p in store.load_pages(fixture_audit[0].crawl_id)}
+    perf = pages[server.url("/")].artifacts["performance"]
+    assert perf["profile"] == "none" and perf["k"] == 1
+    median = perf["median"]
+    assert median["fcp_ms"] > 0 and median["ttfb_ms"] >= 0 and median["bytes"] > 500 and median["requests"] >= 1
+
+
+def test_block_third_party_aborts_and_records(shared_browser, tmp_path):
+    other = {"/tracker.js": Resource("window.tracked = true;", content_type="text/javascript")}
+    with SiteServer(other) as third:
+        page = html("Page with a third-party script", f"<h1>Hi</h1><script src='{third.url('/tracker.js')}'></script>")
+        with SiteServer({"/": page}) as site:
+            blocked, store = run_audit(
+                shared_browser, tmp_path / "a", site.url("/"), block_third_party=True, max_pages=1
+            )
+            assert third.paths() == []  # never reached
+            requests = store.load_pages(blocked.crawl_id)[0].artifacts["network"]["requests"]
+            script = next(r for r in requests if r["url"] == third.url("/tracker.js"))
+            assert script["blocked"] and script["third_party"]
+            allowed, store2 = run_audit(shared_browser, tmp_path / "b", site.url("/"), max_pages=1)
+            assert set(third.paths()) == {"/tracker.js"}  # loaded (by both the audit and the performance pass)
+            script = next(
+                r
+                for r in store2.load_pages(allowed.crawl_id)[0].artifacts["network"]["requests"]
+                if r["url"] == third.url("/tracker.js")
+            )
+            assert not script["blocked"] and script["third_party"]
+
+
+def test_hanging_page_is_not_assessable_and_the_run_goes_on(shared_browser, tmp_path):
+    routes = {
+        "/": html(
+            "Home of a site with a hanging page", "<h1>Home</h1><a href='/hang'>Hang</a> <a href='/alert'>Alert</a>"
+        ),
+        "/hang": html("A page whose script never ends", "<h1>Hang</h1><script>for(;;){}</script>"),
+        "/alert": html("A page that opens dialogs", "<h1>Alert</h1><script>alert('hi'); window.open('/');</script>"),
+    }
+    with SiteServer(routes) as site:
+        result, _ = run_audit(shared_browser, tmp_path, site.url("/"), page_timeout=3)
+    pages = {p.url: p for p in result.scorecard.pages}
+    assert pages[site.url("/hang")].status == "not_assessable"
+    assert "could not render" in (pages[site.url("/hang")].reason or "")
+    assert pages[site.url("/")].status == "ok" and pages[site.url("/alert")].status == "ok"

@@ -1,0 +1,131 @@
+"""The command line as a user meets it: exit codes and one-line messages (offline, no browser)."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from factories import ORIGIN, document, page, site
+
+from maturity.store import Store
+
+
+def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "maturity", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(cwd)},
+    )
+
+
+def assert_one_line_error(proc: subprocess.CompletedProcess[str], code: int, *words: str) -> None:
+    assert proc.returncode == code, (proc.returncode, proc.stderr)
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("maturity: error: "), proc.stderr
+    assert "Traceback" not in proc.stderr
+    for word in words:
+        assert word in lines[0], lines[0]
+
+
+def closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def stored_run(tmp_path) -> tuple[str, int]:
+    db = f"sqlite:///{tmp_path / 'm.db'}"
+    store = Store(db)
+    crawl_id = store.begin_crawl(f"{ORIGIN}/", settings={}, tool_version="t")
+    store.set_site(crawl_id, site(), 2)
+    store.add_page(crawl_id, page())
+    store.add_page(crawl_id, page(f"{ORIGIN}/b", document=document(url=f"{ORIGIN}/b", lang=None)))
+    store.finish_crawl(crawl_id)
+    return db, crawl_id
+
+
+@pytest.mark.parametrize("url", ["example.gov", "ftp://example.gov/", "http://", "https://exa mple.gov:99999/"])
+def test_bad_url_exits_2(tmp_path, url):
+    assert_one_line_error(cli("audit", url, cwd=tmp_path), 2, "URL")
+
+
+def test_unreachable_site_exits_3(tmp_path):
+    proc = cli("audit", f"http://127.0.0.1:{closed_port()}/", "--db", str(tmp_path / "m.db"), cwd=tmp_path)
+    assert_one_line_error(proc, 3, "127.0.0.1")
+
+
+def test_bad_rubric_exits_2_naming_file_and_key(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: x\nversion: '1'\ntitle: t\nlevels: []\ndimensions: []\n")
+    proc = cli("audit", "http://127.0.0.1:9/", "--rubric", str(bad), cwd=tmp_path)
+    assert_one_line_error(proc, 2, str(bad), "levels")
+    assert_one_line_error(cli("rubric", "validate", str(bad), cwd=tmp_path), 2, "levels")
+
+
+def test_bad_database_url_exits_2_and_unavailable_exits_3(tmp_path):
+    assert_one_line_error(cli("runs", "--db", "nosuchdialect://x", cwd=tmp_path), 2, "--db")
+    proc = cli("runs", "--db", "postgresql+psycopg://nobody:secret@127.0.0.1:1/none", cwd=tmp_path)
+    assert_one_line_error(proc, 3, "database unavailable")
+    assert "secret" not in proc.stderr
+
+
+def test_unknown_option_exits_2(tmp_path):
+    proc = cli("audit", "--max-pagez", "3", "http://127.0.0.1:9/", cwd=tmp_path)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+
+
+def test_runs_rescore_and_report_need_no_browser_or_network(tmp_path, stored_run):
+    db, crawl_id = stored_run
+    out = tmp_path / "out"
+    listed = cli("runs", "--db", db, "--json", cwd=tmp_path)
+    assert listed.returncode == 0
+    assert [json.loads(line)["site"] for line in listed.stdout.splitlines()] == [f"{ORIGIN}/"]
+    assert "Stored runs" in cli("runs", "--db", db, cwd=tmp_path).stdout
+    rescored = cli("rescore", str(crawl_id), "--db", db, "--out", str(out), cwd=tmp_path)
+    assert rescored.returncode == 0, rescored.stderr
+    report = json.loads((out / f"run-{crawl_id}" / "scorecard.json").read_text())
+    assert report["schema"] == "maturity/scorecard" and report["scorecard"]["rubric"]["id"] == "default"
+    (out / f"run-{crawl_id}" / "index.html").unlink()
+    again = cli("report", str(crawl_id), "--db", db, "--out", str(out), cwd=tmp_path)
+    assert again.returncode == 0 and (out / f"run-{crawl_id}" / "index.html").is_file()
+    assert len(Store(db).scorings(crawl_id)) == 1  # report renders, it does not score again
+
+
+def test_report_of_unknown_run_exits_2(tmp_path, stored_run):
+    db, _ = stored_run
+    assert_one_line_error(cli("report", "99", "--db", db, cwd=tmp_path), 2, "no run 99")
+
+
+def test_missing_browser_exits_3(tmp_path):
+    from sites import SiteServer, html
+
+    with SiteServer({"/": html("Home page of the fixture", "<h1>Home</h1>")}) as server:
+        proc = cli(
+            "audit", server.url("/"), "--browser", "/nonexistent/chrome", "--db", str(tmp_path / "m.db"), cwd=tmp_path
+        )
+    assert_one_line_error(proc, 3, "browser not found", "apt-get install chromium")
+
+
+def test_checks_and_rubric_explain_list_the_catalogue(tmp_path):
+    checks = cli("checks", cwd=tmp_path)
+    assert checks.returncode == 0 and "skip-link" in checks.stdout and "WCAG" in checks.stdout
+    explain = cli("rubric", "explain", "default", cwd=tmp_path)
+    assert explain.returncode == 0 and "Optimised" in explain.stdout and "goal" in explain.stdout
+
+
+def test_schema_describes_the_json_report(tmp_path, stored_run):
+    import jsonschema
+
+    db, crawl_id = stored_run
+    schema = json.loads(cli("schema", cwd=tmp_path).stdout)
+    out = tmp_path / "out"
+    assert cli("rescore", str(crawl_id), "--db", db, "--out", str(out), cwd=tmp_path).returncode == 0
+    jsonschema.validate(json.loads((out / f"run-{crawl_id}" / "scorecard.json").read_text()), schema)

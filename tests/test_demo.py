@@ -1,0 +1,63 @@
+"""The demo finds every deliberate defect listed beside it, and no check outside that list fails."""
+
+from __future__ import annotations
+
+import pytest
+
+from maturity.demo.run import defects, demo_settings
+from maturity.demo.server import DemoServer
+from maturity.model import Outcome
+from maturity.pipeline import audit
+from maturity.rubric import builtin_rubric
+from maturity.store import Store
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def demo_run(shared_browser, tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("demo")
+    with DemoServer() as server:
+        origin = server.origin
+        result = audit(
+            demo_settings(origin),
+            Store(f"sqlite:///{tmp / 'demo.db'}"),
+            builtin_rubric(),
+            tmp / "out",
+            browser=shared_browser,
+        )
+    return result, origin
+
+
+def test_every_listed_defect_is_found_and_nothing_else_fails(demo_run):
+    result, origin = demo_run
+    card = result.scorecard
+    assessed = [p.url[len(origin) :] for p in card.pages if p.status == "ok"]
+    expected = set()
+    for entry in defects()["defects"]:
+        pages = assessed if entry["page"] == "*" else [entry["page"]]
+        expected |= {(page, entry["check"]) for page in pages}
+    failed = {(r.url[len(origin) :] if r.url else None, r.check_id) for r in card.results if r.outcome == Outcome.FAIL}
+    assert sorted(expected - failed, key=str) == [], "listed defects not found"
+    assert sorted(failed - expected, key=str) == [], "checks failed that defects.yaml does not list"
+
+
+def test_listed_pages_are_not_assessable_and_the_rest_are(demo_run):
+    result, origin = demo_run
+    listed = {entry["page"] for entry in defects()["not_assessable"]}
+    not_assessable = {p.url[len(origin) :] for p in result.scorecard.pages if p.status != "ok"}
+    assert not_assessable == listed
+    assert len(result.scorecard.pages) >= 25
+
+
+def test_no_check_errored_and_nothing_left_the_machine(demo_run):
+    result, _ = demo_run
+    errors = [(r.url, r.check_id, r.error) for r in result.scorecard.results if r.outcome == Outcome.ERROR]
+    assert errors == []
+    assert result.offmachine_attempts == []
+    assert result.scorecard.complete and result.scorecard.level is not None
+
+
+def test_demo_writes_both_scorecards(demo_run):
+    result, _ = demo_run
+    assert result.report_paths["html"].is_file() and result.report_paths["json"].is_file()
