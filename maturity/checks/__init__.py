@@ -8,6 +8,8 @@ use (entry point group ``maturity.checks``), and the registry refuses duplicates
 
 axe-core rules are not listed here one by one: any ``axe/<rule-id>`` resolves to
 :class:`maturity.checks.axe_rules.AxeRuleCheck`, and a rubric selects them by tag.
+Likewise any ``attest/<question>`` resolves to an attested question
+(:mod:`maturity.checks.attestations`), which a rubric asks with ``question: <id>``.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from maturity.model import (
 DIMENSIONS = ("accessibility", "performance", "mobile", "content", "security")
 Scope = Literal["page", "site"]
 AXE_PREFIX = "axe/"
+ATTEST_PREFIX = "attest/"
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
@@ -51,6 +54,9 @@ class CheckMeta:
     params: Mapping[str, Any] = field(default_factory=dict)  # defaults; a rubric may override
     source: str = ""  # where the rule or threshold comes from
     help_url: str = ""
+    # Checks the shape of a rubric's params (merged over the defaults) at rubric load time:
+    # returns [(key under params, message)], empty when they are fine.
+    validate: Callable[[Mapping[str, Any]], list[tuple[str, str]]] | None = None
 
 
 @dataclass(frozen=True)
@@ -144,6 +150,7 @@ def check(
     params: Mapping[str, Any] | None = None,
     source: str = "",
     help_url: str = "",
+    validate: Callable[[Mapping[str, Any]], list[tuple[str, str]]] | None = None,
 ) -> Callable[[Callable[..., CheckResult]], Callable[..., CheckResult]]:
     """Decorator: register ``fn`` as a check with the given metadata."""
 
@@ -159,6 +166,7 @@ def check(
             params=dict(params or {}),
             source=source,
             help_url=help_url,
+            validate=validate,
         )
         register(Check(meta=meta, fn=fn))
         return fn
@@ -170,8 +178,12 @@ def is_axe_id(check_id: str) -> bool:
     return check_id.startswith(AXE_PREFIX) and bool(_ID.match(check_id[len(AXE_PREFIX) :]))
 
 
+def is_attest_id(check_id: str) -> bool:
+    return check_id.startswith(ATTEST_PREFIX) and bool(_ID.match(check_id[len(ATTEST_PREFIX) :]))
+
+
 def get(check_id: str) -> Check:
-    """The check with this id; ``axe/<rule>`` ids resolve to an axe rule check."""
+    """The check with this id; ``axe/<rule>`` and ``attest/<question>`` ids resolve on demand."""
     _load()
     if check_id in _REGISTRY:
         return _REGISTRY[check_id]
@@ -179,12 +191,16 @@ def get(check_id: str) -> Check:
         from maturity.checks.axe_rules import axe_check
 
         return axe_check(check_id[len(AXE_PREFIX) :])
+    if is_attest_id(check_id):
+        from maturity.checks.attestations import attestation_check
+
+        return attestation_check(check_id[len(ATTEST_PREFIX) :])
     raise KeyError(check_id)
 
 
 def exists(check_id: str) -> bool:
     _load()
-    return check_id in _REGISTRY or is_axe_id(check_id)
+    return check_id in _REGISTRY or is_axe_id(check_id) or is_attest_id(check_id)
 
 
 def all_checks() -> list[Check]:

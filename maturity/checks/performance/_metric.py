@@ -12,11 +12,12 @@ boost the worked example in DOMAIN.md comes out exactly (CLS 0.05 -> 0.99).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+import statistics
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from maturity.checks import PageInput, check
-from maturity.model import CheckResult, Item
+from maturity.model import CheckResult, Item, PerformanceFacts, PerfRun
 
 _SHAPE = 0.9061938024368232  # erfc⁻¹(1/5): puts p10 at a score of 0.9
 
@@ -58,8 +59,12 @@ def metric_check(
     description: str,
     curves: Mapping[str, tuple[float, float]],
     source: str,
+    derive: Callable[[PerfRun], float | None] | None = None,
 ) -> None:
     """Register a check that scores ``PerfRun.<field>`` of the median run on a log-normal curve.
+
+    ``derive`` computes the value from each run instead (a metric derived from others); the median
+    and spread are then taken over the runs' derived values.
 
     Outcome: pass when the score is at least ``pass_score`` (default 0.5: no worse than the curve's
     median); the continuous score feeds the dimension either way.
@@ -67,12 +72,11 @@ def metric_check(
 
     def run(page: PageInput) -> CheckResult:
         perf = page.performance
-        value = getattr(perf.median, field)
+        value, spread = _value(perf, field, derive)
         if value is None:
             return CheckResult.errored(id, page.url, f"{field} was not measured")
         p10, median = curve_for(page.params, perf.profile)
         score = log_normal_score(float(value), p10, median)
-        spread = perf.spread.get(field)
         detail = f"{_fmt(value, unit)} (median of {perf.k} load{'s' if perf.k != 1 else ''}"
         detail += f", spread {_fmt(spread, unit)})" if spread is not None and perf.k > 1 else ")"
         detail += f"; good ≤ {_fmt(p10, unit)}, median {_fmt(median, unit)} on the {perf.profile} profile"
@@ -91,6 +95,18 @@ def metric_check(
         params={"curves": {k: list(v) for k, v in curves.items()}, "pass_score": 0.5},
         source=source,
     )(run)
+
+
+def _value(
+    perf: PerformanceFacts, field: str, derive: Callable[[PerfRun], float | None] | None
+) -> tuple[float | None, float | None]:
+    """(median value, spread over runs) of a measured field or of a derived one."""
+    if derive is None:
+        return getattr(perf.median, field), perf.spread.get(field)
+    values = [v for v in (derive(r) for r in perf.runs or [perf.median]) if v is not None]
+    if not values:
+        return None, None
+    return statistics.median(values), (max(values) - min(values) if len(values) > 1 else None)
 
 
 def _fmt(value: float | None, unit: str) -> str:
