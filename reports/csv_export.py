@@ -1,0 +1,206 @@
+"""Portfolio exports: a flat CSV (one row per site per run) and a nested JSON document.
+
+Pure: site histories in, a string out. The CSV is safe to open in a spreadsheet: any text cell
+that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading apostrophe,
+so it is shown as text and never run as a formula (OWASP, "CSV Injection").
+
+CSV columns, in order (:data:`BASE_COLUMNS`, then one ``score_<dimension>`` column per
+dimension, in rubric order, then one ``tag_<name>`` column per tag, sorted, then ``error``):
+
+=====================  =====================================================================
+portfolio              portfolio id the run belongs to (empty for a plain ``maturity audit``)
+agency                 agency name (the host name for a run without an agency)
+site                   the site's start URL (its identity across runs)
+run                    crawl id (``maturity report RUN`` renders it)
+status                 finished, failed or running
+started_at             when the run started (ISO 8601, UTC)
+finished_at            when it ended (empty while running)
+scoring                scoring id the figures come from (empty: not scored)
+rubric_id              id of the rubric that produced the figures
+rubric_version         its version
+rubric_sha256          sha256 of the rubric file: figures compare only when this matches
+level                  maturity level number (empty: not assessable)
+level_name             its name
+overall                overall score, 0–100 (empty: not assessable)
+complete               true when every check could run, false when some could not
+pages                  pages in the run
+pages_assessed         pages that could be assessed
+pages_not_assessable   pages that could not (left out of every score)
+findings               failing instances found (each element or page that failed a check)
+score_<dimension>      each dimension's score, 0–100 (empty: not assessable)
+tag_<name>             the site's tags from the portfolio file (state, branch, ...)
+error                  why a failed run stopped
+=====================  =====================================================================
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from maturity.history import (
+    ROLLUP_DESCRIPTIONS,
+    AgencyView,
+    Rollup,
+    RunSnapshot,
+    SiteHistory,
+    portfolio_rollup,
+)
+
+EXPORT_SCHEMA = "maturity/portfolio-export"
+EXPORT_SCHEMA_VERSION = 1
+
+BASE_COLUMNS = (
+    "portfolio",
+    "agency",
+    "site",
+    "run",
+    "status",
+    "started_at",
+    "finished_at",
+    "scoring",
+    "rubric_id",
+    "rubric_version",
+    "rubric_sha256",
+    "level",
+    "level_name",
+    "overall",
+    "complete",
+    "pages",
+    "pages_assessed",
+    "pages_not_assessable",
+    "findings",
+)
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: Any) -> Any:
+    """A text cell that a spreadsheet would read as a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def run_row(run: RunSnapshot, agency: str) -> dict[str, Any]:
+    """One run as a flat mapping (numbers stay numbers; ``None`` means "no figure")."""
+    card = run.scorecard
+    row: dict[str, Any] = {
+        "portfolio": run.portfolio,
+        "agency": agency,
+        "site": run.site,
+        "run": run.crawl_id,
+        "status": run.run.status,
+        "started_at": run.run.started_at,
+        "finished_at": run.run.finished_at,
+        "scoring": run.run.scoring_id,
+        "rubric_id": card.rubric.id if card else None,
+        "rubric_version": card.rubric.version if card else None,
+        "rubric_sha256": card.rubric.sha256 if card else None,
+        "level": card.level if card else None,
+        "level_name": card.level_name if card else None,
+        "overall": card.overall if card else None,
+        "complete": card.complete if card else None,
+        "pages": len(run.pages),
+        "pages_assessed": run.assessable_pages,
+        "pages_not_assessable": len(run.pages) - run.assessable_pages,
+        "findings": len(card.findings) if card else None,
+    }
+    return row
+
+
+def _dimension_ids(sites: Sequence[SiteHistory]) -> list[str]:
+    ids: list[str] = []
+    for s in sites:
+        for r in s.runs:
+            if r.scorecard is not None:
+                ids.extend(d.id for d in r.scorecard.dimensions if d.id not in ids)
+    return ids
+
+
+def render_csv(sites: Sequence[SiteHistory]) -> str:
+    """One row per site per run, oldest run first within each site."""
+    dims = _dimension_ids(sites)
+    tags = sorted({k for s in sites for r in s.runs for k in r.tags})
+    columns = [*BASE_COLUMNS, *(f"score_{d}" for d in dims), *(f"tag_{t}" for t in tags), "error"]
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\r\n", extrasaction="raise")
+    writer.writeheader()
+    for s in sites:
+        for r in s.runs:
+            row = run_row(r, s.agency)
+            scores = {d.id: d.score for d in r.scorecard.dimensions} if r.scorecard else {}
+            row.update({f"score_{d}": scores.get(d) for d in dims})
+            row.update({f"tag_{t}": r.tags.get(t) for t in tags})
+            row["error"] = r.error
+            writer.writerow({k: _cell(v) for k, v in row.items()})
+    return out.getvalue()
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return neutralise(value)
+
+
+def _rollup_json(r: Rollup) -> dict[str, Any]:
+    return {
+        "overall": r.overall,
+        "level": r.level,
+        "dimensions": r.dimensions,
+        "pages_assessed": r.pages,
+        "parts_scored": r.parts_scored,
+        "parts_total": r.parts_total,
+        "mixed_rubrics": r.mixed_rubrics,
+        "rubric_sha256": r.rubric_sha,
+    }
+
+
+def render_json(views: Sequence[AgencyView], *, method: str, generated_at: str, title: str = "") -> str:
+    """The portfolio as one JSON document: rollups per agency and for the whole, every run of every site."""
+    doc = {
+        "schema": EXPORT_SCHEMA,
+        "schema_version": EXPORT_SCHEMA_VERSION,
+        "generated_at": generated_at,
+        "title": title,
+        "rollup": {"method": method, "description": ROLLUP_DESCRIPTIONS[method]},
+        "portfolio": _rollup_json(portfolio_rollup(views, method)),
+        "agencies": [
+            {
+                "name": v.name,
+                "tags": v.tags,
+                "rollup": _rollup_json(v.rollup),
+                "change": None
+                if v.change is None
+                else {
+                    "before": v.change.before,
+                    "after": v.change.after,
+                    "noise_band": v.change.band,
+                    "verdict": v.change.verdict,
+                },
+                "sites": [
+                    {
+                        "url": s.url,
+                        "tags": s.tags,
+                        "runs": [
+                            {
+                                **run_row(r, s.agency),
+                                "dimensions": {d.id: d.score for d in r.scorecard.dimensions} if r.scorecard else {},
+                                "tags": r.tags,
+                                "error": r.error,
+                            }
+                            for r in s.runs
+                        ],
+                    }
+                    for s in v.sites
+                ],
+            }
+            for v in views
+        ],
+    }
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,675 @@
+"""The static scorecard site: a portfolio page, one page per agency, one per run, and the rubric.
+
+Pure: the runs of every site (:class:`~maturity.history.RunSnapshot`, grouped by site) in, a
+mapping of relative file path to file content out; the caller writes the files. The site is
+plain HTML and SVG with inline CSS, no JavaScript, publishable from any static host:
+
+``index.html``                 the portfolio: levels chart, leaderboard (sorted by score)
+``index-by-name.html``         the same leaderboard sorted by agency name
+``index-by-change.html``       ... and by the change since the last run
+``agency/<slug>.html``         an agency: level, next level, dimensions, trends, changes, top issues
+``run/<crawl id>.html``        one run's full scorecard (:func:`reports.html.render_html`)
+``rubric.html``                the rubric behind the figures (older rubrics: ``rubric-<sha12>.html``)
+``portfolio.csv`` / ``.json``  the exports (:mod:`reports.csv_export`)
+
+Sortable tables work without JavaScript: each sort order is a pre-rendered page, and the column
+headers link to them (``aria-sort`` marks the current order).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+from jinja2 import Environment
+from markupsafe import Markup
+
+from maturity.history import (
+    ROLLUP_DESCRIPTIONS,
+    AgencyView,
+    Change,
+    Comparison,
+    Rollup,
+    RunSnapshot,
+    SiteHistory,
+    agencies,
+    fmt_value,
+    portfolio_rollup,
+    rollup,
+    scored_site,
+    trend,
+)
+from maturity.rubric import LoadedRubric
+from maturity.scoring import LevelRef, Scorecard
+from reports import csv_export, svg
+from reports.html import (
+    NOT_ASSESSABLE,
+    FindingsView,
+    _findings_view,
+    fmt_score,
+    make_environment,
+    render_html,
+    safe_href,
+    site_name,
+)
+
+SORTS = {"score": "index.html", "name": "index-by-name.html", "change": "index-by-change.html"}
+TOP_ISSUES = 6
+ISSUE_PAGES = 5
+
+
+# ---------------------------------------------------------------------------
+# Small helpers
+# ---------------------------------------------------------------------------
+
+
+def slugify(text: str) -> str:
+    out = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return out[:60].strip("-") or "agency"
+
+
+def unique_slugs(names: Sequence[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    used: set[str] = set()
+    for name in names:
+        base = slugify(name)
+        candidate, n = base, 2
+        while candidate in used:
+            candidate, n = f"{base}-{n}", n + 1
+        used.add(candidate)
+        out[name] = candidate
+    return out
+
+
+def level_label(level: int | None, levels: Sequence[LevelRef] | None = None, name: str | None = None) -> str:
+    if level is None:
+        return NOT_ASSESSABLE
+    if name is None and levels:
+        name = next((lv.name for lv in levels if lv.level == level), None)
+    return f"Level {level}" + (f" · {name}" if name else "")
+
+
+def short_date(iso: str) -> str:
+    try:
+        dt = datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    except ValueError:
+        return iso
+    return f"{dt.day} {dt:%b %Y}"
+
+
+def change_text(change: Change | None) -> str:
+    if change is None:
+        return "No earlier run to compare"
+    d = change.delta
+    if d is None:
+        return "Not measured"
+    if change.verdict == "no change":
+        return "No change"
+    sign = "+" if d > 0 else "−"
+    return f"{sign}{fmt_value(abs(d), change.unit)}"
+
+
+def change_detail(change: Change) -> str:
+    """Why a change was or was not counted, for a table cell's second line."""
+    if change.delta is None:
+        return ""
+    d = abs(change.delta)
+    band = fmt_value(change.band, change.unit)
+    if d == 0:
+        return "unchanged"
+    if change.verdict == "no change":
+        return f"moved {fmt_value(d, change.unit)}, within the ±{band} noise band"
+    return f"beyond the ±{band} noise band"
+
+
+# ---------------------------------------------------------------------------
+# View models
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class LeaderRow:
+    rank: int | None
+    name: str
+    href: str
+    level: int | None
+    level_label: str
+    score: float | None
+    change: Change | None
+    sites: int
+    sites_failed: int
+    pages: int
+    note: str = ""
+
+    @property
+    def score_text(self) -> str:
+        return fmt_score(self.score)
+
+    @property
+    def change_text(self) -> str:
+        return change_text(self.change)
+
+    @property
+    def change_verdict(self) -> str:
+        return "none" if self.change is None else self.change.verdict.replace(" ", "-")
+
+
+@dataclass
+class DimensionRow:
+    id: str
+    title: str
+    goal: str
+    score: float | None
+    change: Change | None
+
+    @property
+    def score_text(self) -> str:
+        return fmt_score(self.score)
+
+
+@dataclass
+class TrendView:
+    overall_chart: Markup
+    dimension_chart: Markup
+    columns: list[tuple[str, str]]  # (dimension id, title)
+    rows: list[dict[str, Any]]
+    left_out: int  # runs under another rubric, not drawn
+
+
+@dataclass
+class SiteSection:
+    history: SiteHistory
+    anchor: str
+    name: str
+    href: str | None
+    latest: RunSnapshot | None
+    card: Scorecard | None
+    level_label: str
+    meter: Markup
+    dims: list[DimensionRow]
+    next_steps: list[tuple[str, str]]
+    trend: TrendView | None
+    comparison: Comparison | None
+    findings: FindingsView | None
+    runs: list[dict[str, Any]]
+    failed_attempt: RunSnapshot | None
+
+
+@dataclass
+class RubricView:
+    file: str
+    title: str
+    id: str
+    version: str
+    sha256: str
+    description: str
+    source: str
+    complete: bool  # from the rubric file (thresholds and next steps included) or only from a scorecard
+    levels: list[dict[str, Any]] = field(default_factory=list)
+    dimensions: list[dict[str, Any]] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------
+# Building the views
+# ---------------------------------------------------------------------------
+
+
+def _rubric_views(
+    sites: Sequence[SiteHistory], rubrics: Mapping[str, LoadedRubric]
+) -> tuple[dict[str, RubricView], str | None]:
+    """One view per rubric that produced a figure on the site; the newest scoring's rubric is ``rubric.html``."""
+    cards: dict[str, Scorecard] = {}
+    newest: tuple[str, str] | None = None  # (scored at, sha)
+    for s in sites:
+        for r in s.scored:
+            assert r.scorecard is not None
+            sha = r.scorecard.rubric.sha256
+            cards.setdefault(sha, r.scorecard)
+            if newest is None or r.run.started_at >= newest[0]:
+                newest = (r.run.started_at, sha)
+    current = newest[1] if newest else None
+    views = {}
+    for sha, card in cards.items():
+        file = "rubric.html" if sha == current else f"rubric-{sha[:12]}.html"
+        loaded = rubrics.get(sha)
+        views[sha] = _rubric_from_file(loaded, file) if loaded else _rubric_from_card(card, file)
+    return views, current
+
+
+def _rubric_from_file(loaded: LoadedRubric, file: str) -> RubricView:
+    r = loaded.rubric
+    view = RubricView(
+        file=file,
+        title=r.title,
+        id=r.id,
+        version=r.version,
+        sha256=loaded.sha256,
+        description=r.description,
+        source=loaded.source,
+        complete=True,
+    )
+    view.levels = [
+        {
+            "level": lv.level,
+            "name": lv.name,
+            "min_score": lv.min_score,
+            "min_dimension": lv.min_dimension,
+            "description": lv.description,
+        }
+        for lv in r.levels
+    ]
+    for d in r.dimensions:
+        params = []
+        for p in d.parameters:
+            if p.check:
+                params.append((p.check, p.weight))
+            else:
+                tags = ", ".join(p.axe_tags or [])
+                label = f"every axe-core rule tagged {tags}"
+                if p.exclude:
+                    label += f" except {', '.join(p.exclude)}"
+                params.append((label + " (weighted by impact)", p.weight))
+        view.dimensions.append(
+            {
+                "id": d.id,
+                "title": d.title,
+                "weight": d.weight,
+                "goal": d.goal,
+                "evidence": d.evidence,
+                "collection": d.collection,
+                "sample": d.sample,
+                "parameters": params,
+                "thresholds": [(lv.level, lv.name, r.dimension_minimum(d, lv)) for lv in r.levels],
+                "next_steps": [(lvl, r.level(lvl).name, text) for lvl, text in sorted(d.next_steps.items())],
+            }
+        )
+    return view
+
+
+def _rubric_from_card(card: Scorecard, file: str) -> RubricView:
+    ref = card.rubric
+    view = RubricView(
+        file=file,
+        title=ref.title,
+        id=ref.id,
+        version=ref.version,
+        sha256=ref.sha256,
+        description="",
+        source=ref.source,
+        complete=False,
+    )
+    view.levels = [
+        {"level": lv.level, "name": lv.name, "min_score": lv.min_score, "min_dimension": None, "description": ""}
+        for lv in card.levels
+    ]
+    for d in card.dimensions:
+        view.dimensions.append(
+            {
+                "id": d.id,
+                "title": d.title,
+                "weight": d.weight,
+                "goal": d.goal,
+                "evidence": d.evidence,
+                "collection": d.collection,
+                "sample": d.sample,
+                "parameters": sorted(((c.check_id, c.weight) for c in d.checks), key=lambda p: (-p[1], p[0]))[:40],
+                "thresholds": [],
+                "next_steps": [],
+            }
+        )
+    return view
+
+
+def _x_labels(points: Sequence[Any]) -> list[str]:
+    labels = [short_date(p.when).rsplit(" ", 1)[0] for p in points]
+    if len(set(labels)) != len(labels):
+        labels = [f"Run {p.crawl_id}" for p in points]
+    return labels
+
+
+def _trend_view(history: SiteHistory, card: Scorecard, ident: str) -> TrendView | None:
+    points = trend(history.runs)
+    if len(points) < 2:
+        return None
+    labels = _x_labels(points)
+    drawn = [p if p.comparable else None for p in points]
+    bands = [(lv.min_score, f"L{lv.level}") for lv in card.levels]
+    name = site_name(history.url)
+    overall = svg.line_chart(
+        [("Overall score", [p.overall if p else None for p in drawn])],
+        labels,
+        title=f"Overall score of {name}, run by run",
+        bands=bands,
+        ident=f"{ident}-overall",
+        y_label="Overall score (0–100) by level band",
+    )
+    dims = [(d.id, d.title) for d in card.dimensions]
+    dimension_chart = svg.line_chart(
+        [(title, [p.dimensions.get(did) if p else None for p in drawn]) for did, title in dims],
+        labels,
+        title=f"Score by dimension of {name}, run by run",
+        ident=f"{ident}-dimensions",
+        y_label="Dimension score (0–100)",
+    )
+    rows = []
+    for p, label in zip(points, labels, strict=True):
+        rows.append(
+            {
+                "crawl_id": p.crawl_id,
+                "label": label,
+                "when": p.when,
+                "rubric": p.rubric,
+                "comparable": p.comparable,
+                "level": NOT_ASSESSABLE if p.level is None else str(p.level),
+                "overall": fmt_score(p.overall),
+                "dims": [fmt_score(p.dimensions.get(did)) for did, _ in dims],
+            }
+        )
+    return TrendView(
+        overall_chart=Markup(overall),
+        dimension_chart=Markup(dimension_chart),
+        columns=dims,
+        rows=rows,
+        left_out=sum(1 for p in points if not p.comparable),
+    )
+
+
+def _site_section(history: SiteHistory, index: int, run_pages: set[int]) -> SiteSection:
+    latest = history.latest
+    card = latest.scorecard if latest else None
+    anchor = f"site-{index}"
+    comparison = history.comparison()
+    changes = {c.key: c for c in comparison.dimensions} if comparison else {}
+    dims = []
+    meter = Markup("")
+    next_steps: list[tuple[str, str]] = []
+    findings = None
+    if card is not None:
+        dims = [DimensionRow(d.id, d.title, d.goal, d.score, changes.get(d.id)) for d in card.dimensions]
+        if card.levels:
+            meter = Markup(
+                svg.level_meter(card.level, [(lv.level, lv.name) for lv in card.levels], ident=f"{anchor}-meter")
+            )
+        titles = {d.id: d.title for d in card.dimensions}
+        if card.next_level is not None:
+            next_steps = [(titles.get(k, k), v) for k, v in card.next_level.next_steps.items()]
+        findings = _findings_view(card, TOP_ISSUES, ISSUE_PAGES)
+    runs = []
+    for r in reversed(history.runs):
+        runs.append(
+            {
+                "crawl_id": r.crawl_id,
+                "when": r.run.started_at,
+                "status": r.run.status,
+                "href": f"../run/{r.crawl_id}.html" if r.crawl_id in run_pages else None,
+                "level": level_label(r.scorecard.level, r.scorecard.levels, r.scorecard.level_name)
+                if r.scorecard
+                else "—",
+                "overall": fmt_score(r.scorecard.overall) if r.scorecard else "—",
+                "rubric": f"{r.scorecard.rubric.id} {r.scorecard.rubric.version}" if r.scorecard else "—",
+                "error": r.error,
+            }
+        )
+    return SiteSection(
+        history=history,
+        anchor=anchor,
+        name=site_name(history.url),
+        href=safe_href(history.url),
+        latest=latest,
+        card=card,
+        level_label=level_label(card.level, card.levels, card.level_name) if card else NOT_ASSESSABLE,
+        meter=meter,
+        dims=dims,
+        next_steps=next_steps,
+        trend=_trend_view(history, card, anchor) if card else None,
+        comparison=comparison,
+        findings=findings,
+        runs=runs,
+        failed_attempt=history.last_attempt if history.last_attempt_failed else None,
+    )
+
+
+def _agency_dimension_rows(view: AgencyView, method: str) -> list[DimensionRow]:
+    """The agency's rolled-up dimension scores, framed by the goals of its newest rubric."""
+    cards = [s.latest.scorecard for s in view.sites if s.latest and s.latest.scorecard]
+    if not cards:
+        return []
+    pairs = [c for s in view.sites if (c := s.comparison()) is not None and c.same_rubric]
+    rows = []
+    for d in cards[0].dimensions:
+        change = None
+        if pairs:
+            now = rollup(
+                [scored_site(c.after.site, c.after.scorecard, c.after.assessable_pages) for c in pairs], method
+            )
+            then = rollup(
+                [scored_site(c.before.site, c.before.scorecard, c.before.assessable_pages) for c in pairs], method
+            )
+            band = max((x.band for c in pairs for x in c.dimensions if x.key == d.id), default=0.5)
+            change = Change(d.id, d.title, then.dimensions.get(d.id), now.dimensions.get(d.id), band=band)
+        rows.append(DimensionRow(d.id, d.title, d.goal, view.rollup.dimensions.get(d.id), change))
+    return rows
+
+
+def _levels_of(view: AgencyView) -> list[LevelRef]:
+    for s in view.sites:
+        if s.latest and s.latest.scorecard and s.latest.scorecard.levels:
+            return list(s.latest.scorecard.levels)
+    return []
+
+
+def _leader_rows(views: Sequence[AgencyView], slugs: Mapping[str, str]) -> list[LeaderRow]:
+    ranked = sorted(
+        (v for v in views if v.rollup.overall is not None), key=lambda v: (-(v.rollup.overall or 0), v.name.lower())
+    )
+    rank: dict[str, int] = {}
+    for i, v in enumerate(ranked):  # equal scores share a rank ("1, 1, 3")
+        prev = ranked[i - 1] if i else None
+        rank[v.name] = rank[prev.name] if prev is not None and prev.rollup.overall == v.rollup.overall else i + 1
+    rows = []
+    for v in views:
+        note = ""
+        if v.rollup.mixed_rubrics:
+            note = "Sites scored under different rubrics"
+        elif v.rollup.parts_scored < v.rollup.parts_total:
+            note = f"{v.rollup.parts_scored} of {v.rollup.parts_total} sites scored"
+        rows.append(
+            LeaderRow(
+                rank=rank.get(v.name),
+                name=v.name,
+                href=f"agency/{slugs[v.name]}.html",
+                level=v.rollup.level,
+                level_label=level_label(v.rollup.level, _levels_of(v)),
+                score=v.rollup.overall,
+                change=v.change,
+                sites=len(v.sites),
+                sites_failed=len(v.failed_sites),
+                pages=v.rollup.pages,
+                note=note,
+            )
+        )
+    return rows
+
+
+def _sorted_rows(rows: list[LeaderRow], key: str) -> list[LeaderRow]:
+    if key == "name":
+        return sorted(rows, key=lambda r: r.name.lower())
+    if key == "change":
+
+        def by_change(r: LeaderRow) -> tuple[int, float, str]:
+            d = r.change.delta if r.change is not None else None
+            return (1 if d is None else 0, -(d or 0.0), r.name.lower())
+
+        return sorted(rows, key=by_change)
+    return sorted(rows, key=lambda r: (r.score is None, -(r.score or 0.0), r.name.lower()))
+
+
+def _distribution(views: Sequence[AgencyView]) -> tuple[Markup, list[tuple[str, str, int]]]:
+    levels: list[LevelRef] = []
+    for v in views:
+        levels = _levels_of(v)
+        if levels:
+            break
+    counts = {lv.level: 0 for lv in levels}
+    unknown = 0
+    for v in views:
+        if v.rollup.level is None:
+            unknown += 1
+        else:
+            counts[v.rollup.level] = counts.get(v.rollup.level, 0) + 1
+    names = {lv.level: lv.name for lv in levels}
+    rows = [(f"Level {n}", names.get(n, ""), c) for n, c in sorted(counts.items())]
+    if unknown:
+        rows.append((NOT_ASSESSABLE, "", unknown))
+    chart = svg.count_chart(
+        [(f"{label} · {name}" if name else label, float(c)) for label, name, c in rows],
+        title="Agencies at each maturity level",
+        axis_label="Number of agencies",
+        ident="chart-levels",
+    )
+    return Markup(chart), rows
+
+
+# ---------------------------------------------------------------------------
+# Rendering
+# ---------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
+    env = make_environment()
+    env.filters["day"] = short_date
+    env.filters["change_detail"] = change_detail
+    env.filters["change_text"] = change_text
+    env.filters["value"] = fmt_value
+    env.filters["site_name"] = site_name
+    return env
+
+
+def _rollup_text(r: Rollup, levels: Sequence[LevelRef]) -> dict[str, str]:
+    return {"level": level_label(r.level, levels), "score": fmt_score(r.overall)}
+
+
+BACK_LINK = (
+    '<nav class="site-crumbs" aria-label="Scorecard site"><div class="wrap">'
+    '<a href="../index.html">Portfolio</a> › <a href="../agency/{slug}.html">{agency}</a> › Run {run}'
+    "</div></nav>\n"
+)
+
+
+def _run_page(run: RunSnapshot, slug: str) -> str:
+    """The run's own scorecard, with a way back to the site added under its header."""
+    assert run.scorecard is not None
+    page = render_html(run.run, run.scorecard)
+    crumbs = BACK_LINK.format(slug=slug, agency=svg.esc(run.agency), run=run.crawl_id)
+    marker = "</header>\n"
+    page = page.replace(marker, marker + crumbs, 1) if marker in page else page
+    viewport = '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+    about = f"Maturity scorecard of {site_name(run.site)}, run {run.crawl_id}: level, scores, findings and pages."
+    return page.replace(viewport, viewport + f'<meta name="description" content={svg.attr(about)}>\n', 1)
+
+
+def build_site(
+    runs_by_site: Mapping[str, list[RunSnapshot]],
+    *,
+    method: str = "mean",
+    title: str = "Digital maturity scorecards",
+    rubrics: Mapping[str, LoadedRubric] | None = None,
+    generated_at: str,
+    tool_version: str = "",
+) -> dict[str, str]:
+    """Every file of the site: relative path -> content."""
+    if method not in ROLLUP_DESCRIPTIONS:
+        raise ValueError(f"unknown rollup method {method!r}")
+    views = agencies(dict(runs_by_site), method)
+    all_sites = [s for v in views for s in v.sites]
+    slugs = unique_slugs([v.name for v in views])
+    rubric_views, current_sha = _rubric_views(all_sites, rubrics or {})
+    env = _environment()
+    total = portfolio_rollup(views, method)
+    levels: list[LevelRef] = next((lv for v in views if (lv := _levels_of(v))), [])
+    common = {
+        "title": title,
+        "generated_at": generated_at,
+        "tool_version": tool_version,
+        "method": method,
+        "method_text": ROLLUP_DESCRIPTIONS[method],
+        "rubric_file": rubric_views[current_sha].file if current_sha else None,
+        "not_assessable": NOT_ASSESSABLE,
+    }
+    files: dict[str, str] = {}
+
+    # run pages
+    run_pages: set[int] = set()
+    for v in views:
+        for s in v.sites:
+            for r in s.runs:
+                if r.scorecard is not None:
+                    files[f"run/{r.crawl_id}.html"] = _run_page(r, slugs[v.name])
+                    run_pages.add(r.crawl_id)
+
+    # portfolio pages, one per sort order
+    chart, dist_rows = _distribution(views)
+    rows = _leader_rows(views, slugs)
+    failed = [(v, s) for v in views for s in v.failed_sites]
+    runs_total = sum(len(s.runs) for s in all_sites)
+    latest_run = max((r.run.started_at for s in all_sites for r in s.runs), default="")
+    mixed = len({s.latest.scorecard.rubric.sha256 for s in all_sites if s.latest and s.latest.scorecard}) > 1
+    for key, file in SORTS.items():
+        files[file] = env.get_template("site_portfolio.html.j2").render(
+            **common,
+            root="",
+            page_title=title if key == "score" else f"{title}, sorted by {key}",
+            total=total,
+            total_text=_rollup_text(total, levels),
+            agencies=views,
+            sites_total=len(all_sites),
+            runs_total=runs_total,
+            latest_run=latest_run,
+            chart=chart,
+            dist_rows=dist_rows,
+            rows=_sorted_rows(rows, key),
+            sort=key,
+            sorts=SORTS,
+            failed=failed,
+            slugs=slugs,
+            mixed_rubrics=mixed,
+        )
+
+    # agency pages
+    for v in views:
+        sections = [_site_section(s, i + 1, run_pages) for i, s in enumerate(v.sites)]
+        agency_levels = _levels_of(v)
+        files[f"agency/{slugs[v.name]}.html"] = env.get_template("site_agency.html.j2").render(
+            **common,
+            root="../",
+            page_title=f"{v.name}: maturity scorecard",
+            agency=v,
+            rollup_text=_rollup_text(v.rollup, agency_levels),
+            dims=_agency_dimension_rows(v, method),
+            sections=sections,
+            single=len(sections) == 1,
+            rubric_files={sha: rv.file for sha, rv in rubric_views.items()},
+        )
+
+    # rubric pages
+    for rv in rubric_views.values():
+        files[rv.file] = env.get_template("site_rubric.html.j2").render(
+            **common,
+            root="",
+            page_title=f"Maturity rubric {rv.id} {rv.version}",
+            rubric=rv,
+            is_current=rv.file == "rubric.html",
+            others=[o for o in rubric_views.values() if o.file != rv.file],
+        )
+
+    files["portfolio.csv"] = csv_export.render_csv(all_sites)
+    files["portfolio.json"] = csv_export.render_json(views, method=method, generated_at=generated_at, title=title)
+    return files
+
+
+__all__ = ["build_site", "slugify", "unique_slugs"]

@@ -1,0 +1,300 @@
+"""The static scorecard site: pages and links, sort orders without JavaScript, honesty about rubrics,
+escaping, the trend charts; and, in Chromium, the site audited by the tool itself (zero accessibility
+failures) with screenshots at phone and desktop widths."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import lxml.html
+import pytest
+from factories import ORIGIN, page
+from sites import Resource, SiteServer
+from test_history import bad_alt, rubric_v2, small_portfolio, store_run
+
+from maturity.portfolio import load_snapshots
+from maturity.store import Store
+from reports import svg
+from reports.site import build_site, unique_slugs
+
+HOSTILE = '<script>alert(1)</script>"><img src=x onerror=alert(1)>'
+LIB = "https://library.example.gov"
+
+
+@pytest.fixture
+def store(tmp_path) -> Store:
+    s = Store(f"sqlite:///{tmp_path / 'm.db'}")
+    small_portfolio(s)
+    return s
+
+
+def build(store: Store, **kw) -> dict[str, str]:
+    return build_site(load_snapshots(store), generated_at="2025-05-06T10:00:00+00:00", tool_version="t", **kw)
+
+
+def doc(files: dict[str, str], name: str) -> lxml.html.HtmlElement:
+    return lxml.html.fromstring(files[name].encode())
+
+
+def text(el: lxml.html.HtmlElement) -> str:
+    return " ".join(el.text_content().split())
+
+
+def test_the_site_has_every_page_and_every_link_resolves(store):
+    files = build(store)
+    assert {"index.html", "index-by-name.html", "index-by-change.html", "rubric.html", "portfolio.csv"} <= set(files)
+    assert {"agency/department-of-natural-resources.html", "agency/state-library.html"} <= set(files)
+    assert sorted(f for f in files if f.startswith("run/")) == ["run/1.html", "run/2.html", "run/3.html", "run/4.html"]
+    for name, content in files.items():
+        if not name.endswith(".html"):
+            continue
+        root = lxml.html.fromstring(content.encode())
+        assert root.get("lang") == "en" and len(root.findall(".//h1")) == 1, name
+        assert not root.findall(".//script"), name
+        assert (
+            root.find(".//a[@class='skip-link']").get("href") == "#main" and root.get_element_by_id("main") is not None
+        )
+        for a in root.iter("a"):
+            href = a.get("href")
+            if href.startswith(("http://", "https://", "#")):
+                continue
+            target = (Path(name).parent / href.split("#")[0]).as_posix()
+            target = re.sub(r"[^/]+/\.\./", "", target)
+            assert target in files, f"{name}: broken link {href}"
+            fragment = href.partition("#")[2]
+            if fragment and target.endswith(".html"):
+                assert f'id="{fragment}"' in files[target], f"{name}: no #{fragment} in {target}"
+
+
+def test_leaderboard_sort_orders_are_pages_with_aria_sort(store):
+    files = build(store)
+    by_score = [text(th) for th in doc(files, "index.html").xpath("//table[@class='leaderboard']//tbody//th")]
+    by_name = [text(th) for th in doc(files, "index-by-name.html").xpath("//table[@class='leaderboard']//tbody//th")]
+    assert sorted(by_name) == by_name and set(by_name) == set(by_score) == {
+        "Department of Natural Resources",
+        "State Library",
+    }
+    for name, label, order in (
+        ("index.html", "Score", "descending"),
+        ("index-by-name.html", "Agency", "ascending"),
+        ("index-by-change.html", "Change since last run", "descending"),
+    ):
+        sorted_th = doc(files, name).xpath("//table[@class='leaderboard']//th[@aria-sort]")
+        assert [(text(th), th.get("aria-sort")) for th in sorted_th] == [(label, order)]
+    heads = doc(files, "index.html").xpath("//table[@class='leaderboard']//thead//a/@href")
+    assert heads == ["index-by-name.html#leaderboard", "index.html#leaderboard", "index-by-change.html#leaderboard"]
+
+
+def test_portfolio_page_states_the_method_and_lists_failed_sites(store):
+    files = build(store, method="minimum")
+    page_text = text(doc(files, "index.html"))
+    assert "minimum method" in page_text and "weakest part" in page_text
+    failed = doc(files, "index.html").get_element_by_id("not-auditable")
+    assert "cannot connect" in text(failed) and "https://library.example.gov/" in text(failed)
+    assert doc(files, "index.html").xpath("//svg[@id='chart-levels']/@role") == ["img"]
+
+
+def test_agency_page_has_level_next_steps_goals_trend_changes_and_issues(store):
+    html = build(store)["agency/department-of-natural-resources.html"]
+    root = lxml.html.fromstring(html.encode())
+    body = text(root)
+    assert "Level" in text(root.get_element_by_id("result"))
+    tags = root.xpath("//dl[@class='tags']/div")
+    assert [(text(d.find("dt")), text(d.find("dd"))) for d in tags] == [("Branch", "executive")]
+    # dimension scores framed by the rubric's goal questions
+    assert "Can everyone, including people with disabilities" in text(root.get_element_by_id("scores"))
+    # trend charts are real SVG with a data table beside them
+    charts = root.xpath("//svg[contains(@class, 'line-chart')]")
+    assert len(charts) == 2 and all(c.get("role") == "img" for c in charts)
+    assert "scores at each run (the data behind the charts)" in body
+    # what changed since the last run: the image-alt problem on / is fixed
+    changes = text(root.get_element_by_id("site-1-changes").getparent())
+    assert "Fixed problems (1)" in changes or "1 fixed" in changes
+    assert "Pages" in changes and f"{ORIGIN}/b" in changes
+    # top issues come with how to fix them and the pages affected
+    assert "How to fix" in body or "No check found a problem" in body
+    assert "../run/3.html" in html and "Scorecard of run 3" in body
+
+
+def test_run_pages_are_the_scorecard_with_a_way_back(store):
+    files = build(store)
+    run = doc(files, "run/3.html")
+    crumbs = run.xpath("//nav[@class='site-crumbs']//a/@href")
+    assert crumbs == ["../index.html", "../agency/department-of-natural-resources.html"]
+    assert run.xpath("//meta[@name='description']/@content")[0].startswith("Maturity scorecard of agency.example.gov")
+    assert "Maturity scorecard" in text(run.find(".//h1"))
+
+
+def test_runs_under_different_rubrics_are_not_compared(tmp_path):
+    store = Store(f"sqlite:///{tmp_path / 'm.db'}")
+    store_run(store, [bad_alt(f"{ORIGIN}/")])
+    store_run(store, [page(f"{ORIGIN}/")], days=7, rubric=rubric_v2())
+    files = build(store)
+    body = text(doc(files, "agency/department-of-natural-resources.html"))
+    assert "Not compared" in body and "rescore-all" in body
+    assert "No earlier run" in body  # no delta shown for the agency
+    # both rubrics are published; the newest is rubric.html
+    assert "rubric.html" in files and any(f.startswith("rubric-") for f in files)
+    assert "2.0.0" in text(doc(files, "rubric.html"))
+
+
+def test_the_rubric_page_shows_levels_goals_thresholds_and_next_steps(store):
+    from maturity.rubric import builtin_rubric
+
+    loaded = builtin_rubric()
+    files = build(store, rubrics={loaded.sha256: loaded})
+    body = text(doc(files, "rubric.html"))
+    assert "Optimised" in body and "Question: Can everyone" in body
+    assert "Minimum score of this dimension at each level" in body and "To reach level 2" in body
+    without = text(doc(build(store), "rubric.html"))
+    assert "was not available" in without and "Question: Can everyone" in without
+
+
+def test_hostile_names_and_urls_are_escaped(tmp_path):
+    store = Store(f"sqlite:///{tmp_path / 'm.db'}")
+    store_run(store, [page()], agency=HOSTILE, tags={"owner": HOSTILE})
+    files = build(store, title=HOSTILE)
+    for name, content in files.items():
+        if name.endswith(".html"):
+            assert "<script>alert(1)" not in content and "<img src=x" not in content, name
+    slug = next(f for f in files if f.startswith("agency/"))
+    assert re.fullmatch(r"agency/[a-z0-9-]+\.html", slug)
+
+
+def test_slugs_are_unique():
+    assert unique_slugs(["A B", "a-b", "A  B!"]) == {"A B": "a-b", "a-b": "a-b-2", "A  B!": "a-b-3"}
+
+
+def test_line_chart_is_accessible_with_gaps_and_shapes():
+    chart = svg.line_chart(
+        [("Overall", [50.0, None, 70.0]), ("Accessibility", [40.0, 45.0, 60.0])],
+        ["1 Mar", "1 Apr", "1 May"],
+        title="Trend",
+        bands=[(0, "L1"), (50, "L2"), (65, "L3")],
+    )
+    root = ET.fromstring(chart)
+    ns = "{http://www.w3.org/2000/svg}"
+    assert root.get("role") == "img" and root.find(f"{ns}title").text == "Trend"
+    desc = root.find(f"{ns}desc").text
+    assert "Overall: 1 Mar: 50, 1 Apr: no figure, 1 May: 70" in desc
+    series = [g for g in root.iter(f"{ns}g") if g.get("class") == "series"]
+    assert [len([p for p in s.iter(f"{ns}g") if p.get("class") == "point"]) for s in series] == [2, 3]
+    assert [len(list(s.iter(f"{ns}polyline"))) for s in series] == [0, 1]  # a gap is never bridged
+    labels = [t.text for t in root.iter(f"{ns}text") if t.get("class") == "band-label"]
+    assert labels == ["L1", "L2", "L3"]
+    for colour in svg.SERIES_COLOURS:
+        assert svg.contrast_ratio(colour, "#ffffff") >= 4.5
+    with pytest.raises(ValueError):
+        svg.line_chart([("a", [1.0])], ["x", "y"], title="t")
+
+
+def test_count_chart_uses_whole_number_ticks():
+    root = ET.fromstring(svg.count_chart([("Level 1", 0), ("Level 2", 3)], title="Levels"))
+    ns = "{http://www.w3.org/2000/svg}"
+    axis = next(g for g in root.iter(f"{ns}g") if "axis-x" in (g.get("class") or ""))
+    assert [t.text for t in axis.iter(f"{ns}text") if t.get("class") != "axis-label"] == ["0", "1", "2", "3"]
+    rows = {g.get("data-label"): g.get("data-value") for g in root.iter(f"{ns}g") if g.get("data-label")}
+    assert rows == {"Level 1": "0", "Level 2": "3"}
+    assert svg.integer_ticks(2) == [0, 1, 2] and svg.integer_ticks(13) == [0, 5, 10, 15]
+
+
+def test_site_build_command(tmp_path, store):
+    proc = subprocess.run(
+        [sys.executable, "-m", "maturity", "site", "build", "--out", str(tmp_path / "site"), "--db", store.url],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "site" / "index.html").is_file() and (tmp_path / "site" / "agency").is_dir()
+    # the shipped rubric is found by its sha256, so the rubric page is complete
+    assert "Next steps" in (tmp_path / "site" / "rubric.html").read_text()
+    empty = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "maturity",
+            "site",
+            "build",
+            "--out",
+            str(tmp_path / "e"),
+            "--db",
+            str(tmp_path / "e.db"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert empty.returncode == 2 and "no runs stored" in empty.stderr
+
+
+# ---------------------------------------------------------------------------
+# In Chromium: the site audits clean with the tool itself
+# ---------------------------------------------------------------------------
+
+ACCESSIBILITY_OWN = {"skip-link", "vague-link-text", "heading-levels"}
+CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".csv": "text/csv; charset=utf-8", ".json": "application/json"}
+
+
+async def _screenshot(browser, url: str, width: int, path: Path) -> None:
+    context = await browser.new_context(viewport={"width": width, "height": 900})
+    try:
+        tab = await context.new_page()
+        await tab.goto(url)
+        await tab.screenshot(path=str(path), full_page=True)
+    finally:
+        await context.close()
+
+
+@pytest.mark.browser
+def test_the_site_has_zero_accessibility_failures_and_looks_right(shared_browser, store, tmp_path):
+    from maturity.pipeline import AuditSettings, audit
+    from maturity.rubric import builtin_rubric
+
+    loaded = builtin_rubric()
+    files = build(store, rubrics={loaded.sha256: loaded})
+    routes: dict = {
+        "/" + name: Resource(body, content_type=CONTENT_TYPES[Path(name).suffix]) for name, body in files.items()
+    }
+    routes["/"] = routes["/index.html"]
+    with SiteServer(routes) as server:
+        settings = AuditSettings(
+            url=server.url("/index.html"),
+            max_pages=40,
+            concurrency=4,
+            throttle="none",
+            perf_runs=1,
+            perf_pages=1,
+            loopback_only=True,
+            user_agent="maturity-tests",
+            page_timeout=15,
+        )
+        audit_store = Store(f"sqlite:///{tmp_path / 'audit.db'}")
+        result = audit(settings, audit_store, loaded, tmp_path / "out", browser=shared_browser)
+        shots = {}
+        for name, width in (
+            ("index", 412),
+            ("index", 1280),
+            ("agency/department-of-natural-resources", 412),
+            ("agency/department-of-natural-resources", 1280),
+        ):
+            path = tmp_path / f"{name.replace('/', '-')}-{width}.png"
+            shared_browser.run(_screenshot(shared_browser.session.browser, server.url(f"/{name}.html"), width, path))
+            shots[path] = path.stat().st_size
+    card = result.scorecard
+    audited = {p.url.removeprefix(server.origin) for p in card.pages if p.status == "ok"}
+    html_pages = {"/" + n for n in files if n.endswith(".html")}
+    assert html_pages <= audited | {"/index.html"}, html_pages - audited  # every page of the site was audited
+    a11y = [r for r in card.results if r.check_id.startswith("axe/") or r.check_id in ACCESSIBILITY_OWN]
+    assert {r.check_id for r in a11y} >= {"axe/image-alt", "axe/color-contrast", "skip-link", "heading-levels"}
+    failures = [
+        (r.check_id, r.url, r.outcome.value, [i.selector for i in r.items][:3])
+        for r in a11y
+        if r.outcome.value not in ("pass", "not_applicable")
+    ]
+    assert failures == []
+    assert all(size > 10_000 for size in shots.values()), shots
