@@ -1,0 +1,369 @@
+"""Throughput benchmark: maturity at concurrency 1, 2 and 4 against Lighthouse CLI and pa11y-ci.
+
+Not a test. It serves a generated, realistic multi-page site on 127.0.0.1, audits it with
+`maturity audit` (a real subprocess, so memory includes Chromium), then audits the same pages
+with the peers pointed at the same Chromium, and prints seconds per page, peak memory of the
+whole process tree (PSS, from /proc/*/smaps_rollup) and the ratios.
+
+    python bench/run.py                     # 30 pages, maturity x3 concurrencies, Lighthouse on 10, pa11y-ci on 30
+    python bench/run.py --pages 1000 --only maturity --concurrency 4   # memory over a long crawl
+    bash bench/install-peers.sh             # Lighthouse and pa11y-ci into bench/.peers (git-ignored)
+
+maturity runs with `--throttle none --perf-runs 1 --perf-pages 0` (every page measured once,
+unthrottled) so its serial performance phase is comparable to a bare loop; the concurrent
+phase (accessibility, mobile, content, security) and the performance phase are reported apart.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PEERS = HERE / ".peers" / "node_modules" / ".bin"
+CHROME_FLAGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+# --------------------------------------------------------------------------- the site
+
+WORDS = [
+    "residents",
+    "can",
+    "apply",
+    "online",
+    "for",
+    "permits",
+    "licences",
+    "and",
+    "services",
+    "the",
+    "department",
+    "publishes",
+    "guidance",
+    "forms",
+    "and",
+    "news",
+    "about",
+    "parks",
+    "water",
+    "wildlife",
+    "and",
+    "safety",
+    "with",
+    "office",
+    "hours",
+    "and",
+    "contact",
+    "details",
+]
+CSS = (
+    "body{font:16px/1.5 sans-serif;margin:0;color:#1b1b1b}header,footer{background:#1a4480;color:#fff;padding:1rem}"
+    "a{color:#005ea2}main{max-width:60rem;margin:auto;padding:1rem}nav a{color:#fff;margin-right:1rem}"
+    ".card{border:1px solid #ddd;padding:1rem;margin:1rem 0}img{max-width:100%;height:auto}" * 4
+)
+JS = (
+    "document.addEventListener('DOMContentLoaded',()=>{const t=document.querySelectorAll('.card');"
+    "t.forEach((c,i)=>c.dataset.i=i);});"
+)
+SVG = (
+    "<svg xmlns='http://www.w3.org/2000/svg' width='800' height='300' viewBox='0 0 800 300'>"
+    "<rect width='800' height='300' fill='#dfe1e2'/><circle cx='400' cy='150' r='90' fill='#1a4480'/></svg>"
+)
+
+
+def paragraph(seed: int, n: int = 60) -> str:
+    return " ".join(WORDS[(seed * 7 + i * 3) % len(WORDS)] for i in range(n)).capitalize() + "."
+
+
+def page_html(i: int, total: int, per_section: int) -> str:
+    section = i // per_section
+    children = (
+        [j for j in range(section * per_section + 1, min(total, (section + 1) * per_section))]
+        if i % per_section == 0
+        else []
+    )
+    nav = "".join(
+        f"<a href='/p{s * per_section}.html'>Section {s}</a>" for s in range(min(8, total // per_section or 1))
+    )
+    links = "".join(
+        f"<li><a href='/p{j}.html'>Service {j}: {WORDS[j % len(WORDS)]} guidance</a></li>" for j in children
+    )
+    cards = "".join(f"<div class='card'><h3>Topic {k}</h3><p>{paragraph(i + k)}</p></div>" for k in range(6))
+    title = "Home | Benchmark Agency" if i == 0 else f"Service {i}: {WORDS[i % len(WORDS)]} | Benchmark Agency"
+    return (
+        f"<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+        f"<meta name='viewport' content='width=device-width, initial-scale=1'><title>{title}</title>"
+        f"<meta name='description' content='{paragraph(i, 14)}'><link rel='stylesheet' href='/site.css'>"
+        f"<script src='/site.js' defer></script></head><body><a href='#main'>Skip to main content</a>"
+        f"<header><p>Benchmark Agency</p><nav aria-label='Main'>{nav}</nav></header>"
+        f"<main id='main'><h1>{title.split(' |')[0]}</h1><img src='/hero.svg' alt='Agency emblem' width='800' "
+        f"height='300'><h2>Overview</h2><p>{paragraph(i)}</p><ul>{links}</ul><h2>Details</h2>{cards}</main>"
+        f"<footer><a href='/p0.html'>Home</a> <a href='/privacy.html'>Privacy</a> "
+        f"<a href='/accessibility.html'>Accessibility</a> <a href='/contact.html'>Contact</a></footer></body></html>"
+    )
+
+
+def build_site(total: int) -> dict[str, tuple[bytes, str]]:
+    per_section = max(10, int(total**0.5) + 1)
+    files: dict[str, tuple[bytes, str]] = {
+        "/site.css": (CSS.encode(), "text/css"),
+        "/site.js": (JS.encode(), "text/javascript"),
+        "/hero.svg": (SVG.encode(), "image/svg+xml"),
+        "/robots.txt": (b"User-agent: *\nAllow: /\n", "text/plain"),
+    }
+    for i in range(total):
+        files[f"/p{i}.html"] = (page_html(i, total, per_section).encode(), "text/html; charset=utf-8")
+    files["/"] = files["/p0.html"]
+    for extra in ("privacy", "accessibility", "contact"):
+        files[f"/{extra}.html"] = files["/p1.html"] if total > 1 else files["/p0.html"]
+    return files
+
+
+class Site:
+    def __init__(self, files: dict[str, tuple[bytes, str]]) -> None:
+        outer = files
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *a: object) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                body, ctype = outer.get(self.path.split("?")[0], (b"not found", "text/plain"))
+                self.send_response(200 if self.path.split("?")[0] in outer else 404)
+                self.send_header("Content-Type", ctype)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        self.origin = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+
+
+# --------------------------------------------------------------------------- memory
+
+
+def tree_pss_kib(root: int) -> int:
+    """PSS of a process and all its descendants (KiB)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as fh:
+                    ppid = int(fh.read().rsplit(")", 1)[1].split()[1])
+                children.setdefault(ppid, []).append(int(entry))
+            except (OSError, ValueError, IndexError):
+                continue
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        stack.extend(children.get(pid, []))
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as fh:
+                for line in fh:
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1])
+                        break
+        except OSError:
+            continue
+    return total
+
+
+def run_measured(
+    cmd: list[str], env: dict[str, str] | None = None, cwd: Path | None = None
+) -> tuple[float, int, list[int]]:
+    """Run a command; return (wall seconds, peak tree PSS KiB, PSS samples)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        cmd, env={**os.environ, **(env or {})}, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
+    samples: list[int] = []
+    while proc.poll() is None:
+        samples.append(tree_pss_kib(proc.pid))
+        time.sleep(0.25)
+    wall = time.perf_counter() - start
+    if proc.returncode not in (0, 1, 2):  # pa11y-ci exits 2 when it finds issues
+        print(f"  ! {' '.join(cmd[:3])} exited {proc.returncode}: {proc.stderr.read()[-400:]}", file=sys.stderr)
+    return wall, max(samples or [0]), samples
+
+
+# --------------------------------------------------------------------------- tools
+
+
+def maturity(origin: str, pages: int, concurrency: int, work: Path) -> dict:
+    db = work / f"m{concurrency}.db"
+    cmd = [
+        sys.executable,
+        "-m",
+        "maturity",
+        "audit",
+        origin + "/",
+        "--db",
+        str(db),
+        "--out",
+        str(work / "out"),
+        "--max-pages",
+        str(pages),
+        "--max-depth",
+        "4",
+        "--concurrency",
+        str(concurrency),
+        "--throttle",
+        "none",
+        "--perf-runs",
+        "1",
+        "--perf-pages",
+        "0",
+        "--quiet",
+    ]
+    wall, peak, samples = run_measured(cmd)
+    out = subprocess.run(
+        [sys.executable, "-m", "maturity", "runs", "--db", str(db), "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    run = json.loads(out.stdout.splitlines()[0])
+    import sqlite3
+
+    timings = json.loads(
+        sqlite3.connect(db).execute("select timings from crawl where id=?", (run["run"],)).fetchone()[0]
+    )
+    n = run["pages"]
+    return {
+        "tool": f"maturity c={concurrency}",
+        "pages": n,
+        "wall": wall,
+        "per_page": wall / n,
+        "concurrent": timings["concurrent_s"] / n,
+        "performance": timings["performance_s"] / n,
+        "discover": timings["discover_s"] / n,
+        "peak_mib": peak / 1024,
+        "pss_quartiles_mib": [round(samples[int(len(samples) * q) - 1] / 1024) for q in (0.25, 0.5, 0.75, 1.0)]
+        if samples
+        else [],
+    }
+
+
+def lighthouse(urls: list[str], work: Path) -> dict | None:
+    exe = PEERS / "lighthouse"
+    if not exe.exists():
+        return None
+    walls, peak = [], 0
+    for url in urls:
+        cmd = [
+            str(exe),
+            url,
+            "--quiet",
+            "--output=json",
+            f"--output-path={work / 'lh.json'}",
+            f"--chrome-flags={' '.join(CHROME_FLAGS)}",
+        ]
+        wall, p, _ = run_measured(cmd, env={"CHROME_PATH": "/usr/bin/chromium"})
+        walls.append(wall)
+        peak = max(peak, p)
+    return {
+        "tool": "Lighthouse (all categories)",
+        "pages": len(urls),
+        "wall": sum(walls),
+        "per_page": statistics.median(walls),
+        "peak_mib": peak / 1024,
+    }
+
+
+def pa11y_ci(urls: list[str], work: Path) -> dict | None:
+    exe = PEERS / "pa11y-ci"
+    if not exe.exists():
+        return None
+    config = {
+        "defaults": {
+            "runners": ["axe"],
+            "timeout": 60000,
+            "chromeLaunchConfig": {"executablePath": "/usr/bin/chromium", "args": CHROME_FLAGS},
+        },
+        "urls": urls,
+    }
+    (work / "pa11y.json").write_text(json.dumps(config))
+    wall, peak, _ = run_measured([str(exe), "--config", str(work / "pa11y.json")])
+    return {
+        "tool": "pa11y-ci (axe)",
+        "pages": len(urls),
+        "wall": wall,
+        "per_page": wall / len(urls),
+        "peak_mib": peak / 1024,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--pages", type=int, default=30)
+    parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 2, 4])
+    parser.add_argument("--lighthouse-pages", type=int, default=10)
+    parser.add_argument("--only", choices=["maturity", "all"], default="all")
+    args = parser.parse_args()
+
+    if not shutil.which("chromium") and not Path("/usr/bin/chromium").exists():
+        sys.exit("needs /usr/bin/chromium (apt-get install chromium)")
+    site = Site(build_site(args.pages))
+    urls = [f"{site.origin}/p{i}.html" for i in range(args.pages)]
+    print(f"site: {site.origin} ({args.pages} pages), {os.cpu_count()} cores", flush=True)
+    rows: list[dict] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        for c in args.concurrency:
+            rows.append(maturity(site.origin, args.pages, c, work))
+            print(f"  done: {rows[-1]['tool']}", flush=True)
+        if args.only == "all":
+            for row in (pa11y_ci(urls, work), lighthouse(urls[: args.lighthouse_pages], work)):
+                if row:
+                    rows.append(row)
+                    print(f"  done: {row['tool']}", flush=True)
+                else:
+                    print("  skipped a peer: run `bash bench/install-peers.sh` first", flush=True)
+    site.close()
+
+    print()
+    print(f"{'tool':<28} {'pages':>5} {'s/page':>7} {'concurrent':>10} {'perf':>6} {'peak PSS MiB':>12}")
+    for r in rows:
+        conc = f"{r['concurrent']:.2f}" if "concurrent" in r else "-"
+        perf = f"{r['performance']:.2f}" if "performance" in r else "-"
+        print(f"{r['tool']:<28} {r['pages']:>5} {r['per_page']:>7.2f} {conc:>10} {perf:>6} {r['peak_mib']:>12.0f}")
+    best = min((r for r in rows if r["tool"].startswith("maturity")), key=lambda r: r["per_page"])
+    print()
+    for r in rows:
+        if not r["tool"].startswith("maturity"):
+            print(
+                f"{r['tool']}: {r['per_page'] / best['per_page']:.1f}x slower per page than {best['tool']} "
+                f"(whole audit); {r['per_page'] / best['concurrent']:.1f}x against its concurrent phase"
+            )
+    for r in rows:
+        if r.get("pss_quartiles_mib"):
+            print(f"{r['tool']}: tree PSS at 25/50/75/100 % of the run: {r['pss_quartiles_mib']} MiB")
+
+
+if __name__ == "__main__":
+    main()

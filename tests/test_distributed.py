@@ -1,0 +1,227 @@
+"""Two real Celery workers (no eager mode) audit a portfolio over the local Redis into PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+
+import pytest
+import sqlalchemy as sa
+from sites import Resource, SiteServer, html
+
+from maturity.distributed import job_key, make_app, make_job, run_distributed, run_job
+from maturity.model import Outcome
+from maturity.pipeline import AuditSettings, audit
+from maturity.rubric import builtin_rubric
+from maturity.store import DuplicateTask, Store
+
+pytestmark = pytest.mark.browser
+
+REDIS = os.environ.get("MATURITY_TEST_REDIS", "redis://127.0.0.1:6379/0")
+TIMING = {
+    "first-contentful-paint",
+    "largest-contentful-paint",
+    "total-blocking-time",
+    "cumulative-layout-shift",
+    "server-response-time",
+    "total-byte-weight",
+    "speed-index-proxy",
+}
+
+
+def redis_up() -> str | None:
+    try:
+        import redis
+
+        redis.Redis.from_url(REDIS, socket_connect_timeout=2).ping()
+        return None
+    except Exception as exc:
+        return f"{type(exc).__name__}: {exc}"
+
+
+@pytest.fixture
+def postgres_db(request, tmp_path):
+    """A PostgreSQL database made and dropped for the test (required in CI)."""
+    from conftest import POSTGRES_ADMIN_URL, _postgres_available
+
+    problem = _postgres_available() or redis_up()
+    if problem:
+        if os.environ.get("CI") or os.environ.get("MATURITY_REQUIRE_SERVICES"):
+            pytest.fail(f"PostgreSQL and Redis are required in CI: {problem}")
+        pytest.skip(problem)
+    name = f"maturity_dist_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    url = sa.engine.make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    Store(url).engine.dispose()  # migrate once, before the workers race to
+    yield url
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+def agency_site(name: str) -> dict:
+    return {
+        "/": html(f"{name} agency home page", f"<h1>{name}</h1><p><a href='/services'>Our services</a></p>"),
+        "/services": html(
+            f"{name} services and forms", "<h1>Services</h1><img src='/logo.svg' width='10' height='10'>"
+        ),
+        "/logo.svg": Resource(
+            "<svg xmlns='http://www.w3.org/2000/svg' width='10' height='10'/>", content_type="image/svg+xml"
+        ),
+    }
+
+
+def settings_for(url: str) -> AuditSettings:
+    return AuditSettings(
+        url=url,
+        max_pages=5,
+        concurrency=1,
+        throttle="none",
+        page_timeout=10,
+        loopback_only=True,
+        user_agent="maturity-tests",
+        perf_pages=None,
+    )
+
+
+def outcomes(card, origin: str) -> set[tuple[str, str, str]]:
+    return {
+        ((r.url or "").replace(origin, ""), r.check_id, r.outcome.value)
+        for r in card.results
+        if r.check_id not in TIMING
+    }
+
+
+def test_two_workers_share_a_portfolio_and_match_a_local_run(postgres_db, tmp_path, shared_browser):
+    queue = f"maturity-test-{uuid.uuid4().hex[:8]}"
+    env = {**os.environ, "MATURITY_BROKER": REDIS, "MATURITY_QUEUE": queue}
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-m", "maturity", "worker", "--hostname", f"w{i}@test", "--loglevel", "WARNING"],
+            env=env,
+            cwd=tmp_path,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for i in (1, 2)
+    ]
+    names = ["Parks", "Revenue", "Health", "Transport"]
+    servers = [SiteServer(agency_site(n)) for n in names]
+    try:
+        for server in servers:
+            server.__enter__()
+        run_id = uuid.uuid4().hex[:8]
+        jobs = [
+            make_job(
+                key=job_key(run_id, s.url("/")),
+                url=s.url("/"),
+                db=postgres_db,
+                settings=settings_for(s.url("/")).recorded(),
+                rubric=None,
+                out_dir=str(tmp_path / "out"),
+                agency=n,
+                portfolio="test",
+            )
+            for n, s in zip(names, servers, strict=True)
+        ]
+        app = make_app(REDIS, queue)
+        started = time.monotonic()
+        results = run_distributed(jobs, timeout=240, celery_app=app)
+        assert time.monotonic() - started < 240
+        assert [r["status"] for r in results] == ["finished"] * 4, results
+        assert {r["worker"] for r in results} == {"w1@test", "w2@test"}, "each worker handles at least one task"
+
+        store = Store(postgres_db)
+        assert len(store.runs()) == 4  # one crawl per site, no duplicates
+        # A redelivered task (same key) does nothing new.
+        again = run_job(jobs[0], worker="test", browser=shared_browser)
+        assert again["repeated"] and again["crawl_id"] == results[0]["crawl_id"]
+        assert len(store.runs()) == 4
+        # The command line's distributed portfolio run, given the same run id, finds every site done.
+        portfolio = tmp_path / "portfolio.yaml"
+        portfolio.write_text(
+            "id: test\nagencies:\n"
+            + "".join(f"  - name: {n}\n    sites: [{s.url('/')}]\n" for n, s in zip(names, servers, strict=True))
+        )
+        cli = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "maturity",
+                "portfolio",
+                "run",
+                str(portfolio),
+                "--distributed",
+                "--run-id",
+                run_id,
+                "--db",
+                postgres_db,
+                "--quiet",
+            ],
+            env=env,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert cli.returncode == 0, cli.stderr
+        assert cli.stdout.count("(already") == 4, cli.stdout  # every site: "finished (already done)"
+        assert len(store.runs()) == 4
+        with pytest.raises(DuplicateTask):
+            store.begin_crawl("http://127.0.0.1/", settings={}, tool_version="t", task_key=jobs[1]["key"])
+
+        # The same audits run locally give the same non-timing outcomes.
+        local = Store(f"sqlite:///{tmp_path / 'local.db'}")
+        for server, result in zip(servers, results, strict=True):
+            here = audit(
+                settings_for(server.url("/")), local, builtin_rubric(), tmp_path / "local-out", browser=shared_browser
+            )
+            _, remote = store.latest_scorecard(result["crawl_id"])
+            assert outcomes(remote, server.origin) == outcomes(here.scorecard, server.origin)
+            assert any(r.outcome == Outcome.FAIL and r.check_id == "axe/image-alt" for r in remote.results)
+    finally:
+        for server in servers:
+            server.__exit__(None, None, None)
+        for w in workers:
+            w.terminate()
+        for w in workers:
+            try:
+                w.wait(20)
+            except subprocess.TimeoutExpired:
+                w.kill()
+
+
+def test_redelivered_task_resumes_a_dead_workers_crawl(tmp_path, shared_browser):
+    """The first delivery's worker died after discovery: the second delivery finishes that crawl."""
+    from crawlers.discover import DiscoverySettings, discover
+    from maturity.pipeline import _planned, http_client
+
+    db = f"sqlite:///{tmp_path / 'd.db'}"
+    with SiteServer(agency_site("Water")) as server:
+        settings = settings_for(server.url("/"))
+        job = make_job(
+            key=job_key("run", server.url("/")),
+            url=server.url("/"),
+            db=db,
+            settings=settings.recorded(),
+            rubric=None,
+            out_dir=str(tmp_path / "out"),
+        )
+        store = Store(db)
+        with http_client(settings) as client:
+            found = discover(client, settings.url, DiscoverySettings(user_agent="t", max_pages=5))
+        crawl_id = store.begin_crawl(
+            found.site.start_url, settings=settings.recorded(), tool_version="t", task_key=job["key"]
+        )
+        store.set_site(crawl_id, found.site, len(found.pages))
+        store.plan_pages(crawl_id, _planned(found))  # ... and then the worker died
+        before = len(server.requests)
+        result = run_job(job, worker="second", browser=shared_browser)
+    assert result["status"] == "finished" and result["crawl_id"] == crawl_id and not result["repeated"]
+    assert len(store.runs()) == 1 and store.crawl(crawl_id).status == "finished"
+    assert "/robots.txt" not in [p for _, p in server.requests[before:]]  # resumed, not rediscovered
