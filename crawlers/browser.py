@@ -25,6 +25,7 @@ import statistics
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -44,6 +45,7 @@ from playwright.async_api import (
     Page as PwPage,
 )
 
+from crawlers.netpolicy import AddressPolicy, AddressRefused
 from crawlers.urls import is_same_site
 from maturity.errors import BrowserNotFound
 from maturity.model import (
@@ -112,12 +114,17 @@ class BrowserSettings:
     perf_pages: int | None = 10  # pages measured in the performance phase (None: all)
     block_third_party: bool = False
     loopback_only: bool = False  # abort every request not addressed to 127.0.0.0/8 (tests, demo)
+    allow_private: bool = False  # let pages of a public site load from private, loopback, link-local addresses
+    retries: int = 2  # reloads of a page that answered 429, 502, 503 or 504
+    max_retry_after: float = 30.0  # cap on the Retry-After wait (and the backoff) before a reload, seconds
+    retry_backoff: float = 1.0  # first wait before reloading a 5xx without Retry-After; doubles each time
     browser_path: str | None = None
     axe_path: str | None = None
     no_sandbox: bool | None = None  # None: only when running as root
     device: str = "Pixel 7"
+    extra_args: tuple[str, ...] = ()  # more Chromium switches (a proxy, a tag to find the process by)
     settle_ms: int = 200  # quiet main thread after load before reading the page
-    perf_quiet_ms: int = 500  # performance phase: after load, wait for this long with nothing happening
+    perf_quiet_ms: int = 300  # performance phase: after load, wait for this long with nothing happening
     perf_settle_max_ms: int = 5000  # ... but no longer than this
 
 
@@ -193,11 +200,38 @@ def _running_as_root() -> bool:
 
 
 def is_loopback(url: str) -> bool:
-    host = urlsplit(url).hostname or ""
     try:
+        host = urlsplit(url).hostname or ""
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+_OFF_MACHINE = "not a loopback address (loopback-only mode)"
+CLOSED_PORT = 9  # "discard": nothing listens there on a test machine; a proxy there refuses every request
+
+
+def _default_policy(settings: BrowserSettings, start_url: str) -> AddressPolicy | None:
+    """The start host's policy with the system resolver; None without a start URL or with ``allow_private``."""
+    try:
+        host = urlsplit(start_url).hostname if start_url else None
+    except ValueError:
+        host = None
+    if not host or settings.allow_private:
+        return None
+    return AddressPolicy(host)
+
+
+def _navigates_again(request: Any, net: NetworkLog) -> bool:
+    """Record a navigation; True when its frame already navigated and the page has loaded."""
+    try:
+        frame = request.frame
+    except PlaywrightError:  # a service worker's request has no frame
+        return False
+    if net.locked and frame in net.navigated:
+        return True
+    net.navigated.add(frame)
+    return False
 
 
 # ---------------------------------------------------------------------------
@@ -214,14 +248,38 @@ class NetworkLog:
 
     requests: list[Request] = field(default_factory=list)
     blocked: set[str] = field(default_factory=set)
+    status: dict[int, int] = field(default_factory=dict)  # index in ``requests`` -> HTTP status
+    index: dict[Any, int] = field(default_factory=dict)  # Playwright request -> index in ``requests``
+    # Once the page has loaded, no frame navigates again (meta refresh loops, script redirects):
+    # ``locked`` is set after ``goto`` returns, and a frame that already navigated gets a 204.
+    locked: bool = False
+    navigated: set[Any] = field(default_factory=set)  # Playwright frames that navigated since the load began
+    # Redirect hops never reach the router (Playwright routes a request's first URL only), so each
+    # hop is checked when the browser reports it; a document that landed on a refused address is
+    # not assessed, and nothing read from it is kept.
+    refused_document: str | None = None
+    checks: set[asyncio.Future[None]] = field(default_factory=set)
+    downloads: list[str] = field(default_factory=list)  # downloads the page started (never saved)
+
+    def clear(self) -> None:
+        self.requests.clear()
+        self.blocked.clear()
+        self.status.clear()
+        self.index.clear()
+        self.locked = False
+        self.navigated.clear()
+        self.refused_document = None
+        self.checks.clear()
+        self.downloads.clear()
 
 
 class BrowserSession:
     """``async with BrowserSession(settings, start_url) as s: await s.gather(...)``."""
 
-    def __init__(self, settings: BrowserSettings, start_url: str = "") -> None:
+    def __init__(self, settings: BrowserSettings, start_url: str = "", policy: AddressPolicy | None = None) -> None:
         self.settings = settings
         self.start_url = start_url
+        self.policy = policy if policy is not None else _default_policy(settings, start_url)
         self.axe_script, self.axe_version = axe_source(settings.axe_path)
         self._collect_js = _script("collect.js")
         self._perf_js = _script("perf.js")
@@ -249,18 +307,30 @@ class BrowserSession:
             if self._pw is not None:
                 await self._pw.stop()
 
-    def reconfigure(self, settings: BrowserSettings, start_url: str) -> None:
-        """Reuse the running browser for another audit (another site, other settings)."""
+    @property
+    def _loopback_only(self) -> bool:
+        """Loopback-only by setting, or for every browser of a process tree with MATURITY_LOOPBACK_ONLY=1
+        (the test suite sets it, so browsers started by subprocesses and workers obey it too)."""
+        return self.settings.loopback_only or os.environ.get("MATURITY_LOOPBACK_ONLY") == "1"
+
+    def reconfigure(self, settings: BrowserSettings, start_url: str, policy: AddressPolicy | None = None) -> None:
+        """Reuse the running browser for another audit (another site, other settings, its own address policy)."""
         if settings.axe_path != self.settings.axe_path:
             self.axe_script, self.axe_version = axe_source(settings.axe_path)
         self.settings = settings
         self.start_url = start_url
+        self.policy = policy if policy is not None else _default_policy(settings, start_url)
         self.offmachine_attempts = []
 
     async def _launch(self) -> None:
         assert self._pw is not None
         self.browser_path = find_browser(self.settings.browser_path, self._pw)
-        args = list(BASE_ARGS)
+        args = [*BASE_ARGS, *self.settings.extra_args]
+        if self._loopback_only:
+            # Chromium's own background traffic (component updates, account checks) never passes the
+            # request router: send whatever is not loopback to a closed local port (loopback is never
+            # proxied), so this mode cannot reach another machine at all.
+            args.append(f"--proxy-server=http://127.0.0.1:{CLOSED_PORT}")
         no_sandbox = self.settings.no_sandbox if self.settings.no_sandbox is not None else _running_as_root()
         if no_sandbox:
             args.append("--no-sandbox")
@@ -302,21 +372,32 @@ class BrowserSession:
         context = await browser.new_context(**options)
         context.set_default_timeout(self.settings.page_timeout * 1000)
         context.set_default_navigation_timeout(self.settings.page_timeout * 1000)
-        if self.settings.loopback_only or self.settings.block_third_party:
-            await context.route("**/*", lambda route: self._route(route, net))
+        # Every request passes our router: the address policy, loopback-only mode, third parties, and
+        # no navigation once the page has loaded. WebSockets have their own router (Playwright >= 1.48).
+        await context.route("**/*", lambda route: self._route(route, net))
+        if net is not None:
+            context.on("request", lambda request: self._watch_redirect(request, net))
+        if hasattr(context, "route_web_socket"):
+            await context.route_web_socket(re.compile(r".*"), lambda ws: self._route_web_socket(ws, net))
         context.on("page", lambda new_page: asyncio.ensure_future(_close_popup(new_page)))
         return context
 
     async def _route(self, route: Route, net: NetworkLog | None) -> None:
-        url = route.request.url
+        request = route.request
+        url = request.url
         if not url.startswith(("http://", "https://", "ws://", "wss://")):
             await route.continue_()
             return
-        if self.settings.loopback_only and not is_loopback(url):
-            self.offmachine_attempts.append(url)
+        if net is not None and request.is_navigation_request() and _navigates_again(request, net):
+            # A 204 answer leaves the loaded document where it is (no error page replaces it).
+            await route.fulfill(status=204, body="")
+            return
+        refusal = await self._refusal(url)
+        if refusal is not None:
+            log.info("blocked %s: %s", url[:200], refusal)
             if net is not None:
                 net.blocked.add(url)
-            await route.abort("blockedbyclient")
+            await route.abort("addressunreachable" if refusal != _OFF_MACHINE else "blockedbyclient")
             return
         if self.settings.block_third_party and not is_same_site(url, self.start_url):
             if net is not None:
@@ -325,10 +406,64 @@ class BrowserSession:
             return
         await route.continue_()
 
+    def _watch_redirect(self, request: Any, net: NetworkLog) -> None:
+        """Check a redirect hop against the policy as soon as the browser reports it."""
+        if request.redirected_from is None or not request.url.startswith(("http://", "https://")):
+            return
+
+        async def check() -> None:
+            refusal = await self._refusal(request.url)
+            if refusal is None:
+                return
+            log.warning("a redirect led to %s: %s", request.url[:200], refusal)
+            if request.is_navigation_request() and net.refused_document is None:
+                net.refused_document = f"redirected to a refused address ({request.url[:200]}): {refusal}"
+
+        future = asyncio.ensure_future(check())
+        net.checks.add(future)
+        future.add_done_callback(net.checks.discard)
+
+    async def _route_web_socket(self, ws: Any, net: NetworkLog | None) -> None:
+        url = ws.url
+        refusal = await self._refusal(url)
+        if refusal is None and self.settings.block_third_party and not is_same_site(url, self.start_url):
+            refusal = "third party"
+        if refusal is not None:
+            log.info("blocked WebSocket %s: %s", url[:200], refusal)
+            if net is not None:
+                net.blocked.add(url)
+            await ws.close(code=1008, reason="blocked by the auditing crawler")
+            return
+        ws.connect_to_server()
+
+    async def _refusal(self, url: str) -> str | None:
+        """Why a request to ``url`` must not leave the browser, or None (loopback-only mode, then the policy)."""
+        if self._loopback_only and not is_loopback(url):
+            self.offmachine_attempts.append(url)
+            return _OFF_MACHINE
+        if self.policy is None:
+            return None
+        try:
+            host = urlsplit(url).hostname or ""
+        except ValueError:
+            return "unparsable URL"
+        policy = self.policy
+        try:
+            if policy.known(host):
+                policy.check(host)
+            else:  # resolving may block: off the event loop
+                await asyncio.get_running_loop().run_in_executor(None, policy.check, host)
+        except AddressRefused as exc:
+            return str(exc)
+        except OSError as exc:
+            return f"cannot resolve {host}: {exc}"
+        return None
+
     async def _new_page(self, context: BrowserContext, net: NetworkLog) -> PwPage:
         page = await context.new_page()
 
         def on_request(req: Any) -> None:
+            net.index[req] = len(net.requests)
             net.requests.append(
                 Request(
                     url=req.url[:2000],
@@ -337,8 +472,15 @@ class BrowserSession:
                 )
             )
 
+        def on_response(response: Any) -> None:
+            i = net.index.get(response.request)
+            if i is not None:
+                net.status[i] = response.status
+
         page.on("request", on_request)
+        page.on("response", on_response)
         page.on("dialog", lambda dialog: asyncio.ensure_future(_dismiss(dialog)))
+        page.on("download", lambda download: net.downloads.append(download.url[:300]))  # cancelled, not saved
         return page
 
     # -- phase 1 -----------------------------------------------------------
@@ -364,7 +506,7 @@ class BrowserSession:
                     if context is None or page is None or page.is_closed():
                         context, page = await self._fresh(context, net)
                     started = time.perf_counter()
-                    budget = self.settings.page_timeout * 2 + 10
+                    budget = self._page_budget()
                     try:
                         result = await asyncio.wait_for(self._gather_one(page, ref, http.get(ref.url), net), budget)
                     except (TimeoutError, PlaywrightError) as exc:
@@ -376,12 +518,25 @@ class BrowserSession:
                             await _close_quietly(context)
                             context = None
                             continue
-                        reason = f"timed out after {budget:.0f} s" if isinstance(exc, TimeoutError) else _one_line(exc)
+                        reason = "timed out" if isinstance(exc, TimeoutError) else _one_line(exc)
+                        if net.downloads:  # a navigation that turned into a download never finishes loading
+                            reason = f"it started a download while loading ({net.downloads[0]}); nothing was saved"
                         result = PageArtifacts(
                             url=ref.url,
                             depth=ref.depth,
                             status="not_assessable",
                             reason=f"could not render: {reason}",
+                            artifacts=_http_only(http.get(ref.url)),
+                        )
+                    except Exception as exc:  # facts a page made unreadable (or our bug): this page only
+                        log.exception("could not gather %s", ref.url)
+                        await _close_quietly(page)
+                        page = None
+                        result = PageArtifacts(
+                            url=ref.url,
+                            depth=ref.depth,
+                            status="not_assessable",
+                            reason=f"could not gather: {type(exc).__name__}: {_one_line(exc)}",
                             artifacts=_http_only(http.get(ref.url)),
                         )
                     await _maybe_await(on_page(result, (time.perf_counter() - started) * 1000))
@@ -401,33 +556,99 @@ class BrowserSession:
         context = await self._new_context(device=self.settings.device, net=net)
         return context, await self._new_page(context, net)
 
+    async def _load(self, page: PwPage, url: str, net: NetworkLog) -> Any:
+        """``goto`` and wait for load; a 429 or 5xx answer is loaded again after its Retry-After
+        (capped) or a doubling backoff, ``retries`` times. Then the page is locked: no frame of it
+        navigates again (a meta refresh to itself every 0 s would otherwise never hold still)."""
+        for attempt in range(self.settings.retries + 1):
+            net.clear()
+            response = await page.goto(url, wait_until="load")
+            status = response.status if response is not None else 0
+            if status not in RETRY_STATUSES or attempt == self.settings.retries:
+                break
+            told = _retry_after_seconds(await response.header_value("retry-after")) if response else None
+            wait = told if told is not None else self.settings.retry_backoff * 2**attempt
+            await asyncio.sleep(min(wait, self.settings.max_retry_after))
+        net.locked = True
+        return response
+
     async def _gather_one(self, page: PwPage, ref: PageRef, http: HttpFacts | None, net: NetworkLog) -> PageArtifacts:
-        net.requests.clear()
-        net.blocked.clear()
         await page.context.clear_cookies()
-        response = await page.goto(ref.url, wait_until="load")
+        response = await self._load(page, ref.url, net)
+        if await _refused_document(net):
+            return self._refused_page(ref, http, net)
         if response is not None and response.status >= 400:
+            reason = "rate limited (HTTP 429)" if response.status == 429 else f"HTTP {response.status}"
             return PageArtifacts(
                 url=ref.url,
                 depth=ref.depth,
                 status="not_assessable",
-                reason=f"HTTP {response.status}",
+                reason=reason,
                 artifacts=_http_only(http),
             )
-        # Let late scripts settle (main thread quiet for settle_ms, at most 2 s) before reading the DOM.
-        await page.evaluate(_WAIT_FOR_QUIET, [self.settings.settle_ms, 2000])
+        return await self._read_page(page, ref, http, net)
+
+    def _page_budget(self) -> float:
+        """Outer bound on one page of the concurrent phase: every load attempt (the navigation timeout
+        each), the waits between them, reading the document and running axe (``page_timeout`` each)."""
+        s = self.settings
+        return (s.retries + 3) * s.page_timeout + s.retries * s.max_retry_after + 20
+
+    async def _read_page(self, page: PwPage, ref: PageRef, http: HttpFacts | None, net: NetworkLog) -> PageArtifacts:
         artifacts: dict[str, dict[str, Any]] = {}
         if http is not None:
             artifacts["http"] = http.model_dump(mode="json")
-        facts = await page.evaluate(self._collect_js)
+        facts = await asyncio.wait_for(self._document_facts(page), self.settings.page_timeout)
         artifacts["document"] = DocumentFacts.model_validate(facts["document"]).model_dump(mode="json")
         artifacts["mobile"] = MobileFacts(device=self.settings.device, **facts["mobile"]).model_dump(mode="json")
-        artifacts["axe"] = await self._axe(page)
-        requests = [r.model_copy(update={"blocked": r.url in net.blocked}) for r in net.requests]
+        artifacts["axe"] = _scrub(await self._axe(page))
+        requests = [
+            r.model_copy(update={"blocked": r.url in net.blocked, "status": net.status.get(i)})
+            for i, r in enumerate(net.requests)
+        ]
         artifacts["network"] = NetworkFacts(requests=requests).model_dump(mode="json")
+        if await _refused_document(net):  # a frame added after the load was redirected there
+            return self._refused_page(ref, http, net)
         return PageArtifacts(url=ref.url, depth=ref.depth, artifacts=artifacts)
 
+    def _refused_page(self, ref: PageRef, http: HttpFacts | None, net: NetworkLog) -> PageArtifacts:
+        return PageArtifacts(
+            url=ref.url,
+            depth=ref.depth,
+            status="not_assessable",
+            reason=net.refused_document,
+            artifacts=_http_only(http),
+        )
+
+    async def _document_facts(self, page: PwPage) -> dict[str, Any]:
+        try:
+            return await self._settle_and_collect(page)
+        except PlaywrightError as exc:
+            if "context was destroyed" not in str(exc):
+                raise
+            # The page navigated between the load and the lock (a 0 s refresh can win that race):
+            # the lock now holds, so read the document it landed on.
+            await page.wait_for_load_state("load")
+            return await self._settle_and_collect(page)
+
+    async def _settle_and_collect(self, page: PwPage) -> dict[str, Any]:
+        # Let late scripts settle (main thread quiet for settle_ms, at most 2 s) before reading the DOM.
+        await page.evaluate(_WAIT_FOR_QUIET, [self.settings.settle_ms, 2000])
+        facts: dict[str, Any] = _scrub(await page.evaluate(self._collect_js))
+        return facts
+
     async def _axe(self, page: PwPage) -> dict[str, Any]:
+        """axe-core's results, within ``page_timeout`` (a page with thousands of links can take minutes:
+        then the axe artifact is an error, the page's other facts stand, and the page is closed so
+        the worker's next page does not wait behind axe)."""
+        limit = self.settings.page_timeout
+        try:
+            return await asyncio.wait_for(self._run_axe(page), limit)
+        except TimeoutError:
+            await _close_quietly(page)
+            return ArtifactError(error=f"axe-core did not finish in {limit:g} s", kind="timeout").model_dump()
+
+    async def _run_axe(self, page: PwPage) -> dict[str, Any]:
         """Inject axe-core into every frame and run it from the top; options travel as real JSON."""
         try:
             for frame in page.frames:
@@ -452,11 +673,13 @@ class BrowserSession:
         context = await self._new_context(device=profile["device"], net=net)
         try:
             await context.add_init_script(self._perf_js)
-            wire: dict[str, Any] = {"bytes": 0, "requests": 0, "by_type": {}, "types": {}}
+            wire: dict[str, Any] = {"bytes": 0, "requests": 0, "by_type": {}, "types": {}, "count_by_type": {}}
 
             def on_sent(ev: dict[str, Any]) -> None:
                 wire["requests"] += 1
-                wire["types"][ev["requestId"]] = (ev.get("type") or "Other").lower()
+                kind = (ev.get("type") or "Other").lower()
+                wire["types"][ev["requestId"]] = kind
+                wire["count_by_type"][kind] = wire["count_by_type"].get(kind, 0) + 1
 
             def on_finished(ev: dict[str, Any]) -> None:
                 size = int(ev.get("encodedDataLength") or 0)
@@ -471,12 +694,12 @@ class BrowserSession:
                 runs: list[PerfRun] = []
                 error: str | None = None
                 for _ in range(max(1, self.settings.perf_runs)):
-                    wire.update(bytes=0, requests=0, by_type={}, types={})
+                    wire.update(bytes=0, requests=0, by_type={}, types={}, count_by_type={})
                     try:
                         await page.goto("about:blank")
                         await context.clear_cookies()
                         run = await asyncio.wait_for(
-                            self._one_perf_load(page, url, wire), self.settings.page_timeout + 15
+                            self._one_perf_load(page, url, wire, net), self.settings.page_timeout + 15
                         )
                         runs.append(run)
                     except (TimeoutError, PlaywrightError) as exc:
@@ -518,8 +741,12 @@ class BrowserSession:
         cdp.on("Network.requestWillBeSent", on_sent)
         cdp.on("Network.loadingFinished", on_finished)
 
-    async def _one_perf_load(self, page: PwPage, url: str, wire: dict[str, Any]) -> PerfRun:
+    async def _one_perf_load(self, page: PwPage, url: str, wire: dict[str, Any], net: NetworkLog) -> PerfRun:
+        net.clear()
         await page.goto(url, wait_until="load")
+        net.locked = True
+        if await _refused_document(net):
+            raise PlaywrightError(net.refused_document or "redirected to a refused address")
         await page.evaluate(_WAIT_FOR_QUIET, [self.settings.perf_quiet_ms, self.settings.perf_settle_max_ms])
         m = await page.evaluate("""() => {
             const nav = performance.getEntriesByType('navigation')[0];
@@ -543,6 +770,7 @@ class BrowserSession:
             bytes=wire["bytes"],
             requests=wire["requests"],
             bytes_by_type=dict(wire["by_type"]),
+            requests_by_type=dict(wire["count_by_type"]),
         )
 
 
@@ -620,8 +848,45 @@ def summarise_runs(profile: str, runs: list[PerfRun]) -> PerformanceFacts:
         if len(values) > 1:
             spread[name] = max(values) - min(values)
     by_bytes = sorted(runs, key=lambda r: r.bytes)[len(runs) // 2]
-    median.update(bytes=by_bytes.bytes, requests=by_bytes.requests, bytes_by_type=by_bytes.bytes_by_type)
+    median.update(
+        bytes=by_bytes.bytes,
+        requests=by_bytes.requests,
+        bytes_by_type=by_bytes.bytes_by_type,
+        requests_by_type=by_bytes.requests_by_type,
+    )
     return PerformanceFacts(profile=profile, k=len(runs), median=PerfRun(**median), runs=runs, spread=spread)
+
+
+RETRY_STATUSES = frozenset({429, 502, 503, 504})
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _retry_after_seconds(value: str | None) -> float | None:
+    """Delta-seconds of a Retry-After header (an HTTP date counts from now); None when absent or bad."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def _scrub(value: Any) -> Any:
+    """Page strings with lone surrogates (JavaScript allows ``"\\ud800"`` in a title, UTF-8 does not) get U+FFFD.
+
+    Without this, one hostile page would fail the whole run when its artifacts are stored.
+    """
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value) if _SURROGATE.search(value) else value
+    if isinstance(value, dict):
+        return {_scrub(k): _scrub(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_scrub(v) for v in value]
+    return value
 
 
 def _http_only(http: HttpFacts | None) -> dict[str, dict[str, Any]]:
@@ -653,8 +918,13 @@ async def _close_quietly(obj: Any) -> None:
 
 
 async def _dismiss(dialog: Any) -> None:
+    """Dismiss alerts, confirms and prompts; but leave a page that asks "stay on this page?"
+    (dismissing a beforeunload dialog would keep the worker's page there and abort its next load)."""
     try:
-        await dialog.dismiss()
+        if dialog.type == "beforeunload":
+            await dialog.accept()
+        else:
+            await dialog.dismiss()
     except PlaywrightError:
         pass
 
@@ -667,6 +937,13 @@ async def _close_popup(page: PwPage) -> None:
         return
     if opener is not None:
         await _close_quietly(page)
+
+
+async def _refused_document(net: NetworkLog) -> bool:
+    """Wait for the redirect checks under way; True when a document was redirected to a refused address."""
+    if net.checks:
+        await asyncio.gather(*list(net.checks), return_exceptions=True)
+    return net.refused_document is not None
 
 
 async def _maybe_await(value: Awaitable[None] | None) -> None:

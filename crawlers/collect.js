@@ -1,8 +1,29 @@
 // Runs in the page after load. Returns {document, mobile}: plain JSON facts, no judgement.
-// One evaluate call gathers both, to save round trips.
+// One evaluate call gathers both, to save round trips. Lists are capped so the cost stays flat;
+// thresholds are the checks' business. The focus sample runs last: focusing may run page scripts.
 () => {
   const fold = (s) => (s || "").replace(/\s+/g, " ").trim();
   const cap = (s, n) => (s.length > n ? s.slice(0, n) : s);
+  const URL_MAX = 2000;  // a data: URL in a src can be megabytes; no check needs more than this
+  // nth-of-type position of each child, computed once per parent: a parent with 20,000 links
+  // would otherwise cost 20,000 steps per link.
+  const positions = new Map();
+  const position = (node) => {
+    const parent = node.parentElement;
+    let map = positions.get(parent);
+    if (!map) {
+      map = new Map();
+      const counts = new Map();
+      for (const child of parent.children) {
+        const n = (counts.get(child.localName) || 0) + 1;
+        counts.set(child.localName, n);
+        map.set(child, n);
+      }
+      for (const child of parent.children) map.set(child, [map.get(child), counts.get(child.localName)]);
+      positions.set(parent, map);
+    }
+    return map.get(node);
+  };
   const cssPath = (el) => {
     if (!(el instanceof Element)) return "";
     if (el.id && /^[A-Za-z][\w-]*$/.test(el.id)) return "#" + el.id;
@@ -13,8 +34,8 @@
       let part = node.localName;
       const parent = node.parentElement;
       if (parent) {
-        const same = Array.from(parent.children).filter((c) => c.localName === node.localName);
-        if (same.length > 1) part += `:nth-of-type(${same.indexOf(node) + 1})`;
+        const [index, same] = position(node);
+        if (same > 1) part += `:nth-of-type(${index})`;
       }
       parts.unshift(part);
       node = parent;
@@ -32,56 +53,144 @@
     fold(el.getAttribute("title")) ||
     fold(Array.from(el.querySelectorAll("img[alt]")).map((i) => i.getAttribute("alt")).join(" "));
   // A link is "in text" when its block also holds other words (WCAG 2.5.8's inline exception).
+  const blockLengths = new Map();  // a block's text is measured once, however many links it holds
   const inText = (el) => {
     if (getComputedStyle(el).display !== "inline") return false;
     const block = el.closest("p, li, td, dd, blockquote, figcaption, label") || el.parentElement;
     if (!block) return false;
+    if (!blockLengths.has(block)) blockLengths.set(block, fold(block.textContent).length);
     const own = fold(el.textContent).length;
-    return fold(block.textContent).length - own > 10;
+    return blockLengths.get(block) - own > 10;
   };
 
   const meta = {};
-  for (const m of document.querySelectorAll("meta[name], meta[property], meta[http-equiv]")) {
-    const key = (m.getAttribute("name") || m.getAttribute("property") || m.getAttribute("http-equiv")).toLowerCase();
-    if (!(key in meta)) meta[key] = m.getAttribute("content") || "";
+  for (const m of Array.from(document.querySelectorAll("meta[name], meta[property], meta[http-equiv]")).slice(0, 200)) {
+    const key = cap((m.getAttribute("name") || m.getAttribute("property") || m.getAttribute("http-equiv")).toLowerCase(), 200);
+    if (!(key in meta)) meta[key] = cap(m.getAttribute("content") || "", URL_MAX);
   }
   const canonical = document.querySelector("link[rel~='canonical']");
   const headings = Array.from(document.querySelectorAll("h1, h2, h3, h4, h5, h6, [role='heading'][aria-level]"))
+    .slice(0, 2000)
     .filter(visible)
+    .slice(0, 1000)
     .map((h) => ({
       level: /^h[1-6]$/i.test(h.localName) ? Number(h.localName[1]) : Number(h.getAttribute("aria-level")) || 2,
       text: cap(fold(h.innerText || h.textContent), 200),
     }));
   const linkEls = Array.from(document.querySelectorAll("a[href], area[href]")).slice(0, 3000);
   const links = linkEls.map((a) => ({
-    href: a.href,
+    href: cap(a.href, URL_MAX),
     raw_href: cap(a.getAttribute("href") || "", 500),
     text: cap(accessibleText(a), 200),
     rel: a.getAttribute("rel") || "",
     in_text: a.localName === "a" && inText(a),
     selector: cssPath(a),
+    role: a.getAttribute("role") || "",
+    target: a.getAttribute("target") || "",
+    hreflang: a.getAttribute("hreflang") || "",
   }));
   const images = Array.from(document.querySelectorAll("img")).slice(0, 1000).map((img) => ({
-    src: img.currentSrc || img.src || "",
+    src: cap(img.currentSrc || img.src || "", URL_MAX),
     alt: img.hasAttribute("alt") ? img.getAttribute("alt") : null,
     selector: cssPath(img),
   }));
   const labelled = (f) =>
     Boolean((f.labels && f.labels.length) || f.getAttribute("aria-label") || f.getAttribute("aria-labelledby") || f.getAttribute("title"));
+  const isField = (f) => !["hidden", "submit", "button", "reset", "image"].includes((f.getAttribute("type") || "").toLowerCase());
+  const fieldFacts = (f) => ({
+    kind: f.localName === "input" ? (f.getAttribute("type") || "text").toLowerCase() : f.localName,
+    name: f.getAttribute("name") || "",
+    labelled: labelled(f),
+    placeholder: f.getAttribute("placeholder") || "",
+  });
   const forms = Array.from(document.querySelectorAll("form")).slice(0, 100).map((form) => {
-    const fields = Array.from(form.querySelectorAll("input, select, textarea"))
-      .filter((f) => !["hidden", "submit", "button", "reset", "image"].includes((f.getAttribute("type") || "").toLowerCase()))
-      .map((f) => ({
-        kind: f.localName === "input" ? (f.getAttribute("type") || "text").toLowerCase() : f.localName,
-        name: f.getAttribute("name") || "",
-        labelled: labelled(f),
-        placeholder: f.getAttribute("placeholder") || "",
-      }));
+    const fields = Array.from(form.querySelectorAll("input, select, textarea")).filter(isField).map(fieldFacts);
     const isSearch =
       form.getAttribute("role") === "search" || Boolean(form.closest("[role='search'], search")) ||
       fields.some((f) => f.kind === "search" || /^(q|query|search|s|keys)$/i.test(f.name));
-    return { action: form.action || "", method: (form.getAttribute("method") || "get").toLowerCase(), role: isSearch ? "search" : "", fields };
+    return {
+      action: cap(form.action || "", URL_MAX),
+      method: (form.getAttribute("method") || "get").toLowerCase(),
+      role: isSearch ? "search" : "",
+      fields,
+      selector: cssPath(form),
+    };
   });
+  const looseFields = Array.from(document.querySelectorAll("input, select, textarea"))
+    .filter((f) => !f.form && !f.closest("form") && isField(f)).slice(0, 200).map(fieldFacts);
+  // Radio buttons (and checkboxes) sharing a name: is the group named by a fieldset legend or a named group?
+  const groupMap = new Map();
+  for (const input of Array.from(document.querySelectorAll("input[type='radio'], input[type='checkbox']")).slice(0, 2000)) {
+    const name = input.getAttribute("name");
+    if (!name || getComputedStyle(input).display === "none") continue;
+    const key = `${input.type}\u0000${name}\u0000${input.form ? Array.from(document.forms).indexOf(input.form) : -1}`;
+    if (!groupMap.has(key)) groupMap.set(key, []);
+    groupMap.get(key).push(input);
+  }
+  const namedGroup = (el) => {
+    const fieldset = el.closest("fieldset");
+    const legend = fieldset && fieldset.querySelector(":scope > legend");
+    if (legend && fold(legend.textContent)) return fieldset;
+    const group = el.closest("[role='group'], [role='radiogroup']");
+    if (group && (fold(group.getAttribute("aria-label")) || fold(group.getAttribute("aria-labelledby")))) return group;
+    return null;
+  };
+  const choiceGroups = [];
+  for (const members of groupMap.values()) {
+    if (members.length < 2 || choiceGroups.length >= 100) continue;
+    const container = namedGroup(members[0]);
+    choiceGroups.push({
+      kind: members[0].type,
+      name: cap(members[0].getAttribute("name"), 100),
+      count: members.length,
+      labelled: Boolean(container && members.every((m) => container.contains(m))),
+      selector: cssPath(members[0]),
+    });
+  }
+  const media = Array.from(document.querySelectorAll("video, audio")).slice(0, 50).map((m) => ({
+    kind: m.localName,
+    autoplay: m.autoplay,
+    muted: m.muted || m.hasAttribute("muted"),
+    controls: m.controls,
+    loop: m.loop,
+    selector: cssPath(m),
+  }));
+  // Render-blocking resources: the browser's own verdict when it gives one, else the classic rule
+  // (stylesheets for this medium, and scripts that are neither async, deferred nor modules, in <head>).
+  const timing = performance.getEntriesByType("resource");
+  let renderBlocking;
+  if (timing.length && "renderBlockingStatus" in timing[0]) {
+    renderBlocking = timing.filter((e) => e.renderBlockingStatus === "blocking").slice(0, 100)
+      .map((e) => ({ url: cap(e.name, URL_MAX), kind: e.initiatorType === "script" ? "script" : "stylesheet" }));
+  } else {
+    renderBlocking = [];
+    for (const el of document.head ? document.head.querySelectorAll("link[rel~='stylesheet'][href], script[src]") : []) {
+      if (el.localName === "link" && !el.disabled && (!el.media || matchMedia(el.media).matches)) {
+        renderBlocking.push({ url: cap(el.href, URL_MAX), kind: "stylesheet" });
+      } else if (el.localName === "script" && !el.async && !el.defer && el.type !== "module") {
+        renderBlocking.push({ url: cap(el.src, URL_MAX), kind: "script" });
+      }
+    }
+  }
+  let usaClasses = 0;
+  for (const el of Array.from(document.querySelectorAll("[class*='usa-']")).slice(0, 5000)) {
+    if (Array.from(el.classList).some((c) => c.startsWith("usa-"))) usaClasses++;
+  }
+  // Shared layout: a short hash of the text of the site header, the first navigation and the footer.
+  const hash = (str) => {
+    let h = 0x811c9dc5;
+    for (let i = 0; i < str.length; i++) { h ^= str.charCodeAt(i); h = Math.imul(h, 0x01000193); }
+    return (h >>> 0).toString(16);
+  };
+  const outside = "main, article, aside, section, [role='main']";
+  const region = (role, tag) => {
+    const el = document.querySelector(`[role='${role}']`) ||
+      Array.from(document.querySelectorAll(tag)).find((e) => !e.closest(outside) && visible(e));
+    return el ? hash(fold(el.innerText || el.textContent)) : "";
+  };
+  const template = { header: region("banner", "header"), nav: region("navigation", "nav"), footer: region("contentinfo", "footer") };
+  const alternates = Array.from(document.querySelectorAll("link[rel~='alternate'][hreflang]")).slice(0, 100)
+    .map((l) => ({ hreflang: cap(l.getAttribute("hreflang") || "", 100), href: cap(l.href, URL_MAX) }));
   const count = (sel) => document.querySelectorAll(sel).length;
   const landmarks = {
     main: count("main, [role='main']"),
@@ -106,38 +215,66 @@
   }
   const textRoot = document.querySelector("main, [role='main']") || document.body;
   const text = cap(fold(textRoot ? textRoot.innerText : ""), 100000);
+  // Text outside the main content: what sits beside main and beside each of its ancestors.
+  let otherText = "";
+  if (textRoot && textRoot !== document.body && document.body) {
+    const parts = [];
+    for (let node = textRoot; node && node !== document.body && node.parentElement; node = node.parentElement) {
+      for (const sibling of node.parentElement.children) {
+        if (sibling !== node && !["SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE"].includes(sibling.tagName)) parts.push(sibling.innerText || "");
+      }
+    }
+    otherText = cap(fold(parts.join(" ")), 5000);
+  }
 
   // ---- mobile facts ----
   const targets = Array.from(document.querySelectorAll(
     "a[href], button, input:not([type='hidden']), select, textarea, [role='button'], [role='link'], [tabindex]:not([tabindex='-1'])"
-  )).filter(visible).slice(0, 3000);
+  )).slice(0, 10000).filter(visible).slice(0, 3000);
   const rects = targets.map((el) => el.getBoundingClientRect());
   const small = [];
+  const sizes = [];
   const undersized = rects.map((r) => r.width < 24 || r.height < 24);
   const distToRect = (x, y, r) => {
     const dx = Math.max(r.left - x, 0, x - r.right);
     const dy = Math.max(r.top - y, 0, y - r.bottom);
     return Math.hypot(dx, dy);
   };
+  const round1 = (v) => Math.round(v * 10) / 10;
   targets.forEach((el, i) => {
-    if (!undersized[i]) return;
     const r = rects[i];
     if (r.width === 0 || r.height === 0) return;
     if (el.localName === "a" && inText(el)) return; // inline exception
+    if (sizes.length < 500) {
+      // [width, height, distance from this target's centre to the nearest other target]
+      const cx = r.left + r.width / 2, cy = r.top + r.height / 2;
+      let nearest = 9999;
+      rects.forEach((o, j) => {
+        if (j === i || o.width === 0 || o.height === 0) return;
+        const d = distToRect(cx, cy, o);  // cheap first; the DOM containment test only when it matters
+        if (d < nearest && !el.contains(targets[j]) && !targets[j].contains(el)) nearest = d;
+      });
+      sizes.push([round1(r.width), round1(r.height), round1(nearest)]);
+    }
+    if (!undersized[i]) return;
     const cx = r.left + r.width / 2, cy = r.top + r.height / 2;
     const crowded = rects.some((o, j) => {
       if (j === i || o.width === 0 || o.height === 0) return false;
-      if (el.contains(targets[j]) || targets[j].contains(el)) return false;
-      if (distToRect(cx, cy, o) < 12) return true; // our circle intersects another target
-      if (undersized[j]) {
-        const ox = o.left + o.width / 2, oy = o.top + o.height / 2;
-        return Math.hypot(cx - ox, cy - oy) < 24; // two undersized circles intersect
-      }
-      return false;
+      const near = distToRect(cx, cy, o) < 12 || // our circle intersects another target
+        (undersized[j] && Math.hypot(cx - (o.left + o.width / 2), cy - (o.top + o.height / 2)) < 24); // two undersized circles
+      return near && !el.contains(targets[j]) && !targets[j].contains(el);
     });
     if (crowded) small.push({ selector: cssPath(el), width: r.width, height: r.height, text: cap(accessibleText(el), 80) });
   });
   let chars = 0, smallChars = 0;
+  const justified = new Map(), uppercase = new Map();  // element -> {snippet, chars, words}
+  const addRun = (map, el, raw, n) => {
+    const run = map.get(el) || { selector: "", snippet: "", chars: 0, words: 0 };
+    if (!map.has(el)) map.set(el, run);
+    run.chars += n;
+    run.words += fold(raw).split(" ").filter(Boolean).length;
+    if (run.snippet.length < 200) run.snippet = cap(fold(run.snippet + " " + raw), 200);
+  };
   if (document.body) {
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
     let node;
@@ -145,19 +282,73 @@
       const n = node.textContent.replace(/\s+/g, "").length;
       const parent = node.parentElement;
       if (!n || !parent || ["SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE"].includes(parent.tagName)) continue;
-      if (!parent.getClientRects().length || getComputedStyle(parent).visibility === "hidden") continue;
+      if (!parent.getClientRects().length) continue;
+      const style = getComputedStyle(parent);
+      if (style.visibility === "hidden") continue;
       chars += n;
-      if (parseFloat(getComputedStyle(parent).fontSize) < 12) smallChars += n;
+      if (parseFloat(style.fontSize) < 12) smallChars += n;
+      if (style.textAlign === "justify") addRun(justified, parent, node.textContent, n);
+      if (style.textTransform === "uppercase") addRun(uppercase, parent, node.textContent, n);
     }
   }
+  const runs = (map) => Array.from(map.entries()).sort((a, b) => b[1].chars - a[1].chars).slice(0, 20)
+    .map(([el, run]) => ({ ...run, selector: cssPath(el) }));
+
   const root = document.documentElement;
+  const scrollWidth = Math.max(root.scrollWidth, document.body ? document.body.scrollWidth : 0);
+
+  // ---- focus: focus a spread-out sample of controls; does anything visible change? ----
+  // Transitions are finished at once so the focused state is read, not its first frame.
+  const focusable = targets.filter((el) => !el.disabled && el.tabIndex >= 0);
+  const step = Math.max(1, Math.floor(focusable.length / 15));
+  const focusSample = focusable.filter((_, i) => i % step === 0).slice(0, 15);
+  const look = (el) => {
+    const s = getComputedStyle(el);
+    const parts = [
+      s.outlineStyle === "none" ? "none" : `${s.outlineStyle} ${s.outlineWidth} ${s.outlineColor} ${s.outlineOffset}`,
+      s.boxShadow, s.backgroundColor, s.backgroundImage, s.color, s.textDecorationLine, s.textDecorationColor,
+      s.borderTopStyle, s.borderTopColor, s.borderTopWidth, s.borderBottomStyle, s.borderBottomColor, s.borderBottomWidth,
+      s.borderLeftColor, s.borderRightColor, s.opacity, s.transform, s.filter, s.fontWeight,
+    ];
+    for (const pseudo of ["::before", "::after"]) {
+      const p = getComputedStyle(el, pseudo);
+      parts.push(p.content, p.backgroundColor, p.boxShadow, p.borderBottomColor, p.outlineStyle, p.width, p.opacity, p.transform);
+    }
+    const parent = el.parentElement;
+    if (parent) {
+      const ps = getComputedStyle(parent);
+      parts.push(ps.outlineStyle, ps.boxShadow, ps.backgroundColor, ps.borderBottomColor);
+    }
+    const r = el.getBoundingClientRect();
+    parts.push(Math.round(r.left), Math.round(r.top), Math.round(r.width), Math.round(r.height));
+    return parts.join("|");
+  };
+  const previous = document.activeElement;
+  let focusSampled = 0;
+  const focusMissing = [];
+  for (const el of focusSample) {
+    try {
+      const before = look(el);
+      el.focus({ preventScroll: true });
+      if (document.activeElement !== el) continue;
+      for (const a of el.getAnimations({ subtree: true })) { try { a.finish(); } catch (e) { /* infinite */ } }
+      if (el.parentElement) for (const a of el.parentElement.getAnimations()) { try { a.finish(); } catch (e) { /* infinite */ } }
+      focusSampled++;
+      if (look(el) === before) focusMissing.push({ selector: cssPath(el), text: cap(accessibleText(el), 80) });
+      el.blur();
+    } catch (e) { /* a detached element or a throwing focus handler: not sampled */ }
+  }
+  try {
+    if (previous && previous !== document.body && previous.focus) previous.focus({ preventScroll: true });
+    else if (document.activeElement && document.activeElement.blur) document.activeElement.blur();
+  } catch (e) { /* nothing to restore */ }
   return {
     document: {
-      url: location.href,
-      title: document.title === "" && !document.querySelector("title") ? null : document.title,
+      url: cap(location.href, URL_MAX),
+      title: document.title === "" && !document.querySelector("title") ? null : cap(document.title, 1000),
       lang: root.getAttribute("lang"),
       meta,
-      canonical: canonical ? canonical.href : null,
+      canonical: canonical ? cap(canonical.href, URL_MAX) : null,
       headings,
       links,
       images,
@@ -168,16 +359,29 @@
       text,
       word_count: text ? text.split(" ").length : 0,
       iframes: count("iframe, frame"),
+      loose_fields: looseFields,
+      choice_groups: choiceGroups,
+      justified: runs(justified),
+      uppercase: runs(uppercase),
+      media,
+      blinking: count("marquee, blink"),
+      focus: { sampled: focusSampled, missing: focusMissing },
+      render_blocking: renderBlocking,
+      design: { usa_classes: usaClasses, usa_banner: Boolean(document.querySelector(".usa-banner")) },
+      template,
+      alternates,
+      other_text: otherText,
     },
     mobile: {
       viewport_meta: meta.viewport === undefined ? null : meta.viewport,
       inner_width: window.innerWidth,
       outer_width: window.outerWidth || screen.width,
-      scroll_width: Math.max(root.scrollWidth, document.body ? document.body.scrollWidth : 0),
+      scroll_width: scrollWidth,
       small_targets: small.slice(0, 200),
       targets_total: targets.length,
       text_chars_total: chars,
       text_chars_small: smallChars,
+      target_sizes: sizes,
     },
   };
 }

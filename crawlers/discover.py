@@ -11,34 +11,46 @@ Order of work, and why:
    often alphabetical or by date.
 4. The link crawl, breadth first, until the page budget or the depth limit.
 5. Cheap site probes: link targets we did not fetch (HEAD), a made-up URL (how
-   does the site answer a 404?) and, for https sites, the plain-http form.
+   does the site answer a 404?), ``/.well-known/security.txt`` and, for https
+   sites, the plain-http form.
 
 Redirects are followed by hand, one hop at a time, so every hop is scope- and
-robots-checked and recorded. Bodies are streamed under a byte cap. Nothing here
-judges what it finds: a 404 is a link status, not a failure of the audit.
+robots-checked and recorded. Bodies are streamed under a byte cap and every fetch
+has a total deadline; 429 and 502/503/504 answers are asked again after a capped
+wait. URL spaces without end (calendars, session ids, ``/a/a/a/``) are cut, and
+identical bodies are audited once. :class:`GuardedTransport` puts the run's address
+policy (:mod:`crawlers.netpolicy`) on the wire. Nothing here judges what it finds:
+a 404 is a link status, not a failure of the audit.
 """
 
 from __future__ import annotations
 
+import contextvars
+import hashlib
 import re
 import secrets
+import ssl
 import time
-from collections import deque
-from collections.abc import Callable, Iterator
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Literal
-from urllib.parse import urlsplit
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any, Literal
+from urllib.parse import urlsplit, urlunsplit
 
+import httpcore
 import httpx
 import lxml.html
 from lxml import etree
 
+from crawlers.netpolicy import AddressPolicy, AddressRefused
 from crawlers.robots import MAX_ROBOTS_BYTES, RobotsPolicy, parse_robots
 from crawlers.sitemaps import read_sitemaps
 from crawlers.urls import Scope, normalize_url, origin_of, site_host
 from maturity.errors import BlockedByRobots, InvalidURL, SiteUnreachable, UsageError
-from maturity.model import HttpFacts, PageRef, Redirect, SiteFacts, SitemapFacts
+from maturity.model import HttpFacts, PageRef, Redirect, SecurityTxtFacts, SiteFacts, SitemapFacts
 
 __all__ = ["Decision", "Discovery", "DiscoverySettings", "discover", "extract_links"]
 
@@ -70,7 +82,10 @@ NON_HTML_EXTENSIONS = {
 """Extensions whose content type is obvious enough not to spend a request on."""
 
 MAX_ROBOTS_REDIRECTS = 5  # RFC 9309 section 2.3.1.2
+MAX_SECURITY_TXT_BYTES = 32_000  # RFC 9116 files are a few lines; anything larger is read in part
+SECURITY_TXT_PATH = "/.well-known/security.txt"
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+RETRY_STATUSES = frozenset({429, 502, 503, 504})  # answers worth asking again after a pause
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -87,6 +102,18 @@ class DiscoverySettings:
     check_links: int = 200  # extra internal link targets probed (HEAD, GET on 405/501) for their status
     max_page_bytes: int = 10_000_000  # bodies are streamed; a larger page is "not assessable: too large"
     max_redirects: int = 10
+    # The port of the site's plain-HTTP listener, for the http -> https probe of a start URL that
+    # names a port (a test server pair on 127.0.0.1); None: probe only port-less https start URLs.
+    http_port: int | None = None
+    # Hostile and broken sites (see ``_Crawl._trap`` and ``_Crawl._fetch``): each limit keeps one site
+    # from holding or steering the crawl.
+    fetch_timeout: float = 30.0  # total seconds for one fetch (redirects and body), however slowly bytes trickle
+    retries: int = 2  # extra attempts after a 429, 502, 503 or 504 answer
+    max_retry_after: float = 30.0  # cap on a server's Retry-After (and on our own backoff), seconds
+    retry_backoff: float = 1.0  # first wait before retrying a 5xx without Retry-After; doubles each time
+    max_url_variants: int = 10  # URLs queued per pattern (path with numbers generalised, query names)
+    max_segment_repeats: int = 3  # a path with one segment more often than this is a trap (/a/a/a/a)
+    max_url_length: int = 2000  # longer URLs are not queued
 
     def __post_init__(self) -> None:
         minimums = {
@@ -96,6 +123,13 @@ class DiscoverySettings:
             "check_links": (self.check_links, 0),
             "max_page_bytes": (self.max_page_bytes, 1),
             "max_redirects": (self.max_redirects, 0),
+            "fetch_timeout": (self.fetch_timeout, 0.1),
+            "retries": (self.retries, 0),
+            "max_retry_after": (self.max_retry_after, 0),
+            "retry_backoff": (self.retry_backoff, 0),
+            "max_url_variants": (self.max_url_variants, 1),
+            "max_segment_repeats": (self.max_segment_repeats, 1),
+            "max_url_length": (self.max_url_length, 100),
         }
         for name, (value, minimum) in minimums.items():
             if value < minimum:
@@ -109,7 +143,7 @@ class Decision:
     """One thing the crawler decided about one URL, so ``--verbose`` can say why."""
 
     url: str
-    action: str  # "queued", "skipped", "fetched", "failed"
+    action: str  # "queued", "skipped", "fetched", "failed", "retrying"
     reason: str
 
 
@@ -166,6 +200,7 @@ class _Fetched:
     redirects: list[Redirect] = field(default_factory=list)
     headers: dict[str, str] = field(default_factory=dict)
     media_type: str = ""
+    set_cookies: list[str] = field(default_factory=list)
     body: bytes | None = None
     body_bytes: int = 0
     elapsed_ms: float = 0.0
@@ -173,6 +208,10 @@ class _Fetched:
     timed_out: bool = False
     too_large: bool = False
     redirect_blocked: bool = False  # problem is a refused redirect hop (scope or robots)
+    refused: bool = False  # the address policy refused a hop: its status is unknown, not an error
+    retries: int = 0  # attempts after a 429 or 5xx answer
+    digest: str | None = None  # sha256 of the body read as a page, for duplicate detection
+    not_page: str | None = None  # why a 2xx answer is no page (a download, binary served as HTML)
 
     def http_facts(self) -> HttpFacts | None:
         if self.status is None:
@@ -183,6 +222,7 @@ class _Fetched:
             status=self.status,
             redirects=list(self.redirects),
             headers=dict(self.headers),
+            set_cookies=list(self.set_cookies),
             content_type=self.media_type,
             elapsed_ms=round(self.elapsed_ms, 1),
             body_bytes=self.body_bytes,
@@ -205,11 +245,189 @@ class _Http:
             self._sleep(self.delay)
         self._requests += 1
 
+    def wait(self, seconds: float) -> None:
+        """Sleep before a retry (the crawl delay is added by :meth:`pace` as usual)."""
+        if seconds > 0:
+            self._sleep(seconds)
+
     @contextmanager
     def stream(self, method: str, url: str) -> Iterator[httpx.Response]:
         self.pace()
         with self._client.stream(method, url, headers=self._headers, follow_redirects=False) as response:
             yield response
+
+
+# ---------------------------------------------------------------------------
+# On the wire: the address policy and a total deadline per request
+# ---------------------------------------------------------------------------
+
+_DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar("maturity_deadline", default=None)
+
+
+class _AddressRefusedError(httpcore.ConnectError):
+    """The address policy refused a connection (httpx reports it as a ConnectError caused by this)."""
+
+
+def _remaining(timeout: float | None, error: type[Exception]) -> float | None:
+    """``timeout`` shortened to what is left of the current request's total deadline."""
+    deadline = _DEADLINE.get()
+    if deadline is None:
+        return timeout
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise error("the request took longer than its total time limit")
+    return left if timeout is None else min(timeout, left)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A socket whose every read and write also stops at the request's total deadline.
+
+    httpx's read timeout applies to each read, so a server that trickles a byte at a time could
+    hold a request for ever; the total deadline bounds the whole request.
+    """
+
+    def __init__(self, inner: httpcore.NetworkStream) -> None:
+        self._inner = inner
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._inner.read(max_bytes, _remaining(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._inner.write(buffer, _remaining(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(
+        self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
+    ) -> httpcore.NetworkStream:
+        stream = self._inner.start_tls(ssl_context, server_hostname, _remaining(timeout, httpcore.ConnectTimeout))
+        return _DeadlineStream(stream)
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
+
+
+class GuardedBackend(httpcore.NetworkBackend):
+    """Resolves through the run's :class:`AddressPolicy` and connects to exactly the address it checked.
+
+    A refused host raises before any socket is opened; an allowed one is connected by address
+    (TLS still verifies and sends the host name), so a second, different DNS answer is never used.
+    """
+
+    def __init__(self, policy: AddressPolicy, inner: httpcore.NetworkBackend | None = None) -> None:
+        self.policy = policy
+        self.inner = inner or httpcore.SyncBackend()
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        try:
+            addresses = self.policy.check(host)
+        except AddressRefused as exc:
+            raise _AddressRefusedError(str(exc)) from None
+        except OSError as exc:
+            raise httpcore.ConnectError(f"cannot resolve {host}: {exc}") from None
+        failure: Exception | None = None
+        for address in addresses:
+            try:
+                stream = self.inner.connect_tcp(
+                    str(address), port, _remaining(timeout, httpcore.ConnectTimeout), local_address, socket_options
+                )
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                failure = exc
+                continue
+            return _DeadlineStream(stream)
+        assert failure is not None
+        raise failure
+
+    def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
+    ) -> httpcore.NetworkStream:
+        raise httpcore.ConnectError("unix sockets are not used by the crawler")
+
+    def sleep(self, seconds: float) -> None:
+        self.inner.sleep(seconds)
+
+
+class _DeadlineBody(httpx.SyncByteStream):
+    """A response body read under the request's total deadline."""
+
+    def __init__(self, inner: httpx.SyncByteStream, deadline: float) -> None:
+        self._inner = inner
+        self._deadline = deadline
+
+    def __iter__(self) -> Iterator[bytes]:
+        chunks = iter(self._inner)
+        while True:
+            token = _DEADLINE.set(self._deadline)
+            try:
+                chunk = next(chunks, None)
+            finally:
+                _DEADLINE.reset(token)
+            if chunk is None:
+                return
+            yield chunk
+
+    def close(self) -> None:
+        self._inner.close()
+
+
+class GuardedTransport(httpx.BaseTransport):
+    """httpx's own transport on a :class:`GuardedBackend`, with a total time limit per request.
+
+    ``total_timeout`` covers connecting, the response head and the body. ``backend`` is the
+    network backend under the policy (tests pass a spy that records every connection attempt).
+    """
+
+    def __init__(
+        self,
+        policy: AddressPolicy,
+        *,
+        total_timeout: float = 30.0,
+        retries: int = 1,
+        backend: httpcore.NetworkBackend | None = None,
+        verify: ssl.SSLContext | bool = True,
+    ) -> None:
+        self.total_timeout = total_timeout
+        self._http = httpx.HTTPTransport(verify=verify, retries=retries)
+        # The same pool httpx builds, on our network backend (httpx has no parameter for it).
+        self._http._pool = httpcore.ConnectionPool(
+            ssl_context=httpx.create_ssl_context(verify=verify),
+            retries=retries,
+            network_backend=GuardedBackend(policy, backend),
+        )
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        deadline = time.monotonic() + self.total_timeout
+        token = _DEADLINE.set(deadline)
+        try:
+            response = self._http.handle_request(request)
+        finally:
+            _DEADLINE.reset(token)
+        assert isinstance(response.stream, httpx.SyncByteStream)
+        response.stream = _DeadlineBody(response.stream, deadline)
+        return response
+
+    def close(self) -> None:
+        self._http.close()
+
+
+def _refusal(exc: BaseException) -> str | None:
+    """The address policy's message when it caused ``exc``, else None."""
+    seen: BaseException | None = exc
+    for _ in range(5):
+        if seen is None:
+            return None
+        if isinstance(seen, _AddressRefusedError | AddressRefused):
+            return str(seen)
+        seen = seen.__cause__ or seen.__context__
+    return None
 
 
 def _media_type(headers: httpx.Headers) -> str:
@@ -227,11 +445,12 @@ def _looks_like_html(body: bytes) -> bool:
     return b"<!doctype html" in head or b"<html" in head
 
 
-def _read_capped(response: httpx.Response, limit: int) -> tuple[bytes | None, int]:
+def _read_capped(response: httpx.Response, limit: int, deadline: float | None = None) -> tuple[bytes | None, int]:
     """Stream the body; (None, bytes seen) when it is larger than ``limit``.
 
     The stream is abandoned as soon as the cap is passed, so a multi-gigabyte
-    "page" costs us ``limit`` bytes, not its size.
+    "page" costs us ``limit`` bytes, not its size. Past ``deadline`` (``time.monotonic``)
+    it raises :class:`httpx.ReadTimeout`: a body trickled a byte at a time never resets it.
     """
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
@@ -242,8 +461,70 @@ def _read_capped(response: httpx.Response, limit: int) -> tuple[bytes | None, in
         total += len(chunk)
         if total > limit:
             return None, total
+        if deadline is not None and time.monotonic() > deadline:
+            raise httpx.ReadTimeout("the body took longer than the fetch's total time limit")
         chunks.append(chunk)
     return b"".join(chunks), total
+
+
+# Magic numbers of formats that are sometimes served as text/html by mistake.
+_BINARY_MAGIC = (
+    b"%PDF-",
+    b"PK\x03\x04",
+    b"\x89PNG",
+    b"GIF8",
+    b"\xff\xd8\xff",
+    b"\x1f\x8b",
+    b"\x7fELF",
+    b"MZ",
+    b"\xd0\xcf\x11\xe0",  # old Office documents
+    b"Rar!",
+    b"7z\xbc\xaf",
+    b"OggS",
+    b"ID3",
+)
+_BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+
+
+def _looks_binary(body: bytes) -> bool:
+    """A known binary format, or more control bytes than any text page has (UTF-16 with a BOM is text)."""
+    head = body[:1024]
+    if any(head.startswith(bom) for bom, _ in _BOMS):
+        return False
+    if head.startswith(_BINARY_MAGIC):
+        return True
+    controls = sum(1 for b in head if b < 9 or 13 < b < 32)  # NUL included; a stray one is not enough
+    return controls > len(head) // 10
+
+
+def _retry_after(value: str | None, now: float | None = None) -> float | None:
+    """Seconds a ``Retry-After`` header asks for (delta-seconds or an HTTP date); None when absent or bad."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))
+
+
+def url_pattern(url: str) -> str:
+    """The shape of a URL with a query, for counting variants: host, path, query names (values dropped).
+
+    ``/events?month=2024-05&view=grid`` and ``/events?month=2031-01&view=grid`` share the pattern
+    ``host/events?month=…&view=…``. Paths are kept as they are: numbered pages (``/forms/f-123``,
+    ``/news/2024/05/item``) are ordinary content on government sites, bounded by budget and depth.
+    """
+    parts = urlsplit(url)
+    path = parts.path
+    names = sorted({piece.split("=", 1)[0] for piece in parts.query.split("&") if piece})
+    query = "?" + "&".join(f"{name}=…" for name in names) if names else ""
+    return f"{parts.netloc}{path}{query}"
 
 
 # ---------------------------------------------------------------------------
@@ -255,14 +536,20 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w.:-]+)""", re.I
 
 
 def _decode_html(body: bytes, charset: str | None) -> str:
-    """Header charset, else ``<meta charset>``, else UTF-8: the order browsers use, minus sniffing."""
+    """A byte-order mark, else the header charset, else ``<meta charset>``, else UTF-8: the order
+    browsers use, minus sniffing. A charset Python does not know, or one that is not a text
+    encoding (``base64``), falls back to UTF-8; undecodable bytes become U+FFFD and NUL is dropped."""
+    for bom, encoding in _BOMS:
+        if body.startswith(bom):
+            return body[len(bom) :].decode(encoding, errors="replace").replace("\x00", "")
     if charset is None:
         match = _META_CHARSET.search(body[:4096])
-        charset = match.group(1).decode("ascii") if match else None
+        charset = match.group(1).decode("ascii", errors="replace") if match else None
     try:
-        return body.decode(charset or "utf-8", errors="replace")
-    except LookupError:
-        return body.decode("utf-8", errors="replace")
+        text = body.decode(charset or "utf-8", errors="replace")
+    except (LookupError, UnicodeError, ValueError):  # unknown, not a text encoding, or strict-only (idna)
+        text = body.decode("utf-8", errors="replace")
+    return text.replace("\x00", "")
 
 
 def extract_links(body: bytes, page_url: str, charset: str | None = None) -> list[str]:
@@ -341,6 +628,9 @@ class _Crawl:
         self.lastmods: dict[str, str] = {}
         self.robots: dict[str, RobotsPolicy] = {}
         self.site_origin = origin_of(start)
+        self.patterns: dict[str, int] = {url_pattern(start): 1}  # URL pattern -> URLs queued (traps)
+        self.digests: dict[str, str] = {}  # sha256 of a page's body -> the page (duplicate content)
+        self.duplicates: dict[str, str] = {}  # URL -> the page with the same body
 
     # -- bookkeeping ---------------------------------------------------------
 
@@ -353,6 +643,7 @@ class _Crawl:
     # -- main line -----------------------------------------------------------
 
     def run(self) -> Discovery:
+        crawled_at = datetime.now(UTC).isoformat(timespec="seconds")
         start_robots = self._start_robots()
         start_allowed = start_robots.allowed(self.start)
         if not start_allowed and self.settings.respect_robots:
@@ -373,9 +664,13 @@ class _Crawl:
             sitemaps=sitemap_facts,
             link_status=self.link_status,
             non_html=self.non_html,
+            duplicate_pages=self.duplicates,
             http_redirects_to_https=self._probe_https(),
             not_found_status=self._probe_not_found(),
             homepage_url=self.site_origin + "/",
+            security_txt=self._probe_security_txt(),
+            page_lastmod={p.url: p.lastmod for p in self.pages if p.lastmod},
+            crawled_at=crawled_at,
         )
         return Discovery(
             pages=self.pages,
@@ -411,22 +706,23 @@ class _Crawl:
         current = url
         status: int | None = None
         body: bytes | None = None
+        problem: str | None = None
         try:
             for _ in range(MAX_ROBOTS_REDIRECTS + 1):
                 with self.http.stream("GET", current) as response:
                     status = response.status_code
                     target = _redirect_location(response, current)
                     if not target:  # not a redirect, or one to nowhere usable
-                        body = _read_capped(response, MAX_ROBOTS_BYTES)[0] if status < 300 else None
+                        body = _read_capped(response, MAX_ROBOTS_BYTES, self._deadline())[0] if status < 300 else None
                         break
                 current = target
-        except (httpx.ConnectError, httpx.TimeoutException):
+        except (httpx.ConnectError, httpx.TimeoutException) as exc:
             if raise_unreachable and current == url:
                 raise
-            status = None
+            status, problem = None, _refusal(exc)
         except (httpx.HTTPError, httpx.InvalidURL):
             status = None
-        self.decide(url, "fetched" if status is not None else "failed", f"robots.txt: HTTP {status}")
+        self.decide(url, "fetched" if status is not None else "failed", f"robots.txt: {problem or f'HTTP {status}'}")
         return parse_robots(url, status, body, self.settings.user_agent)
 
     def _robots_allows(self, url: str) -> bool:
@@ -441,29 +737,46 @@ class _Crawl:
     # -- fetching ------------------------------------------------------------
 
     def _fetch(self, url: str, *, method: str = "GET", read_html: bool = True, start: bool = False) -> _Fetched:
-        """Follow redirects hop by hop; read the body only of a 2xx HTML answer."""
+        """Follow redirects hop by hop; read the body only of a 2xx HTML answer.
+
+        The whole fetch has ``fetch_timeout`` seconds. A 429, 502, 503 or 504 answer is tried
+        again ``retries`` times, after its Retry-After (or a doubling backoff), capped at
+        ``max_retry_after``.
+        """
         result = _Fetched(requested=url, final_url=url, status=None)
+        deadline = self._deadline()
         visited = {url}
         current = url
         while True:
             result.final_url = current
             began = time.perf_counter()
+            wait: float | None = None
             try:
                 with self.http.stream(method, current) as response:
                     target = _redirect_location(response, current)
                     result.status = response.status_code
                     result.headers = {k.lower(): v for k, v in response.headers.items()}
-                    if target is None:
-                        self._finish(result, response, read_html)
+                    result.set_cookies = response.headers.get_list("set-cookie")
+                    wait = self._retry_wait(response, result.retries)
+                    if target is None and wait is None:
+                        self._finish(result, response, read_html, deadline)
                         result.elapsed_ms += (time.perf_counter() - began) * 1000
                         return result
             except httpx.TimeoutException:
                 result.status, result.problem, result.timed_out = None, "timed out", True
                 return result
             except (httpx.HTTPError, httpx.InvalidURL) as exc:
-                result.status, result.problem = None, f"connection failed ({_short(exc)})"
+                refusal = _refusal(exc)
+                result.status, result.refused = None, refusal is not None
+                result.problem = refusal or f"connection failed ({_short(exc)})"
                 return result
             result.elapsed_ms += (time.perf_counter() - began) * 1000
+            if wait is not None:
+                result.retries += 1
+                self.decide(current, "retrying", f"HTTP {result.status}: waiting {wait:.1f} s")
+                self.http.wait(wait)
+                continue
+            assert target is not None
             problem = self._hop_problem(target, visited, len(result.redirects), start)
             if problem is not None:
                 result.problem = problem
@@ -472,6 +785,14 @@ class _Crawl:
             result.redirects.append(Redirect(url=current, status=response.status_code))
             visited.add(target)
             current = target
+
+    def _retry_wait(self, response: httpx.Response, retries: int) -> float | None:
+        """Seconds to wait before asking again, or None when this answer is final."""
+        if response.status_code not in RETRY_STATUSES or retries >= self.settings.retries:
+            return None
+        told = _retry_after(response.headers.get("retry-after"))
+        wait = told if told is not None else self.settings.retry_backoff * 2**retries
+        return min(wait, self.settings.max_retry_after)
 
     def _hop_problem(self, target: str, visited: set[str], hops: int, start: bool) -> str | None:
         if target == "":
@@ -488,22 +809,31 @@ class _Crawl:
             return f"redirect target disallowed by robots.txt ({target})"
         return None
 
-    def _finish(self, result: _Fetched, response: httpx.Response, read_html: bool) -> None:
+    def _finish(self, result: _Fetched, response: httpx.Response, read_html: bool, deadline: float) -> None:
         result.media_type = _media_type(response.headers)
         if not (read_html and 200 <= response.status_code < 300):
             return
+        if "attachment" in response.headers.get("content-disposition", "").lower():
+            result.not_page = "a download (Content-Disposition: attachment)"
+            return
         if result.media_type and result.media_type not in HTML_TYPES:
             return
-        body, size = _read_capped(response, self.settings.max_page_bytes)
+        body, size = _read_capped(response, self.settings.max_page_bytes, deadline)
         result.body_bytes = size
         if body is None:
             result.media_type = result.media_type or "text/html"
             result.problem = f"too large (> {self.settings.max_page_bytes} bytes)"
             result.too_large = True
             return
+        if _looks_binary(body):
+            declared = result.media_type or "no content type"
+            result.not_page = f"not HTML (binary content served as {declared})"
+            return
         if not result.media_type and _looks_like_html(body):
             result.media_type = "text/html"
         result.body = body if result.media_type in HTML_TYPES else None
+        if result.body is not None:
+            result.digest = hashlib.sha256(body).hexdigest()
 
     # -- start page ----------------------------------------------------------
 
@@ -538,6 +868,10 @@ class _Crawl:
         if why_not is not None:
             self.decide(entry.url, "skipped", f"out of scope: {why_not}")
             return
+        trap = self._trap(entry.url)
+        if trap is not None:
+            self.decide(entry.url, "skipped", f"trap: {trap}")
+            return
         if not self._robots_allows(entry.url):
             self.decide(entry.url, "skipped", "robots.txt disallows")
             return
@@ -553,6 +887,33 @@ class _Crawl:
             return
         self.queue.append(entry)
         self.decide(entry.url, "queued", f"depth {entry.depth} ({entry.source})")
+
+    def _deadline(self) -> float:
+        return time.monotonic() + self.settings.fetch_timeout
+
+    def _trap(self, url: str) -> str | None:
+        """Why ``url`` looks like part of an endless URL space, or None.
+
+        Calendars (``?month=`` for ever), ever-deeper relative links (``/a/a/a/``) and pages
+        that mint a new URL per visit are bounded by the budget and depth anyway; these rules
+        stop them early and say so. Session ids are already gone (:func:`normalize_url`).
+        """
+        if len(url) > self.settings.max_url_length:
+            return f"URL longer than {self.settings.max_url_length} characters"
+        parts = urlsplit(url)
+        segments = [s for s in parts.path.split("/") if s]
+        if segments:
+            segment, repeats = Counter(segments).most_common(1)[0]
+            if repeats > self.settings.max_segment_repeats:
+                return f"path segment {segment!r} repeated {repeats} times"
+        if not parts.query:
+            return None
+        pattern = url_pattern(url)
+        count = self.patterns.get(pattern, 0)
+        if count >= self.settings.max_url_variants:
+            return f"more than {self.settings.max_url_variants} URLs like {pattern}"
+        self.patterns[pattern] = count + 1
+        return None
 
     def _probe_later(self, entry: _Entry) -> None:
         if entry.source == "link":
@@ -572,9 +933,10 @@ class _Crawl:
         """Fetch one queued URL and file it as a page, a broken link, a non-HTML target or a failure.
 
         Pages are what a visitor could land on and we should assess: 2xx HTML,
-        plus 5xx answers, too-large bodies and timeouts (in ``pages`` but not
-        assessable, so the report shows them). 4xx answers are broken links,
-        not pages.
+        plus 5xx answers, 429s that outlasted the retries, too-large bodies and
+        timeouts (in ``pages`` but not assessable, so the report shows them).
+        Other 4xx answers are broken links, not pages. A body already seen is a
+        duplicate: recorded, not audited again, its links not followed.
         """
         if entry.url in self.page_urls:
             self.decide(entry.url, "skipped", "duplicate")
@@ -585,15 +947,21 @@ class _Crawl:
             self._add_page(entry, entry.url, result, "timed out")
             return
         if result.status is None or (result.problem is not None and not result.too_large):
-            self.decide(entry.url, "skipped" if result.redirect_blocked else "failed", result.problem or "?")
+            skipped = result.redirect_blocked or result.refused
+            self.decide(entry.url, "skipped" if skipped else "failed", result.problem or "?")
             return
         final = result.final_url
         if final != entry.url and final in self.page_urls:
             self.decide(entry.url, "skipped", f"duplicate (redirects to {final})")
             return
         self.seen.add(final)
+        original = self.digests.get(result.digest or "")
+        if original is not None:
+            self.duplicates[final] = original
+            self.decide(entry.url, "skipped", f"duplicate content of {original}")
+            return
         reason = _unassessable_reason(result)
-        if result.status >= 500 or result.too_large or reason is None:
+        if result.status >= 500 or result.status == 429 or result.too_large or reason is None:
             self._add_page(entry, final, result, reason)
         elif 200 <= result.status < 300:  # 2xx, not HTML
             self.non_html[final] = result.media_type or "unknown"
@@ -610,6 +978,8 @@ class _Crawl:
             PageRef(url=url, depth=entry.depth, source=entry.source, referrer=entry.referrer, lastmod=lastmod)
         )
         self.page_urls.add(url)
+        if result.digest is not None:
+            self.digests.setdefault(result.digest, url)
         facts = result.http_facts()
         if facts is not None:
             self.facts[url] = facts
@@ -620,7 +990,13 @@ class _Crawl:
             self.decide(entry.url, "fetched", f"HTTP {result.status}")
 
     def _record_status(self, result: _Fetched) -> None:
-        """Link status of the URL as requested (after redirects) and of where it landed."""
+        """Link status of the URL as requested (after redirects) and of where it landed.
+
+        Nothing is recorded when the status is not the link's fault: a hop our address policy
+        refused, or a server that kept answering 429 (rate limited).
+        """
+        if result.refused or result.status == 429:
+            return
         self.link_status[result.requested] = result.status
         if result.status is not None and not result.redirect_blocked:
             self.link_status[result.final_url] = result.status
@@ -684,12 +1060,47 @@ class _Crawl:
         self.decide(url, action, f"404 probe: {_status_text(result)}")
         return result.status
 
+    def _probe_security_txt(self) -> SecurityTxtFacts | None:
+        """``/.well-known/security.txt`` of the site's origin (RFC 9116): status, type and fields."""
+        url = self.site_origin + SECURITY_TXT_PATH
+        if not self._robots_allows(url):
+            self.decide(url, "skipped", "security.txt: robots.txt disallows")
+            return None
+        current, status, body, media_type = url, None, None, ""
+        try:
+            for _ in range(MAX_ROBOTS_REDIRECTS + 1):
+                with self.http.stream("GET", current) as response:
+                    status = response.status_code
+                    target = _redirect_location(response, current)
+                    if not target:
+                        media_type = _media_type(response.headers)
+                        if status < 300:
+                            body = _read_capped(response, MAX_SECURITY_TXT_BYTES, self._deadline())[0]
+                        break
+                current = target
+        except (httpx.HTTPError, httpx.InvalidURL) as exc:
+            self.decide(url, "failed", f"security.txt: {_short(exc)}")
+            return SecurityTxtFacts(url=url, status=None)
+        self.decide(url, "fetched", f"security.txt: HTTP {status}")
+        text = body.decode("utf-8", errors="replace") if body is not None else ""
+        return SecurityTxtFacts(
+            url=url,
+            status=status,
+            final_url=current,
+            content_type=media_type,
+            fields=parse_security_txt(text),
+            signed=text.lstrip().startswith("-----BEGIN PGP SIGNED MESSAGE-----"),
+        )
+
     def _probe_https(self) -> bool | None:
         """Does the plain-http form of an https start URL redirect to https on the same site?"""
         parts = urlsplit(self.start)
-        if parts.scheme != "https" or parts.port is not None:
+        if parts.scheme != "https" or (parts.port is not None and self.settings.http_port is None):
             return None
         http_url = "http" + self.start[len("https") :]
+        if parts.port is not None:
+            host = f"[{parts.hostname}]" if ":" in (parts.hostname or "") else parts.hostname
+            http_url = urlunsplit(("http", f"{host}:{self.settings.http_port}", parts.path, parts.query, ""))
         try:
             with self.http.stream("GET", http_url) as response:
                 target = _redirect_location(response, http_url)
@@ -701,6 +1112,19 @@ class _Crawl:
         verdict = "redirects to https" if upgrades else "does not redirect to https"
         self.decide(http_url, "fetched", f"https probe: HTTP {status}, {verdict}")
         return upgrades
+
+
+def parse_security_txt(text: str) -> dict[str, list[str]]:
+    """``Field: value`` lines of a security.txt (RFC 9116 §4), field names lower-cased; comments skipped."""
+    fields: dict[str, list[str]] = {}
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#") or line.startswith("-----"):
+            continue
+        name, sep, value = line.partition(":")
+        if sep and name.strip() and " " not in name.strip():
+            fields.setdefault(name.strip().lower(), []).append(value.strip())
+    return fields
 
 
 def _blocked_message(robots: RobotsPolicy, start: str, user_agent: str) -> str:
@@ -715,8 +1139,12 @@ def _unassessable_reason(result: _Fetched) -> str | None:
     """Why a fetched URL cannot be audited as a page; None for a 2xx HTML page we read."""
     if result.problem is not None:
         return result.problem
+    if result.status == 429:
+        return f"rate limited (HTTP 429, {result.retries + 1} attempts)"
     if result.status is None or not 200 <= result.status < 300:
         return f"HTTP {result.status}"
+    if result.not_page is not None:
+        return result.not_page
     if result.body is None:
         return f"not HTML ({result.media_type or 'no content type'})"
     return None

@@ -8,6 +8,7 @@ traceback (set ``MATURITY_DEBUG=1`` to see one).
 from __future__ import annotations
 
 import os
+import re
 import sys
 import time
 from collections.abc import Callable
@@ -18,7 +19,7 @@ from urllib.parse import urlsplit
 import click
 
 from maturity import __version__
-from maturity.errors import EXIT_CANNOT_RUN, EXIT_USAGE, InvalidURL, MaturityError
+from maturity.errors import EXIT_CANNOT_RUN, EXIT_USAGE, InvalidURL, MaturityError, UsageError
 
 F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_DB = "sqlite:///maturity.db"
@@ -26,7 +27,10 @@ DEFAULT_DB = "sqlite:///maturity.db"
 
 def validate_start_url(url: str) -> str:
     """An absolute http(s) URL with a host, or :class:`InvalidURL` with a hint."""
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError as exc:  # "http://[::1" and other broken brackets
+        raise InvalidURL(f"not a valid URL: {url!r} ({exc})") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         hint = f" (did you mean https://{url.strip()}?)" if not parts.scheme and url.strip() else ""
         raise InvalidURL(f"not an http(s) URL: {url!r}{hint}")
@@ -38,8 +42,23 @@ def validate_start_url(url: str) -> str:
 
 
 def db_url(value: str) -> str:
-    """``--db`` takes any SQLAlchemy URL; a bare file path means SQLite."""
-    return value if "://" in value else f"sqlite:///{value}"
+    """``--db`` takes any SQLAlchemy URL; a bare file path means SQLite.
+
+    A URL that cannot be parsed, or a SQLite URL naming no file (which would keep the runs in
+    memory and lose them), is a usage error naming ``--db``; the password is never repeated.
+    """
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    url = value if "://" in value else f"sqlite:///{value}"
+    shown = re.sub(r"(://[^:/@]*:)[^@/]*@", r"\1***@", value)
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError) as exc:
+        raise UsageError(f"--db: not a database URL: {shown!r} ({_one_line(str(exc))})") from None
+    if parsed.get_backend_name() == "sqlite" and parsed.database in (None, "", ":memory:"):
+        raise UsageError(f"--db: {shown!r} names no database file (give sqlite:///path/to/file.db or a path)")
+    return url
 
 
 def store_options(fn: F) -> F:
@@ -151,6 +170,19 @@ def audit_options(fn: F) -> F:
             type=click.IntRange(1000),
             help="Pages larger than this are not rendered (not assessable: too large).",
         ),
+        click.option(
+            "--allow-private",
+            is_flag=True,
+            help="Let a public site lead the crawl to private, loopback and link-local addresses "
+            "(refused by default; a site on such an address may always use its own kind).",
+        ),
+        click.option(
+            "--max-retry-after",
+            default=30.0,
+            show_default=True,
+            type=click.FloatRange(0),
+            help="Longest wait, in seconds, before asking again after a 429 or 503 (Retry-After) or a 502/504.",
+        ),
     ]
     for option in reversed(options):
         fn = option(fn)
@@ -177,6 +209,8 @@ def _settings(url: str, kw: dict[str, Any], **overrides: Any) -> Any:
         browser_path=kw["browser_path"],
         axe_path=kw["axe_path"],
         max_page_bytes=kw["max_page_bytes"],
+        allow_private=kw["allow_private"],
+        max_retry_after=kw["max_retry_after"],
         save_artifacts=kw["save_artifacts"],
         **overrides,
     )
@@ -185,14 +219,30 @@ def _settings(url: str, kw: dict[str, Any], **overrides: Any) -> Any:
 @cli.command()
 @click.argument("url")
 @audit_options
+@click.option(
+    "--attestations",
+    "attestations",
+    default=None,
+    type=click.Path(dir_okay=False),
+    help="The agency's attestation file (YAML answers to the rubric's questions); stored with the crawl.",
+)
 @store_options
 @output_options
-def audit(url: str, db: str, out_dir: str, quiet: bool, verbose: bool, rubric_spec: str | None, **kw: Any) -> None:
+def audit(
+    url: str,
+    db: str,
+    out_dir: str,
+    quiet: bool,
+    verbose: bool,
+    rubric_spec: str | None,
+    attestations: str | None,
+    **kw: Any,
+) -> None:
     """Crawl URL, audit every sampled page in Chromium, score it and write the scorecards."""
     from maturity.pipeline import audit as run_audit
     from maturity.rubric import resolve_rubric
 
-    settings = _settings(validate_start_url(url), kw)
+    settings = _settings(validate_start_url(url), kw, attestations=attestations)
     rubric = resolve_rubric(rubric_spec)
     store = _open_store(db)
     result = run_audit(settings, store, rubric, Path(out_dir), progress=_progress(quiet, verbose))
@@ -202,16 +252,42 @@ def audit(url: str, db: str, out_dir: str, quiet: bool, verbose: bool, rubric_sp
 @cli.command()
 @click.argument("run", type=int)
 @click.option("--rubric", "rubric_spec", default=None, help="Rubric YAML file or built-in name [default: default].")
+@click.option(
+    "--attestations",
+    "attestations",
+    default=None,
+    type=click.Path(dir_okay=False),
+    help="The agency's attestation file (answers to the rubric's questions); replaces the crawl's earlier one.",
+)
 @store_options
 @output_options
-def rescore(run: int, db: str, out_dir: str, quiet: bool, verbose: bool, rubric_spec: str | None) -> None:
+def rescore(
+    run: int, db: str, out_dir: str, quiet: bool, verbose: bool, rubric_spec: str | None, attestations: str | None
+) -> None:
     """Score a stored crawl again (no browser, no network); the new scoring is kept beside the old."""
+    from maturity.attest import load_attestations
     from maturity.pipeline import rescore as do_rescore
     from maturity.rubric import resolve_rubric
 
     rubric = resolve_rubric(rubric_spec)
-    info, card, paths = do_rescore(_open_store(db), run, rubric, Path(out_dir))
+    attested = load_attestations(attestations) if attestations else None
+    info, card, paths = do_rescore(_open_store(db), run, rubric, Path(out_dir), attestations=attested)
     _summary(info, card, paths)
+
+
+@cli.command()
+@click.argument("run", type=int)
+@click.option("--rubric", "rubric_spec", default=None, help="Rubric YAML file or built-in name [default: default].")
+@store_options
+@output_options
+def resume(run: int, db: str, out_dir: str, quiet: bool, verbose: bool, rubric_spec: str | None) -> None:
+    """Finish an interrupted run: only pages not yet audited are fetched, nothing finished is redone."""
+    from maturity.pipeline import resume as do_resume
+    from maturity.rubric import resolve_rubric
+
+    rubric = resolve_rubric(rubric_spec)
+    result = do_resume(_open_store(db), run, rubric, Path(out_dir), progress=_progress(quiet, verbose))
+    _summary(result.run, result.scorecard, result.report_paths)
 
 
 @cli.command()
@@ -328,11 +404,15 @@ def list_checks() -> None:
 
     from maturity import checks
 
-    table = Table(title="Checks (plus every axe-core rule as axe/<rule-id>, selectable by tag)")
-    for name in ("id", "dimension", "scope", "passes when", "source"):
+    table = Table(
+        title="Checks (plus every axe-core rule as axe/<rule-id>, selectable by tag, "
+        "and each rubric question as attest/<question-id>)"
+    )
+    for name in ("id", "dimension", "scope", "passes when", "parameters (defaults)", "source"):
         table.add_column(name, overflow="fold")
     for c in checks.all_checks():
-        table.add_row(c.id, c.meta.dimension, c.meta.scope, c.meta.title, c.meta.source)
+        params = ", ".join(k if isinstance(v, dict | list) else f"{k}={v}" for k, v in c.meta.params.items())
+        table.add_row(c.id, c.meta.dimension, c.meta.scope, c.meta.title, params, c.meta.source)
     Console().print(table)
 
 
@@ -353,6 +433,22 @@ def rubric_validate(spec: str) -> None:
         f"{loaded.source}: valid rubric {r.id} {r.version} ({len(r.dimensions)} dimensions, "
         f"{len(r.levels)} levels, sha256 {loaded.sha256[:12]})"
     )
+
+
+def _parameter_label(p: Any) -> str:
+    """One rubric parameter in a line: what it scores, its weight and any params it overrides."""
+    if p.question:
+        label = f"question {p.question} (attested)"
+    elif p.axe_tags:
+        weights = ", ".join(f"{k} {v:g}" for k, v in (p.impact_weights or {}).items())
+        label = f"axe rules tagged {', '.join(p.axe_tags)}" + (f" (impact weights {weights})" if weights else "")
+        label += f", except {', '.join(p.exclude)}" if p.exclude else ""
+    else:
+        label = p.check
+    label += f" ×{p.weight:g}"
+    if p.params and not p.question:
+        label += " {" + ", ".join(f"{k}: {v}" for k, v in p.params.items())[:120] + "}"
+    return label
 
 
 @rubric.command("explain")
@@ -379,15 +475,13 @@ def rubric_explain(spec: str) -> None:
         t.add_column(style="bold")
         t.add_column(overflow="fold")
         t.add_row("goal", dim.goal)
-        t.add_row(
-            "parameters",
-            "; ".join(
-                (p.check or f"axe rules tagged {', '.join(p.axe_tags or [])}") + f" ×{p.weight:g}"
-                for p in dim.parameters
-            ),
-        )
+        t.add_row("parameters", "; ".join(_parameter_label(p) for p in dim.parameters))
+        questions = [p for p in dim.parameters if p.question]
+        if questions:
+            t.add_row("attested", "\n".join(f"{p.question}: {p.text}" for p in questions))
         t.add_row("evidence", dim.evidence)
-        t.add_row("collection", dim.collection)
+        also = " (and attestation)" if questions and dim.collection not in ("attestation", "mixed") else ""
+        t.add_row("collection", dim.collection + also)
         t.add_row("sample", dim.sample)
         t.add_row("thresholds", ", ".join(f"L{lv.level} ≥ {r.dimension_minimum(dim, lv):g}" for lv in r.levels))
         for level, step in sorted(dim.next_steps.items()):
@@ -483,3 +577,11 @@ def main(argv: list[str] | None = None) -> None:
 
 def _one_line(text: str) -> str:
     return " ".join(text.split())[:500]
+
+
+# Commands defined in their own modules register themselves on `cli` when imported.
+from maturity import (  # noqa: E402
+    cli_ci,  # noqa: F401  `maturity check`
+    cli_distributed,  # noqa: F401  `maturity worker`
+    cli_history,  # noqa: F401  `maturity portfolio`, `history`, `site`, `export`, `prune`, `rescore-all`
+)

@@ -80,6 +80,9 @@ class HttpFacts(Frozen):
     content_type: str = ""
     elapsed_ms: float = 0.0
     body_bytes: int = 0
+    # Every Set-Cookie header of the final response, one string each (``headers`` joins repeats).
+    # None: gathered by a version that did not record them.
+    set_cookies: list[str] | None = None
 
 
 class Heading(Frozen):
@@ -94,6 +97,9 @@ class Link(Frozen):
     rel: str = ""
     in_text: bool = False  # inline in a sentence (WCAG 2.5.8 inline exception)
     selector: str = ""
+    role: str = ""  # the role attribute, when set (``button`` links act as buttons)
+    target: str = ""  # the target attribute (``_blank`` opens a new window)
+    hreflang: str = ""
 
 
 class Image(Frozen):
@@ -114,6 +120,64 @@ class Form(Frozen):
     method: str = "get"
     role: str = ""  # "search" when it looks like a site search
     fields: list[FormField] = Field(default_factory=list)
+    selector: str = ""
+
+
+class ChoiceGroup(Frozen):
+    """Radio buttons sharing a name, or two or more checkboxes sharing a name."""
+
+    kind: Literal["radio", "checkbox"]
+    name: str
+    count: int
+    labelled: bool  # inside a fieldset with a legend, or a role=group/radiogroup with a name
+    selector: str = ""
+
+
+class TextRun(Frozen):
+    """Visible text set in one element, with a style property of interest (justified, upper case)."""
+
+    selector: str
+    snippet: str  # at most 200 characters
+    chars: int
+    words: int = 0
+
+
+class Media(Frozen):
+    kind: Literal["video", "audio"]
+    autoplay: bool
+    muted: bool
+    controls: bool
+    loop: bool = False
+    selector: str = ""
+
+
+class FocusTarget(Frozen):
+    selector: str
+    text: str = ""
+
+
+class FocusFacts(Frozen):
+    """A sample of focusable elements, each focused by script: did anything visible change?"""
+
+    sampled: int
+    missing: list[FocusTarget] = Field(default_factory=list)  # no visible change on focus
+
+
+class Resource(Frozen):
+    url: str
+    kind: Literal["stylesheet", "script"]
+
+
+class DesignFacts(Frozen):
+    """Signals of the U.S. Web Design System (USWDS)."""
+
+    usa_classes: int = 0  # elements with a class starting "usa-"
+    usa_banner: bool = False  # the official-website banner component
+
+
+class Alternate(Frozen):
+    hreflang: str
+    href: str
 
 
 class DocumentFacts(Frozen):
@@ -134,6 +198,20 @@ class DocumentFacts(Frozen):
     text: str = ""  # visible text of the main content (or body), whitespace folded
     word_count: int = 0
     iframes: int = 0
+    # Gathered since the full catalogue; None means "gathered by a version that did not record it",
+    # which checks report as an error rather than a pass.
+    loose_fields: list[FormField] | None = None  # form fields outside any <form>
+    choice_groups: list[ChoiceGroup] | None = None
+    justified: list[TextRun] | None = None  # elements whose text is justified (largest first)
+    uppercase: list[TextRun] | None = None  # elements set in capitals by text-transform (largest first)
+    media: list[Media] | None = None  # <video> and <audio>
+    blinking: int | None = None  # <marquee> and <blink> elements
+    focus: FocusFacts | None = None
+    render_blocking: list[Resource] | None = None  # stylesheets and synchronous scripts in <head>
+    design: DesignFacts | None = None
+    template: dict[str, str] | None = None  # "header" / "nav" / "footer" -> hash of its text
+    alternates: list[Alternate] | None = None  # <link rel="alternate" hreflang>
+    other_text: str | None = None  # visible text outside the main content (header, footer, ...), capped
 
 
 class AxeNode(Frozen):
@@ -185,6 +263,7 @@ class PerfRun(Frozen):
     bytes: int = 0
     requests: int = 0
     bytes_by_type: dict[str, int] = Field(default_factory=dict)
+    requests_by_type: dict[str, int] = Field(default_factory=dict)
 
 
 class PerformanceFacts(Frozen):
@@ -216,6 +295,9 @@ class MobileFacts(Frozen):
     targets_total: int = 0
     text_chars_total: int = 0
     text_chars_small: int = 0  # characters rendered below 12 CSS px
+    # [width, height, distance from its centre to the nearest other target] of visible targets outside
+    # running text (at most 500), for the advisory size check
+    target_sizes: list[tuple[float, float, float]] | None = None
 
 
 class RobotsFacts(Frozen):
@@ -236,6 +318,39 @@ class SitemapFacts(Frozen):
     latest_lastmod: str | None = None
 
 
+class SecurityTxtFacts(Frozen):
+    """``/.well-known/security.txt`` (RFC 9116), as fetched."""
+
+    url: str
+    status: int | None
+    final_url: str = ""
+    content_type: str = ""
+    fields: dict[str, list[str]] = Field(default_factory=dict)  # lower-case field name -> values
+    signed: bool = False  # an OpenPGP cleartext signature wraps it
+
+
+class Attestation(Frozen):
+    """An agency's answer to one question no crawler can answer (see ``maturity.attest``)."""
+
+    question: str
+    answer: bool | float  # yes/no, or a score from 0 to 1
+    evidence: str = ""  # a link or reference to the evidence
+    date: str  # ISO date the answer was given
+    expires: str | None = None  # ISO date after which it no longer counts
+    by: str = ""
+    note: str = ""
+
+
+class AttestationSet(Frozen):
+    """An attestation file as attached to a crawl (a site-level artifact, so rescoring sees it)."""
+
+    source: str = ""
+    sha256: str = ""
+    agency: str = ""
+    attached_at: str = ""  # ISO timestamp
+    attestations: list[Attestation] = Field(default_factory=list)
+
+
 class SiteFacts(Frozen):
     """Facts about the whole site, gathered once per crawl."""
 
@@ -244,9 +359,14 @@ class SiteFacts(Frozen):
     sitemaps: list[SitemapFacts] = Field(default_factory=list)
     link_status: dict[str, int | None] = Field(default_factory=dict)  # internal URL -> status
     non_html: dict[str, str] = Field(default_factory=dict)  # URL -> content type (PDFs, ...)
+    duplicate_pages: dict[str, str] = Field(default_factory=dict)  # URL -> page with the same body, audited once
     http_redirects_to_https: bool | None = None  # None: not tested / not applicable
     not_found_status: int | None = None  # status of a made-up URL (soft-404 probe)
     homepage_url: str | None = None
+    security_txt: SecurityTxtFacts | None = None  # None: not fetched
+    page_lastmod: dict[str, str] = Field(default_factory=dict)  # page URL -> sitemap <lastmod>
+    crawled_at: str | None = None  # ISO timestamp of discovery: the reference date of date checks
+    attestations: AttestationSet | None = None
 
 
 ARTIFACT_MODELS: dict[str, type[Frozen]] = {
@@ -267,7 +387,7 @@ class ArtifactError(Frozen):
     kind: str = "error"  # "timeout", "crash", "http", "blocked", ...
 
 
-PageStatus = Literal["ok", "not_assessable"]
+PageStatus = Literal["ok", "not_assessable", "pending"]  # pending: planned, not audited yet
 
 
 class PageArtifacts(Frozen):

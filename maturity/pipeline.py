@@ -9,22 +9,26 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 import httpx
 
 from crawlers.browser import BrowserSession, BrowserSettings, SharedBrowser
-from crawlers.discover import Decision, Discovery, DiscoverySettings, discover
+from crawlers.discover import Decision, Discovery, DiscoverySettings, GuardedTransport, discover
+from crawlers.netpolicy import AddressPolicy, Resolver, system_resolver
 from maturity import __version__
+from maturity.attest import load_attestations
 from maturity.checks import NOT_SAMPLED
-from maturity.errors import CannotRun, MaturityError
-from maturity.model import ArtifactError, PageArtifacts, PageRef, RunInfo
+from maturity.errors import CannotRun, MaturityError, UsageError
+from maturity.model import ArtifactError, AttestationSet, HttpFacts, PageArtifacts, PageRef, RunInfo
 from maturity.rubric import LoadedRubric
 from maturity.scoring import Scorecard, score
-from maturity.store import Store, redact_url
+from maturity.store import PENDING, Crawl, Store, redact_url
 from reports.html import render_html
 from reports.json_report import render_json
 
@@ -56,7 +60,10 @@ class AuditSettings:
     axe_path: str | None = None
     no_sandbox: bool | None = None
     max_page_bytes: int = 10_000_000
+    allow_private: bool = False  # a public site may lead to private, loopback and link-local addresses
+    max_retry_after: float = 30.0  # cap on a 429/503's Retry-After before asking again, seconds
     save_artifacts: str | None = None
+    attestations: str | None = None  # the agency's attestation file, attached to the crawl
 
     def recorded(self) -> dict[str, Any]:
         """Settings as stored with the crawl (no secrets are part of them)."""
@@ -87,6 +94,13 @@ class AuditResult:
     offmachine_attempts: list[str]
 
 
+def address_policy(settings: AuditSettings, start_url: str, resolver: Resolver | None = None) -> AddressPolicy:
+    """The run's address policy, shared by discovery's HTTP client and the browser (one pin per host)."""
+    return AddressPolicy(
+        urlsplit(start_url).hostname or "", resolver or system_resolver, allow_private=settings.allow_private
+    )
+
+
 class _LoopbackGuard(httpx.BaseTransport):
     """Refuses any HTTP request not addressed to the loopback network (tests and the demo)."""
 
@@ -106,9 +120,15 @@ class _LoopbackGuard(httpx.BaseTransport):
         self.inner.close()
 
 
-def http_client(settings: AuditSettings, transport: httpx.BaseTransport | None = None) -> httpx.Client:
-    base = transport or httpx.HTTPTransport(retries=1)
-    if settings.loopback_only:
+def http_client(
+    settings: AuditSettings, transport: httpx.BaseTransport | None = None, *, policy: AddressPolicy | None = None
+) -> httpx.Client:
+    """Discovery's client: the address policy and a total time limit per request on the wire
+    (:class:`GuardedTransport`), unless a transport is given (tests)."""
+    base = transport or GuardedTransport(
+        policy or address_policy(settings, settings.url), total_timeout=settings.page_timeout, retries=1
+    )
+    if settings.loopback_only or os.environ.get("MATURITY_LOOPBACK_ONLY") == "1":
         base = _LoopbackGuard(base)
     return httpx.Client(
         transport=base,
@@ -119,12 +139,17 @@ def http_client(settings: AuditSettings, transport: httpx.BaseTransport | None =
 
 
 def run_info(store: Store, crawl_id: int, scoring_id: int | None = None) -> RunInfo:
-    crawl = store.crawl(crawl_id)
-    settings = json.loads(crawl.settings)
+    return run_info_of(store.crawl(crawl_id), scoring_id)
+
+
+def run_info_of(crawl: Crawl, scoring_id: int | None) -> RunInfo:
+    """What a report says about a stored crawl (any database password redacted)."""
+    settings = json.loads(crawl.settings or "{}")
     if "db" in settings:
         settings["db"] = redact_url(settings["db"])
+    assert crawl.id is not None
     return RunInfo(
-        crawl_id=crawl_id,
+        crawl_id=crawl.id,
         scoring_id=scoring_id,
         target_url=crawl.target_url,
         status=crawl.status,
@@ -134,7 +159,7 @@ def run_info(store: Store, crawl_id: int, scoring_id: int | None = None) -> RunI
         axe_version=crawl.axe_version,
         browser_version=crawl.browser_version,
         settings=settings,
-        timings=json.loads(crawl.timings),
+        timings=json.loads(crawl.timings or "{}"),
         pages_found=crawl.pages_found,
     )
 
@@ -148,17 +173,22 @@ def audit(
     progress: Progress | None = None,
     transport: httpx.BaseTransport | None = None,
     browser: SharedBrowser | None = None,
+    task_key: str | None = None,
+    resolver: Resolver | None = None,
 ) -> AuditResult:
     """Audit one site end to end and return its scorecard and report paths.
 
     ``browser`` reuses an already running Chromium (portfolio runs, tests); without it the
-    audit starts its own and closes it at the end.
+    audit starts its own and closes it at the end. ``resolver`` answers host names for the
+    address policy (tests inject one; the default asks the operating system).
     """
     progress = progress or NoProgress()
+    attested = load_attestations(settings.attestations) if settings.attestations else None  # fail before crawling
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     progress.phase("discovering", None)
-    with http_client(settings, transport) as client:
+    policy = address_policy(settings, settings.url, resolver)
+    with http_client(settings, transport, policy=policy) as client:
         found = discover(
             client,
             settings.url,
@@ -170,14 +200,85 @@ def audit(
                 exclude=settings.exclude,
                 respect_robots=settings.respect_robots,
                 max_page_bytes=settings.max_page_bytes,
+                fetch_timeout=settings.page_timeout,
+                max_retry_after=settings.max_retry_after,
             ),
             on_event=progress.decision,
         )
     timings["discover_s"] = round(time.perf_counter() - t0, 3)
-    crawl_id = store.begin_crawl(found.site.start_url, settings=settings.recorded(), tool_version=__version__)
-    store.set_site(crawl_id, found.site, len(found.pages))
+    crawl_id = store.begin_crawl(
+        found.site.start_url, settings=settings.recorded(), tool_version=__version__, task_key=task_key
+    )
+    site = found.site.model_copy(update={"attestations": attested}) if attested else found.site
+    store.set_site(crawl_id, site, len(found.pages))
+    store.plan_pages(crawl_id, _planned(found))
+    return _complete(settings, store, crawl_id, rubric, out_dir, timings, t0, progress, browser, policy)
+
+
+def resume(
+    store: Store,
+    crawl_id: int,
+    rubric: LoadedRubric,
+    out_dir: Path,
+    *,
+    progress: Progress | None = None,
+    browser: SharedBrowser | None = None,
+    resolver: Resolver | None = None,
+) -> AuditResult:
+    """Finish an interrupted run: audit only the pages still pending, measure only what is missing.
+
+    Discovery is not repeated and no finished page is fetched again; the settings are the run's own.
+    """
+    crawl = store.crawl(crawl_id)
+    if crawl.status == "finished":
+        raise UsageError(f"run {crawl_id} already finished (see `maturity report {crawl_id}`)")
+    settings = AuditSettings(
+        **{k: tuple(v) if isinstance(v, list) else v for k, v in json.loads(crawl.settings).items()}
+    )
+    timings = {k: float(v) for k, v in json.loads(crawl.timings).items()}
+    timings["resumed"] = timings.get("resumed", 0) + 1
+    policy = address_policy(settings, crawl.target_url, resolver)
+    return _complete(
+        settings,
+        store,
+        crawl_id,
+        rubric,
+        out_dir,
+        timings,
+        time.perf_counter(),
+        progress or NoProgress(),
+        browser,
+        policy,
+    )
+
+
+def _planned(found: Discovery) -> list[PageArtifacts]:
+    out = []
+    for ref in found.pages:
+        http = found.http.get(ref.url)
+        artifacts = {"http": http.model_dump(mode="json")} if http else {}
+        reason = found.not_assessable.get(ref.url)
+        status = "not_assessable" if reason else PENDING
+        out.append(PageArtifacts(url=ref.url, depth=ref.depth, status=status, reason=reason, artifacts=artifacts))
+    return out
+
+
+def _complete(
+    settings: AuditSettings,
+    store: Store,
+    crawl_id: int,
+    rubric: LoadedRubric,
+    out_dir: Path,
+    timings: dict[str, float],
+    t0: float,
+    progress: Progress,
+    browser: SharedBrowser | None,
+    policy: AddressPolicy,
+) -> AuditResult:
+    """Render what is pending, measure what is missing, then finish, score and report."""
+    store.update_crawl(crawl_id, status="running")
     try:
-        work = _gather(settings, store, crawl_id, found, timings, progress, browser.session if browser else None)
+        work = _gather(settings, store, crawl_id, timings, progress, browser.session if browser else None, policy)
         offmachine = browser.run(work) if browser else asyncio.run(work)
     except (MaturityError, KeyboardInterrupt) as exc:
         store.finish_crawl(crawl_id, status="failed", timings=timings, error=str(exc) or "interrupted")
@@ -187,9 +288,10 @@ def audit(
         store.finish_crawl(crawl_id, status="failed", timings=timings, error=f"{type(exc).__name__}: {exc}")
         progress.close()
         raise CannotRun(
-            f"the audit stopped: {type(exc).__name__}: {exc} (finished pages are kept in run {crawl_id})"
+            f"the audit stopped: {type(exc).__name__}: {exc} (finished pages are kept; "
+            f"`maturity resume {crawl_id}` continues)"
         ) from exc
-    timings["total_s"] = round(time.perf_counter() - t0, 3)
+    timings["total_s"] = round(timings.get("total_s", 0) + time.perf_counter() - t0, 3)
     store.finish_crawl(crawl_id, status="finished", timings=timings)
     progress.close()
     if settings.save_artifacts:
@@ -210,6 +312,8 @@ def browser_settings(settings: AuditSettings) -> BrowserSettings:
         perf_pages=settings.perf_pages,
         block_third_party=settings.block_third_party,
         loopback_only=settings.loopback_only,
+        allow_private=settings.allow_private,
+        max_retry_after=settings.max_retry_after,
         browser_path=settings.browser_path,
         axe_path=settings.axe_path,
         no_sandbox=settings.no_sandbox,
@@ -220,72 +324,58 @@ async def _gather(
     settings: AuditSettings,
     store: Store,
     crawl_id: int,
-    found: Discovery,
     timings: dict[str, float],
     progress: Progress,
     shared: BrowserSession | None,
+    policy: AddressPolicy,
 ) -> list[str]:
-    for url, reason in found.not_assessable.items():
-        http = found.http.get(url)
-        ref = next(r for r in found.pages if r.url == url)
-        store.add_page(
-            crawl_id,
-            PageArtifacts(
-                url=url,
-                depth=ref.depth,
-                status="not_assessable",
-                reason=reason,
-                artifacts={"http": http.model_dump(mode="json")} if http else {},
-            ),
-        )
-    to_render = [r for r in found.pages if r.url not in found.not_assessable]
+    start_url = store.crawl(crawl_id).target_url
     if shared is not None:
-        shared.reconfigure(browser_settings(settings), found.site.start_url)
-        return await _render(settings, store, crawl_id, found, to_render, timings, progress, shared)
-    async with BrowserSession(browser_settings(settings), found.site.start_url) as session:
-        return await _render(settings, store, crawl_id, found, to_render, timings, progress, session)
+        shared.reconfigure(browser_settings(settings), start_url, policy)
+        return await _render(settings, store, crawl_id, timings, progress, shared)
+    async with BrowserSession(browser_settings(settings), start_url, policy) as session:
+        return await _render(settings, store, crawl_id, timings, progress, session)
 
 
 async def _render(
     settings: AuditSettings,
     store: Store,
     crawl_id: int,
-    found: Discovery,
-    to_render: list[PageRef],
     timings: dict[str, float],
     progress: Progress,
     session: BrowserSession,
 ) -> list[str]:
-    """Phase 1 (concurrent) then phase 2 (serial performance) on an open browser session."""
+    """Phase 1 (concurrent) on pending pages, then phase 2 (serial performance) where it is missing."""
     store.update_crawl(crawl_id, axe_version=session.axe_version, browser_version=session.browser_version)
-    assessed: list[str] = []
+    planned = store.load_pages(crawl_id, include_pending=True)
+    pending = [PageRef(url=p.url, depth=p.depth) for p in planned if p.status == PENDING]
+    http = {p.url: HttpFacts.model_validate(p.artifacts["http"]) for p in planned if "http" in p.artifacts}
 
     def page_done(page: PageArtifacts, elapsed_ms: float) -> None:
         store.add_page(crawl_id, page, elapsed_ms)
-        if page.status == "ok":
-            assessed.append(page.url)
         progress.advance(failed=page.status != "ok")
 
-    progress.phase("auditing pages", len(to_render))
+    progress.phase("auditing pages", len(pending))
     t = time.perf_counter()
-    await session.gather(to_render, found.http, page_done)
-    timings["concurrent_s"] = round(time.perf_counter() - t, 3)
+    await session.gather(pending, http, page_done)
+    timings["concurrent_s"] = round(timings.get("concurrent_s", 0) + time.perf_counter() - t, 3)
 
-    order = {r.url: i for i, r in enumerate(to_render)}
-    assessed.sort(key=order.__getitem__)
+    assessed = [p for p in store.load_pages(crawl_id) if p.status == "ok"]  # crawl order
     sample = assessed if settings.perf_pages is None else assessed[: settings.perf_pages]
+    to_measure = [p.url for p in sample if "performance" not in p.artifacts]
 
     def perf_done(url: str, data: dict[str, Any], _elapsed: float) -> None:
         store.add_artifact(crawl_id, url, "performance", data)
         progress.advance(failed="error" in data)
 
-    progress.phase(f"measuring performance ({settings.throttle}, k={settings.perf_runs})", len(sample))
+    progress.phase(f"measuring performance ({settings.throttle}, k={settings.perf_runs})", len(to_measure))
     t = time.perf_counter()
-    await session.measure(sample, perf_done)
-    timings["performance_s"] = round(time.perf_counter() - t, 3)
+    await session.measure(to_measure, perf_done)
+    timings["performance_s"] = round(timings.get("performance_s", 0) + time.perf_counter() - t, 3)
     skipped = ArtifactError(error="not in the performance sample", kind=NOT_SAMPLED).model_dump()
-    for url in assessed[len(sample) :]:
-        store.add_artifact(crawl_id, url, "performance", skipped)
+    for page in assessed[len(sample) :]:
+        if "performance" not in page.artifacts:
+            store.add_artifact(crawl_id, page.url, "performance", skipped)
     return list(session.offmachine_attempts)
 
 
@@ -315,9 +405,14 @@ def save_artifacts(store: Store, crawl_id: int, directory: Path) -> Path:
 
 
 def rescore(
-    store: Store, crawl_id: int, rubric: LoadedRubric, out_dir: Path
+    store: Store, crawl_id: int, rubric: LoadedRubric, out_dir: Path, *, attestations: AttestationSet | None = None
 ) -> tuple[RunInfo, Scorecard, dict[str, Path]]:
-    store.crawl(crawl_id)  # a clear error for an unknown run
+    """Score a stored crawl again. ``attestations`` attaches (or replaces) the crawl's attestation file
+    first, so this scoring and every later one see those answers; nothing gathered is touched."""
+    crawl = store.crawl(crawl_id)  # a clear error for an unknown run
+    if attestations is not None:
+        site = store.load_site(crawl_id).model_copy(update={"attestations": attestations})
+        store.set_site(crawl_id, site, crawl.pages_found)
     scoring_id, card = score_run(store, crawl_id, rubric)
     info = run_info(store, crawl_id, scoring_id)
     return info, card, write_reports(info, card, out_dir)

@@ -18,11 +18,12 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from maturity import checks
+from maturity.attest import QUESTION_ID
 from maturity.checks.axe_rules import IMPACT_WEIGHTS
+from maturity.configfile import load_yaml, validate
 from maturity.errors import ConfigError
 
 
@@ -39,10 +40,14 @@ class Level(_Strict):
 
 
 class Parameter(_Strict):
-    """One scored parameter: a check by id, or every axe-core rule carrying one of ``axe_tags``."""
+    """One scored parameter: a check by id, every axe-core rule carrying one of ``axe_tags``, or a
+    ``question`` the agency answers in its attestation file (collected by attestation, not crawling)."""
 
     check: str | None = None
     axe_tags: list[str] | None = None
+    question: str | None = None  # an attested question's id (see maturity.attest)
+    text: str = ""  # question only: the question as the agency reads it
+    valid_days: int | None = Field(default=None, gt=0)  # question only: an answer's life without `expires`
     exclude: list[str] = Field(default_factory=list)  # axe rule ids left out of a tag selection
     weight: float = Field(default=1.0, gt=0)
     impact_weights: dict[str, float] | None = None  # axe_tags only; default Lighthouse's
@@ -121,42 +126,15 @@ def resolve_rubric(spec: str | None) -> LoadedRubric:
 
 
 def parse_rubric(data: bytes, source: str) -> LoadedRubric:
-    try:
-        raw = yaml.safe_load(data.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise ConfigError(source, "rubric is not UTF-8 text") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ConfigError(source, f"invalid YAML: {problem}", where) from None
+    raw = load_yaml(data, source, "rubric")
     if not isinstance(raw, dict):
         raise ConfigError(source, "a rubric must be a mapping with id, version, title, levels and dimensions")
-    try:
-        rubric = Rubric.model_validate(raw)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        raise ConfigError(source, _pydantic_message(err), _path(err["loc"])) from None
+    rubric = validate(Rubric, raw, source)
     problems = validate_semantics(rubric)
     if problems:
         key, message = problems[0]
         raise ConfigError(source, message, key)
     return LoadedRubric(rubric=rubric, source=source, sha256=hashlib.sha256(data).hexdigest())
-
-
-def _path(loc: tuple[Any, ...]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "(top level)"
-
-
-def _pydantic_message(err: Any) -> str:
-    if err["type"] == "extra_forbidden":
-        return "unknown key"
-    if err["type"] == "missing":
-        return "required key is missing"
-    return str(err["msg"])
 
 
 def validate_semantics(rubric: Rubric) -> list[tuple[str, str]]:
@@ -183,7 +161,7 @@ def validate_semantics(rubric: Rubric) -> list[tuple[str, str]]:
             )
     level_numbers = set(numbers)
     seen_dims: set[str] = set()
-    seen_checks: dict[str, str] = {}
+    seen_checks: dict[str, str] = {}  # check ids and attest/<question> ids -> where first used
     for d, dim in enumerate(rubric.dimensions):
         base = f"dimensions[{d}]"
         if dim.id in seen_dims:
@@ -201,8 +179,19 @@ def validate_semantics(rubric: Rubric) -> list[tuple[str, str]]:
 
 
 def _check_parameter(param: Parameter, key: str, seen: dict[str, str]) -> list[tuple[str, str]]:
-    if (param.check is None) == (param.axe_tags is None):
-        return [(key, "give exactly one of 'check' (a check id) or 'axe_tags' (a list of axe-core tags)")]
+    if sum(x is not None for x in (param.check, param.axe_tags, param.question)) != 1:
+        return [
+            (
+                key,
+                "give exactly one of 'check' (a check id), 'axe_tags' (a list of axe-core tags) or "
+                "'question' (an attested question's id)",
+            )
+        ]
+    if param.question is None and (param.text or param.valid_days is not None):
+        field = "text" if param.text else "valid_days"
+        return [(f"{key}.{field}", "only a 'question' parameter takes text and valid_days")]
+    if param.question is not None:
+        return _check_question(param, key, seen)
     if param.axe_tags is not None:
         problems = []
         if not param.axe_tags:
@@ -214,14 +203,48 @@ def _check_parameter(param: Parameter, key: str, seen: dict[str, str]) -> list[t
     assert param.check is not None
     if param.impact_weights is not None:
         return [(f"{key}.impact_weights", "impact_weights only applies to axe_tags")]
+    if checks.is_attest_id(param.check):
+        return [(f"{key}.check", f"ask attested questions with 'question: {param.check[len(checks.ATTEST_PREFIX) :]}'")]
     if not checks.exists(param.check):
         return [(f"{key}.check", f"unknown check {param.check!r} (see `maturity checks`)")]
     if param.check in seen:
         return [(f"{key}.check", f"check {param.check!r} is already used at {seen[param.check]}")]
     seen[param.check] = key
-    known = set(checks.get(param.check).meta.params)
+    meta = checks.get(param.check).meta
+    known = set(meta.params)
     unknown = sorted(set(param.params) - known)
     if unknown:
         hint = f"known: {', '.join(sorted(known))}" if known else "this check takes no parameters"
         return [(f"{key}.params.{unknown[0]}", f"unknown parameter for {param.check} ({hint})")]
+    if meta.validate is not None:
+        return [(f"{key}.params.{where}", message) for where, message in meta.validate({**meta.params, **param.params})]
     return []
+
+
+def _check_question(param: Parameter, key: str, seen: dict[str, str]) -> list[tuple[str, str]]:
+    assert param.question is not None
+    if not QUESTION_ID.match(param.question):
+        return [(f"{key}.question", "a question id is lower-case words joined by hyphens")]
+    if not param.text.strip():
+        return [(f"{key}.text", "a question needs its text (what the agency is asked)")]
+    if param.axe_tags is None and (param.exclude or param.impact_weights is not None):
+        return [(key, "exclude and impact_weights only apply to axe_tags")]
+    check_id = checks.ATTEST_PREFIX + param.question
+    if check_id in seen:
+        return [(f"{key}.question", f"question {param.question!r} is already asked at {seen[check_id]}")]
+    seen[check_id] = key
+    unknown = sorted(set(param.params) - {"pass_score"})
+    if unknown:
+        return [(f"{key}.params.{unknown[0]}", "unknown parameter for a question (known: pass_score)")]
+    pass_score = param.params.get("pass_score", 0.5)
+    if not isinstance(pass_score, int | float) or not 0 <= pass_score <= 1:
+        return [(f"{key}.params.pass_score", "must be a number from 0 to 1")]
+    return []
+
+
+def question_params(param: Parameter) -> dict[str, Any]:
+    """The params an ``attest/<question>`` check runs with: its text, validity and pass mark."""
+    out: dict[str, Any] = {"text": param.text, **param.params}
+    if param.valid_days is not None:
+        out["valid_days"] = param.valid_days
+    return out

@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import replace
 
 from pydantic import Field
 
@@ -32,7 +33,7 @@ from maturity.model import (
     SiteFacts,
     normalise_for_lookup,
 )
-from maturity.rubric import Dimension, LoadedRubric, Rubric
+from maturity.rubric import Dimension, LoadedRubric, Rubric, question_params
 
 SCORECARD_SCHEMA_VERSION = 1
 
@@ -107,6 +108,9 @@ class Finding(Frozen):
     snippet: str = ""
     detail: str = ""
     help_url: str = ""
+    # axe-core's impact of the violated rule on that page (critical, serious, moderate, minor);
+    # None for checks of our own, which carry no engine-assigned impact.
+    impact: str | None = None
 
 
 class PageSummary(Frozen):
@@ -154,6 +158,9 @@ def _plan(rubric: Rubric, pages: list[PageArtifacts]) -> list[tuple[Dimension, s
             if param.check:
                 plan.append((dim, param.check, param.weight, dict(param.params)))
                 continue
+            if param.question:  # answered by the agency's attestation file, not crawled
+                plan.append((dim, checks.ATTEST_PREFIX + param.question, param.weight, question_params(param)))
+                continue
             weights = {**IMPACT_WEIGHTS, **(param.impact_weights or {})}
             wanted = set(param.axe_tags or ())
             for rule_id, (tags, impact) in sorted(rules.items()):
@@ -166,6 +173,9 @@ def _plan(rubric: Rubric, pages: list[PageArtifacts]) -> list[tuple[Dimension, s
 
 def _summarise(dim: Dimension, check_id: str, weight: float, results: list[CheckResult]) -> CheckSummary:
     meta = checks.get(check_id).meta
+    if checks.is_attest_id(check_id):  # an attested question: its title is the rubric's question
+        text = next((p.text for p in dim.parameters if checks.ATTEST_PREFIX + (p.question or "") == check_id), "")
+        meta = replace(meta, title=text or meta.title, failure_title=text or meta.failure_title)
     counts = defaultdict(int)
     for r in results:
         counts[r.outcome] += 1
@@ -264,7 +274,7 @@ def score(loaded: LoadedRubric, pages: list[PageArtifacts], site: SiteFacts) -> 
         dimensions=dimensions,
         next_level=_next_level(rubric, level, overall, dimensions),
         pages=[PageSummary(url=p.url, status=p.status, reason=p.reason) for p in pages],
-        findings=_findings(rubric, results),
+        findings=_findings(rubric, results, _axe_impacts(pages)),
         results=results,
     )
 
@@ -310,7 +320,21 @@ def _next_level(
     return NextLevel(level=target.level, name=target.name, description=target.description, gaps=gaps, next_steps=steps)
 
 
-def _findings(rubric: Rubric, results: list[CheckResult]) -> list[Finding]:
+def _axe_impacts(pages: list[PageArtifacts]) -> dict[tuple[str, str], str]:
+    """(page URL, axe check id) -> the impact axe gave the violated rule on that page."""
+    impacts: dict[tuple[str, str], str] = {}
+    for page in pages:
+        facts = page.get("axe") if page.status == "ok" else None
+        if isinstance(facts, AxeFacts):
+            for rule in facts.rules:
+                if rule.outcome == "violation" and rule.impact:
+                    impacts[(page.url, checks.AXE_PREFIX + rule.id)] = rule.impact
+    return impacts
+
+
+def _findings(
+    rubric: Rubric, results: list[CheckResult], impacts: dict[tuple[str, str], str] | None = None
+) -> list[Finding]:
     dimension_of: dict[str, str] = {}
     for dim in rubric.dimensions:
         for param in dim.parameters:
@@ -322,11 +346,15 @@ def _findings(rubric: Rubric, results: list[CheckResult]) -> list[Finding]:
             continue
         meta = checks.get(r.check_id).meta
         dim = dimension_of.get(r.check_id, meta.dimension)
+        impact = (impacts or {}).get((r.url or "", r.check_id))
         for item in r.items or []:
             url = item.url or r.url or ""
+            # A measured item (LCP, reading grade, ...) is identified by its check and page, never by
+            # its detail, which carries the measurement: otherwise its fingerprint changes every run.
+            where = item.snippet or ("" if item.value is not None and not item.selector else item.detail)
             findings.append(
                 Finding(
-                    fingerprint=fingerprint(r.check_id, url, item.selector, item.snippet or item.detail),
+                    fingerprint=fingerprint(r.check_id, url, item.selector, where),
                     check_id=r.check_id,
                     dimension=dim,
                     title=meta.failure_title,
@@ -335,6 +363,7 @@ def _findings(rubric: Rubric, results: list[CheckResult]) -> list[Finding]:
                     snippet=item.snippet,
                     detail=item.detail,
                     help_url=meta.help_url,
+                    impact=impact,
                 )
             )
         if not r.items:
@@ -347,6 +376,7 @@ def _findings(rubric: Rubric, results: list[CheckResult]) -> list[Finding]:
                     title=meta.failure_title,
                     url=url,
                     help_url=meta.help_url,
+                    impact=impact,
                 )
             )
     return findings

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
@@ -24,14 +24,18 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Column, LargeBinary, String, Text, UniqueConstraint, event
+from sqlalchemy import Column, LargeBinary, String, Text, UniqueConstraint, delete, event, func
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import ArgumentError, IntegrityError, NoSuchModuleError, OperationalError
 from sqlmodel import Field, Session, SQLModel, create_engine, select
 
 from maturity.errors import StoreUnavailable, UsageError
 from maturity.model import PageArtifacts, SiteFacts, canonical_json, sha256_of
 from maturity.scoring import Scorecard
+
+
+class DuplicateTask(Exception):
+    """A crawl with this task key exists already: the task was delivered twice."""
 
 
 def utcnow() -> datetime:
@@ -58,6 +62,15 @@ class Crawl(SQLModel, table=True):
     site_sha: str | None = None
     pages_found: int = 0
     error: str | None = Field(default=None, sa_column=Column(Text))
+    # Which agency and portfolio the crawl belongs to (migration 0002; None for a plain `maturity audit`).
+    agency: str | None = Field(default=None, index=True)
+    portfolio: str | None = Field(default=None, index=True)
+    tags: str | None = Field(default=None, sa_column=Column(Text))  # JSON object of tag -> value
+    # Idempotency key of a distributed task (migration 0003): a redelivered task finds its crawl.
+    task_key: str | None = Field(default=None, sa_column=Column(String(64), nullable=True, index=True, unique=True))
+
+
+PENDING = "pending"  # a planned page not yet audited
 
 
 class Page(SQLModel, table=True):
@@ -66,7 +79,7 @@ class Page(SQLModel, table=True):
     crawl_id: int = Field(foreign_key="crawl.id", index=True)
     url: str
     depth: int = 0
-    status: str = "ok"  # ok | not_assessable
+    status: str = "ok"  # ok | not_assessable | pending
     reason: str | None = None
     artifacts: str = Field(default="{}", sa_column=Column(Text, nullable=False))  # name -> blob sha256
     elapsed_ms: float = 0.0
@@ -173,9 +186,12 @@ class Store:
         tool_version: str,
         axe_version: str = "",
         browser_version: str = "",
+        task_key: str | None = None,
     ) -> int:
+        """Start a crawl. A ``task_key`` already used raises :class:`DuplicateTask` (see distributed)."""
         with Session(self.engine) as session:
             crawl = Crawl(
+                task_key=task_key,
                 target_url=target_url,
                 settings=json.dumps(settings, sort_keys=True, default=str),
                 tool_version=tool_version,
@@ -183,9 +199,18 @@ class Store:
                 browser_version=browser_version,
             )
             session.add(crawl)
-            session.commit()
+            try:
+                session.commit()
+            except IntegrityError:
+                if task_key is None:
+                    raise
+                raise DuplicateTask(task_key) from None
             assert crawl.id is not None
             return crawl.id
+
+    def crawl_for_key(self, task_key: str) -> Crawl | None:
+        with Session(self.engine) as session:
+            return session.exec(select(Crawl).where(Crawl.task_key == task_key)).first()
 
     def update_crawl(self, crawl_id: int, **fields: Any) -> None:
         with Session(self.engine) as session:
@@ -209,21 +234,41 @@ class Store:
             session.add(crawl)
             session.commit()
 
+    def plan_pages(self, crawl_id: int, pages: list[PageArtifacts]) -> None:
+        """Record every page discovery chose, in crawl order, as ``pending`` (one transaction).
+
+        A page that finishes replaces its pending row (:meth:`add_page`), so after an
+        interruption the pending rows are exactly what is left to do (``maturity resume``).
+        Pages already known to be not assessable are stored as such here.
+        """
+        with Session(self.engine) as session:
+            for page in pages:
+                refs = {name: self._put_blob(session, data) for name, data in sorted(page.artifacts.items())}
+                session.add(
+                    Page(
+                        crawl_id=crawl_id,
+                        url=page.url,
+                        depth=page.depth,
+                        status=page.status,
+                        reason=page.reason,
+                        artifacts=json.dumps(refs, sort_keys=True),
+                    )
+                )
+            session.commit()
+
     def add_page(self, crawl_id: int, page: PageArtifacts, elapsed_ms: float = 0.0) -> None:
-        """Commit one finished page (its own transaction)."""
+        """Commit one finished page in its own transaction (replacing its pending row, if any)."""
         with Session(self.engine) as session:
             refs = {name: self._put_blob(session, data) for name, data in sorted(page.artifacts.items())}
-            session.add(
-                Page(
-                    crawl_id=crawl_id,
-                    url=page.url,
-                    depth=page.depth,
-                    status=page.status,
-                    reason=page.reason,
-                    artifacts=json.dumps(refs, sort_keys=True),
-                    elapsed_ms=elapsed_ms,
-                )
-            )
+            row = session.exec(select(Page).where(Page.crawl_id == crawl_id, Page.url == page.url)).first()
+            if row is None:
+                row = Page(crawl_id=crawl_id, url=page.url)
+            else:
+                refs = {**json.loads(row.artifacts), **refs}
+            row.depth, row.status, row.reason = page.depth, page.status, page.reason
+            row.artifacts = json.dumps(refs, sort_keys=True)
+            row.elapsed_ms, row.finished_at = elapsed_ms, utcnow()
+            session.add(row)
             session.commit()
 
     def add_artifact(self, crawl_id: int, url: str, name: str, data: dict[str, Any]) -> None:
@@ -254,13 +299,18 @@ class Store:
             return crawl
 
     def done_urls(self, crawl_id: int) -> set[str]:
+        """URLs of finished pages: not assessable, or audited with every artifact (performance included)."""
         with Session(self.engine) as session:
-            return set(session.exec(select(Page.url).where(Page.crawl_id == crawl_id)).all())
+            rows = session.exec(select(Page).where(Page.crawl_id == crawl_id, Page.status != PENDING)).all()
+            return {r.url for r in rows if r.status != "ok" or "performance" in json.loads(r.artifacts)}
 
-    def load_pages(self, crawl_id: int) -> list[PageArtifacts]:
+    def load_pages(self, crawl_id: int, *, include_pending: bool = False) -> list[PageArtifacts]:
+        """A crawl's pages in crawl order. Pending pages (never audited: the run stopped first) are
+        left out, or with ``include_pending`` returned with status ``pending``."""
         with Session(self.engine) as session:
-            rows = session.exec(select(Page).where(Page.crawl_id == crawl_id).order_by(Page.id)).all()
-            refs = [(row, json.loads(row.artifacts)) for row in rows]
+            query = select(Page).where(Page.crawl_id == crawl_id).order_by(Page.id)  # type: ignore[arg-type]
+            rows = session.exec(query).all()
+            refs = [(row, json.loads(row.artifacts)) for row in rows if include_pending or row.status != PENDING]
         return [
             PageArtifacts(
                 url=row.url,
@@ -331,6 +381,104 @@ class Store:
                     )
                 )
             return out
+
+    # -- agencies, portfolios and history (issue 5) ------------------------
+    def set_membership(
+        self, crawl_id: int, *, agency: str | None, portfolio: str | None, tags: dict[str, str] | None = None
+    ) -> None:
+        """Record which agency and portfolio a crawl belongs to, with the site's tags."""
+        self.update_crawl(
+            crawl_id,
+            agency=agency,
+            portfolio=portfolio,
+            tags=json.dumps(tags, sort_keys=True) if tags else None,
+        )
+
+    def last_crawl_id(self) -> int:
+        """The highest crawl id so far (0 when there is none)."""
+        with Session(self.engine) as session:
+            return session.exec(select(func.max(Crawl.id))).one() or 0
+
+    def crawls_after(self, crawl_id: int) -> list[Crawl]:
+        """Crawls with a higher id than ``crawl_id``, oldest first."""
+        with Session(self.engine) as session:
+            return list(session.exec(select(Crawl).where(Crawl.id > crawl_id).order_by(Crawl.id)).all())  # type: ignore[operator]
+
+    def history(self, portfolio: str | None = None) -> list[StoredRun]:
+        """Every crawl (of ``portfolio``, or all), oldest first, with its scorings and page list.
+
+        Three queries whatever the number of runs; pages never audited (``pending``) are left out.
+        """
+        with Session(self.engine) as session:
+            crawls = select(Crawl).order_by(Crawl.id)
+            scorings = select(Scoring).join(Crawl, Crawl.id == Scoring.crawl_id).order_by(Scoring.id)  # type: ignore[arg-type]
+            pages = (
+                select(Page.crawl_id, Page.url, Page.status, Page.reason)
+                .join(Crawl, Crawl.id == Page.crawl_id)  # type: ignore[arg-type]
+                .order_by(Page.id)
+            )
+            if portfolio is not None:
+                crawls = crawls.where(Crawl.portfolio == portfolio)
+                scorings = scorings.where(Crawl.portfolio == portfolio)
+                pages = pages.where(Crawl.portfolio == portfolio)
+            by_crawl: dict[int, StoredRun] = {
+                c.id: StoredRun(crawl=c) for c in session.exec(crawls).all() if c.id is not None
+            }
+            for s in session.exec(scorings).all():
+                by_crawl[s.crawl_id].scorings.append(s)
+            for crawl_id, url, status, reason in session.exec(pages).all():
+                if status != "pending":
+                    by_crawl[crawl_id].pages.append((url, status, reason))
+            return list(by_crawl.values())
+
+    def page_artifact(self, crawl_id: int, name: str) -> dict[str, Any]:
+        """One artifact (``performance``, ...) of every page of a crawl: URL -> its JSON (pages without it left out)."""
+        with Session(self.engine) as session:
+            rows = session.exec(select(Page.url, Page.artifacts).where(Page.crawl_id == crawl_id)).all()
+        out: dict[str, Any] = {}
+        for url, refs in rows:
+            sha = json.loads(refs).get(name)
+            if sha is not None:
+                out[url] = self.get_blob(sha)
+        return out
+
+    def delete_crawl(self, crawl_id: int) -> None:
+        """Remove a crawl with its pages and scorings (blobs stay: see :meth:`delete_unused_blobs`)."""
+        with Session(self.engine) as session:
+            session.exec(delete(Scoring).where(Scoring.crawl_id == crawl_id))  # type: ignore[call-overload]
+            session.exec(delete(Page).where(Page.crawl_id == crawl_id))  # type: ignore[call-overload]
+            session.exec(delete(Crawl).where(Crawl.id == crawl_id))  # type: ignore[call-overload]
+            session.commit()
+
+    def delete_unused_blobs(self) -> tuple[int, int]:
+        """Remove every blob no page, crawl or scoring refers to. Returns (blobs removed, bytes freed)."""
+        with Session(self.engine) as session:
+            used: set[str] = set()
+            for refs in session.exec(select(Page.artifacts)).all():
+                used.update(json.loads(refs).values())
+            used.update(s for s in session.exec(select(Crawl.site_sha)).all() if s)
+            used.update(session.exec(select(Scoring.scorecard_sha)).all())
+            unused = [
+                (sha, size) for sha, size in session.exec(select(Blob.sha256, Blob.size)).all() if sha not in used
+            ]
+            for i in range(0, len(unused), 500):
+                chunk = [sha for sha, _ in unused[i : i + 500]]
+                session.exec(delete(Blob).where(Blob.sha256.in_(chunk)))  # type: ignore[call-overload,attr-defined]
+            session.commit()
+        return len(unused), sum(size for _, size in unused)
+
+
+@dataclass
+class StoredRun:
+    """One crawl as history sees it: the crawl row, every scoring of it (oldest first) and its pages."""
+
+    crawl: Crawl
+    scorings: list[Scoring] = field(default_factory=list)
+    pages: list[tuple[str, str, str | None]] = field(default_factory=list)  # (url, status, reason)
+
+    @property
+    def tags(self) -> dict[str, str]:
+        return json.loads(self.crawl.tags) if self.crawl.tags else {}
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

@@ -3,9 +3,11 @@
 Discovery deduplicates, scope-checks and reports URLs by their normalised form,
 so two spellings of one page (``HTTP://Example.gov:80/a/./b#top`` and
 ``http://example.gov/a/b``) are fetched and audited once. The rules are the
-safe, meaning-preserving ones of RFC 3986 section 6 plus two pragmatic ones:
-duplicate slashes are collapsed and marketing parameters (``utm_*`` and
-friends) are dropped, because neither changes what a government page shows.
+safe, meaning-preserving ones of RFC 3986 section 6 plus pragmatic ones:
+duplicate slashes are collapsed, and marketing parameters (``utm_*`` and
+friends) and session ids (``;jsessionid=``, ``?PHPSESSID=``, a token-like
+``?sid=``) are dropped, because none changes what a government page shows (and
+session ids would make every visit a new set of URLs: a crawl trap).
 
 It lives in the core because checks match page links against crawled URLs
 with it; ``crawlers.urls`` re-exports it beside the scope rules.
@@ -19,12 +21,19 @@ from urllib.parse import SplitResult, quote, urljoin, urlsplit
 
 import idna
 
-__all__ = ["TRACKING_PARAMS", "normalize_url"]
+__all__ = ["SESSION_PARAMS", "TRACKING_PARAMS", "normalize_url"]
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 TRACKING_PARAMS = frozenset({"gclid", "fbclid", "msclkid", "dclid", "mc_cid", "mc_eid", "_ga", "_gl", "yclid"})
 """Query parameters that identify a campaign or a click, never a resource."""
+
+SESSION_PARAMS = frozenset({"jsessionid", "phpsessid", "sessionid", "session_id", "sessid", "cfid", "cftoken"})
+"""Query parameters that carry a visitor's session: every visit would otherwise mint new URLs.
+``sid`` and ``ASPSESSIONID…`` count too (``sid`` only with a token-like value: it also means "section id")."""
+
+_SESSION_IN_PATH = re.compile(r";(?:jsessionid|phpsessid|sessionid|sid)=[^/;]*", re.IGNORECASE)
+_TOKEN = re.compile(r"^[A-Za-z0-9_.%-]{16,}$")
 
 _HOST_LABEL = re.compile(r"^[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?$")
 _PERCENT_ESCAPE = re.compile(r"%([0-9A-Fa-f]{2})?")
@@ -99,6 +108,7 @@ def _to_punycode(host: str) -> str:
 
 def _normalize_path(path: str) -> str:
     path = _normalize_escapes(path.replace("\\", "/"), _PATH_SAFE)
+    path = _SESSION_IN_PATH.sub("", path)  # Java's ;jsessionid=... path parameter
     path = re.sub(r"/{2,}", "/", path)
     path = _remove_dot_segments(path)
     return path or "/"
@@ -142,13 +152,21 @@ def _remove_dot_segments(path: str) -> str:
 
 
 def _normalize_query(query: str) -> str:
-    """Drop tracking parameters and empty pieces, keep the order of the rest."""
+    """Drop tracking and session parameters and empty pieces, keep the order of the rest."""
     kept = []
     for piece in query.split("&"):
         if not piece:
             continue
-        name = piece.split("=", 1)[0].lower()
-        if name.startswith("utm_") or name in TRACKING_PARAMS:
+        normal = _normalize_escapes(piece, _QUERY_SAFE)
+        name, _, value = normal.partition("=")
+        name = name.lower()
+        if name.startswith("utm_") or name in TRACKING_PARAMS or _is_session(name, value):
             continue
-        kept.append(_normalize_escapes(piece, _QUERY_SAFE))
+        kept.append(normal)
     return "&".join(kept)
+
+
+def _is_session(name: str, value: str) -> bool:
+    if name in SESSION_PARAMS or name.startswith("aspsessionid"):
+        return True
+    return name == "sid" and bool(_TOKEN.match(value))

@@ -253,8 +253,8 @@ def _provenance(run: RunInfo, card: Scorecard) -> list[tuple[str, str]]:
     return rows
 
 
-@lru_cache(maxsize=1)
-def _environment() -> Environment:
+def make_environment() -> Environment:
+    """The report templates' Jinja2 environment: autoescaping, StrictUndefined, the shared filters."""
     env = Environment(
         loader=PackageLoader("reports", "templates"),
         autoescape=select_autoescape(
@@ -270,6 +270,9 @@ def _environment() -> Environment:
     env.filters["score"] = fmt_score
     env.filters["when"] = fmt_time
     return env
+
+
+_environment = lru_cache(maxsize=1)(make_environment)
 
 
 def render_html(

@@ -74,14 +74,19 @@ def contrast_ratio(foreground: str, background: str) -> float:
 # ---------------------------------------------------------------------------
 
 
+# XML 1.0 Char (https://www.w3.org/TR/xml/#charsets): anything else cannot appear in an SVG, even escaped.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
 def esc(text: object) -> str:
-    """Escape text for an SVG/XML/HTML text node (``&``, ``<``, ``>`` and quotes)."""
-    return _xml_escape(str(text), {'"': "&quot;", "'": "&#x27;"})
+    """Escape text for an SVG/XML/HTML text node (``&``, ``<``, ``>`` and quotes); characters XML
+    cannot carry (control characters) become U+FFFD, so the chart stays well-formed."""
+    return _xml_escape(_NOT_XML.sub("\ufffd", str(text)), {'"': "&quot;", "'": "&#x27;"})
 
 
 def attr(value: object) -> str:
     """A quoted, escaped attribute value (``"..."``), safe in XML and in HTML."""
-    return _xml_quoteattr(str(value), {"\n": "&#10;", "\r": "&#13;", "\t": "&#9;"})
+    return _xml_quoteattr(_NOT_XML.sub("\ufffd", str(value)), {"\n": "&#10;", "\r": "&#13;", "\t": "&#9;"})
 
 
 def fmt_number(value: float, digits: int = 1) -> str:
@@ -425,4 +430,300 @@ def level_meter(
         css_class="chart level-meter",
         palette=palette,
         defs=hatch_pattern(pattern_id, palette),
+    )
+
+
+# ---------------------------------------------------------------------------
+# Trends and distributions (history and the scorecard site)
+# ---------------------------------------------------------------------------
+
+SERIES_COLOURS = ("#1a4480", "#a23c00", "#1a6b2f", "#6b2c91", "#a4161a", "#3d4551")
+"""Line colours, each at least 4.5:1 on white; every series also has its own marker shape and dash."""
+SERIES_MARKERS = ("circle", "square", "triangle", "diamond", "cross", "circle-open")
+SERIES_DASHES = ("", "6 3", "2 3", "8 3 2 3", "4 4", "1 3")
+
+
+def _marker(shape: str, x: float, y: float, colour: str, size: float = 5.0) -> str:
+    s = size
+    if shape == "square":
+        return f'<rect x="{_n(x - s)}" y="{_n(y - s)}" width="{_n(2 * s)}" height="{_n(2 * s)}" fill="{colour}"/>'
+    if shape == "triangle":
+        pts = f"{_n(x)},{_n(y - s - 1)} {_n(x + s + 1)},{_n(y + s)} {_n(x - s - 1)},{_n(y + s)}"
+        return f'<polygon points="{pts}" fill="{colour}"/>'
+    if shape == "diamond":
+        pts = f"{_n(x)},{_n(y - s - 1)} {_n(x + s + 1)},{_n(y)} {_n(x)},{_n(y + s + 1)} {_n(x - s - 1)},{_n(y)}"
+        return f'<polygon points="{pts}" fill="{colour}"/>'
+    if shape == "cross":
+        return (
+            f'<path d="M{_n(x - s)} {_n(y - s)}L{_n(x + s)} {_n(y + s)}'
+            f'M{_n(x + s)} {_n(y - s)}L{_n(x - s)} {_n(y + s)}" '
+            f'stroke="{colour}" stroke-width="2.5" fill="none"/>'
+        )
+    if shape == "circle-open":
+        return f'<circle cx="{_n(x)}" cy="{_n(y)}" r="{_n(s)}" fill="#ffffff" stroke="{colour}" stroke-width="2.5"/>'
+    return f'<circle cx="{_n(x)}" cy="{_n(y)}" r="{_n(s)}" fill="{colour}"/>'
+
+
+def _label_indices(count: int, room: float, label_width: float) -> list[int]:
+    """Which x labels to print so that they do not overlap: always the first and the last."""
+    if count <= 0:
+        return []
+    fits = max(2, int(room // max(label_width, 1)))
+    if count <= fits:
+        return list(range(count))
+    step = math.ceil((count - 1) / (fits - 1))
+    picked = list(range(0, count - 1, step))
+    if count - 1 - picked[-1] < step / 2 and len(picked) > 1:
+        picked.pop()
+    return [*picked, count - 1]
+
+
+def line_chart(
+    series: Sequence[tuple[str, Sequence[float | None]]],
+    x_labels: Sequence[str],
+    *,
+    title: str,
+    desc: str | None = None,
+    y_min: float = 0,
+    y_max: float = 100,
+    y_label: str = "Score (0–100)",
+    bands: Sequence[tuple[float, str]] = (),
+    unit: str = "",
+    width: float = DEFAULT_WIDTH,
+    plot_height: float = 170,
+    ident: str | None = None,
+    fmt=fmt_number,
+    palette: type[Palette] = Palette,
+) -> str:
+    """Lines over runs: one series per ``(name, values)``, one value per x label (oldest first).
+
+    Points are evenly spaced (one per run). ``None`` leaves a gap, never a zero. Each series has
+    its own colour, marker shape and dash, and a legend names them below the plot, so no series
+    is told apart by colour alone (a single series needs no legend). ``bands`` shades the plot in
+    horizontal bands, each ``(lower bound, label)`` running up to the next bound, labelled in a
+    right margin (``[(0, "L1"), (50, "L2"), ...]``: the score each maturity level needs).
+    The desc states every value in words; pair the chart with a data table for the full detail.
+    """
+    if y_max <= y_min:
+        raise ValueError("y_max must be above y_min")
+    ident = safe_id(ident) if ident else chart_id("line", title, series, x_labels)
+    n = len(x_labels)
+    series = [(name, [None if v is None or not math.isfinite(v) else v for v in values]) for name, values in series]
+    for name, values in series:
+        if len(values) != n:
+            raise ValueError(f"series {name!r} has {len(values)} values for {n} x labels")
+    ticks = nice_ticks(y_min, y_max, 5)
+    tick_w = max((text_width(fmt(t), size=SMALL_FONT_SIZE) for t in ticks), default=0)
+    band_w = max((text_width(label, size=SMALL_FONT_SIZE) for _, label in bands), default=0)
+    left, top = 6 + tick_w + 6, 12.0
+    right = width - (band_w + 12 if bands else 10)
+    bottom = top + plot_height
+    ys = LinearScale((y_min, y_max), (bottom, top))
+    inner = 14.0 if n > 1 else 0.0
+    if n > 1:
+
+        def x_of(i: int) -> float:
+            return left + inner + i * (right - left - 2 * inner) / (n - 1)
+    else:
+
+        def x_of(i: int) -> float:
+            return (left + right) / 2
+
+    parts: list[str] = []
+    if bands:
+        edges = sorted((max(y_min, lo), label) for lo, label in bands if lo < y_max)
+        parts.append(f'<g class="bands" font-size="{SMALL_FONT_SIZE}" fill="{palette.muted}">')
+        for i, (lo, label) in enumerate(edges):
+            hi = edges[i + 1][0] if i + 1 < len(edges) else y_max
+            y_lo, y_hi = ys(lo), ys(hi)
+            if i % 2:
+                parts.append(
+                    f'<rect x="{_n(left)}" y="{_n(y_hi)}" width="{_n(right - left)}" height="{_n(y_lo - y_hi)}" '
+                    f'fill="{palette.track}"/>'
+                )
+            if lo > y_min:
+                parts.append(
+                    f'<line x1="{_n(left)}" y1="{_n(y_lo)}" x2="{_n(right + 4)}" y2="{_n(y_lo)}" '
+                    f'stroke="{palette.grid}" stroke-dasharray="5 4"/>'
+                )
+            if y_lo - y_hi >= SMALL_FONT_SIZE:  # room for the label inside its band
+                parts.append(
+                    f'<text class="band-label" x="{_n(right + 6)}" y="{_n((y_lo + y_hi) / 2 + SMALL_FONT_SIZE / 3)}">'
+                    f"{esc(label)}</text>"
+                )
+        parts.append("</g>")
+    parts.append(f'<g class="grid" font-size="{SMALL_FONT_SIZE}" fill="{palette.muted}">')
+    for t in ticks:
+        y = ys(t)
+        if not bands:
+            parts.append(f'<line x1="{_n(left)}" y1="{_n(y)}" x2="{_n(right)}" y2="{_n(y)}" stroke="{palette.track}"/>')
+        parts.append(
+            f'<text x="{_n(left - 6)}" y="{_n(y + SMALL_FONT_SIZE / 3)}" text-anchor="end">{esc(fmt(t))}</text>'
+        )
+    parts.append("</g>")
+    parts.append(
+        f'<line class="axis" x1="{_n(left)}" y1="{_n(bottom)}" x2="{_n(right)}" y2="{_n(bottom)}" '
+        f'stroke="{palette.axis}"/>'
+        f'<line class="axis" x1="{_n(left)}" y1="{_n(top)}" x2="{_n(left)}" y2="{_n(bottom)}" stroke="{palette.axis}"/>'
+    )
+    # x labels, thinned so they never overlap
+    label_w = max((text_width(lbl, size=SMALL_FONT_SIZE) for lbl in x_labels), default=0) + 10
+    shown = _label_indices(n, right - left, label_w)
+    parts.append(f'<g class="axis axis-x" font-size="{SMALL_FONT_SIZE}" fill="{palette.muted}">')
+    for i in shown:
+        x = x_of(i)
+        anchor = "middle"
+        half = (label_w - 10) / 2
+        if n > 1 and i == 0 and x - half < 2:
+            anchor = "start"
+        elif n > 1 and i == n - 1 and x + half > width - 2:
+            anchor = "end"
+        parts.append(
+            f'<line x1="{_n(x)}" y1="{_n(bottom)}" x2="{_n(x)}" y2="{_n(bottom + 5)}" stroke="{palette.axis}"/>'
+        )
+        parts.append(
+            f'<text x="{_n(x)}" y="{_n(bottom + 5 + SMALL_FONT_SIZE + 2)}" text-anchor="{anchor}">'
+            f"{esc(x_labels[i])}</text>"
+        )
+    parts.append("</g>")
+    # the lines
+    described = []
+    for s, (name, values) in enumerate(series):
+        colour = SERIES_COLOURS[s % len(SERIES_COLOURS)]
+        shape = SERIES_MARKERS[s % len(SERIES_MARKERS)]
+        dash = SERIES_DASHES[s % len(SERIES_DASHES)]
+        parts.append(f'<g class="series" data-series={attr(name)}>')
+        run: list[str] = []
+        segments: list[list[str]] = []
+        for i, v in enumerate(values):
+            if v is None:
+                if run:
+                    segments.append(run)
+                run = []
+                continue
+            run.append(f"{_n(x_of(i))},{_n(ys(v))}")
+        if run:
+            segments.append(run)
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        for seg in segments:
+            if len(seg) > 1:
+                parts.append(
+                    f'<polyline points="{" ".join(seg)}" fill="none" stroke="{colour}" stroke-width="2.5" '
+                    f'stroke-linejoin="round"{dash_attr}/>'
+                )
+        for i, v in enumerate(values):
+            if v is not None:
+                parts.append(
+                    f'<g class="point" data-x={attr(x_labels[i])} data-value={attr(fmt(v))}>'
+                    + _marker(shape, x_of(i), ys(v), colour)
+                    + "</g>"
+                )
+        parts.append("</g>")
+        words = ", ".join(f"{x_labels[i]}: {'no figure' if v is None else fmt(v) + unit}" for i, v in enumerate(values))
+        described.append(f"{name}: {words}")
+    # legend below the x labels, one row per series
+    legend_top = bottom + 5 + SMALL_FONT_SIZE + 14
+    row_h = FONT_SIZE + 8
+    if y_label:
+        parts.append(
+            f'<text class="axis-label" x="{_n(left)}" y="{_n(legend_top + SMALL_FONT_SIZE)}" '
+            f'font-size="{SMALL_FONT_SIZE}" fill="{palette.muted}">{esc(y_label)}</text>'
+        )
+        legend_top += row_h
+    if len(series) > 1:
+        parts.append('<g class="legend">')
+        for s, (name, _) in enumerate(series):
+            colour = SERIES_COLOURS[s % len(SERIES_COLOURS)]
+            dash = SERIES_DASHES[s % len(SERIES_DASHES)]
+            y = legend_top + s * row_h + row_h / 2
+            dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+            parts.append(
+                f'<line x1="{_n(left)}" y1="{_n(y)}" x2="{_n(left + 30)}" y2="{_n(y)}" stroke="{colour}" '
+                f'stroke-width="2.5"{dash_attr}/>'
+                + _marker(SERIES_MARKERS[s % len(SERIES_MARKERS)], left + 15, y, colour)
+                + f'<text x="{_n(left + 40)}" y="{_n(y + FONT_SIZE / 3)}">'
+                f"{esc(truncate(name, right - left - 40))}</text>"
+            )
+        parts.append("</g>")
+        legend_top += len(series) * row_h
+    height = legend_top + 6
+    if desc is None:
+        desc = ("; ".join(described) + ".") if described else "No data."
+    return svg_document(
+        parts,
+        ident=ident,
+        title=title,
+        desc=desc,
+        width=width,
+        height=height,
+        css_class="chart line-chart",
+        palette=palette,
+    )
+
+
+def integer_ticks(top: float, count: int = 5) -> list[float]:
+    """Whole-number ticks from 0 covering ``top`` in steps of 1, 2 or 5 times a power of ten."""
+    top = max(1.0, float(top))
+    raw = top / max(1, count - 1)
+    power = 10 ** max(0, math.floor(math.log10(raw))) if raw >= 1 else 1
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    last = math.ceil(top / step) * step
+    return [float(v) for v in range(0, int(last) + 1, int(step))]
+
+
+def count_chart(
+    rows: Sequence[tuple[str, float]],
+    *,
+    title: str,
+    desc: str | None = None,
+    axis_label: str = "",
+    unit: str = "",
+    width: float = DEFAULT_WIDTH,
+    ident: str | None = None,
+    palette: type[Palette] = Palette,
+) -> str:
+    """Horizontal bars for counts (agencies per level, ...): whole-number ticks, the count printed
+    at the end of each row, the label above its bar."""
+    ident = safe_id(ident) if ident else chart_id("counts", title, rows)
+    ticks = integer_ticks(max((v for _, v in rows), default=0))
+    pad_x, pad_top = 4.0, 8.0
+    label_h, bar_h, gap = FONT_SIZE + 6, 18.0, 12.0
+    row_h = label_h + bar_h + gap
+    scale = LinearScale((0, ticks[-1]), (pad_x, width - pad_x))
+    axis_y = pad_top + row_h * len(rows) - gap + 8
+    marks: list[str] = []
+    described = []
+    for i, (label, value) in enumerate(rows):
+        y = pad_top + i * row_h
+        shown = f"{fmt_number(value)}{unit}"
+        room = width - 2 * pad_x - text_width(shown, bold=True) - 12
+        marks.append(f'<g class="row" data-label={attr(label)} data-value={attr(fmt_number(value))}>')
+        marks.append(f'<text class="label" x="{_n(pad_x)}" y="{_n(y + FONT_SIZE)}">{esc(truncate(label, room))}</text>')
+        marks.append(
+            f'<text class="value" x="{_n(width - pad_x)}" y="{_n(y + FONT_SIZE)}" text-anchor="end" '
+            f'font-weight="bold">{esc(shown)}</text>'
+        )
+        track_w = scale.range[1] - scale.range[0]
+        marks.append(
+            f'<rect class="track" x="{_n(pad_x)}" y="{_n(y + label_h)}" width="{_n(track_w)}" '
+            f'height="{_n(bar_h)}" fill="{palette.track}"/>'
+        )
+        marks.append(
+            f'<rect class="bar" x="{_n(pad_x)}" y="{_n(y + label_h)}" '
+            f'width="{_n(max(0.0, scale(value) - pad_x))}" height="{_n(bar_h)}" fill="{palette.bar}"/>'
+        )
+        marks.append("</g>")
+        described.append(f"{label}: {shown}")
+    axis = x_axis(scale, axis_y, top=pad_top, ticks=ticks, label=axis_label, palette=palette)
+    if desc is None:
+        desc = ("; ".join(described) + ".") if described else "No data."
+    return svg_document(
+        [axis, *marks],
+        ident=ident,
+        title=title,
+        desc=desc,
+        width=width,
+        height=axis_y + X_AXIS_HEIGHT,
+        css_class="chart count-chart",
+        palette=palette,
     )

@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import os
+import uuid
 
 import pytest
+import sqlalchemy as sa
+
+# Every browser the tests start, in this process or any subprocess (CLI runs, Celery workers), sends
+# nothing off the machine: Chromium's own background traffic goes to a closed loopback port.
+os.environ["MATURITY_LOOPBACK_ONLY"] = "1"
 
 from crawlers.browser import BrowserSettings, SharedBrowser, find_browser
 from maturity.errors import BrowserNotFound
@@ -22,3 +28,44 @@ def shared_browser():
     browser = SharedBrowser(BrowserSettings(user_agent="maturity-tests", loopback_only=True))
     yield browser
     browser.close()
+
+
+POSTGRES_ADMIN_URL = os.environ.get("MATURITY_TEST_POSTGRES", "postgresql+psycopg://127.0.0.1:5432/test")
+
+
+def _postgres_available() -> str | None:
+    try:
+        engine = sa.create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+        with engine.connect():
+            pass
+        engine.dispose()
+        return None
+    except Exception as exc:  # driver missing, server down, auth refused
+        return f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path):
+    """A fresh database URL per test: a SQLite file, or a PostgreSQL database created and dropped.
+
+    PostgreSQL is required in CI (a missing server fails the run); elsewhere its tests skip.
+    """
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'maturity.db'}"
+        return
+    problem = _postgres_available()
+    if problem:
+        if os.environ.get("CI") or os.environ.get("MATURITY_REQUIRE_SERVICES"):
+            pytest.fail(f"PostgreSQL is required in CI: {problem}")
+        pytest.skip(f"no PostgreSQL at {POSTGRES_ADMIN_URL}: {problem}")
+    name = f"maturity_test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    url = sa.engine.make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

@@ -5,10 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from maturity.model import (
+    Alternate,
     AxeFacts,
     AxeNode,
     AxeRule,
+    DesignFacts,
     DocumentFacts,
+    FocusFacts,
     Heading,
     HttpFacts,
     Link,
@@ -18,10 +21,15 @@ from maturity.model import (
     PerformanceFacts,
     PerfRun,
     Request,
+    Resource,
+    RobotsFacts,
+    SecurityTxtFacts,
     SiteFacts,
+    SitemapFacts,
 )
 
 ORIGIN = "https://agency.example.gov"
+DAP = "https://dap.digitalgov.gov/Universal-Federated-Analytics-Min.js"
 PLAIN_TEXT = (
     "You can renew your fishing licence online. It takes about ten minutes. "
     "Have your licence number and a card ready. We send a receipt by email. "
@@ -42,15 +50,31 @@ def document(**over: Any) -> dict[str, Any]:
             Link(href=f"{ORIGIN}/privacy", text="Privacy policy"),
             Link(href=f"{ORIGIN}/accessibility", text="Accessibility statement"),
             Link(href=f"{ORIGIN}/contact", text="Contact us"),
+            Link(href=f"{ORIGIN}/foia", text="Public records (FOIA)"),
             Link(href=f"{ORIGIN}/fishing/renew", text="Renew a fishing licence"),
         ],
-        landmarks={"main": 1, "nav": 1},
+        landmarks={"main": 1, "nav": 1, "search": 1},
         skip_link="#main",
         skip_link_target_exists=True,
         text=PLAIN_TEXT,
         word_count=len(PLAIN_TEXT.split()),
+        loose_fields=[],
+        choice_groups=[],
+        justified=[],
+        uppercase=[],
+        media=[],
+        blinking=0,
+        focus=FocusFacts(sampled=12),
+        render_blocking=[Resource(url=f"{ORIGIN}/site.css", kind="stylesheet")],
+        design=DesignFacts(),
+        template={"header": "1a2b", "nav": "3c4d", "footer": "5e6f"},
+        alternates=[Alternate(hreflang="es", href=f"{ORIGIN}/es/")],
+        other_text="Was this page helpful? Yes No. Contact us. Privacy policy.",
     ).model_dump(mode="json")
     base.update(over)
+    base.setdefault("canonical", None)
+    if "canonical" not in over:
+        base["canonical"] = base["url"]
     return base
 
 
@@ -64,6 +88,7 @@ def mobile(**over: Any) -> dict[str, Any]:
         targets_total=12,
         text_chars_total=900,
         text_chars_small=40,
+        target_sizes=[(120.0, 48.0, 30.0)] * 12,
     ).model_dump(mode="json")
     base.update(over)
     return base
@@ -82,6 +107,7 @@ def http(url: str = f"{ORIGIN}/", **over: Any) -> dict[str, Any]:
             "x-content-type-options": "nosniff",
             "referrer-policy": "no-referrer",
         },
+        set_cookies=[],
     ).model_dump(mode="json")
     base.update(over)
     return base
@@ -89,7 +115,16 @@ def http(url: str = f"{ORIGIN}/", **over: Any) -> dict[str, Any]:
 
 def perf(profile: str = "mobile", **over: Any) -> dict[str, Any]:
     run = PerfRun(
-        ttfb_ms=120, fcp_ms=900, lcp_ms=1400, cls=0.01, tbt_ms=40, load_ms=1500, bytes=400_000, requests=12
+        ttfb_ms=120,
+        fcp_ms=900,
+        lcp_ms=1400,
+        cls=0.01,
+        tbt_ms=40,
+        load_ms=1500,
+        bytes=400_000,
+        requests=12,
+        bytes_by_type={"document": 30_000, "stylesheet": 20_000, "script": 150_000, "image": 200_000},
+        requests_by_type={"document": 1, "stylesheet": 1, "script": 4, "image": 6},
     ).model_copy(update=over)
     return PerformanceFacts(profile=profile, k=1, median=run, runs=[run]).model_dump(mode="json")
 
@@ -121,7 +156,7 @@ def page(url: str = f"{ORIGIN}/", **artifacts: dict[str, Any]) -> PageArtifacts:
         "document": document(url=url),
         "mobile": mobile(),
         "performance": perf(),
-        "network": network(f"{ORIGIN}/app.js"),
+        "network": network(f"{ORIGIN}/app.js", DAP),
         "axe": axe(("image-alt", "pass", None, ["wcag2a"])),
     }
     arts.update(artifacts)
@@ -133,10 +168,24 @@ def site(**over: Any) -> SiteFacts:
         "start_url": f"{ORIGIN}/",
         "homepage_url": f"{ORIGIN}/",
         "http_redirects_to_https": True,
+        "not_found_status": 404,
+        "crawled_at": "2025-03-01T09:00:00+00:00",
+        "robots": RobotsFacts(
+            url=f"{ORIGIN}/robots.txt", status=200, found=True, sitemaps=[f"{ORIGIN}/sitemap.xml"]
+        ).model_dump(),
+        "sitemaps": [SitemapFacts(url=f"{ORIGIN}/sitemap.xml", status=200, kind="urlset", url_count=40).model_dump()],
+        "security_txt": SecurityTxtFacts(
+            url=f"{ORIGIN}/.well-known/security.txt",
+            status=200,
+            final_url=f"{ORIGIN}/.well-known/security.txt",
+            content_type="text/plain",
+            fields={"contact": ["mailto:security@agency.example.gov"], "expires": ["2026-03-01T00:00:00Z"]},
+        ).model_dump(),
         "link_status": {
             f"{ORIGIN}/privacy": 200,
             f"{ORIGIN}/accessibility": 200,
             f"{ORIGIN}/contact": 200,
+            f"{ORIGIN}/foia": 200,
             f"{ORIGIN}/fishing/renew": 200,
         },
     }

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import ssl
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -12,28 +13,40 @@ from typing import Any
 
 @dataclass
 class Resource:
-    body: bytes | str
+    """One answer. An iterable ``body`` (a generator) is streamed with chunked encoding and no
+    Content-Length, ``chunk_delay`` seconds apart; streaming stops when the client goes away."""
+
+    body: bytes | str | Iterable[bytes]
     status: int = 200
     content_type: str = "text/html; charset=utf-8"
-    headers: dict[str, str] = field(default_factory=dict)
-    delay: float = 0.0
+    headers: dict[str, str | list[str]] = field(default_factory=dict)  # a list sends the header repeatedly
+    delay: float = 0.0  # before the status line
+    chunk_delay: float = 0.0
 
 
 Routes = dict[str, Resource | str | Callable[[], Resource]]
 
 
 class SiteServer:
-    """``with SiteServer({"/": "<html>..."}) as s: s.origin`` — HTTP/1.1, keep-alive, threaded."""
+    """``with SiteServer({"/": "<html>..."}) as s: s.origin`` — HTTP/1.1, keep-alive, threaded.
 
-    def __init__(self, routes: Routes) -> None:
+    With ``tls`` (a server-side SSL context, e.g. from a ``trustme`` CA) it speaks HTTPS.
+    """
+
+    def __init__(self, routes: Routes, *, tls: ssl.SSLContext | None = None) -> None:
         self.routes = routes
+        self.tls = tls
         self.requests: list[tuple[str, str]] = []  # (method, path)
         self._server: ThreadingHTTPServer | None = None
 
     @property
-    def origin(self) -> str:
+    def port(self) -> int:
         assert self._server is not None
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
+        return int(self._server.server_address[1])
+
+    @property
+    def origin(self) -> str:
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
 
     def url(self, path: str) -> str:
         return self.origin + path
@@ -61,15 +74,33 @@ class SiteServer:
                     entry = Resource(entry)
                 if entry.delay:
                     time.sleep(entry.delay)
-                body = entry.body.encode() if isinstance(entry.body, str) else entry.body
+                streamed = not isinstance(entry.body, str | bytes)
                 self.send_response(entry.status)
                 self.send_header("Content-Type", entry.content_type)
-                self.send_header("Content-Length", str(len(body)))
+                if streamed:
+                    self.send_header("Transfer-Encoding", "chunked")
+                else:
+                    body = entry.body.encode() if isinstance(entry.body, str) else entry.body
+                    self.send_header("Content-Length", str(len(body)))
                 for key, value in entry.headers.items():
-                    self.send_header(key, value)
+                    for one in value if isinstance(value, list) else [value]:
+                        self.send_header(key, one)
                 self.end_headers()
-                if not head_only:
+                if head_only:
+                    return
+                if not streamed:
                     self.wfile.write(body)
+                    return
+                try:
+                    for chunk in entry.body:  # type: ignore[union-attr]
+                        if chunk:
+                            self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+                            self.wfile.flush()
+                        if entry.chunk_delay:
+                            time.sleep(entry.chunk_delay)
+                    self.wfile.write(b"0\r\n\r\n")
+                except (BrokenPipeError, ConnectionResetError, TimeoutError):
+                    self.close_connection = True
 
             def do_GET(self) -> None:
                 self._serve(False)
@@ -79,6 +110,8 @@ class SiteServer:
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
+        if self.tls is not None:
+            self._server.socket = self.tls.wrap_socket(self._server.socket, server_side=True)
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
         return self
 

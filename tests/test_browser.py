@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
+import signal
+import uuid
 from pathlib import Path
 
 import pytest
 from sites import Resource, SiteServer, html
 
-from maturity.model import Outcome
+from crawlers.browser import BrowserSession, BrowserSettings
+from maturity.model import Outcome, PageRef
 from maturity.pipeline import AuditSettings, audit
 from maturity.rubric import builtin_rubric
 from maturity.store import Store
@@ -161,3 +166,62 @@ def test_hanging_page_is_not_assessable_and_the_run_goes_on(shared_browser, tmp_
     assert pages[site.url("/hang")].status == "not_assessable"
     assert "could not render" in (pages[site.url("/hang")].reason or "")
     assert pages[site.url("/")].status == "ok" and pages[site.url("/alert")].status == "ok"
+
+
+def _browser_pids(marker: str) -> list[int]:
+    """Main Chromium processes (no --type=) whose command line holds ``marker``."""
+    pids = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as fh:
+                cmd = fh.read().replace(b"\0", b" ")
+        except OSError:
+            continue
+        if b"--type=" not in cmd and marker.encode() in cmd and b"chrom" in cmd.split(b" ")[0]:
+            pids.append(int(entry))
+    return pids
+
+
+def test_crashed_renderer_and_killed_browser_are_survived(tmp_path):
+    """A renderer crash is retried once then reported; a killed browser is relaunched mid-run."""
+    routes = {f"/{name}": html(f"Resilience fixture page {name}", f"<h1>{name}</h1>") for name in "abcd"}
+    with SiteServer(routes) as site:
+        tag = f"--maturity-test-tag={uuid.uuid4().hex}"  # so only this test's browser is killed
+        settings = BrowserSettings(
+            user_agent="maturity-tests",
+            concurrency=1,
+            loopback_only=True,
+            throttle="none",
+            page_timeout=8,
+            extra_args=(tag,),
+        )
+        done = []
+
+        async def scenario():
+            async with BrowserSession(settings, site.url("/a")) as session:
+
+                def on_page(page, _ms):
+                    done.append(page)
+                    if page.url == site.url("/b"):
+                        pids = _browser_pids(tag)
+                        assert len(pids) == 1
+                        os.kill(pids[0], signal.SIGKILL)
+
+                refs = [
+                    PageRef(url=site.url("/a")),
+                    PageRef(url="chrome://crash"),
+                    PageRef(url=site.url("/b")),
+                    PageRef(url=site.url("/c")),
+                    PageRef(url=site.url("/d")),
+                ]
+                await session.gather(refs, {}, on_page)
+                return session.relaunches
+
+        relaunches = asyncio.run(scenario())
+    status = {p.url: (p.status, p.reason) for p in done}
+    assert status["chrome://crash"][0] == "not_assessable"
+    assert status[site.url("/a")][0] == status[site.url("/b")][0] == "ok"
+    assert status[site.url("/c")][0] == status[site.url("/d")][0] == "ok"  # after the browser was killed
+    assert relaunches == 1

@@ -6,8 +6,30 @@ import pytest
 from factories import ORIGIN, axe, document, http, mobile, network, page, perf, site
 
 from maturity import checks
+from maturity.checks.accessibility.all_caps_text import caps_runs
+from maturity.checks.content.lang_matches_text import detect
 from maturity.checks.performance._metric import log_normal_score
-from maturity.model import Heading, Link, Outcome, PageArtifacts, TapTarget
+from maturity.model import (
+    ChoiceGroup,
+    DesignFacts,
+    FocusFacts,
+    FocusTarget,
+    Form,
+    FormField,
+    Heading,
+    Link,
+    Media,
+    NetworkFacts,
+    Outcome,
+    PageArtifacts,
+    Request,
+    Resource,
+    RobotsFacts,
+    SecurityTxtFacts,
+    SitemapFacts,
+    TapTarget,
+    TextRun,
+)
 
 
 def run(check_id: str, pages: list[PageArtifacts] | PageArtifacts, site_facts=None, params=None):
@@ -18,6 +40,25 @@ def run(check_id: str, pages: list[PageArtifacts] | PageArtifacts, site_facts=No
         return checks.run_site_check(c, pages, site_facts, params or {})
     return checks.run_page_check(c, pages[0], site_facts, params or {})
 
+
+def j(*models) -> list[dict]:
+    """Models as the plain JSON an artifact holds."""
+    return [m.model_dump(mode="json") for m in models]
+
+
+def net(*requests: Request) -> dict:
+    return NetworkFacts(requests=list(requests)).model_dump(mode="json")
+
+
+JUST = "Applicants must bring two forms of identification and proof of residence to the office. " * 5
+CAPS = "ALL APPLICANTS MUST BRING TWO FORMS OF IDENTIFICATION AND PROOF OF RESIDENCE"
+SPANISH = (
+    "Puede renovar su licencia de pesca en línea. Tenga a mano su número de licencia y una tarjeta. "
+    "Le enviamos un recibo por correo electrónico cuando termine el trámite, y también puede llamar a la "
+    "oficina para pedir ayuda con el formulario de la solicitud que está en esta página. "
+) * 3
+
+PLAIN_TEXT_WITH_CAPS = "Read this first. " + CAPS + ". Then apply online."
 
 DENSE = (
     "Notwithstanding the aforementioned administrative determinations, applicants seeking authorization "
@@ -80,8 +121,108 @@ CASES = {
     "hsts": (page(http=http(headers={"strict-transport-security": "max-age=300"})), page()),
     "security-headers": (page(http=http(headers={})), page()),
     "mixed-content": (page(network=network("http://cdn.example.org/x.js")), page()),
+    # -- the full catalogue ------------------------------------------------------------------
+    "empty-hash-link": (
+        page(document=document(links=j(Link(href=f"{ORIGIN}/#", raw_href="#", text="Menu")))),
+        page(),
+    ),
+    "placeholder-label": (
+        page(document=document(forms=j(Form(fields=[FormField(kind="email", name="e", placeholder="Email")])))),
+        page(
+            document=document(
+                forms=j(Form(fields=[FormField(kind="email", name="e", placeholder="Email", labelled=True)]))
+            )
+        ),
+    ),
+    "group-label": (
+        page(document=document(choice_groups=j(ChoiceGroup(kind="radio", name="r", count=2, labelled=False)))),
+        page(document=document(choice_groups=j(ChoiceGroup(kind="radio", name="r", count=2, labelled=True)))),
+    ),
+    "justified-text": (page(document=document(justified=j(TextRun(selector="p", snippet=JUST, chars=400)))), page()),
+    "all-caps-text": (
+        page(document=document(uppercase=j(TextRun(selector="p", snippet=CAPS, chars=80, words=12)))),
+        page(document=document(uppercase=j(TextRun(selector="nav a", snippet="About us", chars=7, words=2)))),
+    ),
+    "autoplay-media": (
+        page(document=document(media=j(Media(kind="video", autoplay=True, muted=False, controls=False)))),
+        page(document=document(media=j(Media(kind="video", autoplay=True, muted=True, controls=True)))),
+    ),
+    "focus-visible": (
+        page(
+            document=document(
+                focus=FocusFacts(sampled=10, missing=[FocusTarget(selector="a.nav", text="Home")]).model_dump()
+            )
+        ),
+        page(),
+    ),
+    "new-window-warning": (
+        page(document=document(links=j(Link(href=f"{ORIGIN}/apply", text="Apply", target="_blank")))),
+        page(
+            document=document(links=j(Link(href=f"{ORIGIN}/apply", text="Apply (opens in a new tab)", target="_blank")))
+        ),
+    ),
+    "speed-index-proxy": (page(performance=perf(fcp_ms=3000, lcp_ms=9000)), page()),
+    "render-blocking-resources": (
+        page(document=document(render_blocking=j(Resource(url=f"{ORIGIN}/jquery.js", kind="script")))),
+        page(),
+    ),
+    "image-weight": (page(performance=perf(bytes=3_000_000, bytes_by_type={"image": 2_600_000})), page()),
+    "tap-targets-advised": (page(mobile=mobile(target_sizes=[(30.0, 20.0, 10.0)] * 10)), page()),
+    "description-unique": (
+        [page(f"{ORIGIN}/"), page(f"{ORIGIN}/b")],
+        [page(f"{ORIGIN}/"), page(f"{ORIGIN}/b", document=document(url=f"{ORIGIN}/b", meta={"description": "Other."}))],
+    ),
+    "lang-matches-text": (page(document=document(text=SPANISH)), page()),
+    "freshness": (
+        page(document=document(meta={"article:modified_time": "2019-06-01T10:00:00Z"})),
+        page(document=document(meta={"article:modified_time": "2024-12-01T10:00:00Z"})),
+    ),
+    "missing-assets": (
+        page(network=net(Request(url=f"{ORIGIN}/logo.png", resource_type="image", status=404))),
+        page(network=net(Request(url=f"{ORIGIN}/logo.png", resource_type="image", status=200))),
+    ),
+    "pdf-share": (
+        page(document=document(links=j(*(Link(href=f"{ORIGIN}/r{i}.pdf", text="Report") for i in range(4))))),
+        page(),
+    ),
+    "online-forms": (
+        page(
+            document=document(links=j(Link(href=f"{ORIGIN}/forms/permit-application.pdf", text="Permit application")))
+        ),
+        page(
+            document=document(forms=j(Form(action=f"{ORIGIN}/apply", fields=[FormField(kind="text", labelled=True)])))
+        ),
+    ),
+    "translation-link": (page(document=document(alternates=[])), page()),
+    "site-search": (page(document=document(landmarks={"main": 1})), page()),
+    "canonical": (page(document=document(canonical=None)), page()),
+    "analytics": (page(network=network(f"{ORIGIN}/app.js")), page()),
+    "feedback": (page(document=document(other_text="")), page()),
+    "design-system": (
+        page(),
+        page(document=document(design=DesignFacts(usa_classes=40, usa_banner=True).model_dump())),
+    ),
+    "shared-layout": (
+        [page(f"{ORIGIN}/"), page(f"{ORIGIN}/b", document=document(url=f"{ORIGIN}/b", template={"header": "x"}))],
+        [page(f"{ORIGIN}/"), page(f"{ORIGIN}/b", document=document(url=f"{ORIGIN}/b"))],
+    ),
+    "cookie-flags": (
+        page(http=http(set_cookies=["SESSIONID=abc; Path=/"])),
+        page(http=http(set_cookies=["SESSIONID=abc; Path=/; Secure; HttpOnly; SameSite=Lax", "lang=es; Secure"])),
+    ),
+    "third-party-domains": (
+        page(network=net(*(Request(url=f"https://t{i}.example.com/x.js", third_party=True) for i in range(12)))),
+        page(),
+    ),
 }
-SITE_CASES = {"https-redirect": (site(http_redirects_to_https=False), site())}
+CASE_PARAMS = {"design-system": {"required": True}}  # informational unless a rubric requires it
+SITE_CASES = {
+    "https-redirect": (site(http_redirects_to_https=False), site()),
+    "soft-404": (site(not_found_status=200), site()),
+    "robots-txt": (site(robots=RobotsFacts(url=f"{ORIGIN}/robots.txt", status=404, found=False)), site()),
+    "sitemap": (site(sitemaps=[SitemapFacts(url=f"{ORIGIN}/sitemap.xml", status=404, kind="missing")]), site()),
+    "security-txt": (site(security_txt=SecurityTxtFacts(url=f"{ORIGIN}/.well-known/security.txt", status=404)), site()),
+}
 
 
 def test_every_builtin_check_has_a_case():
@@ -93,10 +234,11 @@ def test_every_builtin_check_has_a_case():
 def test_barrier_fails_and_clean_passes(check_id):
     bad, good = CASES[check_id]
     s = site(link_status={**site().link_status, f"{ORIGIN}/gone": 404})
-    failed = run(check_id, bad, s)
+    failed = run(check_id, bad, s, params=CASE_PARAMS.get(check_id))
     assert failed.outcome == Outcome.FAIL, failed
     assert failed.score is not None and failed.score < 1
-    passed = run(check_id, good, s)
+    assert failed.items, "a failure names its evidence"
+    passed = run(check_id, good, s, params=CASE_PARAMS.get(check_id))
     assert passed.outcome == Outcome.PASS, passed
 
 
@@ -199,3 +341,112 @@ def test_metric_uses_profile_curve():
     mobile_page = page(performance=perf("mobile", lcp_ms=2000))
     desktop_page = page(performance=perf("desktop", lcp_ms=2000))
     assert run("largest-contentful-paint", mobile_page).score > run("largest-contentful-paint", desktop_page).score
+
+
+# ---------------------------------------------------------------------------
+# The full catalogue: edges the fail/pass table does not show
+# ---------------------------------------------------------------------------
+
+
+def test_caps_runs_ignore_acronyms_in_sentences():
+    assert caps_runs("Apply at the DMV or FOIA office in USDA buildings", 8) == []
+    assert caps_runs("NOTICE: " + CAPS + ". Thank you.", 8) == ["NOTICE: " + CAPS + "."]
+    text = "ALL CAPS HERE - 2025 A B NOW and lower"  # numbers, dashes and single letters neither count nor break
+    assert caps_runs(text, 4) == ["ALL CAPS HERE - 2025 A B NOW"]
+
+
+def test_typed_capitals_fail_all_caps_text():
+    p = page(document=document(text=PLAIN_TEXT_WITH_CAPS))
+    result = run("all-caps-text", p)
+    assert result.outcome == Outcome.FAIL and "typed in capitals" in result.items[0].detail
+
+
+def test_language_detection_heuristic():
+    assert detect(SPANISH, 15, 3.0)[0] == "es"
+    assert detect(DENSE, 15, 3.0)[0] == "en"
+    assert detect("Hola. Hello.", 15, 3.0)[0] is None  # too little text: undecided
+    es_page = page(document=document(lang="es", text=SPANISH))
+    assert run("lang-matches-text", es_page).outcome == Outcome.PASS
+    assert run("lang-matches-text", page(document=document(lang="fr"))).outcome == Outcome.NOT_APPLICABLE
+
+
+def test_button_links_to_hash_are_exempt():
+    link = Link(href=f"{ORIGIN}/#", raw_href="#", text="Open menu", role="button")
+    assert run("empty-hash-link", page(document=document(links=j(link)))).outcome == Outcome.PASS
+
+
+def test_artifacts_from_older_versions_are_errors_not_passes():
+    old = page(document=document(focus=None, justified=None, loose_fields=None, template=None, other_text=None))
+    for check_id in ("focus-visible", "justified-text", "placeholder-label", "all-caps-text"):
+        result = run(check_id, old)
+        assert result.outcome == Outcome.ERROR and "older version" in (result.error or ""), check_id
+    assert run("shared-layout", [old, old]).outcome == Outcome.ERROR
+    assert run("tap-targets-advised", page(mobile=mobile(target_sizes=None))).outcome == Outcome.ERROR
+
+
+def test_design_system_is_informational_by_default():
+    assert run("design-system", page()).outcome == Outcome.NOT_APPLICABLE
+    uswds = page(network=network(f"{ORIGIN}/assets/uswds-3.8.1/js/uswds.min.js"))
+    result = run("design-system", uswds)
+    assert result.outcome == Outcome.PASS and "version 3.8.1" in result.items[0].detail
+
+
+def test_required_links_take_url_and_text_patterns():
+    params = {"links": {"FOIA": {"url": "foia", "text": "freedom of information"}, "contact": "contact"}}
+    by_text = page(document=document(links=j(Link(href=f"{ORIGIN}/x", text="Freedom of Information"))))
+    result = run("required-links", by_text, params=params)
+    assert result.outcome == Outcome.FAIL and [i.snippet for i in result.items] == ["contact"]
+    assert result.score == 0.5
+    assert run("required-links", page(), params={"links": {"FOIA": {"url": "/foia"}}}).outcome == Outcome.PASS
+
+
+def test_cookie_flags_on_plain_http_need_no_secure():
+    p = page(http=http("http://agency.example.gov/", set_cookies=["SESSIONID=1; HttpOnly", "XSRF-TOKEN=2"]))
+    assert run("cookie-flags", p).outcome == Outcome.PASS  # XSRF-TOKEN is exempt from HttpOnly
+    assert run("cookie-flags", page()).outcome == Outcome.NOT_APPLICABLE
+
+
+def test_security_txt_requirements():
+    def facts(**over):
+        base = {
+            "url": f"{ORIGIN}/.well-known/security.txt",
+            "status": 200,
+            "final_url": f"{ORIGIN}/.well-known/security.txt",
+            "content_type": "text/plain",
+            "fields": {"contact": ["mailto:s@agency.example.gov"], "expires": ["2026-01-01T00:00:00Z"]},
+        }
+        return site(security_txt=SecurityTxtFacts(**{**base, **over}).model_dump())
+
+    assert run("security-txt", page(), facts()).outcome == Outcome.PASS
+    expired = run("security-txt", page(), facts(fields={"contact": ["x"], "expires": ["2024-01-01"]}))
+    assert expired.outcome == Outcome.FAIL and "expired on 2024-01-01" in expired.items[0].detail
+    html = run("security-txt", page(), facts(content_type="text/html", fields={}))
+    assert {i.detail for i in html.items} >= {"no Contact field", "no Expires field"}
+
+
+def test_freshness_reads_sitemap_dates_and_needs_a_date():
+    url = f"{ORIGIN}/"
+    stale = site(page_lastmod={url: "2020-01-01"})
+    result = run("freshness", page(), stale)
+    assert result.outcome == Outcome.FAIL and "sitemap lastmod 2020-01-01" in result.items[0].detail
+    assert run("freshness", page()).outcome == Outcome.NOT_APPLICABLE
+    dated = page(
+        http=http(headers={"date": "Sat, 01 Mar 2025 09:00:00 GMT", "last-modified": "Mon, 03 Feb 2025 10:00:00 GMT"})
+    )
+    assert run("freshness", dated).value == 26
+
+
+def test_speed_index_proxy_is_the_midpoint_of_fcp_and_lcp():
+    result = run("speed-index-proxy", page(performance=perf(fcp_ms=1000, lcp_ms=3000)))
+    assert result.value == 2000
+    no_lcp = run("speed-index-proxy", page(performance=perf(fcp_ms=1200, lcp_ms=None)))
+    assert no_lcp.value == 1200
+
+
+def test_analytics_and_feedback_are_shares_of_pages():
+    pages = [page(f"{ORIGIN}/"), page(f"{ORIGIN}/b", network=network(f"{ORIGIN}/app.js"))]
+    result = run("analytics", pages)
+    assert result.outcome == Outcome.FAIL and result.score == 0.5
+    assert run("analytics", pages, params={"min_share": 0.5}).outcome == Outcome.PASS
+    touchpoints = page(document=document(other_text=""), network=network("https://touchpoints.app.cloud.gov/t.js"))
+    assert run("feedback", touchpoints).outcome == Outcome.PASS

@@ -129,3 +129,30 @@ def test_schema_describes_the_json_report(tmp_path, stored_run):
     out = tmp_path / "out"
     assert cli("rescore", str(crawl_id), "--db", db, "--out", str(out), cwd=tmp_path).returncode == 0
     jsonschema.validate(json.loads((out / f"run-{crawl_id}" / "scorecard.json").read_text()), schema)
+
+
+def test_idea_rubric_and_attestations_on_the_command_line(tmp_path, stored_run):
+    db, crawl_id = stored_run
+    assert cli("rubric", "validate", "idea-act", cwd=tmp_path).returncode == 0
+    explain = cli("rubric", "explain", "idea-act", cwd=tmp_path)
+    assert explain.returncode == 0 and "Mobile-friendly" in explain.stdout and "attested" in explain.stdout
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("attestations:\n  - question: analytics-reviewed\n    answer: perhaps\n    date: 2025-01-01\n")
+    proc = cli("rescore", str(crawl_id), "--rubric", "idea-act", "--attestations", str(bad), "--db", db, cwd=tmp_path)
+    assert_one_line_error(proc, 2, "bad.yaml: attestations[0].answer")
+    good = tmp_path / "dnr.yaml"
+    good.write_text("attestations:\n  - question: analytics-reviewed\n    answer: yes\n    date: 2025-01-01\n")
+    out = tmp_path / "out"
+    args = ("--rubric", "idea-act", "--attestations", str(good), "--db", db, "--out", str(out))
+    assert cli("rescore", str(crawl_id), *args, cwd=tmp_path).returncode == 0
+    results = json.loads((out / f"run-{crawl_id}" / "scorecard.json").read_text())["scorecard"]["results"]
+    outcomes = {r["check_id"]: r["outcome"] for r in results if r["check_id"].startswith("attest/")}
+    assert outcomes["attest/analytics-reviewed"] == "pass" and outcomes["attest/usability-testing"] == "error"
+
+
+def test_an_unreadable_attestation_file_stops_the_audit_before_crawling(tmp_path):
+    url = f"http://127.0.0.1:{closed_port()}/"
+    proc = cli(
+        "audit", url, "--attestations", str(tmp_path / "none.yaml"), "--db", str(tmp_path / "m.db"), cwd=tmp_path
+    )
+    assert_one_line_error(proc, 2, "none.yaml", "cannot read attestation file")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import re
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -19,10 +21,14 @@ HTML = {"content-type": "text/html; charset=utf-8"}
 Route = tuple[int, dict[str, str], Any] | Callable[[httpx.Request], httpx.Response]
 
 
+_serial = itertools.count()
+
+
 def page(*links: str, base: str | None = None, title: str = "page") -> bytes:
+    """A page linking to ``links``; every call gives a different body (identical bodies are duplicates)."""
     head = f'<base href="{base}">' if base else ""
     anchors = "".join(f'<a href="{href}">{href}</a>' for href in links)
-    doc = f"<!DOCTYPE html><html><head>{head}<title>{title}</title></head><body>{anchors}</body></html>"
+    doc = f"<!DOCTYPE html><html><head>{head}<title>{title} {next(_serial)}</title></head><body>{anchors}</body></html>"
     return doc.encode()
 
 
@@ -574,3 +580,224 @@ def test_settings_validation() -> None:
         DiscoverySettings(user_agent=UA, max_pages=0)
     with pytest.raises(UsageError, match="user_agent"):
         DiscoverySettings(user_agent=" ")
+
+
+# ---------------------------------------------------------------------------
+# Hostile and broken sites: traps, retries, deadlines, odd bodies
+# ---------------------------------------------------------------------------
+
+
+def decisions_with(result: Discovery, words: str) -> list[Decision]:
+    return [d for d in result.decisions if words in d.reason]
+
+
+def test_session_ids_are_normalised_away() -> None:
+    site = Site(
+        {
+            "/": (
+                200,
+                HTML,
+                page("/a;jsessionid=0A1B2C3D4E5F", "/a?PHPSESSID=abc", "/a?sid=0123456789abcdef0123", "/a?sid=7"),
+            ),
+            "/a": (200, HTML, page("/a;JSESSIONID=FFFF")),
+            "/a?sid=7": (200, HTML, page()),
+        }
+    )
+    result = run(site)
+    assert page_urls(result) == [f"{BASE}/", f"{BASE}/a", f"{BASE}/a?sid=7"]  # a short sid is a section id
+    assert site.fetched("GET").count(f"{BASE}/a") == 1
+
+
+def test_endless_calendar_is_cut_by_the_variant_cap() -> None:
+    def month(request: httpx.Request) -> httpx.Response:
+        n = int(request.url.params.get("month", "0"))
+        return httpx.Response(200, headers=HTML, content=page(f"/calendar?month={n + 1}&view=grid"))
+
+    site = Site({"/": (200, HTML, page("/calendar?month=0&view=grid")), "/calendar*": month})
+    result = run(site, max_pages=500, max_depth=1000, max_url_variants=5, check_links=0)
+    assert len(result.pages) == 6  # the home page and five months
+    [trap] = decisions_with(result, "trap: more than 5 URLs like example.gov/calendar?month=…&view=…")
+    assert trap.url == f"{BASE}/calendar?month=5&view=grid"
+    assert len(site.requests) < 15
+
+
+def test_ever_deeper_paths_are_refused() -> None:
+    def deeper(request: httpx.Request) -> httpx.Response:  # a relative link to itself, one level down
+        return httpx.Response(200, headers=HTML, content=page("a/", title=request.url.path))
+
+    site = Site({"/": (200, HTML, page("/a/")), "/a/*": deeper})
+    result = run(site, max_pages=500, max_depth=1000, max_segment_repeats=3, max_url_variants=1000, check_links=0)
+    assert page_urls(result) == [f"{BASE}/", f"{BASE}/a/", f"{BASE}/a/a/", f"{BASE}/a/a/a/"]
+    [trap] = decisions_with(result, "trap: path segment 'a' repeated 4 times")
+    assert trap.url == f"{BASE}/a/a/a/a/"
+
+
+def test_overlong_urls_are_refused() -> None:
+    site = Site({"/": (200, HTML, page("/" + "x" * 3000, "/short")), "/short": (200, HTML, page())})
+    result = run(site)
+    assert page_urls(result) == [f"{BASE}/", f"{BASE}/short"]
+    assert decisions_with(result, "trap: URL longer than 2000 characters")
+
+
+def test_thousands_of_links_stay_bounded_and_fast() -> None:
+    links = [f"/section-{i % 97}/item-{chr(97 + i % 26)}{i}" for i in range(20_000)]
+    site = Site(
+        {"/": (200, HTML, page(*links)), "/section-*": lambda r: httpx.Response(200, headers=HTML, content=page())}
+    )
+    began = time.perf_counter()
+    result = run(site, max_pages=20, check_links=10)
+    assert time.perf_counter() - began < 10
+    assert len(result.pages) == 20
+    assert len(site.requests) < 60  # robots, start, 19 pages, probes: not 20,000
+
+
+def test_identical_bodies_are_audited_once() -> None:
+    same = page("/other")
+    site = Site(
+        {
+            "/": (200, HTML, page("/index.html", "/home", "/other")),
+            "/index.html": (200, HTML, same),
+            "/home": (200, HTML, same),
+            "/other": (200, HTML, page()),
+        }
+    )
+    result = run(site)
+    assert page_urls(result) == [f"{BASE}/", f"{BASE}/index.html", f"{BASE}/other"]
+    assert result.site.duplicate_pages == {f"{BASE}/home": f"{BASE}/index.html"}
+    assert reasons(result, f"{BASE}/home")[-1] == f"duplicate content of {BASE}/index.html"
+    assert result.site.link_status[f"{BASE}/home"] == 200
+
+
+def counting(*answers: tuple[int, dict[str, str]]) -> Callable[[httpx.Request], httpx.Response]:
+    """Answer with each (status, headers) in turn, then a page for ever."""
+    calls = iter(answers)
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        status, headers = next(calls, (200, HTML))
+        return httpx.Response(status, headers=headers, content=page() if status == 200 else b"busy")
+
+    return handler
+
+
+def test_429_waits_as_told_capped_then_succeeds() -> None:
+    site = Site(
+        {
+            "/": (200, HTML, page("/busy")),
+            "/busy": counting((429, {"retry-after": "120"}), (429, {"retry-after": "0"})),
+        }
+    )
+    sleeps: list[float] = []
+    result = run(site, sleeps=sleeps, max_retry_after=0.2)
+    assert page_urls(result) == [f"{BASE}/", f"{BASE}/busy"]
+    assert f"{BASE}/busy" not in result.not_assessable
+    assert sleeps == [0.2]  # 120 s capped; then 0 s as told (no sleep at all)
+    assert [d.reason for d in result.decisions if d.action == "retrying"] == [
+        "HTTP 429: waiting 0.2 s",
+        "HTTP 429: waiting 0.0 s",
+    ]
+
+
+def test_lasting_429_is_rate_limited_not_broken() -> None:
+    site = Site({"/": (200, HTML, page("/busy")), "/busy": (429, {"retry-after": "1"}, b"slow down")})
+    sleeps: list[float] = []
+    result = run(site, sleeps=sleeps, max_retry_after=0.2, retries=2)
+    assert result.not_assessable == {f"{BASE}/busy": "rate limited (HTTP 429, 3 attempts)"}
+    assert site.fetched("GET").count(f"{BASE}/busy") == 3
+    assert sleeps == [0.2, 0.2]
+    assert f"{BASE}/busy" not in result.site.link_status  # not a broken link
+
+
+def test_5xx_burst_is_retried_with_backoff_and_lasting_500_is_not() -> None:
+    site = Site(
+        {
+            "/": (200, HTML, page("/flaky", "/down", "/gateway")),
+            "/flaky": counting((503, {}), (502, {})),
+            "/down": (500, HTML, b"broken"),
+            "/gateway": (504, HTML, b"gateway"),
+        }
+    )
+    sleeps: list[float] = []
+    result = run(site, sleeps=sleeps, retry_backoff=0.1, max_retry_after=0.15)
+    assert f"{BASE}/flaky" in page_urls(result) and f"{BASE}/flaky" not in result.not_assessable
+    assert site.fetched("GET").count(f"{BASE}/down") == 1
+    assert result.not_assessable == {f"{BASE}/down": "HTTP 500", f"{BASE}/gateway": "HTTP 504"}
+    assert site.fetched("GET").count(f"{BASE}/gateway") == 3
+    assert sleeps == [0.1, 0.15, 0.1, 0.15]  # doubling backoff, capped
+
+
+def test_retry_after_forms() -> None:
+    from crawlers.discover import _retry_after
+
+    assert _retry_after("7") == 7.0
+    assert _retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412470.0) == 10.0
+    assert _retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412490.0) == 0.0
+    assert _retry_after("soon") is None and _retry_after(None) is None and _retry_after("-3") is None
+
+
+def test_trickled_body_hits_the_total_deadline() -> None:
+    def trickle() -> Iterator[bytes]:
+        yield b"<html><title>slow</title>"
+        for _ in range(10_000):
+            time.sleep(0.01)
+            yield b" "
+
+    site = Site(
+        {"/": (200, HTML, page("/slow")), "/slow": lambda r: httpx.Response(200, headers=HTML, content=trickle())}
+    )
+    began = time.perf_counter()
+    result = run(site, fetch_timeout=0.5, check_links=0)
+    assert time.perf_counter() - began < 3
+    assert result.not_assessable == {f"{BASE}/slow": "timed out"}
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [
+        ("text/html; charset=utf-8xyz", b"<html><a href='/caf\xc3\xa9'>x</a></html>"),
+        ("text/html; charset=base64", b"<html><a href='/caf\xc3\xa9'>x</a></html>"),
+        ("text/html; charset=idna", b"<html><a href='/caf\xc3\xa9'>x</a></html>"),
+        ("text/html; charset=utf-8", "\ufeff<html><a href='/café'>x</a></html>".encode("utf-16-le")),  # BOM wins
+        ("text/html; charset=utf-8", b"<html>\xff\xfe\x00<a href='/caf\xc3\xa9'>x</a>\x00</html>"),
+        ("text/html", b"<html><meta charset='no-such-charset'><a href='/caf\xc3\xa9'>x</a></html>"),
+    ],
+)
+def test_broken_charsets_do_not_stop_link_extraction(content_type: str, body: bytes) -> None:
+    site = Site({"/": (200, {"content-type": content_type}, body), "/caf%C3%A9": (200, HTML, page())})
+    result = run(site)
+    assert page_urls(result) == [f"{BASE}/", f"{BASE}/caf%C3%A9"]
+
+
+def test_binary_served_as_html_and_downloads_are_not_pages() -> None:
+    site = Site(
+        {
+            "/": (200, HTML, page("/report", "/export", "/photo")),
+            "/report": (200, HTML, b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj" + bytes(range(256))),
+            "/export": (200, {**HTML, "content-disposition": "attachment; filename=data.html"}, page()),
+            "/photo": (200, {}, b"\x89PNG\r\n\x1a\n" + bytes(300)),
+        }
+    )
+    result = run(site)
+    assert page_urls(result) == [f"{BASE}/"]
+    assert reasons(result, f"{BASE}/report")[-1] == "not HTML (binary content served as text/html)"
+    assert reasons(result, f"{BASE}/export")[-1] == "a download (Content-Disposition: attachment)"
+    assert reasons(result, f"{BASE}/photo")[-1] == "not HTML (binary content served as no content type)"
+    assert set(result.site.non_html) == {f"{BASE}/report", f"{BASE}/export", f"{BASE}/photo"}
+
+
+def test_start_page_that_is_binary_is_listed_not_assessable() -> None:
+    result = run(Site({"/": (200, HTML, b"\x00\x01\x02\x03" * 100)}))
+    assert result.not_assessable == {f"{BASE}/": "not HTML (binary content served as text/html)"}
+
+
+def test_numbered_pages_are_content_not_a_trap() -> None:
+    """/p1.html ... /p29.html are thirty pages, not an endless space: only query variants are capped."""
+    links = "".join(f"<a href='/p{i}.html'>Page {i}</a>" for i in range(1, 30))
+    site = Site(
+        {
+            "/": (200, HTML, page(*[f"/p{i}.html" for i in range(1, 30)])),
+            **{f"/p{i}.html": (200, HTML, page()) for i in range(1, 30)},
+        }
+    )
+    result = run(site, max_pages=40, check_links=0)
+    assert len(result.pages) == 30, links
+    assert not [d for d in result.decisions if d.reason.startswith("trap")]

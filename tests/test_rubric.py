@@ -84,7 +84,7 @@ def test_every_registered_check_is_documented():
         (lambda d: d.pop("levels"), "levels", "missing"),
         (
             lambda d: d["dimensions"][3]["parameters"].append({"check": "html-lang"}),
-            "dimensions[3].parameters[8].check",
+            f"dimensions[3].parameters[{len(DEFAULT['dimensions'][3]['parameters'])}].check",
             "already used",
         ),
         (
@@ -94,7 +94,7 @@ def test_every_registered_check_is_documented():
         ),
         (
             lambda d: d["dimensions"][0]["parameters"].append({"check": "skip-link", "axe_tags": ["wcag2a"]}),
-            "dimensions[0].parameters[4]",
+            f"dimensions[0].parameters[{len(DEFAULT['dimensions'][0]['parameters'])}]",
             "exactly one",
         ),
         (lambda d: d["dimensions"][0].update(thresholds={3: 90, 4: 50}), "dimensions[0].thresholds", "must not fall"),
@@ -154,3 +154,50 @@ def test_loader_never_crashes_on_bytes(data):
         parse_rubric(data, "bytes.yaml")
     except ConfigError:
         pass
+
+
+def _containers(data: object, path: tuple = ()) -> list[tuple]:
+    """Every path to a dict or list inside ``data`` (the root included)."""
+    found = [path] if isinstance(data, dict | list) else []
+    items = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else []
+    for key, value in items:
+        found += _containers(value, (*path, key))
+    return found
+
+
+_CONTAINERS = _containers(DEFAULT)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.sampled_from(_CONTAINERS),
+    st.sampled_from(["replace", "delete", "add"]),
+    st.integers(min_value=0, max_value=50),
+    _yaml_values,
+)
+def test_any_one_edit_of_a_valid_rubric_loads_or_names_the_file_and_key(path, action, pick, junk):
+    """One edit anywhere in the shipped rubric (a value replaced by junk, a key or item removed, an
+    unknown key added): the loader accepts the result or refuses it with one line naming the file and,
+    for a structural error, where in it. Nothing else escapes."""
+    data = copy.deepcopy(DEFAULT)
+    target = data
+    for key in path:
+        target = target[key]
+    keys = list(target) if isinstance(target, dict) else list(range(len(target)))
+    if action == "add" or not keys:
+        if isinstance(target, dict):
+            target["zz_unknown"] = junk
+        else:
+            target.append(junk)
+    else:
+        key = keys[pick % len(keys)]
+        if action == "delete":
+            del target[key]
+        else:
+            target[key] = junk
+    try:
+        parse_rubric(yaml.safe_dump(data).encode(), "edited.yaml")
+    except ConfigError as err:
+        message = str(err)
+        assert message.startswith("edited.yaml: ") and "\n" not in message
+        assert err.key is not None or "mapping" in message or "YAML" in message, message

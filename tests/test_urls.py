@@ -228,3 +228,51 @@ def test_scope_invalid_start() -> None:
 )
 def test_is_same_site(url: str, start: str, expected: bool) -> None:
     assert is_same_site(url, start) is expected
+
+
+# ---------------------------------------------------------------------------
+# Hostile input: session ids, address-like hosts, what a report will show
+# ---------------------------------------------------------------------------
+
+_session_names = st.sampled_from(
+    ["jsessionid", "JSESSIONID", "PHPSESSID", "sessionid", "session_id", "sessid", "cfid", "CFTOKEN", "ASPSESSIONIDQQ"]
+)
+_token = st.text(alphabet="abcdefABCDEF0123456789", min_size=16, max_size=40)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_session_names, _token, _url_chars)
+def test_session_ids_never_survive_normalisation(name: str, token: str, rest: str) -> None:
+    for url in (
+        f"https://example.gov/a?{name}={token}&{rest}",
+        f"https://example.gov/a;jsessionid={token}?q=1",
+        f"https://example.gov/a?sid={token}",
+    ):
+        once = normalize_url(url)
+        assert once is not None
+        assert token not in once, (url, once)
+        assert normalize_url(once) == once
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.integers(min_value=0, max_value=2**32 - 1),
+    st.sampled_from(["{}", "0x{:x}", "0{:o}", "{a}.{b}", "0x{a:x}.{b}"]),
+)
+def test_address_like_hosts_are_total_and_idempotent(value: int, form: str) -> None:
+    host = form.format(value, a=value >> 24, b=value & 0xFFFFFF)
+    once = normalize_url(f"http://{host}/x")
+    assert once is None or normalize_url(once) == once
+
+
+_UNSAFE_IN_REPORTS = set(map(chr, range(0x21))) | set('\x7f<>"`{}|\\^')
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(_urlish(), st.text(max_size=80)))
+def test_normalised_urls_hold_no_markup_or_control_characters(text: str) -> None:
+    """What reports show of a URL is already inert: such characters are percent-encoded."""
+    once = normalize_url(text, base="https://example.gov/d/")
+    if once is not None:
+        assert not _UNSAFE_IN_REPORTS & set(once), once
+        assert once.isascii()
