@@ -16,6 +16,7 @@ A page that fails, hangs or crashes the renderer yields error artifacts or a
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ipaddress
 import logging
 import os
@@ -46,6 +47,7 @@ from playwright.async_api import (
 )
 
 from crawlers.netpolicy import AddressPolicy, AddressRefused
+from crawlers.policyproxy import Connector, PolicyProxy, ProxyRefused
 from crawlers.urls import is_same_site
 from maturity.errors import BrowserNotFound
 from maturity.model import (
@@ -201,14 +203,38 @@ def _running_as_root() -> bool:
 
 def is_loopback(url: str) -> bool:
     try:
-        host = urlsplit(url).hostname or ""
-        return ipaddress.ip_address(host).is_loopback
+        return _is_loopback_host(urlsplit(url).hostname or "")
+    except ValueError:
+        return False
+
+
+def _is_loopback_host(host: str) -> bool:
+    """A loopback address literal (``127.0.0.0/8``, ``::1``); a name never is."""
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
 
 
 _OFF_MACHINE = "not a loopback address (loopback-only mode)"
-CLOSED_PORT = 9  # "discard": nothing listens there on a test machine; a proxy there refuses every request
+
+# Chromium's own services, which it contacts at start-up whatever the background flags say (seen
+# here: component updates and account checks, BROWSER-NOTES.md). Our proxy refuses them unless a
+# page itself asked for the host (a page may use Google sign-in), so an audit sends nothing of ours.
+BROWSER_SERVICE_HOSTS = (
+    "update.googleapis.com",
+    "accounts.google.com",
+    "clients2.google.com",
+    "clientservices.googleapis.com",
+    "optimizationguide-pa.googleapis.com",
+    "content-autofill.googleapis.com",
+    "safebrowsing.googleapis.com",
+    "redirector.gvt1.com",
+    "edgedl.me.gvt1.com",
+)
+_SERVICE_TRAFFIC = "the browser's own service traffic, not a page's"
+# Switches that would route the browser around the policy proxy.
+_PROXY_SWITCHES = ("--proxy-", "--no-proxy-server")
 
 
 def _default_policy(settings: BrowserSettings, start_url: str) -> AddressPolicy | None:
@@ -276,10 +302,21 @@ class NetworkLog:
 class BrowserSession:
     """``async with BrowserSession(settings, start_url) as s: await s.gather(...)``."""
 
-    def __init__(self, settings: BrowserSettings, start_url: str = "", policy: AddressPolicy | None = None) -> None:
+    def __init__(
+        self,
+        settings: BrowserSettings,
+        start_url: str = "",
+        policy: AddressPolicy | None = None,
+        *,
+        connect: Connector | None = None,
+    ) -> None:
         self.settings = settings
         self.start_url = start_url
         self.policy = policy if policy is not None else _default_policy(settings, start_url)
+        # Every connection the browser opens goes through this proxy, under ``self.policy``
+        # (``connect`` opens the proxy's own connections; tests pass a spy).
+        self.proxy = PolicyProxy(self._decide, connect)
+        self._page_hosts: set[str] = set()  # hosts a page asked for through the router
         self.axe_script, self.axe_version = axe_source(settings.axe_path)
         self._collect_js = _script("collect.js")
         self._perf_js = _script("perf.js")
@@ -291,11 +328,13 @@ class BrowserSession:
         self.relaunches = 0
 
     async def __aenter__(self) -> BrowserSession:
+        await self.proxy.start()
         self._pw = await async_playwright().start()
         try:
             await self._launch()
         except BaseException:
             await self._pw.stop()
+            await self.proxy.close()
             raise
         return self
 
@@ -304,8 +343,11 @@ class BrowserSession:
             if self.browser is not None:
                 await self.browser.close()
         finally:
-            if self._pw is not None:
-                await self._pw.stop()
+            try:
+                if self._pw is not None:
+                    await self._pw.stop()
+            finally:
+                await self.proxy.close()
 
     @property
     def _loopback_only(self) -> bool:
@@ -321,16 +363,18 @@ class BrowserSession:
         self.start_url = start_url
         self.policy = policy if policy is not None else _default_policy(settings, start_url)
         self.offmachine_attempts = []
+        self._page_hosts = set()
 
     async def _launch(self) -> None:
         assert self._pw is not None
         self.browser_path = find_browser(self.settings.browser_path, self._pw)
-        args = [*BASE_ARGS, *self.settings.extra_args]
-        if self._loopback_only:
-            # Chromium's own background traffic (component updates, account checks) never passes the
-            # request router: send whatever is not loopback to a closed local port (loopback is never
-            # proxied), so this mode cannot reach another machine at all.
-            args.append(f"--proxy-server=http://127.0.0.1:{CLOSED_PORT}")
+        # Everything, loopback included, through our policy proxy: redirect hops, preconnects and the
+        # browser's own service traffic never pass Playwright's router, but they all pass the proxy.
+        args = [*BASE_ARGS, f"--proxy-server={self.proxy.url}", "--proxy-bypass-list=<-loopback>"]
+        overriding = [a for a in self.settings.extra_args if a.startswith(_PROXY_SWITCHES)]
+        if overriding:
+            raise ValueError(f"{overriding[0]!r} would take the browser around the address policy's proxy")
+        args += self.settings.extra_args
         no_sandbox = self.settings.no_sandbox if self.settings.no_sandbox is not None else _running_as_root()
         if no_sandbox:
             args.append("--no-sandbox")
@@ -388,6 +432,8 @@ class BrowserSession:
         if not url.startswith(("http://", "https://", "ws://", "wss://")):
             await route.continue_()
             return
+        with contextlib.suppress(ValueError):
+            self._page_hosts.add((urlsplit(url).hostname or "").lower())
         if net is not None and request.is_navigation_request() and _navigates_again(request, net):
             # A 204 answer leaves the loaded document where it is (no error page replaces it).
             await route.fulfill(status=204, body="")
@@ -416,6 +462,7 @@ class BrowserSession:
             if refusal is None:
                 return
             log.warning("a redirect led to %s: %s", request.url[:200], refusal)
+            net.blocked.add(request.url)  # the proxy refused the hop before connecting
             if request.is_navigation_request() and net.refused_document is None:
                 net.refused_document = f"redirected to a refused address ({request.url[:200]}): {refusal}"
 
@@ -441,23 +488,44 @@ class BrowserSession:
         if self._loopback_only and not is_loopback(url):
             self.offmachine_attempts.append(url)
             return _OFF_MACHINE
-        if self.policy is None:
-            return None
         try:
             host = urlsplit(url).hostname or ""
         except ValueError:
             return "unparsable URL"
-        policy = self.policy
         try:
-            if policy.known(host):
-                policy.check(host)
-            else:  # resolving may block: off the event loop
-                await asyncio.get_running_loop().run_in_executor(None, policy.check, host)
+            await self._addresses(host)
         except AddressRefused as exc:
             return str(exc)
         except OSError as exc:
             return f"cannot resolve {host}: {exc}"
         return None
+
+    async def _addresses(self, host: str) -> list[str] | None:
+        """The policy's checked, pinned addresses for ``host`` (None: no policy, connect by name)."""
+        policy = self.policy
+        if policy is None:
+            return None
+        timeout = self.settings.page_timeout
+        if policy.known(host):
+            answer = policy.check(host)
+        else:  # resolving may block: off the event loop, and no longer than a page may take
+            answer = await asyncio.get_running_loop().run_in_executor(None, policy.check, host, timeout)
+        return [str(address) for address in answer]
+
+    async def _decide(self, host: str) -> list[str] | None:
+        """The proxy's question for every connection the browser opens: where to, or refuse."""
+        key = host.lower().rstrip(".")
+        if key in BROWSER_SERVICE_HOSTS and key not in self._page_hosts:
+            raise ProxyRefused(_SERVICE_TRAFFIC)
+        if self._loopback_only and not _is_loopback_host(key):
+            self.offmachine_attempts.append(key)
+            raise ProxyRefused(_OFF_MACHINE)
+        try:
+            return await self._addresses(key)
+        except AddressRefused as exc:
+            raise ProxyRefused(str(exc)) from None
+        except OSError as exc:
+            raise ProxyRefused(f"cannot resolve {key}: {exc}") from None
 
     async def _new_page(self, context: BrowserContext, net: NetworkLog) -> PwPage:
         page = await context.new_page()
@@ -958,13 +1026,13 @@ class SharedBrowser:
     stay on the loop that made them.
     """
 
-    def __init__(self, settings: BrowserSettings) -> None:
+    def __init__(self, settings: BrowserSettings, *, connect: Connector | None = None) -> None:
         import threading
 
         self.loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self.loop.run_forever, name="maturity-browser", daemon=True)
         self._thread.start()
-        self.session = BrowserSession(settings)
+        self.session = BrowserSession(settings, connect=connect)
         try:
             self.run(self.session.__aenter__())
         except BaseException:

@@ -45,7 +45,7 @@ import httpx
 import lxml.html
 from lxml import etree
 
-from crawlers.netpolicy import AddressPolicy, AddressRefused
+from crawlers.netpolicy import AddressPolicy, AddressRefused, LookupTimeout
 from crawlers.robots import MAX_ROBOTS_BYTES, RobotsPolicy, parse_robots
 from crawlers.sitemaps import read_sitemaps
 from crawlers.urls import Scope, normalize_url, origin_of, site_host
@@ -327,10 +327,12 @@ class GuardedBackend(httpcore.NetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.NetworkStream:
-        try:
-            addresses = self.policy.check(host)
+        try:  # the lookup, too, is under the request's total deadline
+            addresses = self.policy.check(host, _remaining(timeout, httpcore.ConnectTimeout))
         except AddressRefused as exc:
             raise _AddressRefusedError(str(exc)) from None
+        except LookupTimeout as exc:
+            raise httpcore.ConnectTimeout(str(exc)) from None
         except OSError as exc:
             raise httpcore.ConnectError(f"cannot resolve {host}: {exc}") from None
         failure: Exception | None = None

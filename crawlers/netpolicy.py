@@ -32,12 +32,15 @@ import re
 import socket
 import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 
 __all__ = [
     "PUBLIC",
     "Address",
     "AddressPolicy",
     "AddressRefused",
+    "LookupTimeout",
     "Resolver",
     "address_class",
     "parse_ip_host",
@@ -89,6 +92,10 @@ _NUMBER = re.compile(r"^(?:[0-9]+|0[xX][0-9a-fA-F]*)$")
 
 class AddressRefused(Exception):
     """A host whose address the policy refuses; the message says which address and why."""
+
+
+class LookupTimeout(OSError):
+    """A name that got no answer within the time the caller had left."""
 
 
 def address_class(address: Address) -> str:
@@ -172,6 +179,11 @@ def system_resolver(host: str) -> list[str]:
     return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 
+# Lookups with a time limit run here: getaddrinfo cannot be interrupted, so a lookup that hangs
+# keeps its thread until the system resolver gives up, and a bounded pool keeps such threads few.
+_LOOKUPS = ThreadPoolExecutor(max_workers=8, thread_name_prefix="maturity-dns")
+
+
 def _parse_answer(value: str) -> Address:
     return ipaddress.ip_address(value.split("%")[0])
 
@@ -202,10 +214,11 @@ class AddressPolicy:
         with self._lock:
             return key in self._pins
 
-    def addresses(self, host: str) -> tuple[Address, ...]:
+    def addresses(self, host: str, timeout: float | None = None) -> tuple[Address, ...]:
         """What ``host`` denotes: the literal address, or the first answer of the resolver (pinned).
 
-        Raises ValueError for an invalid address literal and OSError when the name does not resolve.
+        Raises ValueError for an invalid address literal and OSError when the name does not resolve,
+        or gives no answer within ``timeout`` seconds (None: wait as long as the resolver does).
         """
         key = _key(host)
         literal = parse_ip_host(key)
@@ -215,11 +228,21 @@ class AddressPolicy:
             pinned = self._pins.get(key)
         if pinned is not None:
             return pinned
-        answer = tuple(_parse_answer(a) for a in self.resolver(key))
+        answer = tuple(_parse_answer(a) for a in self._resolve(key, timeout))
         if not answer:
             raise OSError(f"no address for {key}")
         with self._lock:
             return self._pins.setdefault(key, answer)  # another thread may have pinned it first
+
+    def _resolve(self, key: str, timeout: float | None) -> Sequence[str]:
+        if timeout is None:
+            return self.resolver(key)
+        if timeout <= 0:
+            raise LookupTimeout(f"no time left to look up {key}")
+        try:
+            return _LOOKUPS.submit(self.resolver, key).result(timeout)
+        except FutureTimeout:
+            raise LookupTimeout(f"looking up {key} took longer than {timeout:.3g} s") from None
 
     def allowed_classes(self) -> frozenset[str]:
         """``public`` plus the classes of the start host's addresses."""
@@ -231,13 +254,14 @@ class AddressPolicy:
             self._allowed = frozenset({PUBLIC, *classes})
         return self._allowed
 
-    def check(self, host: str) -> tuple[Address, ...]:
+    def check(self, host: str, timeout: float | None = None) -> tuple[Address, ...]:
         """The addresses to connect to for ``host``, every one allowed; else :class:`AddressRefused`.
 
-        Resolver failures (OSError) propagate: the caller reports them as a failed connection.
+        Resolver failures and lookups over ``timeout`` seconds (OSError) propagate: the caller
+        reports them as a failed connection.
         """
         try:
-            answer = self.addresses(host)
+            answer = self.addresses(host, timeout)
         except ValueError as exc:
             raise self._refuse(f"refused by address policy: {exc}") from None
         if self.allow_private:

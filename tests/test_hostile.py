@@ -5,21 +5,21 @@ session ids, ever-deeper paths, thousands of links, duplicate bodies, a 50 MB pa
 never loads, a trickling body, broken charsets, binary served as HTML, 429 and 5xx answers,
 meta refresh loops, dialogs, downloads, lone surrogates), audited once; each test then reads
 one behaviour from that run: the right finding or "not assessable", and every other page kept.
-A second browser, behind a spy proxy, shows that a public site's pages cannot reach private
-addresses; no test opens a connection outside 127.0.0.0/8.
+A second browser, whose policy proxy connects through a spy, shows that a public site's pages
+(redirect hops and preconnects included) cannot reach private addresses; no test opens a
+connection outside 127.0.0.0/8.
 """
 
 from __future__ import annotations
 
+import asyncio
+import ipaddress
 import itertools
 import tempfile
-import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 from sites import Resource, SiteServer, html
@@ -434,77 +434,39 @@ def test_a_start_page_that_redirects_in_a_loop_is_not_assessable_not_zero(shared
 # ---------------------------------------------------------------------------
 
 
-class SpyProxy:
-    """An HTTP proxy on 127.0.0.1 for a Chromium of its own: it answers for ``public.example`` from
-    ``routes`` and refuses (and records) everything else, so the browser has no other way out."""
+class SpyConnector:
+    """The browser's policy proxy opens its connections through this: it records every attempt and
+    connects only a "public" test address (answered by the local server on the same port); anything
+    else fails. So the browser has no way out but through the policy, and we see every attempt."""
 
-    def __init__(self, routes: dict[str, str | Resource]) -> None:
-        self.routes = routes
-        self.seen: list[str] = []  # every request the browser let out, as "METHOD URL"
-        self._server: ThreadingHTTPServer | None = None
+    def __init__(self, served: tuple[str, ...] = (PUBLIC_IP,)) -> None:
+        self.served = served
+        self.attempts: list[tuple[str, int]] = []
 
-    @property
-    def port(self) -> int:
-        assert self._server is not None
-        return int(self._server.server_address[1])
-
-    def hosts(self) -> set[str]:
-        return {urlsplit(line.split(" ", 1)[1]).hostname or line for line in self.seen}
-
-    def __enter__(self) -> SpyProxy:
-        outer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-            def _answer(self) -> None:
-                outer.seen.append(f"{self.command} {self.path if '://' in self.path else 'tunnel://' + self.path}")
-                parts = urlsplit(self.path)
-                entry = outer.routes.get(parts.path) if parts.hostname == "public.example" else None
-                if isinstance(entry, str):
-                    entry = Resource(entry)
-                if entry is None:
-                    entry = Resource("no", status=502 if parts.hostname != "public.example" else 404)
-                body = entry.body.encode() if isinstance(entry.body, str) else entry.body
-                assert isinstance(body, bytes)
-                self.send_response(entry.status)
-                self.send_header("Content-Type", entry.content_type)
-                self.send_header("Content-Length", str(len(body)))
-                for key, value in entry.headers.items():
-                    self.send_header(key, value if isinstance(value, str) else value[0])
-                self.end_headers()
-                if self.command != "HEAD":
-                    self.wfile.write(body)
-
-            do_GET = do_POST = do_HEAD = do_CONNECT = _answer
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        assert self._server is not None
-        self._server.shutdown()
-        self._server.server_close()
+    async def __call__(self, address: str, port: int) -> Any:
+        self.attempts.append((address, port))
+        ipaddress.ip_address(address)  # the proxy hands us an address, never a name
+        if address not in self.served:
+            raise OSError(f"spy: tests never connect to {address}")
+        return await asyncio.open_connection("127.0.0.1", port)
 
 
 @pytest.mark.timeout(60)
 def test_a_public_sites_pages_cannot_reach_private_addresses(tmp_path, monkeypatch):
-    # This test plays a public site through its own spy proxy, which catches anything that would leave;
-    # the suite-wide loopback-only switch would refuse the made-up public name before the policy could.
+    # The site plays a public one ("public.example" at a TEST-NET address) through spies that answer
+    # from the local server; the suite-wide loopback-only switch would refuse the made-up public name
+    # before the policy could, so it is off here, and the spies are what keep everything local.
     monkeypatch.delenv("MATURITY_LOOPBACK_ONLY", raising=False)
     page = html(
         "A public page that reaches inside",
         "<h1>Public</h1>"
+        "<link rel='preconnect' href='https://10.0.0.2/'><link rel='dns-prefetch' href='//internal.example'>"
         "<img alt='a' src='http://169.254.169.254/latest/meta-data/a.png'>"
         "<img alt='b' src='http://2130706433/b.png'><img alt='c' src='http://0x7f.1/c.png'>"
         "<img alt='d' src='http://[::ffff:127.0.0.1]/d.png'><img alt='e' src='http://[::1]/e.png'>"
         "<img alt='f' src='http://internal.example/f.png'><img alt='g' src='http://rebind.example/g.png'>"
         "<img alt='h' src='http://rebind.example/h.png'><img alt='i' src='/bounce.png'>"
+        "<img alt='j' src='/to-metadata.png'>"
         "<iframe title='admin' src='http://127.0.0.1/admin'></iframe>"
         "<script>fetch('http://10.0.0.1/').catch(() => {});"
         "try { new WebSocket('ws://192.168.1.1/'); } catch (e) {}</script>",
@@ -512,7 +474,8 @@ def test_a_public_sites_pages_cannot_reach_private_addresses(tmp_path, monkeypat
     routes: dict[str, str | Resource] = {
         "/": page.replace("</main>", "<a href='/framed'>A page with a frame</a></main>"),
         "/robots.txt": Resource("User-agent: *\nAllow: /\n", content_type="text/plain"),
-        "/bounce.png": Resource("", status=302, headers={"Location": "http://public.example/ok.png"}),
+        "/bounce.png": Resource("", status=302, headers={"Location": "/ok.png"}),
+        "/to-metadata.png": Resource("", status=302, headers={"Location": "http://169.254.169.254/latest/x.png"}),
         "/framed": html("A frame redirected inside", "<h1>Framed</h1><iframe title='x' src='/to-admin'></iframe>"),
         "/to-admin": Resource("", status=302, headers={"Location": "http://127.0.0.1/admin-frame"}),
     }
@@ -523,17 +486,13 @@ def test_a_public_sites_pages_cannot_reach_private_addresses(tmp_path, monkeypat
             "rebind.example": [["203.0.113.12"], ["127.0.0.1"]],
         }
     )
-    with SpyProxy(routes) as proxy, SiteServer(routes) as server:  # type: ignore[arg-type]
-        # Discovery reaches "public.example" (203.0.113.10) through a spy backend that answers from
-        # the local server; the browser reaches it through the spy proxy. Both refuse anything else.
+    with SiteServer(routes) as server:  # type: ignore[arg-type]
+        # Discovery reaches "public.example" (203.0.113.10) through a spy backend, the browser through
+        # its policy proxy on a spy connector; both answer from the local server and refuse anything else.
         spy = SpyBackend()
         transport = GuardedTransport(AddressPolicy("public.example", names), backend=spy)
-        browser = SharedBrowser(
-            BrowserSettings(
-                user_agent="maturity-tests",
-                extra_args=(f"--proxy-server=http://127.0.0.1:{proxy.port}", "--proxy-bypass-list=<-loopback>"),
-            )
-        )
+        connector = SpyConnector()
+        browser = SharedBrowser(BrowserSettings(user_agent="maturity-tests"), connect=connector)
         try:
             settings = AuditSettings(
                 url=f"http://public.example:{server.port}/",
@@ -554,21 +513,22 @@ def test_a_public_sites_pages_cannot_reach_private_addresses(tmp_path, monkeypat
                 resolver=names,
             )
             relaunches = browser.session.relaunches
+            proxy_log = browser.session.proxy.log
         finally:
             browser.close()
-    assert relaunches == 0  # the proxy settings held for the whole run
+    assert relaunches == 0
     assert {host for host, _ in spy.attempts} == {PUBLIC_IP}
-    # What the pages let out (Chromium's own update and account checks to Google go to the proxy too):
-    let_out = [
-        line
-        for line in proxy.seen
-        if not urlsplit(line.split(" ", 1)[1]).netloc.split(":")[0].endswith(("google.com", "googleapis.com"))
-    ]
-    hosts = {urlsplit(line.split(" ", 1)[1]).hostname for line in let_out}
-    # The one hop no router can stop: a redirect followed inside the browser (Playwright routes a
-    # request's first URL only). It is seen at once, and nothing from the frame it loaded is kept.
-    assert hosts == {"public.example", "rebind.example", "127.0.0.1"}, let_out
-    assert [line for line in let_out if "127.0.0.1" in line] == ["GET http://127.0.0.1/admin-frame"]
+    # Every connection the browser tried, redirect hops and preconnects included: the public site
+    # and the first (public) answer for the rebinding name. Never a special address; nothing else.
+    assert {address for address, _ in connector.attempts} == {PUBLIC_IP, "203.0.113.12"}, connector.attempts
+    refused = dict(proxy_log.refused)
+    # Redirect hops the router never sees were refused by the proxy before any connection...
+    assert "is a loopback address" in refused["127.0.0.1:80"]  # the frame's redirect
+    assert "is a link-local address" in refused["169.254.169.254:80"]  # the image's redirect
+    assert {target.rsplit(":", 1)[0] for target in proxy_log.allowed} == {"public.example"}
+    assert refused["rebind.example:80"] == "could not connect"  # allowed, pinned; the spy answers no one there
+    # ...and the browser's own service traffic was refused without even a DNS lookup.
+    assert not any(key in names.calls for key in ("update.googleapis.com", "accounts.google.com"))  # type: ignore[attr-defined]
     pages = {p.url.rsplit("/", 1)[1]: p for p in Store(f"sqlite:///{tmp_path / 'm.db'}").load_pages(result.crawl_id)}
     framed = pages["framed"]
     assert framed.status == "not_assessable" and "document" not in framed.artifacts
@@ -585,6 +545,7 @@ def test_a_public_sites_pages_cannot_reach_private_addresses(tmp_path, monkeypat
         "http://internal.example/f.png",
         "http://127.0.0.1/admin",
         "http://10.0.0.1/",
+        "http://169.254.169.254/latest/x.png",  # a redirect hop: refused by the proxy, marked blocked
     ):
         assert requests[url]["blocked"], url
     assert not requests["http://rebind.example/g.png"]["blocked"]  # its first answer was public...

@@ -409,6 +409,45 @@ def test_transport_total_deadline_stops_trickling_headers() -> None:
         listener.close()
 
 
+def test_a_hanging_dns_lookup_is_under_the_total_deadline() -> None:
+    release = threading.Event()
+    asked: list[str] = []
+
+    def hanging(host: str) -> list[str]:
+        asked.append(host)
+        release.wait(10)  # a resolver that does not answer (getaddrinfo cannot be interrupted)
+        return [PUBLIC_IP]
+
+    spy = SpyBackend()
+    try:
+        began = time.monotonic()
+        with (
+            guarded_client(AddressPolicy("127.0.0.1", hanging), spy, total_timeout=0.5) as client,
+            pytest.raises(httpx.ConnectTimeout),
+        ):
+            client.get("http://slow.example/")
+        assert time.monotonic() - began < 2
+        assert "slow.example" in asked and spy.attempts == []  # the time went on the lookup; no connection
+    finally:
+        release.set()
+
+
+def test_policy_lookup_timeout_and_a_later_answer() -> None:
+    gate = threading.Event()
+
+    def late(host: str) -> list[str]:
+        gate.wait(5)
+        return [PUBLIC_IP]
+
+    policy = AddressPolicy("public.example", late)
+    with pytest.raises(OSError, match=r"took longer than 0\.2 s"):
+        policy.check("late.example", timeout=0.2)
+    with pytest.raises(OSError, match="no time left"):
+        policy.check("late.example", timeout=0)
+    gate.set()
+    assert policy.check("late.example", timeout=5) == (ipaddress.ip_address(PUBLIC_IP),)
+
+
 # ---------------------------------------------------------------------------
 # Discovery of a "public" site through the guarded transport
 # ---------------------------------------------------------------------------
