@@ -74,25 +74,36 @@ def resolve_check_rubric(rubric_opt: str | None, config: CheckConfig, config_pat
     return resolve_rubric(spec)
 
 
-def audit_settings(config: CheckConfig, url: str, browser_path: str | None = None, **overrides: Any) -> Any:
+def audit_settings(
+    config: CheckConfig,
+    url: str,
+    browser_path: str | None = None,
+    *,
+    config_path: Path | None = None,
+    **overrides: Any,
+) -> Any:
     from maturity.pipeline import AuditSettings
 
-    return AuditSettings(
-        url=url,
-        max_pages=config.max_pages,
-        max_depth=config.max_depth,
-        include=tuple(config.include),
-        exclude=tuple(config.exclude),
-        concurrency=config.concurrency,
-        page_timeout=config.page_timeout,
-        throttle=config.throttle,
-        perf_runs=config.perf_runs,
-        perf_pages=config.perf_pages or None,
-        block_third_party=config.block_third_party,
-        respect_robots=not config.ignore_robots,
-        browser_path=browser_path,
-        **overrides,
-    )
+    attestations = _relative_to(config_path, config.attestations) if config.attestations else None
+    values: dict[str, Any] = {
+        "url": url,
+        "max_pages": config.max_pages,
+        "max_depth": config.max_depth,
+        "include": tuple(config.include),
+        "exclude": tuple(config.exclude),
+        "concurrency": config.concurrency,
+        "page_timeout": config.page_timeout,
+        "throttle": config.throttle,
+        "perf_runs": config.perf_runs,
+        "perf_pages": config.perf_pages or None,
+        "block_third_party": config.block_third_party,
+        "respect_robots": not config.ignore_robots,
+        "allow_private": config.allow_private,
+        "max_page_bytes": config.max_page_bytes,
+        "attestations": attestations,
+        "browser_path": browser_path,
+    }
+    return AuditSettings(**{**values, **overrides})  # command-line options win over the file
 
 
 def run_check(
@@ -127,7 +138,9 @@ def run_check(
     elif update_baseline and baseline_path is None:
         raise UsageError("--update-baseline needs --baseline FILE (or `baseline:` in the config)")
 
-    all_settings = [audit_settings(config, u, browser_path, **(settings_overrides or {})) for u in urls]
+    all_settings = [
+        audit_settings(config, u, browser_path, config_path=config_path, **(settings_overrides or {})) for u in urls
+    ]
     own_browser = None
     if browser is None and len(all_settings) > 1:
         own_browser = browser = SharedBrowser(browser_settings(all_settings[0]))
@@ -280,6 +293,19 @@ def summary(
 @click.option("--markdown", default=None, type=click.Path(dir_okay=False), help="Write a Markdown summary here.")
 @click.option("--json", "json_out", default=None, type=click.Path(dir_okay=False), help="Write JSON results here.")
 @click.option(
+    "--attestations",
+    "attestations",
+    default=None,
+    type=click.Path(dir_okay=False),
+    help="The agency's attestation file (overrides `attestations:` in the config).",
+)
+@click.option(
+    "--allow-private",
+    is_flag=True,
+    default=None,
+    help="Let a public site lead the audit to private, loopback and link-local addresses.",
+)
+@click.option(
     "--browser",
     "browser_path",
     default=None,
@@ -298,6 +324,8 @@ def check(
     sarif: str | None,
     markdown: str | None,
     json_out: str | None,
+    attestations: str | None,
+    allow_private: bool | None,
     browser_path: str | None,
     db: str,
     out_dir: str,
@@ -306,6 +334,11 @@ def check(
 ) -> None:
     """Audit URLs (or those in maturity.yml) and fail (exit 1) when a gate fails: CI mode."""
     config, config_path = resolve_config(config_opt, Path.cwd())
+    overrides: dict[str, Any] = {}
+    if attestations:
+        overrides["attestations"] = attestations  # relative to the working directory, as given
+    if allow_private:
+        overrides["allow_private"] = True
     targets = [validate_start_url(u) for u in (urls or config.urls)]
     if not targets:
         raise UsageError("nothing to check: give URLs, or a maturity.yml (or --config FILE) that lists urls")
@@ -324,6 +357,7 @@ def check(
         update_baseline=update_baseline,
         outputs={"junit": junit, "sarif": sarif, "markdown": markdown, "json": json_out},
         browser_path=browser_path,
+        settings_overrides=overrides,
         progress=lambda: _progress(quiet, verbose),
     )
     enforce(done)

@@ -161,6 +161,9 @@ class CheckConfig(_Strict):
     page_timeout: float = Field(default=30.0, ge=1)
     block_third_party: bool = False
     ignore_robots: bool = False
+    allow_private: bool = False  # a public site may lead the audit to private addresses (see --allow-private)
+    max_page_bytes: int = Field(default=10_000_000, ge=1_000)
+    attestations: str | None = None  # the agency's attestation file (relative to the config file)
     gates: Gates = Field(default_factory=Gates)
 
     @field_validator("include", "exclude")

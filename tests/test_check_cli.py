@@ -7,6 +7,7 @@ the default ``maturity.yml`` lookup, GitHub annotations and the step summary.
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import socket
@@ -85,6 +86,9 @@ def test_default_maturity_yml_is_read_from_the_working_directory(tmp_path):
         ("baseline: b.json\n", ["http://127.0.0.1:9/"], "no such baseline"),
         (None, ["http://127.0.0.1:9/", "--update-baseline"], "--update-baseline needs --baseline"),
         (None, ["http://127.0.0.1:9/", "--rubric", "nosuch.yaml"], "nosuch.yaml"),
+        ("attestations: answers/absent.yaml\n", ["http://127.0.0.1:9/"], "answers/absent.yaml: cannot read"),
+        ("urls: []\n", ["http://127.0.0.1:9/", "--attestations", "maturity.yml"], "maturity.yml"),  # not answers
+        ("max_page_bytes: 10\n", ["http://127.0.0.1:9/"], "max_page_bytes"),
     ],
 )
 def test_usage_and_config_errors_exit_2(tmp_path, setup, args, words):
@@ -240,3 +244,48 @@ def test_check_command_end_to_end_fails_a_gate_with_github_outputs(shared_browse
     assert summary.read_text().startswith("## maturity check ❌ failed")
     assert ET.parse(tmp_path / "reports" / "junit.xml").getroot().tag == "testsuites"
     assert json.loads((tmp_path / "reports" / "maturity.sarif").read_text())["version"] == "2.1.0"
+
+
+def test_check_scores_the_agencys_attestations_from_the_config(shared_browser, tmp_path):
+    """``attestations:`` in maturity.yml (relative to it) answers the rubric's questions in CI too."""
+    from maturity.rubric import resolve_rubric
+
+    rubric = resolve_rubric("idea-act")
+    questions = [p.question for d in rubric.rubric.dimensions for p in d.parameters if p.question]
+    (tmp_path / "ci").mkdir()
+    today = datetime.date.today().isoformat()
+    (tmp_path / "ci" / "answers.yaml").write_text(
+        "agency: Fixture Agency\nattestations:\n"
+        + "".join(
+            f"  - {{question: {q}, answer: true, evidence: 'https://intranet.example/{q}', date: '{today}'}}\n"
+            for q in questions
+        )
+    )
+    config_path = tmp_path / "ci" / "maturity.yml"
+    config = CheckConfig.model_validate(
+        {"max_pages": 2, "perf_pages": 1, "perf_runs": 1, "throttle": "none", "attestations": "answers.yaml"}
+    )
+    routes = {"/": HOME, "/news": NEWS_CLEAN}
+    with SiteServer(routes) as server:
+
+        def check(**overrides):
+            return run_check(
+                config,
+                [server.url("/")],
+                store=Store(f"sqlite:///{tmp_path / 'm.db'}"),
+                rubric=rubric,
+                out_dir=tmp_path / "out",
+                config_path=config_path,
+                browser=shared_browser,
+                settings_overrides={**TEST_OVERRIDES, **overrides},
+                env={},
+                echo=lambda _line: None,
+            )
+
+        attested = check().cards[0]
+        unanswered = check(attestations=None).cards[0]
+    by_id = {r.check_id: r for r in attested.results}
+    assert questions and all(by_id[f"attest/{q}"].outcome.value == "pass" for q in questions)
+    others = {r.check_id: r for r in unanswered.results}
+    assert all(others[f"attest/{q}"].outcome.value == "error" for q in questions)  # unanswered: not a fail
+    assert attested.complete and not unanswered.complete
