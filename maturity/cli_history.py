@@ -113,7 +113,7 @@ def portfolio_run(
     )
     result = run_portfolio(
         loaded,
-        lambda site: _settings(site.url, kw, **({"attestations": site.attestations} if site.attestations else {})),
+        lambda site: site_settings(site, kw),
         store,
         rubric,
         Path(out_dir),
@@ -121,6 +121,14 @@ def portfolio_run(
         display=display,
     )
     _portfolio_summary(result)
+
+
+def site_settings(site: Any, kw: dict[str, Any]) -> Any:
+    """A portfolio site's audit settings: the command line's, then what the portfolio file sets for it."""
+    from dataclasses import replace
+
+    extra = {"attestations": site.attestations} if site.attestations else {}
+    return replace(_settings(site.url, kw), **site.settings, **extra)
 
 
 def _run_distributed(
@@ -133,21 +141,27 @@ def _run_distributed(
     from rich.console import Console
     from rich.table import Table
 
+    from maturity.attest import load_attestations
     from maturity.cli import db_url
     from maturity.distributed import job_key, make_job, run_distributed
 
     run = run_id or f"{loaded.id}-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:6]}"
+    read: dict[str, dict[str, Any]] = {}  # each attestation file read once, and refused before anything is queued
+    for site in loaded.sites:
+        if site.attestations and site.attestations not in read:
+            read[site.attestations] = load_attestations(site.attestations).model_dump(mode="json")
     jobs = [
         make_job(
             key=job_key(run, site.url),
             url=site.url,
             db=db_url(db),
-            settings=_settings(site.url, kw).recorded(),
+            settings=site_settings(site, kw).recorded(),
             rubric=rubric_spec,
             out_dir=out_dir,
             agency=site.agency,
             portfolio=loaded.id,
             tags=site.tags,
+            attestations=read.get(site.attestations or ""),
         )
         for site in loaded.sites
     ]

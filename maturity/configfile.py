@@ -68,6 +68,8 @@ def validate(model: type[M], raw: Any, source: str, skip: Iterable[str] = ()) ->
     try:
         return model.model_validate(raw)
     except ValidationError as exc:
-        errors = exc.errors()
+        skip = tuple(skip)
+        # A union's other branch ("not a string") says less than the error inside the branch tried.
+        errors = [e for e in exc.errors() if not (e["loc"] and e["loc"][-1] in skip)] or exc.errors()
         err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
         raise ConfigError(source, error_message(err), key_path(err["loc"], skip)) from None

@@ -74,8 +74,12 @@ def make_job(
     agency: str | None = None,
     portfolio: str | None = None,
     tags: dict[str, str] | None = None,
+    attestations: dict[str, Any] | None = None,
 ) -> dict:
+    """One site's job; ``attestations`` is the agency's attestation set already read and validated
+    (workers may run on machines that do not have the coordinator's file)."""
     return {
+        "attestations": attestations,
         "key": key,
         "url": url,
         "db": db,
@@ -104,6 +108,7 @@ def _worker_browser() -> Any:
 def run_job(job: dict[str, Any], *, worker: str, browser: Any = None) -> dict[str, Any]:
     """Audit one site for a job, idempotently. Returns a small JSON summary (never raises for a site)."""
     from maturity.errors import MaturityError
+    from maturity.model import AttestationSet
     from maturity.pipeline import AuditSettings, audit, resume
     from maturity.rubric import resolve_rubric
     from maturity.store import DuplicateTask, Store
@@ -121,8 +126,9 @@ def run_job(job: dict[str, Any], *, worker: str, browser: Any = None) -> dict[st
             result = resume(store, existing.id, rubric, out, browser=browser)
         else:
             settings = AuditSettings(**{k: tuple(v) if isinstance(v, list) else v for k, v in job["settings"].items()})
+            attested = AttestationSet.model_validate(job["attestations"]) if job.get("attestations") else None
             try:
-                result = audit(settings, store, rubric, out, browser=browser, task_key=job["key"])
+                result = audit(settings, store, rubric, out, browser=browser, task_key=job["key"], attested=attested)
             except DuplicateTask:
                 again = store.crawl_for_key(job["key"])
                 return {**base, "crawl_id": again.id if again else None, "status": "duplicate", "repeated": True}

@@ -175,15 +175,19 @@ def audit(
     browser: SharedBrowser | None = None,
     task_key: str | None = None,
     resolver: Resolver | None = None,
+    attested: AttestationSet | None = None,
 ) -> AuditResult:
     """Audit one site end to end and return its scorecard and report paths.
 
     ``browser`` reuses an already running Chromium (portfolio runs, tests); without it the
     audit starts its own and closes it at the end. ``resolver`` answers host names for the
-    address policy (tests inject one; the default asks the operating system).
+    address policy (tests inject one; the default asks the operating system). ``attested``
+    gives the agency's attestations already read (a worker gets them in its job, as the file
+    ``settings.attestations`` names is on the coordinator's machine).
     """
     progress = progress or NoProgress()
-    attested = load_attestations(settings.attestations) if settings.attestations else None  # fail before crawling
+    if attested is None and settings.attestations:
+        attested = load_attestations(settings.attestations)  # fail before crawling
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     progress.phase("discovering", None)

@@ -86,15 +86,61 @@ def check_url(url: str) -> str:
     return normalised
 
 
+class SiteSettings(_Strict):
+    """Audit settings a portfolio file may set for all its sites, an agency's, or one site.
+
+    The command line gives every site's defaults; ``settings:`` replaces them, the site's own over
+    its agency's over the portfolio's (an intranet site may need ``allow_private``, a large one
+    ``max_pages``).
+    """
+
+    max_pages: int | None = Field(default=None, ge=1)
+    max_depth: int | None = Field(default=None, ge=0)
+    include: list[str] | None = None  # regular expressions
+    exclude: list[str] | None = None
+    page_timeout: float | None = Field(default=None, gt=0)
+    perf_pages: int | None = Field(default=None, ge=0)  # 0: every page
+    block_third_party: bool | None = None
+    allow_private: bool | None = None
+    ignore_robots: bool | None = None
+    max_page_bytes: int | None = Field(default=None, ge=1_000)
+
+    @field_validator("include", "exclude")
+    @classmethod
+    def _regexes(cls, value: list[str] | None) -> list[str] | None:
+        for pattern in value or ():
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"not a regular expression: {pattern!r} ({exc})") from None
+        return value
+
+    def audit_fields(self) -> dict[str, Any]:
+        """The set keys, as :class:`~maturity.pipeline.AuditSettings` field names and values."""
+        out: dict[str, Any] = {}
+        for key, value in self.model_dump(exclude_none=True).items():
+            if key == "ignore_robots":
+                out["respect_robots"] = not value
+            elif key == "perf_pages":
+                out["perf_pages"] = value or None
+            elif key in ("include", "exclude"):
+                out[key] = tuple(value)
+            else:
+                out[key] = value
+        return out
+
+
 class _SiteEntry(_Strict):
     url: str
     tags: dict[str, TagValue] = Field(default_factory=dict)
+    settings: SiteSettings = Field(default_factory=SiteSettings)
 
 
 class _AgencyEntry(_Strict):
     name: str = Field(min_length=1)
     tags: dict[str, TagValue] = Field(default_factory=dict)
     attestations: str | None = None  # the agency's attestation file, relative to the portfolio file
+    settings: SiteSettings = Field(default_factory=SiteSettings)
     sites: list[str | _SiteEntry] = Field(min_length=1)
 
     @field_validator("name")
@@ -109,6 +155,7 @@ class _PortfolioFile(_Strict):
     id: str | None = None
     title: str | None = None
     tags: dict[str, TagValue] = Field(default_factory=dict)
+    settings: SiteSettings = Field(default_factory=SiteSettings)
     agencies: list[_AgencyEntry] = Field(min_length=1)
 
 
@@ -118,6 +165,7 @@ class PortfolioSite:
     agency: str
     tags: dict[str, str] = field(default_factory=dict)  # portfolio, agency and site tags merged
     attestations: str | None = None  # path of the agency's attestation file (``maturity audit --attestations``)
+    settings: dict[str, Any] = field(default_factory=dict)  # AuditSettings fields this site sets (portfolio file)
 
     @property
     def host_key(self) -> str:
@@ -203,6 +251,7 @@ def parse_yaml(text: str, source: str) -> Portfolio:
         for s, entry in enumerate(agency.sites):
             key = f"{base}.sites[{s}]"
             url, own = (entry, {}) if isinstance(entry, str) else (entry.url, entry.tags)
+            own_settings = {} if isinstance(entry, str) else entry.settings.audit_fields()
             key_url = key if isinstance(entry, str) else f"{key}.url"
             try:
                 normalised = check_url(url)
@@ -215,7 +264,15 @@ def parse_yaml(text: str, source: str) -> Portfolio:
             if normalised in seen:
                 raise ConfigError(source, f"site {normalised} is already listed at {seen[normalised]}", key_url)
             seen[normalised] = key_url
-            sites.append(PortfolioSite(normalised, agency.name, {**common, **agency_tags, **site_tags}, attestations))
+            sites.append(
+                PortfolioSite(
+                    normalised,
+                    agency.name,
+                    {**common, **agency_tags, **site_tags},
+                    attestations,
+                    {**parsed.settings.audit_fields(), **agency.settings.audit_fields(), **own_settings},
+                )
+            )
     pid = parsed.id or slug(Path(source).stem)
     return Portfolio(id=pid, title=parsed.title or Path(source).stem, source=source, sites=sites)
 

@@ -225,3 +225,40 @@ def test_redelivered_task_resumes_a_dead_workers_crawl(tmp_path, shared_browser)
     assert result["status"] == "finished" and result["crawl_id"] == crawl_id and not result["repeated"]
     assert len(store.runs()) == 1 and store.crawl(crawl_id).status == "finished"
     assert "/robots.txt" not in [p for _, p in server.requests[before:]]  # resumed, not rediscovered
+
+
+def test_a_job_carries_the_agencys_attestations_to_a_worker_without_the_file(tmp_path, shared_browser):
+    """The coordinator reads the attestation file; the worker, on another machine, gets its content."""
+    import datetime as dt
+
+    from maturity.attest import parse_attestations
+    from maturity.rubric import resolve_rubric
+
+    rubric = resolve_rubric("idea-act")
+    questions = [p.question for d in rubric.rubric.dimensions for p in d.parameters if p.question]
+    today = dt.date.today().isoformat()
+    text = "agency: Water\nattestations:\n" + "".join(
+        f"  - {{question: {q}, answer: true, evidence: 'https://intranet.example/', date: '{today}'}}\n"
+        for q in questions
+    )
+    read = parse_attestations(text.encode(), "coordinator/answers.yaml").model_dump(mode="json")
+    db = f"sqlite:///{tmp_path / 'd.db'}"
+    with SiteServer(agency_site("Water")) as server:
+        settings = settings_for(server.url("/"))
+        # the recorded settings name a file this "worker" does not have: the job's content is used
+        recorded = {**settings.recorded(), "attestations": str(tmp_path / "not-on-this-machine.yaml")}
+        job = make_job(
+            key=job_key("run", server.url("/")),
+            url=server.url("/"),
+            db=db,
+            settings=recorded,
+            rubric="idea-act",
+            out_dir=str(tmp_path / "out"),
+            attestations=read,
+        )
+        result = run_job(job, worker="w1", browser=shared_browser)
+    assert result["status"] == "finished", result
+    _, card = Store(db).latest_scorecard(result["crawl_id"])
+    by_id = {r.check_id: r.outcome for r in card.results}
+    assert all(by_id[f"attest/{q}"] == Outcome.PASS for q in questions)
+    assert Store(db).load_site(result["crawl_id"]).attestations.source == "coordinator/answers.yaml"

@@ -95,6 +95,45 @@ def test_attestation_files_are_found_relative_to_the_portfolio(tmp_path):
         load_portfolio(write(tmp_path, "p2.yaml", text.replace("dnr.yaml", "nope.yaml")))
 
 
+def test_settings_merge_site_over_agency_over_portfolio_and_apply_over_the_command_line(tmp_path):
+    from maturity.cli_history import site_settings
+
+    text = (
+        "settings: {max_pages: 40, page_timeout: 20}\n"
+        "agencies:\n"
+        "  - name: Intranet Office\n"
+        "    settings: {allow_private: true, max_pages: 10, exclude: ['/archive/']}\n"
+        "    sites:\n"
+        "      - https://a.example/\n"
+        "      - {url: 'https://b.example/', settings: {max_pages: 200, ignore_robots: true, perf_pages: 0}}\n"
+        "  - name: Library\n"
+        "    sites: [https://c.example/]\n"
+    )
+    p = load_portfolio(write(tmp_path, "p.yaml", text))
+    assert [s.settings for s in p.sites] == [
+        {"max_pages": 10, "page_timeout": 20, "allow_private": True, "exclude": ("/archive/",)},
+        {
+            "max_pages": 200,
+            "page_timeout": 20,
+            "allow_private": True,
+            "exclude": ("/archive/",),
+            "respect_robots": False,
+            "perf_pages": None,
+        },
+        {"max_pages": 40, "page_timeout": 20},
+    ]
+    kw = {
+        "max_pages": 50, "max_depth": 3, "include": (), "exclude": (), "concurrency": 4, "page_timeout": 30.0,
+        "user_agent": "t", "contact": None, "throttle": "mobile", "perf_runs": 1, "perf_pages": 10,
+        "block_third_party": False, "ignore_robots": False, "browser_path": None, "axe_path": None,
+        "max_page_bytes": 10_000_000, "allow_private": False, "max_retry_after": 30.0, "save_artifacts": None,
+    }  # fmt: skip
+    a, b, c = (site_settings(site, kw) for site in p.sites)
+    assert (a.max_pages, a.allow_private, a.exclude, a.page_timeout, a.max_depth) == (10, True, ("/archive/",), 20, 3)
+    assert (b.max_pages, b.respect_robots, b.perf_pages) == (200, False, None)
+    assert (c.max_pages, c.allow_private, c.perf_pages, c.respect_robots) == (40, False, 10, True)
+
+
 def test_csv_portfolio_turns_other_columns_into_tags(tmp_path):
     p = load_portfolio(write(tmp_path, "Agencies 2025.csv", CSV))
     assert p.id == "agencies-2025" and len(p.sites) == 2
@@ -127,6 +166,24 @@ def test_csv_portfolio_turns_other_columns_into_tags(tmp_path):
             "tag name",
         ),
         ("f.yaml", "agencies: [\n", "line 2, column 1", "invalid YAML"),
+        (
+            "i.yaml",
+            "agencies:\n  - name: A\n    sites:\n      - {url: 'https://a.example/', settings: {max_pages: 0}}\n",
+            "agencies[0].sites[0].settings.max_pages",
+            "greater than or equal to 1",
+        ),
+        (
+            "j.yaml",
+            "settings: {concurrency: 9}\nagencies:\n  - {name: A, sites: [https://a.example/]}\n",
+            "settings.concurrency",
+            "unknown key",
+        ),
+        (
+            "k.yaml",
+            "agencies:\n  - {name: A, settings: {include: ['(']}, sites: [https://a.example/]}\n",
+            "agencies[0].settings.include",
+            "not a regular expression",
+        ),
         ("g.yaml", "- just a list\n", None, "mapping"),
         (
             "h.yaml",
