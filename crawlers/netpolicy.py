@@ -32,7 +32,7 @@ import re
 import socket
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 
 __all__ = [
@@ -201,6 +201,7 @@ class AddressPolicy:
         self._pins: dict[str, tuple[Address, ...]] = {}
         self._allowed: frozenset[str] | None = None
         self._lock = threading.Lock()
+        self._asking: dict[str, Future[tuple[Address, ...]]] = {}
         self.refused: list[str] = []  # one line per refusal, for the run's log
 
     def known(self, host: str) -> bool:
@@ -226,13 +227,32 @@ class AddressPolicy:
             return (literal,)
         with self._lock:
             pinned = self._pins.get(key)
+            asking = self._asking.get(key)
+            mine = pinned is None and asking is None
+            if mine:  # one lookup per name at a time: concurrent callers share its answer
+                asking = self._asking[key] = Future()
         if pinned is not None:
             return pinned
-        answer = tuple(_parse_answer(a) for a in self._resolve(key, timeout))
-        if not answer:
-            raise OSError(f"no address for {key}")
-        with self._lock:
-            return self._pins.setdefault(key, answer)  # another thread may have pinned it first
+        assert asking is not None
+        if not mine:
+            try:
+                return asking.result(timeout)
+            except FutureTimeout:
+                raise LookupTimeout(f"looking up {key} took longer than {timeout:.3g} s") from None
+        try:
+            answer = tuple(_parse_answer(a) for a in self._resolve(key, timeout))
+            if not answer:
+                raise OSError(f"no address for {key}")
+            with self._lock:
+                self._pins[key] = answer
+            asking.set_result(answer)
+            return answer
+        except BaseException as exc:  # a failure is shared with the waiting callers, and not kept
+            asking.set_exception(exc)
+            raise
+        finally:
+            with self._lock:
+                self._asking.pop(key, None)
 
     def _resolve(self, key: str, timeout: float | None) -> Sequence[str]:
         if timeout is None:

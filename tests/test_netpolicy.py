@@ -291,7 +291,52 @@ def test_policy_is_thread_safe_and_resolves_once_per_host() -> None:
     for t in threads:
         t.join()
     assert policy.check("same.example") == (ipaddress.ip_address(PUBLIC_IP),)
-    assert len({h for h in slow_calls if h == "same.example"}) == 1
+    assert slow_calls.count("same.example") == 1  # the other seven waited for the first lookup
+
+
+def test_concurrent_first_lookups_of_a_rebinding_name_pin_its_first_answer() -> None:
+    names = resolver({"rebind.example": [["203.0.113.12"], ["127.0.0.1"]]})
+    gate = threading.Event()
+
+    def slow(host: str) -> list[str]:
+        gate.wait(2)
+        return names(host)
+
+    policy = AddressPolicy("public.example", slow)
+    results: list[object] = []
+
+    def ask() -> None:
+        try:
+            results.append(policy.check("rebind.example"))
+        except Exception as exc:
+            results.append(exc)
+
+    threads = [threading.Thread(target=ask) for _ in range(4)]
+    for t in threads:
+        t.start()
+    time.sleep(0.1)
+    gate.set()
+    for t in threads:
+        t.join()
+    assert results == [(ipaddress.ip_address("203.0.113.12"),)] * 4
+    assert names.calls["rebind.example"] == 1  # type: ignore[attr-defined]
+
+
+def test_a_failed_lookup_is_shared_but_not_kept() -> None:
+    answers = iter([OSError("temporary failure"), [PUBLIC_IP]])
+
+    def flaky(host: str) -> list[str]:
+        if host != "flaky.example":
+            return [PUBLIC_IP]
+        answer = next(answers)
+        if isinstance(answer, OSError):
+            raise answer
+        return answer
+
+    policy = AddressPolicy("public.example", flaky)
+    with pytest.raises(OSError, match="temporary failure"):
+        policy.check("flaky.example")
+    assert policy.check("flaky.example") == (ipaddress.ip_address(PUBLIC_IP),)
 
 
 # ---------------------------------------------------------------------------
