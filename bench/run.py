@@ -5,8 +5,9 @@ Not a test. It serves a generated, realistic multi-page site on 127.0.0.1, audit
 with the peers pointed at the same Chromium, and prints seconds per page, peak memory of the
 whole process tree (PSS, from /proc/*/smaps_rollup) and the ratios.
 
-    python bench/run.py                     # 30 pages, maturity x3 concurrencies, Lighthouse on 10, pa11y-ci on 30
-    python bench/run.py --pages 1000 --only maturity --concurrency 4   # memory over a long crawl
+    python bench/run.py                     # 30 pages, maturity x3 concurrencies, Lighthouse on 10, pa11y-ci on 30,
+                                            # every tool 3 times; figures are medians
+    python bench/run.py --pages 1000 --only maturity --concurrency 4 --repeat 1   # memory over a long crawl
     bash bench/install-peers.sh             # Lighthouse and pa11y-ci into bench/.peers (git-ignored)
 
 maturity runs with `--throttle none --perf-runs 1 --perf-pages 0` (every page measured once,
@@ -20,12 +21,15 @@ import argparse
 import json
 import os
 import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
+from contextlib import closing
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -121,16 +125,24 @@ def page_html(i: int, total: int, per_section: int) -> str:
     )
 
 
-def build_site(total: int) -> dict[str, tuple[bytes, str]]:
+def build_site(total: int, origin: str) -> dict[str, tuple[bytes, str]]:
     per_section = max(10, int(total**0.5) + 1)
     files: dict[str, tuple[bytes, str]] = {
         "/site.css": (CSS.encode(), "text/css"),
         "/site.js": (JS.encode(), "text/javascript"),
         "/hero.svg": (SVG.encode(), "image/svg+xml"),
-        "/robots.txt": (b"User-agent: *\nAllow: /\n", "text/plain"),
+        "/robots.txt": (f"User-agent: *\nAllow: /\nSitemap: {origin}/sitemap.xml\n".encode(), "text/plain"),
     }
     for i in range(total):
         files[f"/p{i}.html"] = (page_html(i, total, per_section).encode(), "text/html; charset=utf-8")
+    # The navigation reaches eight sections; like most agency sites, a sitemap lists every page,
+    # so a 1,000-page crawl reaches all of them.
+    locs = "".join(f"<url><loc>{origin}/p{i}.html</loc></url>" for i in range(total))
+    files["/sitemap.xml"] = (
+        f"<?xml version='1.0' encoding='UTF-8'?><urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>"
+        f"{locs}</urlset>".encode(),
+        "application/xml",
+    )
     files["/"] = files["/p0.html"]
     for extra in ("privacy", "accessibility", "contact"):
         files[f"/{extra}.html"] = files["/p1.html"] if total > 1 else files["/p0.html"]
@@ -139,7 +151,7 @@ def build_site(total: int) -> dict[str, tuple[bytes, str]]:
 
 class Site:
     def __init__(self, files: dict[str, tuple[bytes, str]]) -> None:
-        outer = files
+        outer = self.files = files
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
@@ -167,8 +179,8 @@ class Site:
 # --------------------------------------------------------------------------- memory
 
 
-def tree_pss_kib(root: int) -> int:
-    """PSS of a process and all its descendants (KiB)."""
+def tree_pss_kib(root: int) -> tuple[int, int]:
+    """PSS of a process and all its descendants, and of the process alone (KiB)."""
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -178,7 +190,7 @@ def tree_pss_kib(root: int) -> int:
                 children.setdefault(ppid, []).append(int(entry))
             except (OSError, ValueError, IndexError):
                 continue
-    total, stack = 0, [root]
+    total, own, stack = 0, 0, [root]
     while stack:
         pid = stack.pop()
         stack.extend(children.get(pid, []))
@@ -187,35 +199,90 @@ def tree_pss_kib(root: int) -> int:
                 for line in fh:
                     if line.startswith("Pss:"):
                         total += int(line.split()[1])
+                        own = own or (int(line.split()[1]) if pid == root else 0)
                         break
         except OSError:
             continue
-    return total
+    return total, own
+
+
+Sample = tuple[int, int, int, int]  # tree PSS KiB, the tool's own process PSS KiB, pages gathered, pages measured
 
 
 def run_measured(
-    cmd: list[str], env: dict[str, str] | None = None, cwd: Path | None = None
-) -> tuple[float, int, list[int]]:
-    """Run a command; return (wall seconds, peak tree PSS KiB, PSS samples)."""
+    cmd: list[str],
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+    progress: Callable[[], tuple[int, int]] | None = None,
+) -> tuple[float, int, list[Sample]]:
+    """Run a command; return (wall seconds, peak tree PSS KiB, samples every 0.25 s)."""
     start = time.perf_counter()
     proc = subprocess.Popen(
         cmd, env={**os.environ, **(env or {})}, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
     )
-    samples: list[int] = []
+    samples: list[Sample] = []
     while proc.poll() is None:
-        samples.append(tree_pss_kib(proc.pid))
+        total, own = tree_pss_kib(proc.pid)
+        samples.append((total, own, *(progress() if progress else (0, 0))))
         time.sleep(0.25)
     wall = time.perf_counter() - start
     if proc.returncode not in (0, 1, 2):  # pa11y-ci exits 2 when it finds issues
         print(f"  ! {' '.join(cmd[:3])} exited {proc.returncode}: {proc.stderr.read()[-400:]}", file=sys.stderr)
-    return wall, max(samples or [0]), samples
+    return wall, max((s[0] for s in samples), default=0), samples
+
+
+def pages_done(db: Path) -> Callable[[], tuple[int, int]]:
+    """(pages gathered, pages with their performance measured), read from the run's SQLite store."""
+
+    def count() -> tuple[int, int]:
+        if not db.exists():
+            return 0, 0
+        try:
+            with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=0.2)) as con:
+                gathered = con.execute("select count(*) from page where status != 'pending'").fetchone()[0]
+                measured = con.execute("select count(*) from page where artifacts like '%performance%'").fetchone()[0]
+                return int(gathered), int(measured)
+        except sqlite3.Error:
+            return 0, 0
+
+    return count
+
+
+def pss_by_progress(samples: list[Sample], total: int) -> list[int]:
+    """Tree PSS (MiB) at the first sample past each tenth of the pages gathered (the concurrent phase)."""
+    marks: list[int] = []
+    for tenth in range(1, 11):
+        hit = next((s[0] for s in samples if s[2] >= total * tenth / 10), None)
+        if hit is not None:
+            marks.append(round(hit / 1024))
+    return marks
+
+
+def pss_by_phase(samples: list[Sample], total: int) -> dict[str, tuple[int, int]]:
+    """Peak (tree, own process) PSS in MiB for each phase of the audit."""
+    phases: dict[str, list[Sample]] = {}
+    for s in samples:
+        _, _, gathered, measured = s
+        if gathered == 0:
+            name = "discovery"
+        elif gathered < total:
+            name = "concurrent"
+        elif measured < total:
+            name = "performance"
+        else:
+            name = "scoring and reports"
+        phases.setdefault(name, []).append(s)
+    return {
+        name: (round(max(s[0] for s in group) / 1024), round(max(s[1] for s in group) / 1024))
+        for name, group in phases.items()
+    }
 
 
 # --------------------------------------------------------------------------- tools
 
 
-def maturity(origin: str, pages: int, concurrency: int, work: Path) -> dict:
-    db = work / f"m{concurrency}.db"
+def maturity(origin: str, pages: int, concurrency: int, work: Path, attempt: int) -> dict:
+    db = work / f"m{concurrency}-{attempt}.db"
     cmd = [
         sys.executable,
         "-m",
@@ -240,7 +307,7 @@ def maturity(origin: str, pages: int, concurrency: int, work: Path) -> dict:
         "0",
         "--quiet",
     ]
-    wall, peak, samples = run_measured(cmd)
+    wall, peak, samples = run_measured(cmd, progress=pages_done(db))
     out = subprocess.run(
         [sys.executable, "-m", "maturity", "runs", "--db", str(db), "--json"],
         capture_output=True,
@@ -248,8 +315,6 @@ def maturity(origin: str, pages: int, concurrency: int, work: Path) -> dict:
         check=True,
     )
     run = json.loads(out.stdout.splitlines()[0])
-    import sqlite3
-
     timings = json.loads(
         sqlite3.connect(db).execute("select timings from crawl where id=?", (run["run"],)).fetchone()[0]
     )
@@ -263,9 +328,8 @@ def maturity(origin: str, pages: int, concurrency: int, work: Path) -> dict:
         "performance": timings["performance_s"] / n,
         "discover": timings["discover_s"] / n,
         "peak_mib": peak / 1024,
-        "pss_quartiles_mib": [round(samples[int(len(samples) * q) - 1] / 1024) for q in (0.25, 0.5, 0.75, 1.0)]
-        if samples
-        else [],
+        "pss_by_tenth_mib": pss_by_progress(samples, n),
+        "pss_by_phase_mib": pss_by_phase(samples, n),
     }
 
 
@@ -318,40 +382,67 @@ def pa11y_ci(urls: list[str], work: Path) -> dict | None:
     }
 
 
+def median_row(runs: list[dict]) -> dict:
+    """One row per tool: the median of every figure over the repeats, and the spread of s/page."""
+    row = dict(runs[0])
+    for key, value in runs[0].items():
+        if isinstance(value, float | int) and key != "pages":
+            row[key] = statistics.median(r[key] for r in runs)
+    row["runs"] = len(runs)
+    row["spread"] = (min(r["per_page"] for r in runs), max(r["per_page"] for r in runs))
+    # The memory trace is a shape, not a figure: keep the one with the highest peak.
+    worst = max(runs, key=lambda r: r["peak_mib"])
+    row["pss_by_tenth_mib"] = worst.get("pss_by_tenth_mib", [])
+    row["pss_by_phase_mib"] = worst.get("pss_by_phase_mib", {})
+    return row
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pages", type=int, default=30)
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 2, 4])
     parser.add_argument("--lighthouse-pages", type=int, default=10)
+    parser.add_argument("--repeat", type=int, default=3, help="runs of every tool; figures are medians")
     parser.add_argument("--only", choices=["maturity", "all"], default="all")
     args = parser.parse_args()
 
     if not shutil.which("chromium") and not Path("/usr/bin/chromium").exists():
         sys.exit("needs /usr/bin/chromium (apt-get install chromium)")
-    site = Site(build_site(args.pages))
+    site = Site({})
+    site.files.update(build_site(args.pages, site.origin))
     urls = [f"{site.origin}/p{i}.html" for i in range(args.pages)]
-    print(f"site: {site.origin} ({args.pages} pages), {os.cpu_count()} cores", flush=True)
-    rows: list[dict] = []
+    print(f"site: {site.origin} ({args.pages} pages), {os.cpu_count()} cores, {args.repeat} runs each", flush=True)
+    runs: dict[str, list[dict]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        for c in args.concurrency:
-            rows.append(maturity(site.origin, args.pages, c, work))
-            print(f"  done: {rows[-1]['tool']}", flush=True)
-        if args.only == "all":
-            for row in (pa11y_ci(urls, work), lighthouse(urls[: args.lighthouse_pages], work)):
-                if row:
-                    rows.append(row)
-                    print(f"  done: {row['tool']}", flush=True)
-                else:
-                    print("  skipped a peer: run `bash bench/install-peers.sh` first", flush=True)
+        for attempt in range(args.repeat):
+            # Tools interleave within each repeat, so drift on the machine touches all of them alike.
+            measured = [maturity(site.origin, args.pages, c, work, attempt) for c in args.concurrency]
+            if args.only == "all":
+                for row in (pa11y_ci(urls, work), lighthouse(urls[: args.lighthouse_pages], work)):
+                    if row:
+                        measured.append(row)
+                    elif attempt == 0:
+                        print("  skipped a peer: run `bash bench/install-peers.sh` first", flush=True)
+            for row in measured:
+                runs.setdefault(row["tool"], []).append(row)
+                print(f"  run {attempt + 1}: {row['tool']} {row['per_page']:.2f} s/page", flush=True)
     site.close()
+    rows = [median_row(r) for r in runs.values()]
 
     print()
-    print(f"{'tool':<28} {'pages':>5} {'s/page':>7} {'concurrent':>10} {'perf':>6} {'peak PSS MiB':>12}")
+    print(f"medians of {args.repeat} runs")
+    print(
+        f"{'tool':<28} {'pages':>5} {'s/page':>7} {'min-max':>11} {'concurrent':>10} {'perf':>6} {'peak PSS MiB':>12}"
+    )
     for r in rows:
         conc = f"{r['concurrent']:.2f}" if "concurrent" in r else "-"
         perf = f"{r['performance']:.2f}" if "performance" in r else "-"
-        print(f"{r['tool']:<28} {r['pages']:>5} {r['per_page']:>7.2f} {conc:>10} {perf:>6} {r['peak_mib']:>12.0f}")
+        spread = f"{r['spread'][0]:.2f}-{r['spread'][1]:.2f}"
+        print(
+            f"{r['tool']:<28} {r['pages']:>5} {r['per_page']:>7.2f} {spread:>11} {conc:>10} {perf:>6} "
+            f"{r['peak_mib']:>12.0f}"
+        )
     best = min((r for r in rows if r["tool"].startswith("maturity")), key=lambda r: r["per_page"])
     print()
     for r in rows:
@@ -361,8 +452,10 @@ def main() -> None:
                 f"(whole audit); {r['per_page'] / best['concurrent']:.1f}x against its concurrent phase"
             )
     for r in rows:
-        if r.get("pss_quartiles_mib"):
-            print(f"{r['tool']}: tree PSS at 25/50/75/100 % of the run: {r['pss_quartiles_mib']} MiB")
+        if r.get("pss_by_tenth_mib"):
+            print(f"{r['tool']}: tree PSS (MiB) after each tenth of the pages: {r['pss_by_tenth_mib']}")
+            phases = ", ".join(f"{k} {t} ({o})" for k, (t, o) in r["pss_by_phase_mib"].items())
+            print(f"{r['tool']}: peak PSS by phase, tree (maturity's own process), MiB: {phases}")
 
 
 if __name__ == "__main__":
