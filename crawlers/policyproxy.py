@@ -35,8 +35,8 @@ log = logging.getLogger(__name__)
 Connector = Callable[[str, int], Awaitable[tuple[asyncio.StreamReader, asyncio.StreamWriter]]]
 """Opens a TCP connection to an address (a literal, never a name) and port; tests pass a spy."""
 
-Decision = Callable[[str], Awaitable[Sequence[str] | None]]
-"""A host -> the addresses to connect to (``None``: connect by name), or raise :class:`ProxyRefused`."""
+Decision = Callable[[str], Awaitable[Sequence[str]]]
+"""A host -> the addresses to connect to (never a name), or raise :class:`ProxyRefused`."""
 
 HEAD_TIMEOUT = 30.0  # seconds to receive a request head from the browser
 CONNECT_TIMEOUT = 15.0  # seconds to connect to the site
@@ -154,7 +154,7 @@ class PolicyProxy:
             log.info("proxy refused %s: %s", shown, exc)
             await _answer(writer, 403, str(exc))
             return
-        upstream = await self._open(host, port, addresses)
+        upstream = await self._open(port, addresses)
         if upstream is None:
             self.log.refuse(shown, "could not connect")
             await _answer(writer, 502, f"could not connect to {shown}")
@@ -174,9 +174,10 @@ class PolicyProxy:
             up_writer.close()
 
     async def _open(
-        self, host: str, port: int, addresses: Sequence[str] | None
+        self, port: int, addresses: Sequence[str]
     ) -> tuple[asyncio.StreamReader, asyncio.StreamWriter] | None:
-        for address in addresses if addresses is not None else [host]:
+        """A connection to the first of the checked addresses that answers (never a name: no DNS here)."""
+        for address in addresses:
             try:
                 return await asyncio.wait_for(self.connect(address, port), CONNECT_TIMEOUT)
             except (TimeoutError, OSError) as exc:

@@ -60,7 +60,7 @@ class Spy:
 
 
 def decide_with(table: dict[str, Sequence[str] | str]):
-    async def decide(host: str) -> Sequence[str] | None:
+    async def decide(host: str) -> Sequence[str]:
         answer = table.get(host, "unknown host")
         if isinstance(answer, str):
             raise ProxyRefused(answer)
@@ -240,3 +240,25 @@ def test_a_browser_switch_that_would_bypass_the_proxy_is_refused() -> None:
         assert session.proxy._server is None  # the proxy it started is closed again
 
     asyncio.run(main())
+
+
+def test_a_browser_with_no_audit_under_way_connects_nowhere() -> None:
+    """A shared browser between audits (or just started) has no policy: nothing may connect."""
+    from playwright.async_api import Error as PlaywrightError
+    from sites import SiteServer, html
+
+    from crawlers.browser import BrowserSession, BrowserSettings
+
+    spy = Spy()
+
+    async def main(url: str) -> None:
+        async with BrowserSession(BrowserSettings(user_agent="maturity-tests"), connect=spy) as session:
+            context = await session._new_context(device=None, net=None)
+            page = await context.new_page()
+            with pytest.raises(PlaywrightError, match="ERR_"):
+                await page.goto(url)
+            await context.close()
+
+    with SiteServer({"/": html("Never loaded", "<h1>Never</h1>")}) as server:
+        asyncio.run(main(server.url("/")))
+        assert server.paths() == [] and spy.attempts == []
