@@ -216,16 +216,21 @@ def _settings(url: str, kw: dict[str, Any], **overrides: Any) -> Any:
     )
 
 
+def attestations_option(what: str) -> Callable[[F], F]:
+    """``--attestations FILE``: the agency's answers to the rubric's questions (``what`` it does here)."""
+    return click.option(
+        "--attestations",
+        "attestations",
+        default=None,
+        type=click.Path(dir_okay=False),
+        help=f"The agency's attestation file (YAML answers to the rubric's questions); {what}.",
+    )
+
+
 @cli.command()
 @click.argument("url")
 @audit_options
-@click.option(
-    "--attestations",
-    "attestations",
-    default=None,
-    type=click.Path(dir_okay=False),
-    help="The agency's attestation file (YAML answers to the rubric's questions); stored with the crawl.",
-)
+@attestations_option("stored with the crawl")
 @store_options
 @output_options
 def audit(
@@ -252,13 +257,7 @@ def audit(
 @cli.command()
 @click.argument("run", type=int)
 @click.option("--rubric", "rubric_spec", default=None, help="Rubric YAML file or built-in name [default: default].")
-@click.option(
-    "--attestations",
-    "attestations",
-    default=None,
-    type=click.Path(dir_okay=False),
-    help="The agency's attestation file (answers to the rubric's questions); replaces the crawl's earlier one.",
-)
+@attestations_option("replaces the crawl's earlier one")
 @store_options
 @output_options
 def rescore(

@@ -16,7 +16,15 @@ from typing import Any
 
 import click
 
-from maturity.cli import _open_store, _progress, cli, output_options, store_options, validate_start_url
+from maturity.cli import (
+    _open_store,
+    _progress,
+    attestations_option,
+    cli,
+    output_options,
+    store_options,
+    validate_start_url,
+)
 from maturity.errors import GateFailed, UsageError
 from maturity.gates import (
     Baseline,
@@ -292,13 +300,7 @@ def summary(
 @click.option("--sarif", default=None, type=click.Path(dir_okay=False), help="Write SARIF 2.1.0 here.")
 @click.option("--markdown", default=None, type=click.Path(dir_okay=False), help="Write a Markdown summary here.")
 @click.option("--json", "json_out", default=None, type=click.Path(dir_okay=False), help="Write JSON results here.")
-@click.option(
-    "--attestations",
-    "attestations",
-    default=None,
-    type=click.Path(dir_okay=False),
-    help="The agency's attestation file (overrides `attestations:` in the config).",
-)
+@attestations_option("overrides `attestations:` in the config")
 @click.option(
     "--allow-private",
     is_flag=True,
