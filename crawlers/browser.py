@@ -221,11 +221,12 @@ def _is_loopback_host(host: str) -> bool:
 
 _OFF_MACHINE = "not a loopback address (loopback-only mode)"
 
-# Chromium's own services, which it contacts at start-up whatever the background flags say: the
-# proxy's log shows these two at every start of Debian's Chromium 156 here (tests/test_hostile.py
-# asserts nothing reaches them). Our proxy refuses them unless a page itself asked for the host (a
-# page may use Google sign-in), so an audit sends nothing on the browser's own account.
-BROWSER_SERVICE_HOSTS = ("update.googleapis.com", "accounts.google.com")
+# Chromium's own services, which it contacts whatever the background flags say. Seen here by the
+# proxy (Debian's Chromium 156): component updates and account checks at every start, and autofill
+# queries on pages with forms. Our proxy refuses them unless a page itself asked for the host (a
+# page may use Google sign-in), so an audit sends nothing on the browser's own account; the
+# browser tests (loopback-only) fail if any other host is tried.
+BROWSER_SERVICE_HOSTS = ("update.googleapis.com", "accounts.google.com", "content-autofill.googleapis.com")
 _SERVICE_TRAFFIC = "the browser's own service traffic, not a page's"
 # Switches that would route the browser around the policy proxy.
 _PROXY_SWITCHES = ("--proxy-", "--no-proxy-server")

@@ -617,6 +617,7 @@ def test_portfolio_run_command_two_sites_at_once(shared_browser, tmp_path):
     assert "━" not in proc.stderr and "Traceback" not in proc.stderr  # no progress bars off a terminal
     store = Store(f"sqlite:///{tmp_path / 'm.db'}")
     runs = store.history("p")
-    assert sorted(r.crawl.status for r in runs) == ["failed", "finished", "finished"], proc.stdout
+    why = [(r.crawl.agency, r.crawl.status, r.crawl.error) for r in runs]
+    assert sorted(r.crawl.status for r in runs) == ["failed", "finished", "finished"], (why, proc.stdout)
     assert {r.crawl.agency for r in runs} == {"Parks", "Ghost", "Revenue"}
     assert elapsed < 90
