@@ -26,7 +26,6 @@ import statistics
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from email.utils import parsedate_to_datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -46,6 +45,7 @@ from playwright.async_api import (
     Page as PwPage,
 )
 
+from crawlers.discover import retry_after
 from crawlers.netpolicy import AddressPolicy, AddressRefused
 from crawlers.policyproxy import Connector, PolicyProxy, ProxyRefused
 from crawlers.urls import is_same_site
@@ -638,7 +638,7 @@ class BrowserSession:
             status = response.status if response is not None else 0
             if status not in RETRY_STATUSES or attempt == self.settings.retries:
                 break
-            told = _retry_after_seconds(await response.header_value("retry-after")) if response else None
+            told = retry_after(await response.header_value("retry-after")) if response else None
             wait = told if told is not None else self.settings.retry_backoff * 2**attempt
             await asyncio.sleep(min(wait, self.settings.max_retry_after))
         net.locked = True
@@ -935,20 +935,6 @@ def summarise_runs(profile: str, runs: list[PerfRun]) -> PerformanceFacts:
 
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 _SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def _retry_after_seconds(value: str | None) -> float | None:
-    """Delta-seconds of a Retry-After header (an HTTP date counts from now); None when absent or bad."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    return max(0.0, when.timestamp() - time.time())
 
 
 def _scrub(value: Any) -> Any:

@@ -499,7 +499,7 @@ def _looks_binary(body: bytes) -> bool:
     return controls > len(head) // 10
 
 
-def _retry_after(value: str | None, now: float | None = None) -> float | None:
+def retry_after(value: str | None, now: float | None = None) -> float | None:
     """Seconds a ``Retry-After`` header asks for (delta-seconds or an HTTP date); None when absent or bad."""
     if not value:
         return None
@@ -792,7 +792,7 @@ class _Crawl:
         """Seconds to wait before asking again, or None when this answer is final."""
         if response.status_code not in RETRY_STATUSES or retries >= self.settings.retries:
             return None
-        told = _retry_after(response.headers.get("retry-after"))
+        told = retry_after(response.headers.get("retry-after"))
         wait = told if told is not None else self.settings.retry_backoff * 2**retries
         return min(wait, self.settings.max_retry_after)
 

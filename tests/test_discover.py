@@ -726,12 +726,12 @@ def test_5xx_burst_is_retried_with_backoff_and_lasting_500_is_not() -> None:
 
 
 def test_retry_after_forms() -> None:
-    from crawlers.discover import _retry_after
+    from crawlers.discover import retry_after
 
-    assert _retry_after("7") == 7.0
-    assert _retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412470.0) == 10.0
-    assert _retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412490.0) == 0.0
-    assert _retry_after("soon") is None and _retry_after(None) is None and _retry_after("-3") is None
+    assert retry_after("7") == 7.0
+    assert retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412470.0) == 10.0
+    assert retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412490.0) == 0.0
+    assert retry_after("soon") is None and retry_after(None) is None and retry_after("-3") is None
 
 
 def test_trickled_body_hits_the_total_deadline() -> None:
