@@ -19,7 +19,7 @@ import json
 from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 
 class Frozen(BaseModel):
@@ -399,14 +399,30 @@ class PageArtifacts(Frozen):
     status: PageStatus = "ok"
     reason: str | None = None  # why the page is not assessable
     artifacts: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    # Each artifact is validated once however many checks read it (scoring reads one 20-odd times).
+    # Keyed by name, holding the raw dict it came from (a copy with other artifacts never reuses it).
+    _typed: dict[str, tuple[dict[str, Any], Frozen]] = PrivateAttr(default_factory=dict)
 
-    def get(self, name: str) -> Frozen | ArtifactError | None:
+    def get(self, name: str, *, keep: bool = True) -> Frozen | ArtifactError | None:
+        """The artifact as its model (or an :class:`ArtifactError`); ``keep`` holds the model for the
+        next call until :meth:`release`."""
         raw = self.artifacts.get(name)
         if raw is None:
             return None
+        hit = self._typed.get(name)
+        if hit is not None and hit[0] is raw:
+            return hit[1]
         if "error" in raw and set(raw) <= {"error", "kind"}:
-            return ArtifactError.model_validate(raw)
-        return ARTIFACT_MODELS[name].model_validate(raw)
+            typed: Frozen = ArtifactError.model_validate(raw)
+        else:
+            typed = ARTIFACT_MODELS[name].model_validate(raw)
+        if keep:
+            self._typed[name] = (raw, typed)
+        return typed
+
+    def release(self) -> None:
+        """Let go of the models :meth:`get` kept."""
+        self._typed.clear()
 
 
 # ---------------------------------------------------------------------------

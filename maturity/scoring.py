@@ -150,8 +150,7 @@ def fingerprint(check_id: str, url: str, selector: str, snippet: str) -> str:
 def _plan(rubric: Rubric, pages: list[PageArtifacts]) -> list[tuple[Dimension, str, float, dict]]:
     """The concrete (dimension, check id, weight, params) list, axe tag selections expanded."""
     explicit = {p.check for d in rubric.dimensions for p in d.parameters if p.check}
-    axe_facts = [f for f in (page.get("axe") for page in pages) if isinstance(f, AxeFacts)]
-    rules = catalogue(axe_facts)
+    rules = catalogue(f for f in (page.get("axe", keep=False) for page in pages) if isinstance(f, AxeFacts))
     plan: list[tuple[Dimension, str, float, dict]] = []
     for dim in rubric.dimensions:
         for param in dim.parameters:
@@ -216,16 +215,23 @@ def _weighted(pairs: Iterable[tuple[float, float | None]]) -> float | None:
 def run_checks(
     rubric: Rubric, pages: list[PageArtifacts], site: SiteFacts
 ) -> list[tuple[Dimension, str, float, list[CheckResult]]]:
+    """Every planned check on every assessable page, page by page: a page's artifacts are validated
+    once for all its checks, then let go (a large run does not hold them all as models); then the
+    site-level checks, which read every page once more."""
     assessable = [p for p in pages if p.status == "ok"]
-    out = []
-    for dim, check_id, weight, params in _plan(rubric, pages):
-        check_ = checks.get(check_id)
-        if check_.meta.scope == "site":
-            results = [checks.run_site_check(check_, assessable, site, params)] if assessable else []
-        else:
-            results = [checks.run_page_check(check_, page, site, params) for page in assessable]
-        out.append((dim, check_id, weight, results))
-    return out
+    plan = [(dim, checks.get(check_id), weight, params) for dim, check_id, weight, params in _plan(rubric, pages)]
+    results: list[list[CheckResult]] = [[] for _ in plan]
+    for page in assessable:
+        for i, (_, check_, _, params) in enumerate(plan):
+            if check_.meta.scope != "site":
+                results[i].append(checks.run_page_check(check_, page, site, params))
+        page.release()
+    for i, (_, check_, _, params) in enumerate(plan):
+        if check_.meta.scope == "site" and assessable:
+            results[i].append(checks.run_site_check(check_, assessable, site, params))
+    for page in assessable:
+        page.release()
+    return [(dim, check_.id, weight, results[i]) for i, (dim, check_, weight, _) in enumerate(plan)]
 
 
 def score(loaded: LoadedRubric, pages: list[PageArtifacts], site: SiteFacts) -> Scorecard:
@@ -324,7 +330,7 @@ def _axe_impacts(pages: list[PageArtifacts]) -> dict[tuple[str, str], str]:
     """(page URL, axe check id) -> the impact axe gave the violated rule on that page."""
     impacts: dict[tuple[str, str], str] = {}
     for page in pages:
-        facts = page.get("axe") if page.status == "ok" else None
+        facts = page.get("axe", keep=False) if page.status == "ok" else None
         if isinstance(facts, AxeFacts):
             for rule in facts.rules:
                 if rule.outcome == "violation" and rule.impact:

@@ -179,3 +179,34 @@ def test_scorecard_records_rubric_identity():
 def test_default_rubric_scores_a_clean_page_highly():
     card = score(builtin_rubric(), [page(performance=perf(profile="mobile"))], site())
     assert card.level is not None and card.level >= 4, [(d.id, d.score) for d in card.dimensions]
+
+
+def test_scoring_validates_each_artifact_once_per_page_and_lets_go(monkeypatch):
+    from maturity.model import DocumentFacts
+
+    pages = [page(f"{ORIGIN}/{i}") for i in range(3)]
+    calls = []
+    real = DocumentFacts.model_validate.__func__
+
+    def counting(cls, raw, *a, **k):
+        calls.append(raw["url"])
+        return real(cls, raw, *a, **k)
+
+    monkeypatch.setattr(DocumentFacts, "model_validate", classmethod(counting))
+    card = score(builtin_rubric(), pages, site())
+    assert card.overall is not None
+    # the default rubric has a dozen page checks and several site checks reading the document;
+    # each page's document becomes a model once for the page checks and once for the site checks
+    assert sorted(calls) == sorted(2 * [p.artifacts["document"]["url"] for p in pages])
+    assert all(not p._typed for p in pages)  # and the models are let go
+
+
+def test_a_kept_artifact_model_is_not_reused_for_a_copy_with_other_artifacts():
+    first = page(f"{ORIGIN}/a")
+    assert first.get("document") is first.get("document")
+    other = document(url=f"{ORIGIN}/b")
+    copy = first.model_copy(update={"artifacts": {**first.artifacts, "document": other}})
+    assert copy.get("document").url == f"{ORIGIN}/b"
+    assert first.get("document").url == f"{ORIGIN}/a"
+    first.release()
+    assert not first._typed

@@ -10,6 +10,7 @@ moderate 3, minor 1).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cache
 
 from maturity.checks import AXE_PREFIX, Check, CheckMeta, PageInput
@@ -48,7 +49,7 @@ def axe_check(rule_id: str) -> Check:
     return Check(meta=meta, fn=run)
 
 
-def catalogue(facts: list[AxeFacts]) -> dict[str, tuple[frozenset[str], str | None]]:
+def catalogue(facts: Iterable[AxeFacts]) -> dict[str, tuple[frozenset[str], str | None]]:
     """Rule id -> (tags, worst impact seen) over the axe results of a crawl."""
     order = list(IMPACT_WEIGHTS)
     rules: dict[str, tuple[frozenset[str], str | None]] = {}
