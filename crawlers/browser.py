@@ -281,6 +281,11 @@ class NetworkLog:
     refused_document: str | None = None
     checks: set[asyncio.Future[None]] = field(default_factory=set)
     downloads: list[str] = field(default_factory=list)  # downloads the page started (never saved)
+    # Requests under way in any frame, and how many started and ended: settling after the load
+    # needs "nothing in flight, and nothing started or ended while we looked".
+    inflight: set[Any] = field(default_factory=set)
+    started: int = 0
+    ended: int = 0
 
     def clear(self) -> None:
         self.requests.clear()
@@ -292,6 +297,15 @@ class NetworkLog:
         self.refused_document = None
         self.checks.clear()
         self.downloads.clear()
+        self.inflight.clear()
+
+    def began(self, request: Any) -> None:
+        self.inflight.add(request)
+        self.started += 1
+
+    def done(self, request: Any) -> None:
+        self.inflight.discard(request)
+        self.ended += 1
 
 
 class BrowserSession:
@@ -315,6 +329,7 @@ class BrowserSession:
         self.axe_script, self.axe_version = axe_source(settings.axe_path)
         self._collect_js = _script("collect.js")
         self._perf_js = _script("perf.js")
+        self._settle_js = _script("settle.js")
         self._pw: Playwright | None = None
         self.browser: Browser | None = None
         self.browser_path = ""
@@ -414,8 +429,12 @@ class BrowserSession:
         # Every request passes our router: the address policy, loopback-only mode, third parties, and
         # no navigation once the page has loaded. WebSockets have their own router (Playwright >= 1.48).
         await context.route("**/*", lambda route: self._route(route, net))
+        await context.add_init_script(self._settle_js)
         if net is not None:
             context.on("request", lambda request: self._watch_redirect(request, net))
+            context.on("request", net.began)
+            context.on("requestfinished", net.done)
+            context.on("requestfailed", net.done)
         if hasattr(context, "route_web_socket"):
             await context.route_web_socket(re.compile(r".*"), lambda ws: self._route_web_socket(ws, net))
         context.on("page", lambda new_page: asyncio.ensure_future(_close_popup(new_page)))
@@ -670,7 +689,7 @@ class BrowserSession:
         artifacts: dict[str, dict[str, Any]] = {}
         if http is not None:
             artifacts["http"] = http.model_dump(mode="json")
-        facts = await asyncio.wait_for(self._document_facts(page), self.settings.page_timeout)
+        facts = await asyncio.wait_for(self._document_facts(page, net), self.settings.page_timeout)
         artifacts["document"] = DocumentFacts.model_validate(facts["document"]).model_dump(mode="json")
         artifacts["mobile"] = MobileFacts(device=self.settings.device, **facts["mobile"]).model_dump(mode="json")
         artifacts["axe"] = _scrub(await self._axe(page))
@@ -692,20 +711,21 @@ class BrowserSession:
             artifacts=_http_only(http),
         )
 
-    async def _document_facts(self, page: PwPage) -> dict[str, Any]:
+    async def _document_facts(self, page: PwPage, net: NetworkLog) -> dict[str, Any]:
         try:
-            return await self._settle_and_collect(page)
+            return await self._settle_and_collect(page, net)
         except PlaywrightError as exc:
             if "context was destroyed" not in str(exc):
                 raise
             # The page navigated between the load and the lock (a 0 s refresh can win that race):
             # the lock now holds, so read the document it landed on.
             await page.wait_for_load_state("load")
-            return await self._settle_and_collect(page)
+            return await self._settle_and_collect(page, net)
 
-    async def _settle_and_collect(self, page: PwPage) -> dict[str, Any]:
-        # Let late scripts settle (main thread quiet for settle_ms, at most 2 s) before reading the DOM.
-        await page.evaluate(_WAIT_FOR_QUIET, [self.settings.settle_ms, 2000])
+    async def _settle_and_collect(self, page: PwPage, net: NetworkLog) -> dict[str, Any]:
+        # Let late scripts settle (nothing queued, or main thread quiet for settle_ms; at most 2 s)
+        # before reading the DOM.
+        await settle(page, net, self.settings.settle_ms, 2000)
         facts: dict[str, Any] = _scrub(await page.evaluate(self._collect_js))
         return facts
 
@@ -823,7 +843,7 @@ class BrowserSession:
         net.locked = True
         if await _refused_document(net):
             raise PlaywrightError(net.refused_document or "redirected to a refused address")
-        await page.evaluate(_WAIT_FOR_QUIET, [self.settings.perf_quiet_ms, self.settings.perf_settle_max_ms])
+        settled = await settle(page, net, self.settings.perf_quiet_ms, self.settings.perf_settle_max_ms)
         m = await page.evaluate("""() => {
             const nav = performance.getEntriesByType('navigation')[0];
             const fcp = performance.getEntriesByName('first-contentful-paint')[0];
@@ -847,24 +867,52 @@ class BrowserSession:
             requests=wire["requests"],
             bytes_by_type=dict(wire["by_type"]),
             requests_by_type=dict(wire["count_by_type"]),
+            settled=settled,
         )
 
 
-# After load, resolve once `quiet` ms pass with no long task, layout shift or LCP candidate, and with
-# the main thread free (a late timer tick means it was blocked), or after `cap` ms. Late shifts and
-# long tasks right after load are still measured; clean pages do not wait a fixed second.
-_WAIT_FOR_QUIET = """([quiet, cap]) => new Promise((resolve) => {
-  const t0 = performance.now();
-  let quietSince = t0, previous = t0;
-  const tick = () => {
-    const now = performance.now();
-    if (now - previous > 150) quietSince = now;
-    previous = now;
-    const p = window.__maturityPerf || { last: 0 };
-    if (now - Math.max(quietSince, p.last) >= quiet || now - t0 >= cap) resolve(); else setTimeout(tick, 50);
-  };
-  setTimeout(tick, 50);
-})"""
+_PROBE = "(h) => window.__maturitySettle ? window.__maturitySettle.probe(h) : null"
+BLOCKED_MS = 150  # a probe (two frames and a task) that took longer found the main thread busy
+
+
+async def settle(page: PwPage, net: NetworkLog, quiet_ms: int, cap_ms: int) -> str:
+    """After the load event, wait until the page has settled and say how.
+
+    ``"idle"``: two probes in a row (settle.js: two frames and a task each) found nothing queued that
+    could act within ``quiet_ms`` (timers, frames, idle callbacks, fetches, animations, fonts,
+    images), no request in flight, begun or ended meanwhile, no known work since the probe's first
+    frame and no metric moved (shift, paint, long task); a static page settles in about four frames.
+    ``"quiet"``: otherwise, for ``quiet_ms`` no metric moved, the main thread was free and the
+    network was still with nothing in flight (a page with an endless timer or animation ends here).
+    ``"cap"``: ``cap_ms`` ran out (a request that never ends, a page that never stops moving).
+    So a layout shift a timer or a slow fetch makes after the load is still measured.
+    """
+    loop = asyncio.get_running_loop()
+    start = quiet_since = loop.time()
+    last_moved: float | None = None
+    clean = 0
+    while True:
+        seen = (net.started, net.ended)
+        asked = loop.time()
+        state = await page.evaluate(_PROBE, quiet_ms)
+        now = loop.time()
+        if state is None:  # a document without settle.js (it replaced itself): the quiet window, no more
+            await asyncio.sleep(quiet_ms / 1000)
+            return "quiet"
+        # a metric moved while this probe looked, or since the last one
+        moved = state["last"] >= state["started"] or (last_moved is not None and state["last"] != last_moved)
+        last_moved = state["last"]
+        network = bool(net.inflight) or (net.started, net.ended) != seen
+        if moved or network or (now - asked) * 1000 > BLOCKED_MS:
+            quiet_since = now
+        idle = not (state["pending"] or network or moved) and state["work"] < state["frame"]
+        clean = clean + 1 if idle else 0
+        if clean >= 2:
+            return "idle"
+        if (now - quiet_since) * 1000 >= quiet_ms:
+            return "quiet"
+        if (now - start) * 1000 >= cap_ms:
+            return "cap"
 
 
 # ---------------------------------------------------------------------------

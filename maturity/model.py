@@ -264,6 +264,9 @@ class PerfRun(Frozen):
     requests: int = 0
     bytes_by_type: dict[str, int] = Field(default_factory=dict)
     requests_by_type: dict[str, int] = Field(default_factory=dict)
+    # How the wait after load ended: "idle" (nothing left queued), "quiet" (nothing moved for the
+    # quiet window) or "cap" (the page never settled; late metrics may be missing).
+    settled: str | None = None
 
 
 class PerformanceFacts(Frozen):
