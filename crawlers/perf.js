@@ -1,6 +1,7 @@
 // Installed before any page script (an init script): observes paint, layout shifts and long tasks.
 (() => {
-  // `last`: when anything that moves the metrics last happened (a long task ending, a shift, a paint).
+  // `last`: when anything that moves the metrics last happened (a long task ending, a shift, a paint),
+  // by the entry's own time: an entry delivered late still happened when it says.
   const observers = [];
   const m = { lcp: null, cls: 0, longtasks: [], last: 0, flush: () => {
     // Entries queued but not yet delivered to the callbacks (settle.js asks before deciding).
@@ -17,7 +18,7 @@
   observe("largest-contentful-paint", (entries) => {
     for (const e of entries) {
       m.lcp = e.renderTime || e.loadTime || e.startTime;
-      m.last = Math.max(m.last, performance.now());
+      m.last = Math.max(m.last, m.lcp);
     }
   });
   // CLS: the largest session window (shifts < 1 s apart, window at most 5 s), ignoring shifts after input.
@@ -33,7 +34,7 @@
       }
       last = e.startTime;
       m.cls = Math.max(m.cls, sessionValue);
-      m.last = Math.max(m.last, performance.now());
+      m.last = Math.max(m.last, e.startTime);
     }
   });
   observe("longtask", (entries) => {
