@@ -25,6 +25,8 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Column, LargeBinary, String, Text, UniqueConstraint, delete, event, func
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, NoSuchModuleError, OperationalError
 from sqlmodel import Field, Session, SQLModel, create_engine, select
@@ -163,11 +165,19 @@ class Store:
 
     # -- blobs -------------------------------------------------------------
     def _put_blob(self, session: Session, data: Any) -> str:
+        """Store ``data`` once under its hash. Another run (a portfolio's other site, another worker)
+        may be storing the same blob at the same moment: the insert yields to it, never fails."""
         sha = sha256_of(data)
         if session.get(Blob, sha) is None:
             raw = canonical_json(data)
-            session.add(Blob(sha256=sha, size=len(raw), data=zlib.compress(raw, 6)))
-            session.flush()
+            row = {"sha256": sha, "size": len(raw), "data": zlib.compress(raw, 6)}
+            dialect = self.engine.dialect.name
+            if dialect in ("sqlite", "postgresql"):
+                insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
+                session.execute(insert(Blob).values(**row).on_conflict_do_nothing(index_elements=["sha256"]))
+            else:
+                session.add(Blob(**row))
+                session.flush()
         return sha
 
     def get_blob(self, sha: str) -> Any:

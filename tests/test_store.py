@@ -174,3 +174,34 @@ def test_upgrading_a_database_that_holds_runs(tmp_path):
             command.upgrade(cfg, revision)
     store = Store(url)
     assert [p.url for p in store.load_pages(1)] == ["https://a.example/"]
+
+
+def test_identical_artifacts_stored_at_once_by_two_runs_do_not_collide(store):
+    """Two audits in one process (a portfolio) or two workers often store the same blob (the same
+    error, the same stylesheet facts) at the same moment: neither may fail on the blob's key."""
+    import threading
+
+    crawls = [store.begin_crawl(f"{ORIGIN}/{i}", settings={}, tool_version="t") for i in range(4)]
+    barrier = threading.Barrier(len(crawls))
+    errors: list[BaseException] = []
+
+    def write(crawl_id: int) -> None:
+        try:
+            for n in range(15):
+                shared = {"error": f"the same failure {n}", "kind": "timeout"}
+                barrier.wait(timeout=30)
+                store.add_page(crawl_id, page(f"{ORIGIN}/p{n}", performance=shared))
+        except BaseException as exc:
+            errors.append(exc)
+            barrier.abort()
+
+    threads = [threading.Thread(target=write, args=(c,)) for c in crawls]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors[0]
+    for crawl_id in crawls:
+        pages = store.load_pages(crawl_id)
+        assert len(pages) == 15
+        assert pages[3].artifacts["performance"] == {"error": "the same failure 3", "kind": "timeout"}
