@@ -789,6 +789,7 @@ class BrowserSession:
                 started = time.perf_counter()
                 runs: list[PerfRun] = []
                 error: str | None = None
+                kind = "timeout"
                 for _ in range(max(1, self.settings.perf_runs)):
                     wire.update(bytes=0, requests=0, by_type={}, types={}, count_by_type={})
                     try:
@@ -798,15 +799,18 @@ class BrowserSession:
                             self._one_perf_load(page, url, wire, net), self.settings.page_timeout + 15
                         )
                         runs.append(run)
-                    except (TimeoutError, PlaywrightError) as exc:
+                    except Exception as exc:  # timeouts, crashes, and facts a hostile page made unreadable
+                        if not isinstance(exc, TimeoutError | PlaywrightError):
+                            log.exception("could not measure %s", url)
                         error = "timed out" if isinstance(exc, TimeoutError) else _one_line(exc)
+                        kind = "timeout" if isinstance(exc, TimeoutError) else "error"
                         await _close_quietly(page)
                         page = await context.new_page()
                         await self._wire_cdp(context, page, profile, on_sent, on_finished)
                 if runs:
                     data = summarise_runs(self.settings.throttle, runs).model_dump(mode="json")
                 else:
-                    data = ArtifactError(error=error or "no run finished", kind="timeout").model_dump()
+                    data = ArtifactError(error=error or "no run finished", kind=kind).model_dump()
                 await _maybe_await(on_perf(url, data, (time.perf_counter() - started) * 1000))
         finally:
             await _close_quietly(context)
@@ -896,9 +900,12 @@ async def settle(page: PwPage, net: NetworkLog, quiet_ms: int, cap_ms: int) -> s
         asked = loop.time()
         state = await page.evaluate(_PROBE, quiet_ms)
         now = loop.time()
-        if state is None:  # a document without settle.js (it replaced itself): the quiet window, no more
+        if not isinstance(state, dict):  # a document without settle.js (it replaced itself): the quiet window
             await asyncio.sleep(quiet_ms / 1000)
             return "quiet"
+        state = {key: _number(state.get(key)) for key in ("started", "frame", "work", "last")} | {
+            "pending": bool(state.get("pending"))
+        }
         # a metric moved while this probe looked, or since the last one
         moved = state["last"] >= state["started"] or (last_moved is not None and state["last"] != last_moved)
         last_moved = state["last"]
@@ -913,6 +920,11 @@ async def settle(page: PwPage, net: NetworkLog, quiet_ms: int, cap_ms: int) -> s
             return "quiet"
         if (now - start) * 1000 >= cap_ms:
             return "cap"
+
+
+def _number(value: Any) -> float:
+    """A page can reach the objects a probe reads: anything but a number counts as 0."""
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else 0.0
 
 
 # ---------------------------------------------------------------------------

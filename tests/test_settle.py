@@ -87,6 +87,12 @@ ROUTES = {
         "const h = document.createElement('h2'); h.textContent = 'A frame ran';"
         "document.querySelector('main').append(h); }));</script>",
     ),
+    "/tampered": html(
+        "A page that tampers with what we read",
+        TALL,
+        head="<script>addEventListener('load', () => { const m = window.__maturityPerf;"
+        "m.last = 'later'; m.cls = 'lots'; m.flush = () => {}; });</script>",
+    ),
 }
 
 
@@ -137,3 +143,9 @@ def test_the_document_is_read_after_late_content_arrives(shared_browser, site):
     assert timers.status == "ok"
     assert timers.artifacts["document"]["title"] == "set by a string timer"
     assert [h["text"] for h in timers.artifacts["document"]["headings"]] == ["Ticks: 3", "A frame ran"]
+
+
+def test_a_page_that_tampers_with_our_objects_spoils_only_its_own_measurement(shared_browser, site):
+    perf = measure(shared_browser, site, ["/tampered", "/"])
+    assert perf["/tampered"]["kind"] == "error"  # its figures could not be read; the run goes on
+    assert perf["/"]["median"]["fcp_ms"] > 0  # the next page is measured as usual
