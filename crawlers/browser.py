@@ -576,13 +576,18 @@ class BrowserSession:
         for ref in refs:
             queue.put_nowait(ref)
         workers = max(1, min(self.settings.concurrency, len(refs) or 1))
-        await asyncio.gather(*(self._worker(queue, http, on_page) for _ in range(workers)))
+        # Each worker opens a fresh tab every ``recycle_pages`` pages; their first tabs serve fewer
+        # pages in turn, so the workers do not all replace their tabs (two renderers each for a
+        # moment) at once: a 1,000-page run peaked at 1,567 MiB with the workers in step.
+        stagger = [i * self.settings.recycle_pages // workers for i in range(workers)]
+        await asyncio.gather(*(self._worker(queue, http, on_page, served=s) for s in stagger))
 
-    async def _worker(self, queue: asyncio.Queue[PageRef], http: dict[str, HttpFacts], on_page: PageDone) -> None:
+    async def _worker(
+        self, queue: asyncio.Queue[PageRef], http: dict[str, HttpFacts], on_page: PageDone, *, served: int = 0
+    ) -> None:
         net = NetworkLog()
         context: BrowserContext | None = None
         page: PwPage | None = None
-        served = 0
         try:
             while True:
                 try:

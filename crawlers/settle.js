@@ -98,6 +98,15 @@
     if (document.getAnimations) {
       for (const a of document.getAnimations()) if (a.playState === "running") return "an animation";
     }
+    // Frames of the same origin keep their own account (a cross-origin frame's is out of reach;
+    // its requests are still counted by the browser).
+    for (let i = 0; i < W.frames.length; i += 1) {
+      try {
+        const inner = W.frames[i].__maturitySettle;
+        const what = inner && inner.pending(horizon);
+        if (what) return `${what} in a frame`;
+      } catch (e) { /* cross-origin */ }
+    }
     return "";
   };
   // Two rendered frames, then a task. Resolves with when the first frame began: work done before
@@ -119,5 +128,5 @@
     if (perf && perf.flush) perf.flush();
     return { started, frame, now: now(), work, last: perf ? perf.last : 0, pending: pending(horizon) };
   };
-  Object.defineProperty(W, "__maturitySettle", { value: Object.freeze({ probe }), enumerable: false });
+  Object.defineProperty(W, "__maturitySettle", { value: Object.freeze({ probe, pending }), enumerable: false });
 })();

@@ -225,3 +225,38 @@ def test_crashed_renderer_and_killed_browser_are_survived(tmp_path):
     assert status[site.url("/a")][0] == status[site.url("/b")][0] == "ok"
     assert status[site.url("/c")][0] == status[site.url("/d")][0] == "ok"  # after the browser was killed
     assert relaunches == 1
+
+
+def test_each_worker_opens_a_fresh_tab_every_n_pages_in_turn(shared_browser):
+    """sessionStorage lives as long as a tab: each page writes its tab's id and visit count into its title."""
+    import collections
+    import dataclasses
+
+    counter = (
+        "<script>const n = Number(sessionStorage.getItem('n') || 0) + 1; sessionStorage.setItem('n', n);"
+        "if (!sessionStorage.getItem('tab')) sessionStorage.setItem('tab', Math.random().toString(36).slice(2));"
+        "document.title = 'Visit ' + n + ' of tab ' + sessionStorage.getItem('tab');</script>"
+    )
+    routes = {f"/{i}": html("Visit counter", f"<h1>Page {i}</h1>", head=counter) for i in range(12)}
+    with SiteServer(routes) as site:
+        base = BrowserSettings(user_agent="maturity-tests", loopback_only=True, throttle="none", page_timeout=8)
+        session = shared_browser.session
+        titles: dict[str, str] = {}
+
+        def on_page(page, _ms):
+            titles[page.url.removeprefix(site.origin)] = page.artifacts["document"]["title"]
+
+        def run(concurrency: int, pages: int) -> list[str]:
+            titles.clear()
+            session.reconfigure(dataclasses.replace(base, recycle_pages=3, concurrency=concurrency), site.url("/0"))
+            shared_browser.run(session.gather([PageRef(url=site.url(f"/{i}")) for i in range(pages)], {}, on_page))
+            return [titles[f"/{i}"] for i in range(pages)]
+
+        one = run(1, 7)
+        assert [t.split()[1] for t in one] == ["1", "2", "3", "1", "2", "3", "1"]
+        assert len({t.split()[-1] for t in one}) == 3  # three tabs
+        # Two workers: the second one's first tab serves one page fewer (2, not 3), so the two
+        # do not replace their tabs at the same moment. Every tab serves at most 3 pages.
+        pages_per_tab = collections.Counter(t.split()[-1] for t in run(2, 12))
+        assert sum(pages_per_tab.values()) == 12 and max(pages_per_tab.values()) == 3
+        assert 2 in pages_per_tab.values()

@@ -87,6 +87,19 @@ ROUTES = {
         "const h = document.createElement('h2'); h.textContent = 'A frame ran';"
         "document.querySelector('main').append(h); }));</script>",
     ),
+    "/framed-late": html(
+        "A page whose frame fills in late", "<h1>Map</h1><iframe title='Map' src='/inner-late'></iframe>"
+    ),
+    "/inner-late": html(
+        "A frame that adds a photo after load",
+        "<h1>Inner</h1>",
+        head="<script>addEventListener('load', () => setTimeout(() => { const i = document.createElement('img');"
+        "i.src = '/pic.svg'; i.width = 40; i.height = 40; document.querySelector('main').append(i); }, 280));"
+        "</script>",
+    ),
+    "/pic.svg": Resource(
+        "<svg xmlns='http://www.w3.org/2000/svg' width='40' height='40'/>", content_type="image/svg+xml"
+    ),
     "/tampered": html(
         "A page that tampers with what we read",
         TALL,
@@ -133,7 +146,7 @@ def test_the_document_is_read_after_late_content_arrives(shared_browser, site):
     def on_page(page, _ms):
         done[page.url.removeprefix(site.origin)] = page
 
-    refs = [PageRef(url=site.url(p)) for p in ("/late-content", "/string-timer")]
+    refs = [PageRef(url=site.url(p)) for p in ("/late-content", "/string-timer", "/framed-late")]
     shared_browser.run(session.gather(refs, {}, on_page))
     late = done["/late-content"].artifacts["document"]
     assert [h["text"] for h in late["headings"]] == ["Loaded heading"]
@@ -143,6 +156,9 @@ def test_the_document_is_read_after_late_content_arrives(shared_browser, site):
     assert timers.status == "ok"
     assert timers.artifacts["document"]["title"] == "set by a string timer"
     assert [h["text"] for h in timers.artifacts["document"]["headings"]] == ["Ticks: 3", "A frame ran"]
+    # A same-origin frame's queued work counts too: the photo it adds late is there for axe-core.
+    rules = {r["id"]: r for r in done["/framed-late"].artifacts["axe"]["rules"]}
+    assert rules["image-alt"]["outcome"] == "violation"
 
 
 def test_a_page_that_tampers_with_our_objects_spoils_only_its_own_measurement(shared_browser, site):
