@@ -125,9 +125,11 @@ class BrowserSettings:
     no_sandbox: bool | None = None  # None: only when running as root
     device: str = "Pixel 7"
     extra_args: tuple[str, ...] = ()  # more Chromium switches (a proxy, a tag to find the process by)
-    settle_ms: int = 200  # quiet main thread after load before reading the page
-    perf_quiet_ms: int = 300  # performance phase: after load, wait for this long with nothing happening
-    perf_settle_max_ms: int = 5000  # ... but no longer than this
+    # After load the page is read once nothing is left queued (see ``settle``); a page that never
+    # stops is read after this quiet window (nothing moving, nothing in flight), at most 2 s.
+    settle_ms: int = 200
+    perf_quiet_ms: int = 300  # the same window in the performance phase
+    perf_settle_max_ms: int = 5000  # ... and its cap
     # A worker's renderer and the driver's bookkeeping grow with every page a reused tab loads
     # (bench/run.py measured the tree growing by a third over 300 pages): start afresh this often.
     recycle_pages: int = 20
