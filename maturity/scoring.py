@@ -221,13 +221,14 @@ def run_checks(
     assessable = [p for p in pages if p.status == "ok"]
     plan = [(dim, checks.get(check_id), weight, params) for dim, check_id, weight, params in _plan(rubric, pages)]
     results: list[list[CheckResult]] = [[] for _ in plan]
+    per_page = [(i, check_, params) for i, (_, check_, _, params) in enumerate(plan) if check_.meta.scope != "site"]
+    per_site = [(i, check_, params) for i, (_, check_, _, params) in enumerate(plan) if check_.meta.scope == "site"]
     for page in assessable:
-        for i, (_, check_, _, params) in enumerate(plan):
-            if check_.meta.scope != "site":
-                results[i].append(checks.run_page_check(check_, page, site, params))
+        for i, check_, params in per_page:
+            results[i].append(checks.run_page_check(check_, page, site, params))
         page.release()
-    for i, (_, check_, _, params) in enumerate(plan):
-        if check_.meta.scope == "site" and assessable:
+    if assessable:
+        for i, check_, params in per_site:
             results[i].append(checks.run_site_check(check_, assessable, site, params))
     for page in assessable:
         page.release()
