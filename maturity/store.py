@@ -14,6 +14,7 @@ URL, PostgreSQL included).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import zlib
 from dataclasses import dataclass, field
@@ -32,7 +33,7 @@ from sqlalchemy.exc import ArgumentError, IntegrityError, NoSuchModuleError, Ope
 from sqlmodel import Field, Session, SQLModel, create_engine, select
 
 from maturity.errors import StoreUnavailable, UsageError
-from maturity.model import PageArtifacts, SiteFacts, canonical_json, sha256_of
+from maturity.model import PageArtifacts, SiteFacts, canonical_json
 from maturity.scoring import Scorecard
 
 
@@ -167,9 +168,9 @@ class Store:
     def _put_blob(self, session: Session, data: Any) -> str:
         """Store ``data`` once under its hash. Another run (a portfolio's other site, another worker)
         may be storing the same blob at the same moment: the insert yields to it, never fails."""
-        sha = sha256_of(data)
+        raw = canonical_json(data)  # serialised once: the key is its hash, the row its compressed bytes
+        sha = hashlib.sha256(raw).hexdigest()
         if session.get(Blob, sha) is None:
-            raw = canonical_json(data)
             row = {"sha256": sha, "size": len(raw), "data": zlib.compress(raw, 6)}
             dialect = self.engine.dialect.name
             if dialect in ("sqlite", "postgresql"):
