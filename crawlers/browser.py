@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import ipaddress
 import logging
 import os
 import re
@@ -45,12 +44,11 @@ from playwright.async_api import (
     Page as PwPage,
 )
 
-from crawlers.discover import retry_after
-from crawlers.netpolicy import AddressPolicy, AddressRefused
+from crawlers.netpolicy import AddressPolicy, AddressRefused, is_loopback, is_loopback_host
 from crawlers.policyproxy import Connector, PolicyProxy, ProxyRefused
+from crawlers.retry import RetryPolicy
 from crawlers.urls import is_same_site
-from maturity.errors import BrowserNotFound
-from maturity.model import (
+from maturity.core.model import (
     ArtifactError,
     AxeFacts,
     AxeNode,
@@ -65,6 +63,7 @@ from maturity.model import (
     PerfRun,
     Request,
 )
+from maturity.kernel.errors import BrowserNotFound
 
 log = logging.getLogger("maturity.browser")
 
@@ -189,7 +188,7 @@ def axe_source(path: str | None = None) -> tuple[str, str]:
         try:
             script = Path(path).read_text(encoding="utf-8")
         except OSError as exc:
-            from maturity.errors import UsageError
+            from maturity.kernel.errors import UsageError
 
             raise UsageError(f"--axe-script: cannot read {path}: {exc.strerror}") from None
     else:
@@ -204,21 +203,6 @@ def _script(name: str) -> str:
 
 def _running_as_root() -> bool:
     return hasattr(os, "geteuid") and os.geteuid() == 0
-
-
-def is_loopback(url: str) -> bool:
-    try:
-        return _is_loopback_host(urlsplit(url).hostname or "")
-    except ValueError:
-        return False
-
-
-def _is_loopback_host(host: str) -> bool:
-    """A loopback address literal (``127.0.0.0/8``, ``::1``); a name never is."""
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 _OFF_MACHINE = "not a loopback address (loopback-only mode)"
@@ -537,7 +521,7 @@ class BrowserSession:
         key = host.lower().rstrip(".")
         if key in BROWSER_SERVICE_HOSTS and key not in self._page_hosts:
             raise ProxyRefused(_SERVICE_TRAFFIC)
-        if self._loopback_only and not _is_loopback_host(key):
+        if self._loopback_only and not is_loopback_host(key):
             self.offmachine_attempts.append(key)
             raise ProxyRefused(_OFF_MACHINE)
         try:
@@ -658,15 +642,17 @@ class BrowserSession:
         """``goto`` and wait for load; a 429 or 5xx answer is loaded again after its Retry-After
         (capped) or a doubling backoff, ``retries`` times. Then the page is locked: no frame of it
         navigates again (a meta refresh to itself every 0 s would otherwise never hold still)."""
-        for attempt in range(self.settings.retries + 1):
+        s = self.settings
+        policy = RetryPolicy(retries=s.retries, max_retry_after=s.max_retry_after, backoff=s.retry_backoff)
+        for attempt in range(s.retries + 1):
             net.clear()
             response = await page.goto(url, wait_until="load")
-            status = response.status if response is not None else 0
-            if status not in RETRY_STATUSES or attempt == self.settings.retries:
+            if response is None:
                 break
-            told = retry_after(await response.header_value("retry-after")) if response else None
-            wait = told if told is not None else self.settings.retry_backoff * 2**attempt
-            await asyncio.sleep(min(wait, self.settings.max_retry_after))
+            wait = policy.wait(response.status, await response.header_value("retry-after"), attempt)
+            if wait is None:
+                break
+            await asyncio.sleep(wait)
         net.locked = True
         return response
 
@@ -1000,7 +986,6 @@ def summarise_runs(profile: str, runs: list[PerfRun]) -> PerformanceFacts:
     return PerformanceFacts(profile=profile, k=len(runs), median=PerfRun(**median), runs=runs, spread=spread)
 
 
-RETRY_STATUSES = frozenset({429, 502, 503, 504})
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 

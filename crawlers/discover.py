@@ -36,7 +36,6 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import Any, Literal
 from urllib.parse import urlsplit, urlunsplit
 
@@ -46,11 +45,12 @@ import lxml.html
 from lxml import etree
 
 from crawlers.netpolicy import AddressPolicy, AddressRefused, LookupTimeout
+from crawlers.retry import RetryPolicy
 from crawlers.robots import MAX_ROBOTS_BYTES, RobotsPolicy, parse_robots
 from crawlers.sitemaps import read_sitemaps
 from crawlers.urls import Scope, normalize_url, origin_of, site_host
-from maturity.errors import BlockedByRobots, InvalidURL, SiteUnreachable, UsageError
-from maturity.model import HttpFacts, PageRef, Redirect, SecurityTxtFacts, SiteFacts, SitemapFacts
+from maturity.core.model import HttpFacts, PageRef, Redirect, SecurityTxtFacts, SiteFacts, SitemapFacts
+from maturity.kernel.errors import BlockedByRobots, InvalidURL, SiteUnreachable, UsageError
 
 __all__ = ["Decision", "Discovery", "DiscoverySettings", "discover", "extract_links"]
 
@@ -85,7 +85,6 @@ MAX_ROBOTS_REDIRECTS = 5  # RFC 9309 section 2.3.1.2
 MAX_SECURITY_TXT_BYTES = 32_000  # RFC 9116 files are a few lines; anything larger is read in part
 SECURITY_TXT_PATH = "/.well-known/security.txt"
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-RETRY_STATUSES = frozenset({429, 502, 503, 504})  # answers worth asking again after a pause
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -499,22 +498,6 @@ def _looks_binary(body: bytes) -> bool:
     return controls > len(head) // 10
 
 
-def retry_after(value: str | None, now: float | None = None) -> float | None:
-    """Seconds a ``Retry-After`` header asks for (delta-seconds or an HTTP date); None when absent or bad."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, when.timestamp() - (time.time() if now is None else now))
-
-
 def url_pattern(url: str) -> str:
     """The shape of a URL with a query, for counting variants: host, path, query names (values dropped).
 
@@ -790,11 +773,9 @@ class _Crawl:
 
     def _retry_wait(self, response: httpx.Response, retries: int) -> float | None:
         """Seconds to wait before asking again, or None when this answer is final."""
-        if response.status_code not in RETRY_STATUSES or retries >= self.settings.retries:
-            return None
-        told = retry_after(response.headers.get("retry-after"))
-        wait = told if told is not None else self.settings.retry_backoff * 2**retries
-        return min(wait, self.settings.max_retry_after)
+        s = self.settings
+        policy = RetryPolicy(retries=s.retries, max_retry_after=s.max_retry_after, backoff=s.retry_backoff)
+        return policy.wait(response.status_code, response.headers.get("retry-after"), retries)
 
     def _hop_problem(self, target: str, visited: set[str], hops: int, start: bool) -> str | None:
         if target == "":

@@ -34,6 +34,7 @@ import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
+from urllib.parse import urlsplit
 
 __all__ = [
     "PUBLIC",
@@ -43,6 +44,8 @@ __all__ = [
     "LookupTimeout",
     "Resolver",
     "address_class",
+    "is_loopback",
+    "is_loopback_host",
     "parse_ip_host",
     "system_resolver",
 ]
@@ -309,3 +312,21 @@ def _key(host: str) -> str:
     if key.startswith("[") and key.endswith("]"):
         key = key[1:-1]
     return key
+
+
+# Loopback-only mode (tests and the demo): nothing but 127.0.0.0/8 and ::1 by address literal.
+
+
+def is_loopback(url: str) -> bool:
+    try:
+        return is_loopback_host(urlsplit(url).hostname or "")
+    except ValueError:
+        return False
+
+
+def is_loopback_host(host: str) -> bool:
+    """A loopback address literal (``127.0.0.0/8``, ``::1``); a name never is."""
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from protego import Protego
 
-from maturity.model import RobotsFacts
+from maturity.core.model import RobotsFacts
 
 __all__ = ["MAX_ROBOTS_BYTES", "RobotsPolicy", "parse_robots"]
 

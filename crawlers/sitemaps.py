@@ -39,7 +39,7 @@ from usp.web_client.abstract_client import (
 )
 
 from crawlers.urls import is_same_site, normalize_url
-from maturity.model import SitemapFacts
+from maturity.core.model import SitemapFacts
 
 __all__ = ["HttpxWebClient", "read_sitemaps"]
 

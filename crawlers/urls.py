@@ -1,4 +1,4 @@
-"""Crawl scope and first-party tests; URL normalisation itself lives in :mod:`maturity.urls`."""
+"""Crawl scope and first-party tests; URL normalisation itself lives in :mod:`maturity.kernel.urls`."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from maturity.errors import InvalidURL, UsageError
-from maturity.urls import TRACKING_PARAMS, normalize_url
+from maturity.kernel.errors import InvalidURL, UsageError
+from maturity.kernel.urls import TRACKING_PARAMS, normalize_url
 
 __all__ = ["TRACKING_PARAMS", "Scope", "is_same_site", "normalize_url", "origin_of", "site_host"]
 

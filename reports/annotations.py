@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from maturity.gates import GateResult
-from maturity.scoring import Scorecard
+from maturity.core.gates import GateResult
+from maturity.core.scoring import Scorecard
 
 MAX_ANNOTATIONS = 50
 

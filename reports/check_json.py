@@ -12,9 +12,9 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from maturity.gates import GateResult
-from maturity.model import RunInfo
-from maturity.scoring import Scorecard
+from maturity.core.gates import GateResult
+from maturity.core.model import RunInfo
+from maturity.core.scoring import Scorecard
 
 SCHEMA_ID = "maturity/check"
 SCHEMA_VERSION = 1

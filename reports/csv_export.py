@@ -41,7 +41,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from maturity.history import (
+from maturity.core.history import (
     ROLLUP_DESCRIPTIONS,
     AgencyView,
     Rollup,

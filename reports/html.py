@@ -20,8 +20,8 @@ from urllib.parse import urlsplit
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from maturity.model import Outcome, RunInfo
-from maturity.scoring import CheckSummary, DimensionScore, Finding, Scorecard
+from maturity.core.model import Outcome, RunInfo
+from maturity.core.scoring import CheckSummary, DimensionScore, Finding, Scorecard
 from reports import svg
 
 MAX_FINDING_CHECKS = 10

@@ -13,8 +13,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from maturity.model import RunInfo
-from maturity.scoring import SCORECARD_SCHEMA_VERSION, Scorecard
+from maturity.core.model import RunInfo
+from maturity.core.scoring import SCORECARD_SCHEMA_VERSION, Scorecard
 
 SCHEMA_ID = "maturity/scorecard"
 

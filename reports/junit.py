@@ -22,9 +22,9 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 from collections.abc import Sequence
 
-from maturity.gates import GateResult
-from maturity.model import Outcome
-from maturity.scoring import CheckSummary, Finding, Scorecard
+from maturity.core.gates import GateResult
+from maturity.core.model import Outcome
+from maturity.core.scoring import CheckSummary, Finding, Scorecard
 
 MAX_FINDINGS_PER_CHECK = 100
 
@@ -105,7 +105,7 @@ def _gates_suite(root: ET.Element, result: GateResult) -> tuple[int, int]:
     suite = _el(root, "testsuite", name="gates", tests=len(result.evaluated))
     failures = 0
     for gate in result.evaluated:
-        case = _el(suite, "testcase", classname="maturity.gates", name=gate, time="0")
+        case = _el(suite, "testcase", classname="maturity.core.gates", name=gate, time="0")
         failed = result.failures_of(gate)
         if failed:
             failures += 1

@@ -14,9 +14,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from maturity.gates import GateResult
-from maturity.model import Outcome
-from maturity.scoring import Finding, Scorecard
+from maturity.core.gates import GateResult
+from maturity.core.model import Outcome
+from maturity.core.scoring import Finding, Scorecard
 
 MAX_ITEMS = 50
 # The characters with a meaning inside a line of GFM: emphasis, code, links and images, raw HTML and

@@ -24,8 +24,8 @@ from typing import Any
 from urllib.parse import quote
 
 from maturity import __version__
-from maturity.gates import BaselineEntry, GateResult
-from maturity.scoring import CheckSummary, Finding, Scorecard
+from maturity.core.gates import BaselineEntry, GateResult
+from maturity.core.scoring import CheckSummary, Finding, Scorecard
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 INFORMATION_URI = "https://github.com/maturity-audit/maturity"

@@ -1,6 +1,6 @@
 """The static scorecard site: a portfolio page, one page per agency, one per run, and the rubric.
 
-Pure: the runs of every site (:class:`~maturity.history.RunSnapshot`, grouped by site) in, a
+Pure: the runs of every site (:class:`~maturity.core.history.RunSnapshot`, grouped by site) in, a
 mapping of relative file path to file content out; the caller writes the files. The site is
 plain HTML and SVG with inline CSS, no JavaScript, publishable from any static host:
 
@@ -28,7 +28,7 @@ from typing import Any
 from jinja2 import Environment
 from markupsafe import Markup
 
-from maturity.history import (
+from maturity.core.history import (
     ROLLUP_DESCRIPTIONS,
     AgencyView,
     Change,
@@ -43,8 +43,8 @@ from maturity.history import (
     scored_site,
     trend,
 )
-from maturity.rubric import LoadedRubric
-from maturity.scoring import LevelRef, Scorecard
+from maturity.core.rubric import LoadedRubric
+from maturity.core.scoring import LevelRef, Scorecard
 from reports import csv_export, svg
 from reports.html import (
     NOT_ASSESSABLE,

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 os.environ["MATURITY_LOOPBACK_ONLY"] = "1"
 
 from crawlers.browser import BrowserSettings, SharedBrowser, find_browser
-from maturity.errors import BrowserNotFound
+from maturity.kernel.errors import BrowserNotFound
 
 
 @pytest.fixture(scope="session")

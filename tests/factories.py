@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from maturity.model import (
+from maturity.core.model import (
     Alternate,
     AxeFacts,
     AxeNode,

@@ -11,12 +11,12 @@ import pytest
 import yaml
 from factories import ORIGIN, page, site
 
-from maturity.attest import load_attestations, parse_attestations
-from maturity.errors import ConfigError
-from maturity.model import Outcome, RunInfo
-from maturity.pipeline import rescore
-from maturity.rubric import builtin_rubric, load_rubric, parse_rubric
-from maturity.scoring import score
+from maturity.core.attest import load_attestations, parse_attestations
+from maturity.core.model import Outcome, RunInfo
+from maturity.core.rubric import builtin_rubric, load_rubric, parse_rubric
+from maturity.core.scoring import score
+from maturity.kernel.errors import ConfigError
+from maturity.run.audit import rescore
 from maturity.store import Store
 from reports.html import render_html
 

@@ -181,7 +181,7 @@ def test_bad_configuration_is_one_line_and_exit_2(results, name: str, words: lis
 def test_the_safety_options_reach_the_audit(monkeypatch, tmp_path: Path) -> None:
     from click.testing import CliRunner
 
-    import maturity.pipeline
+    import maturity.run.audit
     from maturity.cli import cli
 
     seen = []
@@ -190,7 +190,7 @@ def test_the_safety_options_reach_the_audit(monkeypatch, tmp_path: Path) -> None
         seen.append(settings)
         raise SystemExit(0)
 
-    monkeypatch.setattr(maturity.pipeline, "audit", fake_audit)
+    monkeypatch.setattr(maturity.run.audit, "audit", fake_audit)
     db = f"sqlite:///{tmp_path / 'm.db'}"
     runner = CliRunner()
     runner.invoke(cli, ["audit", NOWHERE, "--allow-private", "--max-retry-after", "0.5", "--db", db])

@@ -12,9 +12,9 @@ import pytest
 from sites import Resource, SiteServer, html
 
 from crawlers.browser import BrowserSession, BrowserSettings
-from maturity.model import Outcome, PageRef
-from maturity.pipeline import AuditSettings, audit
-from maturity.rubric import builtin_rubric
+from maturity.core.model import Outcome, PageRef
+from maturity.core.rubric import builtin_rubric
+from maturity.run.audit import AuditSettings, audit
 from maturity.store import Store
 
 pytestmark = pytest.mark.browser

@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 from sites import Resource, SiteServer
 
-from maturity import checks
-from maturity.model import Outcome
-from maturity.pipeline import AuditSettings, audit
-from maturity.rubric import builtin_rubric
+from maturity.core import checks
+from maturity.core.model import Outcome
+from maturity.core.rubric import builtin_rubric
+from maturity.run.audit import AuditSettings, audit
 from maturity.store import Store
 
 pytestmark = pytest.mark.browser

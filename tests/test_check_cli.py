@@ -19,10 +19,10 @@ from pathlib import Path
 import pytest
 from sites import Resource, SiteServer, html
 
-from maturity.cli_ci import enforce, run_check
-from maturity.errors import MaturityError
-from maturity.gates import Baseline, CheckConfig
-from maturity.rubric import builtin_rubric
+from maturity.cli.check import enforce, run_check
+from maturity.core.gates import Baseline, CheckConfig
+from maturity.core.rubric import builtin_rubric
+from maturity.kernel.errors import MaturityError
 from maturity.store import Store
 
 pytestmark = pytest.mark.browser
@@ -248,7 +248,7 @@ def test_check_command_end_to_end_fails_a_gate_with_github_outputs(shared_browse
 
 def test_check_scores_the_agencys_attestations_from_the_config(shared_browser, tmp_path):
     """``attestations:`` in maturity.yml (relative to it) answers the rubric's questions in CI too."""
-    from maturity.rubric import resolve_rubric
+    from maturity.core.rubric import resolve_rubric
 
     rubric = resolve_rubric("idea-act")
     questions = [p.question for d in rubric.rubric.dimensions for p in d.parameters if p.question]

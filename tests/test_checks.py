@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from factories import ORIGIN, axe, document, http, mobile, network, page, perf, site
 
-from maturity import checks
-from maturity.checks.accessibility.all_caps_text import caps_runs
-from maturity.checks.content.lang_matches_text import detect
-from maturity.checks.performance._metric import log_normal_score
-from maturity.model import (
+from maturity.core import checks
+from maturity.core.checks.accessibility.all_caps_text import caps_runs
+from maturity.core.checks.content.lang_matches_text import detect
+from maturity.core.checks.performance._metric import log_normal_score
+from maturity.core.model import (
     ChoiceGroup,
     DesignFacts,
     FocusFacts,

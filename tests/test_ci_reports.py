@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from factories import ORIGIN, axe, document, page, site
 
-from maturity.gates import Baseline, CheckConfig, evaluate
-from maturity.model import AxeFacts, AxeNode, AxeRule
-from maturity.rubric import builtin_rubric
-from maturity.scoring import Scorecard, score
+from maturity.core.gates import Baseline, CheckConfig, evaluate
+from maturity.core.model import AxeFacts, AxeNode, AxeRule
+from maturity.core.rubric import builtin_rubric
+from maturity.core.scoring import Scorecard, score
 from reports.annotations import command, escape_data, escape_property, render_annotations
 from reports.check_json import render_check_json
 from reports.junit import render_junit

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from maturity.demo.run import defects, demo_settings
-from maturity.demo.server import DemoServer
-from maturity.model import Outcome
-from maturity.pipeline import audit
-from maturity.rubric import builtin_rubric
+from maturity.core.model import Outcome
+from maturity.core.rubric import builtin_rubric
+from maturity.run.audit import audit
+from maturity.run.demo.run import defects, demo_settings
+from maturity.run.demo.server import DemoServer
 from maturity.store import Store
 
 pytestmark = pytest.mark.browser

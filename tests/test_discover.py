@@ -12,8 +12,8 @@ import httpx
 import pytest
 
 from crawlers.discover import Decision, Discovery, DiscoverySettings, discover, extract_links
-from maturity.errors import BlockedByRobots, InvalidURL, SiteUnreachable, UsageError
-from maturity.model import Redirect
+from maturity.core.model import Redirect
+from maturity.kernel.errors import BlockedByRobots, InvalidURL, SiteUnreachable, UsageError
 
 BASE = "https://example.gov"
 UA = "maturity-test/1.0"
@@ -726,7 +726,7 @@ def test_5xx_burst_is_retried_with_backoff_and_lasting_500_is_not() -> None:
 
 
 def test_retry_after_forms() -> None:
-    from crawlers.discover import retry_after
+    from crawlers.retry import retry_after
 
     assert retry_after("7") == 7.0
     assert retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412470.0) == 10.0

@@ -12,10 +12,10 @@ import pytest
 import sqlalchemy as sa
 from sites import Resource, SiteServer, html
 
-from maturity.distributed import job_key, make_app, make_job, run_distributed, run_job
-from maturity.model import Outcome
-from maturity.pipeline import AuditSettings, audit
-from maturity.rubric import builtin_rubric
+from maturity.core.model import Outcome
+from maturity.core.rubric import builtin_rubric
+from maturity.run.audit import AuditSettings, audit
+from maturity.run.distributed import job_key, make_app, make_job, run_distributed, run_job
 from maturity.store import DuplicateTask, Store
 
 pytestmark = pytest.mark.browser
@@ -199,7 +199,7 @@ def test_two_workers_share_a_portfolio_and_match_a_local_run(postgres_db, tmp_pa
 def test_redelivered_task_resumes_a_dead_workers_crawl(tmp_path, shared_browser):
     """The first delivery's worker died after discovery: the second delivery finishes that crawl."""
     from crawlers.discover import DiscoverySettings, discover
-    from maturity.pipeline import _planned, http_client
+    from maturity.run.audit import _planned, http_client
 
     db = f"sqlite:///{tmp_path / 'd.db'}"
     with SiteServer(agency_site("Water")) as server:
@@ -231,8 +231,8 @@ def test_a_job_carries_the_agencys_attestations_to_a_worker_without_the_file(tmp
     """The coordinator reads the attestation file; the worker, on another machine, gets its content."""
     import datetime as dt
 
-    from maturity.attest import parse_attestations
-    from maturity.rubric import resolve_rubric
+    from maturity.core.attest import parse_attestations
+    from maturity.core.rubric import resolve_rubric
 
     rubric = resolve_rubric("idea-act")
     questions = [p.question for d in rubric.rubric.dimensions for p in d.parameters if p.question]

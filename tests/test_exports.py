@@ -14,9 +14,9 @@ import yaml
 from factories import ORIGIN, page
 from test_history import rubric_v2, small_portfolio, store_run
 
-from maturity.history import agencies, site_histories
-from maturity.portfolio import load_snapshots, prune_plan, rescore_all
-from maturity.rubric import builtin_rubric
+from maturity.core.history import agencies, site_histories
+from maturity.core.rubric import builtin_rubric
+from maturity.run.portfolio import load_snapshots, prune_plan, rescore_all
 from maturity.store import Store
 from reports.csv_export import BASE_COLUMNS, neutralise, render_csv, render_json
 from reports.site import build_site

@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 from factories import ORIGIN, axe, document, page, perf, site
 
-from maturity.errors import ConfigError, GateFailed
-from maturity.gates import (
+from maturity.core.gates import (
     Baseline,
     CheckConfig,
     GateFailure,
@@ -21,8 +20,9 @@ from maturity.gates import (
     load_check_config,
     parse_check_config,
 )
-from maturity.rubric import builtin_rubric
-from maturity.scoring import score
+from maturity.core.rubric import builtin_rubric
+from maturity.core.scoring import score
+from maturity.kernel.errors import ConfigError, GateFailed
 
 NEWS = f"{ORIGIN}/news/a"
 HOME = f"{ORIGIN}/"
@@ -349,7 +349,7 @@ def test_measured_findings_keep_their_fingerprint_when_the_value_changes():
 
 
 def test_gates_module_is_pure():
-    source = Path(__file__).parents[1].joinpath("maturity", "gates.py").read_text()
+    source = Path(__file__).parents[1].joinpath("maturity", "core", "gates.py").read_text()
     for name in ("playwright", "httpx", "sqlmodel", "sqlalchemy", "click", "crawlers", "maturity.store"):
         assert f"import {name}" not in source and f"from {name}" not in source
 

@@ -12,7 +12,7 @@ import pytest
 import yaml
 from factories import ORIGIN, axe, document, page, perf, site
 
-from maturity.history import (
+from maturity.core.history import (
     DEFAULT_METRIC_BANDS,
     ROLLUP_METHODS,
     RunSnapshot,
@@ -23,9 +23,9 @@ from maturity.history import (
     rollup,
     trend,
 )
-from maturity.model import PageArtifacts, PerformanceFacts, PerfRun, RunInfo
-from maturity.rubric import LoadedRubric, builtin_rubric, parse_rubric
-from maturity.scoring import PageSummary, score
+from maturity.core.model import PageArtifacts, PerformanceFacts, PerfRun, RunInfo
+from maturity.core.rubric import LoadedRubric, builtin_rubric, parse_rubric
+from maturity.core.scoring import PageSummary, score
 from maturity.store import Store
 
 T0 = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
@@ -306,7 +306,7 @@ def small_portfolio(store: Store) -> dict[str, int]:
 
 
 def test_history_reads_back_from_the_store(tmp_path):
-    from maturity.portfolio import load_snapshots
+    from maturity.run.portfolio import load_snapshots
 
     store = Store(f"sqlite:///{tmp_path / 'm.db'}")
     ids = small_portfolio(store)

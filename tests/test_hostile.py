@@ -28,10 +28,10 @@ from test_netpolicy import PUBLIC_IP, SpyBackend, resolver
 from crawlers.browser import BrowserSettings, SharedBrowser
 from crawlers.discover import Decision, GuardedTransport
 from crawlers.netpolicy import AddressPolicy
-from maturity.errors import BlockedByRobots
-from maturity.model import Outcome
-from maturity.pipeline import AuditSettings, audit
-from maturity.rubric import builtin_rubric
+from maturity.core.model import Outcome
+from maturity.core.rubric import builtin_rubric
+from maturity.kernel.errors import BlockedByRobots
+from maturity.run.audit import AuditSettings, audit
 from maturity.store import Store
 
 HUGE_BYTES = 50_000_000

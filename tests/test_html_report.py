@@ -9,8 +9,8 @@ import xml.etree.ElementTree as ET
 import lxml.html
 import pytest
 
-from maturity.model import Outcome, RunInfo
-from maturity.scoring import (
+from maturity.core.model import Outcome, RunInfo
+from maturity.core.scoring import (
     CheckSummary,
     DimensionScore,
     Finding,

@@ -17,8 +17,10 @@ from alembic import command
 from factories import page, site
 from sites import SiteServer, html
 
-from maturity.errors import BrowserNotFound, ConfigError, SiteUnreachable
-from maturity.portfolio import (
+from maturity.core.rubric import builtin_rubric
+from maturity.core.scoring import score
+from maturity.kernel.errors import BrowserNotFound, ConfigError, SiteUnreachable
+from maturity.run.portfolio import (
     Display,
     HostScheduler,
     PerfGate,
@@ -28,9 +30,7 @@ from maturity.portfolio import (
     load_portfolio,
     run_portfolio,
 )
-from maturity.rubric import builtin_rubric
-from maturity.scoring import score
-from maturity.store import Store, _migrations_config
+from maturity.store.store import Store, _migrations_config
 
 YAML = """\
 id: georgia
@@ -96,7 +96,7 @@ def test_attestation_files_are_found_relative_to_the_portfolio(tmp_path):
 
 
 def test_settings_merge_site_over_agency_over_portfolio_and_apply_over_the_command_line(tmp_path):
-    from maturity.cli_history import site_settings
+    from maturity.cli.office import site_settings
 
     text = (
         "settings: {max_pages: 40, page_timeout: 20}\n"
@@ -537,7 +537,7 @@ def agency_site(name: str) -> dict[str, str]:
 
 @pytest.mark.browser
 def test_portfolio_run_with_the_shared_browser(shared_browser, tmp_path):
-    from maturity.pipeline import AuditSettings
+    from maturity.run.audit import AuditSettings
 
     with SiteServer(agency_site("Parks Agency")) as a, SiteServer(agency_site("Revenue Agency")) as b:
         p = Portfolio(

@@ -40,12 +40,12 @@ from markdown_it import MarkdownIt
 from test_ci_reports import SCHEMA_DIR
 from test_history import store_run
 
-from maturity.gates import CheckConfig, GateResult, evaluate
-from maturity.history import agencies, site_histories
-from maturity.model import AxeFacts, AxeNode, AxeRule, Link, RunInfo
-from maturity.portfolio import load_snapshots
-from maturity.rubric import LoadedRubric, builtin_rubric, load_rubric
-from maturity.scoring import Scorecard, score
+from maturity.core.gates import CheckConfig, GateResult, evaluate
+from maturity.core.history import agencies, site_histories
+from maturity.core.model import AxeFacts, AxeNode, AxeRule, Link, RunInfo
+from maturity.core.rubric import LoadedRubric, builtin_rubric, load_rubric
+from maturity.core.scoring import Scorecard, score
+from maturity.run.portfolio import load_snapshots
 from maturity.store import Store
 from reports import svg
 from reports.annotations import render_annotations
@@ -426,8 +426,8 @@ def test_static_site(corpus):
 
 def test_lone_surrogates_are_stopped_where_text_enters(tmp_path):
     from crawlers.browser import _scrub
-    from maturity.errors import ConfigError
-    from maturity.urls import normalize_url
+    from maturity.kernel.errors import ConfigError
+    from maturity.kernel.urls import normalize_url
 
     assert normalize_url("https://agency.example.gov/\ud800") is None
     rubric = tmp_path / "r.yaml"

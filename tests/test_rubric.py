@@ -11,9 +11,9 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from maturity import checks
-from maturity.errors import ConfigError
-from maturity.rubric import builtin_rubric, builtin_rubric_names, load_rubric, parse_rubric
+from maturity.core import checks
+from maturity.core.rubric import builtin_rubric, builtin_rubric_names, load_rubric, parse_rubric
+from maturity.kernel.errors import ConfigError
 
 DEFAULT = yaml.safe_load(resources.files("rubrics").joinpath("default.yaml").read_text())
 

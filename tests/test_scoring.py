@@ -6,9 +6,9 @@ import pytest
 import yaml
 from factories import ORIGIN, axe, document, mobile, page, perf, site
 
-from maturity.model import Outcome, PageArtifacts
-from maturity.rubric import builtin_rubric, parse_rubric
-from maturity.scoring import fingerprint, score
+from maturity.core.model import Outcome, PageArtifacts
+from maturity.core.rubric import builtin_rubric, parse_rubric
+from maturity.core.scoring import fingerprint, score
 
 SMALL = {
     "id": "small",
@@ -182,7 +182,7 @@ def test_default_rubric_scores_a_clean_page_highly():
 
 
 def test_scoring_validates_each_artifact_once_per_page_and_lets_go(monkeypatch):
-    from maturity.model import DocumentFacts
+    from maturity.core.model import DocumentFacts
 
     pages = [page(f"{ORIGIN}/{i}") for i in range(3)]
     calls = []

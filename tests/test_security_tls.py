@@ -18,8 +18,8 @@ import trustme
 from sites import Resource, SiteServer, html
 
 from crawlers.discover import DiscoverySettings, discover
-from maturity import checks
-from maturity.model import CheckResult, Outcome, PageArtifacts, SiteFacts
+from maturity.core import checks
+from maturity.core.model import CheckResult, Outcome, PageArtifacts, SiteFacts
 
 SECURITY_TXT = "Contact: mailto:security@agency.example\nExpires: 2099-01-01T00:00:00Z\nPolicy: https://x.example/vdp\n"
 

@@ -14,7 +14,7 @@ import pytest
 from sites import Resource, SiteServer, html
 
 from crawlers.browser import BrowserSettings
-from maturity.model import PageRef
+from maturity.core.model import PageRef
 
 pytestmark = pytest.mark.browser
 

@@ -16,7 +16,7 @@ from factories import ORIGIN, page
 from sites import Resource, SiteServer
 from test_history import bad_alt, rubric_v2, small_portfolio, store_run
 
-from maturity.portfolio import load_snapshots
+from maturity.run.portfolio import load_snapshots
 from maturity.store import Store
 from reports import svg
 from reports.site import build_site, unique_slugs
@@ -143,7 +143,7 @@ def test_runs_under_different_rubrics_are_not_compared(tmp_path):
 
 
 def test_the_rubric_page_shows_levels_goals_thresholds_and_next_steps(store):
-    from maturity.rubric import builtin_rubric
+    from maturity.core.rubric import builtin_rubric
 
     loaded = builtin_rubric()
     files = build(store, rubrics={loaded.sha256: loaded})
@@ -252,8 +252,8 @@ async def _screenshot(browser, url: str, width: int, path: Path) -> None:
 
 @pytest.mark.browser
 def test_the_site_has_zero_accessibility_failures_and_looks_right(shared_browser, store, tmp_path):
-    from maturity.pipeline import AuditSettings, audit
-    from maturity.rubric import builtin_rubric
+    from maturity.core.rubric import builtin_rubric
+    from maturity.run.audit import AuditSettings, audit
 
     loaded = builtin_rubric()
     files = build(store, rubrics={loaded.sha256: loaded})

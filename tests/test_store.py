@@ -10,10 +10,10 @@ import yaml
 from alembic.script import ScriptDirectory
 from factories import ORIGIN, document, page, site
 
-from maturity.errors import StoreUnavailable, UsageError
-from maturity.rubric import builtin_rubric, parse_rubric
-from maturity.scoring import score
-from maturity.store import Store, _migrations_config, redact_url
+from maturity.core.rubric import builtin_rubric, parse_rubric
+from maturity.core.scoring import score
+from maturity.kernel.errors import StoreUnavailable, UsageError
+from maturity.store.store import Store, _migrations_config, redact_url
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crawlers.urls import Scope, is_same_site, normalize_url
-from maturity.errors import InvalidURL, UsageError
+from maturity.kernel.errors import InvalidURL, UsageError
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,285 @@
+"""Checks: pure functions of artifacts, with their metadata beside them.
+
+A check declares the artifacts it requires; :func:`run_page_check` and
+:func:`run_site_check` enforce their presence, so a check body never tests for
+``None`` and a missing or failed artifact becomes an *error* result, never a
+crash. Built-in checks register through the same :func:`register` that plugins
+use (entry point group ``maturity.core.checks``), and the registry refuses duplicates.
+
+axe-core rules are not listed here one by one: any ``axe/<rule-id>`` resolves to
+:class:`maturity.core.checks.axe_rules.AxeRuleCheck`, and a rubric selects them by tag.
+Likewise any ``attest/<question>`` resolves to an attested question
+(:mod:`maturity.core.checks.attestations`), which a rubric asks with ``question: <id>``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from importlib.metadata import entry_points
+from typing import Any, Literal, cast
+
+from maturity.core.model import (
+    ArtifactError,
+    AxeFacts,
+    CheckResult,
+    DocumentFacts,
+    HttpFacts,
+    MobileFacts,
+    NetworkFacts,
+    PageArtifacts,
+    PerformanceFacts,
+    SiteFacts,
+)
+
+DIMENSIONS = ("accessibility", "performance", "mobile", "content", "security")
+Scope = Literal["page", "site"]
+AXE_PREFIX = "axe/"
+ATTEST_PREFIX = "attest/"
+_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True, kw_only=True)
+class CheckMeta:
+    id: str
+    dimension: str
+    title: str  # what passing looks like
+    failure_title: str  # what failing looks like
+    description: str  # why it matters, and how to fix it
+    requires: tuple[str, ...]  # page artifact names; "site" for the site facts
+    scope: Scope = "page"
+    params: Mapping[str, Any] = field(default_factory=dict)  # defaults; a rubric may override
+    source: str = ""  # where the rule or threshold comes from
+    help_url: str = ""
+    # Checks the shape of a rubric's params (merged over the defaults) at rubric load time:
+    # returns [(key under params, message)], empty when they are fine.
+    validate: Callable[[Mapping[str, Any]], list[tuple[str, str]]] | None = None
+
+
+@dataclass(frozen=True)
+class PageInput:
+    """What a page check sees: typed artifacts of one page, the site facts, its params."""
+
+    url: str
+    site: SiteFacts
+    params: Mapping[str, Any]
+    artifacts: Mapping[str, Any]
+
+    @property
+    def http(self) -> HttpFacts:
+        return cast(HttpFacts, self.artifacts["http"])
+
+    @property
+    def document(self) -> DocumentFacts:
+        return cast(DocumentFacts, self.artifacts["document"])
+
+    @property
+    def axe(self) -> AxeFacts:
+        return cast(AxeFacts, self.artifacts["axe"])
+
+    @property
+    def network(self) -> NetworkFacts:
+        return cast(NetworkFacts, self.artifacts["network"])
+
+    @property
+    def performance(self) -> PerformanceFacts:
+        return cast(PerformanceFacts, self.artifacts["performance"])
+
+    @property
+    def mobile(self) -> MobileFacts:
+        return cast(MobileFacts, self.artifacts["mobile"])
+
+
+@dataclass(frozen=True)
+class SiteInput:
+    """What a site check sees: the site facts and every assessable page."""
+
+    site: SiteFacts
+    pages: list[PageInput]
+    params: Mapping[str, Any]
+
+
+PageFn = Callable[[PageInput], CheckResult]
+SiteFn = Callable[[SiteInput], CheckResult]
+
+
+@dataclass(frozen=True)
+class Check:
+    meta: CheckMeta
+    fn: Callable[[Any], CheckResult]
+
+    @property
+    def id(self) -> str:
+        return self.meta.id
+
+
+class DuplicateCheck(ValueError):
+    pass
+
+
+_REGISTRY: dict[str, Check] = {}
+
+
+def register(check: Check) -> Check:
+    """Add a check to the registry. Refuses duplicate ids and malformed metadata."""
+    meta = check.meta
+    if meta.id in _REGISTRY:
+        raise DuplicateCheck(f"check id {meta.id!r} is already registered")
+    if not _ID.match(meta.id):
+        raise ValueError(f"check id {meta.id!r} must be lower-case words joined by hyphens")
+    if meta.dimension not in DIMENSIONS:
+        raise ValueError(f"check {meta.id!r}: unknown dimension {meta.dimension!r}")
+    if not meta.description.strip() or not meta.title.strip():
+        raise ValueError(f"check {meta.id!r} needs a title and a description")
+    _REGISTRY[meta.id] = check
+    return check
+
+
+def check(
+    *,
+    id: str,
+    dimension: str,
+    title: str,
+    failure_title: str,
+    description: str,
+    requires: Iterable[str],
+    scope: Scope = "page",
+    params: Mapping[str, Any] | None = None,
+    source: str = "",
+    help_url: str = "",
+    validate: Callable[[Mapping[str, Any]], list[tuple[str, str]]] | None = None,
+) -> Callable[[Callable[..., CheckResult]], Callable[..., CheckResult]]:
+    """Decorator: register ``fn`` as a check with the given metadata."""
+
+    def deco(fn: Callable[..., CheckResult]) -> Callable[..., CheckResult]:
+        meta = CheckMeta(
+            id=id,
+            dimension=dimension,
+            title=title,
+            failure_title=failure_title,
+            description=description,
+            requires=tuple(requires),
+            scope=scope,
+            params=dict(params or {}),
+            source=source,
+            help_url=help_url,
+            validate=validate,
+        )
+        register(Check(meta=meta, fn=fn))
+        return fn
+
+    return deco
+
+
+def is_axe_id(check_id: str) -> bool:
+    return check_id.startswith(AXE_PREFIX) and bool(_ID.match(check_id[len(AXE_PREFIX) :]))
+
+
+def is_attest_id(check_id: str) -> bool:
+    return check_id.startswith(ATTEST_PREFIX) and bool(_ID.match(check_id[len(ATTEST_PREFIX) :]))
+
+
+def get(check_id: str) -> Check:
+    """The check with this id; ``axe/<rule>`` and ``attest/<question>`` ids resolve on demand."""
+    _load()
+    if check_id in _REGISTRY:
+        return _REGISTRY[check_id]
+    if is_axe_id(check_id):
+        from maturity.core.checks.axe_rules import axe_check
+
+        return axe_check(check_id[len(AXE_PREFIX) :])
+    if is_attest_id(check_id):
+        from maturity.core.checks.attestations import attestation_check
+
+        return attestation_check(check_id[len(ATTEST_PREFIX) :])
+    raise KeyError(check_id)
+
+
+def exists(check_id: str) -> bool:
+    _load()
+    return check_id in _REGISTRY or is_axe_id(check_id) or is_attest_id(check_id)
+
+
+def all_checks() -> list[Check]:
+    """Every registered check (axe rules excepted), sorted by dimension then id."""
+    _load()
+    return sorted(_REGISTRY.values(), key=lambda c: (DIMENSIONS.index(c.meta.dimension), c.id))
+
+
+_loaded = False
+
+
+def _load() -> None:
+    """Import built-in check modules, then plugins from the ``maturity.core.checks`` entry points."""
+    global _loaded
+    if _loaded:
+        return
+    _loaded = True
+    for dimension in DIMENSIONS:
+        package = importlib.import_module(f"maturity.core.checks.{dimension}")
+        for info in pkgutil.iter_modules(package.__path__):
+            if not info.name.startswith("_"):
+                importlib.import_module(f"{package.__name__}.{info.name}")
+    for ep in entry_points(group="maturity.checks"):
+        ep.load()
+
+
+# ---------------------------------------------------------------------------
+# Running checks: the registry enforces required artifacts.
+# ---------------------------------------------------------------------------
+
+
+def _typed_artifacts(page: PageArtifacts, names: Iterable[str]) -> dict[str, Any] | str:
+    """The page's required artifacts as models, or an error message naming the first missing one."""
+    typed: dict[str, Any] = {}
+    for name in names:
+        if name == "site":
+            continue
+        value = page.get(name)
+        if value is None:
+            return f"artifact {name!r} was not gathered"
+        if isinstance(value, ArtifactError):
+            return f"artifact {name!r} could not be gathered: {value.error}"
+        typed[name] = value
+    return typed
+
+
+def _call(check_: Check, url: str | None, arg: Any) -> CheckResult:
+    try:
+        return check_.fn(arg)
+    except Exception as exc:  # a check bug must never crash a run
+        return CheckResult.errored(check_.id, url, f"check failed: {type(exc).__name__}: {exc}")
+
+
+NOT_SAMPLED = "not_sampled"
+
+
+def run_page_check(check_: Check, page: PageArtifacts, site: SiteFacts, params: Mapping[str, Any]) -> CheckResult:
+    for name in check_.meta.requires:
+        value = page.get(name) if name != "site" else None
+        if isinstance(value, ArtifactError) and value.kind == NOT_SAMPLED:
+            return CheckResult.not_applicable(check_.id, page.url, value.error)
+    typed = _typed_artifacts(page, check_.meta.requires)
+    if isinstance(typed, str):
+        return CheckResult.errored(check_.id, page.url, typed)
+    merged = {**check_.meta.params, **params}
+    return _call(check_, page.url, PageInput(url=page.url, site=site, params=merged, artifacts=typed))
+
+
+def run_site_check(
+    check_: Check, pages: list[PageArtifacts], site: SiteFacts, params: Mapping[str, Any]
+) -> CheckResult:
+    merged = {**check_.meta.params, **params}
+    inputs: list[PageInput] = []
+    for page in pages:
+        typed = _typed_artifacts(page, check_.meta.requires)
+        if isinstance(typed, str):
+            continue  # a page missing an artifact simply does not contribute
+        inputs.append(PageInput(url=page.url, site=site, params=merged, artifacts=typed))
+    needs_pages = any(name != "site" for name in check_.meta.requires)
+    if needs_pages and not inputs and pages:
+        return CheckResult.errored(check_.id, None, "no page had the artifacts this check needs")
+    return _call(check_, None, SiteInput(site=site, pages=inputs, params=merged))

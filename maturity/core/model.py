@@ -1,0 +1,494 @@
+"""The core vocabulary: targets, page references, artifacts, check results.
+
+Everything here is plain data. Artifacts are the JSON facts that gatherers (in
+``crawlers``) produce and that checks (in ``maturity.core.checks``) read; nothing in
+this module knows about a browser, HTTP library or database.
+
+One word per idea (see README, "Design"):
+
+* **Target**: a site and its scope.
+* **PageRef**: a discovered URL.
+* **Artifact**: one raw fact set gathered from one page (or the site), plain JSON.
+* **CheckResult**: what one check concluded for one page (or the site).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+
+
+class Frozen(BaseModel):
+    """Base for value objects that cross a boundary: frozen, keyword-only, strict keys."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+def canonical_json(data: Any) -> bytes:
+    """The one serialisation used for hashing: sorted keys, no whitespace, UTF-8."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def sha256_of(data: Any) -> str:
+    return hashlib.sha256(canonical_json(data)).hexdigest()
+
+
+def normalise_for_lookup(url: str) -> str | None:
+    """The crawler's URL normalisation, for matching links against crawled URLs."""
+    from maturity.kernel.urls import normalize_url
+
+    return normalize_url(url)
+
+
+# ---------------------------------------------------------------------------
+# Discovery
+# ---------------------------------------------------------------------------
+
+
+class PageRef(Frozen):
+    """A URL discovery decided to audit."""
+
+    url: str
+    depth: int = 0
+    source: Literal["start", "sitemap", "link"] = "link"
+    referrer: str | None = None
+    lastmod: str | None = None
+
+
+# ---------------------------------------------------------------------------
+# Artifacts (one model per artifact name). Each is plain JSON once dumped.
+# ---------------------------------------------------------------------------
+
+
+class Redirect(Frozen):
+    url: str
+    status: int
+
+
+class HttpFacts(Frozen):
+    """What a plain HTTP GET of the page showed (no browser)."""
+
+    requested_url: str
+    final_url: str
+    status: int
+    redirects: list[Redirect] = Field(default_factory=list)
+    headers: dict[str, str] = Field(default_factory=dict)  # lower-case names
+    content_type: str = ""
+    elapsed_ms: float = 0.0
+    body_bytes: int = 0
+    # Every Set-Cookie header of the final response, one string each (``headers`` joins repeats).
+    # None: gathered by a version that did not record them.
+    set_cookies: list[str] | None = None
+
+
+class Heading(Frozen):
+    level: int
+    text: str
+
+
+class Link(Frozen):
+    href: str  # absolute URL as resolved by the browser (may be non-http)
+    text: str  # accessible text: text content, else aria-label/title/img alt
+    raw_href: str = ""  # the attribute as written
+    rel: str = ""
+    in_text: bool = False  # inline in a sentence (WCAG 2.5.8 inline exception)
+    selector: str = ""
+    role: str = ""  # the role attribute, when set (``button`` links act as buttons)
+    target: str = ""  # the target attribute (``_blank`` opens a new window)
+    hreflang: str = ""
+
+
+class Image(Frozen):
+    src: str
+    alt: str | None  # None: attribute absent
+    selector: str = ""
+
+
+class FormField(Frozen):
+    kind: str  # input type, "select" or "textarea"
+    name: str = ""
+    labelled: bool = False
+    placeholder: str = ""
+
+
+class Form(Frozen):
+    action: str = ""
+    method: str = "get"
+    role: str = ""  # "search" when it looks like a site search
+    fields: list[FormField] = Field(default_factory=list)
+    selector: str = ""
+
+
+class ChoiceGroup(Frozen):
+    """Radio buttons sharing a name, or two or more checkboxes sharing a name."""
+
+    kind: Literal["radio", "checkbox"]
+    name: str
+    count: int
+    labelled: bool  # inside a fieldset with a legend, or a role=group/radiogroup with a name
+    selector: str = ""
+
+
+class TextRun(Frozen):
+    """Visible text set in one element, with a style property of interest (justified, upper case)."""
+
+    selector: str
+    snippet: str  # at most 200 characters
+    chars: int
+    words: int = 0
+
+
+class Media(Frozen):
+    kind: Literal["video", "audio"]
+    autoplay: bool
+    muted: bool
+    controls: bool
+    loop: bool = False
+    selector: str = ""
+
+
+class FocusTarget(Frozen):
+    selector: str
+    text: str = ""
+
+
+class FocusFacts(Frozen):
+    """A sample of focusable elements, each focused by script: did anything visible change?"""
+
+    sampled: int
+    missing: list[FocusTarget] = Field(default_factory=list)  # no visible change on focus
+
+
+class Resource(Frozen):
+    url: str
+    kind: Literal["stylesheet", "script"]
+
+
+class DesignFacts(Frozen):
+    """Signals of the U.S. Web Design System (USWDS)."""
+
+    usa_classes: int = 0  # elements with a class starting "usa-"
+    usa_banner: bool = False  # the official-website banner component
+
+
+class Alternate(Frozen):
+    hreflang: str
+    href: str
+
+
+class DocumentFacts(Frozen):
+    """What the rendered DOM says (gathered in the browser after load)."""
+
+    url: str
+    title: str | None
+    lang: str | None
+    meta: dict[str, str] = Field(default_factory=dict)  # name/property -> content
+    canonical: str | None = None
+    headings: list[Heading] = Field(default_factory=list)
+    links: list[Link] = Field(default_factory=list)
+    images: list[Image] = Field(default_factory=list)
+    forms: list[Form] = Field(default_factory=list)
+    landmarks: dict[str, int] = Field(default_factory=dict)
+    skip_link: str | None = None  # href of the first in-page link before main content
+    skip_link_target_exists: bool = False
+    text: str = ""  # visible text of the main content (or body), whitespace folded
+    word_count: int = 0
+    iframes: int = 0
+    # Gathered since the full catalogue; None means "gathered by a version that did not record it",
+    # which checks report as an error rather than a pass.
+    loose_fields: list[FormField] | None = None  # form fields outside any <form>
+    choice_groups: list[ChoiceGroup] | None = None
+    justified: list[TextRun] | None = None  # elements whose text is justified (largest first)
+    uppercase: list[TextRun] | None = None  # elements set in capitals by text-transform (largest first)
+    media: list[Media] | None = None  # <video> and <audio>
+    blinking: int | None = None  # <marquee> and <blink> elements
+    focus: FocusFacts | None = None
+    render_blocking: list[Resource] | None = None  # stylesheets and synchronous scripts in <head>
+    design: DesignFacts | None = None
+    template: dict[str, str] | None = None  # "header" / "nav" / "footer" -> hash of its text
+    alternates: list[Alternate] | None = None  # <link rel="alternate" hreflang>
+    other_text: str | None = None  # visible text outside the main content (header, footer, ...), capped
+
+
+class AxeNode(Frozen):
+    target: str  # CSS selector (frames joined with " >>> ")
+    html: str = ""
+    summary: str = ""
+
+
+class AxeRule(Frozen):
+    id: str
+    outcome: Literal["violation", "pass", "incomplete", "inapplicable"]
+    impact: str | None = None
+    tags: list[str] = Field(default_factory=list)
+    help: str = ""
+    help_url: str = ""
+    nodes: list[AxeNode] = Field(default_factory=list)
+
+
+class AxeFacts(Frozen):
+    """axe-core results mapped onto our own types; nothing else ever sees axe's structures."""
+
+    engine: str = "axe-core"
+    version: str
+    rules: list[AxeRule] = Field(default_factory=list)
+
+
+class Request(Frozen):
+    url: str
+    resource_type: str = ""
+    status: int | None = None
+    bytes: int = 0
+    blocked: bool = False  # aborted by our network policy
+    third_party: bool = False
+
+
+class NetworkFacts(Frozen):
+    """Requests the browser made (or tried to make) while loading the page."""
+
+    requests: list[Request] = Field(default_factory=list)
+
+
+class PerfRun(Frozen):
+    ttfb_ms: float | None = None
+    fcp_ms: float | None = None
+    lcp_ms: float | None = None
+    cls: float | None = None
+    tbt_ms: float | None = None
+    load_ms: float | None = None
+    bytes: int = 0
+    requests: int = 0
+    bytes_by_type: dict[str, int] = Field(default_factory=dict)
+    requests_by_type: dict[str, int] = Field(default_factory=dict)
+    # How the wait after load ended: "idle" (nothing left queued), "quiet" (nothing moved for the
+    # quiet window) or "cap" (the page never settled; late metrics may be missing).
+    settled: str | None = None
+
+
+class PerformanceFacts(Frozen):
+    """Median of k serial loads under a named throttling profile."""
+
+    profile: str
+    k: int
+    median: PerfRun
+    runs: list[PerfRun] = Field(default_factory=list)
+    spread: dict[str, float] = Field(default_factory=dict)  # metric -> max - min over runs
+
+
+class TapTarget(Frozen):
+    selector: str
+    width: float
+    height: float
+    text: str = ""
+
+
+class MobileFacts(Frozen):
+    """Gathered under phone emulation."""
+
+    device: str
+    viewport_meta: str | None
+    inner_width: int
+    outer_width: int
+    scroll_width: int
+    small_targets: list[TapTarget] = Field(default_factory=list)
+    targets_total: int = 0
+    text_chars_total: int = 0
+    text_chars_small: int = 0  # characters rendered below 12 CSS px
+    # [width, height, distance from its centre to the nearest other target] of visible targets outside
+    # running text (at most 500), for the advisory size check
+    target_sizes: list[tuple[float, float, float]] | None = None
+
+
+class RobotsFacts(Frozen):
+    url: str
+    status: int | None
+    found: bool
+    sitemaps: list[str] = Field(default_factory=list)
+    crawl_delay: float | None = None
+    start_allowed: bool = True
+
+
+class SitemapFacts(Frozen):
+    url: str
+    status: int | None
+    kind: Literal["urlset", "index", "text", "invalid", "missing"]
+    url_count: int = 0
+    pdf_count: int = 0
+    latest_lastmod: str | None = None
+
+
+class SecurityTxtFacts(Frozen):
+    """``/.well-known/security.txt`` (RFC 9116), as fetched."""
+
+    url: str
+    status: int | None
+    final_url: str = ""
+    content_type: str = ""
+    fields: dict[str, list[str]] = Field(default_factory=dict)  # lower-case field name -> values
+    signed: bool = False  # an OpenPGP cleartext signature wraps it
+
+
+class Attestation(Frozen):
+    """An agency's answer to one question no crawler can answer (see ``maturity.core.attest``)."""
+
+    question: str
+    answer: bool | float  # yes/no, or a score from 0 to 1
+    evidence: str = ""  # a link or reference to the evidence
+    date: str  # ISO date the answer was given
+    expires: str | None = None  # ISO date after which it no longer counts
+    by: str = ""
+    note: str = ""
+
+
+class AttestationSet(Frozen):
+    """An attestation file as attached to a crawl (a site-level artifact, so rescoring sees it)."""
+
+    source: str = ""
+    sha256: str = ""
+    agency: str = ""
+    attached_at: str = ""  # ISO timestamp
+    attestations: list[Attestation] = Field(default_factory=list)
+
+
+class SiteFacts(Frozen):
+    """Facts about the whole site, gathered once per crawl."""
+
+    start_url: str
+    robots: RobotsFacts | None = None
+    sitemaps: list[SitemapFacts] = Field(default_factory=list)
+    link_status: dict[str, int | None] = Field(default_factory=dict)  # internal URL -> status
+    non_html: dict[str, str] = Field(default_factory=dict)  # URL -> content type (PDFs, ...)
+    duplicate_pages: dict[str, str] = Field(default_factory=dict)  # URL -> page with the same body, audited once
+    http_redirects_to_https: bool | None = None  # None: not tested / not applicable
+    not_found_status: int | None = None  # status of a made-up URL (soft-404 probe)
+    homepage_url: str | None = None
+    security_txt: SecurityTxtFacts | None = None  # None: not fetched
+    page_lastmod: dict[str, str] = Field(default_factory=dict)  # page URL -> sitemap <lastmod>
+    crawled_at: str | None = None  # ISO timestamp of discovery: the reference date of date checks
+    attestations: AttestationSet | None = None
+
+
+ARTIFACT_MODELS: dict[str, type[Frozen]] = {
+    "http": HttpFacts,
+    "document": DocumentFacts,
+    "axe": AxeFacts,
+    "network": NetworkFacts,
+    "performance": PerformanceFacts,
+    "mobile": MobileFacts,
+}
+"""Page artifact names -> their model. ``site`` is the one site-level artifact."""
+
+
+class ArtifactError(Frozen):
+    """An artifact that could not be gathered. Checks that need it give an error result."""
+
+    error: str
+    kind: str = "error"  # "timeout", "crash", "http", "blocked", ...
+
+
+PageStatus = Literal["ok", "not_assessable", "pending"]  # pending: planned, not audited yet
+
+
+class PageArtifacts(Frozen):
+    """Everything gathered for one page. ``artifacts`` holds plain JSON per name;
+    an entry with an ``error`` key is an :class:`ArtifactError`."""
+
+    url: str
+    depth: int = 0
+    status: PageStatus = "ok"
+    reason: str | None = None  # why the page is not assessable
+    artifacts: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    # Each artifact is validated once however many checks read it (scoring reads one 20-odd times).
+    # Keyed by name, holding the raw dict it came from (a copy with other artifacts never reuses it).
+    _typed: dict[str, tuple[dict[str, Any], Frozen]] = PrivateAttr(default_factory=dict)
+
+    def get(self, name: str, *, keep: bool = True) -> Frozen | ArtifactError | None:
+        """The artifact as its model (or an :class:`ArtifactError`); ``keep`` holds the model for the
+        next call until :meth:`release`."""
+        raw = self.artifacts.get(name)
+        if raw is None:
+            return None
+        hit = self._typed.get(name)
+        if hit is not None and hit[0] is raw:
+            return hit[1]
+        if "error" in raw and set(raw) <= {"error", "kind"}:
+            typed: Frozen = ArtifactError.model_validate(raw)
+        else:
+            typed = ARTIFACT_MODELS[name].model_validate(raw)
+        if keep:
+            self._typed[name] = (raw, typed)
+        return typed
+
+    def release(self) -> None:
+        """Let go of the models :meth:`get` kept."""
+        self._typed.clear()
+
+
+# ---------------------------------------------------------------------------
+# Check results
+# ---------------------------------------------------------------------------
+
+
+class Outcome(StrEnum):
+    PASS = "pass"
+    FAIL = "fail"
+    NOT_APPLICABLE = "not_applicable"
+    ERROR = "error"
+
+
+class Item(Frozen):
+    """One piece of evidence behind a result: where, what, and the raw value."""
+
+    url: str = ""
+    selector: str = ""
+    snippet: str = ""
+    detail: str = ""
+    value: float | str | None = None
+
+
+class CheckResult(Frozen):
+    check_id: str
+    url: str | None  # None for a site-level check
+    outcome: Outcome
+    score: float | None = None  # 0..1; None for not applicable / error
+    value: float | None = None  # the measured figure for metric checks
+    items: list[Item] = Field(default_factory=list)
+    error: str | None = None
+
+    @classmethod
+    def passed(cls, check_id: str, url: str | None, **kw: Any) -> CheckResult:
+        return cls(check_id=check_id, url=url, outcome=Outcome.PASS, score=kw.pop("score", 1.0), **kw)
+
+    @classmethod
+    def failed(cls, check_id: str, url: str | None, **kw: Any) -> CheckResult:
+        return cls(check_id=check_id, url=url, outcome=Outcome.FAIL, score=kw.pop("score", 0.0), **kw)
+
+    @classmethod
+    def not_applicable(cls, check_id: str, url: str | None, detail: str = "") -> CheckResult:
+        items = [Item(url=url or "", detail=detail)] if detail else []
+        return cls(check_id=check_id, url=url, outcome=Outcome.NOT_APPLICABLE, items=items)
+
+    @classmethod
+    def errored(cls, check_id: str, url: str | None, error: str) -> CheckResult:
+        return cls(check_id=check_id, url=url, outcome=Outcome.ERROR, error=error)
+
+
+class RunInfo(Frozen):
+    """What a report says about the run behind a scorecard, so every figure can be traced."""
+
+    crawl_id: int
+    scoring_id: int | None = None
+    target_url: str
+    status: str = "finished"
+    started_at: str = ""
+    finished_at: str | None = None
+    tool_version: str = ""
+    axe_version: str = ""
+    browser_version: str = ""
+    settings: dict[str, Any] = Field(default_factory=dict)
+    timings: dict[str, Any] = Field(default_factory=dict)
+    pages_found: int = 0

@@ -1,0 +1,389 @@
+"""Scoring: check results under a rubric -> a scorecard with a maturity level.
+
+Pure: artifacts and a rubric in, a :class:`Scorecard` out. The rules, in order:
+
+* A check's score on a site is the mean of its page scores (pass 1, fail 0, a
+  metric check its curve score); pages where it is *not applicable* do not count.
+* A dimension's score (0–100) is the weighted mean of its checks' scores. A check
+  that errored on some page marks the dimension **incomplete**; a dimension with
+  no scored check at all has no score (``None``), never 0.
+* The overall score is the weighted mean of the dimension scores.
+* The level is the highest one whose overall minimum and every per-dimension
+  minimum are met. If any dimension has no score the level is not assessable
+  (``None``): missing evidence is not evidence of failure.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import replace
+
+from pydantic import Field
+
+from maturity.core import checks
+from maturity.core.checks.axe_rules import IMPACT_WEIGHTS, catalogue
+from maturity.core.model import (
+    AxeFacts,
+    CheckResult,
+    Frozen,
+    Outcome,
+    PageArtifacts,
+    SiteFacts,
+    normalise_for_lookup,
+)
+from maturity.core.rubric import Dimension, LoadedRubric, Rubric, question_params
+
+SCORECARD_SCHEMA_VERSION = 1
+
+
+class RubricRef(Frozen):
+    id: str
+    version: str
+    title: str
+    sha256: str
+    source: str = ""
+
+
+class LevelRef(Frozen):
+    level: int
+    name: str
+    min_score: float
+
+
+class CheckSummary(Frozen):
+    check_id: str
+    dimension: str
+    title: str
+    failure_title: str
+    description: str = ""
+    help_url: str = ""
+    scope: str = "page"
+    weight: float
+    score: float | None  # 0..1
+    outcome: Outcome
+    passed: int = 0
+    failed: int = 0
+    not_applicable: int = 0
+    errors: int = 0
+    error_messages: list[str] = Field(default_factory=list)
+
+
+class DimensionScore(Frozen):
+    id: str
+    title: str
+    weight: float
+    goal: str
+    evidence: str = ""
+    collection: str = ""
+    sample: str = ""
+    score: float | None  # 0..100, None when no check could be scored
+    incomplete: bool = False
+    checks: list[CheckSummary] = Field(default_factory=list)
+
+
+class LevelGap(Frozen):
+    dimension: str | None  # None: the overall score
+    title: str
+    have: float | None
+    need: float
+
+
+class NextLevel(Frozen):
+    level: int
+    name: str
+    description: str = ""
+    gaps: list[LevelGap] = Field(default_factory=list)
+    next_steps: dict[str, str] = Field(default_factory=dict)  # dimension id -> advice
+
+
+class Finding(Frozen):
+    fingerprint: str
+    check_id: str
+    dimension: str
+    title: str
+    url: str
+    selector: str = ""
+    snippet: str = ""
+    detail: str = ""
+    help_url: str = ""
+    # axe-core's impact of the violated rule on that page (critical, serious, moderate, minor);
+    # None for checks of our own, which carry no engine-assigned impact.
+    impact: str | None = None
+
+
+class PageSummary(Frozen):
+    url: str
+    status: str
+    reason: str | None = None
+
+
+class Scorecard(Frozen):
+    schema_version: int = SCORECARD_SCHEMA_VERSION
+    target: str
+    rubric: RubricRef
+    overall: float | None
+    level: int | None
+    level_name: str | None
+    level_description: str = ""
+    levels: list[LevelRef] = Field(default_factory=list)  # the rubric's whole ladder, for the meter
+    complete: bool
+    dimensions: list[DimensionScore]
+    next_level: NextLevel | None = None
+    pages: list[PageSummary] = Field(default_factory=list)
+    findings: list[Finding] = Field(default_factory=list)
+    results: list[CheckResult] = Field(default_factory=list)
+
+    @property
+    def assessable_pages(self) -> int:
+        return sum(1 for p in self.pages if p.status == "ok")
+
+
+def fingerprint(check_id: str, url: str, selector: str, snippet: str) -> str:
+    """Stable id of a finding across runs: check, normalised URL, then selector (or content hash)."""
+    where = selector or hashlib.sha256(snippet.encode()).hexdigest()[:16]
+    key = "\x1f".join([check_id, normalise_for_lookup(url) or url, where])
+    return hashlib.sha256(key.encode()).hexdigest()[:20]
+
+
+def _plan(rubric: Rubric, pages: list[PageArtifacts]) -> list[tuple[Dimension, str, float, dict]]:
+    """The concrete (dimension, check id, weight, params) list, axe tag selections expanded."""
+    explicit = {p.check for d in rubric.dimensions for p in d.parameters if p.check}
+    rules = catalogue(f for f in (page.get("axe", keep=False) for page in pages) if isinstance(f, AxeFacts))
+    plan: list[tuple[Dimension, str, float, dict]] = []
+    for dim in rubric.dimensions:
+        for param in dim.parameters:
+            if param.check:
+                plan.append((dim, param.check, param.weight, dict(param.params)))
+                continue
+            if param.question:  # answered by the agency's attestation file, not crawled
+                plan.append((dim, checks.ATTEST_PREFIX + param.question, param.weight, question_params(param)))
+                continue
+            weights = {**IMPACT_WEIGHTS, **(param.impact_weights or {})}
+            wanted = set(param.axe_tags or ())
+            for rule_id, (tags, impact) in sorted(rules.items()):
+                check_id = checks.AXE_PREFIX + rule_id
+                if not (tags & wanted) or rule_id in param.exclude or check_id in explicit:
+                    continue
+                plan.append((dim, check_id, param.weight * weights[impact or "moderate"], dict(param.params)))
+    return plan
+
+
+def _summarise(dim: Dimension, check_id: str, weight: float, results: list[CheckResult]) -> CheckSummary:
+    meta = checks.get(check_id).meta
+    if checks.is_attest_id(check_id):  # an attested question: its title is the rubric's question
+        text = next((p.text for p in dim.parameters if checks.ATTEST_PREFIX + (p.question or "") == check_id), "")
+        meta = replace(meta, title=text or meta.title, failure_title=text or meta.failure_title)
+    counts = defaultdict(int)
+    for r in results:
+        counts[r.outcome] += 1
+    scored = [r.score for r in results if r.score is not None and r.outcome in (Outcome.PASS, Outcome.FAIL)]
+    if counts[Outcome.FAIL]:
+        outcome = Outcome.FAIL
+    elif counts[Outcome.PASS]:
+        outcome = Outcome.PASS
+    elif counts[Outcome.ERROR]:
+        outcome = Outcome.ERROR
+    else:
+        outcome = Outcome.NOT_APPLICABLE
+    return CheckSummary(
+        check_id=check_id,
+        dimension=dim.id,
+        title=meta.title,
+        failure_title=meta.failure_title,
+        description=meta.description,
+        help_url=meta.help_url,
+        scope=meta.scope,
+        weight=weight,
+        score=sum(scored) / len(scored) if scored else None,
+        outcome=outcome,
+        passed=counts[Outcome.PASS],
+        failed=counts[Outcome.FAIL],
+        not_applicable=counts[Outcome.NOT_APPLICABLE],
+        errors=counts[Outcome.ERROR],
+        error_messages=sorted({r.error for r in results if r.error})[:5],
+    )
+
+
+def _weighted(pairs: Iterable[tuple[float, float | None]]) -> float | None:
+    pairs = [(w, s) for w, s in pairs if s is not None]
+    total = sum(w for w, _ in pairs)
+    return sum(w * s for w, s in pairs) / total if total else None
+
+
+def run_checks(
+    rubric: Rubric, pages: list[PageArtifacts], site: SiteFacts
+) -> list[tuple[Dimension, str, float, list[CheckResult]]]:
+    """Every planned check on every assessable page, page by page: a page's artifacts are validated
+    once for all its checks, then let go (a large run does not hold them all as models); then the
+    site-level checks, which read every page once more."""
+    assessable = [p for p in pages if p.status == "ok"]
+    plan = [(dim, checks.get(check_id), weight, params) for dim, check_id, weight, params in _plan(rubric, pages)]
+    results: list[list[CheckResult]] = [[] for _ in plan]
+    per_page = [(i, check_, params) for i, (_, check_, _, params) in enumerate(plan) if check_.meta.scope != "site"]
+    per_site = [(i, check_, params) for i, (_, check_, _, params) in enumerate(plan) if check_.meta.scope == "site"]
+    for page in assessable:
+        for i, check_, params in per_page:
+            results[i].append(checks.run_page_check(check_, page, site, params))
+        page.release()
+    if assessable:
+        for i, check_, params in per_site:
+            results[i].append(checks.run_site_check(check_, assessable, site, params))
+    for page in assessable:
+        page.release()
+    return [(dim, check_.id, weight, results[i]) for i, (dim, check_, weight, _) in enumerate(plan)]
+
+
+def score(loaded: LoadedRubric, pages: list[PageArtifacts], site: SiteFacts) -> Scorecard:
+    rubric = loaded.rubric
+    ran = run_checks(rubric, pages, site)
+    by_dim: dict[str, list[CheckSummary]] = defaultdict(list)
+    results: list[CheckResult] = []
+    for dim, check_id, weight, check_results in ran:
+        by_dim[dim.id].append(_summarise(dim, check_id, weight, check_results))
+        results.extend(check_results)
+
+    dimensions = []
+    for dim in rubric.dimensions:
+        summaries = by_dim.get(dim.id, [])
+        value = _weighted((s.weight, s.score) for s in summaries)
+        dimensions.append(
+            DimensionScore(
+                id=dim.id,
+                title=dim.title,
+                weight=dim.weight,
+                goal=dim.goal,
+                evidence=dim.evidence,
+                collection=dim.collection,
+                sample=dim.sample,
+                score=None if value is None else round(100 * value, 1),
+                incomplete=any(s.errors for s in summaries) or value is None,
+                checks=summaries,
+            )
+        )
+    overall = _weighted((d.weight, d.score) for d in dimensions)
+    overall = None if overall is None else round(overall, 1)
+    complete = all(not d.incomplete for d in dimensions)
+    level = _level(rubric, overall, dimensions)
+    level_obj = rubric.level(level) if level is not None else None
+    return Scorecard(
+        target=site.start_url,
+        rubric=RubricRef(
+            id=rubric.id, version=rubric.version, title=rubric.title, sha256=loaded.sha256, source=loaded.source
+        ),
+        overall=overall,
+        level=level,
+        level_name=level_obj.name if level_obj else None,
+        level_description=level_obj.description if level_obj else "",
+        levels=[LevelRef(level=lv.level, name=lv.name, min_score=lv.min_score) for lv in rubric.levels],
+        complete=complete,
+        dimensions=dimensions,
+        next_level=_next_level(rubric, level, overall, dimensions),
+        pages=[PageSummary(url=p.url, status=p.status, reason=p.reason) for p in pages],
+        findings=_findings(rubric, results, _axe_impacts(pages)),
+        results=results,
+    )
+
+
+def _level(rubric: Rubric, overall: float | None, dims: list[DimensionScore]) -> int | None:
+    if overall is None or any(d.score is None for d in dims):
+        return None
+    reached = 1
+    by_id = {d.id: d for d in dims}
+    for lv in rubric.levels:
+        ok = overall >= lv.min_score and all(
+            (by_id[dim.id].score or 0) >= rubric.dimension_minimum(dim, lv) for dim in rubric.dimensions
+        )
+        if not ok:
+            break
+        reached = lv.level
+    return reached
+
+
+def _next_level(
+    rubric: Rubric, level: int | None, overall: float | None, dims: list[DimensionScore]
+) -> NextLevel | None:
+    if level is None or level >= len(rubric.levels):
+        return None
+    target = rubric.level(level + 1)
+    gaps = []
+    if overall is not None and overall < target.min_score:
+        gaps.append(LevelGap(dimension=None, title="Overall score", have=overall, need=target.min_score))
+    by_id = {d.id: d for d in dims}
+    short = set()
+    for dim in rubric.dimensions:
+        need = rubric.dimension_minimum(dim, target)
+        have = by_id[dim.id].score
+        if have is None or have < need:
+            gaps.append(LevelGap(dimension=dim.id, title=dim.title, have=have, need=need))
+            short.add(dim.id)
+    # Advice for the dimensions that fall short; when only the overall score does, for every dimension.
+    steps = {
+        dim.id: dim.next_steps[target.level]
+        for dim in rubric.dimensions
+        if dim.next_steps.get(target.level) and (dim.id in short or not short)
+    }
+    return NextLevel(level=target.level, name=target.name, description=target.description, gaps=gaps, next_steps=steps)
+
+
+def _axe_impacts(pages: list[PageArtifacts]) -> dict[tuple[str, str], str]:
+    """(page URL, axe check id) -> the impact axe gave the violated rule on that page."""
+    impacts: dict[tuple[str, str], str] = {}
+    for page in pages:
+        facts = page.get("axe", keep=False) if page.status == "ok" else None
+        if isinstance(facts, AxeFacts):
+            for rule in facts.rules:
+                if rule.outcome == "violation" and rule.impact:
+                    impacts[(page.url, checks.AXE_PREFIX + rule.id)] = rule.impact
+    return impacts
+
+
+def _findings(
+    rubric: Rubric, results: list[CheckResult], impacts: dict[tuple[str, str], str] | None = None
+) -> list[Finding]:
+    dimension_of: dict[str, str] = {}
+    for dim in rubric.dimensions:
+        for param in dim.parameters:
+            if param.check:
+                dimension_of[param.check] = dim.id
+    findings = []
+    for r in results:
+        if r.outcome != Outcome.FAIL:
+            continue
+        meta = checks.get(r.check_id).meta
+        dim = dimension_of.get(r.check_id, meta.dimension)
+        impact = (impacts or {}).get((r.url or "", r.check_id))
+        for item in r.items or []:
+            url = item.url or r.url or ""
+            # A measured item (LCP, reading grade, ...) is identified by its check and page, never by
+            # its detail, which carries the measurement: otherwise its fingerprint changes every run.
+            where = item.snippet or ("" if item.value is not None and not item.selector else item.detail)
+            findings.append(
+                Finding(
+                    fingerprint=fingerprint(r.check_id, url, item.selector, where),
+                    check_id=r.check_id,
+                    dimension=dim,
+                    title=meta.failure_title,
+                    url=url,
+                    selector=item.selector,
+                    snippet=item.snippet,
+                    detail=item.detail,
+                    help_url=meta.help_url,
+                    impact=impact,
+                )
+            )
+        if not r.items:
+            url = r.url or ""
+            findings.append(
+                Finding(
+                    fingerprint=fingerprint(r.check_id, url, "", ""),
+                    check_id=r.check_id,
+                    dimension=dim,
+                    title=meta.failure_title,
+                    url=url,
+                    help_url=meta.help_url,
+                    impact=impact,
+                )
+            )
+    return findings

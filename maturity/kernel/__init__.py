@@ -1,0 +1,1 @@
+"""The kernel: errors and URL normalisation, which every floor may use."""

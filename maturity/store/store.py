@@ -1,0 +1,500 @@
+"""The store: crawls, their content-addressed artifacts, and scorings of them.
+
+A **crawl** is what was gathered (settings, versions, timings, one row per page
+pointing at artifact blobs); a **scoring** is one rubric applied to a crawl.
+Re-scoring adds a scoring and never touches the crawl, so old crawls can be
+scored under new rubrics with no browser. Artifacts live in ``blob`` keyed by the
+sha256 of their canonical JSON, so identical facts are stored once.
+
+Every page is committed in its own transaction as it finishes, so an interrupted
+run loses nothing that was finished. The schema is created and upgraded by the
+Alembic migrations in ``maturity/migrations`` (SQLite by default; any SQLAlchemy
+URL, PostgreSQL included).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zlib
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Column, LargeBinary, String, Text, UniqueConstraint, delete, event, func
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, IntegrityError, NoSuchModuleError, OperationalError
+from sqlmodel import Field, Session, SQLModel, create_engine, select
+
+from maturity.core.model import PageArtifacts, SiteFacts, canonical_json
+from maturity.core.scoring import Scorecard
+from maturity.kernel.errors import StoreUnavailable, UsageError
+
+
+class DuplicateTask(Exception):
+    """A crawl with this task key exists already: the task was delivered twice."""
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Blob(SQLModel, table=True):
+    sha256: str = Field(sa_column=Column(String(64), primary_key=True))
+    size: int
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))  # zlib(canonical JSON)
+
+
+class Crawl(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    target_url: str = Field(index=True)
+    status: str = "running"  # running | finished | failed
+    started_at: datetime = Field(default_factory=utcnow)
+    finished_at: datetime | None = None
+    tool_version: str = ""
+    axe_version: str = ""
+    browser_version: str = ""
+    settings: str = Field(default="{}", sa_column=Column(Text, nullable=False))
+    timings: str = Field(default="{}", sa_column=Column(Text, nullable=False))
+    site_sha: str | None = None
+    pages_found: int = 0
+    error: str | None = Field(default=None, sa_column=Column(Text))
+    # Which agency and portfolio the crawl belongs to (migration 0002; None for a plain `maturity audit`).
+    agency: str | None = Field(default=None, index=True)
+    portfolio: str | None = Field(default=None, index=True)
+    tags: str | None = Field(default=None, sa_column=Column(Text))  # JSON object of tag -> value
+    # Idempotency key of a distributed task (migration 0003): a redelivered task finds its crawl.
+    task_key: str | None = Field(default=None, sa_column=Column(String(64), nullable=True, index=True, unique=True))
+
+
+PENDING = "pending"  # a planned page not yet audited
+
+
+class Page(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("crawl_id", "url"),)
+    id: int | None = Field(default=None, primary_key=True)
+    crawl_id: int = Field(foreign_key="crawl.id", index=True)
+    url: str
+    depth: int = 0
+    status: str = "ok"  # ok | not_assessable | pending
+    reason: str | None = None
+    artifacts: str = Field(default="{}", sa_column=Column(Text, nullable=False))  # name -> blob sha256
+    elapsed_ms: float = 0.0
+    finished_at: datetime = Field(default_factory=utcnow)
+
+
+class Scoring(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    crawl_id: int = Field(foreign_key="crawl.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    rubric_id: str
+    rubric_version: str
+    rubric_sha256: str
+    rubric_source: str = ""
+    overall: float | None = None
+    level: int | None = None
+    level_name: str | None = None
+    complete: bool = True
+    scorecard_sha: str
+
+
+@dataclass(frozen=True)
+class RunRow:
+    crawl: Crawl
+    scoring: Scoring | None
+    pages: int
+    not_assessable: int
+
+
+def redact_url(url: str) -> str:
+    """A database URL with any password replaced by ``***``."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
+
+
+def _migrations_config(engine_url: str) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(resources.files("maturity.store") / "migrations"))
+    cfg.set_main_option("sqlalchemy.url", engine_url.replace("%", "%%"))
+    return cfg
+
+
+def upgrade(engine: Engine) -> None:
+    """Bring the schema to the newest migration (creates it on an empty database)."""
+    cfg = _migrations_config(engine.url.render_as_string(hide_password=False))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+
+
+class Store:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        try:
+            parsed = make_url(url)
+        except ArgumentError:
+            raise UsageError(f"--db: not a database URL: {url!r} (try sqlite:///maturity.db)") from None
+        connect_args: dict[str, Any] = {}
+        if parsed.get_backend_name() == "sqlite":
+            connect_args = {"timeout": 30, "check_same_thread": False}
+            if parsed.database and parsed.database != ":memory:":
+                try:
+                    Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+                except OSError as exc:
+                    raise StoreUnavailable(f"database unavailable: {url}: {exc.strerror}") from None
+        try:
+            self.engine = create_engine(url, connect_args=connect_args)
+        except (ArgumentError, NoSuchModuleError) as exc:
+            raise UsageError(f"--db: cannot use {redact_url(url)}: {exc}") from None
+        except ImportError as exc:
+            raise UsageError(f"--db: driver for {parsed.get_backend_name()} is not installed ({exc.name})") from None
+        if parsed.get_backend_name() == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        try:
+            upgrade(self.engine)
+        except OperationalError as exc:
+            reason = str(exc.orig).splitlines()[0] if exc.orig else str(exc).splitlines()[0]
+            raise StoreUnavailable(f"database unavailable: {redact_url(url)}: {reason}") from None
+
+    # -- blobs -------------------------------------------------------------
+    def _put_blob(self, session: Session, data: Any) -> str:
+        """Store ``data`` once under its hash. Another run (a portfolio's other site, another worker)
+        may be storing the same blob at the same moment: the insert yields to it, never fails."""
+        raw = canonical_json(data)  # serialised once: the key is its hash, the row its compressed bytes
+        sha = hashlib.sha256(raw).hexdigest()
+        if session.get(Blob, sha) is None:
+            row = {"sha256": sha, "size": len(raw), "data": zlib.compress(raw, 6)}
+            dialect = self.engine.dialect.name
+            if dialect in ("sqlite", "postgresql"):
+                insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
+                session.execute(insert(Blob).values(**row).on_conflict_do_nothing(index_elements=["sha256"]))
+            else:
+                session.add(Blob(**row))
+                session.flush()
+        return sha
+
+    def get_blob(self, sha: str) -> Any:
+        with Session(self.engine) as session:
+            blob = session.get(Blob, sha)
+            if blob is None:
+                raise KeyError(sha)
+            return json.loads(zlib.decompress(blob.data))
+
+    # -- crawls ------------------------------------------------------------
+    def begin_crawl(
+        self,
+        target_url: str,
+        *,
+        settings: dict[str, Any],
+        tool_version: str,
+        axe_version: str = "",
+        browser_version: str = "",
+        task_key: str | None = None,
+    ) -> int:
+        """Start a crawl. A ``task_key`` already used raises :class:`DuplicateTask` (see distributed)."""
+        with Session(self.engine) as session:
+            crawl = Crawl(
+                task_key=task_key,
+                target_url=target_url,
+                settings=json.dumps(settings, sort_keys=True, default=str),
+                tool_version=tool_version,
+                axe_version=axe_version,
+                browser_version=browser_version,
+            )
+            session.add(crawl)
+            try:
+                session.commit()
+            except IntegrityError:
+                if task_key is None:
+                    raise
+                raise DuplicateTask(task_key) from None
+            assert crawl.id is not None
+            return crawl.id
+
+    def crawl_for_key(self, task_key: str) -> Crawl | None:
+        with Session(self.engine) as session:
+            return session.exec(select(Crawl).where(Crawl.task_key == task_key)).first()
+
+    def update_crawl(self, crawl_id: int, **fields: Any) -> None:
+        with Session(self.engine) as session:
+            crawl = session.get(Crawl, crawl_id)
+            if crawl is None:
+                raise KeyError(crawl_id)
+            for key, value in fields.items():
+                if key in ("timings", "settings") and not isinstance(value, str):
+                    value = json.dumps(value, sort_keys=True, default=str)
+                setattr(crawl, key, value)
+            session.add(crawl)
+            session.commit()
+
+    def set_site(self, crawl_id: int, site: SiteFacts, pages_found: int) -> None:
+        with Session(self.engine) as session:
+            sha = self._put_blob(session, site.model_dump(mode="json"))
+            crawl = session.get(Crawl, crawl_id)
+            assert crawl is not None
+            crawl.site_sha = sha
+            crawl.pages_found = pages_found
+            session.add(crawl)
+            session.commit()
+
+    def plan_pages(self, crawl_id: int, pages: list[PageArtifacts]) -> None:
+        """Record every page discovery chose, in crawl order, as ``pending`` (one transaction).
+
+        A page that finishes replaces its pending row (:meth:`add_page`), so after an
+        interruption the pending rows are exactly what is left to do (``maturity resume``).
+        Pages already known to be not assessable are stored as such here.
+        """
+        with Session(self.engine) as session:
+            for page in pages:
+                refs = {name: self._put_blob(session, data) for name, data in sorted(page.artifacts.items())}
+                session.add(
+                    Page(
+                        crawl_id=crawl_id,
+                        url=page.url,
+                        depth=page.depth,
+                        status=page.status,
+                        reason=page.reason,
+                        artifacts=json.dumps(refs, sort_keys=True),
+                    )
+                )
+            session.commit()
+
+    def add_page(self, crawl_id: int, page: PageArtifacts, elapsed_ms: float = 0.0) -> None:
+        """Commit one finished page in its own transaction (replacing its pending row, if any)."""
+        with Session(self.engine) as session:
+            refs = {name: self._put_blob(session, data) for name, data in sorted(page.artifacts.items())}
+            row = session.exec(select(Page).where(Page.crawl_id == crawl_id, Page.url == page.url)).first()
+            if row is None:
+                row = Page(crawl_id=crawl_id, url=page.url)
+            else:
+                refs = {**json.loads(row.artifacts), **refs}
+            row.depth, row.status, row.reason = page.depth, page.status, page.reason
+            row.artifacts = json.dumps(refs, sort_keys=True)
+            row.elapsed_ms, row.finished_at = elapsed_ms, utcnow()
+            session.add(row)
+            session.commit()
+
+    def add_artifact(self, crawl_id: int, url: str, name: str, data: dict[str, Any]) -> None:
+        """Attach one more artifact to a stored page (the performance phase runs after the others)."""
+        with Session(self.engine) as session:
+            row = session.exec(select(Page).where(Page.crawl_id == crawl_id, Page.url == url)).one()
+            refs = json.loads(row.artifacts)
+            refs[name] = self._put_blob(session, data)
+            row.artifacts = json.dumps(refs, sort_keys=True)
+            session.add(row)
+            session.commit()
+
+    def finish_crawl(
+        self,
+        crawl_id: int,
+        *,
+        status: str = "finished",
+        timings: dict[str, Any] | None = None,
+        error: str | None = None,
+    ) -> None:
+        self.update_crawl(crawl_id, status=status, finished_at=utcnow(), timings=timings or {}, error=error)
+
+    def crawl(self, crawl_id: int) -> Crawl:
+        with Session(self.engine) as session:
+            crawl = session.get(Crawl, crawl_id)
+            if crawl is None:
+                raise UsageError(f"no run {crawl_id} in {redact_url(self.url)} (see `maturity runs`)")
+            return crawl
+
+    def done_urls(self, crawl_id: int) -> set[str]:
+        """URLs of finished pages: not assessable, or audited with every artifact (performance included)."""
+        with Session(self.engine) as session:
+            rows = session.exec(select(Page).where(Page.crawl_id == crawl_id, Page.status != PENDING)).all()
+            return {r.url for r in rows if r.status != "ok" or "performance" in json.loads(r.artifacts)}
+
+    def load_pages(self, crawl_id: int, *, include_pending: bool = False) -> list[PageArtifacts]:
+        """A crawl's pages in crawl order. Pending pages (never audited: the run stopped first) are
+        left out, or with ``include_pending`` returned with status ``pending``."""
+        with Session(self.engine) as session:
+            query = select(Page).where(Page.crawl_id == crawl_id).order_by(Page.id)  # type: ignore[arg-type]
+            rows = session.exec(query).all()
+            refs = [(row, json.loads(row.artifacts)) for row in rows if include_pending or row.status != PENDING]
+        return [
+            PageArtifacts(
+                url=row.url,
+                depth=row.depth,
+                status=row.status,  # type: ignore[arg-type]
+                reason=row.reason,
+                artifacts={n: self.get_blob(sha) for n, sha in names.items()},
+            )
+            for row, names in refs
+        ]
+
+    def load_site(self, crawl_id: int) -> SiteFacts:
+        crawl = self.crawl(crawl_id)
+        if crawl.site_sha is None:
+            return SiteFacts(start_url=crawl.target_url)
+        return SiteFacts.model_validate(self.get_blob(crawl.site_sha))
+
+    # -- scorings ----------------------------------------------------------
+    def add_scoring(self, crawl_id: int, card: Scorecard) -> int:
+        with Session(self.engine) as session:
+            sha = self._put_blob(session, card.model_dump(mode="json"))
+            row = Scoring(
+                crawl_id=crawl_id,
+                rubric_id=card.rubric.id,
+                rubric_version=card.rubric.version,
+                rubric_sha256=card.rubric.sha256,
+                rubric_source=card.rubric.source,
+                overall=card.overall,
+                level=card.level,
+                level_name=card.level_name,
+                complete=card.complete,
+                scorecard_sha=sha,
+            )
+            session.add(row)
+            session.commit()
+            assert row.id is not None
+            return row.id
+
+    def scorings(self, crawl_id: int) -> list[Scoring]:
+        with Session(self.engine) as session:
+            return list(session.exec(select(Scoring).where(Scoring.crawl_id == crawl_id).order_by(Scoring.id)).all())
+
+    def scorecard(self, scoring: Scoring) -> Scorecard:
+        return Scorecard.model_validate(self.get_blob(scoring.scorecard_sha))
+
+    def latest_scorecard(self, crawl_id: int) -> tuple[Scoring, Scorecard]:
+        self.crawl(crawl_id)  # "no run N" before "not scored"
+        rows = self.scorings(crawl_id)
+        if not rows:
+            raise UsageError(f"run {crawl_id} has not been scored yet (use `maturity rescore {crawl_id}`)")
+        return rows[-1], self.scorecard(rows[-1])
+
+    def runs(self, limit: int = 50) -> list[RunRow]:
+        with Session(self.engine) as session:
+            crawls = session.exec(select(Crawl).order_by(Crawl.id.desc()).limit(limit)).all()  # type: ignore[union-attr]
+            out = []
+            for crawl in crawls:
+                scoring = session.exec(
+                    select(Scoring).where(Scoring.crawl_id == crawl.id).order_by(Scoring.id.desc())
+                ).first()  # type: ignore[union-attr]
+                statuses = session.exec(select(Page.status).where(Page.crawl_id == crawl.id)).all()
+                out.append(
+                    RunRow(
+                        crawl=crawl,
+                        scoring=scoring,
+                        pages=len(statuses),
+                        not_assessable=sum(1 for s in statuses if s != "ok"),
+                    )
+                )
+            return out
+
+    # -- agencies, portfolios and history (issue 5) ------------------------
+    def set_membership(
+        self, crawl_id: int, *, agency: str | None, portfolio: str | None, tags: dict[str, str] | None = None
+    ) -> None:
+        """Record which agency and portfolio a crawl belongs to, with the site's tags."""
+        self.update_crawl(
+            crawl_id,
+            agency=agency,
+            portfolio=portfolio,
+            tags=json.dumps(tags, sort_keys=True) if tags else None,
+        )
+
+    def last_crawl_id(self) -> int:
+        """The highest crawl id so far (0 when there is none)."""
+        with Session(self.engine) as session:
+            return session.exec(select(func.max(Crawl.id))).one() or 0
+
+    def crawls_after(self, crawl_id: int) -> list[Crawl]:
+        """Crawls with a higher id than ``crawl_id``, oldest first."""
+        with Session(self.engine) as session:
+            return list(session.exec(select(Crawl).where(Crawl.id > crawl_id).order_by(Crawl.id)).all())  # type: ignore[operator]
+
+    def history(self, portfolio: str | None = None) -> list[StoredRun]:
+        """Every crawl (of ``portfolio``, or all), oldest first, with its scorings and page list.
+
+        Three queries whatever the number of runs; pages never audited (``pending``) are left out.
+        """
+        with Session(self.engine) as session:
+            crawls = select(Crawl).order_by(Crawl.id)
+            scorings = select(Scoring).join(Crawl, Crawl.id == Scoring.crawl_id).order_by(Scoring.id)  # type: ignore[arg-type]
+            pages = (
+                select(Page.crawl_id, Page.url, Page.status, Page.reason)
+                .join(Crawl, Crawl.id == Page.crawl_id)  # type: ignore[arg-type]
+                .order_by(Page.id)
+            )
+            if portfolio is not None:
+                crawls = crawls.where(Crawl.portfolio == portfolio)
+                scorings = scorings.where(Crawl.portfolio == portfolio)
+                pages = pages.where(Crawl.portfolio == portfolio)
+            by_crawl: dict[int, StoredRun] = {
+                c.id: StoredRun(crawl=c) for c in session.exec(crawls).all() if c.id is not None
+            }
+            for s in session.exec(scorings).all():
+                by_crawl[s.crawl_id].scorings.append(s)
+            for crawl_id, url, status, reason in session.exec(pages).all():
+                if status != "pending":
+                    by_crawl[crawl_id].pages.append((url, status, reason))
+            return list(by_crawl.values())
+
+    def page_artifact(self, crawl_id: int, name: str) -> dict[str, Any]:
+        """One artifact (``performance``, ...) of every page of a crawl: URL -> its JSON (pages without it left out)."""
+        with Session(self.engine) as session:
+            rows = session.exec(select(Page.url, Page.artifacts).where(Page.crawl_id == crawl_id)).all()
+        out: dict[str, Any] = {}
+        for url, refs in rows:
+            sha = json.loads(refs).get(name)
+            if sha is not None:
+                out[url] = self.get_blob(sha)
+        return out
+
+    def delete_crawl(self, crawl_id: int) -> None:
+        """Remove a crawl with its pages and scorings (blobs stay: see :meth:`delete_unused_blobs`)."""
+        with Session(self.engine) as session:
+            session.exec(delete(Scoring).where(Scoring.crawl_id == crawl_id))  # type: ignore[call-overload]
+            session.exec(delete(Page).where(Page.crawl_id == crawl_id))  # type: ignore[call-overload]
+            session.exec(delete(Crawl).where(Crawl.id == crawl_id))  # type: ignore[call-overload]
+            session.commit()
+
+    def delete_unused_blobs(self) -> tuple[int, int]:
+        """Remove every blob no page, crawl or scoring refers to. Returns (blobs removed, bytes freed)."""
+        with Session(self.engine) as session:
+            used: set[str] = set()
+            for refs in session.exec(select(Page.artifacts)).all():
+                used.update(json.loads(refs).values())
+            used.update(s for s in session.exec(select(Crawl.site_sha)).all() if s)
+            used.update(session.exec(select(Scoring.scorecard_sha)).all())
+            unused = [
+                (sha, size) for sha, size in session.exec(select(Blob.sha256, Blob.size)).all() if sha not in used
+            ]
+            for i in range(0, len(unused), 500):
+                chunk = [sha for sha, _ in unused[i : i + 500]]
+                session.exec(delete(Blob).where(Blob.sha256.in_(chunk)))  # type: ignore[call-overload,attr-defined]
+            session.commit()
+        return len(unused), sum(size for _, size in unused)
+
+
+@dataclass
+class StoredRun:
+    """One crawl as history sees it: the crawl row, every scoring of it (oldest first) and its pages."""
+
+    crawl: Crawl
+    scorings: list[Scoring] = field(default_factory=list)
+    pages: list[tuple[str, str, str | None]] = field(default_factory=list)  # (url, status, reason)
+
+    @property
+    def tags(self) -> dict[str, str]:
+        return json.loads(self.crawl.tags) if self.crawl.tags else {}
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.close()
