@@ -299,9 +299,9 @@ def render_html(
         # Without the rubric's level list, a scorecard below the top level cannot say how many levels exist.
         partial = not levels and card.next_level is not None
         title = desc = None
-        if partial and card.level is not None:
+        nxt = card.next_level
+        if partial and card.level is not None and nxt is not None:
             title = f"Maturity level {card.level}" + (f": {card.level_name}" if card.level_name else "")
-            nxt = card.next_level
             desc = f"Level {card.level} reached; the next level is {nxt.level}, {nxt.name}."
         meter = svg.level_meter(card.level, level_list, title=title, desc=desc, ident="chart-level")
     dim_titles = {d.id: d.title for d in card.dimensions}

@@ -37,7 +37,6 @@ from maturity.core.history import (
     RunSnapshot,
     SiteHistory,
     agencies,
-    fmt_value,
     portfolio_rollup,
     rollup,
     scored_site,
@@ -46,6 +45,7 @@ from maturity.core.history import (
 from maturity.core.rubric import LoadedRubric
 from maturity.core.scoring import LevelRef, Scorecard
 from reports import csv_export, svg
+from reports.history_text import fmt_value
 from reports.html import (
     NOT_ASSESSABLE,
     FindingsView,

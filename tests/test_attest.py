@@ -16,7 +16,7 @@ from maturity.core.model import Outcome, RunInfo
 from maturity.core.rubric import builtin_rubric, load_rubric, parse_rubric
 from maturity.core.scoring import score
 from maturity.kernel.errors import ConfigError
-from maturity.run.audit import rescore
+from maturity.run.scoring import rescore
 from maturity.store import Store
 from reports.html import render_html
 

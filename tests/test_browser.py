@@ -14,7 +14,8 @@ from sites import Resource, SiteServer, html
 from crawlers.browser import BrowserSession, BrowserSettings
 from maturity.core.model import Outcome, PageRef
 from maturity.core.rubric import builtin_rubric
-from maturity.run.audit import AuditSettings, audit
+from maturity.core.settings import AuditSettings, MachineSettings
+from maturity.run.audit import audit
 from maturity.store import Store
 
 pytestmark = pytest.mark.browser
@@ -25,13 +26,13 @@ def run_audit(shared_browser, tmp_path: Path, start_url: str, **overrides):
         "concurrency": 2,
         "throttle": "none",
         "page_timeout": 8,
-        "loopback_only": True,
         "user_agent": "maturity-tests",
         **overrides,
     }
     settings = AuditSettings(url=start_url, **options)
     store = Store(f"sqlite:///{tmp_path / 'm.db'}")
-    return audit(settings, store, builtin_rubric(), tmp_path / "out", browser=shared_browser), store
+    machine = MachineSettings(loopback_only=True)
+    return audit(settings, store, builtin_rubric(), tmp_path / "out", machine=machine, browser=shared_browser), store
 
 
 def outcome(card, path: str | None, check_id: str, origin: str) -> Outcome:
@@ -192,9 +193,9 @@ def test_crashed_renderer_and_killed_browser_are_survived(tmp_path):
         settings = BrowserSettings(
             user_agent="maturity-tests",
             concurrency=1,
-            loopback_only=True,
             throttle="none",
             page_timeout=8,
+            loopback_only=True,
             extra_args=(tag,),
         )
         done = []

@@ -20,7 +20,8 @@ from sites import Resource, SiteServer
 from maturity.core import checks
 from maturity.core.model import Outcome
 from maturity.core.rubric import builtin_rubric
-from maturity.run.audit import AuditSettings, audit
+from maturity.core.settings import AuditSettings
+from maturity.run.audit import audit
 from maturity.store import Store
 
 pytestmark = pytest.mark.browser
@@ -313,7 +314,6 @@ def catalogue_run(shared_browser, tmp_path_factory):
             concurrency=2,
             throttle="none",
             page_timeout=10,
-            loopback_only=True,
             user_agent="maturity-tests",
         )
         result = audit(

@@ -19,15 +19,17 @@ from pathlib import Path
 import pytest
 from sites import Resource, SiteServer, html
 
-from maturity.cli.check import enforce, run_check
 from maturity.core.gates import Baseline, CheckConfig
 from maturity.core.rubric import builtin_rubric
+from maturity.core.settings import MachineSettings
 from maturity.kernel.errors import MaturityError
+from maturity.run.check import enforce, run_check
 from maturity.store import Store
 
 pytestmark = pytest.mark.browser
 
-TEST_OVERRIDES = {"loopback_only": True, "user_agent": "maturity-tests"}
+TEST_OVERRIDES = {"user_agent": "maturity-tests"}
+LOOPBACK = MachineSettings(loopback_only=True)
 PIC = Resource("<svg xmlns='http://www.w3.org/2000/svg' width='40' height='40'/>", content_type="image/svg+xml")
 
 
@@ -162,6 +164,7 @@ def test_baseline_story_on_a_fixture_site(shared_browser, tmp_path):
                 outputs=outputs,
                 browser=shared_browser,
                 settings_overrides=TEST_OVERRIDES,
+                machine=LOOPBACK,
                 env={},
                 echo=printed.append,
                 **kw,
@@ -268,7 +271,7 @@ def test_check_scores_the_agencys_attestations_from_the_config(shared_browser, t
     routes = {"/": HOME, "/news": NEWS_CLEAN}
     with SiteServer(routes) as server:
 
-        def check(**overrides):
+        def check(config=config):
             return run_check(
                 config,
                 [server.url("/")],
@@ -277,13 +280,14 @@ def test_check_scores_the_agencys_attestations_from_the_config(shared_browser, t
                 out_dir=tmp_path / "out",
                 config_path=config_path,
                 browser=shared_browser,
-                settings_overrides={**TEST_OVERRIDES, **overrides},
+                settings_overrides=TEST_OVERRIDES,
+                machine=LOOPBACK,
                 env={},
                 echo=lambda _line: None,
             )
 
         attested = check().cards[0]
-        unanswered = check(attestations=None).cards[0]
+        unanswered = check(config.model_copy(update={"attestations": None})).cards[0]
     by_id = {r.check_id: r for r in attested.results}
     assert questions and all(by_id[f"attest/{q}"].outcome.value == "pass" for q in questions)
     others = {r.check_id: r for r in unanswered.results}

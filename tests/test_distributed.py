@@ -14,7 +14,8 @@ from sites import Resource, SiteServer, html
 
 from maturity.core.model import Outcome
 from maturity.core.rubric import builtin_rubric
-from maturity.run.audit import AuditSettings, audit
+from maturity.core.settings import AuditSettings
+from maturity.run.audit import audit
 from maturity.run.distributed import job_key, make_app, make_job, run_distributed, run_job
 from maturity.store import DuplicateTask, Store
 
@@ -82,9 +83,8 @@ def settings_for(url: str) -> AuditSettings:
         concurrency=1,
         throttle="none",
         page_timeout=10,
-        loopback_only=True,
         user_agent="maturity-tests",
-        perf_pages=None,
+        perf_pages=0,
     )
 
 
@@ -98,7 +98,7 @@ def outcomes(card, origin: str) -> set[tuple[str, str, str]]:
 
 def test_two_workers_share_a_portfolio_and_match_a_local_run(postgres_db, tmp_path, shared_browser):
     queue = f"maturity-test-{uuid.uuid4().hex[:8]}"
-    env = {**os.environ, "MATURITY_BROKER": REDIS, "MATURITY_QUEUE": queue}
+    env = {**os.environ, "MATURITY_BROKER": REDIS, "MATURITY_QUEUE": queue, "MATURITY_DB": postgres_db}
     workers = [
         subprocess.Popen(
             [sys.executable, "-m", "maturity", "worker", "--hostname", f"w{i}@test", "--loglevel", "WARNING"],
@@ -119,11 +119,7 @@ def test_two_workers_share_a_portfolio_and_match_a_local_run(postgres_db, tmp_pa
         jobs = [
             make_job(
                 key=job_key(run_id, s.url("/")),
-                url=s.url("/"),
-                db=postgres_db,
-                settings=settings_for(s.url("/")).recorded(),
-                rubric=None,
-                out_dir=str(tmp_path / "out"),
+                settings=settings_for(s.url("/")),
                 agency=n,
                 portfolio="test",
             )
@@ -139,7 +135,7 @@ def test_two_workers_share_a_portfolio_and_match_a_local_run(postgres_db, tmp_pa
         store = Store(postgres_db)
         assert len(store.runs()) == 4  # one crawl per site, no duplicates
         # A redelivered task (same key) does nothing new.
-        again = run_job(jobs[0], worker="test", browser=shared_browser)
+        again = run_job(jobs[0], worker="test", store=store, out_dir=tmp_path / "out", browser=shared_browser)
         assert again["repeated"] and again["crawl_id"] == results[0]["crawl_id"]
         assert len(store.runs()) == 4
         # The command line's distributed portfolio run, given the same run id, finds every site done.
@@ -199,29 +195,25 @@ def test_two_workers_share_a_portfolio_and_match_a_local_run(postgres_db, tmp_pa
 def test_redelivered_task_resumes_a_dead_workers_crawl(tmp_path, shared_browser):
     """The first delivery's worker died after discovery: the second delivery finishes that crawl."""
     from crawlers.discover import DiscoverySettings, discover
-    from maturity.run.audit import _planned, http_client
+    from crawlers.netpolicy import AddressPolicy
+    from crawlers.transport import make_client
+    from maturity.run.audit import planned_pages
 
     db = f"sqlite:///{tmp_path / 'd.db'}"
     with SiteServer(agency_site("Water")) as server:
         settings = settings_for(server.url("/"))
-        job = make_job(
-            key=job_key("run", server.url("/")),
-            url=server.url("/"),
-            db=db,
-            settings=settings.recorded(),
-            rubric=None,
-            out_dir=str(tmp_path / "out"),
-        )
+        job = make_job(key=job_key("run", server.url("/")), settings=settings)
         store = Store(db)
-        with http_client(settings) as client:
+        policy = AddressPolicy("127.0.0.1")
+        with make_client(user_agent="t", page_timeout=10, policy=policy, loopback_only=True) as client:
             found = discover(client, settings.url, DiscoverySettings(user_agent="t", max_pages=5))
         crawl_id = store.begin_crawl(
             found.site.start_url, settings=settings.recorded(), tool_version="t", task_key=job["key"]
         )
         store.set_site(crawl_id, found.site, len(found.pages))
-        store.plan_pages(crawl_id, _planned(found))  # ... and then the worker died
+        store.plan_pages(crawl_id, planned_pages(found))  # ... and then the worker died
         before = len(server.requests)
-        result = run_job(job, worker="second", browser=shared_browser)
+        result = run_job(job, worker="second", store=store, out_dir=tmp_path / "out", browser=shared_browser)
     assert result["status"] == "finished" and result["crawl_id"] == crawl_id and not result["repeated"]
     assert len(store.runs()) == 1 and store.crawl(crawl_id).status == "finished"
     assert "/robots.txt" not in [p for _, p in server.requests[before:]]  # resumed, not rediscovered
@@ -241,22 +233,13 @@ def test_a_job_carries_the_agencys_attestations_to_a_worker_without_the_file(tmp
         f"  - {{question: {q}, answer: true, evidence: 'https://intranet.example/', date: '{today}'}}\n"
         for q in questions
     )
-    read = parse_attestations(text.encode(), "coordinator/answers.yaml").model_dump(mode="json")
+    read = parse_attestations(text.encode(), "coordinator/answers.yaml")
     db = f"sqlite:///{tmp_path / 'd.db'}"
     with SiteServer(agency_site("Water")) as server:
         settings = settings_for(server.url("/"))
-        # the recorded settings name a file this "worker" does not have: the job's content is used
-        recorded = {**settings.recorded(), "attestations": str(tmp_path / "not-on-this-machine.yaml")}
-        job = make_job(
-            key=job_key("run", server.url("/")),
-            url=server.url("/"),
-            db=db,
-            settings=recorded,
-            rubric="idea-act",
-            out_dir=str(tmp_path / "out"),
-            attestations=read,
-        )
-        result = run_job(job, worker="w1", browser=shared_browser)
+        # the worker has no attestation file and no rubric file: the job carries their content
+        job = make_job(key=job_key("run", server.url("/")), settings=settings, rubric=rubric, attestations=read)
+        result = run_job(job, worker="w1", store=Store(db), out_dir=tmp_path / "out", browser=shared_browser)
     assert result["status"] == "finished", result
     _, card = Store(db).latest_scorecard(result["crawl_id"])
     by_id = {r.check_id: r.outcome for r in card.results}

@@ -16,8 +16,10 @@ from test_history import rubric_v2, small_portfolio, store_run
 
 from maturity.core.history import agencies, site_histories
 from maturity.core.rubric import builtin_rubric
-from maturity.run.portfolio import load_snapshots, prune_plan, rescore_all
+from maturity.run.retention import prune_plan
+from maturity.run.scoring import rescore_all
 from maturity.store import Store
+from maturity.store.readback import load_snapshots
 from reports.csv_export import BASE_COLUMNS, neutralise, render_csv, render_json
 from reports.site import build_site
 

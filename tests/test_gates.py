@@ -123,7 +123,13 @@ gates:
 """
     )
     cfg = load_check_config(path)
-    assert cfg.perf_runs == 3 and cfg.concurrency == 4 and cfg.throttle == "desktop"
+    assert cfg.settings_layer() == {"max_pages": 10, "throttle": "desktop"}  # only what the file sets
+    from maturity.run.check import check_settings
+
+    settings = check_settings(cfg, "http://127.0.0.1:8000/")  # defaults < check's < the file
+    assert (settings.perf_runs, settings.concurrency, settings.throttle, settings.max_pages) == (3, 4, "desktop", 10)
+    assert check_settings(cfg, "http://127.0.0.1:8000/", {"max_pages": 2}).max_pages == 2  # < the command line
+    assert check_settings(CheckConfig(), "http://127.0.0.1:8000/").max_pages == 20
     assert cfg.gates.tolerance == pytest.approx(0.15)
     assert CheckConfig().gates.tolerance == pytest.approx(0.10)
     assert CheckConfig.model_validate({"gates": {"tolerance": 0.05}}).gates.tolerance == pytest.approx(0.05)

@@ -19,14 +19,15 @@ from maturity.core.history import (
     Scored,
     agencies,
     compare,
-    describe,
     rollup,
     trend,
 )
 from maturity.core.model import PageArtifacts, PerformanceFacts, PerfRun, RunInfo
 from maturity.core.rubric import LoadedRubric, builtin_rubric, parse_rubric
 from maturity.core.scoring import PageSummary, score
+from maturity.run.scoring import score_run
 from maturity.store import Store
+from reports.history_text import describe
 
 T0 = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 IMAGE_ALT = ("image-alt", "violation", "critical", ["wcag2a"])
@@ -279,8 +280,7 @@ def store_run(
         for p in pages:
             store.add_page(crawl_id, p)
         store.finish_crawl(crawl_id)
-        card = score(rubric or builtin_rubric(), store.load_pages(crawl_id), store.load_site(crawl_id))
-        store.add_scoring(crawl_id, card)
+        score_run(store, crawl_id, rubric or builtin_rubric())
     when = T0 + timedelta(days=days)
     store.update_crawl(crawl_id, started_at=when, finished_at=when + timedelta(minutes=3))
     if agency is not None:
@@ -306,7 +306,7 @@ def small_portfolio(store: Store) -> dict[str, int]:
 
 
 def test_history_reads_back_from_the_store(tmp_path):
-    from maturity.run.portfolio import load_snapshots
+    from maturity.store.readback import load_snapshots
 
     store = Store(f"sqlite:///{tmp_path / 'm.db'}")
     ids = small_portfolio(store)

@@ -30,8 +30,9 @@ from crawlers.discover import Decision, GuardedTransport
 from crawlers.netpolicy import AddressPolicy
 from maturity.core.model import Outcome
 from maturity.core.rubric import builtin_rubric
+from maturity.core.settings import AuditSettings
 from maturity.kernel.errors import BlockedByRobots
-from maturity.run.audit import AuditSettings, audit
+from maturity.run.audit import audit
 from maturity.store import Store
 
 HUGE_BYTES = 50_000_000
@@ -247,7 +248,6 @@ def hostile(shared_browser, tmp_path_factory):
             page_timeout=3,
             throttle="none",
             perf_pages=1,
-            loopback_only=True,
             user_agent="maturity-tests",
             max_page_bytes=MAX_PAGE_BYTES,
             max_retry_after=0.2,
@@ -403,7 +403,7 @@ def test_robots_disallowing_everything_fetches_no_page_and_scores_nothing(shared
     routes = {"/robots.txt": Resource("User-agent: *\nDisallow: /\n", content_type="text/plain"), "/": html("Home", "")}
     store = Store(f"sqlite:///{tmp_path / 'm.db'}")
     with SiteServer(routes) as server:
-        settings = AuditSettings(url=server.url("/"), loopback_only=True, page_timeout=3, user_agent="maturity-tests")
+        settings = AuditSettings(url=server.url("/"), page_timeout=3, user_agent="maturity-tests")
         with pytest.raises(BlockedByRobots, match="disallows"):
             audit(settings, store, builtin_rubric(), tmp_path / "out", browser=shared_browser)
         assert server.paths() == ["/robots.txt"]
@@ -416,7 +416,7 @@ def test_a_start_page_that_redirects_in_a_loop_is_not_assessable_not_zero(shared
         "/again": Resource("", status=302, headers={"Location": "/"}),
     }
     with SiteServer(routes) as server:
-        settings = AuditSettings(url=server.url("/"), loopback_only=True, page_timeout=3, user_agent="maturity-tests")
+        settings = AuditSettings(url=server.url("/"), page_timeout=3, user_agent="maturity-tests")
         result = audit(
             settings,
             Store(f"sqlite:///{tmp_path / 'm.db'}"),

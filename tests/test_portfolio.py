@@ -17,19 +17,13 @@ from alembic import command
 from factories import page, site
 from sites import SiteServer, html
 
+from maturity.cli.progress import Display
+from maturity.core.portfolio import Portfolio, PortfolioSite, host_key, load_portfolio, site_settings
 from maturity.core.rubric import builtin_rubric
 from maturity.core.scoring import score
+from maturity.core.settings import AuditSettings
 from maturity.kernel.errors import BrowserNotFound, ConfigError, SiteUnreachable
-from maturity.run.portfolio import (
-    Display,
-    HostScheduler,
-    PerfGate,
-    Portfolio,
-    PortfolioSite,
-    host_key,
-    load_portfolio,
-    run_portfolio,
-)
+from maturity.run.portfolio import HostScheduler, PerfGate, run_portfolio
 from maturity.store.store import Store, _migrations_config
 
 YAML = """\
@@ -95,9 +89,7 @@ def test_attestation_files_are_found_relative_to_the_portfolio(tmp_path):
         load_portfolio(write(tmp_path, "p2.yaml", text.replace("dnr.yaml", "nope.yaml")))
 
 
-def test_settings_merge_site_over_agency_over_portfolio_and_apply_over_the_command_line(tmp_path):
-    from maturity.cli.office import site_settings
-
+def test_settings_merge_site_over_agency_over_portfolio_and_options_given_win(tmp_path):
     text = (
         "settings: {max_pages: 40, page_timeout: 20}\n"
         "agencies:\n"
@@ -117,21 +109,29 @@ def test_settings_merge_site_over_agency_over_portfolio_and_apply_over_the_comma
             "page_timeout": 20,
             "allow_private": True,
             "exclude": ("/archive/",),
-            "respect_robots": False,
-            "perf_pages": None,
+            "ignore_robots": True,
+            "perf_pages": 0,
         },
         {"max_pages": 40, "page_timeout": 20},
     ]
-    kw = {
-        "max_pages": 50, "max_depth": 3, "include": (), "exclude": (), "concurrency": 4, "page_timeout": 30.0,
-        "user_agent": "t", "contact": None, "throttle": "mobile", "perf_runs": 1, "perf_pages": 10,
-        "block_third_party": False, "ignore_robots": False, "browser_path": None, "axe_path": None,
-        "max_page_bytes": 10_000_000, "allow_private": False, "max_retry_after": 30.0, "save_artifacts": None,
-    }  # fmt: skip
-    a, b, c = (site_settings(site, kw) for site in p.sites)
+    # No option given on the command line: the file's settings over the built-in defaults.
+    a, b, c = (site_settings(site, {}) for site in p.sites)
     assert (a.max_pages, a.allow_private, a.exclude, a.page_timeout, a.max_depth) == (10, True, ("/archive/",), 20, 3)
-    assert (b.max_pages, b.respect_robots, b.perf_pages) == (200, False, None)
-    assert (c.max_pages, c.allow_private, c.perf_pages, c.respect_robots) == (40, False, 10, True)
+    assert (b.max_pages, b.ignore_robots, b.perf_sample) == (200, True, None)
+    assert (c.max_pages, c.allow_private, c.perf_sample, c.ignore_robots) == (40, False, 10, False)
+    # An option given on the command line wins over every level of the file.
+    a, b, c = (site_settings(site, {"max_pages": 5, "throttle": "none"}) for site in p.sites)
+    assert [s.max_pages for s in (a, b, c)] == [5, 5, 5] and {s.throttle for s in (a, b, c)} == {"none"}
+    assert (a.page_timeout, b.perf_sample) == (20, None)  # ...and leaves what it does not name alone
+
+
+def test_portfolio_settings_are_checked_by_the_settings_model(tmp_path):
+    bad = "agencies:\n  - name: A\n    settings: {exclude: ['(']}\n    sites: [https://a.example/]\n"
+    with pytest.raises(ConfigError, match=r"p.yaml: agencies\[0\]\.settings\.exclude: not a regular expression"):
+        load_portfolio(write(tmp_path, "p.yaml", bad))
+    unknown = "agencies:\n  - name: A\n    settings: {max_pagez: 3}\n    sites: [https://a.example/]\n"
+    with pytest.raises(ConfigError, match=r"agencies\[0\]\.settings\.max_pagez: unknown key"):
+        load_portfolio(write(tmp_path, "p.yaml", unknown))
 
 
 def test_csv_portfolio_turns_other_columns_into_tags(tmp_path):
@@ -174,9 +174,15 @@ def test_csv_portfolio_turns_other_columns_into_tags(tmp_path):
         ),
         (
             "j.yaml",
-            "settings: {concurrency: 9}\nagencies:\n  - {name: A, sites: [https://a.example/]}\n",
+            "settings: {browser_path: /usr/bin/chromium}\nagencies:\n  - {name: A, sites: [https://a.example/]}\n",
+            "settings.browser_path",
+            "unknown key",  # the machine's side is never a portfolio's to set
+        ),
+        (
+            "k.yaml",
+            "settings: {concurrency: 99}\nagencies:\n  - {name: A, sites: [https://a.example/]}\n",
             "settings.concurrency",
-            "unknown key",
+            "less than or equal to 32",
         ),
         (
             "k.yaml",
@@ -251,7 +257,7 @@ class FakeAudits:
         self.perf_active = 0
         self.gather_active = 0
 
-    def __call__(self, settings, store, rubric, out_dir, *, progress, browser):
+    def __call__(self, settings, store, rubric, out_dir, *, progress, browser, **_):
         host = host_key(settings.url)
         with self.lock:
             self.host_overlap |= host in self.active_hosts
@@ -297,8 +303,8 @@ def portfolio_of(*urls: str) -> Portfolio:
     )
 
 
-def settings_for(site_: PortfolioSite) -> SimpleNamespace:
-    return SimpleNamespace(url=site_.url, recorded=lambda: {"url": site_.url})
+def settings_for(site_: PortfolioSite) -> AuditSettings:
+    return AuditSettings(url=site_.url)
 
 
 def run(tmp_path, p: Portfolio, fake: FakeAudits, at_once: int = 2):
@@ -537,8 +543,6 @@ def agency_site(name: str) -> dict[str, str]:
 
 @pytest.mark.browser
 def test_portfolio_run_with_the_shared_browser(shared_browser, tmp_path):
-    from maturity.run.audit import AuditSettings
-
     with SiteServer(agency_site("Parks Agency")) as a, SiteServer(agency_site("Revenue Agency")) as b:
         p = Portfolio(
             id="loop",
@@ -557,7 +561,6 @@ def test_portfolio_run_with_the_shared_browser(shared_browser, tmp_path):
                 max_pages=2,
                 throttle="none",
                 perf_pages=1,
-                loopback_only=True,
                 user_agent="t",
                 page_timeout=8,
             )

@@ -45,8 +45,8 @@ from maturity.core.history import agencies, site_histories
 from maturity.core.model import AxeFacts, AxeNode, AxeRule, Link, RunInfo
 from maturity.core.rubric import LoadedRubric, builtin_rubric, load_rubric
 from maturity.core.scoring import Scorecard, score
-from maturity.run.portfolio import load_snapshots
 from maturity.store import Store
+from maturity.store.readback import load_snapshots
 from reports import svg
 from reports.annotations import render_annotations
 from reports.check_json import render_check_json

@@ -16,8 +16,8 @@ from factories import ORIGIN, page
 from sites import Resource, SiteServer
 from test_history import bad_alt, rubric_v2, small_portfolio, store_run
 
-from maturity.run.portfolio import load_snapshots
 from maturity.store import Store
+from maturity.store.readback import load_snapshots
 from reports import svg
 from reports.site import build_site, unique_slugs
 
@@ -253,7 +253,8 @@ async def _screenshot(browser, url: str, width: int, path: Path) -> None:
 @pytest.mark.browser
 def test_the_site_has_zero_accessibility_failures_and_looks_right(shared_browser, store, tmp_path):
     from maturity.core.rubric import builtin_rubric
-    from maturity.run.audit import AuditSettings, audit
+    from maturity.core.settings import AuditSettings
+    from maturity.run.audit import audit
 
     loaded = builtin_rubric()
     files = build(store, rubrics={loaded.sha256: loaded})
@@ -269,7 +270,6 @@ def test_the_site_has_zero_accessibility_failures_and_looks_right(shared_browser
             throttle="none",
             perf_runs=1,
             perf_pages=1,
-            loopback_only=True,
             user_agent="maturity-tests",
             page_timeout=15,
         )

@@ -1,8 +1,11 @@
-"""Progress on a terminal (rich), quiet elsewhere; ``--verbose`` logs crawler decisions."""
+"""Progress on a terminal (rich), quiet elsewhere; ``--verbose`` logs crawler decisions.
+
+These implement the workflows' progress interfaces (:mod:`maturity.run.progress`)."""
 
 from __future__ import annotations
 
 import sys
+import threading
 from typing import Any
 
 from rich.console import Console
@@ -65,3 +68,69 @@ class RichProgress:
 
 def make_progress(*, quiet: bool, verbose: bool) -> RichProgress:
     return RichProgress(show_bar=not quiet and sys.stderr.isatty(), verbose=verbose)
+
+
+class Display:
+    """Progress for a portfolio run: sites done with the time left, and each slot's pages.
+
+    Shows only on a terminal (``enabled``); everything is a no-op otherwise.
+    """
+
+    def __init__(self, *, total_sites: int, slots: int, enabled: bool) -> None:
+        self.enabled = enabled
+        self._lock = threading.Lock()
+        self._bar: Any = None
+        self._sites: Any = None
+        self._slots: list[Any] = []
+        if not enabled:
+            return
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+
+        self._bar = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TextColumn("left"),
+            TimeRemainingColumn(),
+            console=Console(stderr=True),
+        )
+        self._bar.start()
+        self._sites = self._bar.add_task("sites", total=total_sites)
+        self._slots = [self._bar.add_task(f"  slot {i + 1}", total=None, visible=False) for i in range(slots)]
+
+    def slot(self, index: int, description: str | None, total: int | None = None) -> None:
+        """Show what a slot is doing (``None``: nothing; the slot's line is hidden)."""
+        if self._bar is None:
+            return
+        task_id = self._slots[index]
+        with self._lock:
+            if description is None:
+                self._bar.update(task_id, visible=False)
+                return
+            self._bar.reset(task_id, total=total, description=f"  {description}", visible=True)
+            if total is None:  # reset keeps the old total; an unknown total shows a pulsing bar
+                for task in self._bar.tasks:
+                    if task.id == task_id:
+                        task.total = None
+
+    def advance_slot(self, index: int) -> None:
+        if self._bar is not None:
+            self._bar.update(self._slots[index], advance=1)
+
+    def site_done(self) -> None:
+        if self._bar is not None:
+            self._bar.update(self._sites, advance=1)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+            self._bar = None

@@ -41,6 +41,7 @@ from maturity.core import checks
 from maturity.core.configfile import load_yaml, validate
 from maturity.core.model import ArtifactError, Outcome, PageArtifacts, PerformanceFacts, PerfRun
 from maturity.core.scoring import Finding, Scorecard
+from maturity.core.settings import SETTING_KEYS, SettingsLayer, compose
 from maturity.kernel.errors import ConfigError
 
 IMPACTS = ("critical", "serious", "moderate", "minor")
@@ -144,37 +145,23 @@ class Gates(_Strict):
         return value
 
 
-class CheckConfig(_Strict):
-    """``maturity.yml``: what ``maturity check`` audits and the gates it applies."""
+class CheckConfig(SettingsLayer):
+    """``maturity.yml``: what ``maturity check`` audits and the gates it applies.
+
+    Its audit keys (``max_pages``, ``throttle``, ...) are the settings model's own
+    (:mod:`maturity.core.settings`): each is optional here and, when set, one layer of the
+    composition (defaults < ``maturity check``'s defaults < this file < the command line).
+    """
 
     urls: list[str] = Field(default_factory=list)
     rubric: str | None = None  # a file (relative to the config file) or a built-in rubric name
     baseline: str | None = None  # default for --baseline (relative to the config file)
-    max_pages: int = Field(default=20, ge=1)
-    max_depth: int = Field(default=3, ge=0)
-    include: list[str] = Field(default_factory=list)
-    exclude: list[str] = Field(default_factory=list)
-    concurrency: int = Field(default=4, ge=1, le=32)
-    perf_runs: int = Field(default=3, ge=1, le=9)
-    perf_pages: int = Field(default=10, ge=0)  # 0: every page
-    throttle: Literal["mobile", "desktop", "none"] = "mobile"
-    page_timeout: float = Field(default=30.0, ge=1)
-    block_third_party: bool = False
-    ignore_robots: bool = False
-    allow_private: bool = False  # a public site may lead the audit to private addresses (see --allow-private)
-    max_page_bytes: int = Field(default=10_000_000, ge=1_000)
     attestations: str | None = None  # the agency's attestation file (relative to the config file)
     gates: Gates = Field(default_factory=Gates)
 
-    @field_validator("include", "exclude")
-    @classmethod
-    def _regexes(cls, value: list[str]) -> list[str]:
-        for pattern in value:
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                raise ValueError(f"not a regular expression: {pattern!r} ({exc})") from None
-        return value
+    def settings_layer(self) -> dict[str, Any]:
+        """The audit settings this file sets."""
+        return {k: getattr(self, k) for k in SETTING_KEYS if getattr(self, k) is not None}
 
 
 def load_check_config(path: str | Path) -> CheckConfig:
@@ -194,6 +181,10 @@ def parse_check_config(data: bytes, source: str) -> CheckConfig:
     if not isinstance(raw, dict):
         raise ConfigError(source, "a config must be a mapping (urls, rubric, gates, ...)")
     config = validate(CheckConfig, raw, source)
+    try:  # what only the whole settings model can say (a regular expression that does not compile)
+        compose({"url": "http://localhost/"}, config.settings_layer(), sources=["", source])
+    except ConfigError as exc:
+        raise ConfigError(source, exc.message, exc.key) from None
     problems = _semantics(config)
     if problems:
         key, message = problems[0]

@@ -315,7 +315,8 @@ def _finding_delta(old: Sequence[Finding], new: Sequence[Finding], after: RunSna
     old_by = {f.fingerprint: f for f in old}
     new_by = {f.fingerprint: f for f in new}
     assessed = {p.url for p in after.pages if p.status == "ok"}
-    fixed, unchecked = [], []
+    fixed: list[Finding] = []
+    unchecked: list[Finding] = []
     for fp, f in old_by.items():
         if fp in new_by:
             continue
@@ -331,15 +332,15 @@ def _finding_delta(old: Sequence[Finding], new: Sequence[Finding], after: RunSna
 
 def site_metric(perf: dict[str, PerformanceFacts], urls: Iterable[str], key: str) -> float | None:
     """The site's figure for one metric: the median over ``urls`` of each page's median value."""
-    values = [getattr(perf[u].median, key) for u in urls if u in perf]
-    values = [float(v) for v in values if v is not None]
+    raw = [getattr(perf[u].median, key) for u in urls if u in perf]
+    values = [float(v) for v in raw if v is not None]
     return float(median(values)) if values else None
 
 
 def measured_band(perf: dict[str, PerformanceFacts], urls: Iterable[str], key: str) -> float | None:
     """The median over pages of a metric's spread (max − min over the k loads), or None when k = 1."""
-    spreads = [perf[u].spread.get(key) for u in urls if u in perf and perf[u].k > 1]
-    spreads = [float(s) for s in spreads if s is not None]
+    raw = [perf[u].spread.get(key) for u in urls if u in perf and perf[u].k > 1]
+    spreads = [float(s) for s in raw if s is not None]
     return float(median(spreads)) if spreads else None
 
 
@@ -519,90 +520,6 @@ def rollup(parts: Sequence[Scored], method: str) -> Rollup:
 
 def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
-
-
-# ---------------------------------------------------------------------------
-# Text, for `maturity history`
-# ---------------------------------------------------------------------------
-
-
-def fmt_value(value: float | None, unit: str = "") -> str:
-    if value is None:
-        return "n/a"
-    if unit == "ms":
-        return f"{value:,.0f} ms"
-    if unit == "bytes":
-        return f"{value / 1024:,.0f} KB" if abs(value) >= 1024 else f"{value:,.0f} B"
-    if unit == "":
-        text = f"{value:.3f}".rstrip("0").rstrip(".") if abs(value) < 1 else f"{value:.1f}".rstrip("0").rstrip(".")
-        return text or "0"
-    return f"{value:g} {unit}"
-
-
-def fmt_delta(change: Change) -> str:
-    d = change.delta
-    if d is None:
-        return "n/a"
-    if change.verdict == "no change":
-        return f"no change (±{fmt_value(change.band, change.unit)} is noise)"
-    sign = "+" if d > 0 else "−"
-    return f"{sign}{fmt_value(abs(d), change.unit)} ({change.verdict})"
-
-
-def describe(c: Comparison, *, max_items: int = 10) -> list[str]:
-    """The comparison as plain text lines."""
-    b, a = c.before, c.after
-    lines = [f"{a.site}: run {b.crawl_id} ({b.run.started_at}) → run {a.crawl_id} ({a.run.started_at})"]
-    if c.rubric_note:
-        lines.append(f"  note: {c.rubric_note}")
-    if c.overall is not None:
-        ca = a.scorecard
-        assert ca is not None
-        lines.append(f"  rubric: {rubric_label(ca)}")
-        level = (
-            f"level {_level(c.level_before)} → {_level(c.level_after)}"
-            if c.level_changed
-            else f"level {_level(c.level_after)} (unchanged)"
-        )
-        lines.append(f"  {level}")
-        if c.level_note:
-            lines.append(f"  note: {c.level_note}")
-        lines.append(f"  overall: {fmt_value(c.overall.before)} → {fmt_value(c.overall.after)}: {fmt_delta(c.overall)}")
-        for d in c.dimensions:
-            lines.append(f"    {d.title}: {fmt_value(d.before)} → {fmt_value(d.after)}: {fmt_delta(d)}")
-    if c.findings is not None:
-        f = c.findings
-        lines.append(
-            f"  findings: {len(f.new)} new, {len(f.fixed)} fixed, {len(f.still_open)} still open"
-            + (f", {len(f.not_rechecked)} not checked again (page not assessed)" if f.not_rechecked else "")
-        )
-        for label, items in (("new", f.new), ("fixed", f.fixed)):
-            for item in items[:max_items]:
-                lines.append(f"    {label}: {item.title} [{item.check_id}] {item.url or 'whole site'}")
-            if len(items) > max_items:
-                lines.append(f"    ... and {len(items) - max_items} more {label}")
-    lines.append(f"  pages: {len(c.pages_added)} added, {len(c.pages_removed)} removed")
-    for label, urls in (("added", c.pages_added), ("removed", c.pages_removed)):
-        for url in urls[:max_items]:
-            lines.append(f"    {label}: {url}")
-        if len(urls) > max_items:
-            lines.append(f"    ... and {len(urls) - max_items} more {label}")
-    for url in c.pages_newly_not_assessable[:max_items]:
-        lines.append(f"    now not assessable: {url}")
-    if c.metrics:
-        lines.append("  performance (median over pages measured in both runs; lower is better):")
-        for m in c.metrics:
-            lines.append(
-                f"    {m.title}: {fmt_value(m.before, m.unit)} → {fmt_value(m.after, m.unit)}: {fmt_delta(m)}"
-                f" [{m.band_source}]"
-            )
-    if c.metrics_note:
-        lines.append(f"  note: {c.metrics_note}")
-    return lines
-
-
-def _level(level: int | None) -> str:
-    return "not assessable" if level is None else str(level)
 
 
 # ---------------------------------------------------------------------------

@@ -86,13 +86,14 @@ class Rubric(_Strict):
 
 
 class LoadedRubric(BaseModel):
-    """A validated rubric plus where it came from and the sha256 of its bytes."""
+    """A validated rubric plus where it came from, its exact text and the sha256 of its bytes."""
 
     model_config = ConfigDict(frozen=True)
 
     rubric: Rubric
     source: str
     sha256: str
+    text: str = ""  # the file as read (UTF-8): stored with every scoring, so no file is looked for again
 
 
 def load_rubric(path: str | Path) -> LoadedRubric:
@@ -134,7 +135,9 @@ def parse_rubric(data: bytes, source: str) -> LoadedRubric:
     if problems:
         key, message = problems[0]
         raise ConfigError(source, message, key)
-    return LoadedRubric(rubric=rubric, source=source, sha256=hashlib.sha256(data).hexdigest())
+    return LoadedRubric(
+        rubric=rubric, source=source, sha256=hashlib.sha256(data).hexdigest(), text=data.decode("utf-8")
+    )
 
 
 def validate_semantics(rubric: Rubric) -> list[tuple[str, str]]:

@@ -175,7 +175,7 @@ def _summarise(dim: Dimension, check_id: str, weight: float, results: list[Check
     if checks.is_attest_id(check_id):  # an attested question: its title is the rubric's question
         text = next((p.text for p in dim.parameters if checks.ATTEST_PREFIX + (p.question or "") == check_id), "")
         meta = replace(meta, title=text or meta.title, failure_title=text or meta.failure_title)
-    counts = defaultdict(int)
+    counts: defaultdict[Outcome, int] = defaultdict(int)
     for r in results:
         counts[r.outcome] += 1
     scored = [r.score for r in results if r.score is not None and r.outcome in (Outcome.PASS, Outcome.FAIL)]
@@ -207,9 +207,9 @@ def _summarise(dim: Dimension, check_id: str, weight: float, results: list[Check
 
 
 def _weighted(pairs: Iterable[tuple[float, float | None]]) -> float | None:
-    pairs = [(w, s) for w, s in pairs if s is not None]
-    total = sum(w for w, _ in pairs)
-    return sum(w * s for w, s in pairs) / total if total else None
+    known = [(w, s) for w, s in pairs if s is not None]
+    total = sum(w for w, _ in known)
+    return sum(w * s for w, s in known) / total if total else None
 
 
 def run_checks(
@@ -352,7 +352,7 @@ def _findings(
         if r.outcome != Outcome.FAIL:
             continue
         meta = checks.get(r.check_id).meta
-        dim = dimension_of.get(r.check_id, meta.dimension)
+        dim_id = dimension_of.get(r.check_id, meta.dimension)
         impact = (impacts or {}).get((r.url or "", r.check_id))
         for item in r.items or []:
             url = item.url or r.url or ""
@@ -363,7 +363,7 @@ def _findings(
                 Finding(
                     fingerprint=fingerprint(r.check_id, url, item.selector, where),
                     check_id=r.check_id,
-                    dimension=dim,
+                    dimension=dim_id,
                     title=meta.failure_title,
                     url=url,
                     selector=item.selector,
@@ -379,7 +379,7 @@ def _findings(
                 Finding(
                     fingerprint=fingerprint(r.check_id, url, "", ""),
                     check_id=r.check_id,
-                    dimension=dim,
+                    dimension=dim_id,
                     title=meta.failure_title,
                     url=url,
                     help_url=meta.help_url,

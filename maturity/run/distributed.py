@@ -5,6 +5,12 @@ anywhere, and its ``acks_late`` + ``task_reject_on_worker_lost`` settings give r
 worker dies mid-audit. Nothing of an audit travels through the queue but a small JSON job; pages,
 artifacts and scorings go straight into the database every worker shares (PostgreSQL in practice).
 
+**A job describes the audit, and nothing else**: the site, its audit settings, the rubric (its
+text, so workers need no file), the agency's attestations (their content), and where the run
+belongs (agency, portfolio, tags). Which database, which output folder, which browser: those are
+the worker's own configuration (``maturity worker --db ... --out ... --browser ...``), never taken
+from a job, so whoever can write to the queue cannot point a worker at another database or path.
+
 Two rules make it safe:
 
 * **Idempotent tasks.** A job carries a key (portfolio run + site). The crawl it starts records the
@@ -13,9 +19,6 @@ Two rules make it safe:
   race to start the same crawl collide on the unique key, and the loser reports the winner's crawl.
 * **No fork.** Playwright does not survive ``fork()``, so a worker is one process with one browser
   (``--pool solo``), kept for the worker's lifetime. Run more worker processes for more parallelism.
-
-Start workers with ``maturity worker`` on each machine; enqueue with
-``maturity portfolio run FILE --distributed`` (both read ``MATURITY_BROKER`` and ``MATURITY_DB``).
 """
 
 from __future__ import annotations
@@ -24,13 +27,23 @@ import hashlib
 import os
 import socket
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from celery import Celery, group
 
+from maturity.core.model import AttestationSet
+from maturity.core.portfolio import Portfolio, site_settings
+from maturity.core.rubric import LoadedRubric, builtin_rubric, parse_rubric
+from maturity.core.settings import AuditSettings, MachineSettings
+from maturity.kernel.errors import MaturityError, UsageError
+from maturity.run.portfolio import attestations_of
+from maturity.store import DuplicateTask, Store
+
 DEFAULT_BROKER = "redis://127.0.0.1:6379/0"
 TASK = "maturity.audit_site"
+JOB_KEYS = frozenset({"key", "url", "settings", "rubric", "agency", "portfolio", "tags", "attestations"})
 
 
 def make_app(broker: str | None = None, queue: str | None = None) -> Celery:
@@ -66,69 +79,103 @@ def job_key(portfolio_run: str, url: str) -> str:
 def make_job(
     *,
     key: str,
-    url: str,
-    db: str,
-    settings: dict[str, Any],
-    rubric: str | None,
-    out_dir: str,
+    settings: AuditSettings,
+    rubric: LoadedRubric | None = None,
     agency: str | None = None,
     portfolio: str | None = None,
     tags: dict[str, str] | None = None,
-    attestations: dict[str, Any] | None = None,
-) -> dict:
-    """One site's job; ``attestations`` is the agency's attestation set already read and validated
-    (workers may run on machines that do not have the coordinator's file)."""
+    attestations: AttestationSet | None = None,
+) -> dict[str, Any]:
+    """One site's job: only what describes the audit (see the module doc)."""
     return {
-        "attestations": attestations,
         "key": key,
-        "url": url,
-        "db": db,
-        "settings": settings,
-        "rubric": rubric,
-        "out": out_dir,
+        "url": settings.url,
+        "settings": settings.recorded(),
+        "rubric": {"source": rubric.source, "text": rubric.text} if rubric is not None else None,
         "agency": agency,
         "portfolio": portfolio,
         "tags": tags or {},
+        "attestations": attestations.model_dump(mode="json") if attestations is not None else None,
     }
 
 
+def job_rubric(job: dict[str, Any]) -> LoadedRubric:
+    spec = job.get("rubric")
+    if spec is None:
+        return builtin_rubric("default")
+    if not isinstance(spec, dict) or not isinstance(spec.get("text"), str):
+        raise UsageError("the job's rubric is not {source, text}")
+    return parse_rubric(spec["text"].encode("utf-8"), str(spec.get("source") or "the job's rubric"))
+
+
+@dataclass(frozen=True)
+class WorkerConfig:
+    """What a worker takes from its own machine, never from a job."""
+
+    db: str
+    out_dir: Path
+    machine: MachineSettings
+
+
+_config: WorkerConfig | None = None
 _browser: Any = None
 
 
-def _worker_browser() -> Any:
+def configure_worker(config: WorkerConfig) -> None:
+    global _config
+    _config = config
+
+
+def _worker_browser(machine: MachineSettings) -> Any:
     """The worker process's one browser, started on first use and kept."""
     global _browser
     if _browser is None:
         from crawlers.browser import BrowserSettings, SharedBrowser
+        from maturity.run.audit import collector_settings
 
-        _browser = SharedBrowser(BrowserSettings(user_agent="maturity-worker"))
+        _browser = SharedBrowser(collector_settings(BrowserSettings, machine, user_agent="maturity-worker"))
     return _browser
 
 
-def run_job(job: dict[str, Any], *, worker: str, browser: Any = None) -> dict[str, Any]:
+def run_job(
+    job: dict[str, Any],
+    *,
+    worker: str,
+    store: Store,
+    out_dir: Path,
+    machine: MachineSettings | None = None,
+    browser: Any = None,
+) -> dict[str, Any]:
     """Audit one site for a job, idempotently. Returns a small JSON summary (never raises for a site)."""
-    from maturity.core.model import AttestationSet
-    from maturity.core.rubric import resolve_rubric
-    from maturity.kernel.errors import MaturityError
-    from maturity.run.audit import AuditSettings, audit, resume
-    from maturity.store import DuplicateTask, Store
+    from maturity.run.audit import audit, resume
 
-    base = {"key": job["key"], "url": job["url"], "worker": worker}
+    machine = machine or MachineSettings()
+    base = {"key": job.get("key"), "url": job.get("url"), "worker": worker}
     try:
-        store = Store(job["db"])
-        rubric = resolve_rubric(job.get("rubric"))
+        unknown = sorted(set(job) - JOB_KEYS)
+        if unknown:  # a job from an older coordinator may name a database or paths: never obeyed
+            raise UsageError(f"the job carries keys a worker does not take: {', '.join(unknown)}")
+        rubric = job_rubric(job)
         existing = store.crawl_for_key(job["key"])
         if existing is not None and existing.status == "finished":
             return {**base, "crawl_id": existing.id, "status": "finished", "repeated": True}
-        browser = browser or _worker_browser()
-        out = Path(job["out"])
-        if existing is not None:
-            result = resume(store, existing.id, rubric, out, browser=browser)
+        browser = browser or _worker_browser(machine)
+        if existing is not None and existing.id is not None:
+            result = resume(store, existing.id, rubric, out_dir, machine=machine, browser=browser)
         else:
-            settings = AuditSettings(**{k: tuple(v) if isinstance(v, list) else v for k, v in job["settings"].items()})
+            settings = AuditSettings.from_stored(job["settings"])
             attested = AttestationSet.model_validate(job["attestations"]) if job.get("attestations") else None
             try:
-                result = audit(settings, store, rubric, out, browser=browser, task_key=job["key"], attested=attested)
+                result = audit(
+                    settings,
+                    store,
+                    rubric,
+                    out_dir,
+                    machine=machine,
+                    browser=browser,
+                    task_key=job["key"],
+                    attested=attested,
+                )
             except DuplicateTask:
                 again = store.crawl_for_key(job["key"])
                 return {**base, "crawl_id": again.id if again else None, "status": "duplicate", "repeated": True}
@@ -151,7 +198,18 @@ def run_job(job: dict[str, Any], *, worker: str, browser: Any = None) -> dict[st
 
 @app.task(bind=True, name=TASK)
 def audit_site(self: Any, job: dict[str, Any]) -> dict[str, Any]:
-    return run_job(job, worker=self.request.hostname or socket.gethostname())
+    config = _config or WorkerConfig(
+        db=os.environ.get("MATURITY_DB", "sqlite:///maturity.db"),
+        out_dir=Path("maturity-out"),
+        machine=MachineSettings(),
+    )
+    return run_job(
+        job,
+        worker=self.request.hostname or socket.gethostname(),
+        store=Store(config.db),
+        out_dir=config.out_dir,
+        machine=config.machine,
+    )
 
 
 def run_distributed(
@@ -161,6 +219,25 @@ def run_distributed(
     chosen = celery_app or app
     result = group(chosen.signature(TASK, args=(job,)) for job in jobs).apply_async()
     return list(result.get(timeout=timeout, propagate=False, disable_sync_subtasks=False))
+
+
+def portfolio_jobs(
+    portfolio: Portfolio, run_id: str, rubric: LoadedRubric, command_line: dict[str, Any] | None = None
+) -> list[dict[str, Any]]:
+    """One job per site of a portfolio run; every attestation file is read (and refused) first."""
+    attested = attestations_of(portfolio)
+    return [
+        make_job(
+            key=job_key(run_id, site.url),
+            settings=site_settings(site, command_line),
+            rubric=rubric,
+            agency=site.agency,
+            portfolio=portfolio.id,
+            tags=site.tags,
+            attestations=attested.get(site.attestations or ""),
+        )
+        for site in portfolio.sites
+    ]
 
 
 def worker_argv(*, hostname: str | None = None, loglevel: str = "INFO") -> list[str]:

@@ -16,92 +16,31 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import zlib
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Column, LargeBinary, String, Text, UniqueConstraint, delete, event, func
+from sqlalchemy import delete, event, func
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, NoSuchModuleError, OperationalError
-from sqlmodel import Field, Session, SQLModel, create_engine, select
+from sqlmodel import Session, col, create_engine, select
 
 from maturity.core.model import PageArtifacts, SiteFacts, canonical_json
+from maturity.core.rubric import LoadedRubric, parse_rubric
 from maturity.core.scoring import Scorecard
-from maturity.kernel.errors import StoreUnavailable, UsageError
+from maturity.kernel.errors import ConfigError, StoreUnavailable, UsageError
+from maturity.store.tables import PENDING, Blob, Crawl, Page, Scoring, utcnow
 
 
 class DuplicateTask(Exception):
     """A crawl with this task key exists already: the task was delivered twice."""
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-class Blob(SQLModel, table=True):
-    sha256: str = Field(sa_column=Column(String(64), primary_key=True))
-    size: int
-    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))  # zlib(canonical JSON)
-
-
-class Crawl(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
-    target_url: str = Field(index=True)
-    status: str = "running"  # running | finished | failed
-    started_at: datetime = Field(default_factory=utcnow)
-    finished_at: datetime | None = None
-    tool_version: str = ""
-    axe_version: str = ""
-    browser_version: str = ""
-    settings: str = Field(default="{}", sa_column=Column(Text, nullable=False))
-    timings: str = Field(default="{}", sa_column=Column(Text, nullable=False))
-    site_sha: str | None = None
-    pages_found: int = 0
-    error: str | None = Field(default=None, sa_column=Column(Text))
-    # Which agency and portfolio the crawl belongs to (migration 0002; None for a plain `maturity audit`).
-    agency: str | None = Field(default=None, index=True)
-    portfolio: str | None = Field(default=None, index=True)
-    tags: str | None = Field(default=None, sa_column=Column(Text))  # JSON object of tag -> value
-    # Idempotency key of a distributed task (migration 0003): a redelivered task finds its crawl.
-    task_key: str | None = Field(default=None, sa_column=Column(String(64), nullable=True, index=True, unique=True))
-
-
-PENDING = "pending"  # a planned page not yet audited
-
-
-class Page(SQLModel, table=True):
-    __table_args__ = (UniqueConstraint("crawl_id", "url"),)
-    id: int | None = Field(default=None, primary_key=True)
-    crawl_id: int = Field(foreign_key="crawl.id", index=True)
-    url: str
-    depth: int = 0
-    status: str = "ok"  # ok | not_assessable | pending
-    reason: str | None = None
-    artifacts: str = Field(default="{}", sa_column=Column(Text, nullable=False))  # name -> blob sha256
-    elapsed_ms: float = 0.0
-    finished_at: datetime = Field(default_factory=utcnow)
-
-
-class Scoring(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
-    crawl_id: int = Field(foreign_key="crawl.id", index=True)
-    created_at: datetime = Field(default_factory=utcnow)
-    rubric_id: str
-    rubric_version: str
-    rubric_sha256: str
-    rubric_source: str = ""
-    overall: float | None = None
-    level: int | None = None
-    level_name: str | None = None
-    complete: bool = True
-    scorecard_sha: str
 
 
 @dataclass(frozen=True)
@@ -117,7 +56,25 @@ def redact_url(url: str) -> str:
     try:
         return make_url(url).render_as_string(hide_password=True)
     except ArgumentError:
-        return url
+        return re.sub(r"(://[^:/@]*:)[^@/]*@", r"\1***@", url)
+
+
+def database_url(value: str, option: str = "--db") -> str:
+    """Any SQLAlchemy URL, or a bare file path meaning SQLite.
+
+    A URL that cannot be parsed, or a SQLite URL naming no file (which would keep the runs in
+    memory and lose them), is a usage error naming ``option``; the password is never repeated.
+    """
+    url = value if "://" in value else f"sqlite:///{value}"
+    shown = re.sub(r"(://[^:/@]*:)[^@/]*@", r"\1***@", value)
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError) as exc:
+        reason = " ".join(str(exc).split())[:300]
+        raise UsageError(f"{option}: not a database URL: {shown!r} ({reason})") from None
+    if parsed.get_backend_name() == "sqlite" and parsed.database in (None, "", ":memory:"):
+        raise UsageError(f"{option}: {shown!r} names no database file (give sqlite:///path/to/file.db or a path)")
+    return url
 
 
 def _migrations_config(engine_url: str) -> Config:
@@ -171,13 +128,14 @@ class Store:
         raw = canonical_json(data)  # serialised once: the key is its hash, the row its compressed bytes
         sha = hashlib.sha256(raw).hexdigest()
         if session.get(Blob, sha) is None:
-            row = {"sha256": sha, "size": len(raw), "data": zlib.compress(raw, 6)}
+            data_z = zlib.compress(raw, 6)
+            row: dict[str, Any] = {"sha256": sha, "size": len(raw), "data": data_z}
             dialect = self.engine.dialect.name
             if dialect in ("sqlite", "postgresql"):
                 insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
                 session.execute(insert(Blob).values(**row).on_conflict_do_nothing(index_elements=["sha256"]))
             else:
-                session.add(Blob(**row))
+                session.add(Blob(sha256=sha, size=len(raw), data=data_z))
                 session.flush()
         return sha
 
@@ -319,14 +277,14 @@ class Store:
         """A crawl's pages in crawl order. Pending pages (never audited: the run stopped first) are
         left out, or with ``include_pending`` returned with status ``pending``."""
         with Session(self.engine) as session:
-            query = select(Page).where(Page.crawl_id == crawl_id).order_by(Page.id)  # type: ignore[arg-type]
+            query = select(Page).where(Page.crawl_id == crawl_id).order_by(col(Page.id))
             rows = session.exec(query).all()
             refs = [(row, json.loads(row.artifacts)) for row in rows if include_pending or row.status != PENDING]
         return [
             PageArtifacts(
                 url=row.url,
                 depth=row.depth,
-                status=row.status,  # type: ignore[arg-type]
+                status=row.status,
                 reason=row.reason,
                 artifacts={n: self.get_blob(sha) for n, sha in names.items()},
             )
@@ -340,10 +298,24 @@ class Store:
         return SiteFacts.model_validate(self.get_blob(crawl.site_sha))
 
     # -- scorings ----------------------------------------------------------
-    def add_scoring(self, crawl_id: int, card: Scorecard) -> int:
+    def add_scoring(
+        self,
+        crawl_id: int,
+        card: Scorecard,
+        *,
+        rubric: LoadedRubric | None = None,
+        tool_version: str | None = None,
+        checks_digest: str | None = None,
+    ) -> int:
+        """Store a scorecard with what produced it: the rubric's exact text (a blob, stored once
+        however many scorings use it), the tool version and the check catalogue's digest."""
         with Session(self.engine) as session:
             sha = self._put_blob(session, card.model_dump(mode="json"))
+            rubric_blob = self._put_blob(session, rubric.text) if rubric is not None and rubric.text else None
             row = Scoring(
+                rubric_blob=rubric_blob,
+                tool_version=tool_version,
+                checks_digest=checks_digest,
                 crawl_id=crawl_id,
                 rubric_id=card.rubric.id,
                 rubric_version=card.rubric.version,
@@ -362,10 +334,30 @@ class Store:
 
     def scorings(self, crawl_id: int) -> list[Scoring]:
         with Session(self.engine) as session:
-            return list(session.exec(select(Scoring).where(Scoring.crawl_id == crawl_id).order_by(Scoring.id)).all())
+            query = select(Scoring).where(Scoring.crawl_id == crawl_id).order_by(col(Scoring.id))
+            return list(session.exec(query).all())
 
     def scorecard(self, scoring: Scoring) -> Scorecard:
         return Scorecard.model_validate(self.get_blob(scoring.scorecard_sha))
+
+    def scoring_rubric(self, scoring: Scoring) -> LoadedRubric | None:
+        """The rubric a scoring was made under, from its stored text; None for a scoring stored
+        before rubrics were kept (or whose text no longer parses under this version)."""
+        if scoring.rubric_blob is None:
+            return None
+        text = self.get_blob(scoring.rubric_blob)
+        try:
+            loaded = parse_rubric(text.encode("utf-8"), scoring.rubric_source or scoring.rubric_id)
+        except ConfigError:
+            return None
+        return loaded if loaded.sha256 == scoring.rubric_sha256 else None
+
+    def rubric_by_sha(self, sha256: str) -> LoadedRubric | None:
+        """A rubric some scoring stored, by the sha256 of its bytes; None when none stored its text."""
+        with Session(self.engine) as session:
+            query = select(Scoring).where(Scoring.rubric_sha256 == sha256, col(Scoring.rubric_blob).is_not(None))
+            row = session.exec(query.limit(1)).first()
+        return self.scoring_rubric(row) if row is not None else None
 
     def latest_scorecard(self, crawl_id: int) -> tuple[Scoring, Scorecard]:
         self.crawl(crawl_id)  # "no run N" before "not scored"
@@ -376,12 +368,12 @@ class Store:
 
     def runs(self, limit: int = 50) -> list[RunRow]:
         with Session(self.engine) as session:
-            crawls = session.exec(select(Crawl).order_by(Crawl.id.desc()).limit(limit)).all()  # type: ignore[union-attr]
+            crawls = session.exec(select(Crawl).order_by(col(Crawl.id).desc()).limit(limit)).all()
             out = []
             for crawl in crawls:
                 scoring = session.exec(
-                    select(Scoring).where(Scoring.crawl_id == crawl.id).order_by(Scoring.id.desc())
-                ).first()  # type: ignore[union-attr]
+                    select(Scoring).where(Scoring.crawl_id == crawl.id).order_by(col(Scoring.id).desc())
+                ).first()
                 statuses = session.exec(select(Page.status).where(Page.crawl_id == crawl.id)).all()
                 out.append(
                     RunRow(
@@ -413,7 +405,7 @@ class Store:
     def crawls_after(self, crawl_id: int) -> list[Crawl]:
         """Crawls with a higher id than ``crawl_id``, oldest first."""
         with Session(self.engine) as session:
-            return list(session.exec(select(Crawl).where(Crawl.id > crawl_id).order_by(Crawl.id)).all())  # type: ignore[operator]
+            return list(session.exec(select(Crawl).where(col(Crawl.id) > crawl_id).order_by(col(Crawl.id))).all())
 
     def history(self, portfolio: str | None = None) -> list[StoredRun]:
         """Every crawl (of ``portfolio``, or all), oldest first, with its scorings and page list.
@@ -421,12 +413,12 @@ class Store:
         Three queries whatever the number of runs; pages never audited (``pending``) are left out.
         """
         with Session(self.engine) as session:
-            crawls = select(Crawl).order_by(Crawl.id)
-            scorings = select(Scoring).join(Crawl, Crawl.id == Scoring.crawl_id).order_by(Scoring.id)  # type: ignore[arg-type]
+            crawls = select(Crawl).order_by(col(Crawl.id))
+            scorings = select(Scoring).join(Crawl, col(Crawl.id) == col(Scoring.crawl_id)).order_by(col(Scoring.id))
             pages = (
                 select(Page.crawl_id, Page.url, Page.status, Page.reason)
-                .join(Crawl, Crawl.id == Page.crawl_id)  # type: ignore[arg-type]
-                .order_by(Page.id)
+                .join(Crawl, col(Crawl.id) == col(Page.crawl_id))
+                .order_by(col(Page.id))
             )
             if portfolio is not None:
                 crawls = crawls.where(Crawl.portfolio == portfolio)
@@ -456,9 +448,9 @@ class Store:
     def delete_crawl(self, crawl_id: int) -> None:
         """Remove a crawl with its pages and scorings (blobs stay: see :meth:`delete_unused_blobs`)."""
         with Session(self.engine) as session:
-            session.exec(delete(Scoring).where(Scoring.crawl_id == crawl_id))  # type: ignore[call-overload]
-            session.exec(delete(Page).where(Page.crawl_id == crawl_id))  # type: ignore[call-overload]
-            session.exec(delete(Crawl).where(Crawl.id == crawl_id))  # type: ignore[call-overload]
+            session.execute(delete(Scoring).where(col(Scoring.crawl_id) == crawl_id))
+            session.execute(delete(Page).where(col(Page.crawl_id) == crawl_id))
+            session.execute(delete(Crawl).where(col(Crawl.id) == crawl_id))
             session.commit()
 
     def delete_unused_blobs(self) -> tuple[int, int]:
@@ -474,7 +466,7 @@ class Store:
             ]
             for i in range(0, len(unused), 500):
                 chunk = [sha for sha, _ in unused[i : i + 500]]
-                session.exec(delete(Blob).where(Blob.sha256.in_(chunk)))  # type: ignore[call-overload,attr-defined]
+                session.execute(delete(Blob).where(col(Blob.sha256).in_(chunk)))
             session.commit()
         return len(unused), sum(size for _, size in unused)
 

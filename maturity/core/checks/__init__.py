@@ -14,7 +14,10 @@ Likewise any ``attest/<question>`` resolves to an attested question
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import importlib
+import inspect
 import pkgutil
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -201,6 +204,26 @@ def get(check_id: str) -> Check:
 def exists(check_id: str) -> bool:
     _load()
     return check_id in _REGISTRY or is_axe_id(check_id) or is_attest_id(check_id)
+
+
+@functools.cache
+def catalogue_digest() -> str:
+    """A digest of the check code: every registered check's id and the source of the module that
+    defines it, plus the axe-rule and attestation adapters. Stored with each scoring, so a figure
+    can be traced to the code that produced it (two scorings with one digest ran the same checks)."""
+    _load()
+    modules = {c.fn.__module__ for c in _REGISTRY.values()}
+    modules |= {"maturity.core.checks", "maturity.core.checks.axe_rules", "maturity.core.checks.attestations"}
+    digest = hashlib.sha256()
+    for check_id in sorted(_REGISTRY):
+        digest.update(f"check {check_id}\n".encode())
+    for name in sorted(modules):
+        try:
+            source = inspect.getsource(importlib.import_module(name))
+        except (OSError, TypeError):  # no source shipped (a frozen plugin): its name stands in
+            source = ""
+        digest.update(f"module {name}\n".encode() + source.encode())
+    return digest.hexdigest()
 
 
 def all_checks() -> list[Check]:

@@ -1,4 +1,4 @@
-"""How the demo is audited, and its list of deliberate defects (shared by the CLI and its test)."""
+"""How the demo is audited, and its list of deliberate defects (shared by the command and its test)."""
 
 from __future__ import annotations
 
@@ -7,23 +7,24 @@ from typing import Any
 
 import yaml
 
-from maturity.run.audit import AuditSettings
+from maturity.core.settings import AuditSettings
 
 
-def demo_settings(origin: str, *, concurrency: int = 2, browser_path: str | None = None) -> AuditSettings:
-    """The demo: every page, performance on the desktop profile, nothing but loopback traffic."""
+def demo_settings(origin: str, *, concurrency: int = 2) -> AuditSettings:
+    """The demo: every page, performance on the desktop profile (run with loopback-only on)."""
     return AuditSettings(
         url=origin + "/",
         max_pages=60,
         concurrency=concurrency,
         throttle="desktop",
-        perf_pages=None,
-        loopback_only=True,
-        browser_path=browser_path,
+        perf_pages=0,
         page_timeout=20,
     )
 
 
 def defects() -> dict[str, Any]:
     """``defects.yaml``: ``defects`` (page, check, why) and ``not_assessable`` (page, why)."""
-    return yaml.safe_load((resources.files("maturity.run.demo") / "defects.yaml").read_text(encoding="utf-8"))
+    data: dict[str, Any] = yaml.safe_load(
+        (resources.files("maturity.run.demo") / "defects.yaml").read_text(encoding="utf-8")
+    )
+    return data

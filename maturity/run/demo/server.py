@@ -251,7 +251,8 @@ class DemoServer:
         httpd.requests = self.requests
         httpd.stopping = threading.Event()
         host, port = httpd.server_address[:2]
-        httpd.origin = f"http://[{host}]:{port}" if ":" in str(host) else f"http://{host}:{port}"
+        host = host.decode() if isinstance(host, bytes) else str(host)
+        httpd.origin = f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
         self._httpd = httpd
         self._thread = threading.Thread(
             target=httpd.serve_forever, kwargs={"poll_interval": 0.1}, name="maturity-demo-server", daemon=True

@@ -1,0 +1,192 @@
+"""``maturity audit``, ``resume``, ``rescore``, ``report`` and ``demo``: one site's run.
+
+Workflows are imported inside each command, so a command that needs no browser (``rescore``,
+``report``) never loads Playwright or httpx.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+
+from maturity.cli.options import (
+    attestations_option,
+    audit_options,
+    machine_options,
+    machine_settings,
+    open_store,
+    output_options,
+    rubric_option,
+    settings_layer,
+    store_options,
+    validate_start_url,
+)
+from maturity.cli.output import progress, run_summary
+from maturity.kernel.errors import UsageError
+
+
+@click.command()
+@click.argument("url")
+@audit_options
+@machine_options
+@rubric_option
+@attestations_option("stored with the crawl")
+@click.option(
+    "--save-artifacts",
+    "save_artifacts",
+    type=click.Path(file_okay=False),
+    help="Also write the crawl's artifacts as JSON files here (`maturity rescore --artifacts` reads them).",
+)
+@store_options
+@output_options
+def audit(
+    url: str,
+    db: str,
+    out_dir: str,
+    quiet: bool,
+    verbose: bool,
+    rubric_spec: str | None,
+    attestations: str | None,
+    save_artifacts: str | None,
+    **kw: Any,
+) -> None:
+    """Crawl URL, audit every sampled page in Chromium, score it and write the scorecards."""
+    from maturity.core.attest import load_attestations
+    from maturity.core.rubric import resolve_rubric
+    from maturity.core.settings import compose
+    from maturity.run.audit import audit as run_audit
+
+    settings = compose({"url": validate_start_url(url)}, settings_layer(kw), sources=["URL", "the command line"])
+    rubric = resolve_rubric(rubric_spec)
+    attested = load_attestations(attestations) if attestations else None  # fail before crawling
+    store = open_store(db)
+    result = run_audit(
+        settings,
+        store,
+        rubric,
+        Path(out_dir),
+        machine=machine_settings(kw),
+        attested=attested,
+        save_to=Path(save_artifacts) if save_artifacts else None,
+        progress=progress(quiet, verbose),
+    )
+    run_summary(result.run, result.scorecard, result.report_paths)
+
+
+@click.command()
+@click.argument("run", type=int, required=False)
+@rubric_option
+@attestations_option("replaces the crawl's earlier one")
+@click.option(
+    "--artifacts",
+    "artifacts_dir",
+    default=None,
+    type=click.Path(file_okay=False, exists=True),
+    help="Score a crawl saved with --save-artifacts (DIR/run-N) instead of a stored run: no database used.",
+)
+@store_options
+@output_options
+def rescore(
+    run: int | None,
+    db: str,
+    out_dir: str,
+    quiet: bool,
+    verbose: bool,
+    rubric_spec: str | None,
+    attestations: str | None,
+    artifacts_dir: str | None,
+) -> None:
+    """Score a stored crawl again (no browser, no network); the new scoring is kept beside the old."""
+    from maturity.core.attest import load_attestations
+    from maturity.core.rubric import resolve_rubric
+
+    rubric = resolve_rubric(rubric_spec)
+    if artifacts_dir is not None:
+        from maturity.run.artifacts import score_artifacts
+        from maturity.run.scoring import write_reports
+
+        if run is not None or attestations:
+            raise UsageError("--artifacts scores the saved crawl alone: give no RUN and no --attestations")
+        info, card = score_artifacts(Path(artifacts_dir), rubric)
+        run_summary(info, card, write_reports(info, card, Path(out_dir)))
+        return
+    if run is None:
+        raise UsageError("give the RUN to score again (see `maturity runs`), or --artifacts DIR")
+    from maturity.run.scoring import rescore as do_rescore
+
+    attested = load_attestations(attestations) if attestations else None
+    info, card, paths = do_rescore(open_store(db), run, rubric, Path(out_dir), attestations=attested)
+    run_summary(info, card, paths)
+
+
+@click.command()
+@click.argument("run", type=int)
+@rubric_option
+@machine_options
+@store_options
+@output_options
+def resume(run: int, db: str, out_dir: str, quiet: bool, verbose: bool, rubric_spec: str | None, **kw: Any) -> None:
+    """Finish an interrupted run: only pages not yet audited are fetched, nothing finished is redone."""
+    from maturity.core.rubric import resolve_rubric
+    from maturity.run.audit import resume as do_resume
+
+    rubric = resolve_rubric(rubric_spec)
+    result = do_resume(
+        open_store(db), run, rubric, Path(out_dir), machine=machine_settings(kw), progress=progress(quiet, verbose)
+    )
+    run_summary(result.run, result.scorecard, result.report_paths)
+
+
+@click.command()
+@click.argument("run", type=int)
+@store_options
+@output_options
+def report(run: int, db: str, out_dir: str, quiet: bool, verbose: bool) -> None:
+    """Render a stored run's latest scoring again (HTML and JSON)."""
+    from maturity.run.scoring import report as do_report
+
+    info, card, paths = do_report(open_store(db), run, Path(out_dir))
+    run_summary(info, card, paths)
+
+
+@click.command()
+@click.option("--port", default=0, type=click.IntRange(0, 65535), help="Port for the demo site [default: any free].")
+@click.option("--concurrency", default=2, show_default=True, type=click.IntRange(1, 32))
+@click.option("--keep-serving", is_flag=True, help="Keep serving the demo site after the audit (Ctrl-C to stop).")
+@machine_options
+@store_options
+@output_options
+def demo(
+    port: int, concurrency: int, keep_serving: bool, db: str, out_dir: str, quiet: bool, verbose: bool, **kw: Any
+) -> None:
+    """Serve the bundled sample agency site on 127.0.0.1, audit it and write its scorecard."""
+    from maturity.core.rubric import builtin_rubric
+    from maturity.run.audit import audit as run_audit
+    from maturity.run.demo.run import demo_settings
+    from maturity.run.demo.server import DemoServer
+
+    store = open_store(db)
+    with DemoServer(port=port) as server:
+        click.echo(f"demo site: {server.origin}/  (a fictional state agency with deliberate defects)", err=True)
+        result = run_audit(
+            demo_settings(server.origin, concurrency=concurrency),
+            store,
+            builtin_rubric("default"),
+            Path(out_dir),
+            machine=machine_settings(kw, loopback_only=True),
+            progress=progress(quiet, verbose),
+        )
+        run_summary(result.run, result.scorecard, result.report_paths)
+        if keep_serving:
+            click.echo("serving the demo site; press Ctrl-C to stop", err=True)
+            try:
+                while True:
+                    time.sleep(3600)
+            except KeyboardInterrupt:
+                pass
+
+
+COMMANDS = [audit, resume, rescore, report, demo]

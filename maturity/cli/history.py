@@ -1,0 +1,84 @@
+"""``maturity runs`` and ``maturity history``: what is stored, and what changed between runs."""
+
+from __future__ import annotations
+
+import click
+
+from maturity.cli.options import open_store, store_options
+
+
+@click.command()
+@store_options
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON lines instead of a table.")
+def runs(db: str, limit: int, as_json: bool) -> None:
+    """List stored runs, newest first."""
+    import json
+
+    from rich.console import Console
+    from rich.table import Table
+
+    rows = open_store(db).runs(limit)
+    if as_json:
+        for row in rows:
+            s = row.scoring
+            click.echo(
+                json.dumps(
+                    {
+                        "run": row.crawl.id,
+                        "site": row.crawl.target_url,
+                        "status": row.crawl.status,
+                        "started_at": row.crawl.started_at.isoformat(timespec="seconds"),
+                        "pages": row.pages,
+                        "not_assessable": row.not_assessable,
+                        "level": s.level if s else None,
+                        "level_name": s.level_name if s else None,
+                        "overall": s.overall if s else None,
+                        "rubric": f"{s.rubric_id} {s.rubric_version}" if s else None,
+                    }
+                )
+            )
+        return
+    if not rows:
+        click.echo("no runs stored yet (try `maturity demo` or `maturity audit URL`)")
+        return
+    table = Table(title="Stored runs")
+    for name in ("run", "site", "started (UTC)", "status", "pages", "not assessable", "level", "score", "rubric"):
+        table.add_column(name)
+    for row in rows:
+        s = row.scoring
+        table.add_row(
+            str(row.crawl.id),
+            row.crawl.target_url,
+            row.crawl.started_at.strftime("%Y-%m-%d %H:%M"),
+            row.crawl.status,
+            str(row.pages),
+            str(row.not_assessable),
+            (f"{s.level} {s.level_name}" if s and s.level else "not assessable") if s else "-",
+            f"{s.overall:.1f}" if s and s.overall is not None else "-",
+            f"{s.rubric_id} {s.rubric_version}" if s else "-",
+        )
+    Console().print(table)
+
+
+@click.command()
+@click.argument("site")
+@click.option("--run", "run_id", type=int, default=None, help="Compare this run with the one before [default: newest].")
+@store_options
+def history(site: str, run_id: int | None, db: str) -> None:
+    """Compare a site's newest run (or --run N) with the scored run before it.
+
+    SITE is the start URL as stored (see `maturity runs`), or its host name.
+    """
+    from maturity.run.history import compare_site
+    from reports.history_text import describe
+
+    comparison = compare_site(open_store(db), site, run_id)
+    if isinstance(comparison, str):
+        click.echo(comparison)
+        return
+    for line in describe(comparison):
+        click.echo(line)
+
+
+COMMANDS = [runs, history]
