@@ -245,3 +245,17 @@ def test_a_job_carries_the_agencys_attestations_to_a_worker_without_the_file(tmp
     by_id = {r.check_id: r.outcome for r in card.results}
     assert all(by_id[f"attest/{q}"] == Outcome.PASS for q in questions)
     assert Store(db).load_site(result["crawl_id"]).attestations.source == "coordinator/answers.yaml"
+
+
+def test_a_job_naming_a_database_or_a_path_is_refused_by_the_worker(tmp_path):
+    """Whoever can write to the queue cannot point a worker at another database, folder or browser."""
+    store = Store(f"sqlite:///{tmp_path / 'own.db'}")
+    job = make_job(key=job_key("run", "http://127.0.0.1:9/"), settings=settings_for("http://127.0.0.1:9/"))
+    for extra in (
+        {"db": f"sqlite:///{tmp_path / 'elsewhere.db'}"},
+        {"out": str(tmp_path / "elsewhere")},
+        {"settings": {**job["settings"], "browser_path": "/bin/sh"}},
+    ):
+        result = run_job({**job, **extra}, worker="w", store=store, out_dir=tmp_path / "out", browser=object())
+        assert result["status"] == "failed" and result["exit_code"] == 2, result
+    assert store.runs() == [] and not (tmp_path / "elsewhere.db").exists() and not (tmp_path / "elsewhere").exists()

@@ -16,24 +16,28 @@ import click
 
 from maturity.core.settings import SETTING_KEYS, AuditSettings, MachineSettings, default_user_agent
 from maturity.kernel.errors import InvalidURL
+from maturity.kernel.urls import redact_credentials, strip_credentials
 
 F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_DB = "sqlite:///maturity.db"
 
 
 def validate_start_url(url: str) -> str:
-    """An absolute http(s) URL with a host, or :class:`InvalidURL` with a hint."""
+    """An absolute http(s) URL with a host, or :class:`InvalidURL` with a hint. Credentials in it
+    (``user:password@``) are dropped, and never repeated in a message: the crawler sends none."""
+    shown = redact_credentials(url)
+    url = strip_credentials(url)
     try:
         parts = urlsplit(url.strip())
     except ValueError as exc:  # "http://[::1" and other broken brackets
-        raise InvalidURL(f"not a valid URL: {url!r} ({exc})") from None
+        raise InvalidURL(f"not a valid URL: {shown!r} ({exc})") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         hint = f" (did you mean https://{url.strip()}?)" if not parts.scheme and url.strip() else ""
-        raise InvalidURL(f"not an http(s) URL: {url!r}{hint}")
+        raise InvalidURL(f"not an http(s) URL: {shown!r}{hint}")
     try:
         parts.port  # noqa: B018  (raises on a bad port)
     except ValueError:
-        raise InvalidURL(f"bad port in URL: {url!r}") from None
+        raise InvalidURL(f"bad port in URL: {shown!r}") from None
     return url.strip()
 
 

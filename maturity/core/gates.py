@@ -43,6 +43,7 @@ from maturity.core.model import ArtifactError, Outcome, PageArtifacts, Performan
 from maturity.core.scoring import Finding, Scorecard
 from maturity.core.settings import SETTING_KEYS, SettingsLayer, compose
 from maturity.kernel.errors import ConfigError
+from maturity.kernel.urls import redact_credentials
 
 IMPACTS = ("critical", "serious", "moderate", "minor")
 FINDING_LIMIT_KEYS = (*IMPACTS, "total")
@@ -196,7 +197,7 @@ def _semantics(config: CheckConfig) -> list[tuple[str, str]]:
     problems: list[tuple[str, str]] = []
     for i, url in enumerate(config.urls):
         if not re.match(r"^https?://[^/\s]+", url):
-            problems.append((f"urls[{i}]", f"not an http(s) URL: {url!r}"))
+            problems.append((f"urls[{i}]", f"not an http(s) URL: {redact_credentials(url)!r}"))
     gates = config.gates
     for i, check_id in enumerate(gates.required_checks):
         if not checks.exists(check_id):

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from maturity.core.configfile import load_yaml, validate
 from maturity.core.settings import AuditSettings, SettingsLayer, compose, layer
 from maturity.kernel.errors import ConfigError
-from maturity.kernel.urls import normalize_url
+from maturity.kernel.urls import normalize_url, redact_credentials
 
 _TAG_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
@@ -48,10 +48,10 @@ def check_url(url: str) -> str:
     """The site's identity: the normalised start URL (as discovery stores it)."""
     parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(f"not an http(s) URL: {url!r}")
+        raise ValueError(f"not an http(s) URL: {redact_credentials(url)!r}")
     normalised = normalize_url(url)
     if normalised is None:
-        raise ValueError(f"not an http(s) URL: {url!r}")
+        raise ValueError(f"not an http(s) URL: {redact_credentials(url)!r}")
     return normalised
 
 

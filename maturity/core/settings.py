@@ -26,6 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 from maturity import __version__
 from maturity.core.configfile import error_message, key_path
 from maturity.kernel.errors import ConfigError
+from maturity.kernel.urls import strip_credentials
 
 PROJECT_URL = "https://github.com/maturity-audit/maturity"
 
@@ -59,6 +60,11 @@ class AuditSettings(BaseModel):
     allow_private: bool = False
     max_page_bytes: int = Field(default=10_000_000, ge=1_000)
     max_retry_after: float = Field(default=30.0, ge=0, le=3600)
+
+    @field_validator("url")
+    @classmethod
+    def _no_credentials(cls, value: str) -> str:
+        return strip_credentials(value)
 
     @field_validator("include", "exclude")
     @classmethod

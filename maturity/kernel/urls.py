@@ -21,7 +21,7 @@ from urllib.parse import SplitResult, quote, urljoin, urlsplit
 
 import idna
 
-__all__ = ["SESSION_PARAMS", "TRACKING_PARAMS", "normalize_url"]
+__all__ = ["SESSION_PARAMS", "TRACKING_PARAMS", "normalize_url", "redact_credentials", "strip_credentials"]
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -170,3 +170,19 @@ def _is_session(name: str, value: str) -> bool:
     if name in SESSION_PARAMS or name.startswith("aspsessionid"):
         return True
     return name == "sid" and bool(_TOKEN.match(value))
+
+
+_USERINFO = re.compile(r"(?i)^([a-z][a-z0-9+.-]*://)([^/?#@]*@)")
+
+
+def strip_credentials(url: str) -> str:
+    """``url`` without a ``user:password@`` part. The crawler never sends credentials from a URL
+    (:func:`normalize_url` drops them too), so they are removed where a URL enters the tool, and
+    are never stored, printed or published."""
+    return _USERINFO.sub(r"\1", url.strip(), count=1)
+
+
+def redact_credentials(text: str) -> str:
+    """Every ``scheme://user:password@`` in ``text`` with the user info replaced by ``***@`` (for
+    messages that quote what a user typed)."""
+    return re.sub(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/?#@\s'\"]*@", r"\1***@", text)

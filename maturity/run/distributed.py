@@ -36,7 +36,7 @@ from celery import Celery, group
 from maturity.core.model import AttestationSet
 from maturity.core.portfolio import Portfolio, site_settings
 from maturity.core.rubric import LoadedRubric, builtin_rubric, parse_rubric
-from maturity.core.settings import AuditSettings, MachineSettings
+from maturity.core.settings import AuditSettings, MachineSettings, compose
 from maturity.kernel.errors import MaturityError, UsageError
 from maturity.run.portfolio import attestations_of
 from maturity.store import DuplicateTask, Store
@@ -163,7 +163,7 @@ def run_job(
         if existing is not None and existing.id is not None:
             result = resume(store, existing.id, rubric, out_dir, machine=machine, browser=browser)
         else:
-            settings = AuditSettings.from_stored(job["settings"])
+            settings = compose(job["settings"], sources=["the job"])  # strictly: no machine keys
             attested = AttestationSet.model_validate(job["attestations"]) if job.get("attestations") else None
             try:
                 result = audit(
