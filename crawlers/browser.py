@@ -176,9 +176,9 @@ def find_browser(explicit: str | None, playwright: Playwright | None = None) -> 
         except PlaywrightError:
             pass
     for candidate in _SYSTEM_BROWSERS:
-        path = shutil.which(candidate) or (candidate if Path(candidate).is_file() else None)
-        if path:
-            return path
+        found = shutil.which(candidate) or (candidate if Path(candidate).is_file() else None)
+        if found:
+            return found
     raise BrowserNotFound(INSTALL_HINT)
 
 
@@ -949,7 +949,7 @@ def map_axe(raw: dict[str, Any], version: str) -> AxeFacts:
                 AxeRule(
                     id=rule["id"],
                     outcome=outcome,
-                    impact=rule.get("impact"),  # type: ignore[arg-type]
+                    impact=rule.get("impact"),
                     tags=list(rule.get("tags") or []),
                     help=rule.get("help") or "",
                     help_url=rule.get("helpUrl") or "",

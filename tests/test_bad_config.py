@@ -62,6 +62,17 @@ FILES: dict[str, str | bytes] = {
     "attest-syntax.yaml": "attestations: [unclosed\n",
     "attest-date.yaml": "attestations:\n  - question: q\n    answer: yes\n    date: someday\n",
     "maturity.yml": "gates:\n  budgets:\n    lcp: 2500\n",
+    # the red-team list: inputs that once gave NaN figures or an "internal error"
+    "inf-weight.yaml": GOOD_RUBRIC.replace("weight: 1\n    goal", "weight: 1e400\n    goal"),
+    "nan-param.yaml": GOOD_RUBRIC.replace(
+        "        weight: 1\n", "        weight: 1\n        params: {max_length: .nan}\n"
+    ),
+    "attest-month.yaml": "attestations:\n  - question: q\n    answer: yes\n    date: 2026-13-01\n",
+    "attest-unasked.yaml": "attestations:\n  - question: no-such-question\n    answer: yes\n    date: 2026-01-01\n",
+    "portfolio-inf.yaml": "settings: {page_timeout: .inf}\nagencies:\n  - name: A\n    sites: [https://a.example/]\n",
+    "check-inf.yml": "max_retry_after: 1e999\n",
+    "control.yaml": GOOD_RUBRIC.replace("check: document-title", 'check: "\\e[2J\\e[31mred"'),
+    "deep.yaml": "a: " + "[" * 5000 + "]" * 5000 + "\n",
 }
 
 CASES: list[tuple[str, list[str], list[str]]] = [
@@ -135,6 +146,40 @@ CASES: list[tuple[str, list[str], list[str]]] = [
     ("sqlite without a file", ["runs", "--db", "sqlite://"], ["--db", "names no database file"]),
     ("audit with a bad db", ["audit", NOWHERE, "--db", "nosuch://x"], ["--db"]),
     ("negative retry cap", ["audit", NOWHERE, "--max-retry-after", "-1", "--db", "m.db"], ["--max-retry-after"]),
+    # non-finite numbers, impossible dates, unasked questions, control characters, deep nesting
+    (
+        "rubric infinite weight",
+        ["rubric", "validate", "inf-weight.yaml"],
+        ["inf-weight.yaml: dimensions[0].weight", "finite"],
+    ),
+    (
+        "rubric NaN parameter",
+        ["rubric", "validate", "nan-param.yaml"],
+        ["nan-param.yaml: dimensions[0].parameters[0].params.max_length", "finite"],
+    ),
+    (
+        "attestation month 13",
+        ["audit", NOWHERE, "--attestations", "attest-month.yaml", "--db", "m.db"],
+        ["attest-month.yaml: attestations[0].date", "YYYY-MM-DD"],
+    ),
+    (
+        "attestation not asked",
+        ["audit", NOWHERE, "--attestations", "attest-unasked.yaml", "--db", "m.db"],
+        ["attest-unasked.yaml: attestations[0].question", "asks no question 'no-such-question'"],
+    ),
+    (
+        "portfolio infinite timeout",
+        ["portfolio", "validate", "portfolio-inf.yaml"],
+        ["portfolio-inf.yaml: settings.page_timeout", "finite"],
+    ),
+    (
+        "check infinite cap",
+        ["check", NOWHERE, "--config", "check-inf.yml"],
+        ["check-inf.yml: max_retry_after", "finite"],
+    ),
+    ("infinite page timeout option", ["audit", NOWHERE, "--page-timeout", "inf", "--db", "m.db"], ["--page-timeout"]),
+    ("control characters", ["rubric", "validate", "control.yaml"], ["\\x1b[2J\\x1b[31mred"]),
+    ("nesting without end", ["rubric", "validate", "deep.yaml"], ["deep.yaml"]),
     # the CI config
     (
         "check config",
@@ -176,6 +221,7 @@ def test_bad_configuration_is_one_line_and_exit_2(results, name: str, words: lis
     for word in words:
         assert word in lines[0], lines[0]
     assert "hunter2" not in proc.stderr  # a password in a database URL is never repeated
+    assert "\x1b" not in proc.stderr  # control characters from a file never reach the terminal raw
 
 
 def test_the_safety_options_reach_the_audit(monkeypatch, tmp_path: Path) -> None:

@@ -88,7 +88,12 @@ def test_runs_rescore_and_report_need_no_browser_or_network(tmp_path, stored_run
     listed = cli("runs", "--db", db, "--json", cwd=tmp_path)
     assert listed.returncode == 0
     assert [json.loads(line)["site"] for line in listed.stdout.splitlines()] == [f"{ORIGIN}/"]
-    assert "Stored runs" in cli("runs", "--db", db, cwd=tmp_path).stdout
+    piped = cli("runs", "--db", db, cwd=tmp_path).stdout  # one fact per line when piped, none over 80 columns
+    assert f"run {crawl_id}  finished" in piped and f"    {ORIGIN}/" in piped
+    assert all(len(line) <= 80 for line in piped.splitlines())
+    catalogue = cli("checks", cwd=tmp_path).stdout.splitlines()
+    assert "skip-link  (accessibility, page check)" in catalogue
+    assert not any(c in "".join(catalogue) for c in "┏┃│")  # no box drawn and folded in a pipe
     rescored = cli("rescore", str(crawl_id), "--db", db, "--out", str(out), cwd=tmp_path)
     assert rescored.returncode == 0, rescored.stderr
     report = json.loads((out / f"run-{crawl_id}" / "scorecard.json").read_text())

@@ -32,13 +32,14 @@ def routes() -> dict:
     return site
 
 
-def cli(*args: str, cwd: Path) -> subprocess.Popen[str]:
+def cli(*args: str, cwd: Path, session: bool = False) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "maturity", *args, "--quiet"],
         cwd=cwd,
         text=True,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        start_new_session=session,  # its own process group, as a terminal gives a command
     )
 
 
@@ -113,3 +114,64 @@ def test_killed_run_resumes_without_refetching(tmp_path):
     assert len(resumed_store.load_pages(crawl_id)) == N_PAGES
     clean_id = clean_store.runs()[0].crawl.id
     assert outcomes(resumed_store, crawl_id, server.origin) == outcomes(clean_store, clean_id, server.origin)
+
+
+def rendered_pages(db: Path) -> int:
+    engine = sa.create_engine(f"sqlite:///{db}")
+    try:
+        with engine.connect() as conn:
+            return conn.execute(sa.text("select count(*) from page where status != 'pending'")).scalar() or 0
+    except sa.exc.OperationalError:
+        return 0
+    finally:
+        engine.dispose()
+
+
+def slow_routes(n: int = 10, delay: float = 1.2) -> dict:
+    links = "".join(f"<li><a href='/s{i}'>Slow service page {i}</a></li>" for i in range(1, n))
+    site = {"/": html("Interruptible fixture home", f"<h1>Home</h1><ul>{links}</ul>")}
+    for i in range(1, n):
+        # the HTML comes at once (discovery is quick); the image keeps the browser's load waiting
+        body = f"<h1>Slow {i}</h1><img src='/slow.svg?{i}' alt='Chart {i}' width='4' height='4'>"
+        site[f"/s{i}"] = html(f"Slow service page {i} of the fixture", body)
+    site["/slow.svg"] = Resource(
+        "<svg xmlns='http://www.w3.org/2000/svg' width='4' height='4'/>", content_type="image/svg+xml", delay=delay
+    )
+    return site
+
+
+@pytest.mark.parametrize(
+    ("signum", "group"),
+    [(signal.SIGINT, True), (signal.SIGINT, False), (signal.SIGTERM, False)],
+    ids=["ctrl-c at a terminal (the browser gets it too)", "sigint", "sigterm"],
+)
+def test_ctrl_c_stops_the_audit_and_leaves_pages_under_way_pending(tmp_path, signum, group):
+    """Stopping is not a site problem: pages under way are not stored as not assessable, the run
+    ends with exit 130 and the resume command, and resuming finishes it with every page audited."""
+    n = 10
+    with SiteServer(slow_routes(n)) as server:
+        db = tmp_path / "stopped.db"
+        common = ["--concurrency", "2", "--throttle", "none", "--perf-pages", "1", "--max-pages", str(n)]
+        proc = cli("audit", server.url("/"), "--db", str(db), *common, cwd=tmp_path, session=group)
+        deadline = time.monotonic() + 90
+        while rendered_pages(db) < 2:
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline, "the audit did not get going"
+            time.sleep(0.05)
+        (os.killpg if group else os.kill)(proc.pid, signum)
+        _, err = proc.communicate(timeout=30)
+        assert proc.returncode == 130, err
+        store = Store(f"sqlite:///{db}")
+        crawl_id = store.runs()[0].crawl.id
+        assert f"maturity resume {crawl_id}" in err and "Traceback" not in err
+        crawl = store.crawl(crawl_id)
+        assert crawl.status == "failed" and "interrupted" in (crawl.error or "")
+        planned = store.load_pages(crawl_id, include_pending=True)
+        assert not [p for p in planned if p.status == "not_assessable"], [(p.url, p.reason) for p in planned]
+        assert any(p.status == "pending" for p in planned)
+
+        resumed = cli("resume", str(crawl_id), "--db", str(db), cwd=tmp_path)
+        _, err = resumed.communicate(timeout=180)
+        assert resumed.returncode == 0, err
+    pages = Store(f"sqlite:///{db}").load_pages(crawl_id)
+    assert len(pages) == n and all(p.status == "ok" for p in pages)

@@ -229,7 +229,9 @@ def test_site_build_command(tmp_path, store):
         text=True,
         timeout=120,
     )
-    assert empty.returncode == 2 and "no runs stored" in empty.stderr
+    # A read-only command does not create the database it was pointed at.
+    assert empty.returncode == 2 and "no database at" in empty.stderr
+    assert not (tmp_path / "e.db").exists()
 
 
 # ---------------------------------------------------------------------------

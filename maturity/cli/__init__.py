@@ -16,7 +16,9 @@ import click
 
 from maturity import __version__
 from maturity.cli import audit, catalogue, check, history, maintenance, portfolio, publish, worker
+from maturity.cli.output import clean
 from maturity.kernel.errors import EXIT_CANNOT_RUN, EXIT_USAGE, MaturityError
+from maturity.run import interrupt
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -35,15 +37,23 @@ def main(argv: list[str] | None = None) -> None:
         cli.main(args=argv, prog_name="maturity", standalone_mode=False)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
+    except click.exceptions.Abort as exc:
+        cause = exc.__cause__  # click turns a KeyboardInterrupt into Abort
+        if isinstance(cause, KeyboardInterrupt):
+            message = str(cause) if isinstance(cause, interrupt.Interrupted) else "interrupted"
+            click.echo(f"maturity: {_one_line(message or 'interrupted')}", err=True)
+            sys.exit(130)
         click.echo("maturity: aborted", err=True)
         sys.exit(EXIT_CANNOT_RUN)
     except click.ClickException as exc:
-        click.echo(f"maturity: error: {exc.format_message()}", err=True)
+        click.echo(f"maturity: error: {clean(exc.format_message())}", err=True)
         sys.exit(EXIT_USAGE if exc.exit_code == 2 else exc.exit_code)
     except MaturityError as exc:
         click.echo(f"maturity: error: {_one_line(str(exc))}", err=True)
         sys.exit(exc.exit_code)
+    except interrupt.Interrupted as exc:
+        click.echo(f"maturity: {_one_line(str(exc))}", err=True)
+        sys.exit(130)
     except KeyboardInterrupt:
         click.echo("maturity: interrupted; finished pages are kept in the database", err=True)
         sys.exit(130)
@@ -60,4 +70,4 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def _one_line(text: str) -> str:
-    return " ".join(text.split())[:500]
+    return clean(" ".join(text.split())[:500])

@@ -6,7 +6,6 @@ Workflows are imported inside each command, so a command that needs no browser (
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +23,7 @@ from maturity.cli.options import (
     store_options,
     validate_start_url,
 )
-from maturity.cli.output import progress, run_summary
+from maturity.cli.output import echo, progress, run_summary, stop_gracefully
 from maturity.kernel.errors import UsageError
 
 
@@ -54,6 +53,7 @@ def audit(
     **kw: Any,
 ) -> None:
     """Crawl URL, audit every sampled page in Chromium, score it and write the scorecards."""
+    stop_gracefully()
     from maturity.core.attest import load_attestations
     from maturity.core.rubric import resolve_rubric
     from maturity.core.settings import compose
@@ -62,7 +62,7 @@ def audit(
     settings = compose({"url": validate_start_url(url)}, settings_layer(kw), sources=["URL", "the command line"])
     rubric = resolve_rubric(rubric_spec)
     attested = load_attestations(attestations) if attestations else None  # fail before crawling
-    store = open_store(db)
+    store = open_store(db, create=True)
     result = run_audit(
         settings,
         store,
@@ -130,6 +130,7 @@ def rescore(
 @output_options
 def resume(run: int, db: str, out_dir: str, quiet: bool, verbose: bool, rubric_spec: str | None, **kw: Any) -> None:
     """Finish an interrupted run: only pages not yet audited are fetched, nothing finished is redone."""
+    stop_gracefully()
     from maturity.core.rubric import resolve_rubric
     from maturity.run.audit import resume as do_resume
 
@@ -163,14 +164,15 @@ def demo(
     port: int, concurrency: int, keep_serving: bool, db: str, out_dir: str, quiet: bool, verbose: bool, **kw: Any
 ) -> None:
     """Serve the bundled sample agency site on 127.0.0.1, audit it and write its scorecard."""
+    stop_gracefully()
     from maturity.core.rubric import builtin_rubric
     from maturity.run.audit import audit as run_audit
     from maturity.run.demo.run import demo_settings
     from maturity.run.demo.server import DemoServer
 
-    store = open_store(db)
+    store = open_store(db, create=True)
     with DemoServer(port=port) as server:
-        click.echo(f"demo site: {server.origin}/  (a fictional state agency with deliberate defects)", err=True)
+        echo(f"demo site: {server.origin}/  (a fictional state agency with deliberate defects)", err=True)
         result = run_audit(
             demo_settings(server.origin, concurrency=concurrency),
             store,
@@ -181,10 +183,13 @@ def demo(
         )
         run_summary(result.run, result.scorecard, result.report_paths)
         if keep_serving:
-            click.echo("serving the demo site; press Ctrl-C to stop", err=True)
+            echo("serving the demo site; press Ctrl-C to stop", err=True)
+            from maturity.run.interrupt import STOP
+
+            STOP.clear()
             try:
-                while True:
-                    time.sleep(3600)
+                while not STOP.wait(1):  # Ctrl-C sets it
+                    pass
             except KeyboardInterrupt:
                 pass
 

@@ -6,11 +6,12 @@ from typing import Any
 
 import click
 
+from maturity.cli.output import echo, piped, terminal
+
 
 @click.command("checks")
 def list_checks() -> None:
     """The check catalogue: id, dimension, what it looks for, and its source."""
-    from rich.console import Console
     from rich.table import Table
 
     from maturity.core import checks
@@ -21,10 +22,23 @@ def list_checks() -> None:
     )
     for name in ("id", "dimension", "scope", "passes when", "parameters (defaults)", "source"):
         table.add_column(name, overflow="fold")
+    rows = []
     for c in checks.all_checks():
         params = ", ".join(k if isinstance(v, dict | list) else f"{k}={v}" for k, v in c.meta.params.items())
-        table.add_row(c.id, c.meta.dimension, c.meta.scope, c.meta.title, params, c.meta.source)
-    Console().print(table)
+        rows.append((c.id, c.meta.dimension, c.meta.scope, c.meta.title, params, c.meta.source))
+    if piped():  # a short block per check: readable in a pipe at 80 columns
+        echo(str(table.title))
+        for check_id, dimension, scope, title, params, source in rows:
+            echo(f"\n{check_id}  ({dimension}, {scope} check)")
+            echo(f"    passes when: {title}")
+            if params:
+                echo(f"    parameters: {params}")
+            if source:
+                echo(f"    source: {source}")
+        return
+    for row in rows:
+        table.add_row(*row)
+    terminal().print(table)
 
 
 @click.group()
@@ -40,7 +54,7 @@ def rubric_validate(spec: str) -> None:
 
     loaded = resolve_rubric(spec)
     r = loaded.rubric
-    click.echo(
+    echo(
         f"{loaded.source}: valid rubric {r.id} {r.version} ({len(r.dimensions)} dimensions, "
         f"{len(r.levels)} levels, sha256 {loaded.sha256[:12]})"
     )
@@ -66,15 +80,14 @@ def _parameter_label(p: Any) -> str:
 @click.argument("spec", default="default")
 def rubric_explain(spec: str) -> None:
     """Show a rubric as readable tables: levels, then each dimension's goal, evidence and parameters."""
-    from rich.console import Console
     from rich.table import Table
 
     from maturity.core.rubric import resolve_rubric
 
     loaded = resolve_rubric(spec)
     r = loaded.rubric
-    console = Console()
-    console.print(f"[bold]{r.title}[/bold] ({r.id} {r.version})\n{r.description}")
+    console = terminal()
+    console.print(f"{r.title} ({r.id} {r.version})\n{r.description}", style="bold")
     levels = Table(title="Levels")
     for name in ("level", "name", "overall at least", "each dimension at least", "meaning"):
         levels.add_column(name, overflow="fold")
@@ -107,7 +120,7 @@ def schema() -> None:
 
     from reports.json_report import json_schema
 
-    click.echo(json.dumps(json_schema(), indent=2))
+    echo(json.dumps(json_schema(), indent=2))
 
 
 COMMANDS = [list_checks, rubric, schema]

@@ -22,7 +22,7 @@ from maturity.cli.options import (
     store_options,
     validate_start_url,
 )
-from maturity.cli.output import progress
+from maturity.cli.output import progress, stop_gracefully
 from maturity.kernel.errors import UsageError
 
 
@@ -68,6 +68,7 @@ def check(
 
     Every audit option given here wins over maturity.yml's key of the same name.
     """
+    stop_gracefully()
     from maturity.run.check import enforce, relative_to, resolve_check_rubric, resolve_config, run_check
 
     config, config_path = resolve_config(config_opt, Path.cwd())
@@ -81,7 +82,7 @@ def check(
     done = run_check(
         config,
         targets,
-        store=open_store(db),
+        store=open_store(db, create=True),
         rubric=rubric,
         out_dir=Path(out_dir),
         config_path=config_path,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from maturity.cli.options import open_store, store_options
+from maturity.cli.output import echo, piped, terminal
 
 
 @click.command()
@@ -15,14 +16,13 @@ def runs(db: str, limit: int, as_json: bool) -> None:
     """List stored runs, newest first."""
     import json
 
-    from rich.console import Console
     from rich.table import Table
 
     rows = open_store(db).runs(limit)
     if as_json:
         for row in rows:
             s = row.scoring
-            click.echo(
+            echo(
                 json.dumps(
                     {
                         "run": row.crawl.id,
@@ -40,7 +40,26 @@ def runs(db: str, limit: int, as_json: bool) -> None:
             )
         return
     if not rows:
-        click.echo("no runs stored yet (try `maturity demo` or `maturity audit URL`)")
+        echo("no runs stored yet (try `maturity demo` or `maturity audit URL`)")
+        return
+    lines = []
+    for row in rows:
+        s = row.scoring
+        level = (f"level {s.level} {s.level_name}" if s.level else "not assessable") if s else "not scored"
+        score = f"{s.overall:.1f}" if s and s.overall is not None else "-"
+        lines.append(
+            (
+                f"run {row.crawl.id}  {row.crawl.status}  {row.crawl.started_at.strftime('%Y-%m-%d %H:%M')} UTC  "
+                f"{level}  score {score}",
+                f"    {row.crawl.target_url}",
+                f"    {row.pages} pages, {row.not_assessable} not assessable"
+                + (f"; rubric {s.rubric_id} {s.rubric_version}" if s else ""),
+            )
+        )
+    if piped():  # a line per fact, never folded mid-word: readable in a pipe at 80 columns
+        for line_group in lines:
+            for line in line_group:
+                echo(line)
         return
     table = Table(title="Stored runs")
     for name in ("run", "site", "started (UTC)", "status", "pages", "not assessable", "level", "score", "rubric"):
@@ -58,7 +77,7 @@ def runs(db: str, limit: int, as_json: bool) -> None:
             f"{s.overall:.1f}" if s and s.overall is not None else "-",
             f"{s.rubric_id} {s.rubric_version}" if s else "-",
         )
-    Console().print(table)
+    terminal().print(table)
 
 
 @click.command()
@@ -75,10 +94,10 @@ def history(site: str, run_id: int | None, db: str) -> None:
 
     comparison = compare_site(open_store(db), site, run_id)
     if isinstance(comparison, str):
-        click.echo(comparison)
+        echo(comparison)
         return
     for line in describe(comparison):
-        click.echo(line)
+        echo(line)
 
 
 COMMANDS = [runs, history]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from maturity.cli.options import open_store, portfolio_filter, store_options
+from maturity.cli.output import echo
 
 
 @click.command()
@@ -14,17 +15,20 @@ from maturity.cli.options import open_store, portfolio_filter, store_options
 @click.option("--dry-run", is_flag=True, help="Only say what would be removed.")
 @store_options
 def prune(keep: int, dry_run: bool, db: str) -> None:
-    """Keep the newest N runs of each site (and its first), and remove artifacts no kept run uses."""
+    """Keep each site's first and newest N runs (per portfolio, and its ad-hoc audits apart); free the rest."""
     from maturity.run.retention import prune as do_prune
     from maturity.run.retention import prune_plan
 
     store = open_store(db)
     if dry_run:
         doomed = prune_plan(store, keep)
-        click.echo(f"would remove {len(doomed)} run(s): {', '.join(map(str, doomed)) or 'none'}")
+        echo(f"would remove {len(doomed)} run(s): {', '.join(map(str, doomed)) or 'none'}")
         return
     done = do_prune(store, keep)
-    click.echo(f"removed {len(done.runs)} run(s) and {done.blobs} unused artifact(s) ({done.bytes_freed:,} bytes)")
+    echo(
+        f"removed {len(done.runs)} run(s) and {done.blobs} unused artifact(s) ({done.bytes_freed:,} bytes of data); "
+        f"{done.reclaimed}"
+    )
 
 
 @click.command("rescore-all")
@@ -40,7 +44,7 @@ def rescore_all(rubric_spec: str, force: bool, portfolio_id: str | None, db: str
     rubric = resolve_rubric(rubric_spec)
     done, skipped = do_rescore_all(open_store(db), rubric, portfolio=portfolio_id, force=force)
     r = rubric.rubric
-    click.echo(
+    echo(
         f"scored {len(done)} run(s) under {r.id} {r.version} (sha256 {rubric.sha256[:12]}); "
         f"{skipped} already scored under it"
     )

@@ -221,9 +221,10 @@ def portfolio_filter(fn: F) -> F:
     )(fn)
 
 
-def open_store(db: str) -> Any:
-    """The store at ``--db`` (importing the store only when a command needs it)."""
+def open_store(db: str, *, create: bool = False) -> Any:
+    """The store at ``--db`` (importing the store only when a command needs it). Only commands that
+    store a run pass ``create``: the others never create a database file or its folder."""
     from maturity.store import Store
     from maturity.store.store import database_url
 
-    return Store(database_url(db))
+    return Store(database_url(db), create=create)

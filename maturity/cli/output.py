@@ -2,19 +2,56 @@
 
 from __future__ import annotations
 
+import re
+import sys
 from pathlib import Path
 from typing import Any
 
+import click
+from rich.console import Console
+from rich.text import Text
+
+# C0 and C1 control characters (tab and newline excepted), DEL, and bidirectional overrides: text
+# from files and pages (a title, a rubric's name, an error a server sent) is shown, never obeyed.
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def clean(value: object) -> str:
+    """``value`` as text safe to print: each control character shown as ``\\xNN``."""
+    return _CONTROLS.sub(lambda m: f"\\x{ord(m.group()):02x}", str(value))
+
+
+class SafeConsole(Console):
+    """A rich console that prints every string as it is: controls made visible, and no rich markup
+    read from data (a page title ``[/b]`` would otherwise raise, and ``[blink]`` would blink)."""
+
+    def render_str(self, text: str, **kwargs: Any) -> Text:
+        kwargs["markup"] = False
+        kwargs["emoji"] = False
+        return super().render_str(clean(text), **kwargs)
+
+
+def terminal(*, stderr: bool = False) -> SafeConsole:
+    return SafeConsole(stderr=stderr, highlight=False)
+
+
+def echo(message: object = "", *, err: bool = False, nl: bool = True) -> None:
+    """``click.echo`` with control characters made visible."""
+    click.echo(clean(message), err=err, nl=nl)
+
+
+def piped() -> bool:
+    return not sys.stdout.isatty()
+
 
 def run_summary(info: Any, card: Any, paths: dict[str, Path]) -> None:
-    from rich.console import Console
     from rich.table import Table
 
-    console = Console()
+    console = terminal()
     level = f"Level {card.level} · {card.level_name}" if card.level else "Not assessable"
     overall = f"{card.overall:.1f}" if card.overall is not None else "n/a"
     console.print(
-        f"\n[bold]{info.target_url}[/bold]  run {info.crawl_id}  ·  {level}  ·  overall {overall}"
+        f"\n{info.target_url}  run {info.crawl_id}  ·  {level}  ·  overall {overall}"
         + ("" if card.complete else "  (incomplete: some checks could not run)")
     )
     table = Table(title=f"Scores under {card.rubric.id} {card.rubric.version}")
@@ -48,3 +85,13 @@ def progress(quiet: bool, verbose: bool) -> Any:
     from maturity.cli.progress import make_progress
 
     return make_progress(quiet=quiet, verbose=verbose)
+
+
+def stop_gracefully() -> None:
+    """For commands that audit: the first Ctrl-C stops the run cleanly (finished pages kept, the
+    rest pending for `maturity resume`), a second one at once."""
+    from maturity.run import interrupt
+
+    interrupt.install(
+        lambda: click.echo("maturity: stopping (finished pages are kept); Ctrl-C again stops at once", err=True)
+    )

@@ -20,6 +20,7 @@ from maturity.cli.options import (
     settings_layer,
     store_options,
 )
+from maturity.cli.output import echo, stop_gracefully, terminal
 
 
 @click.group()
@@ -34,7 +35,7 @@ def portfolio_validate(file: str) -> None:
     from maturity.core.portfolio import load_portfolio
 
     p = load_portfolio(file)
-    click.echo(f"{file}: valid portfolio {p.id} ({len(p.agencies)} agencies, {len(p.sites)} sites)")
+    echo(f"{file}: valid portfolio {p.id} ({len(p.agencies)} agencies, {len(p.sites)} sites)")
 
 
 @portfolio.command("run")
@@ -79,6 +80,7 @@ def portfolio_run(
 
     A site's settings: the file's (portfolio < agency < site), then the options given here.
     """
+    stop_gracefully()
     from maturity.core.portfolio import load_portfolio, site_settings
     from maturity.core.rubric import resolve_rubric
 
@@ -91,7 +93,7 @@ def portfolio_run(
     from maturity.cli.progress import Display
     from maturity.run.portfolio import run_portfolio
 
-    store = open_store(db)
+    store = open_store(db, create=True)
     display = Display(
         total_sites=len(loaded.sites),
         slots=max(1, min(sites_at_once, len(loaded.sites))),
@@ -112,14 +114,13 @@ def portfolio_run(
 
 def _run_distributed(loaded: Any, rubric: Any, command_line: dict[str, Any], run_id: str | None) -> None:
     """Queue one job per site for the workers, wait for all, and print what each worker did."""
-    from rich.console import Console
     from rich.table import Table
 
     from maturity.run.distributed import portfolio_jobs, run_distributed
 
     run = run_id or f"{loaded.id}-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:6]}"
     jobs = portfolio_jobs(loaded, run, rubric, command_line)
-    click.echo(
+    echo(
         f"portfolio run {run}: {len(jobs)} sites queued for workers (use --run-id {run} to finish it "
         "if this command is interrupted)",
         err=True,
@@ -138,17 +139,16 @@ def _run_distributed(loaded: Any, rubric: Any, command_line: dict[str, Any], run
             f"{r['overall']:.1f}" if r.get("overall") is not None else "-",
             r.get("worker", "-"),
         )
-    Console().print(table)
+    terminal().print(table)
     for r in results:
         if r["status"] == "failed":
-            click.echo(f"  could not audit {r['url']}: {r.get('error')}", err=True)
+            echo(f"  could not audit {r['url']}: {r.get('error')}", err=True)
 
 
 def _portfolio_summary(result: Any) -> None:
-    from rich.console import Console
     from rich.table import Table
 
-    console = Console()
+    console = terminal()
     table = Table(title=f"Portfolio {result.portfolio.id}: {len(result.outcomes)} sites in {result.seconds:.0f} s")
     for name in ("agency", "site", "result", "run", "level", "score", "pages", "not assessable", "seconds"):
         table.add_column(name, overflow="fold")
@@ -168,9 +168,9 @@ def _portfolio_summary(result: Any) -> None:
     console.print(table)
     failures = result.failures
     if failures:
-        console.print(f"[bold]{len(failures)} site(s) could not be audited[/bold] (recorded as failed runs):")
+        console.print(f"{len(failures)} site(s) could not be audited (recorded as failed runs):", style="bold")
         for o in failures:
-            console.print(f"  {o.site.url} ({o.site.agency}): {o.status}: {o.error}", highlight=False, markup=False)
+            console.print(f"  {o.site.url} ({o.site.agency}): {o.status}: {o.error}")
     else:
         console.print("Every site was audited.")
 

@@ -8,15 +8,16 @@ import sys
 import threading
 from typing import Any
 
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+from maturity.cli.output import terminal
 
 
 class RichProgress:
     """Pages found, pages done, failures and time left, on stderr."""
 
     def __init__(self, *, show_bar: bool, verbose: bool) -> None:
-        self.console = Console(stderr=True)
+        self.console = terminal(stderr=True)
         self.verbose = verbose
         self.failures = 0
         self.found = 0
@@ -27,7 +28,7 @@ class RichProgress:
     def phase(self, name: str, total: int | None) -> None:
         if not self.show_bar:
             if self.verbose:
-                self.console.print(f"[bold]{name}[/bold]" + (f" ({total})" if total is not None else ""))
+                self.console.print(name + (f" ({total})" if total is not None else ""), style="bold")
             return
         if self._bar is None:
             self._bar = Progress(
@@ -56,9 +57,7 @@ class RichProgress:
             if self._bar is not None and self._task is not None:
                 self._bar.update(self._task, description=f"discovering ({self.found} found)")
         if self.verbose:
-            self.console.print(
-                f"  {decision.action:<8} {decision.url}  ({decision.reason})", highlight=False, markup=False
-            )
+            self.console.print(f"  {decision.action:<8} {decision.url}  ({decision.reason})")
 
     def close(self) -> None:
         if self._bar is not None:
@@ -84,7 +83,6 @@ class Display:
         self._slots: list[Any] = []
         if not enabled:
             return
-        from rich.console import Console
         from rich.progress import (
             BarColumn,
             MofNCompleteColumn,
@@ -101,7 +99,7 @@ class Display:
             TimeElapsedColumn(),
             TextColumn("left"),
             TimeRemainingColumn(),
-            console=Console(stderr=True),
+            console=terminal(stderr=True),
         )
         self._bar.start()
         self._sites = self._bar.add_task("sites", total=total_sites)

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from maturity.cli.options import open_store, portfolio_filter, rollup_option, store_options
+from maturity.cli.output import echo
 
 
 @click.group()
@@ -26,7 +27,7 @@ def site_build(out_dir: str, title: str, method: str, portfolio_id: str | None, 
 
     built = build(open_store(db), Path(out_dir), method=method, title=title, portfolio=portfolio_id)
     root = built.root
-    click.echo(
+    echo(
         f"wrote {built.files} files for {built.agencies} agencies and {built.sites} sites to {root}/ "
         f"({root / 'index.html'})"
     )
@@ -50,9 +51,9 @@ def export(fmt: str, out_file: str | None, method: str, portfolio_id: str | None
         # newline="" keeps the CSV's CRLF line ends as RFC 4180 has them
         with open(out_file, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
-        click.echo(f"wrote {out_file}", err=True)
+        echo(f"wrote {out_file}", err=True)
     else:
-        click.echo(text, nl=False)
+        echo(text, nl=False)
 
 
 COMMANDS = [site, export]

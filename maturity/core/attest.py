@@ -127,3 +127,17 @@ def _date(value: Any, source: str, key: str) -> dt.date:
         except ValueError:
             pass
     raise ConfigError(source, "give a date as YYYY-MM-DD", key)
+
+
+def check_against_rubric(attested: AttestationSet, rubric_id: str, questions: list[str]) -> None:
+    """An answer to a question the rubric does not ask is an error naming it (a misspelt id would
+    otherwise leave the real question unanswered without a word)."""
+    asked = set(questions)
+    for i, answer in enumerate(attested.attestations):
+        if answer.question not in asked:
+            known = ", ".join(sorted(asked)) or "none"
+            raise ConfigError(
+                attested.source or "attestations",
+                f"rubric {rubric_id} asks no question {answer.question!r} (it asks: {known})",
+                f"attestations[{i}].question",
+            )

@@ -66,7 +66,7 @@ GateName = Literal["min_level", "min_dimensions", "max_findings", "budgets", "re
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
 class Budgets(_Strict):
@@ -352,7 +352,7 @@ def decide(failures: Sequence[GateFailure]) -> bool:
 class SiteEvidence(BaseModel):
     """One audited site: its scorecard and the page artifacts behind it (for performance medians)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     card: Scorecard
     pages: list[PageArtifacts] = Field(default_factory=list)

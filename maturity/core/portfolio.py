@@ -32,7 +32,7 @@ TagValue = str | int | float | bool
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
 def _tags(value: dict[str, TagValue] | None) -> dict[str, str]:

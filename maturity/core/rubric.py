@@ -28,7 +28,7 @@ from maturity.kernel.errors import ConfigError
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
 class Level(_Strict):
@@ -83,6 +83,11 @@ class Rubric(_Strict):
 
     def dimension_minimum(self, dimension: Dimension, level: Level) -> float:
         return dimension.thresholds.get(level.level, level.min_dimension)
+
+    @property
+    def questions(self) -> list[str]:
+        """The ids of the questions the rubric asks (answered by attestation)."""
+        return [p.question for d in self.dimensions for p in d.parameters if p.question]
 
 
 class LoadedRubric(BaseModel):

@@ -42,7 +42,7 @@ class AuditSettings(BaseModel):
     """What one audit of one site does. Field names are the keys of maturity.yml, portfolio
     ``settings:`` and (with ``-`` for ``_``) the command line's options."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     url: str
     max_pages: int = Field(default=50, ge=1, description="Pages to audit (the start page counts).")
@@ -109,7 +109,7 @@ _LEGACY_MACHINE_KEYS = frozenset(
 class MachineSettings(BaseModel):
     """This machine's side of an audit: never stored with a run, never carried by a job."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     browser_path: str | None = None  # --browser / MATURITY_BROWSER; None: found automatically
     axe_path: str | None = None  # --axe-script: a newer axe.min.js
@@ -142,7 +142,7 @@ def _limits(field: Any) -> dict[str, Any]:
 
 SettingsLayer: type[BaseModel] = create_model(  # type: ignore[call-overload]
     "SettingsLayer",
-    __config__=ConfigDict(frozen=True, extra="forbid"),
+    __config__=ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False),
     **{name: _optional(name) for name in SETTING_KEYS},
 )
 """Every audit setting, each optional: the shape of maturity.yml's audit keys and of a portfolio's

@@ -21,12 +21,14 @@ from crawlers.discover import Discovery, DiscoverySettings, discover
 from crawlers.netpolicy import AddressPolicy, Resolver, system_resolver
 from crawlers.transport import make_client
 from maturity import __version__
+from maturity.core.attest import check_against_rubric
 from maturity.core.checks import NOT_SAMPLED
 from maturity.core.model import ArtifactError, AttestationSet, HttpFacts, PageArtifacts, PageRef, RunInfo
 from maturity.core.rubric import LoadedRubric
 from maturity.core.scoring import Scorecard
 from maturity.core.settings import AuditSettings, MachineSettings
 from maturity.kernel.errors import CannotRun, MaturityError, UsageError
+from maturity.run import interrupt
 from maturity.run.artifacts import save_artifacts
 from maturity.run.progress import NoProgress, Progress
 from maturity.run.scoring import score_run, write_reports
@@ -119,6 +121,8 @@ def audit(
     """
     machine = machine or MachineSettings()
     progress = progress or NoProgress()
+    if attested is not None:  # before anything is fetched
+        check_against_rubric(attested, rubric.rubric.id, rubric.rubric.questions)
     t0 = time.perf_counter()
     progress.phase("discovering", None)
     policy = address_policy(settings, settings.url, resolver)
@@ -129,8 +133,13 @@ def audit(
         transport=transport,
         loopback_only=machine.loopback_only,
     )
+
+    def on_event(decision: Any) -> None:
+        interrupt.check()  # Ctrl-C during discovery: nothing is stored yet, nothing is lost
+        progress.decision(decision)
+
     with client:
-        found = discover(client, settings.url, discovery_settings(settings), on_event=progress.decision)
+        found = discover(client, settings.url, discovery_settings(settings), on_event=on_event)
     crawl_id = store.begin_crawl(
         found.site.start_url, settings=settings.recorded(), tool_version=__version__, task_key=task_key
     )
@@ -190,13 +199,17 @@ def _complete(
     try:
         work = _gather(run, browser.session if browser else None)
         offmachine = browser.run(work) if browser else asyncio.run(work)
+        interrupt.check()
+    except interrupt.Interrupted:
+        _record_stop(run, "interrupted: stopped on request")
+        raise interrupt.Interrupted(
+            f"stopped on request; finished pages are kept and the rest are pending: `maturity resume {crawl_id}`"
+        ) from None
     except (MaturityError, KeyboardInterrupt) as exc:
-        store.finish_crawl(crawl_id, status="failed", timings=run.timings, error=str(exc) or "interrupted")
-        progress.close()
+        _record_stop(run, str(exc) or "interrupted")
         raise
     except Exception as exc:
-        store.finish_crawl(crawl_id, status="failed", timings=run.timings, error=f"{type(exc).__name__}: {exc}")
-        progress.close()
+        _record_stop(run, f"{type(exc).__name__}: {exc}")
         raise CannotRun(
             f"the audit stopped: {type(exc).__name__}: {exc} (finished pages are kept; "
             f"`maturity resume {crawl_id}` continues)"
@@ -231,12 +244,14 @@ async def _render(run: _Run, session: BrowserSession) -> list[str]:
     http = {p.url: HttpFacts.model_validate(p.artifacts["http"]) for p in planned if "http" in p.artifacts}
 
     def page_done(page: PageArtifacts, elapsed_ms: float) -> None:
+        if interrupt.STOP.is_set() and page.status != "ok":
+            return  # failed because the run is stopping (its renderer was closed): still pending
         store.add_page(crawl_id, page, elapsed_ms)
         progress.advance(failed=page.status != "ok")
 
     progress.phase("auditing pages", len(pending))
     t = time.perf_counter()
-    await session.gather(pending, http, page_done)
+    await _stoppable(session.gather(pending, http, page_done))
     timings["concurrent_s"] = round(timings.get("concurrent_s", 0) + time.perf_counter() - t, 3)
 
     assessed = [p for p in store.load_pages(crawl_id) if p.status == "ok"]  # crawl order
@@ -245,18 +260,46 @@ async def _render(run: _Run, session: BrowserSession) -> list[str]:
     to_measure = [p.url for p in sample if "performance" not in p.artifacts]
 
     def perf_done(url: str, data: dict[str, Any], _elapsed: float) -> None:
+        if interrupt.STOP.is_set() and "error" in data:
+            return  # measured again on resume
         store.add_artifact(crawl_id, url, "performance", data)
         progress.advance(failed="error" in data)
 
     progress.phase(f"measuring performance ({run.settings.throttle}, k={run.settings.perf_runs})", len(to_measure))
     t = time.perf_counter()
-    await session.measure(to_measure, perf_done)
+    await _stoppable(session.measure(to_measure, perf_done))
     timings["performance_s"] = round(timings.get("performance_s", 0) + time.perf_counter() - t, 3)
     skipped = ArtifactError(error="not in the performance sample", kind=NOT_SAMPLED).model_dump()
     for page in assessed[len(sample) :]:
         if "performance" not in page.artifacts:
             store.add_artifact(crawl_id, page.url, "performance", skipped)
     return list(session.offmachine_attempts)
+
+
+async def _stoppable(work: Any) -> None:
+    """Run ``work`` until it ends or the user asks to stop (then it is cancelled: Interrupted)."""
+    task = asyncio.ensure_future(work)
+    watcher = asyncio.ensure_future(interrupt.watch(task))
+    try:
+        await task
+    except asyncio.CancelledError:
+        if interrupt.STOP.is_set():
+            raise interrupt.Interrupted("stopped on request") from None
+        raise
+    finally:
+        watcher.cancel()
+    interrupt.check()
+
+
+def _record_stop(run: _Run, reason: str) -> None:
+    """Mark the crawl as stopped with its reason; if the database itself is what failed, say so
+    instead of hiding the first error behind a second."""
+    try:
+        run.store.finish_crawl(run.crawl_id, status="failed", timings=run.timings, error=reason)
+    except MaturityError:
+        pass
+    finally:
+        run.progress.close()
 
 
 AuditFn = Callable[..., AuditResult]

@@ -14,16 +14,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from maturity.core.attest import load_attestations
+from maturity.core.attest import check_against_rubric, load_attestations
 from maturity.core.gates import (
     Baseline,
     CheckConfig,
     GateResult,
     SiteEvidence,
-    check_against_rubric,
     evaluate_sites,
     find_config,
     load_check_config,
+)
+from maturity.core.gates import (
+    check_against_rubric as check_gates_against_rubric,
 )
 from maturity.core.model import RunInfo
 from maturity.core.rubric import LoadedRubric, resolve_rubric
@@ -127,7 +129,7 @@ def run_check(
     machine = machine or MachineSettings()
     if not urls:
         raise UsageError("nothing to check: give URLs, or a maturity.yml (or --config FILE) that lists urls")
-    check_against_rubric(config, [d.id for d in rubric.rubric.dimensions], str(config_path or "maturity.yml"))
+    check_gates_against_rubric(config, [d.id for d in rubric.rubric.dimensions], str(config_path or "maturity.yml"))
     old_baseline: Baseline | None = None
     if baseline_path is not None and (not update_baseline or baseline_path.exists()):
         old_baseline = Baseline.load(baseline_path)
@@ -135,6 +137,8 @@ def run_check(
         raise UsageError("--update-baseline needs --baseline FILE (or `baseline:` in the config)")
     answers = attestations or (relative_to(config_path, config.attestations) if config.attestations else None)
     attested = load_attestations(answers) if answers else None  # fail before crawling
+    if attested is not None:
+        check_against_rubric(attested, rubric.rubric.id, rubric.rubric.questions)
 
     all_settings = [check_settings(config, u, settings_overrides, config_path=config_path) for u in urls]
     own_browser = None

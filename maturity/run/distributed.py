@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import os
 import socket
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,7 +38,8 @@ from maturity.core.model import AttestationSet
 from maturity.core.portfolio import Portfolio, site_settings
 from maturity.core.rubric import LoadedRubric, builtin_rubric, parse_rubric
 from maturity.core.settings import AuditSettings, MachineSettings, compose
-from maturity.kernel.errors import MaturityError, UsageError
+from maturity.kernel.errors import CannotRun, MaturityError, UsageError
+from maturity.run import interrupt
 from maturity.run.portfolio import attestations_of
 from maturity.store import DuplicateTask, Store
 
@@ -215,9 +217,24 @@ def audit_site(self: Any, job: dict[str, Any]) -> dict[str, Any]:
 def run_distributed(
     jobs: Sequence[dict[str, Any]], *, timeout: float = 24 * 3600, celery_app: Celery | None = None
 ) -> list[dict[str, Any]]:
-    """Enqueue every job and wait for all of them; results in job order."""
+    """Enqueue every job and wait for all of them; results in job order.
+
+    Asked to stop (Ctrl-C), the coordinator withdraws the jobs no worker has begun and returns
+    (:class:`~maturity.run.interrupt.Interrupted`); audits under way finish on their workers, and
+    the same ``--run-id`` later picks up what was withdrawn, redoing nothing.
+    """
     chosen = celery_app or app
     result = group(chosen.signature(TASK, args=(job,)) for job in jobs).apply_async()
+    deadline = time.monotonic() + timeout
+    while not result.ready():
+        if interrupt.STOP.is_set():
+            result.revoke(terminate=False)
+            raise interrupt.Interrupted(
+                "stopped on request: jobs not begun were withdrawn; audits under way finish on their workers"
+            )
+        if time.monotonic() > deadline:
+            raise CannotRun(f"the workers did not finish in {timeout:.0f} s")
+        time.sleep(0.5)
     return list(result.get(timeout=timeout, propagate=False, disable_sync_subtasks=False))
 
 
@@ -225,7 +242,7 @@ def portfolio_jobs(
     portfolio: Portfolio, run_id: str, rubric: LoadedRubric, command_line: dict[str, Any] | None = None
 ) -> list[dict[str, Any]]:
     """One job per site of a portfolio run; every attestation file is read (and refused) first."""
-    attested = attestations_of(portfolio)
+    attested = attestations_of(portfolio, rubric)
     return [
         make_job(
             key=job_key(run_id, site.url),

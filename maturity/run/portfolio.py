@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from maturity import __version__
-from maturity.core.attest import load_attestations
+from maturity.core.attest import check_against_rubric, load_attestations
 from maturity.core.model import AttestationSet
 from maturity.core.portfolio import Portfolio, PortfolioSite, host_key
 from maturity.core.rubric import LoadedRubric
@@ -39,6 +39,7 @@ from maturity.kernel.errors import (
     SiteUnreachable,
     StoreUnavailable,
 )
+from maturity.run import interrupt
 from maturity.run.progress import NoDisplay, PortfolioDisplay
 from maturity.store import Store
 
@@ -222,7 +223,7 @@ def run_portfolio(
 
         audit_fn = default_audit
     run_audit: AuditFn = audit_fn
-    attested = attestations_of(portfolio)
+    attested = attestations_of(portfolio, rubric)
     slots = max(1, min(sites_at_once, len(portfolio.sites)))
     if browsers is not None and len(browsers) < slots:
         raise ValueError(f"{slots} slots need {slots} browsers, got {len(browsers)}")
@@ -238,7 +239,7 @@ def run_portfolio(
         browser = browsers[slot] if browsers is not None else None
         owned = None
         try:
-            while (site := scheduler.take()) is not None:
+            while not interrupt.STOP.is_set() and (site := scheduler.take()) is not None:
                 try:
                     settings = settings_for(site)
                     if browsers is None and owned is None:
@@ -292,18 +293,21 @@ def run_portfolio(
     display.close()
     if fatal:
         raise fatal[0]
+    interrupt.check()  # stopped between sites: the sites not begun are not recorded as failures
     order = {s.url: i for i, s in enumerate(portfolio.sites)}
     result.outcomes.sort(key=lambda o: order[o.site.url])
     result.seconds = round(time.perf_counter() - t0, 3)
     return result
 
 
-def attestations_of(portfolio: Portfolio) -> dict[str, AttestationSet]:
-    """Each attestation file the portfolio names, read and validated once."""
+def attestations_of(portfolio: Portfolio, rubric: LoadedRubric) -> dict[str, AttestationSet]:
+    """Each attestation file the portfolio names, read once and checked against the rubric's questions."""
     read: dict[str, AttestationSet] = {}
     for site in portfolio.sites:
         if site.attestations and site.attestations not in read:
-            read[site.attestations] = load_attestations(site.attestations)
+            answers = load_attestations(site.attestations)
+            check_against_rubric(answers, rubric.rubric.id, rubric.rubric.questions)
+            read[site.attestations] = answers
     return read
 
 

@@ -65,10 +65,16 @@ def build(
         generated_at=generated_at or now_iso(),
         tool_version=__version__,
     )
+    root = out_dir.resolve()
+    targets = {}
+    for rel in files:  # names come from stored data (agency names, run ids): every one must stay inside
+        path = (root / rel).resolve()
+        if Path(rel).is_absolute() or not path.is_relative_to(root) or path == root:
+            raise UsageError(f"site build: refused to write {rel!r} outside {out_dir}")
+        targets[rel] = path
     for rel, content in files.items():
-        path = out_dir / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(content, encoding="utf-8")
+        targets[rel].parent.mkdir(parents=True, exist_ok=True)
+        targets[rel].write_text(content, encoding="utf-8")
     agency_pages = sum(1 for rel in files if rel.startswith("agency/"))
     return BuiltSite(out_dir, len(files), agency_pages, len(by_site))
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from maturity import __version__
 from maturity.core import checks
+from maturity.core.attest import check_against_rubric
 from maturity.core.model import AttestationSet, RunInfo
 from maturity.core.rubric import LoadedRubric
 from maturity.core.scoring import Scorecard, score
@@ -43,6 +44,7 @@ def rescore(
     first, so this scoring and every later one see those answers; nothing gathered is touched."""
     crawl = store.crawl(crawl_id)  # a clear error for an unknown run
     if attestations is not None:
+        check_against_rubric(attestations, rubric.rubric.id, rubric.rubric.questions)
         site = store.load_site(crawl_id).model_copy(update={"attestations": attestations})
         store.set_site(crawl_id, site, crawl.pages_found)
     scoring_id, card = score_run(store, crawl_id, rubric)

@@ -93,15 +93,21 @@ def upgrade(engine: Engine) -> None:
 
 
 class Store:
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, create: bool = True) -> None:
+        """Open (and migrate) the database at ``url``. ``create=False`` is for commands that only
+        read: a SQLite file that does not exist is an error then, never created (nor its folder)."""
         self.url = url
         try:
             parsed = make_url(url)
         except ArgumentError:
-            raise UsageError(f"--db: not a database URL: {url!r} (try sqlite:///maturity.db)") from None
+            raise UsageError(f"--db: not a database URL: {redact_url(url)!r} (try sqlite:///maturity.db)") from None
         connect_args: dict[str, Any] = {}
         if parsed.get_backend_name() == "sqlite":
             connect_args = {"timeout": 30, "check_same_thread": False}
+            if not create and parsed.database and not Path(parsed.database).is_file():
+                raise UsageError(
+                    f"--db: no database at {parsed.database} (nothing is stored yet: `maturity audit URL` stores a run)"
+                )
             if parsed.database and parsed.database != ":memory:":
                 try:
                     Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
@@ -452,6 +458,25 @@ class Store:
             session.execute(delete(Page).where(col(Page.crawl_id) == crawl_id))
             session.execute(delete(Crawl).where(col(Crawl.id) == crawl_id))
             session.commit()
+
+    def reclaim(self) -> str:
+        """Give the space of deleted rows back: SQLite's VACUUM rewrites the file smaller; PostgreSQL's
+        VACUUM makes the space reusable (the files shrink only with VACUUM FULL, which locks the
+        tables: left to the database's administrator). Returns what was done, in words."""
+        dialect = self.engine.dialect.name
+        if dialect == "sqlite":
+            path = Path(self.engine.url.database or "")
+            before = path.stat().st_size if path.is_file() else 0
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+                conn.exec_driver_sql("VACUUM")
+            after = path.stat().st_size if path.is_file() else 0
+            return f"the database file went from {before:,} to {after:,} bytes"
+        if dialect == "postgresql":
+            with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.exec_driver_sql("VACUUM (ANALYZE)")
+            return "PostgreSQL can reuse the space (VACUUM); its files shrink only with VACUUM FULL"
+        return f"{dialect} reclaims the space itself"
 
     def delete_unused_blobs(self) -> tuple[int, int]:
         """Remove every blob no page, crawl or scoring refers to. Returns (blobs removed, bytes freed)."""
