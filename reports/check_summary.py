@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from maturity.core.explain import level_reason
 from maturity.core.gates import GateResult
 from maturity.core.model import RunInfo
 from maturity.core.scoring import Scorecard
@@ -22,6 +23,7 @@ def summary(
         overall = f"{card.overall:.1f}" if card.overall is not None else "n/a"
         dims = ", ".join(f"{d.id} {d.score:.1f}" if d.score is not None else f"{d.id} n/a" for d in card.dimensions)
         lines.append(f"{card.target}  run {run.crawl_id}  ·  {level}  ·  overall {overall}  ({dims})")
+        lines.append(f"  {level_reason(card)}")
     if result.evaluated:
         lines.append(
             "gates: "

@@ -124,10 +124,12 @@ gates:
     )
     cfg = load_check_config(path)
     assert cfg.settings_layer() == {"max_pages": 10, "throttle": "desktop"}  # only what the file sets
+    from maturity.core.settings import default_concurrency
     from maturity.run.check import check_settings
 
     settings = check_settings(cfg, "http://127.0.0.1:8000/")  # defaults < check's < the file
-    assert (settings.perf_runs, settings.concurrency, settings.throttle, settings.max_pages) == (3, 4, "desktop", 10)
+    assert (settings.perf_runs, settings.throttle, settings.max_pages) == (3, "desktop", 10)
+    assert settings.concurrency == default_concurrency()
     assert check_settings(cfg, "http://127.0.0.1:8000/", {"max_pages": 2}).max_pages == 2  # < the command line
     assert check_settings(CheckConfig(), "http://127.0.0.1:8000/").max_pages == 20
     assert cfg.gates.tolerance == pytest.approx(0.15)

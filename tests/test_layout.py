@@ -211,3 +211,15 @@ def test_no_command_module_imports_another():
                 assert not (parts[:2] == ["maturity", "cli"] and len(parts) > 2 and parts[2] in commands), (
                     f"{path.name} imports {name}"
                 )
+
+
+def test_default_concurrency_follows_the_cores_this_process_may_use(monkeypatch):
+    import os
+
+    from maturity.core.settings import AuditSettings, default_concurrency
+
+    for cores, expected in ((1, 1), (2, 2), (3, 3), (16, 4)):
+        monkeypatch.setattr(os, "sched_getaffinity", lambda _pid, n=cores: set(range(n)), raising=False)
+        assert default_concurrency() == expected
+        assert AuditSettings(url="http://127.0.0.1/").concurrency == expected
+    assert AuditSettings(url="http://127.0.0.1/", concurrency=8).concurrency == 8  # a choice is kept

@@ -201,3 +201,50 @@ def test_any_one_edit_of_a_valid_rubric_loads_or_names_the_file_and_key(path, ac
         message = str(err)
         assert message.startswith("edited.yaml: ") and "\n" not in message
         assert err.key is not None or "mapping" in message or "YAML" in message, message
+
+
+def test_validation_reports_every_problem_in_one_run(tmp_path):
+    """A rubric with three unrelated mistakes: all three named at once, not one per run."""
+
+    def three(d):
+        d["dimensions"][0]["weight"] = "heavy"
+        d["dimensions"][1]["goal"] = ["not", "text"]
+        d["levels"][1]["colour"] = "red"
+
+    path = write(tmp_path, mutate(three))
+    with pytest.raises(ConfigError) as err:
+        load_rubric(path)
+    keys = [str(err.value).split(": ")[1]] + [k for k, _ in err.value.more]
+    assert keys[0] == "levels[1].colour"  # an unknown key first
+    assert set(keys) == {"levels[1].colour", "dimensions[0].weight", "dimensions[1].goal"}
+
+    def semantic(d):
+        d["levels"][0]["min_score"] = 10
+        d["dimensions"][0]["next_steps"] = {9: "x"}
+
+    path = write(tmp_path, mutate(semantic), "semantic.yaml")
+    with pytest.raises(ConfigError) as err:
+        load_rubric(path)
+    lines = err.value.lines()
+    assert len(lines) == 2 and "floor" in lines[0] and "level 9" in lines[1]
+
+
+def test_the_command_line_prints_every_problem(tmp_path):
+    import subprocess
+    import sys
+
+    def two(d):
+        d["dimensions"][0]["weight"] = "heavy"
+        d["levels"][1]["colour"] = "red"
+
+    path = write(tmp_path, mutate(two))
+    done = subprocess.run(
+        [sys.executable, "-m", "maturity", "rubric", "validate", str(path)], capture_output=True, text=True
+    )
+    lines = done.stderr.strip().splitlines()
+    assert done.returncode == 2
+    assert lines == [
+        f"maturity: error: {path}: levels[1].colour: unknown key",
+        f"maturity: error: {path}: dimensions[0].weight: "
+        "Input should be a valid number, unable to parse string as a number",
+    ]

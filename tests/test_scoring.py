@@ -210,3 +210,16 @@ def test_a_kept_artifact_model_is_not_reused_for_a_copy_with_other_artifacts():
     assert first.get("document").url == f"{ORIGIN}/a"
     first.release()
     assert not first._typed
+
+
+def test_the_reason_for_a_level_names_what_held_it_back():
+    from maturity.core.explain import level_reason
+
+    held = score(rubric(), [page(document=document(lang=None))], site())
+    assert level_reason(held) == "Level 1, not 2 (Developing), because of Content 25 (needs 40)."
+    top = score(rubric(), [page()], site())
+    assert level_reason(top) == "Level 3 is the top of this rubric's ladder."
+    data = yaml.safe_load(yaml.safe_dump(SMALL))
+    data["dimensions"][1]["parameters"] = [{"check": "horizontal-overflow"}]
+    none = score(rubric(data), [PageArtifacts(url=f"{ORIGIN}/", artifacts={"document": document()})], site())
+    assert level_reason(none).startswith("No level: Mobile has no score")

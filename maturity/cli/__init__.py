@@ -17,7 +17,7 @@ import click
 from maturity import __version__
 from maturity.cli import audit, catalogue, check, history, maintenance, portfolio, publish, worker
 from maturity.cli.output import clean
-from maturity.kernel.errors import EXIT_CANNOT_RUN, EXIT_USAGE, MaturityError
+from maturity.kernel.errors import EXIT_CANNOT_RUN, EXIT_USAGE, ConfigError, MaturityError
 from maturity.run import interrupt
 
 
@@ -49,7 +49,11 @@ def main(argv: list[str] | None = None) -> None:
         click.echo(f"maturity: error: {clean(exc.format_message())}", err=True)
         sys.exit(EXIT_USAGE if exc.exit_code == 2 else exc.exit_code)
     except MaturityError as exc:
-        click.echo(f"maturity: error: {_one_line(str(exc))}", err=True)
+        lines = exc.lines() if isinstance(exc, ConfigError) else [str(exc)]
+        for line in lines[:_MAX_PROBLEMS]:
+            click.echo(f"maturity: error: {_one_line(line)}", err=True)
+        if len(lines) > _MAX_PROBLEMS:
+            click.echo(f"maturity: error: ... and {len(lines) - _MAX_PROBLEMS} more in the same file", err=True)
         sys.exit(exc.exit_code)
     except interrupt.Interrupted as exc:
         click.echo(f"maturity: {_one_line(str(exc))}", err=True)
@@ -67,6 +71,9 @@ def main(argv: list[str] | None = None) -> None:
         )
         sys.exit(EXIT_CANNOT_RUN)
     sys.exit(0)
+
+
+_MAX_PROBLEMS = 50  # problems listed from one file; the rest are counted
 
 
 def _one_line(text: str) -> str:

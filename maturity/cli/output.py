@@ -47,6 +47,8 @@ def piped() -> bool:
 def run_summary(info: Any, card: Any, paths: dict[str, Path]) -> None:
     from rich.table import Table
 
+    from maturity.core.explain import level_reason
+
     console = terminal()
     level = f"Level {card.level} · {card.level_name}" if card.level else "Not assessable"
     overall = f"{card.overall:.1f}" if card.overall is not None else "n/a"
@@ -62,6 +64,7 @@ def run_summary(info: Any, card: Any, paths: dict[str, Path]) -> None:
         note = "incomplete" if d.incomplete and d.score is not None else ("not assessable" if d.score is None else "")
         table.add_row(d.title, f"{d.score:.1f}" if d.score is not None else "n/a", str(n_failing), note)
     console.print(table)
+    console.print(level_reason(card))
     failing = sorted(
         (c for d in card.dimensions for c in d.checks if c.outcome == "fail"), key=lambda c: (-c.failed, -c.weight)
     )[:8]

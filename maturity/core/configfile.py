@@ -106,9 +106,8 @@ def error_message(err: Mapping[str, Any]) -> str:
 
 
 def validate(model: type[M], raw: Any, source: str, skip: Iterable[str] = ()) -> M:
-    """``model.model_validate(raw)``, or a ConfigError for the most telling error.
-
-    A misspelt key also makes the right one "missing": the unknown key is reported first.
+    """``model.model_validate(raw)``, or a ConfigError carrying every error found, so one run
+    shows them all. A misspelt key also makes the right one "missing": unknown keys come first.
     """
     try:
         return model.model_validate(raw)
@@ -116,5 +115,15 @@ def validate(model: type[M], raw: Any, source: str, skip: Iterable[str] = ()) ->
         skip = tuple(skip)
         # A union's other branch ("not a string") says less than the error inside the branch tried.
         errors = [e for e in exc.errors() if not (e["loc"] and e["loc"][-1] in skip)] or exc.errors()
-        err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
-        raise ConfigError(source, error_message(err), key_path(err["loc"], skip)) from None
+        # Every problem, once per key (a union reports one per branch), unknown keys first.
+        errors.sort(key=lambda e: e["type"] != "extra_forbidden")
+        found: dict[str, str] = {}
+        for err in errors:
+            found.setdefault(key_path(err["loc"], skip), error_message(err))
+        raise problems_error(source, list(found.items())) from None
+
+
+def problems_error(source: str, problems: list[tuple[str, str]]) -> ConfigError:
+    """One error carrying every ``(key path, message)`` found in a file, the first as its message."""
+    (key, message), *rest = problems
+    return ConfigError(source, message, key, more=tuple(rest))

@@ -38,7 +38,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from maturity.core import checks
-from maturity.core.configfile import load_yaml, validate
+from maturity.core.configfile import load_yaml, problems_error, validate
 from maturity.core.model import ArtifactError, Outcome, PageArtifacts, PerformanceFacts, PerfRun
 from maturity.core.scoring import Finding, Scorecard
 from maturity.core.settings import SETTING_KEYS, SettingsLayer, compose
@@ -188,8 +188,7 @@ def parse_check_config(data: bytes, source: str) -> CheckConfig:
         raise ConfigError(source, exc.message, exc.key) from None
     problems = _semantics(config)
     if problems:
-        key, message = problems[0]
-        raise ConfigError(source, message, key)
+        raise problems_error(source, problems)
     return config
 
 

@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from maturity.core import checks
 from maturity.core.attest import QUESTION_ID
 from maturity.core.checks.axe_rules import IMPACT_WEIGHTS
-from maturity.core.configfile import load_yaml, validate
+from maturity.core.configfile import load_yaml, problems_error, validate
 from maturity.kernel.errors import ConfigError
 
 
@@ -138,8 +138,7 @@ def parse_rubric(data: bytes, source: str) -> LoadedRubric:
     rubric = validate(Rubric, raw, source)
     problems = validate_semantics(rubric)
     if problems:
-        key, message = problems[0]
-        raise ConfigError(source, message, key)
+        raise problems_error(source, problems)
     return LoadedRubric(
         rubric=rubric, source=source, sha256=hashlib.sha256(data).hexdigest(), text=data.decode("utf-8")
     )

@@ -36,12 +36,17 @@ class UsageError(MaturityError):
 class ConfigError(UsageError):
     """A configuration file (rubric, portfolio, ...) is invalid. Names the file and key path."""
 
-    def __init__(self, path: str, message: str, key: str | None = None) -> None:
+    def __init__(self, path: str, message: str, key: str | None = None, more: tuple[tuple[str, str], ...] = ()) -> None:
         self.path = path
         self.key = key
         self.message = message
+        self.more = more  # further problems in the same file, (key path, message): all reported at once
         where = f"{path}: {key}" if key else path
         super().__init__(f"{where}: {message}")
+
+    def lines(self) -> list[str]:
+        """Every problem found, one line each, the first being ``str(self)``."""
+        return [str(self)] + [f"{self.path}: {key}: {message}" for key, message in self.more]
 
 
 class InvalidURL(UsageError):
