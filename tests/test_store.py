@@ -205,3 +205,60 @@ def test_identical_artifacts_stored_at_once_by_two_runs_do_not_collide(store):
         pages = store.load_pages(crawl_id)
         assert len(pages) == 15
         assert pages[3].artifacts["performance"] == {"error": "the same failure 3", "kind": "timeout"}
+
+
+def _cut_connections(url: str, *, refuse: bool) -> None:
+    """What a server restart does to a client: every connection to the database is closed; with
+    ``refuse``, new ones are refused too until :func:`_allow` (the server is still down)."""
+    name = sa.engine.make_url(url).database
+    admin = sa.create_engine(sa.engine.make_url(url).set(database="test"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        if refuse:
+            conn.execute(sa.text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false'))
+        conn.execute(
+            sa.text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n AND pid <> pg_backend_pid()"
+            ),
+            {"n": name},
+        )
+    admin.dispose()
+
+
+def _allow(url: str) -> None:
+    name = sa.engine.make_url(url).database
+    admin = sa.create_engine(sa.engine.make_url(url).set(database="test"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true'))
+    admin.dispose()
+
+
+def test_a_dropped_server_connection_is_replaced_and_a_lasting_outage_is_one_error(db_url, monkeypatch):
+    if not db_url.startswith("postgresql"):
+        pytest.skip("a server database's connection can drop; a SQLite file's cannot")
+    import threading
+
+    from maturity.store import store as store_module
+
+    store = Store(db_url)
+    crawl_id = store.begin_crawl(f"{ORIGIN}/", settings={}, tool_version="t")
+    # The server closed every connection (a restart): the next write reconnects and succeeds.
+    _cut_connections(db_url, refuse=False)
+    store.add_page(crawl_id, page(), 12.0)
+    assert [p.url for p in store.load_pages(crawl_id)] == [page().url]
+
+    # Down for a second: the write waits for it (bounded retries) and lands.
+    monkeypatch.setattr(store_module, "RECONNECT_DELAYS", (0.3, 0.6, 1.2, 2.4))
+    _cut_connections(db_url, refuse=True)
+    threading.Timer(1.0, _allow, args=(db_url,)).start()
+    store.add_page(crawl_id, page(f"{ORIGIN}/b"), 12.0)
+    assert len(store.load_pages(crawl_id)) == 2
+
+    # Down for good: one error naming the database (password hidden), not a driver traceback.
+    monkeypatch.setattr(store_module, "RECONNECT_DELAYS", (0.1, 0.1))
+    _cut_connections(db_url, refuse=True)
+    try:
+        with pytest.raises(StoreUnavailable, match=r"^database unavailable: postgresql"):
+            store.add_page(crawl_id, page(f"{ORIGIN}/c"), 12.0)
+    finally:
+        _allow(db_url)
+    store.engine.dispose()

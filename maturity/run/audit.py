@@ -27,7 +27,7 @@ from maturity.core.model import ArtifactError, AttestationSet, HttpFacts, PageAr
 from maturity.core.rubric import LoadedRubric
 from maturity.core.scoring import Scorecard
 from maturity.core.settings import AuditSettings, MachineSettings
-from maturity.kernel.errors import CannotRun, MaturityError, UsageError
+from maturity.kernel.errors import CannotRun, MaturityError, StoreUnavailable, UsageError
 from maturity.run import interrupt
 from maturity.run.artifacts import save_artifacts
 from maturity.run.progress import NoProgress, Progress
@@ -204,6 +204,11 @@ def _complete(
         _record_stop(run, "interrupted: stopped on request")
         raise interrupt.Interrupted(
             f"stopped on request; finished pages are kept and the rest are pending: `maturity resume {crawl_id}`"
+        ) from None
+    except StoreUnavailable as exc:  # the database went away and did not come back in time
+        _record_stop(run, str(exc))
+        raise StoreUnavailable(
+            f"{exc}; the pages stored before are kept: `maturity resume {crawl_id}` continues once it is back"
         ) from None
     except (MaturityError, KeyboardInterrupt) as exc:
         _record_stop(run, str(exc) or "interrupted")

@@ -14,10 +14,14 @@ URL, PostgreSQL included).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
+import threading
+import time
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -29,7 +33,7 @@ from sqlalchemy import delete, event, func
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError, IntegrityError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import ArgumentError, IntegrityError, InterfaceError, NoSuchModuleError, OperationalError
 from sqlmodel import Session, col, create_engine, select
 
 from maturity.core.model import PageArtifacts, SiteFacts, canonical_json
@@ -92,6 +96,38 @@ def upgrade(engine: Engine) -> None:
         command.upgrade(cfg, "head")
 
 
+# A server database that drops the connection (a restart, a failover, an idle timeout, an
+# administrator's pg_terminate_backend) is tried again this many times, after these pauses (7.5 s in
+# all), before the command stops with one line. SQLite waits on its own lock timeout instead.
+RECONNECT_DELAYS: tuple[float, ...] = (0.5, 1.0, 2.0, 4.0)
+_depth = threading.local()
+
+
+def _reconnecting(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Run a store method (one transaction each) again when the connection to a server database
+    was lost; after the last try, :class:`StoreUnavailable` with the reason, never a traceback."""
+
+    @functools.wraps(method)
+    def wrapper(self: Store, *args: Any, **kwargs: Any) -> Any:
+        if getattr(_depth, "n", 0):  # called from another store method: the outer one retries
+            return method(self, *args, **kwargs)
+        _depth.n = 1
+        try:
+            for delay in (*RECONNECT_DELAYS, None):
+                try:
+                    return method(self, *args, **kwargs)
+                except (OperationalError, InterfaceError) as exc:
+                    if delay is None or self.engine.dialect.name == "sqlite":
+                        reason = str(exc.orig).splitlines()[0] if exc.orig else str(exc).splitlines()[0]
+                        raise StoreUnavailable(f"database unavailable: {redact_url(self.url)}: {reason}") from None
+                    time.sleep(delay)
+        finally:
+            _depth.n = 0
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    return wrapper
+
+
 class Store:
     def __init__(self, url: str, *, create: bool = True) -> None:
         """Open (and migrate) the database at ``url``. ``create=False`` is for commands that only
@@ -114,7 +150,8 @@ class Store:
                 except OSError as exc:
                     raise StoreUnavailable(f"database unavailable: {url}: {exc.strerror}") from None
         try:
-            self.engine = create_engine(url, connect_args=connect_args)
+            # pool_pre_ping: a pooled connection the server dropped while idle is replaced, not used.
+            self.engine = create_engine(url, connect_args=connect_args, pool_pre_ping=True)
         except (ArgumentError, NoSuchModuleError) as exc:
             raise UsageError(f"--db: cannot use {redact_url(url)}: {exc}") from None
         except ImportError as exc:
@@ -494,6 +531,11 @@ class Store:
                 session.execute(delete(Blob).where(col(Blob.sha256).in_(chunk)))
             session.commit()
         return len(unused), sum(size for _, size in unused)
+
+
+for _name, _method in list(vars(Store).items()):
+    if callable(_method) and not _name.startswith("_"):
+        setattr(Store, _name, _reconnecting(_method))
 
 
 @dataclass
