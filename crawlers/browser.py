@@ -549,8 +549,14 @@ class BrowserSession:
             if i is not None:
                 net.status[i] = response.status
 
+        def on_load(_page: Any) -> None:
+            # Lock as the load event arrives, before any navigation the page starts after it (a 0 s
+            # meta refresh): doing it when ``goto`` returns left a gap that refresh could win.
+            net.locked = True
+
         page.on("request", on_request)
         page.on("response", on_response)
+        page.on("load", on_load)
         page.on("dialog", lambda dialog: asyncio.ensure_future(_dismiss(dialog)))
         page.on("download", lambda download: net.downloads.append(download.url[:300]))  # cancelled, not saved
         return page
