@@ -192,8 +192,10 @@ def test_two_workers_share_a_portfolio_and_match_a_local_run(postgres_db, tmp_pa
                 w.kill()
 
 
-def test_redelivered_task_resumes_a_dead_workers_crawl(tmp_path, shared_browser):
-    """The first delivery's worker died after discovery: the second delivery finishes that crawl."""
+def test_redelivered_task_resumes_a_dead_workers_crawl(tmp_path, shared_browser, monkeypatch):
+    """The first delivery's worker died after discovery: the second delivery finishes that crawl,
+    once the first worker's lease has gone stale (before that, it steps aside)."""
+    monkeypatch.setenv("MATURITY_LEASE_SECONDS", "0.3")
     from crawlers.discover import DiscoverySettings, discover
     from crawlers.netpolicy import AddressPolicy
     from crawlers.transport import make_client
@@ -212,6 +214,9 @@ def test_redelivered_task_resumes_a_dead_workers_crawl(tmp_path, shared_browser)
         )
         store.set_site(crawl_id, found.site, len(found.pages))
         store.plan_pages(crawl_id, planned_pages(found))  # ... and then the worker died
+        early = run_job(job, worker="second", store=store, out_dir=tmp_path / "out", browser=shared_browser)
+        assert early["status"] == "running elsewhere"  # its lease is fresh: the first may still be alive
+        time.sleep(1.0)  # three missed renewals: the first worker is gone
         before = len(server.requests)
         result = run_job(job, worker="second", store=store, out_dir=tmp_path / "out", browser=shared_browser)
     assert result["status"] == "finished" and result["crawl_id"] == crawl_id and not result["repeated"]
@@ -259,3 +264,91 @@ def test_a_job_naming_a_database_or_a_path_is_refused_by_the_worker(tmp_path):
         result = run_job({**job, **extra}, worker="w", store=store, out_dir=tmp_path / "out", browser=object())
         assert result["status"] == "failed" and result["exit_code"] == 2, result
     assert store.runs() == [] and not (tmp_path / "elsewhere.db").exists() and not (tmp_path / "elsewhere").exists()
+
+
+def test_a_killed_workers_site_is_taken_over_within_seconds_not_hours(postgres_db, tmp_path, monkeypatch):
+    """SIGKILL a worker mid-audit (no chance to clean up): its lease stops being renewed, the
+    coordinator queues the site again, and a second worker resumes the same crawl. The broker's own
+    redelivery (the visibility timeout) is minutes away, so only the lease can explain the finish."""
+    import signal
+    import threading
+
+    monkeypatch.setenv("MATURITY_LEASE_SECONDS", "1")
+    queue = f"maturity-test-{uuid.uuid4().hex[:8]}"
+    env = {
+        **os.environ,
+        "MATURITY_BROKER": REDIS,
+        "MATURITY_QUEUE": queue,
+        "MATURITY_DB": postgres_db,
+        "MATURITY_LEASE_SECONDS": "1",
+    }
+    served: dict[str, int] = {}
+
+    def slow(path: str, title: str) -> Resource:
+        served[path] = served.get(path, 0) + 1  # discovery's fetch is quick; the browser's are slow
+        return Resource(html(title, f"<h1>{title}</h1>"), delay=1.5 if served[path] > 1 else 0)
+
+    routes: dict = {"/": html("Slow agency", "".join(f"<a href='/p{i}'>Page {i}</a> " for i in range(7)))}
+    for i in range(7):
+        routes[f"/p{i}"] = lambda i=i: slow(f"/p{i}", f"Slow page {i}")
+
+    def start(name: str) -> subprocess.Popen:
+        return subprocess.Popen(
+            [sys.executable, "-m", "maturity", "worker", "--hostname", name, "--loglevel", "WARNING"],
+            env=env,
+            cwd=tmp_path,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,  # its own process group: the kill takes its browser too
+        )
+
+    first = start("w1@test")
+    second = None
+    store = Store(postgres_db)
+    try:
+        with SiteServer(routes) as server:
+            settings = AuditSettings(
+                url=server.url("/"), max_pages=8, concurrency=1, throttle="none", page_timeout=10, perf_pages=0
+            )
+            job = make_job(key=job_key(uuid.uuid4().hex[:8], server.url("/")), settings=settings)
+            requeued: list[str] = []
+            outcome: dict = {}
+
+            def coordinate() -> None:
+                outcome["results"] = run_distributed(
+                    [job],
+                    timeout=150,
+                    celery_app=make_app(REDIS, queue),
+                    store=store,
+                    on_requeue=lambda j: requeued.append(j["url"]),
+                )
+
+            coordinator = threading.Thread(target=coordinate)
+            coordinator.start()
+            deadline = time.monotonic() + 90
+            crawl = None
+            while time.monotonic() < deadline:  # the first worker holds the crawl and renews its lease
+                crawl = store.crawl_for_key(job["key"])
+                if crawl is not None and crawl.worker == "w1@test" and len(store.done_urls(crawl.id)) >= 1:
+                    break
+                time.sleep(0.3)
+            assert crawl is not None and crawl.worker == "w1@test", "the first worker never held the crawl"
+            os.killpg(first.pid, signal.SIGKILL)
+            first.wait(10)
+            killed_at = time.monotonic()
+            second = start("w2@test")
+            coordinator.join(150)
+            assert not coordinator.is_alive()
+            took = time.monotonic() - killed_at
+    finally:
+        for proc in (first, second):
+            if proc is not None and proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(10)
+    [result] = outcome["results"]
+    assert result["status"] == "finished" and result["worker"] == "w2@test", result
+    assert result["crawl_id"] == crawl.id  # the same crawl, resumed, not a second one
+    assert requeued == [server.url("/")]
+    assert took < 120  # seconds after the kill, where the broker alone would wait its visibility timeout
+    assert store.crawl(crawl.id).status == "finished" and len(store.runs()) == 1
+    assert len(store.load_pages(crawl.id)) == 8

@@ -88,7 +88,7 @@ def portfolio_run(
     rubric = resolve_rubric(rubric_spec)
     command_line = settings_layer(kw)
     if distributed:
-        _run_distributed(loaded, rubric, command_line, run_id)
+        _run_distributed(loaded, rubric, command_line, run_id, open_store(db, create=True))
         return
     from maturity.cli.progress import Display
     from maturity.run.portfolio import run_portfolio
@@ -112,7 +112,7 @@ def portfolio_run(
     _portfolio_summary(result)
 
 
-def _run_distributed(loaded: Any, rubric: Any, command_line: dict[str, Any], run_id: str | None) -> None:
+def _run_distributed(loaded: Any, rubric: Any, command_line: dict[str, Any], run_id: str | None, store: Any) -> None:
     """Queue one job per site for the workers, wait for all, and print what each worker did."""
     from rich.table import Table
 
@@ -125,7 +125,11 @@ def _run_distributed(loaded: Any, rubric: Any, command_line: dict[str, Any], run
         "if this command is interrupted)",
         err=True,
     )
-    results = run_distributed(jobs)
+    results = run_distributed(
+        jobs,
+        store=store,  # to watch each crawl's lease: a dead worker's site is queued again
+        on_requeue=lambda job: echo(f"{job['url']}: its worker stopped answering; queued again", err=True),
+    )
     table = Table(title=f"Portfolio {loaded.id}, run {run} (distributed)")
     for name in ("site", "result", "run", "level", "score", "worker"):
         table.add_column(name, overflow="fold")

@@ -26,13 +26,16 @@ from __future__ import annotations
 import hashlib
 import os
 import socket
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from celery import Celery, group
+from celery import Celery
+from celery.exceptions import Ignore
 
 from maturity.core.model import AttestationSet
 from maturity.core.portfolio import Portfolio, site_settings
@@ -44,6 +47,19 @@ from maturity.run.portfolio import attestations_of
 from maturity.store import DuplicateTask, Store
 
 DEFAULT_BROKER = "redis://127.0.0.1:6379/0"
+VISIBILITY_TIMEOUT = 300
+
+
+def lease_seconds() -> float:
+    """How often a worker renews the lease of the crawl it audits (``MATURITY_LEASE_SECONDS``,
+    default 30); a lease not renewed for three times that is stale and the crawl is taken over."""
+    try:
+        value = float(os.environ.get("MATURITY_LEASE_SECONDS", "30"))
+    except ValueError:
+        value = 30.0
+    return value if 0.1 <= value <= 3600 else 30.0
+
+
 TASK = "maturity.audit_site"
 JOB_KEYS = frozenset({"key", "url", "settings", "rubric", "agency", "portfolio", "tags", "attestations"})
 
@@ -61,9 +77,11 @@ def make_app(broker: str | None = None, queue: str | None = None) -> Celery:
         result_serializer="json",
         accept_content=["json"],
         broker_connection_retry_on_startup=True,
-        # Redis redelivers a task not acked within the visibility timeout even if it is still running;
-        # audits of big sites take long, so make that window generous.
-        broker_transport_options={"visibility_timeout": 6 * 3600},
+        # Redis hands a task not acked within the visibility timeout to another worker, even one still
+        # running: 5 minutes, so a worker killed before its crawl began is replaced within minutes.
+        # A delivery that finds the crawl's lease alive steps aside (see run_job), and the
+        # coordinator re-queues a crawl whose lease went stale (see run_distributed).
+        broker_transport_options={"visibility_timeout": VISIBILITY_TIMEOUT},
         result_expires=7 * 24 * 3600,
         worker_hijack_root_logger=False,
     )
@@ -149,8 +167,6 @@ def run_job(
     browser: Any = None,
 ) -> dict[str, Any]:
     """Audit one site for a job, idempotently. Returns a small JSON summary (never raises for a site)."""
-    from maturity.run.audit import audit, resume
-
     machine = machine or MachineSettings()
     base = {"key": job.get("key"), "url": job.get("url"), "worker": worker}
     try:
@@ -161,26 +177,17 @@ def run_job(
         existing = store.crawl_for_key(job["key"])
         if existing is not None and existing.status == "finished":
             return {**base, "crawl_id": existing.id, "status": "finished", "repeated": True}
+        if (
+            existing is not None
+            and existing.id is not None
+            and not store.take_lease(existing.id, worker, 3 * lease_seconds())
+        ):  # another worker is alive on it (this is a redelivery of a long audit): step aside
+            return {**base, "crawl_id": existing.id, "status": ELSEWHERE, "repeated": True}
         browser = browser or _worker_browser(machine)
-        if existing is not None and existing.id is not None:
-            result = resume(store, existing.id, rubric, out_dir, machine=machine, browser=browser)
-        else:
-            settings = compose(job["settings"], sources=["the job"])  # strictly: no machine keys
-            attested = AttestationSet.model_validate(job["attestations"]) if job.get("attestations") else None
-            try:
-                result = audit(
-                    settings,
-                    store,
-                    rubric,
-                    out_dir,
-                    machine=machine,
-                    browser=browser,
-                    task_key=job["key"],
-                    attested=attested,
-                )
-            except DuplicateTask:
-                again = store.crawl_for_key(job["key"])
-                return {**base, "crawl_id": again.id if again else None, "status": "duplicate", "repeated": True}
+        with _renewing(store, job["key"], worker):
+            result = _audit_or_resume(job, existing, rubric, store, out_dir, machine, browser)
+        if isinstance(result, dict):
+            return {**base, **result}
         if job.get("agency") or job.get("portfolio"):
             store.set_membership(
                 result.crawl_id, agency=job.get("agency"), portfolio=job.get("portfolio"), tags=job.get("tags") or None
@@ -198,6 +205,56 @@ def run_job(
         return {**base, "status": "failed", "error": str(exc), "exit_code": exc.exit_code}
 
 
+ELSEWHERE = "running elsewhere"
+
+
+@contextmanager
+def _renewing(store: Store, key: str, worker: str) -> Iterator[None]:
+    """Renew the crawl's lease every :func:`lease_seconds` while the audit runs (a thread, so a
+    long page or a busy event loop does not starve it; it dies with the worker, as it should)."""
+    stop = threading.Event()
+    interval = lease_seconds()
+
+    def beat() -> None:
+        while not stop.wait(interval):
+            try:
+                store.renew_lease(key, worker)
+            except MaturityError:
+                pass  # the database is away: the audit itself will say so
+
+    thread = threading.Thread(target=beat, name="maturity-lease", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+
+
+def _audit_or_resume(
+    job: dict[str, Any],
+    existing: Any,
+    rubric: LoadedRubric,
+    store: Store,
+    out_dir: Path,
+    machine: MachineSettings,
+    browser: Any,
+) -> Any:
+    from maturity.run.audit import audit, resume
+
+    if existing is not None and existing.id is not None:
+        return resume(store, existing.id, rubric, out_dir, machine=machine, browser=browser)
+    settings = compose(job["settings"], sources=["the job"])  # strictly: no machine keys
+    attested = AttestationSet.model_validate(job["attestations"]) if job.get("attestations") else None
+    try:
+        return audit(
+            settings, store, rubric, out_dir, machine=machine, browser=browser, task_key=job["key"], attested=attested
+        )
+    except DuplicateTask:  # another delivery began the same crawl a moment before
+        again = store.crawl_for_key(job["key"])
+        return {"crawl_id": again.id if again else None, "status": "duplicate", "repeated": True}
+
+
 @app.task(bind=True, name=TASK)
 def audit_site(self: Any, job: dict[str, Any]) -> dict[str, Any]:
     config = _config or WorkerConfig(
@@ -205,37 +262,76 @@ def audit_site(self: Any, job: dict[str, Any]) -> dict[str, Any]:
         out_dir=Path("maturity-out"),
         machine=MachineSettings(),
     )
-    return run_job(
+    done = run_job(
         job,
         worker=self.request.hostname or socket.gethostname(),
         store=Store(config.db),
         out_dir=config.out_dir,
         machine=config.machine,
     )
+    if done.get("status") == ELSEWHERE:
+        # Acknowledge this copy but record no result: the worker holding the lease will.
+        raise Ignore()
+    return done
 
 
 def run_distributed(
-    jobs: Sequence[dict[str, Any]], *, timeout: float = 24 * 3600, celery_app: Celery | None = None
+    jobs: Sequence[dict[str, Any]],
+    *,
+    timeout: float = 24 * 3600,
+    celery_app: Celery | None = None,
+    store: Store | None = None,
+    on_requeue: Callable[[dict[str, Any]], None] | None = None,
 ) -> list[dict[str, Any]]:
     """Enqueue every job and wait for all of them; results in job order.
+
+    With the shared ``store``, the coordinator also watches each crawl's lease: a crawl whose
+    worker stopped renewing it (killed, its machine gone) is queued again, and the next worker
+    resumes it where it stopped, within minutes rather than at the broker's visibility timeout.
 
     Asked to stop (Ctrl-C), the coordinator withdraws the jobs no worker has begun and returns
     (:class:`~maturity.run.interrupt.Interrupted`); audits under way finish on their workers, and
     the same ``--run-id`` later picks up what was withdrawn, redoing nothing.
     """
     chosen = celery_app or app
-    result = group(chosen.signature(TASK, args=(job,)) for job in jobs).apply_async()
+    sent: list[list[Any]] = [[chosen.send_task(TASK, args=(job,))] for job in jobs]
     deadline = time.monotonic() + timeout
-    while not result.ready():
+    stale_after = 3 * lease_seconds()
+    next_look = time.monotonic() + stale_after
+    requeued: dict[str, float] = {}
+
+    def finished(i: int) -> Any:
+        return next((r for r in sent[i] if r.ready()), None)
+
+    while not all(finished(i) is not None for i in range(len(jobs))):
         if interrupt.STOP.is_set():
-            result.revoke(terminate=False)
+            for results in sent:
+                for r in results:
+                    r.revoke(terminate=False)
             raise interrupt.Interrupted(
                 "stopped on request: jobs not begun were withdrawn; audits under way finish on their workers"
             )
         if time.monotonic() > deadline:
             raise CannotRun(f"the workers did not finish in {timeout:.0f} s")
+        if store is not None and time.monotonic() >= next_look:
+            next_look = time.monotonic() + lease_seconds()
+            waiting = {job["key"]: i for i, job in enumerate(jobs) if finished(i) is None}
+            for key in store.stale_keys(list(waiting), stale_after):
+                if time.monotonic() - requeued.get(key, -1e9) < stale_after:
+                    continue  # queued again a moment ago; give that delivery time to take the lease
+                requeued[key] = time.monotonic()
+                job = jobs[waiting[key]]
+                sent[waiting[key]].append(chosen.send_task(TASK, args=(job,)))
+                if on_requeue is not None:
+                    on_requeue(job)
         time.sleep(0.5)
-    return list(result.get(timeout=timeout, propagate=False, disable_sync_subtasks=False))
+    out = []
+    for i, job in enumerate(jobs):
+        value = finished(i).get(propagate=False, disable_sync_subtasks=False)
+        if not isinstance(value, dict):  # the task raised: a bug in a worker, reported per site
+            value = {"key": job["key"], "url": job["url"], "status": "failed", "error": repr(value)}
+        out.append(value)
+    return out
 
 
 def portfolio_jobs(

@@ -23,13 +23,14 @@ import time
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import delete, event, func
+from sqlalchemy import delete, event, func, or_, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine, make_url
@@ -209,6 +210,7 @@ class Store:
                 tool_version=tool_version,
                 axe_version=axe_version,
                 browser_version=browser_version,
+                heartbeat_at=utcnow() if task_key is not None else None,  # a distributed crawl's lease
             )
             session.add(crawl)
             try:
@@ -219,6 +221,51 @@ class Store:
                 raise DuplicateTask(task_key) from None
             assert crawl.id is not None
             return crawl.id
+
+    # -- leases of distributed crawls ---------------------------------------
+    def renew_lease(self, task_key: str, worker: str) -> None:
+        """The worker auditing the crawl of ``task_key`` is alive (no-op before the crawl exists)."""
+        with Session(self.engine) as session:
+            session.execute(
+                update(Crawl)
+                .where(col(Crawl.task_key) == task_key, col(Crawl.status) != "finished")
+                .values(worker=worker, heartbeat_at=utcnow())
+            )
+            session.commit()
+
+    def take_lease(self, crawl_id: int, worker: str, stale_after: float) -> bool:
+        """Take over an unfinished crawl if nobody holds it: its lease is ours, absent, or older
+        than ``stale_after`` seconds. Atomic, so of two deliveries of one job only one wins."""
+        cutoff = utcnow() - timedelta(seconds=stale_after)
+        with Session(self.engine) as session:
+            done = session.execute(
+                update(Crawl)
+                .where(
+                    col(Crawl.id) == crawl_id,
+                    or_(
+                        col(Crawl.heartbeat_at).is_(None),
+                        col(Crawl.heartbeat_at) < cutoff,
+                        col(Crawl.worker) == worker,
+                    ),
+                )
+                .values(worker=worker, heartbeat_at=utcnow())
+            )
+            session.commit()
+            return bool(done.rowcount)  # type: ignore[attr-defined]
+
+    def stale_keys(self, task_keys: list[str], stale_after: float) -> list[str]:
+        """Of these task keys, those whose crawl is unfinished and whose worker stopped renewing."""
+        cutoff = utcnow() - timedelta(seconds=stale_after)
+        with Session(self.engine) as session:
+            rows = session.exec(
+                select(Crawl.task_key).where(
+                    col(Crawl.task_key).in_(task_keys),
+                    col(Crawl.status) != "finished",
+                    col(Crawl.heartbeat_at).is_not(None),
+                    col(Crawl.heartbeat_at) < cutoff,
+                )
+            ).all()
+            return [k for k in rows if k]
 
     def crawl_for_key(self, task_key: str) -> Crawl | None:
         with Session(self.engine) as session:

@@ -45,6 +45,10 @@ class Crawl(SQLModel, table=True):
     tags: str | None = Field(default=None, sa_column=Column(Text))  # JSON object of tag -> value
     # Idempotency key of a distributed task (migration 0003): a redelivered task finds its crawl.
     task_key: str | None = Field(default=None, sa_column=Column(String(64), nullable=True, index=True, unique=True))
+    # The lease of a distributed crawl (migration 0005): the worker auditing it renews heartbeat_at;
+    # a crawl whose heartbeat is old has lost its worker and may be taken over.
+    worker: str | None = None
+    heartbeat_at: datetime | None = None
 
 
 class Page(SQLModel, table=True):
