@@ -48,11 +48,11 @@ from crawlers.netpolicy import AddressPolicy, AddressRefused, LookupTimeout
 from crawlers.retry import RetryPolicy
 from crawlers.robots import MAX_ROBOTS_BYTES, RobotsPolicy, parse_robots
 from crawlers.sitemaps import read_sitemaps
-from crawlers.urls import Scope, normalize_url, origin_of, site_host
+from crawlers.urls import Scope, normalize_url, origin_of, site_host, url_pattern
 from maturity.core.model import HttpFacts, PageRef, Redirect, SecurityTxtFacts, SiteFacts, SitemapFacts
 from maturity.kernel.errors import BlockedByRobots, InvalidURL, SiteUnreachable, UsageError
 
-__all__ = ["Decision", "Discovery", "DiscoverySettings", "discover", "extract_links"]
+__all__ = ["Decision", "Discovery", "DiscoverySettings", "discover", "extract_links", "url_pattern"]
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 
@@ -110,7 +110,7 @@ class DiscoverySettings:
     retries: int = 2  # extra attempts after a 429, 502, 503 or 504 answer
     max_retry_after: float = 30.0  # cap on a server's Retry-After (and on our own backoff), seconds
     retry_backoff: float = 1.0  # first wait before retrying a 5xx without Retry-After; doubles each time
-    max_url_variants: int = 10  # URLs queued per pattern (path with numbers generalised, query names)
+    max_url_variants: int = 10  # URLs queued per pattern (path with ids generalised, query names)
     max_segment_repeats: int = 3  # a path with one segment more often than this is a trap (/a/a/a/a)
     max_url_length: int = 2000  # longer URLs are not queued
 
@@ -498,20 +498,6 @@ def _looks_binary(body: bytes) -> bool:
     return controls > len(head) // 10
 
 
-def url_pattern(url: str) -> str:
-    """The shape of a URL with a query, for counting variants: host, path, query names (values dropped).
-
-    ``/events?month=2024-05&view=grid`` and ``/events?month=2031-01&view=grid`` share the pattern
-    ``host/events?month=…&view=…``. Paths are kept as they are: numbered pages (``/forms/f-123``,
-    ``/news/2024/05/item``) are ordinary content on government sites, bounded by budget and depth.
-    """
-    parts = urlsplit(url)
-    path = parts.path
-    names = sorted({piece.split("=", 1)[0] for piece in parts.query.split("&") if piece})
-    query = "?" + "&".join(f"{name}=…" for name in names) if names else ""
-    return f"{parts.netloc}{path}{query}"
-
-
 # ---------------------------------------------------------------------------
 # Links
 # ---------------------------------------------------------------------------
@@ -889,8 +875,6 @@ class _Crawl:
             segment, repeats = Counter(segments).most_common(1)[0]
             if repeats > self.settings.max_segment_repeats:
                 return f"path segment {segment!r} repeated {repeats} times"
-        if not parts.query:
-            return None
         pattern = url_pattern(url)
         count = self.patterns.get(pattern, 0)
         if count >= self.settings.max_url_variants:
