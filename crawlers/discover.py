@@ -44,6 +44,7 @@ import httpx
 import lxml.html
 from lxml import etree
 
+from crawlers.budget import RequestBudget, RequestBudgetSpent, default_budget
 from crawlers.netpolicy import AddressPolicy, AddressRefused, LookupTimeout
 from crawlers.retry import RetryPolicy
 from crawlers.robots import MAX_ROBOTS_BYTES, RobotsPolicy, parse_robots
@@ -113,6 +114,9 @@ class DiscoverySettings:
     max_url_variants: int = 10  # URLs queued per pattern (path with ids generalised, query names)
     max_segment_repeats: int = 3  # a path with one segment more often than this is a trap (/a/a/a/a)
     max_url_length: int = 2000  # longer URLs are not queued
+    # Requests in all (robots.txt, sitemaps, pages, redirect hops, retries, probes). None: the default of
+    # crawlers.budget.default_budget, 4 x max_pages + check_links + 30; 404s and duplicates are not free.
+    max_requests: int | None = None
 
     def __post_init__(self) -> None:
         minimums = {
@@ -129,12 +133,25 @@ class DiscoverySettings:
             "max_url_variants": (self.max_url_variants, 1),
             "max_segment_repeats": (self.max_segment_repeats, 1),
             "max_url_length": (self.max_url_length, 100),
+            "max_requests": (self.request_budget, 10),
         }
         for name, (value, minimum) in minimums.items():
             if value < minimum:
                 raise UsageError(f"{name} must be at least {minimum}, got {value}")
         if not self.user_agent.strip():
             raise UsageError("user_agent must not be empty")
+
+    @property
+    def request_budget(self) -> int:
+        """Requests one run may make: ``max_requests``, else ``4 x max_pages + check_links + 30``."""
+        if self.max_requests is not None:
+            return self.max_requests
+        return default_budget(self.max_pages, self.check_links)
+
+    @property
+    def pattern_request_budget(self) -> int:
+        """Requests per URL pattern: each of its ``max_url_variants`` URLs asked ``retries + 1`` times."""
+        return self.max_url_variants * (self.retries + 1)
 
 
 @dataclass(frozen=True)
@@ -155,6 +172,9 @@ class Discovery:
     not_assessable: dict[str, str]  # PageRef.url -> reason
     site: SiteFacts
     decisions: list[Decision]
+    requests: int = 0  # requests made, every one counted (see crawlers.budget)
+    request_budget: int = 0
+    stopped: str | None = None  # why discovery stopped early ("discovery stopped after N requests ...")
 
 
 def discover(
@@ -209,6 +229,7 @@ class _Fetched:
     redirect_blocked: bool = False  # problem is a refused redirect hop (scope or robots)
     refused: bool = False  # the address policy refused a hop: its status is unknown, not an error
     retries: int = 0  # attempts after a 429 or 5xx answer
+    budget_spent: bool = False  # not asked: the run's or the pattern's request budget was used up
     digest: str | None = None  # sha256 of the body read as a page, for duplicate detection
     not_page: str | None = None  # why a 2xx answer is no page (a download, binary served as HTML)
 
@@ -229,20 +250,35 @@ class _Fetched:
 
 
 class _Http:
-    """The one place requests are made: adds our user agent and the crawl delay."""
+    """The one place requests are made: adds our user agent and the crawl delay, and counts every request."""
 
-    def __init__(self, client: httpx.Client, user_agent: str, sleep: Callable[[float], None]) -> None:
+    def __init__(
+        self,
+        client: httpx.Client,
+        user_agent: str,
+        sleep: Callable[[float], None],
+        budget: RequestBudget,
+        on_spent: Callable[[], None] = lambda: None,
+    ) -> None:
         self._client = client
         self._headers = {"user-agent": user_agent}
         self._sleep = sleep
-        self._requests = 0
+        self.budget = budget
+        self._on_spent = on_spent
         self.delay = 0.0
 
-    def pace(self) -> None:
-        """Sleep the crawl delay before every request but the first."""
-        if self._requests and self.delay > 0:
+    def pace(self, url: str | None = None) -> None:
+        """Count the request (per pattern too, when ``url`` is given), then sleep the crawl delay
+        before every request but the first. Raises :class:`RequestBudgetSpent` instead of counting
+        one past the budget."""
+        try:
+            self.budget.spend(url_pattern(url) if url is not None else None)
+        except RequestBudgetSpent:
+            if self.budget.spent:
+                self._on_spent()
+            raise
+        if self.budget.made > 1 and self.delay > 0:
             self._sleep(self.delay)
-        self._requests += 1
 
     def wait(self, seconds: float) -> None:
         """Sleep before a retry (the crawl delay is added by :meth:`pace` as usual)."""
@@ -251,7 +287,7 @@ class _Http:
 
     @contextmanager
     def stream(self, method: str, url: str) -> Iterator[httpx.Response]:
-        self.pace()
+        self.pace(url)
         with self._client.stream(method, url, headers=self._headers, follow_redirects=False) as response:
             yield response
 
@@ -584,7 +620,9 @@ class _Crawl:
         self.start = start
         self.settings = settings
         self.scope = Scope(start_url=start, include=settings.include, exclude=settings.exclude)
-        self.http = _Http(client, settings.user_agent, sleep)
+        budget = RequestBudget(settings.request_budget, per_pattern=settings.pattern_request_budget)
+        self.http = _Http(client, settings.user_agent, sleep, budget, on_spent=self._budget_spent)
+        self.stopped: str | None = None
         self.on_event = on_event
         self.pages: list[PageRef] = []
         self.page_urls: set[str] = set()
@@ -610,6 +648,15 @@ class _Crawl:
         self.decisions.append(decision)
         if self.on_event is not None:
             self.on_event(decision)
+
+    def _budget_spent(self) -> None:
+        """Say once, as an event, that the request budget ended discovery."""
+        if self.stopped is not None:
+            return
+        budget = self.http.budget
+        how = "max_requests" if self.settings.max_requests is not None else "4 x max_pages + check_links + 30"
+        self.stopped = f"discovery stopped after {budget.made} requests (request budget {budget.limit}: {how})"
+        self.decide(self.start, "stopped", self.stopped)
 
     # -- main line -----------------------------------------------------------
 
@@ -649,6 +696,9 @@ class _Crawl:
             not_assessable=self.not_assessable,
             site=site,
             decisions=self.decisions,
+            requests=self.http.budget.made,
+            request_budget=self.http.budget.limit,
+            stopped=self.stopped,
         )
 
     # -- robots --------------------------------------------------------------
@@ -693,6 +743,8 @@ class _Crawl:
             status, problem = None, _refusal(exc)
         except (httpx.HTTPError, httpx.InvalidURL):
             status = None
+        except RequestBudgetSpent as exc:  # nothing more is fetched from this origin
+            status, problem = None, str(exc)
         self.decide(url, "fetched" if status is not None else "failed", f"robots.txt: {problem or f'HTTP {status}'}")
         return parse_robots(url, status, body, self.settings.user_agent)
 
@@ -735,6 +787,9 @@ class _Crawl:
                         return result
             except httpx.TimeoutException:
                 result.status, result.problem, result.timed_out = None, "timed out", True
+                return result
+            except RequestBudgetSpent as exc:
+                result.status, result.problem, result.budget_spent = None, str(exc), True
                 return result
             except (httpx.HTTPError, httpx.InvalidURL) as exc:
                 refusal = _refusal(exc)
@@ -888,6 +943,11 @@ class _Crawl:
 
     def _crawl_queue(self) -> None:
         while self.queue:
+            if self.http.budget.spent:
+                for entry in self.queue:
+                    self.decide(entry.url, "skipped", "request budget spent")
+                self.queue.clear()
+                return
             if len(self.pages) >= self.settings.max_pages:
                 for entry in self.queue:
                     self.decide(entry.url, "skipped", "page budget reached")
@@ -914,7 +974,7 @@ class _Crawl:
             self._add_page(entry, entry.url, result, "timed out")
             return
         if result.status is None or (result.problem is not None and not result.too_large):
-            skipped = result.redirect_blocked or result.refused
+            skipped = result.redirect_blocked or result.refused or result.budget_spent
             self.decide(entry.url, "skipped" if skipped else "failed", result.problem or "?")
             return
         final = result.final_url
@@ -962,7 +1022,7 @@ class _Crawl:
         Nothing is recorded when the status is not the link's fault: a hop our address policy
         refused, or a server that kept answering 429 (rate limited).
         """
-        if result.refused or result.status == 429:
+        if result.refused or result.budget_spent or result.status == 429:
             return
         self.link_status[result.requested] = result.status
         if result.status is not None and not result.redirect_blocked:
@@ -1004,12 +1064,15 @@ class _Crawl:
         """HEAD (GET when HEAD is refused) the link targets we did not fetch, for broken-link checks."""
         probed = 0
         for url in self.unfetched_links:
-            if probed >= self.settings.check_links:
+            if probed >= self.settings.check_links or self.http.budget.spent:
                 return
             if url in self.link_status:
                 continue
             probed += 1
             result = self._fetch(url, method="HEAD", read_html=False)
+            if result.budget_spent:
+                self.decide(url, "skipped", f"link check: {result.problem}")
+                continue
             if result.status in (405, 501):
                 result = self._fetch(url, method="GET", read_html=False)
             self._record_status(result)
@@ -1023,7 +1086,7 @@ class _Crawl:
             self.decide(url, "skipped", "404 probe: robots.txt disallows")
             return None
         result = self._fetch(url, read_html=False)
-        action = "fetched" if result.status is not None else "failed"
+        action = "fetched" if result.status is not None else "skipped" if result.budget_spent else "failed"
         self.decide(url, action, f"404 probe: {_status_text(result)}")
         return result.status
 
@@ -1048,6 +1111,9 @@ class _Crawl:
         except (httpx.HTTPError, httpx.InvalidURL) as exc:
             self.decide(url, "failed", f"security.txt: {_short(exc)}")
             return SecurityTxtFacts(url=url, status=None)
+        except RequestBudgetSpent as exc:
+            self.decide(url, "skipped", f"security.txt: {exc}")
+            return None
         self.decide(url, "fetched", f"security.txt: HTTP {status}")
         text = body.decode("utf-8", errors="replace") if body is not None else ""
         return SecurityTxtFacts(
@@ -1074,6 +1140,9 @@ class _Crawl:
                 status = response.status_code
         except (httpx.HTTPError, httpx.InvalidURL) as exc:
             self.decide(http_url, "failed", f"https probe: {_short(exc)}")
+            return None
+        except RequestBudgetSpent as exc:
+            self.decide(http_url, "skipped", f"https probe: {exc}")
             return None
         upgrades = bool(target) and _is_https_on_host(target or "", parts.hostname or "")
         verdict = "redirects to https" if upgrades else "does not redirect to https"

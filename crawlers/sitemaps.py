@@ -38,6 +38,7 @@ from usp.web_client.abstract_client import (
     WebClientErrorResponse,
 )
 
+from crawlers.budget import RequestBudgetSpent
 from crawlers.urls import is_same_site, normalize_url
 from maturity.core.model import SitemapFacts
 
@@ -114,6 +115,9 @@ class HttpxWebClient(AbstractWebClient):
         except (httpx.HTTPError, httpx.InvalidURL) as exc:
             self.statuses[url] = None
             return WebClientErrorResponse(f"{type(exc).__name__}: {exc}", retryable=False)
+        except RequestBudgetSpent as exc:  # raised by before_request: discovery's budget is used up
+            self.statuses[url] = None
+            return WebClientErrorResponse(str(exc), retryable=False)
         self.statuses[url] = response.status_code()
         if not 200 <= response.status_code() < 300:
             return WebClientErrorResponse(f"HTTP {response.status_code()}", retryable=False)
