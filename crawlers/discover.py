@@ -48,7 +48,7 @@ from crawlers.budget import RequestBudget, RequestBudgetSpent, default_budget
 from crawlers.netpolicy import AddressPolicy, AddressRefused, LookupTimeout
 from crawlers.retry import RetryPolicy
 from crawlers.robots import MAX_ROBOTS_BYTES, RobotsPolicy, parse_robots
-from crawlers.sitemaps import read_sitemaps
+from crawlers.sitemaps import MAX_SITEMAP_FILES, read_sitemaps
 from crawlers.urls import Scope, normalize_url, origin_of, site_host, url_pattern
 from maturity.core.model import HttpFacts, PageRef, Redirect, SecurityTxtFacts, SiteFacts, SitemapFacts
 from maturity.kernel.errors import BlockedByRobots, InvalidURL, SiteUnreachable, UsageError
@@ -1038,10 +1038,12 @@ class _Crawl:
     def _read_sitemaps(self, robots: RobotsPolicy) -> tuple[list[SitemapFacts], list[tuple[str, str | None]]]:
         named = [u for u in (normalize_url(s, base=robots.url) for s in robots.sitemaps) if u]
         urls = named or [self.site_origin + "/sitemap.xml"]
+        for extra in urls[MAX_SITEMAP_FILES:]:
+            self.decide(extra, "skipped", f"sitemap: more than {MAX_SITEMAP_FILES} sitemaps")
         facts, entries = read_sitemaps(
             self.client,
             urls,
-            max_urls=max(100, self.settings.max_pages * 10),
+            max_urls=sitemap_url_bound(self.settings.max_pages),
             user_agent=self.settings.user_agent,
             before_request=self.http.pace,
         )
@@ -1161,6 +1163,13 @@ def parse_security_txt(text: str) -> dict[str, list[str]]:
         if sep and name.strip() and " " not in name.strip():
             fields.setdefault(name.strip().lower(), []).append(value.strip())
     return fields
+
+
+def sitemap_url_bound(max_pages: int) -> int:
+    """Sitemap entries read per run: ``max(100, 10 x max_pages)``. They are queue candidates behind the
+    home page's own links, and ten per page leaves room for the out-of-scope, duplicate, non-HTML and
+    pattern-capped ones; a fixed 50,000 would read a 1,000,000-URL sitemap to audit 20 pages."""
+    return max(100, 10 * max_pages)
 
 
 def _blocked_message(robots: RobotsPolicy, start: str, user_agent: str) -> str:

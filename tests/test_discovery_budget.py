@@ -6,11 +6,30 @@ what the server saw, so a bound that is not kept shows up as requests, not as a 
 
 from __future__ import annotations
 
+import time
+import zlib
+from collections.abc import Callable, Iterator
+
 import httpx
 from test_discover import BASE, HTML, UA, Site, page, page_urls, run
+from test_sitemaps import NS, XML
+from test_sitemaps import Site as _RouteSitemapSite
 
 from crawlers.discover import Decision, DiscoverySettings, discover
+from crawlers.sitemaps import BYTES_PER_URL, MAX_SITEMAP_FILES, read_sitemaps
 from crawlers.urls import url_pattern
+
+
+class SitemapSite(_RouteSitemapSite):
+    """test_sitemaps' fixture site, with one handler for every URL (bodies made on the fly)."""
+
+    def __init__(self, routes: dict[str, tuple[int, dict[str, str], bytes]], *, handler: Callable) -> None:
+        super().__init__(routes)
+        self.handler = handler
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        return self.handler(request)
 
 
 def test_paths_differing_only_in_an_id_share_a_pattern() -> None:
@@ -89,3 +108,70 @@ def test_a_pattern_of_404s_cannot_eat_the_budget() -> None:
     assert len(logins) == DiscoverySettings(user_agent=UA).pattern_request_budget == 30
     assert f"{BASE}/about" in page_urls(result)
     assert [d for d in result.decisions if "request budget of pattern example.gov/login?next=… spent" in d.reason]
+
+
+def test_twenty_sitemap_lines_in_robots_fetch_at_most_ten_files() -> None:
+    """Twenty ``Sitemap:`` lines once took 111 s."""
+    lines = "".join(f"Sitemap: {BASE}/sitemap-{n}.xml\n" for n in range(20))
+    site = Site({"/robots.txt": (200, {"content-type": "text/plain"}, lines.encode()), "/": (200, HTML, page())})
+    result = run(site, check_links=0)
+    fetched = [u for u in site.fetched("GET") if "/sitemap-" in u]
+    assert fetched == [f"{BASE}/sitemap-{n}.xml" for n in range(MAX_SITEMAP_FILES)]
+    assert len(result.site.sitemaps) == MAX_SITEMAP_FILES
+    skipped = [d.url for d in result.decisions if d.reason == f"sitemap: more than {MAX_SITEMAP_FILES} sitemaps"]
+    assert skipped == [f"{BASE}/sitemap-{n}.xml" for n in range(MAX_SITEMAP_FILES, 20)]
+
+
+def test_nested_indexes_count_towards_the_file_bound() -> None:
+    """An index of indexes of indexes: ten files in all, whatever the nesting."""
+
+    def nested(request: httpx.Request) -> httpx.Response:
+        n = int(request.url.path.split("-")[1].split(".")[0])
+        rows = "".join(f"<sitemap><loc>{BASE}/ix-{n * 10 + k + 1}.xml</loc></sitemap>" for k in range(10))
+        return httpx.Response(200, headers=XML, content=f"<sitemapindex {NS}>{rows}</sitemapindex>".encode())
+
+    site = SitemapSite({}, handler=nested)
+    read_sitemaps(site.client(), [f"{BASE}/ix-0.xml"], max_urls=100)
+    assert len(site.requests) == MAX_SITEMAP_FILES
+
+
+class _Generated:
+    """A sitemap of ``total`` URLs written as it is read: counts how many were produced."""
+
+    def __init__(self, total: int, *, gzipped: bool = False) -> None:
+        self.total = total
+        self.gzipped = gzipped
+        self.produced = 0
+
+    def chunks(self) -> Iterator[bytes]:
+        pack = zlib.compressobj(wbits=16 + zlib.MAX_WBITS) if self.gzipped else None
+        head = f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset {NS}>'.encode()
+        yield pack.compress(head) if pack else head
+        for start in range(0, self.total, 1000):
+            rows = "".join(f"<url><loc>{BASE}/item-{i}</loc></url>" for i in range(start, start + 1000))
+            self.produced = start + 1000
+            data = rows.encode()
+            yield pack.compress(data) + pack.flush(zlib.Z_SYNC_FLUSH) if pack else data
+        tail = b"</urlset>"
+        yield pack.compress(tail) + pack.flush() if pack else tail
+
+
+def test_a_200k_url_sitemap_is_streamed_and_read_only_up_to_its_bound() -> None:
+    generated = _Generated(200_000)
+    site = SitemapSite({}, handler=lambda _: httpx.Response(200, headers=XML, content=generated.chunks()))
+    began = time.monotonic()
+    facts, entries = read_sitemaps(site.client(), [f"{BASE}/sitemap.xml"], max_urls=500)
+    assert time.monotonic() - began < 5
+    assert len(entries) == 500
+    # read up to 500 x 1,000 bytes: about 12,000 of these 40-byte entries, not 200,000
+    assert 500 <= facts[0].url_count <= BYTES_PER_URL * 500 // 40
+    assert generated.produced <= 15_000  # the server was not even asked for the rest
+
+
+def test_a_gzipped_200k_url_sitemap_is_bounded_by_the_xml_it_holds() -> None:
+    generated = _Generated(200_000, gzipped=True)
+    site = SitemapSite({}, handler=lambda _: httpx.Response(200, headers=XML, content=generated.chunks()))
+    facts, entries = read_sitemaps(site.client(), [f"{BASE}/sitemap.xml.gz"], max_urls=500)
+    assert (facts[0].kind, len(entries)) == ("urlset", 500)
+    assert 500 <= facts[0].url_count <= BYTES_PER_URL * 500 // 40
+    assert generated.produced <= 15_000
