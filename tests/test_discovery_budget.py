@@ -175,3 +175,11 @@ def test_a_gzipped_200k_url_sitemap_is_bounded_by_the_xml_it_holds() -> None:
     assert (facts[0].kind, len(entries)) == ("urlset", 500)
     assert 500 <= facts[0].url_count <= BYTES_PER_URL * 500 // 40
     assert generated.produced <= 15_000
+
+
+def test_max_requests_is_an_audit_setting_reaching_discovery() -> None:
+    from maturity.core.settings import AuditSettings
+    from maturity.run.audit import discovery_settings
+
+    assert discovery_settings(AuditSettings(url=BASE, max_pages=3)).request_budget == 4 * 3 + 200 + 30
+    assert discovery_settings(AuditSettings(url=BASE, max_requests=25)).request_budget == 25
