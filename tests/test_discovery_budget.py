@@ -183,3 +183,14 @@ def test_max_requests_is_an_audit_setting_reaching_discovery() -> None:
 
     assert discovery_settings(AuditSettings(url=BASE, max_pages=3)).request_budget == 4 * 3 + 200 + 30
     assert discovery_settings(AuditSettings(url=BASE, max_requests=25)).request_budget == 25
+
+
+def test_the_cli_says_when_discovery_stopped_even_without_verbose(capsys) -> None:  # type: ignore[no-untyped-def]
+    from maturity.cli.progress import RichProgress
+
+    progress = RichProgress(show_bar=False, verbose=False)
+    progress.decision(Decision(url=BASE + "/", action="skipped", reason="request budget spent"))
+    progress.decision(Decision(url=BASE + "/", action="stopped", reason="discovery stopped after 42 requests (…)"))
+    err = capsys.readouterr().err
+    assert "discovery stopped after 42 requests" in err
+    assert "request budget spent" not in err  # other decisions stay for --verbose
