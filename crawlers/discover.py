@@ -17,10 +17,11 @@ Order of work, and why:
 Redirects are followed by hand, one hop at a time, so every hop is scope- and
 robots-checked and recorded. Bodies are streamed under a byte cap and every fetch
 has a total deadline; 429 and 502/503/504 answers are asked again after a capped
-wait. URL spaces without end (calendars, session ids, ``/a/a/a/``) are cut, and
-identical bodies are audited once. :class:`GuardedTransport` puts the run's address
-policy (:mod:`crawlers.netpolicy`) on the wire. Nothing here judges what it finds:
-a 404 is a link status, not a failure of the audit.
+wait. URL spaces without end (calendars, session ids, ``/a/a/a/``, ``/item/N``) are cut, and
+identical bodies are audited once. Every request counts against the run's budget and its URL
+pattern's (:mod:`crawlers.budget`): 404s, redirects and duplicates are not free.
+:class:`GuardedTransport` puts the run's address policy (:mod:`crawlers.netpolicy`) on the wire.
+Nothing here judges what it finds: a 404 is a link status, not a failure of the audit.
 """
 
 from __future__ import annotations
