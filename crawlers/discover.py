@@ -17,10 +17,11 @@ Order of work, and why:
 Redirects are followed by hand, one hop at a time, so every hop is scope- and
 robots-checked and recorded. Bodies are streamed under a byte cap and every fetch
 has a total deadline; 429 and 502/503/504 answers are asked again after a capped
-wait. URL spaces without end (calendars, session ids, ``/a/a/a/``) are cut, and
-identical bodies are audited once. :class:`GuardedTransport` puts the run's address
-policy (:mod:`crawlers.netpolicy`) on the wire. Nothing here judges what it finds:
-a 404 is a link status, not a failure of the audit.
+wait. URL spaces without end (calendars, session ids, ``/a/a/a/``, ``/item/N``) are cut, and
+identical bodies are audited once. Every request counts against the run's budget and its URL
+pattern's (:mod:`crawlers.budget`): 404s, redirects and duplicates are not free.
+:class:`GuardedTransport` puts the run's address policy (:mod:`crawlers.netpolicy`) on the wire.
+Nothing here judges what it finds: a 404 is a link status, not a failure of the audit.
 """
 
 from __future__ import annotations
@@ -44,15 +45,16 @@ import httpx
 import lxml.html
 from lxml import etree
 
+from crawlers.budget import RequestBudget, RequestBudgetSpent, default_budget
 from crawlers.netpolicy import AddressPolicy, AddressRefused, LookupTimeout
 from crawlers.retry import RetryPolicy
 from crawlers.robots import MAX_ROBOTS_BYTES, RobotsPolicy, parse_robots
-from crawlers.sitemaps import read_sitemaps
-from crawlers.urls import Scope, normalize_url, origin_of, site_host
+from crawlers.sitemaps import MAX_SITEMAP_FILES, read_sitemaps
+from crawlers.urls import Scope, normalize_url, origin_of, site_host, url_pattern
 from maturity.core.model import HttpFacts, PageRef, Redirect, SecurityTxtFacts, SiteFacts, SitemapFacts
 from maturity.kernel.errors import BlockedByRobots, InvalidURL, SiteUnreachable, UsageError
 
-__all__ = ["Decision", "Discovery", "DiscoverySettings", "discover", "extract_links"]
+__all__ = ["Decision", "Discovery", "DiscoverySettings", "discover", "extract_links", "url_pattern"]
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 
@@ -110,9 +112,12 @@ class DiscoverySettings:
     retries: int = 2  # extra attempts after a 429, 502, 503 or 504 answer
     max_retry_after: float = 30.0  # cap on a server's Retry-After (and on our own backoff), seconds
     retry_backoff: float = 1.0  # first wait before retrying a 5xx without Retry-After; doubles each time
-    max_url_variants: int = 10  # URLs queued per pattern (path with numbers generalised, query names)
+    max_url_variants: int = 10  # URLs queued per pattern (path with ids generalised, query names)
     max_segment_repeats: int = 3  # a path with one segment more often than this is a trap (/a/a/a/a)
     max_url_length: int = 2000  # longer URLs are not queued
+    # Requests in all (robots.txt, sitemaps, pages, redirect hops, retries, probes). None: the default of
+    # crawlers.budget.default_budget, 4 x max_pages + check_links + 30; 404s and duplicates are not free.
+    max_requests: int | None = None
 
     def __post_init__(self) -> None:
         minimums = {
@@ -129,12 +134,25 @@ class DiscoverySettings:
             "max_url_variants": (self.max_url_variants, 1),
             "max_segment_repeats": (self.max_segment_repeats, 1),
             "max_url_length": (self.max_url_length, 100),
+            "max_requests": (self.request_budget, 10),
         }
         for name, (value, minimum) in minimums.items():
             if value < minimum:
                 raise UsageError(f"{name} must be at least {minimum}, got {value}")
         if not self.user_agent.strip():
             raise UsageError("user_agent must not be empty")
+
+    @property
+    def request_budget(self) -> int:
+        """Requests one run may make: ``max_requests``, else ``4 x max_pages + check_links + 30``."""
+        if self.max_requests is not None:
+            return self.max_requests
+        return default_budget(self.max_pages, self.check_links)
+
+    @property
+    def pattern_request_budget(self) -> int:
+        """Requests per URL pattern: each of its ``max_url_variants`` URLs asked ``retries + 1`` times."""
+        return self.max_url_variants * (self.retries + 1)
 
 
 @dataclass(frozen=True)
@@ -155,6 +173,9 @@ class Discovery:
     not_assessable: dict[str, str]  # PageRef.url -> reason
     site: SiteFacts
     decisions: list[Decision]
+    requests: int = 0  # requests made, every one counted (see crawlers.budget)
+    request_budget: int = 0
+    stopped: str | None = None  # why discovery stopped early ("discovery stopped after N requests ...")
 
 
 def discover(
@@ -209,6 +230,7 @@ class _Fetched:
     redirect_blocked: bool = False  # problem is a refused redirect hop (scope or robots)
     refused: bool = False  # the address policy refused a hop: its status is unknown, not an error
     retries: int = 0  # attempts after a 429 or 5xx answer
+    budget_spent: bool = False  # not asked: the run's or the pattern's request budget was used up
     digest: str | None = None  # sha256 of the body read as a page, for duplicate detection
     not_page: str | None = None  # why a 2xx answer is no page (a download, binary served as HTML)
 
@@ -229,20 +251,35 @@ class _Fetched:
 
 
 class _Http:
-    """The one place requests are made: adds our user agent and the crawl delay."""
+    """The one place requests are made: adds our user agent and the crawl delay, and counts every request."""
 
-    def __init__(self, client: httpx.Client, user_agent: str, sleep: Callable[[float], None]) -> None:
+    def __init__(
+        self,
+        client: httpx.Client,
+        user_agent: str,
+        sleep: Callable[[float], None],
+        budget: RequestBudget,
+        on_spent: Callable[[], None] = lambda: None,
+    ) -> None:
         self._client = client
         self._headers = {"user-agent": user_agent}
         self._sleep = sleep
-        self._requests = 0
+        self.budget = budget
+        self._on_spent = on_spent
         self.delay = 0.0
 
-    def pace(self) -> None:
-        """Sleep the crawl delay before every request but the first."""
-        if self._requests and self.delay > 0:
+    def pace(self, url: str | None = None) -> None:
+        """Count the request (per pattern too, when ``url`` is given), then sleep the crawl delay
+        before every request but the first. Raises :class:`RequestBudgetSpent` instead of counting
+        one past the budget."""
+        try:
+            self.budget.spend(url_pattern(url) if url is not None else None)
+        except RequestBudgetSpent:
+            if self.budget.spent:
+                self._on_spent()
+            raise
+        if self.budget.made > 1 and self.delay > 0:
             self._sleep(self.delay)
-        self._requests += 1
 
     def wait(self, seconds: float) -> None:
         """Sleep before a retry (the crawl delay is added by :meth:`pace` as usual)."""
@@ -251,7 +288,7 @@ class _Http:
 
     @contextmanager
     def stream(self, method: str, url: str) -> Iterator[httpx.Response]:
-        self.pace()
+        self.pace(url)
         with self._client.stream(method, url, headers=self._headers, follow_redirects=False) as response:
             yield response
 
@@ -498,20 +535,6 @@ def _looks_binary(body: bytes) -> bool:
     return controls > len(head) // 10
 
 
-def url_pattern(url: str) -> str:
-    """The shape of a URL with a query, for counting variants: host, path, query names (values dropped).
-
-    ``/events?month=2024-05&view=grid`` and ``/events?month=2031-01&view=grid`` share the pattern
-    ``host/events?month=…&view=…``. Paths are kept as they are: numbered pages (``/forms/f-123``,
-    ``/news/2024/05/item``) are ordinary content on government sites, bounded by budget and depth.
-    """
-    parts = urlsplit(url)
-    path = parts.path
-    names = sorted({piece.split("=", 1)[0] for piece in parts.query.split("&") if piece})
-    query = "?" + "&".join(f"{name}=…" for name in names) if names else ""
-    return f"{parts.netloc}{path}{query}"
-
-
 # ---------------------------------------------------------------------------
 # Links
 # ---------------------------------------------------------------------------
@@ -598,7 +621,9 @@ class _Crawl:
         self.start = start
         self.settings = settings
         self.scope = Scope(start_url=start, include=settings.include, exclude=settings.exclude)
-        self.http = _Http(client, settings.user_agent, sleep)
+        budget = RequestBudget(settings.request_budget, per_pattern=settings.pattern_request_budget)
+        self.http = _Http(client, settings.user_agent, sleep, budget, on_spent=self._budget_spent)
+        self.stopped: str | None = None
         self.on_event = on_event
         self.pages: list[PageRef] = []
         self.page_urls: set[str] = set()
@@ -624,6 +649,15 @@ class _Crawl:
         self.decisions.append(decision)
         if self.on_event is not None:
             self.on_event(decision)
+
+    def _budget_spent(self) -> None:
+        """Say once, as an event, that the request budget ended discovery."""
+        if self.stopped is not None:
+            return
+        budget = self.http.budget
+        how = "max_requests" if self.settings.max_requests is not None else "4 x max_pages + check_links + 30"
+        self.stopped = f"discovery stopped after {budget.made} requests (request budget {budget.limit}: {how})"
+        self.decide(self.start, "stopped", self.stopped)
 
     # -- main line -----------------------------------------------------------
 
@@ -663,6 +697,9 @@ class _Crawl:
             not_assessable=self.not_assessable,
             site=site,
             decisions=self.decisions,
+            requests=self.http.budget.made,
+            request_budget=self.http.budget.limit,
+            stopped=self.stopped,
         )
 
     # -- robots --------------------------------------------------------------
@@ -707,6 +744,8 @@ class _Crawl:
             status, problem = None, _refusal(exc)
         except (httpx.HTTPError, httpx.InvalidURL):
             status = None
+        except RequestBudgetSpent as exc:  # nothing more is fetched from this origin
+            status, problem = None, str(exc)
         self.decide(url, "fetched" if status is not None else "failed", f"robots.txt: {problem or f'HTTP {status}'}")
         return parse_robots(url, status, body, self.settings.user_agent)
 
@@ -749,6 +788,9 @@ class _Crawl:
                         return result
             except httpx.TimeoutException:
                 result.status, result.problem, result.timed_out = None, "timed out", True
+                return result
+            except RequestBudgetSpent as exc:
+                result.status, result.problem, result.budget_spent = None, str(exc), True
                 return result
             except (httpx.HTTPError, httpx.InvalidURL) as exc:
                 refusal = _refusal(exc)
@@ -889,8 +931,6 @@ class _Crawl:
             segment, repeats = Counter(segments).most_common(1)[0]
             if repeats > self.settings.max_segment_repeats:
                 return f"path segment {segment!r} repeated {repeats} times"
-        if not parts.query:
-            return None
         pattern = url_pattern(url)
         count = self.patterns.get(pattern, 0)
         if count >= self.settings.max_url_variants:
@@ -904,6 +944,11 @@ class _Crawl:
 
     def _crawl_queue(self) -> None:
         while self.queue:
+            if self.http.budget.spent:
+                for entry in self.queue:
+                    self.decide(entry.url, "skipped", "request budget spent")
+                self.queue.clear()
+                return
             if len(self.pages) >= self.settings.max_pages:
                 for entry in self.queue:
                     self.decide(entry.url, "skipped", "page budget reached")
@@ -930,7 +975,7 @@ class _Crawl:
             self._add_page(entry, entry.url, result, "timed out")
             return
         if result.status is None or (result.problem is not None and not result.too_large):
-            skipped = result.redirect_blocked or result.refused
+            skipped = result.redirect_blocked or result.refused or result.budget_spent
             self.decide(entry.url, "skipped" if skipped else "failed", result.problem or "?")
             return
         final = result.final_url
@@ -978,7 +1023,7 @@ class _Crawl:
         Nothing is recorded when the status is not the link's fault: a hop our address policy
         refused, or a server that kept answering 429 (rate limited).
         """
-        if result.refused or result.status == 429:
+        if result.refused or result.budget_spent or result.status == 429:
             return
         self.link_status[result.requested] = result.status
         if result.status is not None and not result.redirect_blocked:
@@ -994,10 +1039,12 @@ class _Crawl:
     def _read_sitemaps(self, robots: RobotsPolicy) -> tuple[list[SitemapFacts], list[tuple[str, str | None]]]:
         named = [u for u in (normalize_url(s, base=robots.url) for s in robots.sitemaps) if u]
         urls = named or [self.site_origin + "/sitemap.xml"]
+        for extra in urls[MAX_SITEMAP_FILES:]:
+            self.decide(extra, "skipped", f"sitemap: more than {MAX_SITEMAP_FILES} sitemaps")
         facts, entries = read_sitemaps(
             self.client,
             urls,
-            max_urls=max(100, self.settings.max_pages * 10),
+            max_urls=sitemap_url_bound(self.settings.max_pages),
             user_agent=self.settings.user_agent,
             before_request=self.http.pace,
         )
@@ -1020,12 +1067,15 @@ class _Crawl:
         """HEAD (GET when HEAD is refused) the link targets we did not fetch, for broken-link checks."""
         probed = 0
         for url in self.unfetched_links:
-            if probed >= self.settings.check_links:
+            if probed >= self.settings.check_links or self.http.budget.spent:
                 return
             if url in self.link_status:
                 continue
             probed += 1
             result = self._fetch(url, method="HEAD", read_html=False)
+            if result.budget_spent:
+                self.decide(url, "skipped", f"link check: {result.problem}")
+                continue
             if result.status in (405, 501):
                 result = self._fetch(url, method="GET", read_html=False)
             self._record_status(result)
@@ -1039,7 +1089,7 @@ class _Crawl:
             self.decide(url, "skipped", "404 probe: robots.txt disallows")
             return None
         result = self._fetch(url, read_html=False)
-        action = "fetched" if result.status is not None else "failed"
+        action = "fetched" if result.status is not None else "skipped" if result.budget_spent else "failed"
         self.decide(url, action, f"404 probe: {_status_text(result)}")
         return result.status
 
@@ -1064,6 +1114,9 @@ class _Crawl:
         except (httpx.HTTPError, httpx.InvalidURL) as exc:
             self.decide(url, "failed", f"security.txt: {_short(exc)}")
             return SecurityTxtFacts(url=url, status=None)
+        except RequestBudgetSpent as exc:
+            self.decide(url, "skipped", f"security.txt: {exc}")
+            return None
         self.decide(url, "fetched", f"security.txt: HTTP {status}")
         text = body.decode("utf-8", errors="replace") if body is not None else ""
         return SecurityTxtFacts(
@@ -1091,6 +1144,9 @@ class _Crawl:
         except (httpx.HTTPError, httpx.InvalidURL) as exc:
             self.decide(http_url, "failed", f"https probe: {_short(exc)}")
             return None
+        except RequestBudgetSpent as exc:
+            self.decide(http_url, "skipped", f"https probe: {exc}")
+            return None
         upgrades = bool(target) and _is_https_on_host(target or "", parts.hostname or "")
         verdict = "redirects to https" if upgrades else "does not redirect to https"
         self.decide(http_url, "fetched", f"https probe: HTTP {status}, {verdict}")
@@ -1108,6 +1164,13 @@ def parse_security_txt(text: str) -> dict[str, list[str]]:
         if sep and name.strip() and " " not in name.strip():
             fields.setdefault(name.strip().lower(), []).append(value.strip())
     return fields
+
+
+def sitemap_url_bound(max_pages: int) -> int:
+    """Sitemap entries read per run: ``max(100, 10 x max_pages)``. They are queue candidates behind the
+    home page's own links, and ten per page leaves room for the out-of-scope, duplicate, non-HTML and
+    pattern-capped ones; a fixed 50,000 would read a 1,000,000-URL sitemap to audit 20 pages."""
+    return max(100, 10 * max_pages)
 
 
 def _blocked_message(robots: RobotsPolicy, start: str, user_agent: str) -> str:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Literal
@@ -38,6 +39,7 @@ from usp.web_client.abstract_client import (
     WebClientErrorResponse,
 )
 
+from crawlers.budget import RequestBudgetSpent
 from crawlers.urls import is_same_site, normalize_url
 from maturity.core.model import SitemapFacts
 
@@ -47,6 +49,14 @@ MAX_SITEMAP_REDIRECTS = 5
 MAX_CHILD_SITEMAPS = 50
 """Child sitemaps fetched per ``read_sitemaps`` call: enough to sample a big site,
 few enough that an index of 10,000 files does not turn an audit into a mirror."""
+MAX_SITEMAP_FILES = 10
+"""Sitemap files read per ``read_sitemaps`` call, robots.txt ``Sitemap:`` lines and the children of
+indexes together: twenty ``Sitemap:`` lines once took 111 s. Ten files of up to
+``BYTES_PER_URL x max_urls`` each are far more entries than discovery can queue."""
+BYTES_PER_URL = 1_000
+"""Bytes of (decompressed) sitemap read per URL wanted: a ``<url>`` entry with ``lastmod``,
+``changefreq`` and ``priority`` is 150-300 bytes, so a file stops being read well after
+``max_urls`` entries and a 1,000,000-URL file is never held in memory."""
 
 
 class _Response(AbstractWebClientSuccessResponse):
@@ -94,17 +104,21 @@ class HttpxWebClient(AbstractWebClient):
         user_agent: str | None = None,
         before_request: Callable[[], None] | None = None,
         max_fetches: int | None = None,
+        max_bytes: int | None = None,
     ) -> None:
         self._client = client
         self._headers = {"user-agent": user_agent} if user_agent else {}
         self._before_request = before_request
         self._max_fetches = max_fetches
-        self._max_bytes: int | None = None
+        self._own_max_bytes = max_bytes
+        self._max_bytes: int | None = max_bytes
         self.statuses: dict[str, int | None] = {}
         self.fetched: list[str] = []
 
     def set_max_response_data_length(self, max_response_data_length: int | None) -> None:
-        self._max_bytes = max_response_data_length
+        """usp asks for 100 MB; our own cap (from ``max_urls``) wins when it is smaller."""
+        limits = [n for n in (max_response_data_length, self._own_max_bytes) if n is not None]
+        self._max_bytes = min(limits) if limits else None
 
     def get(self, url: str) -> AbstractWebClientResponse:
         if self._max_fetches is not None and len(self.statuses) >= self._max_fetches:
@@ -114,6 +128,9 @@ class HttpxWebClient(AbstractWebClient):
         except (httpx.HTTPError, httpx.InvalidURL) as exc:
             self.statuses[url] = None
             return WebClientErrorResponse(f"{type(exc).__name__}: {exc}", retryable=False)
+        except RequestBudgetSpent as exc:  # raised by before_request: discovery's budget is used up
+            self.statuses[url] = None
+            return WebClientErrorResponse(str(exc), retryable=False)
         self.statuses[url] = response.status_code()
         if not 200 <= response.status_code() < 300:
             return WebClientErrorResponse(f"HTTP {response.status_code()}", retryable=False)
@@ -146,10 +163,27 @@ def _redirect_target(response: _Response, url: str) -> str | None:
 
 
 def _read_capped(response: httpx.Response, limit: int | None) -> bytes:
-    """Body up to ``limit`` bytes (decoded); a truncated sitemap still yields its first URLs."""
+    """Body up to ``limit`` bytes, streamed; a truncated sitemap still yields its first URLs.
+
+    A gzipped file (``.xml.gz``, seen by its magic number) is gunzipped as it streams and the cap
+    applies to the XML it holds, so usp gets plain XML (its own gunzip then finds nothing to do)
+    and a small file that inflates to gigabytes is cut at ``limit`` too.
+    """
     chunks: list[bytes] = []
     total = 0
-    for chunk in response.iter_bytes():
+    inflate: zlib._Decompress | None = None
+    first = True
+    for raw in response.iter_bytes():
+        if first:
+            first = False
+            if raw.startswith(b"\x1f\x8b"):
+                inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        chunk = raw
+        if inflate is not None:
+            try:
+                chunk = inflate.decompress(raw, limit - total + 1 if limit is not None else 0)
+            except zlib.error:
+                break  # what inflated so far is kept: usp reads what it can
         chunks.append(chunk)
         total += len(chunk)
         if limit is not None and total >= limit:
@@ -171,24 +205,30 @@ def read_sitemaps(
     user_agent: str | None = None,
     before_request: Callable[[], None] | None = None,
     max_child_sitemaps: int = MAX_CHILD_SITEMAPS,
+    max_files: int = MAX_SITEMAP_FILES,
 ) -> tuple[list[SitemapFacts], list[tuple[str, str | None]]]:
-    """Read each top-level sitemap in ``urls`` (and the children an index lists).
+    """Read the first ``max_files`` top-level sitemaps in ``urls`` (and the children an index lists).
 
-    Returns one :class:`SitemapFacts` per URL given, in order, and up to ``max_urls``
+    At most ``max_files`` files are fetched in all (children included, ``max_child_sitemaps`` of
+    them at most), each streamed and read up to ``BYTES_PER_URL x max_urls`` bytes of XML.
+    Returns one :class:`SitemapFacts` per URL read, in order, and up to ``max_urls``
     page entries ``(loc, lastmod)`` across all of them, deduplicated, in document
     order; ``lastmod`` is an ISO date (``YYYY-MM-DD``) or None. Counts in the facts
-    cover every page read, not only the first ``max_urls``.
+    cover every page read, not only the first ``max_urls`` (a file cut at its byte cap
+    counts the entries before the cut).
 
     ``kind`` is ``missing`` when the sitemap could not be retrieved (any non-2xx
     final status, or no response: ``status`` tells which), ``invalid`` when it was
     retrieved but is not a sitemap, ``urlset`` for a page list (RSS/Atom feeds
     included), ``index`` for a sitemap index and ``text`` for a plain-text list.
     """
+    urls = urls[:max_files]
     web = HttpxWebClient(
         client,
         user_agent=user_agent,
         before_request=before_request,
-        max_fetches=len(urls) + max_child_sitemaps,
+        max_fetches=min(len(urls) + max_child_sitemaps, max_files),
+        max_bytes=BYTES_PER_URL * max_urls,
     )
     facts: list[SitemapFacts] = []
     entries: dict[str, str | None] = {}

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from maturity.kernel.errors import InvalidURL, UsageError
 from maturity.kernel.urls import TRACKING_PARAMS, normalize_url
 
-__all__ = ["TRACKING_PARAMS", "Scope", "is_same_site", "normalize_url", "origin_of", "site_host"]
+__all__ = ["TRACKING_PARAMS", "Scope", "is_same_site", "normalize_url", "origin_of", "site_host", "url_pattern"]
 
 # ---------------------------------------------------------------------------
 # Hosts, origins, scope
@@ -132,3 +132,39 @@ def _compile_all(patterns: tuple[str, ...], kind: str) -> tuple[re.Pattern[str],
         except re.error as exc:
             raise UsageError(f"invalid {kind} pattern {pattern!r}: {exc}") from None
     return tuple(compiled)
+
+
+# ---------------------------------------------------------------------------
+# URL patterns (trap and budget counting)
+# ---------------------------------------------------------------------------
+
+_NUMBER_ID = re.compile(r"^\d+(?:[-_.:]\d+)*$")  # 42, 2024-05-01, 1.2.3
+_HEX_ID = re.compile(r"^(?=[^/]*\d)[0-9a-f]{8,}(?:-[0-9a-f]{4,})*$", re.IGNORECASE)  # hashes, UUIDs
+
+
+def _segment_pattern(segment: str) -> str:
+    """A segment that is only an id becomes ``N`` (numbers) or ``ID`` (hashes, UUIDs).
+
+    Words with numbers in them (``p12.html``, ``f-123``, ``2024-annual-report``) stay as they are:
+    they name content, and a site's thirty ``/pN.html`` pages are thirty pages, not a trap.
+    """
+    if _NUMBER_ID.match(segment):
+        return "N"
+    if _HEX_ID.match(segment):
+        return "ID"
+    return segment
+
+
+def url_pattern(url: str) -> str:
+    """The shape of a URL, for counting variants: host, path with ids generalised, query names.
+
+    ``/many/1`` and ``/many/2`` share ``host/many/N``; ``/events?month=2024-05&view=grid`` and
+    ``/events?month=2031-01&view=grid`` share ``host/events?month=…&view=…``. A site that links
+    a thousand ``/item/N`` pages is sampled, not mirrored: discovery queues at most
+    ``max_url_variants`` URLs of one pattern.
+    """
+    parts = urlsplit(url)
+    path = "/".join(_segment_pattern(segment) for segment in parts.path.split("/"))
+    names = sorted({piece.split("=", 1)[0] for piece in parts.query.split("&") if piece})
+    query = "?" + "&".join(f"{name}=…" for name in names) if names else ""
+    return f"{parts.netloc}{path}{query}"

@@ -790,7 +790,7 @@ def test_start_page_that_is_binary_is_listed_not_assessable() -> None:
 
 
 def test_numbered_pages_are_content_not_a_trap() -> None:
-    """/p1.html ... /p29.html are thirty pages, not an endless space: only query variants are capped."""
+    """/p1.html ... /p29.html are thirty pages, not an endless space: only id segments and query variants are capped."""
     links = "".join(f"<a href='/p{i}.html'>Page {i}</a>" for i in range(1, 30))
     site = Site(
         {

@@ -102,6 +102,15 @@ AUDIT_OPTIONS: list[tuple[tuple[str, ...], str, dict[str, Any]]] = [
             "help": "Longest wait, in seconds, before asking again after a 429 or 503 (Retry-After) or a 502/504.",
         },
     ),
+    (
+        ("--max-requests",),
+        "max_requests",
+        {
+            "type": click.IntRange(10),
+            "help": "Requests discovery may make in all, 404s, redirects and duplicates included "
+            "[default: 4 x max pages + link checks (200) + 30].",
+        },
+    ),
     (("--user-agent",), "user_agent", {"help": "User agent (default names maturity and a contact URL)."}),
 ]
 assert {name for _, name, _ in AUDIT_OPTIONS} == set(SETTING_KEYS), "every audit setting has one option"

@@ -58,6 +58,8 @@ class RichProgress:
                 self._bar.update(self._task, description=f"discovering ({self.found} found)")
         if self.verbose:
             self.console.print(f"  {decision.action:<8} {decision.url}  ({decision.reason})")
+        elif decision.action == "stopped":  # discovery ended early (its request budget): always said
+            self.console.print(decision.reason)
 
     def close(self) -> None:
         if self._bar is not None:
