@@ -322,6 +322,7 @@ class BrowserSession:
         self.browser_version = ""
         self.offmachine_attempts: list[str] = []  # loopback_only: requests refused before leaving
         self.relaunches = 0
+        self._relaunching: tuple[asyncio.AbstractEventLoop, asyncio.Lock] | None = None  # per event loop
 
     async def __aenter__(self) -> BrowserSession:
         await self.proxy.start()
@@ -384,10 +385,21 @@ class BrowserSession:
         self.browser_version = self.browser.version
 
     async def _ensure_browser(self) -> Browser:
-        if self.browser is None or not self.browser.is_connected():
-            log.warning("browser disconnected; relaunching")
-            self.relaunches += 1
-            await self._launch()
+        """The browser, relaunched if it died. Every worker notices a dead browser at about the
+        same moment: the lock makes the first relaunch it and the others use that one (without it,
+        each launched its own, and all but the last were leaked)."""
+        if self.browser is not None and self.browser.is_connected():
+            return self.browser
+        loop = asyncio.get_running_loop()
+        if self._relaunching is None or self._relaunching[0] is not loop:
+            self._relaunching = (loop, asyncio.Lock())
+        async with self._relaunching[1]:
+            if self.browser is None or not self.browser.is_connected():
+                log.warning("browser disconnected; relaunching")
+                self.relaunches += 1
+                if self.browser is not None:
+                    await _close_quietly(self.browser)  # reap what is left of the dead one
+                await self._launch()
         assert self.browser is not None
         return self.browser
 

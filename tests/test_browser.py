@@ -261,3 +261,38 @@ def test_each_worker_opens_a_fresh_tab_every_n_pages_in_turn(shared_browser):
         pages_per_tab = collections.Counter(t.split()[-1] for t in run(2, 12))
         assert sum(pages_per_tab.values()) == 12 and max(pages_per_tab.values()) == 3
         assert 2 in pages_per_tab.values()
+
+
+def test_after_the_browser_dies_under_several_workers_exactly_one_is_relaunched():
+    """Three workers all find the browser gone at once: one relaunch, and no second browser left over."""
+    routes = {f"/{i}": html(f"Relaunch fixture page {i}", f"<h1>{i}</h1>") for i in range(12)}
+    with SiteServer(routes) as site:
+        tag = f"--maturity-test-tag={uuid.uuid4().hex}"
+        settings = BrowserSettings(
+            user_agent="maturity-tests",
+            concurrency=3,
+            throttle="none",
+            page_timeout=8,
+            loopback_only=True,
+            extra_args=(tag,),
+        )
+        done = []
+        seen_after: list[int] = []
+
+        async def scenario():
+            async with BrowserSession(settings, site.url("/0")) as session:
+
+                def on_page(page, _ms):
+                    done.append(page)
+                    if len(done) == 3:
+                        os.kill(_browser_pids(tag)[0], signal.SIGKILL)
+                    elif len(done) > 6:
+                        seen_after.append(len(_browser_pids(tag)))
+
+                await session.gather([PageRef(url=site.url(f"/{i}")) for i in range(12)], {}, on_page)
+                return session.relaunches
+
+        relaunches = asyncio.run(scenario())
+    assert relaunches == 1
+    assert seen_after and max(seen_after) == 1  # one browser process at a time, never a leaked second
+    assert sum(p.status == "ok" for p in done) >= 9
