@@ -296,3 +296,53 @@ def test_after_the_browser_dies_under_several_workers_exactly_one_is_relaunched(
     assert relaunches == 1
     assert seen_after and max(seen_after) == 1  # one browser process at a time, never a leaked second
     assert sum(p.status == "ok" for p in done) >= 9
+
+
+def test_a_page_whose_axe_run_timed_out_is_tried_again_alone(shared_browser):
+    """axe-core times out on one page while three workers run; that page is gathered once more
+    after the others, with nothing else running, and reported once, with the second result."""
+    from crawlers.browser import ArtifactError
+
+    routes = {f"/{i}": html(f"Axe retry fixture page {i}", f"<h1>{i}</h1>") for i in range(6)}
+    with SiteServer(routes) as site:
+        settings = BrowserSettings(
+            user_agent="maturity-tests", concurrency=3, throttle="none", page_timeout=8, loopback_only=True
+        )
+        slow = site.url("/2")
+        running = 0
+        calls: list[tuple[str, int]] = []  # (url, axe runs under way when it started)
+        reported: list = []
+
+        async def scenario():
+            session = shared_browser.session
+            session.reconfigure(settings, site.url("/0"))
+            real = session._axe
+
+            async def axe(page):
+                nonlocal running
+                calls.append((page.url, running))
+                running += 1
+                try:
+                    if page.url == slow and sum(u == slow for u, _ in calls) == 1:
+                        await asyncio.sleep(0.5)  # as if it had run out of time beside the others
+                        return ArtifactError(error="axe-core did not finish in 8 s", kind="timeout").model_dump()
+                    await asyncio.sleep(0.3)  # long enough for the workers to overlap
+                    return await real(page)
+                finally:
+                    running -= 1
+
+            session._axe = axe
+            try:
+                await session.gather(
+                    [PageRef(url=site.url(f"/{i}")) for i in range(6)], {}, lambda p, _ms: reported.append(p)
+                )
+            finally:
+                del session._axe
+
+        shared_browser.run(scenario())
+    assert [p.url for p in reported].count(slow) == 1 and len(reported) == 6
+    again = next(p for p in reported if p.url == slow)
+    assert again.status == "ok" and "kind" not in again.artifacts["axe"]  # the second run's real results
+    slow_calls = [n for u, n in calls if u == slow]
+    assert len(slow_calls) == 2 and slow_calls[1] == 0  # tried again with no other axe run under way
+    assert calls[-1][0] == slow  # after every other page
