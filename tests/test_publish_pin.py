@@ -17,7 +17,7 @@ from test_history import small_portfolio
 
 from maturity.core.rubric import builtin_rubric, load_rubric
 from maturity.run.publish import build, export
-from maturity.run.scoring import rescore
+from maturity.run.scoring import report, rescore
 from maturity.store import Store
 
 LIBRARY = "https://library.example.gov/"
@@ -111,3 +111,22 @@ def test_runs_lists_the_published_scoring(trial, tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "not scored under idea-act 1.0.0" in proc.stdout and "published: rubric idea-act 1.0.0" in proc.stdout
     assert ORIGIN in proc.stdout
+
+
+def test_a_rescore_never_overwrites_another_scorings_reports(trial, tmp_path):
+    store, ids, path = trial
+    run = ids["dnr3"]
+    out = tmp_path / "out"
+    _, first_card, first = report(store, run, out)  # the run's only scoring: the audit's place
+    assert first["html"] == out / f"run-{run}" / "index.html"
+    audit_html = first["html"].read_text()
+    info, card, trial_paths = rescore(store, run, load_rubric(path), out)
+    assert trial_paths["html"] == out / f"run-{run}" / f"scoring-{info.scoring_id}" / "index.html"
+    assert card.rubric.id == "idea-act" and "idea-act" in trial_paths["html"].read_text()
+    info2, _, again = rescore(store, run, builtin_rubric(), out)  # a third scoring: a third place
+    assert again["html"] == out / f"run-{run}" / f"scoring-{info2.scoring_id}" / "index.html"
+    assert first["html"].read_text() == audit_html  # the audit's report is untouched
+    assert json.loads(trial_paths["json"].read_text())["scorecard"]["rubric"]["id"] == "idea-act"
+    _, _, rendered = report(store, run, out)  # `report` renders the newest scoring in its own place
+    assert rendered["html"] == again["html"] and first["html"].read_text() == audit_html
+    assert first_card.rubric.id == "default"
