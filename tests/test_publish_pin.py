@@ -52,9 +52,12 @@ def test_a_trial_rescore_never_changes_the_published_figures(trial, tmp_path):
     csv_before, _ = export(store, "csv", method="mean")
     json_before, _ = export(store, "json", method="mean")
     build(store, tmp_path / "before", method="mean", title="t", generated_at="2025-05-06T10:00:00+00:00")
+    command_before = cli("export", "--format", "csv", "--db", store.url)
 
     _, card, _ = rescore(store, ids["dnr3"], load_rubric(path), tmp_path / "out")
     assert card.rubric.id == "idea-act"
+    command_after = cli("export", "--format", "csv", "--db", store.url)
+    assert command_after.returncode == 0 and command_after.stdout == command_before.stdout  # the command, too
 
     csv_after, published = export(store, "csv", method="mean")
     json_after, _ = export(store, "json", method="mean")
