@@ -3,7 +3,7 @@ site shares with it. Pure: a :class:`~maturity.core.history.Comparison` in, line
 
 from __future__ import annotations
 
-from maturity.core.history import Change, Comparison, rubric_label
+from maturity.core.history import Change, Comparison, SettingChange, rubric_label
 
 
 def fmt_value(value: float | None, unit: str = "") -> str:
@@ -29,10 +29,29 @@ def fmt_delta(change: Change) -> str:
     return f"{sign}{fmt_value(abs(d), change.unit)} ({change.verdict})"
 
 
+def setting_value(value: object) -> str:
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(map(str, value)) + "]" if value else "none"
+    return str(value)
+
+
+def settings_note(changes: list[SettingChange]) -> str:
+    """The settings two runs differ in, old → new, in one sentence ("" when they match)."""
+    if not changes:
+        return ""
+    named = "; ".join(f"{s.key} {setting_value(s.before)} → {setting_value(s.after)}" for s in changes)
+    return (
+        f"the runs were made with different settings ({named}): a change may come from what was "
+        "checked rather than from the site."
+    )
+
+
 def describe(c: Comparison, *, max_items: int = 10) -> list[str]:
     """The comparison as plain text lines."""
     b, a = c.before, c.after
     lines = [f"{a.site}: run {b.crawl_id} ({b.run.started_at}) → run {a.crawl_id} ({a.run.started_at})"]
+    if c.settings_changed:
+        lines.append(f"  note: {settings_note(c.settings_changed)}")
     if c.rubric_note:
         lines.append(f"  note: {c.rubric_note}")
     if c.overall is not None:
@@ -54,9 +73,15 @@ def describe(c: Comparison, *, max_items: int = 10) -> list[str]:
         f = c.findings
         lines.append(
             f"  findings: {len(f.new)} new, {len(f.fixed)} fixed, {len(f.still_open)} still open"
-            + (f", {len(f.not_rechecked)} not checked again (page not assessed)" if f.not_rechecked else "")
+            + (f", {len(f.not_checked_before)} on pages not checked before" if f.not_checked_before else "")
+            + (f", {len(f.not_rechecked)} gone as their page was no longer checked" if f.not_rechecked else "")
         )
-        for label, items in (("new", f.new), ("fixed", f.fixed)):
+        for label, items in (
+            ("new", f.new),
+            ("fixed", f.fixed),
+            ("on a page not checked before", f.not_checked_before),
+            ("page no longer checked", f.not_rechecked),
+        ):
             for item in items[:max_items]:
                 lines.append(f"    {label}: {item.title} [{item.check_id}] {item.url or 'whole site'}")
             if len(items) > max_items:

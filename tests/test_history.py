@@ -6,6 +6,7 @@ the export and site tests too) stores the same kind of runs in a real SQLite sto
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -17,6 +18,7 @@ from maturity.core.history import (
     ROLLUP_METHODS,
     RunSnapshot,
     Scored,
+    SettingChange,
     agencies,
     compare,
     rollup,
@@ -118,6 +120,73 @@ def test_a_finding_on_a_page_no_longer_assessed_is_not_called_fixed():
     c = compare(before, after)
     assert alt(c.findings.fixed) == [] and alt(c.findings.not_rechecked) == [f"{ORIGIN}/gone"]
     assert c.pages_added == [f"{ORIGIN}/new"] and c.pages_removed == [f"{ORIGIN}/gone"]
+
+
+def with_settings(snap: RunSnapshot, **settings) -> RunSnapshot:
+    return replace(snap, run=snap.run.model_copy(update={"settings": {**snap.run.settings, **settings}}))
+
+
+def test_runs_with_different_settings_say_so_and_sampled_pages_are_not_new_or_fixed():
+    """10 pages, then 50: findings on pages the first run never checked are not "new", and
+    findings gone with a page the second run no longer checked are not "fixed"."""
+    before = with_settings(
+        snapshot(1, [page(f"{ORIGIN}/"), bad_alt(f"{ORIGIN}/a"), bad_alt(f"{ORIGIN}/gone")]),
+        max_pages=10,
+        include=[],
+        concurrency=4,
+    )
+    after = with_settings(
+        snapshot(2, [bad_alt(f"{ORIGIN}/"), page(f"{ORIGIN}/a"), bad_alt(f"{ORIGIN}/sampled")], days=7),
+        max_pages=50,
+        include=["/news"],
+        concurrency=8,  # how fast, not what: not named
+    )
+    c = compare(before, after)
+    assert c.settings_changed == [SettingChange("include", [], ["/news"]), SettingChange("max_pages", 10, 50)]
+    f = c.findings
+    assert alt(f.new) == [f"{ORIGIN}/"]  # on a page checked before
+    assert alt(f.not_checked_before) == [f"{ORIGIN}/sampled"]
+    assert alt(f.fixed) == [f"{ORIGIN}/a"]
+    assert alt(f.not_rechecked) == [f"{ORIGIN}/gone"]  # the page was no longer checked
+    text = "\n".join(describe(c))
+    assert "different settings (include none → [/news]; max_pages 10 → 50)" in text
+    assert "on pages not checked before" in text and "gone as their page was no longer checked" in text
+    assert f"on a page not checked before: axe-core rule image-alt fails [axe/image-alt] {ORIGIN}/sampled" in text
+    assert f"page no longer checked: axe-core rule image-alt fails [axe/image-alt] {ORIGIN}/gone" in text
+    assert f"new: axe-core rule image-alt fails [axe/image-alt] {ORIGIN}/" + "\n" in text + "\n"
+    assert "concurrency" not in text
+    # same settings: no note
+    assert compare(before, with_settings(after, max_pages=10, include=[])).settings_changed == []
+    assert "different settings" not in "\n".join(describe(compare(before, before)))
+
+
+def test_history_command_and_site_name_the_settings_that_differ(tmp_path):
+    import json as json_
+    import subprocess
+    import sys
+
+    from maturity.run.publish import build
+
+    store = Store(f"sqlite:///{tmp_path / 'm.db'}")
+    first = store_run(store, [page(f"{ORIGIN}/"), bad_alt(f"{ORIGIN}/a")])
+    second = store_run(store, [page(f"{ORIGIN}/"), page(f"{ORIGIN}/a"), bad_alt(f"{ORIGIN}/b")], days=7)
+    for crawl_id, pages in ((first, 10), (second, 50)):
+        settings = json_.loads(store.crawl(crawl_id).settings)
+        store.update_crawl(crawl_id, settings=json_.dumps({**settings, "max_pages": pages}))
+    proc = subprocess.run(
+        [sys.executable, "-m", "maturity", "history", ORIGIN, "--db", store.url],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "different settings (max_pages 10 → 50)" in proc.stdout
+    assert "findings: 0 new, 1 fixed" in proc.stdout and " on pages not checked before" in proc.stdout
+    assert f"on a page not checked before: axe-core rule image-alt fails [axe/image-alt] {ORIGIN}/b" in proc.stdout
+    build(store, tmp_path / "site", method="mean", title="t")
+    agency = (tmp_path / "site" / "agency" / "department-of-natural-resources.html").read_text()
+    assert "Different settings:" in agency and "max_pages 10 → 50" in agency
+    assert "on pages not checked before" in agency
 
 
 def test_score_changes_within_the_noise_band_are_no_change():

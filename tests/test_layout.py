@@ -117,7 +117,9 @@ def test_saved_artifacts_score_byte_identical_to_the_stored_scoring(store, tmp_p
             capture_output=True, text=True, timeout=120,
         )  # fmt: skip
         assert proc.returncode == 0, proc.stderr
-        written = json.loads((tmp_path / "files-out" / f"run-{crawl_id}" / "scorecard.json").read_text())
+        # each rubric's scorecard in its own folder: a rescore never replaces another scoring's reports
+        folder_name = f"{rubric.rubric.id}-{rubric.sha256[:12]}"
+        written = json.loads((tmp_path / "files-out" / f"run-{crawl_id}" / folder_name / "scorecard.json").read_text())
         stored = json.loads(paths["json"].read_text())
         assert written["scorecard"] == stored["scorecard"]
         assert {k: v for k, v in written["run"].items() if k != "scoring_id"} == {

@@ -111,7 +111,7 @@ def rescore(
         if run is not None or attestations:
             raise UsageError("--artifacts scores the saved crawl alone: give no RUN and no --attestations")
         info, card = score_artifacts(Path(artifacts_dir), rubric)
-        run_summary(info, card, write_reports(info, card, Path(out_dir)))
+        run_summary(info, card, write_reports(info, card, Path(out_dir), first_scoring=False))
         return
     if run is None:
         raise UsageError("give the RUN to score again (see `maturity runs`), or --artifacts DIR")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from maturity.cli.options import open_store, store_options
+from maturity.cli.options import open_store, pinned_rubric, published_rubric_option, store_options
 from maturity.cli.output import echo, piped, terminal
 
 
@@ -12,13 +12,23 @@ from maturity.cli.output import echo, piped, terminal
 @store_options
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(1))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON lines instead of a table.")
-def runs(db: str, limit: int, as_json: bool) -> None:
-    """List stored runs, newest first."""
+@published_rubric_option
+def runs(db: str, limit: int, as_json: bool, rubric_spec: str | None) -> None:
+    """List stored runs, newest first, each with its newest scoring under the published rubric
+    (--rubric FILE, or the rubric the run was first scored with)."""
     import json
 
     from rich.table import Table
 
-    rows = open_store(db).runs(limit)
+    from maturity.store.store import FIRST_SCORING
+
+    rubric = pinned_rubric(rubric_spec)
+    pinned = f"{rubric.rubric.id} {rubric.rubric.version}" if rubric else None
+    rows = open_store(db).runs(limit, rubric.sha256 if rubric else FIRST_SCORING)
+
+    def unscored(scorings: int) -> str:
+        return f"not scored under {pinned}" if pinned and scorings else "not scored"
+
     if as_json:
         for row in rows:
             s = row.scoring
@@ -35,6 +45,8 @@ def runs(db: str, limit: int, as_json: bool) -> None:
                         "level_name": s.level_name if s else None,
                         "overall": s.overall if s else None,
                         "rubric": f"{s.rubric_id} {s.rubric_version}" if s else None,
+                        "scoring": s.id if s else None,
+                        "not_scored_under": pinned if (pinned and not s and row.scorings) else None,
                     }
                 )
             )
@@ -45,7 +57,7 @@ def runs(db: str, limit: int, as_json: bool) -> None:
     lines = []
     for row in rows:
         s = row.scoring
-        level = (f"level {s.level} {s.level_name}" if s.level else "not assessable") if s else "not scored"
+        level = (f"level {s.level} {s.level_name}" if s.level else "not assessable") if s else unscored(row.scorings)
         score = f"{s.overall:.1f}" if s and s.overall is not None else "-"
         lines.append(
             (
@@ -60,6 +72,8 @@ def runs(db: str, limit: int, as_json: bool) -> None:
         for line_group in lines:
             for line in line_group:
                 echo(line)
+        if pinned:
+            echo(f"published: rubric {pinned} (--rubric)")
         return
     table = Table(title="Stored runs")
     for name in ("run", "site", "started (UTC)", "status", "pages", "not assessable", "level", "score", "rubric"):
@@ -73,11 +87,13 @@ def runs(db: str, limit: int, as_json: bool) -> None:
             row.crawl.status,
             str(row.pages),
             str(row.not_assessable),
-            (f"{s.level} {s.level_name}" if s and s.level else "not assessable") if s else "-",
+            (f"{s.level} {s.level_name}" if s and s.level else "not assessable") if s else unscored(row.scorings),
             f"{s.overall:.1f}" if s and s.overall is not None else "-",
             f"{s.rubric_id} {s.rubric_version}" if s else "-",
         )
     terminal().print(table)
+    if pinned:
+        echo(f"published: rubric {pinned} (--rubric)")
 
 
 @click.command()

@@ -9,7 +9,7 @@ the settings model, one entry in :data:`AUDIT_OPTIONS`, and a line in the README
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
 import click
@@ -17,6 +17,9 @@ import click
 from maturity.core.settings import SETTING_KEYS, AuditSettings, MachineSettings, default_user_agent
 from maturity.kernel.errors import InvalidURL
 from maturity.kernel.urls import redact_credentials, strip_credentials
+
+if TYPE_CHECKING:
+    from maturity.core.rubric import LoadedRubric
 
 F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_DB = "sqlite:///maturity.db"
@@ -200,6 +203,26 @@ def rubric_option(fn: F) -> F:
     return click.option(
         "--rubric", "rubric_spec", default=None, help="Rubric YAML file or built-in name [default: default]."
     )(fn)
+
+
+def published_rubric_option(fn: F) -> F:
+    """``--rubric`` for publishing commands: which rubric's figures to show (no default file)."""
+    return click.option(
+        "--rubric",
+        "rubric_spec",
+        default=None,
+        help="Publish figures scored under this rubric (YAML file or built-in name) "
+        "[default: the rubric each run was first scored with].",
+    )(fn)
+
+
+def pinned_rubric(spec: str | None) -> LoadedRubric | None:
+    """The rubric ``--rubric`` names for a publishing command, or None (each run's first scoring)."""
+    if spec is None:
+        return None
+    from maturity.core.rubric import resolve_rubric
+
+    return resolve_rubric(spec)
 
 
 def attestations_option(what: str) -> Callable[[F], F]:

@@ -40,6 +40,15 @@ def echo(message: object = "", *, err: bool = False, nl: bool = True) -> None:
     click.echo(clean(message), err=err, nl=nl)
 
 
+_DATA_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def echo_data(text: str) -> None:
+    """A document (CSV, JSON) on stdout as it is, but for controls other than tab, CR and LF, made
+    visible: a CSV's CRLF line ends (RFC 4180) must reach the file a pipe writes."""
+    click.echo(_DATA_CONTROLS.sub(lambda m: f"\\x{ord(m.group()):02x}", text), nl=False)
+
+
 def piped() -> bool:
     return not sys.stdout.isatty()
 

@@ -6,8 +6,15 @@ from pathlib import Path
 
 import click
 
-from maturity.cli.options import open_store, portfolio_filter, rollup_option, store_options
-from maturity.cli.output import echo
+from maturity.cli.options import (
+    open_store,
+    pinned_rubric,
+    portfolio_filter,
+    published_rubric_option,
+    rollup_option,
+    store_options,
+)
+from maturity.cli.output import echo, echo_data
 
 
 @click.group()
@@ -20,17 +27,25 @@ def site() -> None:
 @click.option("--title", default="Digital maturity scorecards", show_default=True)
 @rollup_option
 @portfolio_filter
+@published_rubric_option
 @store_options
-def site_build(out_dir: str, title: str, method: str, portfolio_id: str | None, db: str) -> None:
-    """Write the scorecard site: portfolio, agencies, runs, rubric, CSV and JSON."""
+def site_build(
+    out_dir: str, title: str, method: str, portfolio_id: str | None, rubric_spec: str | None, db: str
+) -> None:
+    """Write the scorecard site: portfolio, agencies, runs, rubric, CSV and JSON.
+
+    Each run shows its newest scoring under the published rubric: --rubric FILE, or by default the
+    rubric the run was first scored with; a rescore under another rubric never changes the site."""
     from maturity.run.publish import build
 
-    built = build(open_store(db), Path(out_dir), method=method, title=title, portfolio=portfolio_id)
+    rubric = pinned_rubric(rubric_spec)
+    built = build(open_store(db), Path(out_dir), method=method, title=title, portfolio=portfolio_id, rubric=rubric)
     root = built.root
     echo(
         f"wrote {built.files} files for {built.agencies} agencies and {built.sites} sites to {root}/ "
         f"({root / 'index.html'})"
     )
+    echo(f"published: {built.published}")
 
 
 @click.command()
@@ -40,12 +55,18 @@ def site_build(out_dir: str, title: str, method: str, portfolio_id: str | None, 
 )
 @rollup_option
 @portfolio_filter
+@published_rubric_option
 @store_options
-def export(fmt: str, out_file: str | None, method: str, portfolio_id: str | None, db: str) -> None:
-    """Export every run: CSV (one row per site per run) or JSON (agencies, rollups, runs)."""
+def export(
+    fmt: str, out_file: str | None, method: str, portfolio_id: str | None, rubric_spec: str | None, db: str
+) -> None:
+    """Export every run: CSV (one row per site per run) or JSON (agencies, rollups, runs), each run's
+    figures under the published rubric (--rubric FILE, or the rubric it was first scored with)."""
     from maturity.run.publish import export as do_export
 
-    text = do_export(open_store(db), fmt, method=method, portfolio=portfolio_id)
+    rubric = pinned_rubric(rubric_spec)
+    text, published = do_export(open_store(db), fmt, method=method, portfolio=portfolio_id, rubric=rubric)
+    echo(f"published: {published}", err=True)
     if out_file:
         Path(out_file).parent.mkdir(parents=True, exist_ok=True)
         # newline="" keeps the CSV's CRLF line ends as RFC 4180 has them
@@ -53,7 +74,7 @@ def export(fmt: str, out_file: str | None, method: str, portfolio_id: str | None
             fh.write(text)
         echo(f"wrote {out_file}", err=True)
     else:
-        echo(text, nl=False)
+        echo_data(text)
 
 
 COMMANDS = [site, export]

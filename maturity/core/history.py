@@ -18,7 +18,12 @@ Three rules keep the comparisons honest:
   that the median of 5 runs is about twice as stable as one run; it publishes no per-metric
   band, so the defaults below are our own, deliberately conservative, choice.
 * **A finding is "fixed" only where it was checked again.** A finding missing from the newer
-  run on a page that run did not assess is "no longer checked", not fixed.
+  run on a page that run did not assess is "no longer checked", not fixed; and a finding is
+  "new" only on a page the older run checked too: one on a page the older run did not assess
+  (a larger sample, a new page) is "on a page not checked before".
+* **Settings are named.** Two runs made with different settings (10 pages against 50, another
+  throttling profile, other include patterns) are still compared, but the comparison names each
+  setting that differs, old → new, since a change may come from what was checked.
 """
 
 from __future__ import annotations
@@ -220,10 +225,37 @@ class Change:
 
 @dataclass(frozen=True)
 class FindingDelta:
-    new: list[Finding]
-    fixed: list[Finding]
+    new: list[Finding]  # on a page the older run assessed too (or site-wide): new on a page checked before
+    fixed: list[Finding]  # gone from a page the newer run assessed again
     still_open: list[Finding]
-    not_rechecked: list[Finding]  # gone, but the newer run did not assess the page
+    not_rechecked: list[Finding]  # gone, but the newer run did not assess the page: page no longer checked
+    not_checked_before: list[Finding] = field(default_factory=list)  # on a page the older run did not assess
+
+
+# Settings that do not change what is measured: left out of "the settings differ".
+SETTINGS_NOT_COMPARED = frozenset({"url", "db", "concurrency"})
+
+
+@dataclass(frozen=True)
+class SettingChange:
+    key: str
+    before: object
+    after: object
+
+
+def settings_changes(before: RunSnapshot, after: RunSnapshot) -> list[SettingChange]:
+    """Each recorded setting whose value differs between two runs (keys recorded by only one run,
+    an older version's, are left out: nothing is known to differ)."""
+    b, a = before.run.settings, after.run.settings
+    return [
+        SettingChange(key, b[key], a[key])
+        for key in sorted(set(b) & set(a))
+        if key not in SETTINGS_NOT_COMPARED and _setting(b[key]) != _setting(a[key])
+    ]
+
+
+def _setting(value: object) -> object:
+    return tuple(value) if isinstance(value, list) else value
 
 
 @dataclass(frozen=True)
@@ -243,6 +275,7 @@ class Comparison:
     pages_newly_not_assessable: list[str]
     metrics: list[Change]
     metrics_note: str
+    settings_changed: list[SettingChange] = field(default_factory=list)
 
     @property
     def level_changed(self) -> bool:
@@ -286,7 +319,7 @@ def compare(before: RunSnapshot, after: RunSnapshot) -> Comparison:
                 "The level changed although the overall score moved less than its noise band: "
                 "the site is close to a level threshold."
             )
-        findings = _finding_delta(cb.findings, ca.findings, after)
+        findings = _finding_delta(cb.findings, ca.findings, before, after)
     before_urls = [p.url for p in before.pages]
     after_urls = [p.url for p in after.pages]
     before_set, after_set = set(before_urls), set(after_urls)
@@ -308,13 +341,17 @@ def compare(before: RunSnapshot, after: RunSnapshot) -> Comparison:
         pages_newly_not_assessable=[p.url for p in after.pages if p.status != "ok" and old_status.get(p.url) == "ok"],
         metrics=metrics,
         metrics_note=metrics_note,
+        settings_changed=settings_changes(before, after),
     )
 
 
-def _finding_delta(old: Sequence[Finding], new: Sequence[Finding], after: RunSnapshot) -> FindingDelta:
+def _finding_delta(
+    old: Sequence[Finding], new: Sequence[Finding], before: RunSnapshot, after: RunSnapshot
+) -> FindingDelta:
     old_by = {f.fingerprint: f for f in old}
     new_by = {f.fingerprint: f for f in new}
     assessed = {p.url for p in after.pages if p.status == "ok"}
+    assessed_before = {p.url for p in before.pages if p.status == "ok"}
     fixed: list[Finding] = []
     unchecked: list[Finding] = []
     for fp, f in old_by.items():
@@ -322,11 +359,17 @@ def _finding_delta(old: Sequence[Finding], new: Sequence[Finding], after: RunSna
             continue
         # A site-wide finding (no URL) was checked again whenever the newer run assessed any page.
         (fixed if (f.url in assessed or (not f.url and assessed)) else unchecked).append(f)
+    appeared = [f for fp, f in new_by.items() if fp not in old_by]
+
+    def was_checked(f: Finding) -> bool:  # site-wide: checked whenever the older run assessed any page
+        return f.url in assessed_before or (not f.url and bool(assessed_before))
+
     return FindingDelta(
-        new=[f for fp, f in new_by.items() if fp not in old_by],
+        new=[f for f in appeared if was_checked(f)],
         fixed=fixed,
         still_open=[f for fp, f in new_by.items() if fp in old_by],
         not_rechecked=unchecked,
+        not_checked_before=[f for f in appeared if not was_checked(f)],
     )
 
 

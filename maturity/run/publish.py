@@ -16,7 +16,7 @@ from maturity.core.history import RunSnapshot, agencies, site_histories
 from maturity.core.rubric import LoadedRubric
 from maturity.kernel.errors import UsageError
 from maturity.store import Store
-from maturity.store.readback import load_snapshots
+from maturity.store.readback import FIRST_SCORING, load_snapshots
 from reports.csv_export import render_csv, render_json
 from reports.site import build_site
 
@@ -37,11 +37,47 @@ def stored_rubrics(store: Store, by_site: Mapping[str, list[RunSnapshot]]) -> di
 
 
 @dataclass(frozen=True)
+class Pin:
+    """The rubric published figures come from: ``sha`` (a rubric's sha256, or
+    :data:`~maturity.store.readback.FIRST_SCORING`) and a label saying which, in words."""
+
+    sha: str
+    label: str
+
+
+def pin_for(rubric: LoadedRubric | None) -> Pin:
+    """The pin for ``--rubric FILE`` (its exact bytes), or by default the rubric each run was first
+    scored with (the audit's, or the portfolio's): a later ``rescore`` under another rubric never
+    replaces a published figure."""
+    if rubric is None:
+        return Pin(FIRST_SCORING, "")
+    r = rubric.rubric
+    return Pin(rubric.sha256, f"{r.id} {r.version} (sha256 {rubric.sha256[:12]})")
+
+
+def published_rubrics(by_site: Mapping[str, list[RunSnapshot]], pin: Pin) -> str:
+    """Which rubric the published figures come from, in words (for the command's output)."""
+    if pin.sha != FIRST_SCORING:
+        return f"rubric {pin.label} (--rubric)"
+    shown = sorted(
+        {
+            f"{r.scorecard.rubric.id} {r.scorecard.rubric.version} (sha256 {r.scorecard.rubric.sha256[:12]})"
+            for runs in by_site.values()
+            for r in runs
+            if r.scorecard is not None
+        }
+    )
+    what = ", ".join(shown) if shown else "none"
+    return f"rubric {what} (each run's first scoring; give --rubric FILE to publish another)"
+
+
+@dataclass(frozen=True)
 class BuiltSite:
     root: Path
     files: int
     agencies: int
     sites: int
+    published: str = ""  # which rubric the figures come from, in words
 
 
 def build(
@@ -52,9 +88,12 @@ def build(
     title: str,
     portfolio: str | None = None,
     generated_at: str | None = None,
+    rubric: LoadedRubric | None = None,
 ) -> BuiltSite:
-    """Write the scorecard site under ``out_dir`` (plain files)."""
-    by_site = load_snapshots(store, portfolio)
+    """Write the scorecard site under ``out_dir`` (plain files), each run's figures under the pinned
+    rubric (:func:`pin_for`)."""
+    pin = pin_for(rubric)
+    by_site = load_snapshots(store, portfolio, pin=pin.sha, pin_label=pin.label)
     if not by_site:
         raise UsageError("no runs stored" + (f" for portfolio {portfolio!r}" if portfolio else ""))
     files = build_site(
@@ -76,12 +115,17 @@ def build(
         targets[rel].parent.mkdir(parents=True, exist_ok=True)
         targets[rel].write_text(content, encoding="utf-8")
     agency_pages = sum(1 for rel in files if rel.startswith("agency/"))
-    return BuiltSite(out_dir, len(files), agency_pages, len(by_site))
+    return BuiltSite(out_dir, len(files), agency_pages, len(by_site), published_rubrics(by_site, pin))
 
 
-def export(store: Store, fmt: str, *, method: str, portfolio: str | None = None) -> str:
-    """Every run of every site: ``csv`` (one row per site per run) or ``json`` (agencies, rollups, runs)."""
-    by_site = load_snapshots(store, portfolio, perf_latest=0)
+def export(
+    store: Store, fmt: str, *, method: str, portfolio: str | None = None, rubric: LoadedRubric | None = None
+) -> tuple[str, str]:
+    """Every run of every site: ``csv`` (one row per site per run) or ``json`` (agencies, rollups, runs),
+    under the pinned rubric (:func:`pin_for`). Returns (the text, which rubric it publishes in words)."""
+    pin = pin_for(rubric)
+    by_site = load_snapshots(store, portfolio, perf_latest=0, pin=pin.sha, pin_label=pin.label)
+    published = published_rubrics(by_site, pin)
     if fmt == "csv":
-        return render_csv(site_histories(by_site))
-    return render_json(agencies(by_site, method), method=method, generated_at=now_iso())
+        return render_csv(site_histories(by_site)), published
+    return render_json(agencies(by_site, method), method=method, generated_at=now_iso()), published

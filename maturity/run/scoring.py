@@ -3,6 +3,7 @@ rendering a scoring's reports. No browser and no network: this module imports ne
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from maturity import __version__
@@ -27,9 +28,22 @@ def score_run(store: Store, crawl_id: int, rubric: LoadedRubric) -> tuple[int, S
     return scoring_id, card
 
 
-def write_reports(info: RunInfo, card: Scorecard, out_dir: Path) -> dict[str, Path]:
-    """The HTML and JSON scorecards of one scoring, in ``OUT/run-N/``."""
+def report_dir(info: RunInfo, card: Scorecard, out_dir: Path, *, first_scoring: bool) -> Path:
+    """Where one scoring's reports go, so no scoring's reports replace another's: ``OUT/run-N/`` for
+    a run's first scoring (the audit's), ``OUT/run-N/scoring-M/`` for each later one (``rescore``),
+    and ``OUT/run-N/<rubric id>-<sha256[:12]>/`` for a scoring of saved artifacts (no scoring id)."""
     run_dir = out_dir / f"run-{info.crawl_id}"
+    if first_scoring:
+        return run_dir
+    if info.scoring_id is not None:
+        return run_dir / f"scoring-{info.scoring_id}"
+    name = re.sub(r"[^A-Za-z0-9_-]+", "-", card.rubric.id).strip("-") or "rubric"
+    return run_dir / f"{name}-{card.rubric.sha256[:12]}"
+
+
+def write_reports(info: RunInfo, card: Scorecard, out_dir: Path, *, first_scoring: bool = True) -> dict[str, Path]:
+    """The HTML and JSON scorecards of one scoring, in its own :func:`report_dir`."""
+    run_dir = report_dir(info, card, out_dir, first_scoring=first_scoring)
     run_dir.mkdir(parents=True, exist_ok=True)
     paths = {"html": run_dir / "index.html", "json": run_dir / "scorecard.json"}
     paths["html"].write_text(render_html(info, card), encoding="utf-8")
@@ -49,14 +63,16 @@ def rescore(
         store.set_site(crawl_id, site, crawl.pages_found)
     scoring_id, card = score_run(store, crawl_id, rubric)
     info = run_info(store, crawl_id, scoring_id)
-    return info, card, write_reports(info, card, out_dir)
+    first = store.scorings(crawl_id)[0].id == scoring_id  # a run never scored before: the audit's place
+    return info, card, write_reports(info, card, out_dir, first_scoring=first)
 
 
 def report(store: Store, crawl_id: int, out_dir: Path) -> tuple[RunInfo, Scorecard, dict[str, Path]]:
-    """Render a stored run's newest scoring again."""
+    """Render a stored run's newest scoring again, in that scoring's own :func:`report_dir`."""
     scoring, card = store.latest_scorecard(crawl_id)
     info = run_info(store, crawl_id, scoring.id)
-    return info, card, write_reports(info, card, out_dir)
+    first = store.scorings(crawl_id)[0].id == scoring.id
+    return info, card, write_reports(info, card, out_dir, first_scoring=first)
 
 
 def rescore_all(

@@ -12,8 +12,10 @@ from maturity.core.history import RunSnapshot
 from maturity.core.model import PerformanceFacts, RunInfo
 from maturity.core.portfolio import host_key
 from maturity.core.scoring import PageSummary
-from maturity.store.store import Store, StoredRun, redact_url
+from maturity.store.store import FIRST_SCORING, Store, StoredRun, published_scoring, redact_url
 from maturity.store.tables import Crawl, Scoring
+
+__all__ = ["FIRST_SCORING", "choose_scoring", "load_snapshots", "published_scoring", "run_info", "run_info_of"]
 
 
 def run_info(store: Store, crawl_id: int, scoring_id: int | None = None) -> RunInfo:
@@ -50,10 +52,27 @@ def choose_scoring(scorings: Sequence[Scoring], reference_sha: str | None) -> Sc
     return same[-1] if same else scorings[-1]
 
 
+def not_scored_note(scorings: Sequence[Scoring], pin: str, pin_label: str) -> str | None:
+    """Why a run shows no figure under ``pin`` although it has scorings (None when it has none)."""
+    if not scorings or published_scoring(scorings, pin) is not None:
+        return None
+    return f"not scored under rubric {pin_label}"
+
+
 def load_snapshots(
-    store: Store, portfolio: str | None = None, *, perf_latest: int = 2, site: str | None = None
+    store: Store,
+    portfolio: str | None = None,
+    *,
+    perf_latest: int = 2,
+    site: str | None = None,
+    pin: str | None = None,
+    pin_label: str = "",
 ) -> dict[str, list[RunSnapshot]]:
-    """Every stored run, grouped by site (start URL), oldest first, each with the scorecard chosen so
+    """Every stored run, grouped by site (start URL), oldest first, each with a chosen scorecard.
+
+    With ``pin`` (publishing: a rubric's sha256, or :data:`FIRST_SCORING`) each run shows its
+    :func:`published_scoring`, and a run with scorings but none under the pin says so in its
+    ``error`` ("not scored under rubric ..."). Without it (``history``) the scorecards are chosen so
     a site's runs share one rubric wherever they can (the rubric of the site's newest scoring).
 
     Performance facts are loaded for the newest ``perf_latest`` scored runs of each site only.
@@ -71,7 +90,12 @@ def load_snapshots(
         snaps: list[RunSnapshot] = []
         scored_seen = 0
         for run in reversed(runs):
-            scoring = choose_scoring(run.scorings, reference)
+            if pin is None:
+                scoring = choose_scoring(run.scorings, reference)
+                error = run.crawl.error
+            else:
+                scoring = published_scoring(run.scorings, pin)
+                error = run.crawl.error or not_scored_note(run.scorings, pin, pin_label or pin[:12])
             card = store.scorecard(scoring) if scoring else None
             perf = None
             if card is not None and scored_seen < perf_latest:
@@ -84,7 +108,7 @@ def load_snapshots(
                     agency=agency,
                     portfolio=run.crawl.portfolio,
                     tags=run.tags,
-                    error=run.crawl.error,
+                    error=error,
                     pages=[PageSummary(url=u, status=s, reason=r) for u, s, r in run.pages],
                     scorecard=card,
                     perf=perf,

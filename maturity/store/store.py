@@ -21,7 +21,7 @@ import re
 import threading
 import time
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from importlib import resources
@@ -51,9 +51,25 @@ class DuplicateTask(Exception):
 @dataclass(frozen=True)
 class RunRow:
     crawl: Crawl
-    scoring: Scoring | None
+    scoring: Scoring | None  # the published scoring (see :func:`published_scoring`)
     pages: int
     not_assessable: int
+    scorings: int = 0  # how many scorings the run has (under any rubric)
+
+
+FIRST_SCORING = "first"  # the published pin when no rubric is given: the rubric each run was first scored with
+
+
+def published_scoring(scorings: Sequence[Scoring], pin: str) -> Scoring | None:
+    """The scoring a run publishes under ``pin``: the newest scoring under the pinned rubric (the
+    sha256 of its bytes), or, for :data:`FIRST_SCORING`, under the rubric of the run's first
+    scoring (the audit's, or the portfolio's). A scoring under any other rubric (a trial
+    ``rescore --rubric x.yaml``) never replaces it; None when the run has no scoring under the pin."""
+    if not scorings:
+        return None
+    sha = scorings[0].rubric_sha256 if pin == FIRST_SCORING else pin
+    same = [s for s in scorings if s.rubric_sha256 == sha]
+    return same[-1] if same else None
 
 
 def redact_url(url: str) -> str:
@@ -456,14 +472,16 @@ class Store:
             raise UsageError(f"run {crawl_id} has not been scored yet (use `maturity rescore {crawl_id}`)")
         return rows[-1], self.scorecard(rows[-1])
 
-    def runs(self, limit: int = 50) -> list[RunRow]:
+    def runs(self, limit: int = 50, pin: str = FIRST_SCORING) -> list[RunRow]:
+        """The newest ``limit`` runs, each with its published scoring under ``pin``."""
         with Session(self.engine) as session:
             crawls = session.exec(select(Crawl).order_by(col(Crawl.id).desc()).limit(limit)).all()
             out = []
             for crawl in crawls:
-                scoring = session.exec(
-                    select(Scoring).where(Scoring.crawl_id == crawl.id).order_by(col(Scoring.id).desc())
-                ).first()
+                scorings = session.exec(
+                    select(Scoring).where(Scoring.crawl_id == crawl.id).order_by(col(Scoring.id))
+                ).all()
+                scoring = published_scoring(scorings, pin)
                 statuses = session.exec(select(Page.status).where(Page.crawl_id == crawl.id)).all()
                 out.append(
                     RunRow(
@@ -471,6 +489,7 @@ class Store:
                         scoring=scoring,
                         pages=len(statuses),
                         not_assessable=sum(1 for s in statuses if s != "ok"),
+                        scorings=len(scorings),
                     )
                 )
             return out
