@@ -210,3 +210,41 @@ def test_a_kept_artifact_model_is_not_reused_for_a_copy_with_other_artifacts():
     assert first.get("document").url == f"{ORIGIN}/a"
     first.release()
     assert not first._typed
+
+
+def test_dimension_whose_checks_mostly_errored_is_not_assessed_never_100():
+    # viewport reads the document and passes; overflow and text size need the mobile facts, which
+    # errored: two thirds of the weight could not run, so the one pass must not make it "100".
+    broken = PageArtifacts(url=f"{ORIGIN}/", artifacts={"document": document(), "mobile": {"error": "crashed"}})
+    data = yaml.safe_load(yaml.safe_dump(SMALL))
+    data["dimensions"][1]["parameters"] = [
+        {"check": "viewport", "weight": 1},
+        {"check": "horizontal-overflow", "weight": 1},
+        {"check": "text-size", "weight": 1},
+    ]
+    card = score(rubric(data), [broken], site())
+    mob = dim(card, "mobile")
+    assert mob.score is None and mob.incomplete
+    assert card.overall == dim(card, "content").score  # left out of the overall, not counted as 0
+    assert not card.complete and card.level is None
+
+
+def test_dimension_with_half_its_weight_errored_is_still_scored():
+    # exactly half could not run: not "more than half", so scored on what ran and flagged
+    broken = PageArtifacts(url=f"{ORIGIN}/", artifacts={"document": document(), "mobile": {"error": "crashed"}})
+    data = yaml.safe_load(yaml.safe_dump(SMALL))
+    data["dimensions"][1]["parameters"] = [
+        {"check": "viewport", "weight": 2},
+        {"check": "horizontal-overflow", "weight": 1},
+        {"check": "text-size", "weight": 1},
+    ]
+    mob = dim(score(rubric(data), [broken], site()), "mobile")
+    assert mob.score == 100.0 and mob.incomplete
+
+
+def test_check_errored_on_most_pages_counts_as_mostly_not_run():
+    pages = [page(f"{ORIGIN}/{i}", mobile={"error": "timed out"}) for i in range(3)] + [page()]
+    data = yaml.safe_load(yaml.safe_dump(SMALL))
+    data["dimensions"][1]["parameters"] = [{"check": "horizontal-overflow", "weight": 1}]
+    mob = dim(score(rubric(data), pages, site()), "mobile")
+    assert mob.score is None and mob.incomplete

@@ -6,7 +6,10 @@ Pure: artifacts and a rubric in, a :class:`Scorecard` out. The rules, in order:
   metric check its curve score); pages where it is *not applicable* do not count.
 * A dimension's score (0–100) is the weighted mean of its checks' scores. A check
   that errored on some page marks the dimension **incomplete**; a dimension with
-  no scored check at all has no score (``None``), never 0.
+  no scored check at all has no score (``None``), never 0. A dimension where more than half
+  of the weight of its applicable checks could not run (errored) is **not assessed** either:
+  no score (``None``), incomplete, never a figure from the few checks that did run. A check's
+  weight counts as "could not run" in proportion to the pages it errored on.
 * The overall score is the weighted mean of the dimension scores.
 * The level is the highest one whose overall minimum and every per-dimension
   minimum are met. If any dimension has no score the level is not assessable
@@ -212,6 +215,21 @@ def _weighted(pairs: Iterable[tuple[float, float | None]]) -> float | None:
     return sum(w * s for w, s in known) / total if total else None
 
 
+def _mostly_unrun(summaries: list[CheckSummary]) -> bool:
+    """Whether more than half of the weight of the applicable checks could not run (errored).
+
+    A check counts as could-not-run in proportion to its errored pages; a check not applicable
+    everywhere counts neither way."""
+    unrun = applicable = 0.0
+    for s in summaries:
+        ran = s.passed + s.failed + s.errors
+        if not ran:
+            continue
+        applicable += s.weight
+        unrun += s.weight * s.errors / ran
+    return applicable > 0 and unrun * 2 > applicable
+
+
 def run_checks(
     rubric: Rubric, pages: list[PageArtifacts], site: SiteFacts
 ) -> list[tuple[Dimension, str, float, list[CheckResult]]]:
@@ -248,6 +266,8 @@ def score(loaded: LoadedRubric, pages: list[PageArtifacts], site: SiteFacts) -> 
     for dim in rubric.dimensions:
         summaries = by_dim.get(dim.id, [])
         value = _weighted((s.weight, s.score) for s in summaries)
+        if _mostly_unrun(summaries):
+            value = None  # not assessed: a figure from the few checks that ran would mislead
         dimensions.append(
             DimensionScore(
                 id=dim.id,
