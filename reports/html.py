@@ -29,6 +29,11 @@ MAX_FINDING_ITEMS = 5
 
 NOT_ASSESSABLE = "Not assessable"
 INCOMPLETE_NOTE = "Some checks could not run; scores cover what could be measured."
+# Beside every figure computed from incomplete evidence: text, so it is read aloud and printed.
+INCOMPLETE_MARK = "(incomplete)"
+INCOMPLETE_EXPLAINED = (
+    f"A figure marked {INCOMPLETE_MARK} is from what could be measured: some of its checks could not run."
+)
 
 OUTCOME_LABELS = {
     Outcome.FAIL: "Fail",
@@ -67,6 +72,12 @@ def safe_href(url: str | None) -> str | None:
 
 def fmt_score(value: float | None) -> str:
     return NOT_ASSESSABLE if value is None else svg.fmt_number(value)
+
+
+def fmt_marked(value: float | None, incomplete: bool) -> str:
+    """A score, with :data:`INCOMPLETE_MARK` beside it when it rests on incomplete evidence."""
+    text = fmt_score(value)
+    return f"{text} {INCOMPLETE_MARK}" if incomplete and value is not None else text
 
 
 def fmt_check_score(value: float | None) -> str:
@@ -154,7 +165,7 @@ def _check_row(c: CheckSummary) -> CheckRow:
         outcome=c.outcome.value,
         outcome_label=OUTCOME_LABELS[c.outcome],
         symbol=OUTCOME_SYMBOLS[c.outcome],
-        score=fmt_check_score(c.score),
+        score=fmt_check_score(c.score) + (f" {INCOMPLETE_MARK}" if c.errors and c.score is not None else ""),
     )
 
 
@@ -165,7 +176,7 @@ def _dimension_view(d: DimensionScore) -> DimensionView:
     )
     rows = [_check_row(c) for c in ordered if c.outcome != Outcome.NOT_APPLICABLE]
     na = [_check_row(c) for c in ordered if c.outcome == Outcome.NOT_APPLICABLE]
-    return DimensionView(dim=d, score=fmt_score(d.score), rows=rows, not_applicable=na)
+    return DimensionView(dim=d, score=fmt_marked(d.score, d.incomplete), rows=rows, not_applicable=na)
 
 
 def _findings_view(card: Scorecard, max_checks: int, max_items: int) -> FindingsView:
@@ -269,6 +280,9 @@ def make_environment() -> Environment:
     env.filters["num"] = svg.fmt_number
     env.filters["score"] = fmt_score
     env.filters["when"] = fmt_time
+    env.filters["marked"] = fmt_marked
+    env.globals["incomplete_mark"] = INCOMPLETE_MARK
+    env.globals["incomplete_explained"] = INCOMPLETE_EXPLAINED
     return env
 
 

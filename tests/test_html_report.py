@@ -313,7 +313,7 @@ def test_sections_come_in_reading_order(page):
 def test_dimension_table_shows_every_score_and_goal(doc):
     table = section(doc, "scores").xpath(".//table")[0]
     rows = {text_of(tr.xpath("./th")[0]): [text_of(td) for td in tr.xpath("./td")] for tr in table.xpath(".//tbody/tr")}
-    assert rows["Accessibility"][0] == "62.5"
+    assert rows["Accessibility"][0] == "62.5 (incomplete)"  # some of its checks could not run
     assert rows["Performance"][0] == "81.3"
     assert rows["Security"][0] == "40"
     assert rows["Performance"][1] == "Do pages load quickly on an ordinary phone?"
@@ -549,3 +549,17 @@ def test_hostile_help_url_is_shown_without_a_link():
     first = section(doc, "findings").xpath(".//article")[0]
     assert not any("javascript" in (a.get("href") or "").lower() for a in first.xpath(".//a"))
     assert "javascript:alert(1)" in text_of(first)  # the page URL, as text
+
+
+def test_every_incomplete_figure_is_marked_in_text(doc):
+    # the card is incomplete and its accessibility dimension could not run every check
+    overall = doc.xpath('//*[@class="overall-value"]')[0]
+    assert "(incomplete)" in text_of(overall)
+    row = next(r for r in section(doc, "scores").xpath(".//tbody/tr") if "Accessibility" in text_of(r))
+    assert "62.5 (incomplete)" in text_of(row.xpath("./td")[0])
+    heading = section(doc, "dim-accessibility-heading")
+    assert "62.5 out of 100 (incomplete)" in text_of(heading)
+    # the complete dimensions carry no mark
+    perf = next(r for r in section(doc, "scores").xpath(".//tbody/tr") if "Performance" in text_of(r))
+    assert "(incomplete)" not in text_of(perf)
+    assert "A figure marked (incomplete) is from what could be measured" in text_of(section(doc, "result"))
