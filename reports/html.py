@@ -142,11 +142,23 @@ class FindingGroup:
     help_href: str | None
     count: int
     pages: int
-    items: list[Finding]
+    items: list[Finding]  # the first few, shown at once
+    rest: list[Finding] = field(default_factory=list)  # every other instance, behind a <details>
+    anchor: str = ""
 
     @property
     def more(self) -> int:
         return self.count - len(self.items)
+
+
+@dataclass
+class PageFindings:
+    """One page's findings: which checks failed there, and how often."""
+
+    url: str
+    href: str | None
+    total: int
+    groups: list[tuple[FindingGroup, int]]
 
 
 @dataclass
@@ -155,6 +167,8 @@ class FindingsView:
     hidden_checks: int = 0
     hidden_items: int = 0
     total: int = 0
+    hidden: list[FindingGroup] = field(default_factory=list)  # the checks beyond the top ones, still listed
+    pages: list[PageFindings] = field(default_factory=list)
 
 
 def _check_row(c: CheckSummary) -> CheckRow:
@@ -191,7 +205,7 @@ def _findings_view(card: Scorecard, max_checks: int, max_items: int) -> Findings
         weight = checks[check_id].weight if check_id in checks else 0.0
         return (-weight, -len(found), check_id)
 
-    groups = []
+    groups: list[FindingGroup] = []
     for check_id, found in sorted(grouped.items(), key=rank):
         summary = checks.get(check_id)
         first = found[0]
@@ -207,11 +221,32 @@ def _findings_view(card: Scorecard, max_checks: int, max_items: int) -> Findings
                 count=len(found),
                 pages=len({f.url for f in found}),
                 items=found[:max_items],
+                rest=found[max_items:],
+                anchor=f"finding-{len(groups) + 1}",
             )
         )
     shown, hidden = groups[:max_checks], groups[max_checks:]
+    by_page: dict[str, dict[str, int]] = {}
+    for f in card.findings:
+        counts = by_page.setdefault(f.url, {})
+        counts[f.check_id] = counts.get(f.check_id, 0) + 1
+    group_of = {g.check_id: g for g in groups}
+    pages = [
+        PageFindings(
+            url=url,
+            href=safe_href(url),
+            total=sum(counts.values()),
+            groups=[(group_of[c], n) for c, n in sorted(counts.items(), key=lambda kv: groups.index(group_of[kv[0]]))],
+        )
+        for url, counts in sorted(by_page.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))
+    ]
     return FindingsView(
-        groups=shown, hidden_checks=len(hidden), hidden_items=sum(g.count for g in hidden), total=len(card.findings)
+        groups=shown,
+        hidden_checks=len(hidden),
+        hidden_items=sum(g.count for g in hidden),
+        total=len(card.findings),
+        hidden=hidden,
+        pages=pages,
     )
 
 
