@@ -248,3 +248,32 @@ def test_check_errored_on_most_pages_counts_as_mostly_not_run():
     data["dimensions"][1]["parameters"] = [{"check": "horizontal-overflow", "weight": 1}]
     mob = dim(score(rubric(data), pages, site()), "mobile")
     assert mob.score is None and mob.incomplete
+
+
+def test_axe_findings_carry_axe_own_title_help_page_and_description():
+    from crawlers.browser import map_axe
+
+    raw = {
+        "testEngine": {"version": "4.12.1"},
+        "violations": [
+            {
+                "id": "image-alt",
+                "impact": "critical",
+                "tags": ["wcag2a"],
+                "help": "Images must have alternative text",
+                "helpUrl": "https://dequeuniversity.com/rules/axe/4.12/image-alt?application=axeAPI",
+                "description": "Ensure <img> elements have alternative text or a role of none or presentation",
+                "nodes": [{"target": ["img.logo"], "html": "<img src=logo.png>", "failureSummary": "Fix any of: ..."}],
+            }
+        ],
+    }
+    facts = map_axe(raw, "4.12.1")
+    assert facts.rules[0].description.startswith("Ensure <img> elements")
+    card = score(builtin_rubric(), [page(axe=facts.model_dump(mode="json"))], site())
+    finding = next(f for f in card.findings if f.check_id == "axe/image-alt")
+    assert finding.title == "Images must have alternative text"
+    assert finding.help_url.startswith("https://dequeuniversity.com/rules/axe/4.12/image-alt")
+    summary = next(c for d in card.dimensions for c in d.checks if c.check_id == "axe/image-alt")
+    assert summary.failure_title == summary.title == "Images must have alternative text"
+    assert summary.description.startswith("Ensure <img> elements have alternative text")
+    assert "axe-core rule" not in summary.title + finding.title

@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from pydantic import Field
 
@@ -173,8 +173,12 @@ def _plan(rubric: Rubric, pages: list[PageArtifacts]) -> list[tuple[Dimension, s
     return plan
 
 
-def _summarise(dim: Dimension, check_id: str, weight: float, results: list[CheckResult]) -> CheckSummary:
+def _summarise(
+    dim: Dimension, check_id: str, weight: float, results: list[CheckResult], axe_text: AxeText | None = None
+) -> CheckSummary:
     meta = checks.get(check_id).meta
+    if axe_text is not None:  # an axe rule: axe's own words, not "axe-core rule image-alt fails"
+        meta = axe_text.apply(meta)
     if checks.is_attest_id(check_id):  # an attested question: its title is the rubric's question
         text = next((p.text for p in dim.parameters if checks.ATTEST_PREFIX + (p.question or "") == check_id), "")
         meta = replace(meta, title=text or meta.title, failure_title=text or meta.failure_title)
@@ -258,8 +262,9 @@ def score(loaded: LoadedRubric, pages: list[PageArtifacts], site: SiteFacts) -> 
     ran = run_checks(rubric, pages, site)
     by_dim: dict[str, list[CheckSummary]] = defaultdict(list)
     results: list[CheckResult] = []
+    impacts, axe_texts = _axe_facts(pages)
     for dim, check_id, weight, check_results in ran:
-        by_dim[dim.id].append(_summarise(dim, check_id, weight, check_results))
+        by_dim[dim.id].append(_summarise(dim, check_id, weight, check_results, axe_texts.get(check_id)))
         results.extend(check_results)
 
     dimensions = []
@@ -301,7 +306,7 @@ def score(loaded: LoadedRubric, pages: list[PageArtifacts], site: SiteFacts) -> 
         dimensions=dimensions,
         next_level=_next_level(rubric, level, overall, dimensions),
         pages=[PageSummary(url=p.url, status=p.status, reason=p.reason) for p in pages],
-        findings=_findings(rubric, results, _axe_impacts(pages)),
+        findings=_findings(rubric, results, impacts, axe_texts),
         results=results,
     )
 
@@ -347,20 +352,50 @@ def _next_level(
     return NextLevel(level=target.level, name=target.name, description=target.description, gaps=gaps, next_steps=steps)
 
 
-def _axe_impacts(pages: list[PageArtifacts]) -> dict[tuple[str, str], str]:
-    """(page URL, axe check id) -> the impact axe gave the violated rule on that page."""
+@dataclass(frozen=True)
+class AxeText:
+    """axe-core's own words for a rule: its requirement, its help page and what it tests."""
+
+    help: str
+    help_url: str
+    description: str
+
+    def apply(self, meta: checks.CheckMeta) -> checks.CheckMeta:
+        help_ = self.help.strip()
+        description = self.description.strip()
+        if description:
+            description = description.rstrip(".") + ". See the rule's help page for how to fix it."
+        return replace(
+            meta,
+            title=help_ or meta.title,
+            failure_title=help_ or meta.failure_title,
+            description=description or meta.description,
+            help_url=self.help_url or meta.help_url,
+        )
+
+
+def _axe_facts(pages: list[PageArtifacts]) -> tuple[dict[tuple[str, str], str], dict[str, AxeText]]:
+    """(page URL, axe check id) -> the impact axe gave the violated rule on that page; and
+    axe check id -> axe's own title, help page and description of the rule (the first seen)."""
     impacts: dict[tuple[str, str], str] = {}
+    texts: dict[str, AxeText] = {}
     for page in pages:
         facts = page.get("axe", keep=False) if page.status == "ok" else None
         if isinstance(facts, AxeFacts):
             for rule in facts.rules:
+                check_id = checks.AXE_PREFIX + rule.id
                 if rule.outcome == "violation" and rule.impact:
-                    impacts[(page.url, checks.AXE_PREFIX + rule.id)] = rule.impact
-    return impacts
+                    impacts[(page.url, check_id)] = rule.impact
+                if rule.help and check_id not in texts:
+                    texts[check_id] = AxeText(rule.help, rule.help_url, rule.description)
+    return impacts, texts
 
 
 def _findings(
-    rubric: Rubric, results: list[CheckResult], impacts: dict[tuple[str, str], str] | None = None
+    rubric: Rubric,
+    results: list[CheckResult],
+    impacts: dict[tuple[str, str], str] | None = None,
+    axe_texts: dict[str, AxeText] | None = None,
 ) -> list[Finding]:
     dimension_of: dict[str, str] = {}
     for dim in rubric.dimensions:
@@ -372,6 +407,8 @@ def _findings(
         if r.outcome != Outcome.FAIL:
             continue
         meta = checks.get(r.check_id).meta
+        if axe_texts and r.check_id in axe_texts:
+            meta = axe_texts[r.check_id].apply(meta)
         dim_id = dimension_of.get(r.check_id, meta.dimension)
         impact = (impacts or {}).get((r.url or "", r.check_id))
         for item in r.items or []:
