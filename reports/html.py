@@ -70,6 +70,36 @@ def safe_href(url: str | None) -> str | None:
     return url
 
 
+# The inline Markdown that rubric and check descriptions use: `code`, **bold** and [text](http(s) URL).
+_INLINE_MD = re.compile(r"`([^`\n]+)`|\*\*([^*\n]+?)\*\*|\[([^\]\n]+)\]\(([^()\s]+)\)")
+
+
+def inline_markdown(text: str | None, *, bold: bool = True) -> Markup:
+    """A safe subset of inline Markdown as HTML: every piece of the text is escaped first, then
+    `code`, **bold** and [links](https://...) become elements. A link whose URL is not a plain
+    http(s) URL stays as its text; nothing else (raw HTML, images, other schemes) is interpreted."""
+    if not text:
+        return Markup("")
+    out: list[str] = []
+    pos = 0
+    for m in _INLINE_MD.finditer(text):
+        code, strong, label, url = m.groups()
+        if strong is not None and not bold:
+            continue
+        out.append(str(Markup.escape(text[pos : m.start()])))
+        if code is not None:
+            out.append(f"<code>{Markup.escape(code)}</code>")
+        elif strong is not None:
+            out.append(f"<strong>{inline_markdown(strong, bold=False)}</strong>")
+        elif (href := safe_href(url)) is not None:
+            out.append(f'<a href="{Markup.escape(href)}">{inline_markdown(label, bold=False)}</a>')
+        else:
+            out.append(str(Markup.escape(m.group(0))))
+        pos = m.end()
+    out.append(str(Markup.escape(text[pos:])))
+    return Markup("".join(out))
+
+
 def fmt_score(value: float | None) -> str:
     return NOT_ASSESSABLE if value is None else svg.fmt_number(value)
 
@@ -316,6 +346,7 @@ def make_environment() -> Environment:
     env.filters["score"] = fmt_score
     env.filters["when"] = fmt_time
     env.filters["marked"] = fmt_marked
+    env.filters["md"] = inline_markdown
     env.globals["incomplete_mark"] = INCOMPLETE_MARK
     env.globals["incomplete_explained"] = INCOMPLETE_EXPLAINED
     return env
