@@ -121,7 +121,7 @@ def change_detail(change: Change) -> str:
     d = abs(change.delta)
     band = fmt_value(change.band, change.unit)
     if d == 0:
-        return "unchanged"
+        return ""  # "No change" already says it; "unchanged" beneath it would say it twice
     if change.verdict == "no change":
         return f"moved {fmt_value(d, change.unit)}, within the ±{band} noise band"
     return f"beyond the ±{band} noise band"

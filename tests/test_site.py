@@ -328,3 +328,12 @@ def test_incomplete_scores_are_marked_on_leaderboard_and_agency_pages(tmp_path):
     assert "(incomplete)" not in text(
         doc(files, "agency/department-of-natural-resources.html").xpath('//*[@class="overall-value"]')[0]
     )
+
+
+def test_a_zero_change_is_said_once():
+    from maturity.core.history import Change
+    from reports.site import change_detail, change_text
+
+    same = Change("overall", "Overall score", 80.0, 80.0, band=0.5)
+    assert change_text(same) == "No change" and change_detail(same) == ""
+    assert "within the ±0.5 noise band" in change_detail(Change("overall", "Overall score", 80.0, 80.3, band=0.5))
