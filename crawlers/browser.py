@@ -999,6 +999,7 @@ def map_axe(raw: dict[str, Any], version: str) -> AxeFacts:
                     tags=list(rule.get("tags") or []),
                     help=rule.get("help") or "",
                     help_url=rule.get("helpUrl") or "",
+                    description=(rule.get("description") or "")[:1000],
                     nodes=nodes,
                 )
             )

@@ -29,6 +29,11 @@ MAX_FINDING_ITEMS = 5
 
 NOT_ASSESSABLE = "Not assessable"
 INCOMPLETE_NOTE = "Some checks could not run; scores cover what could be measured."
+# Beside every figure computed from incomplete evidence: text, so it is read aloud and printed.
+INCOMPLETE_MARK = "(incomplete)"
+INCOMPLETE_EXPLAINED = (
+    f"A figure marked {INCOMPLETE_MARK} is from what could be measured: some of its checks could not run."
+)
 
 OUTCOME_LABELS = {
     Outcome.FAIL: "Fail",
@@ -65,8 +70,44 @@ def safe_href(url: str | None) -> str | None:
     return url
 
 
+# The inline Markdown that rubric and check descriptions use: `code`, **bold** and [text](http(s) URL).
+_INLINE_MD = re.compile(r"`([^`\n]+)`|\*\*([^*\n]+?)\*\*|\[([^\]\n]+)\]\(([^()\s]+)\)")
+
+
+def inline_markdown(text: str | None, *, bold: bool = True) -> Markup:
+    """A safe subset of inline Markdown as HTML: every piece of the text is escaped first, then
+    `code`, **bold** and [links](https://...) become elements. A link whose URL is not a plain
+    http(s) URL stays as its text; nothing else (raw HTML, images, other schemes) is interpreted."""
+    if not text:
+        return Markup("")
+    out: list[str] = []
+    pos = 0
+    for m in _INLINE_MD.finditer(text):
+        code, strong, label, url = m.groups()
+        if strong is not None and not bold:
+            continue
+        out.append(str(Markup.escape(text[pos : m.start()])))
+        if code is not None:
+            out.append(f"<code>{Markup.escape(code)}</code>")
+        elif strong is not None:
+            out.append(f"<strong>{inline_markdown(strong, bold=False)}</strong>")
+        elif (href := safe_href(url)) is not None:
+            out.append(f'<a href="{Markup.escape(href)}">{inline_markdown(label, bold=False)}</a>')
+        else:
+            out.append(str(Markup.escape(m.group(0))))
+        pos = m.end()
+    out.append(str(Markup.escape(text[pos:])))
+    return Markup("".join(out))
+
+
 def fmt_score(value: float | None) -> str:
     return NOT_ASSESSABLE if value is None else svg.fmt_number(value)
+
+
+def fmt_marked(value: float | None, incomplete: bool) -> str:
+    """A score, with :data:`INCOMPLETE_MARK` beside it when it rests on incomplete evidence."""
+    text = fmt_score(value)
+    return f"{text} {INCOMPLETE_MARK}" if incomplete and value is not None else text
 
 
 def fmt_check_score(value: float | None) -> str:
@@ -131,11 +172,23 @@ class FindingGroup:
     help_href: str | None
     count: int
     pages: int
-    items: list[Finding]
+    items: list[Finding]  # the first few, shown at once
+    rest: list[Finding] = field(default_factory=list)  # every other instance, behind a <details>
+    anchor: str = ""
 
     @property
     def more(self) -> int:
         return self.count - len(self.items)
+
+
+@dataclass
+class PageFindings:
+    """One page's findings: which checks failed there, and how often."""
+
+    url: str
+    href: str | None
+    total: int
+    groups: list[tuple[FindingGroup, int]]
 
 
 @dataclass
@@ -144,6 +197,8 @@ class FindingsView:
     hidden_checks: int = 0
     hidden_items: int = 0
     total: int = 0
+    hidden: list[FindingGroup] = field(default_factory=list)  # the checks beyond the top ones, still listed
+    pages: list[PageFindings] = field(default_factory=list)
 
 
 def _check_row(c: CheckSummary) -> CheckRow:
@@ -154,7 +209,7 @@ def _check_row(c: CheckSummary) -> CheckRow:
         outcome=c.outcome.value,
         outcome_label=OUTCOME_LABELS[c.outcome],
         symbol=OUTCOME_SYMBOLS[c.outcome],
-        score=fmt_check_score(c.score),
+        score=fmt_check_score(c.score) + (f" {INCOMPLETE_MARK}" if c.errors and c.score is not None else ""),
     )
 
 
@@ -165,7 +220,7 @@ def _dimension_view(d: DimensionScore) -> DimensionView:
     )
     rows = [_check_row(c) for c in ordered if c.outcome != Outcome.NOT_APPLICABLE]
     na = [_check_row(c) for c in ordered if c.outcome == Outcome.NOT_APPLICABLE]
-    return DimensionView(dim=d, score=fmt_score(d.score), rows=rows, not_applicable=na)
+    return DimensionView(dim=d, score=fmt_marked(d.score, d.incomplete), rows=rows, not_applicable=na)
 
 
 def _findings_view(card: Scorecard, max_checks: int, max_items: int) -> FindingsView:
@@ -180,7 +235,7 @@ def _findings_view(card: Scorecard, max_checks: int, max_items: int) -> Findings
         weight = checks[check_id].weight if check_id in checks else 0.0
         return (-weight, -len(found), check_id)
 
-    groups = []
+    groups: list[FindingGroup] = []
     for check_id, found in sorted(grouped.items(), key=rank):
         summary = checks.get(check_id)
         first = found[0]
@@ -196,11 +251,32 @@ def _findings_view(card: Scorecard, max_checks: int, max_items: int) -> Findings
                 count=len(found),
                 pages=len({f.url for f in found}),
                 items=found[:max_items],
+                rest=found[max_items:],
+                anchor=f"finding-{len(groups) + 1}",
             )
         )
     shown, hidden = groups[:max_checks], groups[max_checks:]
+    by_page: dict[str, dict[str, int]] = {}
+    for f in card.findings:
+        counts = by_page.setdefault(f.url, {})
+        counts[f.check_id] = counts.get(f.check_id, 0) + 1
+    group_of = {g.check_id: g for g in groups}
+    pages = [
+        PageFindings(
+            url=url,
+            href=safe_href(url),
+            total=sum(counts.values()),
+            groups=[(group_of[c], n) for c, n in sorted(counts.items(), key=lambda kv: groups.index(group_of[kv[0]]))],
+        )
+        for url, counts in sorted(by_page.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))
+    ]
     return FindingsView(
-        groups=shown, hidden_checks=len(hidden), hidden_items=sum(g.count for g in hidden), total=len(card.findings)
+        groups=shown,
+        hidden_checks=len(hidden),
+        hidden_items=sum(g.count for g in hidden),
+        total=len(card.findings),
+        hidden=hidden,
+        pages=pages,
     )
 
 
@@ -269,6 +345,10 @@ def make_environment() -> Environment:
     env.filters["num"] = svg.fmt_number
     env.filters["score"] = fmt_score
     env.filters["when"] = fmt_time
+    env.filters["marked"] = fmt_marked
+    env.filters["md"] = inline_markdown
+    env.globals["incomplete_mark"] = INCOMPLETE_MARK
+    env.globals["incomplete_explained"] = INCOMPLETE_EXPLAINED
     return env
 
 

@@ -54,8 +54,9 @@ def _site(card: Scorecard) -> list[str]:
     lines = [
         f"### {md(card.target)}",
         "",
-        f"{level}, overall score {_score(card.overall)} under rubric {md(card.rubric.id)} {md(card.rubric.version)}"
-        + ("" if card.complete else " (incomplete: some checks could not run)")
+        f"{level}, overall score {_score(card.overall)}"
+        + ("" if card.complete or card.overall is None else " (incomplete: some checks could not run)")
+        + f" under rubric {md(card.rubric.id)} {md(card.rubric.version)}"
         + f"; {card.assessable_pages} of {len(card.pages)} pages assessed.",
         "",
         "| dimension | score | failing checks | note |",
@@ -64,7 +65,8 @@ def _site(card: Scorecard) -> list[str]:
     for d in card.dimensions:
         failing = sum(1 for c in d.checks if c.outcome == Outcome.FAIL)
         note = "not assessable" if d.score is None else ("incomplete" if d.incomplete else "")
-        lines.append(f"| {md(d.title)} | {_score(d.score)} | {failing} | {note} |")
+        figure = _score(d.score) + (" (incomplete)" if d.incomplete and d.score is not None else "")
+        lines.append(f"| {md(d.title)} | {figure} | {failing} | {note} |")
     lines.append("")
     return lines
 

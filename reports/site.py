@@ -50,6 +50,7 @@ from reports.html import (
     NOT_ASSESSABLE,
     FindingsView,
     _findings_view,
+    fmt_marked,
     fmt_score,
     make_environment,
     render_html,
@@ -120,7 +121,7 @@ def change_detail(change: Change) -> str:
     d = abs(change.delta)
     band = fmt_value(change.band, change.unit)
     if d == 0:
-        return "unchanged"
+        return ""  # "No change" already says it; "unchanged" beneath it would say it twice
     if change.verdict == "no change":
         return f"moved {fmt_value(d, change.unit)}, within the ±{band} noise band"
     return f"beyond the ±{band} noise band"
@@ -144,10 +145,11 @@ class LeaderRow:
     sites_failed: int
     pages: int
     note: str = ""
+    incomplete: bool = False  # some site's newest scoring could not run every check
 
     @property
     def score_text(self) -> str:
-        return fmt_score(self.score)
+        return fmt_marked(self.score, self.incomplete)
 
     @property
     def change_text(self) -> str:
@@ -165,10 +167,11 @@ class DimensionRow:
     goal: str
     score: float | None
     change: Change | None
+    incomplete: bool = False
 
     @property
     def score_text(self) -> str:
-        return fmt_score(self.score)
+        return fmt_marked(self.score, self.incomplete)
 
 
 @dataclass
@@ -389,7 +392,10 @@ def _site_section(history: SiteHistory, index: int, run_pages: set[int]) -> Site
     next_steps: list[tuple[str, str]] = []
     findings = None
     if card is not None:
-        dims = [DimensionRow(d.id, d.title, d.goal, d.score, changes.get(d.id)) for d in card.dimensions]
+        dims = [
+            DimensionRow(d.id, d.title, d.goal, d.score, changes.get(d.id), incomplete=d.incomplete)
+            for d in card.dimensions
+        ]
         if card.levels:
             meter = Markup(
                 svg.level_meter(card.level, [(lv.level, lv.name) for lv in card.levels], ident=f"{anchor}-meter")
@@ -409,7 +415,7 @@ def _site_section(history: SiteHistory, index: int, run_pages: set[int]) -> Site
                 "level": level_label(r.scorecard.level, r.scorecard.levels, r.scorecard.level_name)
                 if r.scorecard
                 else "—",
-                "overall": fmt_score(r.scorecard.overall) if r.scorecard else "—",
+                "overall": fmt_marked(r.scorecard.overall, not r.scorecard.complete) if r.scorecard else "—",
                 "rubric": f"{r.scorecard.rubric.id} {r.scorecard.rubric.version}" if r.scorecard else "—",
                 "error": r.error,
             }
@@ -451,7 +457,8 @@ def _agency_dimension_rows(view: AgencyView, method: str) -> list[DimensionRow]:
             )
             band = max((x.band for c in pairs for x in c.dimensions if x.key == d.id), default=0.5)
             change = Change(d.id, d.title, then.dimensions.get(d.id), now.dimensions.get(d.id), band=band)
-        rows.append(DimensionRow(d.id, d.title, d.goal, view.rollup.dimensions.get(d.id), change))
+        incomplete = any(x.id == d.id and (x.incomplete or x.score is None) for c in cards for x in c.dimensions)
+        rows.append(DimensionRow(d.id, d.title, d.goal, view.rollup.dimensions.get(d.id), change, incomplete))
     return rows
 
 
@@ -490,6 +497,7 @@ def _leader_rows(views: Sequence[AgencyView], slugs: Mapping[str, str]) -> list[
                 sites_failed=len(v.failed_sites),
                 pages=v.rollup.pages,
                 note=note,
+                incomplete=agency_incomplete(v),
             )
         )
     return rows
@@ -550,8 +558,13 @@ def _environment() -> Environment:
     return env
 
 
-def _rollup_text(r: Rollup, levels: Sequence[LevelRef]) -> dict[str, str]:
-    return {"level": level_label(r.level, levels), "score": fmt_score(r.overall)}
+def agency_incomplete(view: AgencyView) -> bool:
+    """Whether the agency's figures rest on a scoring that could not run every check."""
+    return any(s.latest.scorecard is not None and not s.latest.scorecard.complete for s in view.sites if s.latest)
+
+
+def _rollup_text(r: Rollup, levels: Sequence[LevelRef], incomplete: bool = False) -> dict[str, str]:
+    return {"level": level_label(r.level, levels), "score": fmt_marked(r.overall, incomplete)}
 
 
 BACK_LINK = (
@@ -625,7 +638,8 @@ def build_site(
             root="",
             page_title=title if key == "score" else f"{title}, sorted by {key}",
             total=total,
-            total_text=_rollup_text(total, levels),
+            total_text=_rollup_text(total, levels, any(agency_incomplete(v) for v in views)),
+            any_incomplete=any(agency_incomplete(v) for v in views),
             agencies=views,
             sites_total=len(all_sites),
             runs_total=runs_total,
@@ -649,7 +663,8 @@ def build_site(
             root="../",
             page_title=f"{v.name}: maturity scorecard",
             agency=v,
-            rollup_text=_rollup_text(v.rollup, agency_levels),
+            rollup_text=_rollup_text(v.rollup, agency_levels, agency_incomplete(v)),
+            incomplete=agency_incomplete(v),
             dims=_agency_dimension_rows(v, method),
             sections=sections,
             single=len(sections) == 1,

@@ -14,6 +14,7 @@ The building blocks (:class:`LinearScale`, :func:`nice_ticks`, :func:`x_axis`,
 from __future__ import annotations
 
 import hashlib
+import itertools
 import math
 import re
 from collections.abc import Iterable, Sequence
@@ -464,18 +465,35 @@ def _marker(shape: str, x: float, y: float, colour: str, size: float = 5.0) -> s
     return f'<circle cx="{_n(x)}" cy="{_n(y)}" r="{_n(s)}" fill="{colour}"/>'
 
 
-def _label_indices(count: int, room: float, label_width: float) -> list[int]:
-    """Which x labels to print so that they do not overlap: always the first and the last."""
-    if count <= 0:
+def _x_label_layout(
+    xs: Sequence[float], widths: Sequence[float], width: float, gap: float = 6
+) -> list[tuple[int, str]]:
+    """Which x labels to print, and anchored how, so that no two overlap.
+
+    Each label is centred on its point, except that the first starts and the last ends at its
+    point when centring would push it off the chart. The last label is always printed; the
+    others are taken at the smallest regular step at which none touches its neighbour or the
+    last one (the extents are measured after anchoring, so an anchored end label is not
+    mistaken for a centred one)."""
+    n = len(xs)
+    if n == 0:
         return []
-    fits = max(2, int(room // max(label_width, 1)))
-    if count <= fits:
-        return list(range(count))
-    step = math.ceil((count - 1) / (fits - 1))
-    picked = list(range(0, count - 1, step))
-    if count - 1 - picked[-1] < step / 2 and len(picked) > 1:
-        picked.pop()
-    return [*picked, count - 1]
+
+    def extent(i: int) -> tuple[str, float, float]:
+        x, half = xs[i], widths[i] / 2
+        if n > 1 and i == 0 and x - half < 2:
+            return "start", x, x + widths[i]
+        if n > 1 and i == n - 1 and x + half > width - 2:
+            return "end", x - widths[i], x
+        return "middle", x - half, x + half
+
+    last = extent(n - 1)
+    for step in range(1, n + 1):
+        picked = [i for i in range(0, n - 1, step) if extent(i)[2] + gap <= last[1]]
+        spans = [extent(i) for i in picked]
+        if all(b[1] >= a[2] + gap for a, b in itertools.pairwise(spans)):
+            return [(i, extent(i)[0]) for i in picked] + [(n - 1, last[0])]
+    return [(n - 1, last[0])]
 
 
 def line_chart(
@@ -567,17 +585,12 @@ def line_chart(
         f'<line class="axis" x1="{_n(left)}" y1="{_n(top)}" x2="{_n(left)}" y2="{_n(bottom)}" stroke="{palette.axis}"/>'
     )
     # x labels, thinned so they never overlap
-    label_w = max((text_width(lbl, size=SMALL_FONT_SIZE) for lbl in x_labels), default=0) + 10
-    shown = _label_indices(n, right - left, label_w)
+    shown = _x_label_layout(
+        [x_of(i) for i in range(n)], [text_width(lbl, size=SMALL_FONT_SIZE) for lbl in x_labels], width
+    )
     parts.append(f'<g class="axis axis-x" font-size="{SMALL_FONT_SIZE}" fill="{palette.muted}">')
-    for i in shown:
+    for i, anchor in shown:
         x = x_of(i)
-        anchor = "middle"
-        half = (label_w - 10) / 2
-        if n > 1 and i == 0 and x - half < 2:
-            anchor = "start"
-        elif n > 1 and i == n - 1 and x + half > width - 2:
-            anchor = "end"
         parts.append(
             f'<line x1="{_n(x)}" y1="{_n(bottom)}" x2="{_n(x)}" y2="{_n(bottom + 5)}" stroke="{palette.axis}"/>'
         )

@@ -195,6 +195,15 @@ def test_markdown_has_the_dimension_table_and_gate_results(card_and_result):
     assert "| `max_findings` | ❌ 1 failure |" in text
 
 
+def test_markdown_marks_incomplete_figures_beside_them():
+    broken = page(f"{ORIGIN}/", network={"error": "log lost"})
+    card = score(builtin_rubric(), [broken], site())
+    text = render_markdown([card], evaluate(card, [broken], CheckConfig()))
+    assert f"overall score {card.overall:.1f} (incomplete: some checks could not run) under rubric" in text
+    content = next(d for d in card.dimensions if d.id == "content")
+    assert content.incomplete and f"| Content | {content.score:.1f} (incomplete) |" in text
+
+
 def test_markdown_escapes_hostile_text(card_and_result):
     card, result = card_and_result
     text = render_markdown([card], result)

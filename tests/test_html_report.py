@@ -313,7 +313,7 @@ def test_sections_come_in_reading_order(page):
 def test_dimension_table_shows_every_score_and_goal(doc):
     table = section(doc, "scores").xpath(".//table")[0]
     rows = {text_of(tr.xpath("./th")[0]): [text_of(td) for td in tr.xpath("./td")] for tr in table.xpath(".//tbody/tr")}
-    assert rows["Accessibility"][0] == "62.5"
+    assert rows["Accessibility"][0] == "62.5 (incomplete)"  # some of its checks could not run
     assert rows["Performance"][0] == "81.3"
     assert rows["Security"][0] == "40"
     assert rows["Performance"][1] == "Do pages load quickly on an ordinary phone?"
@@ -379,7 +379,7 @@ def test_findings_grouped_with_fix_help_and_location(doc):
         assert "click here" not in text_of(a).lower() and text_of(a)
 
 
-def test_findings_are_limited_and_say_how_many_more():
+def test_every_instance_of_every_failing_check_is_in_the_html_without_javascript():
     card = make_card()
     many = [
         Finding(
@@ -388,17 +388,34 @@ def test_findings_are_limited_and_say_how_many_more():
             dimension="security",
             title=f"Problem {c}",
             url=f"https://www.example.gov/p{i}",
+            selector=f"#el-{c}-{i}",
         )
         for c in range(12)
         for i in range(7)
     ]
-    doc = parse(render_html(make_run(), card.model_copy(update={"findings": many})))
+    page = render_html(make_run(), card.model_copy(update={"findings": many}))
+    doc = parse(page)
+    assert not doc.xpath("//script")
     findings = section(doc, "findings")
+    # the top ten checks open, five instances each at once and the other two behind a <details>
     articles = findings.xpath(".//article")
     assert len(articles) == 10
-    assert all(len(a.xpath(".//ol/li")) == 5 for a in articles)
-    assert "And 2 more instances" in text_of(articles[0])
-    assert "2 more checks found problems (14 instances)" in text_of(findings)
+    assert all(len(a.xpath("./ol/li")) == 5 for a in articles)
+    assert all(len(a.xpath("./details/ol/li")) == 2 for a in articles)
+    assert "Show the other 2 instances of “Problem 0”" in text_of(articles[0].xpath("./details/summary")[0])
+    # the two other checks are still listed, each in a <details> with every instance
+    more = findings.xpath('.//details[contains(@class, "finding-more")]')
+    assert len(more) == 2 and all(len(d.xpath(".//li")) == 7 for d in more)
+    assert "2 more checks that found problems" in text_of(findings)
+    # every instance is there: each of the 84 elements once in the findings
+    selectors = [text_of(c) for c in findings.xpath('.//code[@class="selector"]')]
+    assert sorted(selectors) == sorted(f"#el-{c}-{i}" for c in range(12) for i in range(7))
+    # a per-page view: each page with its checks, linked to their groups
+    by_page = section(doc, "by-page")
+    headings = by_page.xpath(".//h4")
+    assert len(headings) == 7 and "(12 problems)" in text_of(headings[0])
+    links = by_page.xpath(".//ul")[0].xpath(".//a/@href")
+    assert len(links) == 12 and all(doc.xpath(f'//*[@id="{h[1:]}"]') for h in links)
 
 
 def test_pages_table_lists_not_assessable_page_with_reason(doc):
@@ -549,3 +566,17 @@ def test_hostile_help_url_is_shown_without_a_link():
     first = section(doc, "findings").xpath(".//article")[0]
     assert not any("javascript" in (a.get("href") or "").lower() for a in first.xpath(".//a"))
     assert "javascript:alert(1)" in text_of(first)  # the page URL, as text
+
+
+def test_every_incomplete_figure_is_marked_in_text(doc):
+    # the card is incomplete and its accessibility dimension could not run every check
+    overall = doc.xpath('//*[@class="overall-value"]')[0]
+    assert "(incomplete)" in text_of(overall)
+    row = next(r for r in section(doc, "scores").xpath(".//tbody/tr") if "Accessibility" in text_of(r))
+    assert "62.5 (incomplete)" in text_of(row.xpath("./td")[0])
+    heading = section(doc, "dim-accessibility-heading")
+    assert "62.5 out of 100 (incomplete)" in text_of(heading)
+    # the complete dimensions carry no mark
+    perf = next(r for r in section(doc, "scores").xpath(".//tbody/tr") if "Performance" in text_of(r))
+    assert "(incomplete)" not in text_of(perf)
+    assert "A figure marked (incomplete) is from what could be measured" in text_of(section(doc, "result"))

@@ -223,3 +223,70 @@ def test_the_reason_for_a_level_names_what_held_it_back():
     data["dimensions"][1]["parameters"] = [{"check": "horizontal-overflow"}]
     none = score(rubric(data), [PageArtifacts(url=f"{ORIGIN}/", artifacts={"document": document()})], site())
     assert level_reason(none).startswith("No level: Mobile has no score")
+
+
+def test_dimension_whose_checks_mostly_errored_is_not_assessed_never_100():
+    # viewport reads the document and passes; overflow and text size need the mobile facts, which
+    # errored: two thirds of the weight could not run, so the one pass must not make it "100".
+    broken = PageArtifacts(url=f"{ORIGIN}/", artifacts={"document": document(), "mobile": {"error": "crashed"}})
+    data = yaml.safe_load(yaml.safe_dump(SMALL))
+    data["dimensions"][1]["parameters"] = [
+        {"check": "viewport", "weight": 1},
+        {"check": "horizontal-overflow", "weight": 1},
+        {"check": "text-size", "weight": 1},
+    ]
+    card = score(rubric(data), [broken], site())
+    mob = dim(card, "mobile")
+    assert mob.score is None and mob.incomplete
+    assert card.overall == dim(card, "content").score  # left out of the overall, not counted as 0
+    assert not card.complete and card.level is None
+
+
+def test_dimension_with_half_its_weight_errored_is_still_scored():
+    # exactly half could not run: not "more than half", so scored on what ran and flagged
+    broken = PageArtifacts(url=f"{ORIGIN}/", artifacts={"document": document(), "mobile": {"error": "crashed"}})
+    data = yaml.safe_load(yaml.safe_dump(SMALL))
+    data["dimensions"][1]["parameters"] = [
+        {"check": "viewport", "weight": 2},
+        {"check": "horizontal-overflow", "weight": 1},
+        {"check": "text-size", "weight": 1},
+    ]
+    mob = dim(score(rubric(data), [broken], site()), "mobile")
+    assert mob.score == 100.0 and mob.incomplete
+
+
+def test_check_errored_on_most_pages_counts_as_mostly_not_run():
+    pages = [page(f"{ORIGIN}/{i}", mobile={"error": "timed out"}) for i in range(3)] + [page()]
+    data = yaml.safe_load(yaml.safe_dump(SMALL))
+    data["dimensions"][1]["parameters"] = [{"check": "horizontal-overflow", "weight": 1}]
+    mob = dim(score(rubric(data), pages, site()), "mobile")
+    assert mob.score is None and mob.incomplete
+
+
+def test_axe_findings_carry_axe_own_title_help_page_and_description():
+    from crawlers.browser import map_axe
+
+    raw = {
+        "testEngine": {"version": "4.12.1"},
+        "violations": [
+            {
+                "id": "image-alt",
+                "impact": "critical",
+                "tags": ["wcag2a"],
+                "help": "Images must have alternative text",
+                "helpUrl": "https://dequeuniversity.com/rules/axe/4.12/image-alt?application=axeAPI",
+                "description": "Ensure <img> elements have alternative text or a role of none or presentation",
+                "nodes": [{"target": ["img.logo"], "html": "<img src=logo.png>", "failureSummary": "Fix any of: ..."}],
+            }
+        ],
+    }
+    facts = map_axe(raw, "4.12.1")
+    assert facts.rules[0].description.startswith("Ensure <img> elements")
+    card = score(builtin_rubric(), [page(axe=facts.model_dump(mode="json"))], site())
+    finding = next(f for f in card.findings if f.check_id == "axe/image-alt")
+    assert finding.title == "Images must have alternative text"
+    assert finding.help_url.startswith("https://dequeuniversity.com/rules/axe/4.12/image-alt")
+    summary = next(c for d in card.dimensions for c in d.checks if c.check_id == "axe/image-alt")
+    assert summary.failure_title == summary.title == "Images must have alternative text"
+    assert summary.description.startswith("Ensure <img> elements have alternative text")
+    assert "axe-core rule" not in summary.title + finding.title

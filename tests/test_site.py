@@ -300,3 +300,40 @@ def test_the_site_has_zero_accessibility_failures_and_looks_right(shared_browser
     ]
     assert failures == []
     assert all(size > 10_000 for size in shots.values()), shots
+
+
+def test_incomplete_scores_are_marked_on_leaderboard_and_agency_pages(tmp_path):
+    from factories import document
+
+    from maturity.core.model import PageArtifacts
+
+    s = Store(f"sqlite:///{tmp_path / 'm.db'}")
+    # the library's only page lost its network log: some content and security checks could not run
+    broken = PageArtifacts(url=f"{LIB}/", artifacts={**page(f"{LIB}/").artifacts, "network": {"error": "log lost"}})
+    store_run(s, [broken], origin=LIB, agency="State Library")
+    store_run(s, [page(f"{ORIGIN}/"), page(f"{ORIGIN}/a", document=document(url=f"{ORIGIN}/a"))])
+    files = build(s)
+    board = {
+        text(r.xpath("./th")[0]): r for r in doc(files, "index.html").xpath('//table[@class="leaderboard"]/tbody/tr')
+    }
+    lib_score = text(board["State Library"].xpath('./td[contains(@class,"score")]')[0])
+    dnr_score = text(board["Department of Natural Resources"].xpath('./td[contains(@class,"score")]')[0])
+    assert lib_score.endswith("(incomplete)") and lib_score[0].isdigit()
+    assert "(incomplete)" not in dnr_score
+    agency = doc(files, "agency/state-library.html")
+    assert "(incomplete)" in text(agency.xpath('//*[@class="overall-value"]')[0])
+    assert "A figure marked (incomplete)" in text(agency)
+    rows = {text(r.xpath("./th")[0]): text(r) for r in agency.xpath("//table//tbody/tr") if r.xpath("./th")}
+    assert "100 (incomplete)" in rows["Content"] and "(incomplete)" not in rows["Accessibility"]
+    assert "(incomplete)" not in text(
+        doc(files, "agency/department-of-natural-resources.html").xpath('//*[@class="overall-value"]')[0]
+    )
+
+
+def test_a_zero_change_is_said_once():
+    from maturity.core.history import Change
+    from reports.site import change_detail, change_text
+
+    same = Change("overall", "Overall score", 80.0, 80.0, band=0.5)
+    assert change_text(same) == "No change" and change_detail(same) == ""
+    assert "within the ±0.5 noise band" in change_detail(Change("overall", "Overall score", 80.0, 80.3, band=0.5))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import xml.etree.ElementTree as ET
 
@@ -210,3 +211,22 @@ def test_scale_and_ticks():
     assert nice_ticks(0, 10, 6) == [0, 2, 4, 6, 8, 10]
     assert nice_ticks(0.3, 2.2, 5) == [0.5, 1.0, 1.5, 2.0]
     assert nice_ticks(5, 5) == [5]
+
+
+def test_trend_x_labels_never_overlap_and_the_last_is_always_shown():
+    from reports.svg import SMALL_FONT_SIZE, line_chart, text_width
+
+    for n in range(2, 41):
+        for fmt in ("{} Mar", "12 Mar 2025 #{}"):
+            labels = [fmt.format(i + 1) for i in range(n)]
+            root = ET.fromstring(line_chart([("Overall", [50.0] * n)], labels, title="Trend", ident=f"t{n}"))
+            axis = next(g for g in root.iter(f"{NS}g") if "axis-x" in (g.get("class") or ""))
+            spans = []
+            for t in axis.iter(f"{NS}text"):
+                x, w = float(t.get("x")), text_width(t.text, size=SMALL_FONT_SIZE)
+                anchor = t.get("text-anchor")
+                start = x if anchor == "start" else x - w if anchor == "end" else x - w / 2
+                spans.append((start, start + w, t.text))
+            assert spans[-1][2] == labels[-1], (n, fmt)
+            for a, b in itertools.pairwise(spans):
+                assert b[0] >= a[1], (n, fmt, a, b)

@@ -225,8 +225,9 @@ class AxeRule(Frozen):
     outcome: Literal["violation", "pass", "incomplete", "inapplicable"]
     impact: str | None = None
     tags: list[str] = Field(default_factory=list)
-    help: str = ""
+    help: str = ""  # axe's one-line requirement ("Images must have alternative text")
     help_url: str = ""
+    description: str = ""  # axe's own account of what the rule tests; crawls before it was stored lack it
     nodes: list[AxeNode] = Field(default_factory=list)
 
 

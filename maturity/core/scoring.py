@@ -6,7 +6,10 @@ Pure: artifacts and a rubric in, a :class:`Scorecard` out. The rules, in order:
   metric check its curve score); pages where it is *not applicable* do not count.
 * A dimension's score (0–100) is the weighted mean of its checks' scores. A check
   that errored on some page marks the dimension **incomplete**; a dimension with
-  no scored check at all has no score (``None``), never 0.
+  no scored check at all has no score (``None``), never 0. A dimension where more than half
+  of the weight of its applicable checks could not run (errored) is **not assessed** either:
+  no score (``None``), incomplete, never a figure from the few checks that did run. A check's
+  weight counts as "could not run" in proportion to the pages it errored on.
 * The overall score is the weighted mean of the dimension scores.
 * The level is the highest one whose overall minimum and every per-dimension
   minimum are met. If any dimension has no score the level is not assessable
@@ -18,7 +21,7 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from pydantic import Field
 
@@ -170,8 +173,12 @@ def _plan(rubric: Rubric, pages: list[PageArtifacts]) -> list[tuple[Dimension, s
     return plan
 
 
-def _summarise(dim: Dimension, check_id: str, weight: float, results: list[CheckResult]) -> CheckSummary:
+def _summarise(
+    dim: Dimension, check_id: str, weight: float, results: list[CheckResult], axe_text: AxeText | None = None
+) -> CheckSummary:
     meta = checks.get(check_id).meta
+    if axe_text is not None:  # an axe rule: axe's own words, not "axe-core rule image-alt fails"
+        meta = axe_text.apply(meta)
     if checks.is_attest_id(check_id):  # an attested question: its title is the rubric's question
         text = next((p.text for p in dim.parameters if checks.ATTEST_PREFIX + (p.question or "") == check_id), "")
         meta = replace(meta, title=text or meta.title, failure_title=text or meta.failure_title)
@@ -212,6 +219,21 @@ def _weighted(pairs: Iterable[tuple[float, float | None]]) -> float | None:
     return sum(w * s for w, s in known) / total if total else None
 
 
+def _mostly_unrun(summaries: list[CheckSummary]) -> bool:
+    """Whether more than half of the weight of the applicable checks could not run (errored).
+
+    A check counts as could-not-run in proportion to its errored pages; a check not applicable
+    everywhere counts neither way."""
+    unrun = applicable = 0.0
+    for s in summaries:
+        ran = s.passed + s.failed + s.errors
+        if not ran:
+            continue
+        applicable += s.weight
+        unrun += s.weight * s.errors / ran
+    return applicable > 0 and unrun * 2 > applicable
+
+
 def run_checks(
     rubric: Rubric, pages: list[PageArtifacts], site: SiteFacts
 ) -> list[tuple[Dimension, str, float, list[CheckResult]]]:
@@ -240,14 +262,17 @@ def score(loaded: LoadedRubric, pages: list[PageArtifacts], site: SiteFacts) -> 
     ran = run_checks(rubric, pages, site)
     by_dim: dict[str, list[CheckSummary]] = defaultdict(list)
     results: list[CheckResult] = []
+    impacts, axe_texts = _axe_facts(pages)
     for dim, check_id, weight, check_results in ran:
-        by_dim[dim.id].append(_summarise(dim, check_id, weight, check_results))
+        by_dim[dim.id].append(_summarise(dim, check_id, weight, check_results, axe_texts.get(check_id)))
         results.extend(check_results)
 
     dimensions = []
     for dim in rubric.dimensions:
         summaries = by_dim.get(dim.id, [])
         value = _weighted((s.weight, s.score) for s in summaries)
+        if _mostly_unrun(summaries):
+            value = None  # not assessed: a figure from the few checks that ran would mislead
         dimensions.append(
             DimensionScore(
                 id=dim.id,
@@ -281,7 +306,7 @@ def score(loaded: LoadedRubric, pages: list[PageArtifacts], site: SiteFacts) -> 
         dimensions=dimensions,
         next_level=_next_level(rubric, level, overall, dimensions),
         pages=[PageSummary(url=p.url, status=p.status, reason=p.reason) for p in pages],
-        findings=_findings(rubric, results, _axe_impacts(pages)),
+        findings=_findings(rubric, results, impacts, axe_texts),
         results=results,
     )
 
@@ -327,20 +352,50 @@ def _next_level(
     return NextLevel(level=target.level, name=target.name, description=target.description, gaps=gaps, next_steps=steps)
 
 
-def _axe_impacts(pages: list[PageArtifacts]) -> dict[tuple[str, str], str]:
-    """(page URL, axe check id) -> the impact axe gave the violated rule on that page."""
+@dataclass(frozen=True)
+class AxeText:
+    """axe-core's own words for a rule: its requirement, its help page and what it tests."""
+
+    help: str
+    help_url: str
+    description: str
+
+    def apply(self, meta: checks.CheckMeta) -> checks.CheckMeta:
+        help_ = self.help.strip()
+        description = self.description.strip()
+        if description:
+            description = description.rstrip(".") + ". See the rule's help page for how to fix it."
+        return replace(
+            meta,
+            title=help_ or meta.title,
+            failure_title=help_ or meta.failure_title,
+            description=description or meta.description,
+            help_url=self.help_url or meta.help_url,
+        )
+
+
+def _axe_facts(pages: list[PageArtifacts]) -> tuple[dict[tuple[str, str], str], dict[str, AxeText]]:
+    """(page URL, axe check id) -> the impact axe gave the violated rule on that page; and
+    axe check id -> axe's own title, help page and description of the rule (the first seen)."""
     impacts: dict[tuple[str, str], str] = {}
+    texts: dict[str, AxeText] = {}
     for page in pages:
         facts = page.get("axe", keep=False) if page.status == "ok" else None
         if isinstance(facts, AxeFacts):
             for rule in facts.rules:
+                check_id = checks.AXE_PREFIX + rule.id
                 if rule.outcome == "violation" and rule.impact:
-                    impacts[(page.url, checks.AXE_PREFIX + rule.id)] = rule.impact
-    return impacts
+                    impacts[(page.url, check_id)] = rule.impact
+                if rule.help and check_id not in texts:
+                    texts[check_id] = AxeText(rule.help, rule.help_url, rule.description)
+    return impacts, texts
 
 
 def _findings(
-    rubric: Rubric, results: list[CheckResult], impacts: dict[tuple[str, str], str] | None = None
+    rubric: Rubric,
+    results: list[CheckResult],
+    impacts: dict[tuple[str, str], str] | None = None,
+    axe_texts: dict[str, AxeText] | None = None,
 ) -> list[Finding]:
     dimension_of: dict[str, str] = {}
     for dim in rubric.dimensions:
@@ -352,6 +407,8 @@ def _findings(
         if r.outcome != Outcome.FAIL:
             continue
         meta = checks.get(r.check_id).meta
+        if axe_texts and r.check_id in axe_texts:
+            meta = axe_texts[r.check_id].apply(meta)
         dim_id = dimension_of.get(r.check_id, meta.dimension)
         impact = (impacts or {}).get((r.url or "", r.check_id))
         for item in r.items or []:
