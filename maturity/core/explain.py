@@ -22,7 +22,7 @@ def level_reason(card: Scorecard) -> str:
                 "No level: "
                 + ", ".join(missing)
                 + (" has" if len(missing) == 1 else " have")
-                + " no score (no check in it could be assessed), and a level needs every dimension."
+                + " no score (too few of its checks could be assessed), and a level needs every dimension."
             )
         return "No level: no check could be assessed."
     nxt = card.next_level
