@@ -45,6 +45,7 @@ from playwright.async_api import (
 )
 
 from crawlers.netpolicy import AddressPolicy, AddressRefused, is_loopback, is_loopback_host
+from crawlers.plainwords import plain_error
 from crawlers.policyproxy import Connector, PolicyProxy, ProxyRefused
 from crawlers.retry import RetryPolicy
 from crawlers.urls import is_same_site
@@ -643,7 +644,7 @@ class BrowserSession:
                             await _close_quietly(context)
                             context = None
                             continue
-                        reason = "timed out" if isinstance(exc, TimeoutError) else _one_line(exc)
+                        reason = "timed out" if isinstance(exc, TimeoutError) else plain_error(exc)
                         if net.downloads:  # a navigation that turned into a download never finishes loading
                             reason = f"it started a download while loading ({net.downloads[0]}); nothing was saved"
                         result = PageArtifacts(

@@ -47,6 +47,7 @@ from lxml import etree
 
 from crawlers.budget import RequestBudget, RequestBudgetSpent, default_budget
 from crawlers.netpolicy import AddressPolicy, AddressRefused, LookupTimeout
+from crawlers.plainwords import plain_error
 from crawlers.retry import RetryPolicy
 from crawlers.robots import MAX_ROBOTS_BYTES, RobotsPolicy, parse_robots
 from crawlers.sitemaps import MAX_SITEMAP_FILES, read_sitemaps
@@ -717,7 +718,7 @@ class _Crawl:
         except httpx.TimeoutException:
             raise SiteUnreachable(f"cannot connect to {self.start}: timed out") from None
         except httpx.ConnectError as exc:
-            raise SiteUnreachable(f"cannot connect to {self.start}: {_short(exc)}") from None
+            raise SiteUnreachable(f"cannot connect to {self.start}: {plain_error(exc)}") from None
         if policy.crawl_delay:
             self.http.delay = min(policy.crawl_delay, self.settings.max_crawl_delay)
         self.robots[origin] = policy
@@ -795,7 +796,7 @@ class _Crawl:
             except (httpx.HTTPError, httpx.InvalidURL) as exc:
                 refusal = _refusal(exc)
                 result.status, result.refused = None, refusal is not None
-                result.problem = refusal or f"connection failed ({_short(exc)})"
+                result.problem = refusal or f"connection failed: {plain_error(exc)}"
                 return result
             result.elapsed_ms += (time.perf_counter() - began) * 1000
             if wait is not None:
