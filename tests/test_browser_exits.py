@@ -12,17 +12,23 @@ spy connector) may not reach loopback at all, so anything at the listener went a
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
+import hashlib
 import socket
+import ssl
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from sites import SiteServer, html
+import trustme
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from sites import Resource, SiteServer, html
 from test_hostile import SpyConnector
 from test_netpolicy import PUBLIC_IP, resolver
 
-from crawlers.browser import BrowserSession, BrowserSettings
+from crawlers.browser import BrowserSession, BrowserSettings, SharedBrowser
 from crawlers.netpolicy import AddressPolicy
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(60)]
@@ -173,6 +179,81 @@ def test_webrtc_sends_no_connectivity_checks_to_a_remote_candidate(shared_browse
     with public_site(shared_browser, monkeypatch, {"/": page_trying(script)}) as (_, url, session):
         tried = shared_browser.run(visit(session, url))
     assert "remote candidate added" in tried, tried
+    assert listener.datagrams() == []
+
+
+# ---------------------------------------------------------------------------
+# HTTP/3: QUIC after Alt-Svc, WebTransport
+# ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def tls_site() -> Iterator[tuple[ssl.SSLContext, str]]:
+    """A server context for 127.0.0.1 and the SPKI hash Chromium is told to trust.
+
+    Chromium takes no Alt-Svc from a connection with a certificate error, so a page could not ask for
+    HTTP/3 at all with an untrusted certificate: the test browser trusts this one key instead.
+    """
+    ca = trustme.CA()
+    cert = ca.issue_cert("127.0.0.1")
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    cert.configure_cert(context)
+    leaf = x509.load_pem_x509_certificate(cert.cert_chain_pems[0].bytes())
+    der = leaf.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    yield context, base64.b64encode(hashlib.sha256(der).digest()).decode()
+
+
+@pytest.fixture(scope="module")
+def tls_browser(tls_site) -> Iterator[SharedBrowser]:
+    """A browser launched as every browser is (BASE_ARGS, the policy proxy) that trusts the test key."""
+    _, spki = tls_site
+    settings = BrowserSettings(
+        user_agent="maturity-tests",
+        loopback_only=True,
+        page_timeout=8,
+        extra_args=(f"--ignore-certificate-errors-spki-list={spki}",),
+    )
+    browser = SharedBrowser(settings)
+    yield browser
+    browser.close()
+
+
+def test_an_alt_svc_answer_gets_no_quic(tls_site, tls_browser, listener):
+    """Every answer offers HTTP/3 on the listener's UDP port; the page fetches again and again."""
+    u = listener.udp_port
+    alt_svc = {"Alt-Svc": f'h3=":{u}"; ma=3600'}
+    script = (
+        "for (let i = 0; i < 6; i++) {"
+        " const r = await fetch('/again?' + i, {cache: 'no-store'}); log('fetched ' + r.status);"
+        " await new Promise((r) => setTimeout(r, 300)); }"
+    )
+    routes = {
+        "/": Resource(page_trying(script), headers=alt_svc),
+        "/again": Resource("{}", content_type="application/json", headers=alt_svc),
+    }
+    with SiteServer(routes, tls=tls_site[0]) as server:
+        session = tls_browser.session
+        session.reconfigure(session.settings, server.url("/"))
+        tried = tls_browser.run(visit(session, server.url("/")))
+    assert tried.count("fetched 200") == 6, tried
+    assert listener.datagrams() == []
+
+
+def test_webtransport_sends_no_quic(tls_site, tls_browser, listener):
+    """WebTransport is HTTP/3 (QUIC over UDP) to any port the page names; --disable-quic does not stop
+    it (measured), the proxy does: Chromium opens no WebTransport session when a proxy is set."""
+    u = listener.udp_port
+    script = (
+        f"const wt = new WebTransport('https://127.0.0.1:{u}/exit');"
+        "log('created');"
+        "await wt.ready.then(() => log('ready'), (e) => log('refused ' + e));"
+    )
+    with SiteServer({"/": page_trying(script)}, tls=tls_site[0]) as server:
+        session = tls_browser.session
+        session.reconfigure(session.settings, server.url("/"))
+        tried = tls_browser.run(visit(session, server.url("/")))
+    assert "created" in tried, tried
+    assert "ready" not in tried
     assert listener.datagrams() == []
 
 
