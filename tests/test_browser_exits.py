@@ -239,6 +239,58 @@ def test_an_alt_svc_answer_gets_no_quic(tls_site, tls_browser, listener):
     assert listener.datagrams() == []
 
 
+def test_base_args_alone_stop_quic_after_alt_svc(tls_site, listener):
+    """The proxy is not the only lock on QUIC: Chromium started with BASE_ARGS and no proxy at all
+    still makes no HTTP/3 connection when every answer offers it (``--disable-quic``)."""
+    from playwright.async_api import async_playwright
+
+    from crawlers.browser import BASE_ARGS, find_browser
+
+    context_tls, spki = tls_site
+    u = listener.udp_port
+    alt_svc = {"Alt-Svc": f'h3=":{u}"; ma=3600'}
+    script = (
+        "for (let i = 0; i < 6; i++) {"
+        " const r = await fetch('/again?' + i, {cache: 'no-store'}); log('fetched ' + r.status);"
+        " await new Promise((r) => setTimeout(r, 300)); }"
+    )
+    routes = {
+        "/": Resource(page_trying(script), headers=alt_svc),
+        "/again": Resource("{}", content_type="application/json", headers=alt_svc),
+    }
+
+    async def main(url: str) -> list[str]:
+        async with async_playwright() as pw:
+            browser = await pw.chromium.launch(
+                executable_path=find_browser(None, pw),
+                headless=True,
+                args=[*BASE_ARGS, "--no-sandbox", f"--ignore-certificate-errors-spki-list={spki}"],
+                chromium_sandbox=False,
+            )
+            try:
+                context = await browser.new_context(service_workers="block")
+                # No proxy here: the router alone keeps every request on 127.0.0.1.
+                await context.route(
+                    "**/*",
+                    lambda route: (
+                        route.continue_()
+                        if route.request.url.startswith("https://127.0.0.1:")
+                        else route.abort("blockedbyclient")
+                    ),
+                )
+                page = await context.new_page()
+                await page.goto(url)
+                await page.wait_for_function("window.done === true", timeout=WAIT_MS + 5000)
+                return list(await page.evaluate("window.log"))
+            finally:
+                await browser.close()
+
+    with SiteServer(routes, tls=context_tls) as server:
+        tried = asyncio.run(main(server.url("/")))
+    assert tried.count("fetched 200") == 6, tried
+    assert listener.datagrams() == []
+
+
 def test_webtransport_sends_no_quic(tls_site, tls_browser, listener):
     """WebTransport is HTTP/3 (QUIC over UDP) to any port the page names; --disable-quic does not stop
     it (measured), the proxy does: Chromium opens no WebTransport session when a proxy is set."""
@@ -255,6 +307,73 @@ def test_webtransport_sends_no_quic(tls_site, tls_browser, listener):
     assert "created" in tried, tried
     assert "ready" not in tried
     assert listener.datagrams() == []
+
+
+# ---------------------------------------------------------------------------
+# Preconnect and DNS prefetch; service workers
+# ---------------------------------------------------------------------------
+
+
+def test_preconnect_and_dns_prefetch_open_no_connection_around_the_proxy(shared_browser, monkeypatch, listener):
+    """Hints the router never sees: any connection they open must be the proxy's, which refuses loopback."""
+    t = listener.tcp_port
+    hints = (
+        f"<link rel='preconnect' href='http://127.0.0.1:{t}/'>"
+        f"<link rel='preconnect' href='https://127.0.0.1:{t}/' crossorigin>"
+        f"<link rel='preconnect' href='https://127.0.0.1:{t}/'>"
+        f"<link rel='dns-prefetch' href='//127.0.0.1:{t}/'>"
+        f"<link rel='dns-prefetch' href='//internal.example:{t}/'>"
+        f"<link rel='preconnect' href='https://internal.example:{t}/'>"
+    )
+    page = page_trying("log('hinted');").replace("</head>", hints + "</head>")
+    with public_site(shared_browser, monkeypatch, {"/": page}) as (_, url, session):
+        tried = shared_browser.run(visit(session, url))
+        refused = refused_by_proxy(session, t)
+    assert "hinted" in tried, tried
+    assert listener.connections() == []
+    # Through a proxy Chromium preconnects to the proxy itself (no CONNECT before a request), and
+    # resolves no name itself: whatever the proxy was asked about this port, it refused.
+    assert all("loopback" in reason for reason in refused), refused
+
+
+def test_a_service_worker_cannot_be_registered(shared_browser, listener):
+    """A service worker's requests pass no Playwright router, and it would serve (or rewrite) the
+    site's later pages from its cache. Contexts are made with ``service_workers="block"``: Playwright
+    then replaces ``ServiceWorkerContainer.prototype.register`` by a no-op in every document (an init
+    script), so no registration happens and the worker's script is never fetched."""
+    t = listener.tcp_port
+    worker = f"self.addEventListener('install', (e) => e.waitUntil(fetch('http://127.0.0.1:{t}/from-worker')));"
+    script = (
+        "log('main ' + (await navigator.serviceWorker.register('/sw.js').then(String, String)));"
+        # The register of a fresh frame's realm, and a dedicated worker's navigator, where no init
+        # script runs: neither may register either.
+        "const frame = document.body.appendChild(document.createElement('iframe'));"
+        "const other = frame.contentWindow.ServiceWorkerContainer.prototype.register;"
+        "log('frame ' + (await other.call(navigator.serviceWorker, '/sw.js').then(String, String)));"
+        "const w = new Worker(URL.createObjectURL(new Blob(["
+        "\"const c = self.navigator.serviceWorker; postMessage('worker ' + (c ? 'has' : 'has no') + ' container');"
+        " if (c) c.register('/sw.js').then((r) => postMessage('worker ' + r), (e) => postMessage('worker ' + e));\""
+        "], {type: 'text/javascript'})));"
+        "w.onmessage = (e) => log(e.data);"
+        "await new Promise((r) => setTimeout(r, 1000));"
+        "log('registrations ' + (await navigator.serviceWorker.getRegistrations()).length);"
+    )
+    routes = {
+        "/": page_trying(script),
+        "/sw.js": Resource(worker, content_type="text/javascript"),
+    }
+    with SiteServer(routes) as server:
+        session = shared_browser.session
+        saved = session.settings
+        session.reconfigure(saved, server.url("/"))  # a site on 127.0.0.1: a secure context, where workers exist
+        try:
+            tried = shared_browser.run(visit(session, server.url("/")))
+        finally:
+            session.reconfigure(saved, "")
+        paths = server.paths()
+    assert "registrations 0" in tried, tried
+    assert "/sw.js" not in paths, paths  # the worker's script was never even fetched
+    assert listener.connections() == []
 
 
 @pytest.mark.parametrize(
