@@ -7,6 +7,10 @@ requests and connectivity checks to a remote candidate), QUIC after ``Alt-Svc: h
 so a test also shows that the attempt was really made. Pages of a site "classed public" (as in
 test_hostile.py: ``public.example`` at a TEST-NET address, answered by the local server through a
 spy connector) may not reach loopback at all, so anything at the listener went around the policy.
+WebTransport and service workers exist only in secure contexts, and Chromium takes ``Alt-Svc`` only
+from a trusted certificate: those tests use a site on 127.0.0.1 (over HTTPS, with a test key the
+browser trusts), where the policy allows loopback but the proxy speaks TCP only, so any datagram at
+the listener went around it just the same.
 """
 
 from __future__ import annotations
