@@ -68,6 +68,16 @@ from maturity.kernel.errors import BrowserNotFound
 
 log = logging.getLogger("maturity.browser")
 
+# Every way out of the browser must pass the policy proxy (``--proxy-server`` in ``_launch``); these
+# close the ways that do not speak HTTP to it (tests/test_browser_exits.py listens on each):
+# * ``--webrtc-ip-handling-policy=disable_non_proxied_udp``: without it a page's RTCPeerConnection
+#   sends UDP (STUN/TURN requests to its ICE servers, connectivity checks to any remote candidate,
+#   with a username the page chose) to any address and port, the proxy never asked. With it WebRTC
+#   gathers no UDP candidates and reaches TURN servers over TCP through the proxy only. (Measured on
+#   Chromium 156: ``--force-webrtc-ip-handling-policy`` does not do this.)
+# * ``--disable-quic``: no HTTP/3 after an ``Alt-Svc: h3`` answer (a UDP connection the proxy would
+#   not see). WebTransport is HTTP/3 too, but this switch does not stop it: the proxy does (Chromium
+#   will not open a WebTransport session when a proxy is set).
 BASE_ARGS = (
     "--disable-gpu",
     "--disable-background-networking",
@@ -75,6 +85,7 @@ BASE_ARGS = (
     "--disable-sync",
     "--no-first-run",
     "--disable-quic",
+    "--webrtc-ip-handling-policy=disable_non_proxied_udp",
     "--disable-default-apps",
     "--mute-audio",
 )
@@ -215,8 +226,16 @@ _OFF_MACHINE = "not a loopback address (loopback-only mode)"
 # browser tests (loopback-only) fail if any other host is tried.
 BROWSER_SERVICE_HOSTS = ("update.googleapis.com", "accounts.google.com", "content-autofill.googleapis.com")
 _SERVICE_TRAFFIC = "the browser's own service traffic, not a page's"
-# Switches that would route the browser around the policy proxy.
-_PROXY_SWITCHES = ("--proxy-", "--no-proxy-server")
+# Switches that would route the browser around the policy proxy, or reopen an exit BASE_ARGS closes
+# (Chromium keeps the last of a repeated switch, so an extra one would win).
+_PROXY_SWITCHES = (
+    "--proxy-",
+    "--no-proxy-server",
+    "--webrtc-ip-handling-policy",
+    "--force-webrtc-ip-handling-policy",
+    "--enable-quic",
+    "--origin-to-force-quic-on",
+)
 
 
 def _default_policy(settings: BrowserSettings, start_url: str) -> AddressPolicy | None:
