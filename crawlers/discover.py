@@ -20,74 +20,56 @@ has a total deadline; 429 and 502/503/504 answers are asked again after a capped
 wait. URL spaces without end (calendars, session ids, ``/a/a/a/``, ``/item/N``) are cut, and
 identical bodies are audited once. Every request counts against the run's budget and its URL
 pattern's (:mod:`crawlers.budget`): 404s, redirects and duplicates are not free.
-:class:`GuardedTransport` puts the run's address policy (:mod:`crawlers.netpolicy`) on the wire.
+
+The parts live beside this module: the HTTP transport and the address policy on the wire
+(:mod:`crawlers.transport`), fetching one URL under caps and decoding it (:mod:`crawlers.fetch`), link
+extraction (:mod:`crawlers.links`) and the site probes (:mod:`crawlers.probes`). Here: the settings,
+the frontier and its trap rules, and the crawl that ties them together.
+
 Nothing here judges what it finds: a 404 is a link status, not a failure of the audit.
 """
 
 from __future__ import annotations
 
-import contextvars
 import hashlib
-import re
-import secrets
-import ssl
 import time
 from collections import Counter, deque
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal
-from urllib.parse import urlsplit, urlunsplit
+from typing import Literal
+from urllib.parse import urlsplit
 
-import httpcore
 import httpx
-import lxml.html
-from lxml import etree
 
 from crawlers.budget import RequestBudget, RequestBudgetSpent, default_budget
-from crawlers.netpolicy import AddressPolicy, AddressRefused, LookupTimeout
+from crawlers.fetch import (
+    HTML_TYPES,
+    MAX_ROBOTS_REDIRECTS,
+    Fetched,
+    Http,
+    charset_of,
+    looks_binary,
+    looks_like_html,
+    media_type_of,
+    read_capped,
+    redirect_location,
+    status_text,
+    type_by_extension,
+    unassessable_reason,
+)
+from crawlers.links import extract_links
 from crawlers.plainwords import plain_error
+from crawlers.probes import probe_https, probe_not_found, probe_security_txt
 from crawlers.retry import RetryPolicy
 from crawlers.robots import MAX_ROBOTS_BYTES, RobotsPolicy, parse_robots
 from crawlers.sitemaps import MAX_SITEMAP_FILES, read_sitemaps
-from crawlers.urls import Scope, normalize_url, origin_of, site_host, url_pattern
-from maturity.core.model import HttpFacts, PageRef, Redirect, SecurityTxtFacts, SiteFacts, SitemapFacts
+from crawlers.transport import refusal_of
+from crawlers.urls import Scope, normalize_url, origin_of, url_pattern
+from maturity.core.model import HttpFacts, PageRef, Redirect, SiteFacts, SitemapFacts
 from maturity.kernel.errors import BlockedByRobots, InvalidURL, SiteUnreachable, UsageError
 
-__all__ = ["Decision", "Discovery", "DiscoverySettings", "discover", "extract_links", "url_pattern"]
-
-HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
-
-NON_HTML_EXTENSIONS = {
-    ".pdf": "application/pdf",
-    ".doc": "application/msword",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".xls": "application/vnd.ms-excel",
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ".ppt": "application/vnd.ms-powerpoint",
-    ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-    ".odt": "application/vnd.oasis.opendocument.text",
-    ".ods": "application/vnd.oasis.opendocument.spreadsheet",
-    ".odp": "application/vnd.oasis.opendocument.presentation",
-    ".rtf": "application/rtf",
-    ".csv": "text/csv",
-    ".zip": "application/zip",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".png": "image/png",
-    ".gif": "image/gif",
-    ".svg": "image/svg+xml",
-    ".webp": "image/webp",
-    ".mp3": "audio/mpeg",
-    ".mp4": "video/mp4",
-}
-"""Extensions whose content type is obvious enough not to spend a request on."""
-
-MAX_ROBOTS_REDIRECTS = 5  # RFC 9309 section 2.3.1.2
-MAX_SECURITY_TXT_BYTES = 32_000  # RFC 9116 files are a few lines; anything larger is read in part
-SECURITY_TXT_PATH = "/.well-known/security.txt"
-_REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+__all__ = ["Decision", "Discovery", "DiscoverySettings", "discover"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -202,399 +184,6 @@ def discover(
 
 
 # ---------------------------------------------------------------------------
-# HTTP: pacing and hop-by-hop fetching
-# ---------------------------------------------------------------------------
-
-
-@dataclass
-class _Fetched:
-    """The end of one hop-by-hop fetch.
-
-    ``redirects`` are the hops that led to ``final_url``; ``status`` is
-    ``final_url``'s answer (a 3xx when the chain was cut short, None when there
-    was no answer). ``problem`` says why the result cannot be used as a page.
-    """
-
-    requested: str
-    final_url: str
-    status: int | None
-    redirects: list[Redirect] = field(default_factory=list)
-    headers: dict[str, str] = field(default_factory=dict)
-    media_type: str = ""
-    set_cookies: list[str] = field(default_factory=list)
-    body: bytes | None = None
-    body_bytes: int = 0
-    elapsed_ms: float = 0.0
-    problem: str | None = None
-    timed_out: bool = False
-    too_large: bool = False
-    redirect_blocked: bool = False  # problem is a refused redirect hop (scope or robots)
-    refused: bool = False  # the address policy refused a hop: its status is unknown, not an error
-    retries: int = 0  # attempts after a 429 or 5xx answer
-    budget_spent: bool = False  # not asked: the run's or the pattern's request budget was used up
-    digest: str | None = None  # sha256 of the body read as a page, for duplicate detection
-    not_page: str | None = None  # why a 2xx answer is no page (a download, binary served as HTML)
-
-    def http_facts(self) -> HttpFacts | None:
-        if self.status is None:
-            return None
-        return HttpFacts(
-            requested_url=self.requested,
-            final_url=self.final_url,
-            status=self.status,
-            redirects=list(self.redirects),
-            headers=dict(self.headers),
-            set_cookies=list(self.set_cookies),
-            content_type=self.media_type,
-            elapsed_ms=round(self.elapsed_ms, 1),
-            body_bytes=self.body_bytes,
-        )
-
-
-class _Http:
-    """The one place requests are made: adds our user agent and the crawl delay, and counts every request."""
-
-    def __init__(
-        self,
-        client: httpx.Client,
-        user_agent: str,
-        sleep: Callable[[float], None],
-        budget: RequestBudget,
-        on_spent: Callable[[], None] = lambda: None,
-    ) -> None:
-        self._client = client
-        self._headers = {"user-agent": user_agent}
-        self._sleep = sleep
-        self.budget = budget
-        self._on_spent = on_spent
-        self.delay = 0.0
-
-    def pace(self, url: str | None = None) -> None:
-        """Count the request (per pattern too, when ``url`` is given), then sleep the crawl delay
-        before every request but the first. Raises :class:`RequestBudgetSpent` instead of counting
-        one past the budget."""
-        try:
-            self.budget.spend(url_pattern(url) if url is not None else None)
-        except RequestBudgetSpent:
-            if self.budget.spent:
-                self._on_spent()
-            raise
-        if self.budget.made > 1 and self.delay > 0:
-            self._sleep(self.delay)
-
-    def wait(self, seconds: float) -> None:
-        """Sleep before a retry (the crawl delay is added by :meth:`pace` as usual)."""
-        if seconds > 0:
-            self._sleep(seconds)
-
-    @contextmanager
-    def stream(self, method: str, url: str) -> Iterator[httpx.Response]:
-        self.pace(url)
-        with self._client.stream(method, url, headers=self._headers, follow_redirects=False) as response:
-            yield response
-
-
-# ---------------------------------------------------------------------------
-# On the wire: the address policy and a total deadline per request
-# ---------------------------------------------------------------------------
-
-_DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar("maturity_deadline", default=None)
-
-
-class _AddressRefusedError(httpcore.ConnectError):
-    """The address policy refused a connection (httpx reports it as a ConnectError caused by this)."""
-
-
-def _remaining(timeout: float | None, error: type[Exception]) -> float | None:
-    """``timeout`` shortened to what is left of the current request's total deadline."""
-    deadline = _DEADLINE.get()
-    if deadline is None:
-        return timeout
-    left = deadline - time.monotonic()
-    if left <= 0:
-        raise error("the request took longer than its total time limit")
-    return left if timeout is None else min(timeout, left)
-
-
-class _DeadlineStream(httpcore.NetworkStream):
-    """A socket whose every read and write also stops at the request's total deadline.
-
-    httpx's read timeout applies to each read, so a server that trickles a byte at a time could
-    hold a request for ever; the total deadline bounds the whole request.
-    """
-
-    def __init__(self, inner: httpcore.NetworkStream) -> None:
-        self._inner = inner
-
-    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return self._inner.read(max_bytes, _remaining(timeout, httpcore.ReadTimeout))
-
-    def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        self._inner.write(buffer, _remaining(timeout, httpcore.WriteTimeout))
-
-    def close(self) -> None:
-        self._inner.close()
-
-    def start_tls(
-        self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
-    ) -> httpcore.NetworkStream:
-        stream = self._inner.start_tls(ssl_context, server_hostname, _remaining(timeout, httpcore.ConnectTimeout))
-        return _DeadlineStream(stream)
-
-    def get_extra_info(self, info: str) -> Any:
-        return self._inner.get_extra_info(info)
-
-
-class GuardedBackend(httpcore.NetworkBackend):
-    """Resolves through the run's :class:`AddressPolicy` and connects to exactly the address it checked.
-
-    A refused host raises before any socket is opened; an allowed one is connected by address
-    (TLS still verifies and sends the host name), so a second, different DNS answer is never used.
-    """
-
-    def __init__(self, policy: AddressPolicy, inner: httpcore.NetworkBackend | None = None) -> None:
-        self.policy = policy
-        self.inner = inner or httpcore.SyncBackend()
-
-    def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Iterable[Any] | None = None,
-    ) -> httpcore.NetworkStream:
-        try:  # the lookup, too, is under the request's total deadline
-            addresses = self.policy.check(host, _remaining(timeout, httpcore.ConnectTimeout))
-        except AddressRefused as exc:
-            raise _AddressRefusedError(str(exc)) from None
-        except LookupTimeout as exc:
-            raise httpcore.ConnectTimeout(str(exc)) from None
-        except OSError as exc:
-            raise httpcore.ConnectError(f"cannot resolve {host}: {exc}") from None
-        failure: Exception | None = None
-        for address in addresses:
-            try:
-                stream = self.inner.connect_tcp(
-                    str(address), port, _remaining(timeout, httpcore.ConnectTimeout), local_address, socket_options
-                )
-            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
-                failure = exc
-                continue
-            return _DeadlineStream(stream)
-        assert failure is not None
-        raise failure
-
-    def connect_unix_socket(
-        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
-    ) -> httpcore.NetworkStream:
-        raise httpcore.ConnectError("unix sockets are not used by the crawler")
-
-    def sleep(self, seconds: float) -> None:
-        self.inner.sleep(seconds)
-
-
-class _DeadlineBody(httpx.SyncByteStream):
-    """A response body read under the request's total deadline."""
-
-    def __init__(self, inner: httpx.SyncByteStream, deadline: float) -> None:
-        self._inner = inner
-        self._deadline = deadline
-
-    def __iter__(self) -> Iterator[bytes]:
-        chunks = iter(self._inner)
-        while True:
-            token = _DEADLINE.set(self._deadline)
-            try:
-                chunk = next(chunks, None)
-            finally:
-                _DEADLINE.reset(token)
-            if chunk is None:
-                return
-            yield chunk
-
-    def close(self) -> None:
-        self._inner.close()
-
-
-class GuardedTransport(httpx.BaseTransport):
-    """httpx's own transport on a :class:`GuardedBackend`, with a total time limit per request.
-
-    ``total_timeout`` covers connecting, the response head and the body. ``backend`` is the
-    network backend under the policy (tests pass a spy that records every connection attempt).
-    """
-
-    def __init__(
-        self,
-        policy: AddressPolicy,
-        *,
-        total_timeout: float = 30.0,
-        retries: int = 1,
-        backend: httpcore.NetworkBackend | None = None,
-        verify: ssl.SSLContext | bool = True,
-    ) -> None:
-        self.total_timeout = total_timeout
-        self._http = httpx.HTTPTransport(verify=verify, retries=retries)
-        # The same pool httpx builds, on our network backend (httpx has no parameter for it).
-        self._http._pool = httpcore.ConnectionPool(
-            ssl_context=httpx.create_ssl_context(verify=verify),
-            retries=retries,
-            network_backend=GuardedBackend(policy, backend),
-        )
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        deadline = time.monotonic() + self.total_timeout
-        token = _DEADLINE.set(deadline)
-        try:
-            response = self._http.handle_request(request)
-        finally:
-            _DEADLINE.reset(token)
-        assert isinstance(response.stream, httpx.SyncByteStream)
-        response.stream = _DeadlineBody(response.stream, deadline)
-        return response
-
-    def close(self) -> None:
-        self._http.close()
-
-
-def _refusal(exc: BaseException) -> str | None:
-    """The address policy's message when it caused ``exc``, else None."""
-    seen: BaseException | None = exc
-    for _ in range(5):
-        if seen is None:
-            return None
-        if isinstance(seen, _AddressRefusedError | AddressRefused):
-            return str(seen)
-        seen = seen.__cause__ or seen.__context__
-    return None
-
-
-def _media_type(headers: httpx.Headers) -> str:
-    return headers.get("content-type", "").split(";")[0].strip().lower()
-
-
-def _charset(headers: httpx.Headers) -> str | None:
-    match = re.search(r"charset=[\"']?([\w.:-]+)", headers.get("content-type", ""), re.IGNORECASE)
-    return match.group(1) if match else None
-
-
-def _looks_like_html(body: bytes) -> bool:
-    """Sniff for a missing Content-Type, the way browsers treat such pages."""
-    head = body[:1024].lower()
-    return b"<!doctype html" in head or b"<html" in head
-
-
-def _read_capped(response: httpx.Response, limit: int, deadline: float | None = None) -> tuple[bytes | None, int]:
-    """Stream the body; (None, bytes seen) when it is larger than ``limit``.
-
-    The stream is abandoned as soon as the cap is passed, so a multi-gigabyte
-    "page" costs us ``limit`` bytes, not its size. Past ``deadline`` (``time.monotonic``)
-    it raises :class:`httpx.ReadTimeout`: a body trickled a byte at a time never resets it.
-    """
-    declared = response.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        return None, int(declared)
-    chunks: list[bytes] = []
-    total = 0
-    for chunk in response.iter_bytes():
-        total += len(chunk)
-        if total > limit:
-            return None, total
-        if deadline is not None and time.monotonic() > deadline:
-            raise httpx.ReadTimeout("the body took longer than the fetch's total time limit")
-        chunks.append(chunk)
-    return b"".join(chunks), total
-
-
-# Magic numbers of formats that are sometimes served as text/html by mistake.
-_BINARY_MAGIC = (
-    b"%PDF-",
-    b"PK\x03\x04",
-    b"\x89PNG",
-    b"GIF8",
-    b"\xff\xd8\xff",
-    b"\x1f\x8b",
-    b"\x7fELF",
-    b"MZ",
-    b"\xd0\xcf\x11\xe0",  # old Office documents
-    b"Rar!",
-    b"7z\xbc\xaf",
-    b"OggS",
-    b"ID3",
-)
-_BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
-
-
-def _looks_binary(body: bytes) -> bool:
-    """A known binary format, or more control bytes than any text page has (UTF-16 with a BOM is text)."""
-    head = body[:1024]
-    if any(head.startswith(bom) for bom, _ in _BOMS):
-        return False
-    if head.startswith(_BINARY_MAGIC):
-        return True
-    controls = sum(1 for b in head if b < 9 or 13 < b < 32)  # NUL included; a stray one is not enough
-    return controls > len(head) // 10
-
-
-# ---------------------------------------------------------------------------
-# Links
-# ---------------------------------------------------------------------------
-
-_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w.:-]+)""", re.IGNORECASE)
-
-
-def _decode_html(body: bytes, charset: str | None) -> str:
-    """A byte-order mark, else the header charset, else ``<meta charset>``, else UTF-8: the order
-    browsers use, minus sniffing. A charset Python does not know, or one that is not a text
-    encoding (``base64``), falls back to UTF-8; undecodable bytes become U+FFFD and NUL is dropped."""
-    for bom, encoding in _BOMS:
-        if body.startswith(bom):
-            return body[len(bom) :].decode(encoding, errors="replace").replace("\x00", "")
-    if charset is None:
-        match = _META_CHARSET.search(body[:4096])
-        charset = match.group(1).decode("ascii", errors="replace") if match else None
-    try:
-        text = body.decode(charset or "utf-8", errors="replace")
-    except (LookupError, UnicodeError, ValueError):  # unknown, not a text encoding, or strict-only (idna)
-        text = body.decode("utf-8", errors="replace")
-    return text.replace("\x00", "")
-
-
-def extract_links(body: bytes, page_url: str, charset: str | None = None) -> list[str]:
-    """Normalised http(s) targets of ``<a href>`` and ``<area href>``, in document order, deduplicated.
-
-    Relative links resolve against the first ``<base href>`` when there is one.
-    """
-    text = _XML_DECLARATION.sub("", _decode_html(body, charset), count=1)
-    try:
-        doc = lxml.html.document_fromstring(text)
-    except (etree.ParserError, ValueError):
-        return []
-    base = page_url
-    for element in doc.iter("base"):
-        href = element.get("href")
-        if href and href.strip():
-            base = normalize_url(href, page_url) or page_url
-            break
-    links: dict[str, None] = {}
-    for element in doc.iter("a", "area"):
-        href = element.get("href")
-        url = normalize_url(href, base) if href is not None else None
-        if url is not None:
-            links.setdefault(url)
-    return list(links)
-
-
-def _type_by_extension(url: str) -> str | None:
-    path = urlsplit(url).path.lower()
-    dot = path.rfind(".")
-    if dot == -1 or "/" in path[dot:]:
-        return None
-    return NON_HTML_EXTENSIONS.get(path[dot:])
-
-
-# ---------------------------------------------------------------------------
 # The crawl
 # ---------------------------------------------------------------------------
 
@@ -623,7 +212,7 @@ class _Crawl:
         self.settings = settings
         self.scope = Scope(start_url=start, include=settings.include, exclude=settings.exclude)
         budget = RequestBudget(settings.request_budget, per_pattern=settings.pattern_request_budget)
-        self.http = _Http(client, settings.user_agent, sleep, budget, on_spent=self._budget_spent)
+        self.http = Http(client, settings.user_agent, sleep, budget, on_spent=self._budget_spent)
         self.stopped: str | None = None
         self.on_event = on_event
         self.pages: list[PageRef] = []
@@ -685,10 +274,20 @@ class _Crawl:
             link_status=self.link_status,
             non_html=self.non_html,
             duplicate_pages=self.duplicates,
-            http_redirects_to_https=self._probe_https(),
-            not_found_status=self._probe_not_found(),
+            http_redirects_to_https=probe_https(
+                http=self.http, start=self.start, http_port=self.settings.http_port, decide=self.decide
+            ),
+            not_found_status=probe_not_found(
+                site_origin=self.site_origin, robots_allows=self._robots_allows, fetch=self._fetch, decide=self.decide
+            ),
             homepage_url=self.site_origin + "/",
-            security_txt=self._probe_security_txt(),
+            security_txt=probe_security_txt(
+                http=self.http,
+                site_origin=self.site_origin,
+                robots_allows=self._robots_allows,
+                deadline=self._deadline,
+                decide=self.decide,
+            ),
             page_lastmod={p.url: p.lastmod for p in self.pages if p.lastmod},
             crawled_at=crawled_at,
         )
@@ -734,15 +333,15 @@ class _Crawl:
             for _ in range(MAX_ROBOTS_REDIRECTS + 1):
                 with self.http.stream("GET", current) as response:
                     status = response.status_code
-                    target = _redirect_location(response, current)
+                    target = redirect_location(response, current)
                     if not target:  # not a redirect, or one to nowhere usable
-                        body = _read_capped(response, MAX_ROBOTS_BYTES, self._deadline())[0] if status < 300 else None
+                        body = read_capped(response, MAX_ROBOTS_BYTES, self._deadline())[0] if status < 300 else None
                         break
                 current = target
         except (httpx.ConnectError, httpx.TimeoutException) as exc:
             if raise_unreachable and current == url:
                 raise
-            status, problem = None, _refusal(exc)
+            status, problem = None, refusal_of(exc)
         except (httpx.HTTPError, httpx.InvalidURL):
             status = None
         except RequestBudgetSpent as exc:  # nothing more is fetched from this origin
@@ -761,14 +360,14 @@ class _Crawl:
 
     # -- fetching ------------------------------------------------------------
 
-    def _fetch(self, url: str, *, method: str = "GET", read_html: bool = True, start: bool = False) -> _Fetched:
+    def _fetch(self, url: str, *, method: str = "GET", read_html: bool = True, start: bool = False) -> Fetched:
         """Follow redirects hop by hop; read the body only of a 2xx HTML answer.
 
         The whole fetch has ``fetch_timeout`` seconds. A 429, 502, 503 or 504 answer is tried
         again ``retries`` times, after its Retry-After (or a doubling backoff), capped at
         ``max_retry_after``.
         """
-        result = _Fetched(requested=url, final_url=url, status=None)
+        result = Fetched(requested=url, final_url=url, status=None)
         deadline = self._deadline()
         visited = {url}
         current = url
@@ -778,7 +377,7 @@ class _Crawl:
             wait: float | None = None
             try:
                 with self.http.stream(method, current) as response:
-                    target = _redirect_location(response, current)
+                    target = redirect_location(response, current)
                     result.status = response.status_code
                     result.headers = {k.lower(): v for k, v in response.headers.items()}
                     result.set_cookies = response.headers.get_list("set-cookie")
@@ -794,7 +393,7 @@ class _Crawl:
                 result.status, result.problem, result.budget_spent = None, str(exc), True
                 return result
             except (httpx.HTTPError, httpx.InvalidURL) as exc:
-                refusal = _refusal(exc)
+                refusal = refusal_of(exc)
                 result.status, result.refused = None, refusal is not None
                 result.problem = refusal or f"connection failed: {plain_error(exc)}"
                 return result
@@ -835,8 +434,8 @@ class _Crawl:
             return f"redirect target disallowed by robots.txt ({target})"
         return None
 
-    def _finish(self, result: _Fetched, response: httpx.Response, read_html: bool, deadline: float) -> None:
-        result.media_type = _media_type(response.headers)
+    def _finish(self, result: Fetched, response: httpx.Response, read_html: bool, deadline: float) -> None:
+        result.media_type = media_type_of(response.headers)
         if not (read_html and 200 <= response.status_code < 300):
             return
         if "attachment" in response.headers.get("content-disposition", "").lower():
@@ -844,18 +443,18 @@ class _Crawl:
             return
         if result.media_type and result.media_type not in HTML_TYPES:
             return
-        body, size = _read_capped(response, self.settings.max_page_bytes, deadline)
+        body, size = read_capped(response, self.settings.max_page_bytes, deadline)
         result.body_bytes = size
         if body is None:
             result.media_type = result.media_type or "text/html"
             result.problem = f"too large (> {self.settings.max_page_bytes} bytes)"
             result.too_large = True
             return
-        if _looks_binary(body):
+        if looks_binary(body):
             declared = result.media_type or "no content type"
             result.not_page = f"not HTML (binary content served as {declared})"
             return
-        if not result.media_type and _looks_like_html(body):
+        if not result.media_type and looks_like_html(body):
             result.media_type = "text/html"
         result.body = body if result.media_type in HTML_TYPES else None
         if result.body is not None:
@@ -877,7 +476,7 @@ class _Crawl:
         if landed:
             self.site_origin = origin_of(url)
             self.seen.add(url)
-        reason = _unassessable_reason(result)
+        reason = unassessable_reason(result)
         self._add_page(entry, url, result, reason)
         return self._links_of(result, url) if reason is None else []
 
@@ -901,7 +500,7 @@ class _Crawl:
         if not self._robots_allows(entry.url):
             self.decide(entry.url, "skipped", "robots.txt disallows")
             return
-        media_type = _type_by_extension(entry.url)
+        media_type = type_by_extension(entry.url)
         if media_type is not None:
             self.non_html[entry.url] = media_type
             self.decide(entry.url, "skipped", f"not HTML ({media_type})")
@@ -989,7 +588,7 @@ class _Crawl:
             self.duplicates[final] = original
             self.decide(entry.url, "skipped", f"duplicate content of {original}")
             return
-        reason = _unassessable_reason(result)
+        reason = unassessable_reason(result)
         if result.status >= 500 or result.status == 429 or result.too_large or reason is None:
             self._add_page(entry, final, result, reason)
         elif 200 <= result.status < 300:  # 2xx, not HTML
@@ -1001,7 +600,7 @@ class _Crawl:
             for link in self._links_of(result, final):
                 self._consider(_Entry(link, entry.depth + 1, "link", final))
 
-    def _add_page(self, entry: _Entry, url: str, result: _Fetched, reason: str | None) -> None:
+    def _add_page(self, entry: _Entry, url: str, result: Fetched, reason: str | None) -> None:
         lastmod = self.lastmods.get(url) or self.lastmods.get(entry.url)
         self.pages.append(
             PageRef(url=url, depth=entry.depth, source=entry.source, referrer=entry.referrer, lastmod=lastmod)
@@ -1018,7 +617,7 @@ class _Crawl:
         else:
             self.decide(entry.url, "fetched", f"HTTP {result.status}")
 
-    def _record_status(self, result: _Fetched) -> None:
+    def _record_status(self, result: Fetched) -> None:
         """Link status of the URL as requested (after redirects) and of where it landed.
 
         Nothing is recorded when the status is not the link's fault: a hop our address policy
@@ -1030,10 +629,10 @@ class _Crawl:
         if result.status is not None and not result.redirect_blocked:
             self.link_status[result.final_url] = result.status
 
-    def _links_of(self, result: _Fetched, page_url: str) -> list[str]:
+    def _links_of(self, result: Fetched, page_url: str) -> list[str]:
         if result.body is None:
             return []
-        return extract_links(result.body, page_url, _charset(httpx.Headers(result.headers)))
+        return extract_links(result.body, page_url, charset_of(httpx.Headers(result.headers)))
 
     # -- sitemaps ------------------------------------------------------------
 
@@ -1062,7 +661,7 @@ class _Crawl:
             normalised.append((url, lastmod))
         return facts, normalised
 
-    # -- probes --------------------------------------------------------------
+    # -- link checks (the site probes: crawlers.probes) ----------------------
 
     def _probe_links(self) -> None:
         """HEAD (GET when HEAD is refused) the link targets we did not fetch, for broken-link checks."""
@@ -1081,90 +680,7 @@ class _Crawl:
                 result = self._fetch(url, method="GET", read_html=False)
             self._record_status(result)
             action = "fetched" if result.status is not None and result.status < 400 else "failed"
-            self.decide(url, action, f"link check: {_status_text(result)}")
-
-    def _probe_not_found(self) -> int | None:
-        """Status of a URL that cannot exist: a 200 here means the site serves soft 404s."""
-        url = f"{self.site_origin}/maturity-404-probe-{secrets.token_hex(4)}"
-        if not self._robots_allows(url):
-            self.decide(url, "skipped", "404 probe: robots.txt disallows")
-            return None
-        result = self._fetch(url, read_html=False)
-        action = "fetched" if result.status is not None else "skipped" if result.budget_spent else "failed"
-        self.decide(url, action, f"404 probe: {_status_text(result)}")
-        return result.status
-
-    def _probe_security_txt(self) -> SecurityTxtFacts | None:
-        """``/.well-known/security.txt`` of the site's origin (RFC 9116): status, type and fields."""
-        url = self.site_origin + SECURITY_TXT_PATH
-        if not self._robots_allows(url):
-            self.decide(url, "skipped", "security.txt: robots.txt disallows")
-            return None
-        current, status, body, media_type = url, None, None, ""
-        try:
-            for _ in range(MAX_ROBOTS_REDIRECTS + 1):
-                with self.http.stream("GET", current) as response:
-                    status = response.status_code
-                    target = _redirect_location(response, current)
-                    if not target:
-                        media_type = _media_type(response.headers)
-                        if status < 300:
-                            body = _read_capped(response, MAX_SECURITY_TXT_BYTES, self._deadline())[0]
-                        break
-                current = target
-        except (httpx.HTTPError, httpx.InvalidURL) as exc:
-            self.decide(url, "failed", f"security.txt: {_short(exc)}")
-            return SecurityTxtFacts(url=url, status=None)
-        except RequestBudgetSpent as exc:
-            self.decide(url, "skipped", f"security.txt: {exc}")
-            return None
-        self.decide(url, "fetched", f"security.txt: HTTP {status}")
-        text = body.decode("utf-8", errors="replace") if body is not None else ""
-        return SecurityTxtFacts(
-            url=url,
-            status=status,
-            final_url=current,
-            content_type=media_type,
-            fields=parse_security_txt(text),
-            signed=text.lstrip().startswith("-----BEGIN PGP SIGNED MESSAGE-----"),
-        )
-
-    def _probe_https(self) -> bool | None:
-        """Does the plain-http form of an https start URL redirect to https on the same site?"""
-        parts = urlsplit(self.start)
-        if parts.scheme != "https" or (parts.port is not None and self.settings.http_port is None):
-            return None
-        http_url = "http" + self.start[len("https") :]
-        if parts.port is not None:
-            host = f"[{parts.hostname}]" if ":" in (parts.hostname or "") else parts.hostname
-            http_url = urlunsplit(("http", f"{host}:{self.settings.http_port}", parts.path, parts.query, ""))
-        try:
-            with self.http.stream("GET", http_url) as response:
-                target = _redirect_location(response, http_url)
-                status = response.status_code
-        except (httpx.HTTPError, httpx.InvalidURL) as exc:
-            self.decide(http_url, "failed", f"https probe: {_short(exc)}")
-            return None
-        except RequestBudgetSpent as exc:
-            self.decide(http_url, "skipped", f"https probe: {exc}")
-            return None
-        upgrades = bool(target) and _is_https_on_host(target or "", parts.hostname or "")
-        verdict = "redirects to https" if upgrades else "does not redirect to https"
-        self.decide(http_url, "fetched", f"https probe: HTTP {status}, {verdict}")
-        return upgrades
-
-
-def parse_security_txt(text: str) -> dict[str, list[str]]:
-    """``Field: value`` lines of a security.txt (RFC 9116 §4), field names lower-cased; comments skipped."""
-    fields: dict[str, list[str]] = {}
-    for line in text.splitlines():
-        line = line.strip()
-        if not line or line.startswith("#") or line.startswith("-----"):
-            continue
-        name, sep, value = line.partition(":")
-        if sep and name.strip() and " " not in name.strip():
-            fields.setdefault(name.strip().lower(), []).append(value.strip())
-    return fields
+            self.decide(url, action, f"link check: {status_text(result)}")
 
 
 def sitemap_url_bound(max_pages: int) -> int:
@@ -1180,42 +696,3 @@ def _blocked_message(robots: RobotsPolicy, start: str, user_agent: str) -> str:
         return message
     answer = f"HTTP {robots.status}" if robots.status is not None else "no response"
     return f"{message} (it answered {answer}; RFC 9309 says to assume complete disallow then)"
-
-
-def _unassessable_reason(result: _Fetched) -> str | None:
-    """Why a fetched URL cannot be audited as a page; None for a 2xx HTML page we read."""
-    if result.problem is not None:
-        return result.problem
-    if result.status == 429:
-        return f"rate limited (HTTP 429, {result.retries + 1} attempts)"
-    if result.status is None or not 200 <= result.status < 300:
-        return f"HTTP {result.status}"
-    if result.not_page is not None:
-        return result.not_page
-    if result.body is None:
-        return f"not HTML ({result.media_type or 'no content type'})"
-    return None
-
-
-def _redirect_location(response: httpx.Response, base: str) -> str | None:
-    """Normalised Location of a redirect; "" for an unusable one; None when not a redirect."""
-    if response.status_code not in _REDIRECT_STATUSES or "location" not in response.headers:
-        return None
-    return normalize_url(response.headers["location"], base=base) or ""
-
-
-def _is_https_on_host(url: str, host: str) -> bool:
-    parts = urlsplit(url)
-    return parts.scheme == "https" and site_host(parts.hostname or "") == site_host(host)
-
-
-def _status_text(result: _Fetched) -> str:
-    if result.status is None:
-        return result.problem or "no response"
-    return f"HTTP {result.status}" + (f" ({result.problem})" if result.problem else "")
-
-
-def _short(exc: BaseException) -> str:
-    """One line for a user: the exception's message, or its type when it has none."""
-    text = str(exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__

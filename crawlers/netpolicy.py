@@ -22,7 +22,7 @@ The documentation ranges (TEST-NET-1/2/3, ``2001:db8::/32``) are classed as publ
 nowhere, and tests use them to stand for public addresses.
 
 Pure apart from :func:`system_resolver` (the operating system's resolver): the HTTP transport
-(:mod:`crawlers.discover`) and the browser's request router (:mod:`crawlers.browser`) apply it.
+(:mod:`crawlers.transport`) and the browser's request router (:mod:`crawlers.browser`) apply it.
 """
 
 from __future__ import annotations

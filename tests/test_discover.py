@@ -11,7 +11,8 @@ from typing import Any
 import httpx
 import pytest
 
-from crawlers.discover import Decision, Discovery, DiscoverySettings, discover, extract_links
+from crawlers.discover import Decision, Discovery, DiscoverySettings, discover
+from crawlers.links import extract_links
 from maturity.core.model import Redirect
 from maturity.kernel.errors import BlockedByRobots, InvalidURL, SiteUnreachable, UsageError
 

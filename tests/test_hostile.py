@@ -26,8 +26,9 @@ from sites import Resource, SiteServer, html
 from test_netpolicy import PUBLIC_IP, SpyBackend, resolver
 
 from crawlers.browser import BrowserSettings, SharedBrowser
-from crawlers.discover import Decision, GuardedTransport
+from crawlers.discover import Decision
 from crawlers.netpolicy import AddressPolicy
+from crawlers.transport import GuardedTransport
 from maturity.core.model import Outcome
 from maturity.core.rubric import builtin_rubric
 from maturity.core.settings import AuditSettings

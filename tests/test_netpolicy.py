@@ -21,7 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sites import Resource, SiteServer
 
-from crawlers.discover import DiscoverySettings, GuardedTransport, _refusal, discover
+from crawlers.discover import DiscoverySettings, discover
 from crawlers.netpolicy import (
     PUBLIC,
     AddressPolicy,
@@ -29,6 +29,7 @@ from crawlers.netpolicy import (
     address_class,
     parse_ip_host,
 )
+from crawlers.transport import GuardedTransport, refusal_of
 
 PUBLIC_IP = "203.0.113.10"  # TEST-NET-3: routes nowhere, classed public; stands for a public site
 
@@ -389,7 +390,7 @@ def test_transport_refuses_before_any_connection(url: str) -> None:
     with guarded_client(public_policy(), spy) as client, pytest.raises(httpx.ConnectError) as caught:
         client.get(url)
     assert spy.attempts == []
-    assert (_refusal(caught.value) or "").startswith("refused by address policy")
+    assert (refusal_of(caught.value) or "").startswith("refused by address policy")
 
 
 def test_transport_connects_to_the_checked_address_even_when_dns_changes() -> None:

@@ -142,7 +142,7 @@ def test_cookie_flags_from_every_set_cookie_header(hardened, careless):
 
 
 def test_security_txt_parsing_keeps_fields_and_skips_comments():
-    from crawlers.discover import parse_security_txt
+    from crawlers.probes import parse_security_txt
 
     text = (
         "-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n\n# our policy\nContact: mailto:a@x.example\n"
