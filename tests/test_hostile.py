@@ -293,7 +293,10 @@ def test_the_run_finishes_within_its_bound_and_keeps_the_good_pages(hostile):
     card = hostile["result"].scorecard
     for path in ("/", "/clean-a", "/clean-b"):
         assert status(hostile, path) == ("ok", None)
-    assert card.overall is not None and card.level is not None
+    assert card.overall is not None and card.level is not None, [
+        (d.id, d.score, [(c.check_id, c.errors, c.passed + c.failed) for c in d.checks if c.errors])
+        for d in card.dimensions
+    ]
     clean = [r for r in card.results if r.url == hostile["origin"] + "/clean-a"]
     assert any(r.outcome == Outcome.PASS for r in clean)
     assert hostile["result"].offmachine_attempts  # the metadata page tried, and was stopped

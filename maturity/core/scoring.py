@@ -9,7 +9,7 @@ Pure: artifacts and a rubric in, a :class:`Scorecard` out. The rules, in order:
   no scored check at all has no score (``None``), never 0. A dimension where more than half
   of the weight of its applicable checks could not run (errored) is **not assessed** either:
   no score (``None``), incomplete, never a figure from the few checks that did run. A check's
-  weight counts as "could not run" in proportion to the pages it errored on.
+  weight counts as "could not run" in proportion to the pages it errored on, of those it was tried on.
 * The overall score is the weighted mean of the dimension scores.
 * The level is the highest one whose overall minimum and every per-dimension
   minimum are met. If any dimension has no score the level is not assessable
@@ -222,11 +222,12 @@ def _weighted(pairs: Iterable[tuple[float, float | None]]) -> float | None:
 def _mostly_unrun(summaries: list[CheckSummary]) -> bool:
     """Whether more than half of the weight of the applicable checks could not run (errored).
 
-    A check counts as could-not-run in proportion to its errored pages; a check not applicable
-    everywhere counts neither way."""
+    A check counts as could-not-run in proportion to the pages it errored on, out of every page it
+    was tried on (a page where it ran and found nothing to check counts as run: an axe-core error
+    on one page of thirty must not make a rule that applies nowhere else "mostly not run")."""
     unrun = applicable = 0.0
     for s in summaries:
-        ran = s.passed + s.failed + s.errors
+        ran = s.passed + s.failed + s.errors + s.not_applicable
         if not ran:
             continue
         applicable += s.weight

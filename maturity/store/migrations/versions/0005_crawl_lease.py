@@ -19,7 +19,7 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     # Nullable, added in place: crawls stored before have no lease, which reads as "nobody holds it".
     op.add_column("crawl", sa.Column("worker", sa.String(), nullable=True))
-    op.add_column("crawl", sa.Column("heartbeat_at", sa.DateTime(), nullable=True))
+    op.add_column("crawl", sa.Column("heartbeat_at", sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade() -> None:
