@@ -132,11 +132,17 @@ def fmt_time(value: str | None) -> str:
 
 
 def site_name(target: str) -> str:
+    """The site as a reader names it: its host, with the port when it is not the scheme's own
+    (two sites on one host, ``:8001`` and ``:8002``, are two sites)."""
     try:
-        host = urlsplit(target).hostname
+        parts = urlsplit(target)
+        host, port = parts.hostname, parts.port
     except ValueError:
-        host = None
-    return host or target
+        return target
+    if not host:
+        return target
+    default = {"http": 80, "https": 443}.get(parts.scheme.lower())
+    return f"{host}:{port}" if port is not None and port != default else host
 
 
 # ---------------------------------------------------------------------------

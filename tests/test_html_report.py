@@ -580,3 +580,14 @@ def test_every_incomplete_figure_is_marked_in_text(doc):
     perf = next(r for r in section(doc, "scores").xpath(".//tbody/tr") if "Performance" in text_of(r))
     assert "(incomplete)" not in text_of(perf)
     assert "A figure marked (incomplete) is from what could be measured" in text_of(section(doc, "result"))
+
+
+def test_the_site_name_keeps_a_port_that_is_not_the_schemes_own():
+    from reports.html import site_name
+
+    assert site_name("http://127.0.0.1:8001/") == "127.0.0.1:8001"
+    assert site_name("http://127.0.0.1:8002/a") == "127.0.0.1:8002"  # another site on the same host
+    assert site_name("https://dnr.georgia.gov/") == "dnr.georgia.gov"
+    assert site_name("https://dnr.georgia.gov:443/") == "dnr.georgia.gov"
+    assert site_name("http://dnr.georgia.gov:80/") == "dnr.georgia.gov"
+    assert site_name("not a url") == "not a url"
