@@ -290,3 +290,17 @@ def test_axe_findings_carry_axe_own_title_help_page_and_description():
     assert summary.failure_title == summary.title == "Images must have alternative text"
     assert summary.description.startswith("Ensure <img> elements have alternative text")
     assert "axe-core rule" not in summary.title + finding.title
+
+
+def test_one_page_whose_axe_run_failed_does_not_blank_accessibility():
+    """axe errored on 1 page of 4: rules it found nothing to check on elsewhere count as run there,
+    so accessibility is scored (incomplete), not 'not assessed'."""
+    data = yaml.safe_load(yaml.safe_dump(SMALL))
+    data["dimensions"].append(
+        {"id": "accessibility", "title": "A11y", "weight": 1, "goal": "All?", "parameters": [{"axe_tags": ["wcag2a"]}]}
+    )
+    rules = axe(("image-alt", "inapplicable", None, ["wcag2a"]), ("label", "pass", None, ["wcag2a"]))
+    pages = [page(f"{ORIGIN}/{i}", axe=rules) for i in range(3)]
+    pages.append(page(f"{ORIGIN}/3", axe={"error": "axe-core did not finish in 30 s", "kind": "timeout"}))
+    a11y = dim(score(rubric(data), pages, site()), "accessibility")
+    assert a11y.score == 100.0 and a11y.incomplete
