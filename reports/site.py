@@ -594,8 +594,10 @@ def build_site(
     rubrics: Mapping[str, LoadedRubric] | None = None,
     generated_at: str,
     tool_version: str = "",
+    published: str = "",
 ) -> dict[str, str]:
-    """Every file of the site: relative path -> content."""
+    """Every file of the site: relative path -> content. ``published`` says, in words, which
+    rubric the figures come from (every page's footer repeats it)."""
     if method not in ROLLUP_DESCRIPTIONS:
         raise ValueError(f"unknown rollup method {method!r}")
     views = agencies(dict(runs_by_site), method)
@@ -609,6 +611,7 @@ def build_site(
         "title": title,
         "generated_at": generated_at,
         "tool_version": tool_version,
+        "published": published,
         "method": method,
         "method_text": ROLLUP_DESCRIPTIONS[method],
         "rubric_file": rubric_views[current_sha].file if current_sha else None,

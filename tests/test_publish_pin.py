@@ -97,6 +97,12 @@ def test_rubric_option_publishes_that_rubric_and_says_which_runs_it_did_not_scor
     assert proc.returncode == 0, proc.stderr
     assert "published: rubric idea-act 1.0.0" in proc.stdout
     assert (tmp_path / "pinned" / "index.html").read_text() != (tmp_path / "site" / "index.html").read_text()
+    # ... and so does every page of the site, for a reader who never saw the command
+    pages = [tmp_path / "pinned" / "index.html", *sorted((tmp_path / "pinned" / "agency").glob("*.html"))]
+    assert len(pages) > 1
+    for page in pages:
+        assert "Figures published under rubric idea-act 1.0.0" in page.read_text(), page
+    assert "Figures published under rubric default" in (tmp_path / "site" / "index.html").read_text()
 
 
 def test_runs_lists_the_published_scoring(trial, tmp_path):

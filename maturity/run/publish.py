@@ -96,6 +96,7 @@ def build(
     by_site = load_snapshots(store, portfolio, pin=pin.sha, pin_label=pin.label)
     if not by_site:
         raise UsageError("no runs stored" + (f" for portfolio {portfolio!r}" if portfolio else ""))
+    published = published_rubrics(by_site, pin)
     files = build_site(
         by_site,
         method=method,
@@ -103,6 +104,9 @@ def build(
         rubrics=stored_rubrics(store, by_site),
         generated_at=generated_at or now_iso(),
         tool_version=__version__,
+        published=published.removesuffix(
+            " (each run's first scoring; give --rubric FILE to publish another)"
+        ).removesuffix(" (--rubric)"),
     )
     root = out_dir.resolve()
     targets = {}
@@ -115,7 +119,7 @@ def build(
         targets[rel].parent.mkdir(parents=True, exist_ok=True)
         targets[rel].write_text(content, encoding="utf-8")
     agency_pages = sum(1 for rel in files if rel.startswith("agency/"))
-    return BuiltSite(out_dir, len(files), agency_pages, len(by_site), published_rubrics(by_site, pin))
+    return BuiltSite(out_dir, len(files), agency_pages, len(by_site), published)
 
 
 def export(
