@@ -222,19 +222,23 @@ def tls_browser(tls_site) -> Iterator[SharedBrowser]:
     browser.close()
 
 
-def test_an_alt_svc_answer_gets_no_quic(tls_site, tls_browser, listener):
-    """Every answer offers HTTP/3 on the listener's UDP port; the page fetches again and again."""
-    u = listener.udp_port
-    alt_svc = {"Alt-Svc": f'h3=":{u}"; ma=3600'}
+def alt_svc_routes(udp_port: int) -> dict:
+    """A page whose every answer offers HTTP/3 on ``udp_port`` and which fetches again six times."""
+    alt_svc = {"Alt-Svc": f'h3=":{udp_port}"; ma=3600'}
     script = (
         "for (let i = 0; i < 6; i++) {"
         " const r = await fetch('/again?' + i, {cache: 'no-store'}); log('fetched ' + r.status);"
         " await new Promise((r) => setTimeout(r, 300)); }"
     )
-    routes = {
+    return {
         "/": Resource(page_trying(script), headers=alt_svc),
         "/again": Resource("{}", content_type="application/json", headers=alt_svc),
     }
+
+
+def test_an_alt_svc_answer_gets_no_quic(tls_site, tls_browser, listener):
+    """Every answer offers HTTP/3 on the listener's UDP port; the page fetches again and again."""
+    routes = alt_svc_routes(listener.udp_port)
     with SiteServer(routes, tls=tls_site[0]) as server:
         session = tls_browser.session
         session.reconfigure(session.settings, server.url("/"))
@@ -251,17 +255,7 @@ def test_base_args_alone_stop_quic_after_alt_svc(tls_site, listener):
     from crawlers.browser import BASE_ARGS, find_browser
 
     context_tls, spki = tls_site
-    u = listener.udp_port
-    alt_svc = {"Alt-Svc": f'h3=":{u}"; ma=3600'}
-    script = (
-        "for (let i = 0; i < 6; i++) {"
-        " const r = await fetch('/again?' + i, {cache: 'no-store'}); log('fetched ' + r.status);"
-        " await new Promise((r) => setTimeout(r, 300)); }"
-    )
-    routes = {
-        "/": Resource(page_trying(script), headers=alt_svc),
-        "/again": Resource("{}", content_type="application/json", headers=alt_svc),
-    }
+    routes = alt_svc_routes(listener.udp_port)
 
     async def main(url: str) -> list[str]:
         async with async_playwright() as pw:

@@ -120,6 +120,11 @@ RECONNECT_DELAYS: tuple[float, ...] = (0.5, 1.0, 2.0, 4.0)
 _depth = threading.local()
 
 
+def _first_line(exc: OperationalError | InterfaceError) -> str:
+    """The driver's own first line of a database error (what a user can act on)."""
+    return (str(exc.orig) if exc.orig else str(exc)).splitlines()[0]
+
+
 def _reconnecting(method: Callable[..., Any]) -> Callable[..., Any]:
     """Run a store method (one transaction each) again when the connection to a server database
     was lost; after the last try, :class:`StoreUnavailable` with the reason, never a traceback."""
@@ -135,7 +140,7 @@ def _reconnecting(method: Callable[..., Any]) -> Callable[..., Any]:
                     return method(self, *args, **kwargs)
                 except (OperationalError, InterfaceError) as exc:
                     if delay is None or self.engine.dialect.name == "sqlite":
-                        reason = str(exc.orig).splitlines()[0] if exc.orig else str(exc).splitlines()[0]
+                        reason = _first_line(exc)
                         raise StoreUnavailable(f"database unavailable: {redact_url(self.url)}: {reason}") from None
                     time.sleep(delay)
         finally:
@@ -178,7 +183,7 @@ class Store:
         try:
             upgrade(self.engine)
         except OperationalError as exc:
-            reason = str(exc.orig).splitlines()[0] if exc.orig else str(exc).splitlines()[0]
+            reason = _first_line(exc)
             raise StoreUnavailable(f"database unavailable: {redact_url(url)}: {reason}") from None
 
     # -- blobs -------------------------------------------------------------
