@@ -28,6 +28,7 @@ from crawlers.gather import PageDone
 from crawlers.guard import NetworkGuard, NetworkLog
 from crawlers.launch import DESKTOP_VIEWPORT, BrowserSettings, axe_source, find_browser, launch, script
 from crawlers.netpolicy import AddressPolicy
+from crawlers.pacing import HostPacer
 from crawlers.perf import PerfDone
 from crawlers.policyproxy import Connector, PolicyProxy
 from crawlers.tabs import close_popup, close_quietly
@@ -51,6 +52,7 @@ class BrowserSession:
     ) -> None:
         self.settings = settings
         self.guard = NetworkGuard(settings, start_url, policy)
+        self.pacer = HostPacer(settings.page_gap)  # page loads to one host, spaced (politeness)
         # Every connection the browser opens goes through this proxy, under the guard's policy
         # (``connect`` opens the proxy's own connections; tests pass a spy).
         self.proxy = PolicyProxy(self._decide, connect)
@@ -109,6 +111,7 @@ class BrowserSession:
             self.axe_script, self.axe_version = axe_source(settings.axe_path)
         self.settings = settings
         self.guard = NetworkGuard(settings, start_url, policy)
+        self.pacer = HostPacer(settings.page_gap)
 
     async def _launch(self) -> None:
         assert self._pw is not None

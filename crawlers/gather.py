@@ -180,6 +180,7 @@ async def _load(session: BrowserSession, page: PwPage, url: str, net: NetworkLog
     policy = RetryPolicy(retries=s.retries, max_retry_after=s.max_retry_after, backoff=s.retry_backoff)
     for attempt in range(s.retries + 1):
         net.clear()
+        await session.pacer.wait(url)
         response = await page.goto(url, wait_until="load")
         if response is None:
             break

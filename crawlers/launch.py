@@ -70,6 +70,9 @@ class BrowserSettings:
     # A worker's renderer and the driver's bookkeeping grow with every page a reused tab loads
     # (bench/run.py measured the tree growing by a third over 300 pages): start afresh this often.
     recycle_pages: int = 20
+    # Politeness (crawlers.pacing): seconds between the starts of two page loads to one host, in
+    # both phases; the audit sets it from robots.txt, the delay setting or the default.
+    page_gap: float = 0.0
 
 
 _SYSTEM_BROWSERS = (

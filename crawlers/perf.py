@@ -141,6 +141,7 @@ async def _one_perf_load(
     session: BrowserSession, page: PwPage, url: str, wire: dict[str, Any], net: NetworkLog
 ) -> PerfRun:
     net.clear()
+    await session.pacer.wait(url)
     await page.goto(url, wait_until="load")
     net.locked = True
     if await refused_document(net):

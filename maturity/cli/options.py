@@ -114,6 +114,15 @@ AUDIT_OPTIONS: list[tuple[tuple[str, ...], str, dict[str, Any]]] = [
             "[default: 4 x max pages + link checks (200) + 30].",
         },
     ),
+    (
+        ("--delay",),
+        "delay",
+        {
+            "type": click.FloatRange(0, 60),
+            "help": "Seconds between page loads (and discovery requests) to one host; the site's "
+            "robots.txt Crawl-delay wins when longer [default: Crawl-delay, else 0.2 s between page loads].",
+        },
+    ),
     (("--user-agent",), "user_agent", {"help": "User agent (default names maturity and a contact URL)."}),
 ]
 assert {name for _, name, _ in AUDIT_OPTIONS} == set(SETTING_KEYS), "every audit setting has one option"

@@ -56,7 +56,7 @@ def piped() -> bool:
 def run_summary(info: Any, card: Any, paths: dict[str, Path]) -> None:
     from rich.table import Table
 
-    from maturity.core.explain import level_reason
+    from maturity.core.explain import crawl_effort, level_reason
 
     console = terminal()
     level = f"Level {card.level} · {card.level_name}" if card.level else "Not assessable"
@@ -89,6 +89,8 @@ def run_summary(info: Any, card: Any, paths: dict[str, Path]) -> None:
         f"{len(card.pages)} pages, {len(na)} not assessable"
         + "".join(f"\n  not assessable: {p.url} ({p.reason})" for p in na[:10])
     )
+    for label, value in crawl_effort(info.timings, len(card.pages)):
+        console.print(f"{label}: {value}")
     for kind, path in paths.items():
         console.print(f"{kind.upper()} scorecard: {path}")
 

@@ -73,6 +73,12 @@ class AuditSettings(BaseModel):
     allow_private: bool = False
     max_page_bytes: int = Field(default=10_000_000, ge=1_000)
     max_retry_after: float = Field(default=30.0, ge=0, le=3600)
+    delay: float | None = Field(
+        default=None,
+        ge=0,
+        le=60,
+        description="Seconds between page loads to a host (default: robots.txt Crawl-delay, else 0.2 s).",
+    )
     max_requests: int | None = Field(
         default=None, ge=10, description="Discovery's requests in all (None: 4 x max_pages + 230)."
     )

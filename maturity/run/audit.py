@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from crawlers.browser import BrowserSession, BrowserSettings, SharedBrowser
 from crawlers.discover import Discovery, DiscoverySettings, discover
 from crawlers.netpolicy import AddressPolicy, Resolver, system_resolver
+from crawlers.pacing import politeness
 from crawlers.transport import make_client
 from maturity import __version__
 from maturity.core.attest import check_against_rubric
@@ -68,9 +69,14 @@ def discovery_settings(settings: AuditSettings) -> DiscoverySettings:
     return result
 
 
-def browser_settings(settings: AuditSettings, machine: MachineSettings | None = None) -> BrowserSettings:
+def browser_settings(
+    settings: AuditSettings, machine: MachineSettings | None = None, *, page_gap: float | None = None
+) -> BrowserSettings:
+    """``page_gap``: seconds between page loads per host; None: what the settings alone give
+    (``delay``, else the default), before discovery has read the site's Crawl-delay."""
+    gap = page_gap if page_gap is not None else politeness(settings.delay, None, 0).page_gap_s
     result: BrowserSettings = collector_settings(
-        BrowserSettings, settings, machine or MachineSettings(), perf_pages=settings.perf_sample
+        BrowserSettings, settings, machine or MachineSettings(), perf_pages=settings.perf_sample, page_gap=gap
     )
     return result
 
@@ -92,7 +98,8 @@ class _Run:
     crawl_id: int
     policy: AddressPolicy
     progress: Progress
-    timings: dict[str, float] = field(default_factory=dict)
+    timings: dict[str, Any] = field(default_factory=dict)  # seconds, request counts and the politeness applied
+    last_request_at: float | None = None  # discovery's last request (time.monotonic()): the first load waits on it
 
 
 def audit(
@@ -143,8 +150,16 @@ def audit(
     crawl_id = store.begin_crawl(
         found.site.start_url, settings=settings.recorded(), tool_version=__version__, task_key=task_key
     )
-    run = _Run(settings, machine, store, crawl_id, policy, progress)
+    run = _Run(settings, machine, store, crawl_id, policy, progress, last_request_at=found.last_request_at)
     run.timings["discover_s"] = round(time.perf_counter() - t0, 3)
+    run.timings.update(
+        politeness=found.politeness.describe(),
+        page_gap_s=found.politeness.page_gap_s,
+        requests_discovery=found.requests,
+        request_budget=found.request_budget,
+    )
+    if found.stopped:
+        run.timings["discovery_stopped"] = found.stopped
     site = found.site.model_copy(update={"attestations": attested}) if attested else found.site
     store.set_site(crawl_id, site, len(found.pages))
     store.plan_pages(crawl_id, planned_pages(found))
@@ -173,7 +188,7 @@ def resume(
     settings = AuditSettings.from_stored(json.loads(crawl.settings))
     policy = address_policy(settings, crawl.target_url, resolver)
     run = _Run(settings, machine or MachineSettings(), store, crawl_id, policy, progress or NoProgress())
-    run.timings = {k: float(v) for k, v in json.loads(crawl.timings).items()}
+    run.timings = dict(json.loads(crawl.timings))
     run.timings["resumed"] = run.timings.get("resumed", 0) + 1
     return _complete(run, rubric, out_dir, time.perf_counter(), browser, None)
 
@@ -232,7 +247,7 @@ def _complete(
 
 async def _gather(run: _Run, shared: BrowserSession | None) -> list[str]:
     start_url = run.store.crawl(run.crawl_id).target_url
-    settings = browser_settings(run.settings, run.machine)
+    settings = browser_settings(run.settings, run.machine, page_gap=_page_gap(run))
     if shared is not None:
         shared.reconfigure(settings, start_url, run.policy)
         return await _render(run, shared)
@@ -240,10 +255,20 @@ async def _gather(run: _Run, shared: BrowserSession | None) -> list[str]:
         return await _render(run, session)
 
 
+def _page_gap(run: _Run) -> float:
+    """The politeness discovery chose (kept with the run, so ``resume`` keeps it too)."""
+    gap = run.timings.get("page_gap_s")
+    if isinstance(gap, int | float):
+        return float(gap)
+    return politeness(run.settings.delay, None, 0).page_gap_s  # a run stored before pacing was recorded
+
+
 async def _render(run: _Run, session: BrowserSession) -> list[str]:
     """Phase 1 (concurrent) on pending pages, then phase 2 (serial performance) where it is missing."""
     store, crawl_id, progress, timings = run.store, run.crawl_id, run.progress, run.timings
     store.update_crawl(crawl_id, axe_version=session.axe_version, browser_version=session.browser_version)
+    if run.last_request_at is not None:
+        session.pacer.hold(urlsplit(session.start_url).hostname or "", run.last_request_at)
     planned = store.load_pages(crawl_id, include_pending=True)
     pending = [PageRef(url=p.url, depth=p.depth) for p in planned if p.status == PENDING]
     http = {p.url: HttpFacts.model_validate(p.artifacts["http"]) for p in planned if "http" in p.artifacts}
@@ -252,6 +277,7 @@ async def _render(run: _Run, session: BrowserSession) -> list[str]:
         if interrupt.STOP.is_set() and page.status != "ok":
             return  # failed because the run is stopping (its renderer was closed): still pending
         store.add_page(crawl_id, page, elapsed_ms)
+        _count(timings, "requests_rendering", _requests_made(page.artifacts.get("network")))
         progress.advance(failed=page.status != "ok")
 
     progress.phase("auditing pages", len(pending))
@@ -268,6 +294,7 @@ async def _render(run: _Run, session: BrowserSession) -> list[str]:
         if interrupt.STOP.is_set() and "error" in data:
             return  # measured again on resume
         store.add_artifact(crawl_id, url, "performance", data)
+        _count(timings, "requests_performance", sum(int(r.get("requests") or 0) for r in data.get("runs") or []))
         progress.advance(failed="error" in data)
 
     progress.phase(f"measuring performance ({run.settings.throttle}, k={run.settings.perf_runs})", len(to_measure))
@@ -278,7 +305,20 @@ async def _render(run: _Run, session: BrowserSession) -> list[str]:
     for page in assessed[len(sample) :]:
         if "performance" not in page.artifacts:
             store.add_artifact(crawl_id, page.url, "performance", skipped)
+    _count(timings, "page_loads", session.pacer.loads)
+    timings["politeness_wait_s"] = round(float(timings.get("politeness_wait_s", 0)) + session.pacer.waited, 3)
     return list(session.offmachine_attempts)
+
+
+def _requests_made(network: Any) -> int:
+    """Requests a page's load sent to the network (those our guard blocked never left)."""
+    if not isinstance(network, dict):
+        return 0
+    return sum(1 for r in network.get("requests") or [] if isinstance(r, dict) and not r.get("blocked"))
+
+
+def _count(timings: dict[str, Any], key: str, n: int) -> None:
+    timings[key] = int(timings.get(key, 0)) + n
 
 
 async def _stoppable(work: Any) -> None:
