@@ -27,6 +27,7 @@ from crawlers import perf as _perf
 from crawlers.gather import PageDone
 from crawlers.guard import NetworkGuard, NetworkLog
 from crawlers.launch import DESKTOP_VIEWPORT, BrowserSettings, axe_source, find_browser, launch, script
+from crawlers.memory import MemoryWatch
 from crawlers.netpolicy import AddressPolicy
 from crawlers.pacing import HostPacer
 from crawlers.perf import PerfDone
@@ -53,6 +54,7 @@ class BrowserSession:
         self.settings = settings
         self.guard = NetworkGuard(settings, start_url, policy)
         self.pacer = HostPacer(settings.page_gap)  # page loads to one host, spaced (politeness)
+        self.memory = MemoryWatch(settings.max_page_memory_mb)
         # Every connection the browser opens goes through this proxy, under the guard's policy
         # (``connect`` opens the proxy's own connections; tests pass a spy).
         self.proxy = PolicyProxy(self._decide, connect)
@@ -112,6 +114,7 @@ class BrowserSession:
         self.settings = settings
         self.guard = NetworkGuard(settings, start_url, policy)
         self.pacer = HostPacer(settings.page_gap)
+        self.memory = MemoryWatch(settings.max_page_memory_mb)
 
     async def _launch(self) -> None:
         assert self._pw is not None
@@ -174,11 +177,13 @@ class BrowserSession:
     # -- the phases ---------------------------------------------------------
     async def gather(self, refs: list[PageRef], http: dict[str, HttpFacts], on_page: PageDone) -> None:
         """Concurrent phase: document, mobile, axe and network artifacts for every page (:mod:`crawlers.gather`)."""
-        await _gather.gather(self, refs, http, on_page)
+        async with self.memory.watching():
+            await _gather.gather(self, refs, http, on_page)
 
     async def measure(self, urls: list[str], on_perf: PerfDone) -> None:
         """Serial phase: the performance artifact of every URL (:mod:`crawlers.perf`)."""
-        await _perf.measure(self, urls, on_perf)
+        async with self.memory.watching():
+            await _perf.measure(self, urls, on_perf)
 
     async def _axe(self, page: PwPage) -> dict[str, Any]:
         """axe-core's results for a loaded page, within ``page_timeout`` (a seam tests replace)."""

@@ -52,6 +52,7 @@ async def _new_page(session: BrowserSession, context: BrowserContext, net: Netwo
     page = await context.new_page()
 
     record_requests(page, net, session.start_url)
+    page.on("crash", lambda _page: setattr(net, "crashed", True))
     page.on("dialog", lambda dialog: asyncio.ensure_future(dismiss(dialog)))
     page.on("download", lambda download: net.downloads.append(download.url[:300]))  # cancelled, not saved
     return page
@@ -115,6 +116,7 @@ async def _worker(
                 if context is None or page is None or page.is_closed():
                     context, page = await _fresh(session, context, net)
                 started = time.perf_counter()
+                began = time.monotonic()
                 budget = _page_budget(session)
                 try:
                     result = await asyncio.wait_for(_gather_one(session, page, ref, http.get(ref.url), net), budget)
@@ -122,7 +124,8 @@ async def _worker(
                     crashed = isinstance(exc, PlaywrightError) and looks_crashed(exc)
                     await close_quietly(page)
                     page = None
-                    if crashed and attempt == 1:
+                    stop = session.memory.stopped_since(began) if crashed or net.crashed else None
+                    if crashed and attempt == 1 and stop is None:
                         log.warning("renderer or browser crashed on %s; retrying once", ref.url)
                         await close_quietly(context)
                         context = None
@@ -134,7 +137,7 @@ async def _worker(
                         url=ref.url,
                         depth=ref.depth,
                         status="not_assessable",
-                        reason=f"could not render: {reason}",
+                        reason=stop.reason(session.memory.cap_mb) if stop else f"could not render: {reason}",
                         artifacts=http_only(http.get(ref.url)),
                     )
                 except Exception as exc:  # facts a page made unreadable (or our bug): this page only
@@ -148,6 +151,20 @@ async def _worker(
                         reason=f"could not gather: {type(exc).__name__}: {one_line(exc)}",
                         artifacts=http_only(http.get(ref.url)),
                     )
+                if result.status == "ok" and net.crashed:
+                    # The renderer died after the facts were read (during axe-core, whose error the page
+                    # would otherwise carry): a page stopped for its memory is not assessable.
+                    stop = session.memory.stopped_since(began)
+                    if stop is not None:
+                        await close_quietly(page)
+                        page = None
+                        result = PageArtifacts(
+                            url=ref.url,
+                            depth=ref.depth,
+                            status="not_assessable",
+                            reason=stop.reason(session.memory.cap_mb),
+                            artifacts=http_only(http.get(ref.url)),
+                        )
                 if again is not None and axe_timed_out(result):
                     again.append((ref, result))
                 else:

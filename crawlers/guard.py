@@ -80,6 +80,7 @@ class NetworkLog:
     refused_document: str | None = None
     checks: set[asyncio.Future[None]] = field(default_factory=set)
     downloads: list[str] = field(default_factory=list)  # downloads the page started (never saved)
+    crashed: bool = False  # the page's renderer died during this load (see crawlers.memory)
     # Requests under way in any frame, and how many started and ended: settling after the load
     # needs "nothing in flight, and nothing started or ended while we looked".
     inflight: set[Any] = field(default_factory=set)
@@ -96,6 +97,7 @@ class NetworkLog:
         self.refused_document = None
         self.checks.clear()
         self.downloads.clear()
+        self.crashed = False
         self.inflight.clear()
 
     def began(self, request: Any) -> None:

@@ -73,6 +73,8 @@ class BrowserSettings:
     # Politeness (crawlers.pacing): seconds between the starts of two page loads to one host, in
     # both phases; the audit sets it from robots.txt, the delay setting or the default.
     page_gap: float = 0.0
+    # A renderer resident past this many MiB is stopped and its page is not assessable (crawlers.memory).
+    max_page_memory_mb: int = 2048
 
 
 _SYSTEM_BROWSERS = (

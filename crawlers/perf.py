@@ -86,6 +86,7 @@ async def measure(session: BrowserSession, urls: list[str], on_perf: PerfDone) -
             kind = "timeout"
             for _ in range(max(1, session.settings.perf_runs)):
                 wire.update(bytes=0, requests=0, by_type={}, types={}, count_by_type={})
+                began = time.monotonic()
                 try:
                     await page.goto("about:blank")
                     await context.clear_cookies()
@@ -98,6 +99,9 @@ async def measure(session: BrowserSession, urls: list[str], on_perf: PerfDone) -
                         log.exception("could not measure %s", url)
                     error = "timed out" if isinstance(exc, TimeoutError) else one_line(exc)
                     kind = "timeout" if isinstance(exc, TimeoutError) else "error"
+                    stop = session.memory.stopped_since(began)
+                    if stop is not None:
+                        error, kind = stop.reason(session.memory.cap_mb), "memory"
                     await close_quietly(page)
                     page = await context.new_page()
                     await _wire_cdp(session, context, page, profile, on_sent, on_finished)

@@ -115,6 +115,15 @@ AUDIT_OPTIONS: list[tuple[tuple[str, ...], str, dict[str, Any]]] = [
         },
     ),
     (
+        ("--max-page-memory-mb",),
+        "max_page_memory_mb",
+        {
+            "type": click.IntRange(256, 65536),
+            "help": "Stop a page whose browser renderer grows past this many MiB; the page is "
+            "'not assessable: too much memory' [default: 2048].",
+        },
+    ),
+    (
         ("--delay",),
         "delay",
         {

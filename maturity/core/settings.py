@@ -73,6 +73,9 @@ class AuditSettings(BaseModel):
     allow_private: bool = False
     max_page_bytes: int = Field(default=10_000_000, ge=1_000)
     max_retry_after: float = Field(default=30.0, ge=0, le=3600)
+    max_page_memory_mb: int = Field(
+        default=2048, ge=256, le=65536, description="A page whose renderer passes this many MiB is not assessable."
+    )
     delay: float | None = Field(
         default=None,
         ge=0,
