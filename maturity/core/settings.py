@@ -140,6 +140,12 @@ class MachineSettings(BaseModel):
     axe_path: str | None = None  # --axe-script: a newer axe.min.js
     no_sandbox: bool | None = None  # None: only when running as root
     loopback_only: bool = False  # abort everything not addressed to 127.0.0.0/8 (tests, the demo)
+    # A site this machine serves itself over HTTPS with a certificate made for the run (the demo):
+    # the CA discovery trusts, the certificate keys the browser trusts (base64 SHA-256 of each
+    # SubjectPublicKeyInfo), and the port of its plain-HTTP listener (for the https-redirect probe).
+    trust_ca_pem: str | None = None
+    trust_spki: tuple[str, ...] = ()
+    http_port: int | None = None
 
 
 SETTING_KEYS: tuple[str, ...] = tuple(k for k in AuditSettings.model_fields if k != "url")

@@ -59,12 +59,13 @@ def collector_settings(cls: type[Any], *sources: Any, **explicit: Any) -> Any:
     return cls(**{**values, **explicit})
 
 
-def discovery_settings(settings: AuditSettings) -> DiscoverySettings:
+def discovery_settings(settings: AuditSettings, machine: MachineSettings | None = None) -> DiscoverySettings:
     result: DiscoverySettings = collector_settings(
         DiscoverySettings,
         settings,
         respect_robots=not settings.ignore_robots,
         fetch_timeout=settings.page_timeout,
+        http_port=machine.http_port if machine else None,
     )
     return result
 
@@ -75,8 +76,11 @@ def browser_settings(
     """``page_gap``: seconds between page loads per host; None: what the settings alone give
     (``delay``, else the default), before discovery has read the site's Crawl-delay."""
     gap = page_gap if page_gap is not None else politeness(settings.delay, None, 0).page_gap_s
+    machine = machine or MachineSettings()
+    # Certificates made for this run (the demo's) are trusted by their keys, in this browser only.
+    trust = (f"--ignore-certificate-errors-spki-list={','.join(machine.trust_spki)}",) if machine.trust_spki else ()
     result: BrowserSettings = collector_settings(
-        BrowserSettings, settings, machine or MachineSettings(), perf_pages=settings.perf_sample, page_gap=gap
+        BrowserSettings, settings, machine, perf_pages=settings.perf_sample, page_gap=gap, extra_args=trust
     )
     return result
 
@@ -139,6 +143,7 @@ def audit(
         policy=policy,
         transport=transport,
         loopback_only=machine.loopback_only,
+        trust_ca_pem=machine.trust_ca_pem,
     )
 
     def on_event(decision: Any) -> None:
@@ -146,7 +151,7 @@ def audit(
         progress.decision(decision)
 
     with client:
-        found = discover(client, settings.url, discovery_settings(settings), on_event=on_event)
+        found = discover(client, settings.url, discovery_settings(settings, machine), on_event=on_event)
     crawl_id = store.begin_crawl(
         found.site.start_url, settings=settings.recorded(), tool_version=__version__, task_key=task_key
     )
