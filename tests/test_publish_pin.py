@@ -139,3 +139,18 @@ def test_a_rescore_never_overwrites_another_scorings_reports(trial, tmp_path):
     _, _, rendered = report(store, run, out)  # `report` renders the newest scoring in its own place
     assert rendered["html"] == again["html"] and first["html"].read_text() == audit_html
     assert first_card.rubric.id == "default"
+
+
+def test_history_compares_the_published_scorings_not_the_newest(trial, tmp_path):
+    """A trial rescore of the newest run must not turn `maturity history` into "not compared"."""
+    store, ids, path = trial
+    rescore(store, ids["dnr3"], load_rubric(path), tmp_path / "out")
+    proc = cli("history", ORIGIN, "--db", store.url)
+    assert proc.returncode == 0, proc.stderr
+    assert f"run {ids['dnr2']} " in proc.stdout and f"run {ids['dnr3']} " in proc.stdout
+    assert "rubric: default" in proc.stdout and "overall:" in proc.stdout
+    assert "not compared" not in proc.stdout.lower() and "idea-act" not in proc.stdout
+    # --rubric FILE: the trial's figures, and only the run it scored has them
+    proc = cli("history", ORIGIN, "--rubric", str(path), "--db", store.url)
+    assert proc.returncode == 0, proc.stderr
+    assert f"only one scored run ({ids['dnr3']})" in proc.stdout
