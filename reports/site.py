@@ -43,7 +43,7 @@ from maturity.core.history import (
     trend,
 )
 from maturity.core.rubric import LoadedRubric
-from maturity.core.scoring import LevelRef, Scorecard
+from maturity.core.scoring import LevelRef, RubricRef, Scorecard
 from reports import csv_export, svg
 from reports.history_text import fmt_value
 from reports.html import (
@@ -595,9 +595,11 @@ def build_site(
     generated_at: str,
     tool_version: str = "",
     published: str = "",
+    pinned: RubricRef | None = None,
 ) -> dict[str, str]:
     """Every file of the site: relative path -> content. ``published`` says, in words, which
-    rubric the figures come from (every page's footer repeats it)."""
+    rubric the figures come from (every page's footer repeats it); ``pinned`` is that rubric when
+    one was given (``--rubric FILE``), named in the CSV and JSON."""
     if method not in ROLLUP_DESCRIPTIONS:
         raise ValueError(f"unknown rollup method {method!r}")
     views = agencies(dict(runs_by_site), method)
@@ -685,8 +687,10 @@ def build_site(
             others=[o for o in rubric_views.values() if o.file != rv.file],
         )
 
-    files["portfolio.csv"] = csv_export.render_csv(all_sites)
-    files["portfolio.json"] = csv_export.render_json(views, method=method, generated_at=generated_at, title=title)
+    files["portfolio.csv"] = csv_export.render_csv(all_sites, pinned=pinned)
+    files["portfolio.json"] = csv_export.render_json(
+        views, method=method, generated_at=generated_at, title=title, pinned=pinned
+    )
     return files
 
 
