@@ -45,13 +45,12 @@ from maturity.core.history import (
 from maturity.core.rubric import LoadedRubric
 from maturity.core.scoring import LevelRef, RubricRef, Scorecard
 from reports import csv_export, svg
-from reports.history_text import fmt_value
+from reports.history_text import change_figures, fmt_value
 from reports.html import (
     NOT_ASSESSABLE,
     FindingsView,
     _findings_view,
     fmt_marked,
-    fmt_score,
     make_environment,
     render_html,
     safe_href,
@@ -112,6 +111,13 @@ def change_text(change: Change | None) -> str:
         return "No change"
     sign = "+" if d > 0 else "−"
     return f"{sign}{fmt_value(abs(d), change.unit)}"
+
+
+def change_sides(c: Comparison, key: str) -> tuple[str, str]:
+    """A comparison's before and after figure of ``key`` ("overall" or a dimension id), as the site
+    shows scores, each marked "(incomplete)" when it rests on incomplete evidence."""
+    before, after = change_figures(c, key)
+    return fmt_marked(*before), fmt_marked(*after)
 
 
 def change_detail(change: Change) -> str:
@@ -368,8 +374,8 @@ def _trend_view(history: SiteHistory, card: Scorecard, ident: str) -> TrendView 
                 "rubric": p.rubric,
                 "comparable": p.comparable,
                 "level": NOT_ASSESSABLE if p.level is None else str(p.level),
-                "overall": fmt_score(p.overall),
-                "dims": [fmt_score(p.dimensions.get(did)) for did, _ in dims],
+                "overall": fmt_marked(p.overall, not p.complete),
+                "dims": [fmt_marked(p.dimensions.get(did), did in p.incomplete) for did, _ in dims],
             }
         )
     return TrendView(
@@ -555,6 +561,7 @@ def _environment() -> Environment:
     env.filters["change_text"] = change_text
     env.filters["value"] = fmt_value
     env.filters["site_name"] = site_name
+    env.globals["change_sides"] = change_sides
     return env
 
 

@@ -337,3 +337,46 @@ def test_a_zero_change_is_said_once():
     same = Change("overall", "Overall score", 80.0, 80.0, band=0.5)
     assert change_text(same) == "No change" and change_detail(same) == ""
     assert "within the ±0.5 noise band" in change_detail(Change("overall", "Overall score", 80.0, 80.3, band=0.5))
+
+
+def test_incomplete_figures_are_marked_on_history_views(tmp_path):
+    """The trend table, the change list and table of the site, and `maturity history`, mark every
+    figure that rests on a scoring whose checks could not all run."""
+    from factories import document
+
+    from maturity.core.model import PageArtifacts
+
+    s = Store(f"sqlite:///{tmp_path / 'm.db'}")
+    broken = PageArtifacts(url=f"{LIB}/", artifacts={**page(f"{LIB}/").artifacts, "network": {"error": "log lost"}})
+    first = store_run(s, [broken], origin=LIB, agency="State Library")
+    second = store_run(
+        s,
+        [page(f"{LIB}/"), page(f"{LIB}/a", document=document(url=f"{LIB}/a"))],
+        origin=LIB,
+        agency="State Library",
+        days=7,
+    )
+    agency = doc(build(s), "agency/state-library.html")
+    trend_rows = {
+        text(r.xpath("./th")[0]).rsplit("run ", 1)[1]: [text(td) for td in r.xpath("./td")]
+        for r in agency.xpath("//table[contains(., 'scores at each run')]/tbody/tr")
+    }
+    overall_col = 2  # rubric, level, overall, then one column per dimension
+    assert trend_rows[str(first)][overall_col].endswith("(incomplete)")
+    assert "(incomplete)" not in " ".join(trend_rows[str(second)])
+    assert any(cell.endswith("(incomplete)") for cell in trend_rows[str(first)][overall_col + 1 :])
+    change_list = text(agency.xpath("//ul[@class='changes']/li[span[@class='caption']='Overall score']")[0])
+    assert "(incomplete) →" in change_list and not change_list.split("→")[1].split()[1].startswith("(")
+    by_dim = {
+        text(r.xpath("./th")[0]): [text(td) for td in r.xpath("./td")]
+        for r in agency.xpath("//table[contains(., 'change by dimension')]/tbody/tr")
+    }
+    assert by_dim["Content"][0].endswith("(incomplete)") and "(incomplete)" not in by_dim["Content"][1]
+    assert "(incomplete)" not in by_dim["Accessibility"][0]
+    proc = subprocess.run(
+        [sys.executable, "-m", "maturity", "history", LIB, "--db", s.url], capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 0, proc.stderr
+    lines = {line.split(":")[0].strip(): line for line in proc.stdout.splitlines()}
+    assert "(incomplete) →" in lines["overall"] and "(incomplete) →" in lines["Content"], proc.stdout
+    assert "(incomplete)" not in lines["Accessibility"]

@@ -434,6 +434,15 @@ class TrendPoint:
     rubric_sha: str | None
     rubric: str  # label, for tables
     comparable: bool  # scored under the reference rubric (the newest run's)
+    complete: bool = True  # every check of the scoring could run
+    incomplete: frozenset[str] = frozenset()  # dimensions resting on incomplete evidence
+
+
+def incomplete_dimensions(card: Scorecard | None) -> frozenset[str]:
+    """The dimensions of a scorecard whose figure rests on incomplete evidence (some checks could not run)."""
+    if card is None:
+        return frozenset()
+    return frozenset(d.id for d in card.dimensions if d.incomplete)
 
 
 def trend(runs: Sequence[RunSnapshot]) -> list[TrendPoint]:
@@ -456,6 +465,8 @@ def trend(runs: Sequence[RunSnapshot]) -> list[TrendPoint]:
                 rubric_sha=card.rubric.sha256,
                 rubric=f"{card.rubric.id} {card.rubric.version}",
                 comparable=card.rubric.sha256 == reference,
+                complete=card.complete,
+                incomplete=incomplete_dimensions(card),
             )
         )
     return out
