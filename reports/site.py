@@ -44,6 +44,7 @@ from maturity.core.history import (
 )
 from maturity.core.rubric import LoadedRubric
 from maturity.core.scoring import LevelRef, RubricRef, Scorecard
+from maturity.kernel.plainwords import plain_reason
 from reports import csv_export, svg
 from reports.history_text import change_figures, fmt_value
 from reports.html import (
@@ -561,6 +562,7 @@ def _environment() -> Environment:
     env.filters["change_text"] = change_text
     env.filters["value"] = fmt_value
     env.filters["site_name"] = site_name
+    env.filters["plain"] = plain_reason
     env.globals["change_sides"] = change_sides
     return env
 

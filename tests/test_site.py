@@ -380,3 +380,21 @@ def test_incomplete_figures_are_marked_on_history_views(tmp_path):
     lines = {line.split(":")[0].strip(): line for line in proc.stdout.splitlines()}
     assert "(incomplete) →" in lines["overall"] and "(incomplete) →" in lines["Content"], proc.stdout
     assert "(incomplete)" not in lines["Accessibility"]
+
+
+def test_failed_sites_are_explained_in_plain_words_on_the_index_and_agency_page(tmp_path):
+    s = Store(f"sqlite:///{tmp_path / 'm.db'}")
+    store_run(s, [page(f"{ORIGIN}/")])
+    store_run(
+        s,
+        [],
+        origin=LIB,
+        agency="State Library",
+        days=1,
+        failed=f"cannot connect to {LIB}/: [Errno 111] Connection refused",
+    )
+    files = build(s)
+    reason = text(doc(files, "index.html").get_element_by_id("not-auditable"))
+    assert "the server refused the connection" in reason and "Errno" not in reason
+    agency = text(doc(files, "agency/state-library.html"))
+    assert "the server refused the connection" in agency and "Errno" not in agency
