@@ -181,6 +181,116 @@ class DimensionRow:
         return fmt_marked(self.score, self.incomplete)
 
 
+HEAT_TINTS = ("#f9dede", "#fce3c4", "#fbf1b8", "#dcefd5", "#b9e0c1")
+"""Cell backgrounds of the heat map, lowest level band first: light tints under dark text (#1b1b1b,
+contrast above 12:1 on each), so the colour only repeats what the number and the word say."""
+HEAT_NONE = "#eeeeee"
+
+
+@dataclass
+class HeatCell:
+    score: float | None
+    incomplete: bool
+    band: int | None  # the level whose minimum score the figure reaches (None: no figure)
+    band_name: str
+    tint: int | None  # index into HEAT_TINTS
+
+    @property
+    def text(self) -> str:
+        return fmt_marked(self.score, self.incomplete)
+
+    @property
+    def css(self) -> str:
+        return "heat-none" if self.tint is None else f"heat-{self.tint}"
+
+
+@dataclass
+class HeatRow:
+    name: str
+    href: str | None
+    overall: HeatCell
+    cells: list[HeatCell]
+
+
+@dataclass
+class HeatMap:
+    columns: list[tuple[str, str]]  # (dimension id, title)
+    rows: list[HeatRow]
+    total: HeatRow | None
+    legend: list[tuple[str, str, str]]  # (css class, band word, score range)
+
+
+def _band(score: float | None, levels: Sequence[LevelRef]) -> tuple[int | None, str, int | None]:
+    """The level band a 0–100 figure falls in on the rubric's ladder (the overall score each level needs)."""
+    ladder = sorted(levels, key=lambda lv: lv.min_score)
+    if score is None or not ladder:
+        return None, "", None
+    reached = [i for i, lv in enumerate(ladder) if score + 1e-9 >= lv.min_score] or [0]
+    i = reached[-1]
+    tint = round(i * (len(HEAT_TINTS) - 1) / (len(ladder) - 1)) if len(ladder) > 1 else len(HEAT_TINTS) - 1
+    return ladder[i].level, ladder[i].name, tint
+
+
+def _heat_cell(score: float | None, incomplete: bool, levels: Sequence[LevelRef]) -> HeatCell:
+    band, name, tint = _band(score, levels)
+    return HeatCell(score, incomplete and score is not None, band, name, tint)
+
+
+def _dimension_columns(views: Sequence[AgencyView]) -> list[tuple[str, str]]:
+    columns: dict[str, str] = {}
+    for v in views:
+        for s in v.sites:
+            if s.latest and s.latest.scorecard:
+                for d in s.latest.scorecard.dimensions:
+                    columns.setdefault(d.id, d.title)
+    return list(columns.items())
+
+
+def _dimension_incomplete(view: AgencyView, dim: str) -> bool:
+    """Whether an agency's figure of ``dim`` rests on incomplete evidence, or leaves out a site that has none."""
+    cards = [s.latest.scorecard for s in view.sites if s.latest and s.latest.scorecard]
+    return any(x.id == dim and (x.incomplete or x.score is None) for c in cards for x in c.dimensions)
+
+
+def heat_map(
+    views: Sequence[AgencyView], slugs: Mapping[str, str], levels: Sequence[LevelRef], total: Rollup | None, root: str
+) -> HeatMap:
+    """Agencies × dimensions: each cell the agency's rolled-up score, the level band it reaches and a tint."""
+    columns = _dimension_columns(views)
+    rows = []
+    for v in views:
+        rows.append(
+            HeatRow(
+                name=v.name,
+                href=f"{root}agency/{slugs[v.name]}.html",
+                overall=_heat_cell(v.rollup.overall, agency_incomplete(v), levels),
+                cells=[
+                    _heat_cell(v.rollup.dimensions.get(did), _dimension_incomplete(v, did), levels)
+                    for did, _ in columns
+                ],
+            )
+        )
+    total_row = None
+    if total is not None:
+        total_row = HeatRow(
+            name="All agencies",
+            href=None,
+            overall=_heat_cell(total.overall, any(agency_incomplete(v) for v in views), levels),
+            cells=[
+                _heat_cell(total.dimensions.get(did), any(_dimension_incomplete(v, did) for v in views), levels)
+                for did, _ in columns
+            ],
+        )
+    ladder = sorted(levels, key=lambda lv: lv.min_score)
+    legend = []
+    for i, lv in enumerate(ladder):
+        _, _, tint = _band(lv.min_score, ladder)
+        upper = f"to under {svg.fmt_number(ladder[i + 1].min_score)}" if i + 1 < len(ladder) else "to 100"
+        legend.append((f"heat-{tint}", lv.name, f"{svg.fmt_number(lv.min_score)} {upper}"))
+    legend.append(("heat-none", NOT_ASSESSABLE, "no figure"))
+    return HeatMap(columns=columns, rows=rows, total=total_row, legend=legend)
+
+
 @dataclass
 class TrendView:
     overall_chart: Markup
@@ -563,6 +673,8 @@ def _environment() -> Environment:
     env.filters["value"] = fmt_value
     env.filters["site_name"] = site_name
     env.filters["plain"] = plain_reason
+    env.globals["heat_tints"] = HEAT_TINTS
+    env.globals["heat_none"] = HEAT_NONE
     env.globals["change_sides"] = change_sides
     return env
 
@@ -646,6 +758,7 @@ def build_site(
     runs_total = sum(len(s.runs) for s in all_sites)
     latest_run = max((r.run.started_at for s in all_sites for r in s.runs), default="")
     mixed = len({s.latest.scorecard.rubric.sha256 for s in all_sites if s.latest and s.latest.scorecard}) > 1
+    heat = heat_map(views, slugs, levels, total, "")
     for key, file in SORTS.items():
         files[file] = env.get_template("site_portfolio.html.j2").render(
             **common,
@@ -666,6 +779,7 @@ def build_site(
             failed=failed,
             slugs=slugs,
             mixed_rubrics=mixed,
+            heat=heat,
         )
 
     # agency pages

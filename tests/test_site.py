@@ -398,3 +398,62 @@ def test_failed_sites_are_explained_in_plain_words_on_the_index_and_agency_page(
     assert "the server refused the connection" in reason and "Errno" not in reason
     agency = text(doc(files, "agency/state-library.html"))
     assert "the server refused the connection" in agency and "Errno" not in agency
+
+
+def test_the_index_has_agencies_by_dimension_as_a_heat_map_readable_without_colour(tmp_path):
+    from factories import document
+
+    from maturity.core.model import PageArtifacts
+    from reports.site import HEAT_NONE, HEAT_TINTS
+
+    s = Store(f"sqlite:///{tmp_path / 'm.db'}")
+    broken = PageArtifacts(url=f"{LIB}/", artifacts={**page(f"{LIB}/").artifacts, "network": {"error": "log lost"}})
+    store_run(s, [broken], origin=LIB, agency="State Library")
+    store_run(s, [bad_alt(f"{ORIGIN}/"), page(f"{ORIGIN}/a", document=document(url=f"{ORIGIN}/a"))])
+    root = doc(build(s), "index.html")
+    table = root.get_element_by_id("heat-table")
+    assert text(table.find("caption")).startswith("Agencies by dimension")
+    assert table.getparent().get("role") == "region" and table.getparent().get("tabindex") == "0"
+    heads = [(text(th), th.get("scope")) for th in table.xpath("./thead/tr/th")]
+    assert heads == [
+        ("Agency", "col"),
+        ("Overall", "col"),
+        ("Accessibility", "col"),
+        ("Performance", "col"),
+        ("Mobile-friendliness", "col"),
+        ("Content", "col"),
+        ("Security", "col"),
+    ]
+    words = {"Initial", "Developing", "Defined", "Managed", "Optimised"}
+    rows = {text(r.xpath("./th")[0]): r.xpath("./td") for r in table.xpath("./tbody/tr")}
+    assert set(rows) == {"Department of Natural Resources", "State Library"}
+    for name, cells in rows.items():
+        assert len(cells) == 6
+        for cell in cells:  # a number and a level word in every cell: the colour only repeats them
+            score, word = (
+                text(cell.xpath("./span[@class='heat-score']")[0]),
+                text(cell.xpath("./span[@class='heat-word']")[0]),
+            )
+            assert re.match(r"\d+(\.\d)?( \(incomplete\))?$", score) and word in words, (name, score, word)
+    dnr_a11y = text(rows["Department of Natural Resources"][1].xpath("./span[@class='heat-score']")[0])
+    assert float(dnr_a11y) < 100  # the image-alt failure shows in the agency's accessibility cell
+    lib_content = text(rows["State Library"][4])
+    assert "(incomplete)" in lib_content and "(incomplete)" not in text(rows["State Library"][1])
+    total = table.xpath("./tfoot/tr")[0]
+    assert total.xpath("./th")[0].get("scope") == "row" and text(total).startswith("All agencies")
+    legend = [text(li) for li in root.xpath("//ul[@class='heat-legend']/li")]
+    assert legend[0].startswith("Initial: 0 to under 50") and legend[-1] == "Not assessable: no figure"
+    for tint in (*HEAT_TINTS, HEAT_NONE):  # dark text (and the muted grey) on every shade: WCAG AA
+        assert svg.contrast_ratio("#1b1b1b", tint) >= 4.5 and svg.contrast_ratio("#4d4d4d", tint) >= 4.5
+
+
+@pytest.mark.parametrize(
+    ("score", "band"), [(0, 1), (49.9, 1), (50, 2), (64.99, 2), (65, 3), (89.9, 4), (100, 5), (None, None)]
+)
+def test_a_heat_map_cell_falls_in_the_level_band_its_score_reaches(score, band):
+    from maturity.core.rubric import builtin_rubric
+    from maturity.core.scoring import LevelRef
+    from reports.site import _band
+
+    levels = [LevelRef(level=lv.level, name=lv.name, min_score=lv.min_score) for lv in builtin_rubric().rubric.levels]
+    assert _band(score, levels)[0] == band
