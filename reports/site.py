@@ -292,6 +292,58 @@ def heat_map(
 
 
 @dataclass
+class TagGroup:
+    key: str
+    value: str
+    file: str  # tag/<slug>.html
+    views: list[AgencyView]
+    total: Rollup
+    sites: int
+    incomplete: bool
+    level_text: str
+
+    @property
+    def label(self) -> str:
+        return f"{tag_title(self.key)}: {self.value}"
+
+
+def tag_title(key: str) -> str:
+    return key.replace("_", " ").capitalize()
+
+
+def tag_groups(
+    runs_by_site: Mapping[str, list[RunSnapshot]], method: str, levels: Sequence[LevelRef] = ()
+) -> dict[str, list[TagGroup]]:
+    """One group per tag value (key -> its groups, values sorted): the sites whose newest run carries
+    that tag, with their agencies rolled up as on the index."""
+    by_value: dict[tuple[str, str], list[str]] = {}
+    for url, runs in runs_by_site.items():
+        if runs:
+            for key, value in runs[-1].tags.items():
+                by_value.setdefault((key, value), []).append(url)
+    ordered = sorted(by_value, key=lambda kv: (kv[0].lower(), kv[1].lower()))
+    slugs = unique_slugs([f"{k} {v}" for k, v in ordered])
+    out: dict[str, list[TagGroup]] = {}
+    for key, value in ordered:
+        subset = {url: list(runs_by_site[url]) for url in by_value[(key, value)]}
+        views = agencies(subset, method)
+        total = portfolio_rollup(views, method)
+        out.setdefault(key, []).append(
+            TagGroup(
+                key=key,
+                value=value,
+                file=f"tag/{slugs[f'{key} {value}']}.html",
+                views=views,
+                total=total,
+                sites=len(subset),
+                incomplete=any(agency_incomplete(v) for v in views),
+                level_text=level_label(total.level, levels),
+            )
+        )
+    return out
+
+
+@dataclass
 class TrendView:
     overall_chart: Markup
     dimension_chart: Markup
@@ -673,6 +725,7 @@ def _environment() -> Environment:
     env.filters["value"] = fmt_value
     env.filters["site_name"] = site_name
     env.filters["plain"] = plain_reason
+    env.filters["tag_title"] = tag_title
     env.globals["heat_tints"] = HEAT_TINTS
     env.globals["heat_none"] = HEAT_NONE
     env.globals["change_sides"] = change_sides
@@ -759,6 +812,8 @@ def build_site(
     latest_run = max((r.run.started_at for s in all_sites for r in s.runs), default="")
     mixed = len({s.latest.scorecard.rubric.sha256 for s in all_sites if s.latest and s.latest.scorecard}) > 1
     heat = heat_map(views, slugs, levels, total, "")
+    groups = tag_groups(runs_by_site, method, levels)
+    tag_files = {(g.key, g.value): g.file for gs in groups.values() for g in gs}
     for key, file in SORTS.items():
         files[file] = env.get_template("site_portfolio.html.j2").render(
             **common,
@@ -780,7 +835,21 @@ def build_site(
             slugs=slugs,
             mixed_rubrics=mixed,
             heat=heat,
+            groups=groups,
         )
+
+    # tag pages: one per tag value, each the index's heat map for the sites carrying it
+    for key_groups in groups.values():
+        for g in key_groups:
+            files[g.file] = env.get_template("site_tag.html.j2").render(
+                **common,
+                root="../",
+                page_title=f"{title}: {g.label}",
+                group=g,
+                siblings=[o for o in key_groups if o is not g],
+                total_text=_rollup_text(g.total, levels, g.incomplete),
+                heat=heat_map(g.views, slugs, levels, g.total, "../"),
+            )
 
     # agency pages
     for v in views:
@@ -797,6 +866,7 @@ def build_site(
             sections=sections,
             single=len(sections) == 1,
             rubric_files={sha: rv.file for sha, rv in rubric_views.items()},
+            tag_files=tag_files,
         )
 
     # rubric pages

@@ -457,3 +457,47 @@ def test_a_heat_map_cell_falls_in_the_level_band_its_score_reaches(score, band):
 
     levels = [LevelRef(level=lv.level, name=lv.name, min_score=lv.min_score) for lv in builtin_rubric().rubric.levels]
     assert _band(score, levels)[0] == band
+
+
+def test_tags_group_agencies_on_plain_pages_linked_from_the_index(tmp_path):
+    """One page per tag value, listing only the sites that carry it; the index compares the values."""
+    s = Store(f"sqlite:///{tmp_path / 'm.db'}")
+    parks = "https://parks.example.gov"
+    store_run(s, [page(f"{ORIGIN}/")], tags={"branch": "executive", "tier": "large"})
+    store_run(s, [bad_alt(f"{parks}/")], origin=parks, tags={"branch": "executive", "tier": "small"})
+    store_run(s, [page(f"{LIB}/")], origin=LIB, agency="State Library", tags={"branch": "judicial", "tier": "small"})
+    files = build(s)
+    assert {f for f in files if f.startswith("tag/")} == {
+        "tag/branch-executive.html",
+        "tag/branch-judicial.html",
+        "tag/tier-large.html",
+        "tag/tier-small.html",
+    }
+    index = doc(files, "index.html")
+    groups = index.get_element_by_id("groups")
+    assert [text(c) for c in groups.xpath(".//caption")] == ["Agencies by branch", "Agencies by tier"]
+    by_branch = {
+        text(r.xpath("./th")[0]): [text(td) for td in r.xpath("./td")] for r in groups.xpath(".//table[1]/tbody/tr")
+    }
+    assert by_branch["executive"][:2] == ["1", "2"] and by_branch["judicial"][:2] == ["1", "1"]
+    assert groups.xpath(".//a/@href") == [
+        "tag/branch-executive.html",
+        "tag/branch-judicial.html",
+        "tag/tier-large.html",
+        "tag/tier-small.html",
+    ]
+    large = doc(files, "tag/tier-large.html")
+    assert text(large.find(".//h1")) == "Tier: large"
+    heat_rows = large.xpath("//table[@id='heat-table']/tbody/tr")
+    assert [text(r.xpath("./th")[0]) for r in heat_rows] == ["Department of Natural Resources"]
+    # only the large site counts: its clean accessibility, not the parks site's image-alt failure
+    assert text(heat_rows[0].xpath("./td")[1]).startswith("100")
+    small = doc(files, "tag/tier-small.html")
+    small_rows = {text(r.xpath("./th")[0]): r for r in small.xpath("//table[@id='heat-table']/tbody/tr")}
+    assert set(small_rows) == {"Department of Natural Resources", "State Library"}
+    assert not text(small_rows["Department of Natural Resources"].xpath("./td")[1]).startswith("100")
+    assert small_rows["State Library"].xpath("./th/a/@href") == ["../agency/state-library.html"]
+    assert large.xpath("//section[@id='other-values']//a/@href") == ["../tag/tier-small.html"]
+    # an agency's shared tags link to their pages
+    agency = doc(files, "agency/department-of-natural-resources.html")
+    assert agency.xpath("//dl[@class='tags']//a/@href") == ["../tag/branch-executive.html"]
