@@ -38,6 +38,7 @@ from maturity.core.history import (
     SiteHistory,
     agencies,
     portfolio_rollup,
+    portfolio_trend,
     rollup,
     scored_site,
     trend,
@@ -550,6 +551,54 @@ def _trend_view(history: SiteHistory, card: Scorecard, ident: str) -> TrendView 
     )
 
 
+def _portfolio_trend_view(views: Sequence[AgencyView], method: str, levels: Sequence[LevelRef]) -> TrendView | None:
+    """The statewide trend: the portfolio's overall and dimension scores as of each audit day."""
+    pt = portfolio_trend(views, method)
+    if len(pt.points) < 2:
+        return None
+    card = next(
+        r.scorecard
+        for v in views
+        for s in v.sites
+        for r in s.scored
+        if r.scorecard is not None and r.scorecard.rubric.sha256 == pt.rubric_sha
+    )
+    labels = [short_date(p.day) for p in pt.points]
+    overall = svg.line_chart(
+        [("Portfolio overall score", [p.overall for p in pt.points])],
+        labels,
+        title="Statewide overall score, audit day by audit day",
+        bands=[(lv.min_score, f"L{lv.level}") for lv in levels],
+        ident="portfolio-overall",
+        y_label="Overall score (0–100) by level band",
+    )
+    dims = [(d.id, d.title) for d in card.dimensions]
+    dimension_chart = svg.line_chart(
+        [(title, [p.dimensions.get(did) for p in pt.points]) for did, title in dims],
+        labels,
+        title="Statewide score by dimension, audit day by audit day",
+        ident="portfolio-dimensions",
+        y_label="Dimension score (0–100)",
+    )
+    rows = [
+        {
+            "when": p.day,
+            "sites": p.sites,
+            "level": NOT_ASSESSABLE if p.level is None else str(p.level),
+            "overall": fmt_marked(p.overall, not p.complete),
+            "dims": [fmt_marked(p.dimensions.get(did), did in p.incomplete) for did, _ in dims],
+        }
+        for p in pt.points
+    ]
+    return TrendView(
+        overall_chart=Markup(overall),
+        dimension_chart=Markup(dimension_chart),
+        columns=dims,
+        rows=rows,
+        left_out=pt.left_out,
+    )
+
+
 def _site_section(history: SiteHistory, index: int, run_pages: set[int]) -> SiteSection:
     latest = history.latest
     card = latest.scorecard if latest else None
@@ -813,6 +862,7 @@ def build_site(
     mixed = len({s.latest.scorecard.rubric.sha256 for s in all_sites if s.latest and s.latest.scorecard}) > 1
     heat = heat_map(views, slugs, levels, total, "")
     groups = tag_groups(runs_by_site, method, levels)
+    statewide = _portfolio_trend_view(views, method, levels)
     tag_files = {(g.key, g.value): g.file for gs in groups.values() for g in gs}
     for key, file in SORTS.items():
         files[file] = env.get_template("site_portfolio.html.j2").render(
@@ -836,6 +886,7 @@ def build_site(
             mixed_rubrics=mixed,
             heat=heat,
             groups=groups,
+            statewide=statewide,
         )
 
     # tag pages: one per tag value, each the index's heat map for the sites carrying it

@@ -501,3 +501,19 @@ def test_tags_group_agencies_on_plain_pages_linked_from_the_index(tmp_path):
     # an agency's shared tags link to their pages
     agency = doc(files, "agency/department-of-natural-resources.html")
     assert agency.xpath("//dl[@class='tags']//a/@href") == ["../tag/branch-executive.html"]
+
+
+def test_the_index_shows_the_statewide_trend_as_a_chart_with_its_data_table(store):
+    root = doc(build(store), "index.html")
+    section = root.get_element_by_id("trend")
+    charts = section.xpath(".//svg[contains(@class, 'line-chart')]")
+    assert len(charts) == 2 and all(c.get("role") == "img" and c.xpath("./title") for c in charts)
+    table = root.get_element_by_id("trend-table")
+    assert text(table.find("caption")).startswith("Statewide scores on each audit day")
+    heads = [text(th) for th in table.xpath("./thead/tr/th")]
+    assert heads[:4] == ["As of", "Sites", "Level", "Overall"] and "Accessibility" in heads
+    rows = [[text(c) for c in r.xpath("./th|./td")] for r in table.xpath("./tbody/tr")]
+    # three audit days of the agency's site and one of the library's: 3 Mar, 4 Mar, 2 Apr, 2 May
+    assert [r[0] for r in rows] == ["3 Mar 2025", "4 Mar 2025", "2 Apr 2025", "2 May 2025"]
+    assert [r[1] for r in rows] == ["1", "2", "2", "2"]
+    assert all(re.match(r"\d+(\.\d)?$", r[3]) for r in rows)
