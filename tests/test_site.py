@@ -517,3 +517,65 @@ def test_the_index_shows_the_statewide_trend_as_a_chart_with_its_data_table(stor
     assert [r[0] for r in rows] == ["3 Mar 2025", "4 Mar 2025", "2 Apr 2025", "2 May 2025"]
     assert [r[1] for r in rows] == ["1", "2", "2", "2"]
     assert all(re.match(r"\d+(\.\d)?$", r[3]) for r in rows)
+
+
+async def _overflow(browser, urls: list[str], width: int) -> dict[str, int]:
+    """How far each page's document is wider than a ``width`` px viewport (0: it fits)."""
+    context = await browser.new_context(viewport={"width": width, "height": 900})
+    out = {}
+    try:
+        tab = await context.new_page()
+        for url in urls:
+            await tab.goto(url)
+            out[url] = await tab.evaluate(
+                "() => Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"
+                " - document.documentElement.clientWidth"
+            )
+    finally:
+        await context.close()
+    return out
+
+
+@pytest.mark.browser
+def test_every_page_fits_a_412_px_screen(shared_browser, tmp_path):
+    """Wide tables scroll inside their own labelled region; the page itself never scrolls sideways."""
+    from maturity.core.rubric import builtin_rubric
+
+    s = Store(f"sqlite:///{tmp_path / 'm.db'}")
+    small_portfolio(s)
+    long_origin = "https://a-very-long-host-name-of-the-department-of-transportation.example.gov"
+    store_run(
+        s,
+        [bad_alt(f"{long_origin}/"), bad_alt(f"{long_origin}/services/permits/oversize-overweight-vehicles/apply")],
+        origin=long_origin,
+        agency="Department of Transportation and Infrastructure Administration",
+        tags={"branch": "executive", "population_tier": "large"},
+        days=5,
+    )
+    loaded = builtin_rubric()
+    files = build(s, rubrics={loaded.sha256: loaded})
+    routes = {"/" + n: Resource(b, content_type=CONTENT_TYPES[Path(n).suffix]) for n, b in files.items()}
+    pages = sorted(n for n in files if n.endswith(".html"))
+    assert {"index.html", "tag/branch-executive.html", "run/1.html", "rubric.html"} <= set(pages)
+    session = shared_browser.session
+    saved = (session.settings, session.start_url)
+    with SiteServer(routes) as server:
+        session.reconfigure(session.settings, server.url("/"))  # the policy proxy lets the browser reach it
+        try:
+            overflow = shared_browser.run(_overflow(session.browser, [server.url("/" + n) for n in pages], 412))
+        finally:
+            session.reconfigure(*saved)
+    assert {url: px for url, px in overflow.items() if px > 0} == {}
+
+
+def test_every_table_scrolls_in_its_own_labelled_region(store):
+    """On a narrow screen a wide table scrolls by itself, reachable by keyboard and named for a screen reader."""
+    files = build(store)
+    for name, content in files.items():
+        if not name.endswith(".html"):
+            continue
+        for table in lxml.html.fromstring(content.encode()).iter("table"):
+            wrap = table.getparent()
+            assert "table-wrap" in (wrap.get("class") or ""), (name, text(table.find("caption")))
+            assert wrap.get("role") == "region" and wrap.get("tabindex") == "0" and wrap.get("aria-label"), name
+            assert table.find("caption") is not None, name
