@@ -4,10 +4,12 @@ Pure: the runs of every site (:class:`~maturity.core.history.RunSnapshot`, group
 mapping of relative file path to file content out; the caller writes the files. The site is
 plain HTML and SVG with inline CSS, no JavaScript, publishable from any static host:
 
-``index.html``                 the portfolio: levels chart, leaderboard (sorted by score)
+``index.html``                 the portfolio: levels chart, agencies × dimensions heat map, statewide
+                               trend, leaderboard (sorted by score), groups by tag, failed sites
 ``index-by-name.html``         the same leaderboard sorted by agency name
 ``index-by-change.html``       ... and by the change since the last run
 ``agency/<slug>.html``         an agency: level, next level, dimensions, trends, changes, top issues
+``tag/<key>-<value>.html``     the agencies of the sites carrying one tag value, by dimension
 ``run/<crawl id>.html``        one run's full scorecard (:func:`reports.html.render_html`)
 ``rubric.html``                the rubric behind the figures (older rubrics: ``rubric-<sha12>.html``)
 ``portfolio.csv`` / ``.json``  the exports (:mod:`reports.csv_export`)
