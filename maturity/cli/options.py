@@ -115,6 +115,25 @@ AUDIT_OPTIONS: list[tuple[tuple[str, ...], str, dict[str, Any]]] = [
         },
     ),
     (
+        ("--sample",),
+        "sample",
+        {
+            "type": click.Choice(["crawl", "stratified", "random"]),
+            "help": "How the audited pages are chosen: the first found (crawl), or drawn from a larger "
+            "population found first: one or more of every template and section (stratified) or at random "
+            "(random); both give every figure a 95%% interval [default: crawl].",
+        },
+    ),
+    (("--sample-seed",), "sample_seed", {"type": click.IntRange(0), "help": "Seed of the sample [default: 1]."}),
+    (
+        ("--population",),
+        "population",
+        {
+            "type": click.IntRange(1, 100_000),
+            "help": "Pages to find before drawing a stratified or random sample [default: 10 x max pages].",
+        },
+    ),
+    (
         ("--max-page-memory-mb",),
         "max_page_memory_mb",
         {

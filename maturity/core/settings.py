@@ -76,6 +76,17 @@ class AuditSettings(BaseModel):
     max_page_memory_mb: int = Field(
         default=2048, ge=256, le=65536, description="A page whose renderer passes this many MiB is not assessable."
     )
+    sample: Literal["crawl", "stratified", "random"] = Field(
+        default="crawl",
+        description="How the audited pages are chosen from those found (see maturity.core.sampling).",
+    )
+    sample_seed: int = Field(default=1, ge=0, description="Seed of a stratified or random sample.")
+    population: int | None = Field(
+        default=None,
+        ge=1,
+        le=100_000,
+        description="Pages discovery may find for a sample to be drawn from (default 10 x max_pages).",
+    )
     delay: float | None = Field(
         default=None,
         ge=0,
@@ -104,6 +115,13 @@ class AuditSettings(BaseModel):
     def recorded(self) -> dict[str, Any]:
         """The settings as stored with the run and carried by a job (plain JSON)."""
         return self.model_dump(mode="json")
+
+    @property
+    def population_size(self) -> int:
+        """Pages discovery looks for: all of them under ``sample: crawl``, else the population."""
+        if self.sample == "crawl":
+            return self.max_pages
+        return max(self.max_pages, self.population or 10 * self.max_pages)
 
     @property
     def perf_sample(self) -> int | None:

@@ -11,7 +11,7 @@ import asyncio
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -26,6 +26,7 @@ from maturity.core.attest import check_against_rubric
 from maturity.core.checks import NOT_SAMPLED
 from maturity.core.model import ArtifactError, AttestationSet, HttpFacts, PageArtifacts, PageRef, RunInfo
 from maturity.core.rubric import LoadedRubric
+from maturity.core.sampling import Candidate, draw, stratum_key
 from maturity.core.scoring import Scorecard
 from maturity.core.settings import AuditSettings, MachineSettings
 from maturity.kernel.errors import CannotRun, MaturityError, StoreUnavailable, UsageError
@@ -150,8 +151,9 @@ def audit(
         interrupt.check()  # Ctrl-C during discovery: nothing is stored yet, nothing is lost
         progress.decision(decision)
 
+    finding = replace(discovery_settings(settings, machine), max_pages=settings.population_size)
     with client:
-        found = discover(client, settings.url, discovery_settings(settings, machine), on_event=on_event)
+        found = sample_pages(discover(client, settings.url, finding, on_event=on_event), settings)
     crawl_id = store.begin_crawl(
         found.site.start_url, settings=settings.recorded(), tool_version=__version__, task_key=task_key
     )
@@ -196,6 +198,31 @@ def resume(
     run.timings = dict(json.loads(crawl.timings))
     run.timings["resumed"] = run.timings.get("resumed", 0) + 1
     return _complete(run, rubric, out_dir, time.perf_counter(), browser, None)
+
+
+def sample_pages(found: Discovery, settings: AuditSettings) -> Discovery:
+    """The pages to audit: under ``sample: crawl`` all of discovery's (it stopped at max_pages);
+    else a stratified or random draw of ``max_pages`` from the population it found, recorded with
+    the site facts (maturity.core.sampling)."""
+    if settings.sample == "crawl":
+        return found
+    start = found.pages[0].url if found.pages else ""
+    nav = set(found.nav_links)
+    candidates = [
+        Candidate(
+            url=p.url,
+            stratum=stratum_key(p.url, found.shells.get(p.url, "")),
+            essential=p.url == start or p.url in nav,
+        )
+        for p in found.pages
+    ]
+    sample = draw(candidates, settings.max_pages, settings.sample, settings.sample_seed)
+    chosen = {u for s in sample.strata for u in s.drawn}
+    return replace(
+        found,
+        pages=[p for p in found.pages if p.url in chosen],
+        site=found.site.model_copy(update={"sample": sample}),
+    )
 
 
 def planned_pages(found: Discovery) -> list[PageArtifacts]:
