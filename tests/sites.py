@@ -37,6 +37,7 @@ class SiteServer:
         self.routes = routes
         self.tls = tls
         self.requests: list[tuple[str, str]] = []  # (method, path)
+        self.posted: list[tuple[str, bytes]] = []  # (path, body) of each POST
         self._server: ThreadingHTTPServer | None = None
 
     @property
@@ -110,6 +111,10 @@ class SiteServer:
 
             def do_HEAD(self) -> None:
                 self._serve(True)
+
+            def do_POST(self) -> None:
+                outer.posted.append((self.path, self.rfile.read(int(self.headers.get("Content-Length") or 0))))
+                self._serve(False)
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True

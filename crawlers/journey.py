@@ -1,0 +1,422 @@
+"""Running a task journey in the browser: each step as a person would do it, timed, and checked.
+
+Each run has a context of its own (nothing carries over from the crawl or another run), under
+the session's guard (the address policy, loopback-only mode) and one more gate of the journey's
+own: requests go only to the start's host and the hosts the file names, and nothing that would
+change something (a request other than GET, HEAD or OPTIONS; a button named like "Pay" or
+"Submit") is sent unless the step says ``submit: allowed``.
+
+Every text that leaves a run (reasons, addresses, axe-core's findings) passes the journey's
+secret redaction first; secrets are typed into the page and go nowhere else.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from playwright.async_api import BrowserContext, Locator
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Page as PwPage
+from playwright.async_api import TimeoutError as PlaywrightTimeout
+
+from crawlers.guard import NetworkLog
+from crawlers.plainwords import plain_error
+from crawlers.settle import settle
+from crawlers.tabs import close_quietly, dismiss, one_line
+from maturity.core.journey import (
+    AxeSummary,
+    Expect,
+    Journey,
+    RunRecord,
+    Secrets,
+    Step,
+    StepRun,
+    Target,
+    changes_something,
+    looks_like_submit,
+)
+
+if TYPE_CHECKING:
+    from crawlers.browser import BrowserSession
+
+log = logging.getLogger("maturity.journey")
+
+# What a person would have to do that a script must not: found on the page when a step fails.
+_PERSON_NEEDED = r"""() => {
+  const text = ((document.body && document.body.innerText) || '').toLowerCase();
+  if (document.querySelector('input[autocomplete="one-time-code"]')) return 'the page asks for a one-time code';
+  if (/one-time (pass)?code|verification code|enter the code (we|that we) (sent|texted|emailed)/.test(text))
+    return 'the page asks for a one-time code';
+  if (document.querySelector('iframe[src*="recaptcha"], iframe[src*="hcaptcha"], iframe[src*="turnstile"], ' +
+      '.g-recaptcha, .h-captcha, .cf-turnstile') || /captcha|i'?m not a robot|i am not a robot/.test(text))
+    return 'the page shows a captcha';
+  for (const d of document.querySelectorAll('dialog[open], [role="dialog"], [aria-modal="true"]')) {
+    if (/cookie|consent|privacy/.test((d.innerText || '').toLowerCase()))
+      return 'a consent dialog covers the page (add a step that answers it)';
+  }
+  return null;
+}"""
+
+# The control a click is about to press: enough to tell whether it would send a form.
+_CONTROL = r"""(el) => {
+  const tag = el.tagName.toLowerCase();
+  const type = (el.getAttribute('type') || (tag === 'button' ? 'submit' : '')).toLowerCase();
+  const role = el.getAttribute('role') || '';
+  const labelled = el.getAttribute('aria-labelledby');
+  let name = el.getAttribute('aria-label') || '';
+  if (!name && labelled)
+    name = labelled.split(/\s+/).map(id => (document.getElementById(id) || {}).innerText || '').join(' ');
+  if (!name) name = el.innerText || el.value || el.getAttribute('title') || el.getAttribute('alt') || '';
+  const button = tag === 'button' || role === 'button' ||
+    (tag === 'input' && ['submit', 'button', 'image'].includes(type));
+  const form = el.form || el.closest('form');
+  const sends = !!form && (tag === 'button' || tag === 'input') && ['submit', 'image'].includes(type);
+  const method = sends ? ((el.getAttribute('formmethod') || form.getAttribute('method') || 'get').toLowerCase()) : '';
+  return {button, name: name.trim().slice(0, 200), method};
+}"""
+
+
+class StepFailed(Exception):
+    """A step could not be done; the message says why, in words a person can act on."""
+
+
+class StepRefused(StepFailed):
+    """A step stopped before it would have changed something (safe by default)."""
+
+
+@dataclass
+class _State:
+    """One run under way."""
+
+    session: BrowserSession
+    journey: Journey
+    secrets: Secrets
+    page: PwPage
+    net: NetworkLog
+    submit_allowed: bool = False
+    refused_submit: str | None = None
+    left_for: str | None = None
+    refused_hosts: set[str] = field(default_factory=set)
+    note: str = ""
+
+
+async def run_journey(
+    session: BrowserSession, journey: Journey, secrets: Secrets, *, runs: int = 1, with_axe: bool = True
+) -> list[RunRecord]:
+    """``runs`` runs of ``journey``, one after another, each in a fresh context; axe-core on the first."""
+    records = []
+    for k in range(runs):
+        records.append(await run_once(session, journey, secrets, with_axe=with_axe and k == 0))
+    return records
+
+
+async def run_once(session: BrowserSession, journey: Journey, secrets: Secrets, *, with_axe: bool) -> RunRecord:
+    net = NetworkLog()
+    context: BrowserContext | None = None
+    steps: list[StepRun] = []
+    axe: dict[int, AxeSummary] = {}
+    state: _State | None = None
+    try:
+        context = await session.new_context(device=session.settings.device, net=net)
+        page = await context.new_page()
+        page.on("dialog", lambda dialog: asyncio.ensure_future(dismiss(dialog)))
+        state = _State(session, journey, secrets, page, net)
+        await page.route("**/*", lambda route, s=state: _gate(route, s))
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + journey.limits.max_seconds
+        plan: list[Step | None] = [None, *journey.steps]  # None: open the start page
+        for i, step in enumerate(plan):
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                steps.append(
+                    StepRun(
+                        outcome="failed",
+                        reason=f"the journey's time limit ({journey.limits.max_seconds:g} s) ran out before this step",
+                    )
+                )
+                break
+            result = await _run_step(state, step, min(_step_seconds(journey, step), remaining))
+            steps.append(result)
+            if result.outcome != "completed":
+                break
+            if with_axe and (step is None or step.action not in ("expect", "wait_for")):
+                axe[i] = await _axe(state)
+    except PlaywrightError as exc:  # the context or page could not be made: this run only
+        steps.append(StepRun(outcome="failed", reason=f"the browser failed: {one_line(exc)}"))
+    finally:
+        await close_quietly(context)
+    steps += [StepRun(outcome="not_reached") for _ in range(len(journey.steps) + 1 - len(steps))]
+    record = RunRecord(steps=steps, axe=axe, refused_hosts=sorted(state.refused_hosts) if state else [])
+    return RunRecord.model_validate(secrets.redact_deep(record.model_dump(mode="json")))
+
+
+def _step_seconds(journey: Journey, step: Step | None) -> float:
+    if step is not None and step.timeout is not None:
+        return step.timeout
+    return journey.limits.step_seconds
+
+
+async def _run_step(state: _State, step: Step | None, seconds: float) -> StepRun:
+    loop = asyncio.get_running_loop()
+    state.submit_allowed = step is not None and step.submit == "allowed"
+    state.refused_submit = None
+    state.left_for = None
+    state.note = ""
+    started = loop.time()
+    timeout_ms = seconds * 1000
+    try:
+        await asyncio.wait_for(_do(state, step, timeout_ms), seconds + 5)
+        outcome, reason = "completed", ""
+    except StepRefused as exc:
+        outcome, reason = "refused", str(exc)
+    except (StepFailed, PlaywrightError, TimeoutError) as exc:
+        outcome, reason = "failed", _reason(exc, seconds)
+        if state.refused_submit is not None:
+            outcome, reason = "refused", state.refused_submit
+        elif state.left_for is not None:
+            reason = state.left_for
+        else:
+            person = await _person_needed(state.page)
+            if person is not None:
+                outcome, reason = "not_assessable", f"a person is needed: {person}"
+    ms = (loop.time() - started) * 1000
+    if outcome == "completed" and state.refused_submit is not None:  # the page sent something in the background
+        outcome, reason = "refused", state.refused_submit
+    url = "" if state.page.is_closed() else state.page.url
+    text = state.secrets.redact(reason)
+    log.info("step %s: %s%s", "start" if step is None else step.describe(), outcome, f" ({text})" if text else "")
+    return StepRun(
+        outcome=outcome,
+        ms=round(ms, 1) if outcome == "completed" else None,
+        url=url[:2000],
+        reason=text,
+        note=state.note,
+    )
+
+
+def _reason(exc: BaseException, seconds: float) -> str:
+    if isinstance(exc, StepFailed):
+        return str(exc)
+    if isinstance(exc, PlaywrightTimeout | TimeoutError):
+        return f"the step did not finish within {seconds:g} s"
+    return plain_error(exc) if isinstance(exc, PlaywrightError) else one_line(exc)
+
+
+async def _do(state: _State, step: Step | None, timeout_ms: float) -> None:
+    page, journey = state.page, state.journey
+    if step is None or step.action == "goto":
+        url = journey.start if step is None else journey.address(step.goto or "")
+        await state.session.pacer.wait(url)
+        response = await page.goto(url, wait_until="load", timeout=timeout_ms)
+        if response is not None and response.status >= 400:
+            raise StepFailed(f"{url} answered HTTP {response.status}")
+    elif step.action == "press":
+        if step.at is not None:
+            await (await _find(state, step.at, timeout_ms)).press(step.press or "", timeout=timeout_ms)
+        else:
+            await page.keyboard.press(step.press or "")
+    elif step.action != "expect":
+        target = step.target
+        assert target is not None
+        found = await _find(state, target, timeout_ms)
+        if step.action == "click":
+            await _refuse_submit(state, found, target)
+            await found.click(timeout=timeout_ms)
+        elif step.action == "fill":
+            await found.fill(state.secrets.fill(str(step.value)), timeout=timeout_ms)
+        elif step.action == "select":
+            await found.select_option(step.option, timeout=timeout_ms)
+        elif step.action == "check":
+            await found.set_checked(step.value is not False, timeout=timeout_ms)
+    if state.left_for is not None:
+        raise StepFailed(state.left_for)
+    if state.refused_submit is not None:
+        raise StepRefused(state.refused_submit)
+    if step is not None and step.expect is not None:
+        await _expect(state, step.expect, timeout_ms)
+    else:
+        await _settle(state, timeout_ms)
+    if state.left_for is not None:
+        raise StepFailed(state.left_for)
+
+
+def _locator(page: PwPage, target: Target) -> Locator:
+    if target.role is not None:
+        return page.get_by_role(target.role, name=target.name, exact=target.exact)  # type: ignore[arg-type]
+    if target.label is not None:
+        return page.get_by_label(target.label, exact=target.exact)
+    if target.text is not None:
+        return page.get_by_text(target.text, exact=target.exact)
+    return page.locator(target.css or "")
+
+
+async def _find(state: _State, target: Target, timeout_ms: float) -> Locator:
+    """The one element ``target`` names, visible; when several match, the first visible (noted)."""
+    found = _locator(state.page, target)
+    try:
+        await found.first.wait_for(state="attached", timeout=timeout_ms)
+    except PlaywrightTimeout:
+        raise StepFailed(await _not_found(state, target, timeout_ms)) from None
+    count = await found.count()
+    for n in range(min(count, 20)):
+        candidate = found.nth(n)
+        if await candidate.is_visible():
+            if count > 1:
+                state.note = f"{count} elements match {target.describe()}; the first visible one was used"
+            return candidate
+    try:
+        await found.first.wait_for(state="visible", timeout=timeout_ms)
+    except PlaywrightTimeout:
+        raise StepFailed(f"{target.describe()} is on the page but hidden ({_where(state.page)})") from None
+    return found.first
+
+
+async def _not_found(state: _State, target: Target, timeout_ms: float) -> str:
+    """Why a target was not found, with what a person can change (a role missing, a label not tied)."""
+    page = state.page
+    base = f"{target.describe()} was not found within {timeout_ms / 1000:g} s ({_where(page)})"
+    try:
+        if target.role is not None and target.name and await page.get_by_text(target.name, exact=target.exact).count():
+            return (
+                f'{base}: the text "{target.name}" is there, but not as a {target.role}; assistive '
+                f"technology and keyboards do not know it is one (for example a <div> with a click handler "
+                f"instead of a <button> or <a>), or its accessible name differs"
+            )
+        if target.label is not None and await page.get_by_text(target.label, exact=target.exact).count():
+            return (
+                f'{base}: the text "{target.label}" is there, but no field is labelled by it '
+                f"(a <label for> or aria-labelledby ties a label to its field)"
+            )
+    except PlaywrightError:
+        pass
+    return base
+
+
+def _where(page: PwPage) -> str:
+    return f"the page is {page.url}" if not page.is_closed() else "the page was closed"
+
+
+async def _refuse_submit(state: _State, found: Locator, target: Target) -> None:
+    """Safe by default: stop before pressing a button that would send a form or is named like "Pay"."""
+    if state.submit_allowed:
+        return
+    try:
+        control = await found.evaluate(_CONTROL)
+    except PlaywrightError:
+        return
+    name = target.name or control.get("name") or ""
+    why = None
+    if control.get("method") == "post":
+        why = "it sends a form by POST"
+    elif control.get("button") and looks_like_submit(name):
+        why = f'it is a button named "{name[:80]}"'
+    if why:
+        raise StepRefused(
+            f"stopped before pressing {target.describe()}: {why}, which may change something; "
+            "add `submit: allowed` to this step if the journey may do that"
+        )
+
+
+async def _gate(route: Any, state: _State) -> None:
+    """The journey's own gate, before the session's guard: its hosts only, and nothing sent that
+    would change something unless the step allows it."""
+    request = route.request
+    url = request.url
+    if not url.startswith(("http://", "https://", "ws://", "wss://")):
+        await route.fallback()
+        return
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        host = ""
+    if host not in state.journey.allowed_hosts:
+        state.refused_hosts.add(host)
+        if request.is_navigation_request() and request.frame == state.page.main_frame:
+            state.left_for = (
+                f"the journey would leave its hosts for {host}; list it under `hosts:` in the file if it belongs"
+            )
+        log.info("journey gate: refused %s (not one of the journey's hosts)", host)
+        await route.abort("blockedbyclient")
+        return
+    if changes_something(request.method) and not state.submit_allowed:
+        if request.resource_type in ("document", "xhr", "fetch", "other"):
+            path = urlsplit(url).path or "/"
+            state.refused_submit = (
+                f"stopped before the page sent {request.method} {path}, which may change something; "
+                "add `submit: allowed` to this step if the journey may do that"
+            )
+        await route.abort("blockedbyclient")  # beacons and pings too: a journey sends nothing it was not told to
+        return
+    await route.fallback()
+
+
+async def _expect(state: _State, expect: Expect, timeout_ms: float) -> None:
+    page = state.page
+    try:
+        if expect.url is not None:
+            loop = asyncio.get_running_loop()
+            end = loop.time() + timeout_ms / 1000
+            while expect.url not in page.url:
+                if loop.time() > end:
+                    raise PlaywrightTimeout("url")
+                await asyncio.sleep(0.05)
+            await page.wait_for_load_state("load", timeout=timeout_ms)
+            return
+        if expect.text is not None:
+            found = page.get_by_text(expect.text)
+        elif expect.heading is not None:
+            found = page.get_by_role("heading", name=expect.heading)
+        else:
+            found = page.get_by_role(expect.role, name=expect.name)  # type: ignore[arg-type]
+        await found.first.wait_for(state="visible", timeout=timeout_ms)
+    except PlaywrightTimeout:
+        if state.left_for is not None or state.refused_submit is not None:
+            raise StepFailed(state.left_for or state.refused_submit or "") from None
+        raise StepFailed(
+            f"expected {expect.describe()} after this step, not there after {timeout_ms / 1000:g} s ({_where(page)})"
+        ) from None
+
+
+async def _settle(state: _State, timeout_ms: float) -> None:
+    """A step without an expectation: the page loaded (if it navigated) and settled, as in the audit."""
+    page = state.page
+    for _ in range(2):
+        try:
+            await page.wait_for_load_state("load", timeout=timeout_ms)
+            await settle(page, state.net, state.session.settings.settle_ms, 2000)
+            return
+        except PlaywrightError as exc:
+            if "context was destroyed" not in str(exc) and "navigat" not in str(exc):
+                raise
+
+
+async def _person_needed(page: PwPage) -> str | None:
+    if page.is_closed():
+        return None
+    try:
+        found = await page.evaluate(_PERSON_NEEDED)
+    except PlaywrightError:
+        return None
+    return found if isinstance(found, str) else None
+
+
+async def _axe(state: _State) -> AxeSummary:
+    """axe-core on the state the step reached (the session's injection, every frame)."""
+    url = state.page.url
+    try:
+        raw = await state.session._axe(state.page)
+    except PlaywrightError as exc:
+        return AxeSummary(url=url, error=one_line(exc))
+    if "rules" not in raw:
+        return AxeSummary(url=url, error=str(raw.get("error") or "axe-core did not run"))
+    violations: dict[str, int] = {}
+    impacts: dict[str, str] = {}
+    for rule in raw["rules"]:
+        if rule.get("outcome") == "violation":
+            violations[rule["id"]] = len(rule.get("nodes") or [])
+            impacts[rule["id"]] = rule.get("impact") or ""
+    return AxeSummary(url=url, violations=violations, impacts=impacts)

@@ -1,0 +1,64 @@
+"""``maturity journey validate FILE`` and ``maturity journey run FILE [--runs K]``: task journeys."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import click
+
+from maturity.cli.options import browser_option, machine_settings
+from maturity.cli.output import echo
+from maturity.kernel.errors import GateFailed
+
+
+@click.group()
+def journey() -> None:
+    """Task journeys: can a resident get the job done? (see README, "Task journeys")."""
+
+
+@journey.command("validate")
+@click.argument("path", type=click.Path(dir_okay=False))
+def journey_validate(path: str) -> None:
+    """Check a journey file; every error names the file and the key path."""
+    from maturity.run.journey import validate_journey
+
+    loaded = validate_journey(path)
+    j = loaded.journey
+    secrets = f", secrets {', '.join(j.secret_names)}" if j.secret_names else ""
+    echo(f"{loaded.source}: valid journey {j.id} ({len(j.steps)} steps, start {j.start}{secrets})")
+
+
+@journey.command("run")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--runs", "-k", default=1, show_default=True, type=click.IntRange(1, 9), help="Runs; times are medians.")
+@click.option(
+    "--json", "json_path", default=None, type=click.Path(dir_okay=False), help="Also write the result as JSON."
+)
+@click.option("--no-axe", is_flag=True, help="Do not run axe-core on each state reached.")
+@click.option("--verbose", "-v", is_flag=True, help="Log each step as it happens (secrets redacted).")
+@browser_option
+def journey_run(path: str, runs: int, json_path: str | None, no_axe: bool, verbose: bool, **kw: Any) -> None:
+    """Run a journey in Chromium and print each step's outcome, time and axe-core findings.
+
+    Secrets (${secret:NAME}) are read from MATURITY_SECRET_NAME. Exit 1 when the journey fails.
+    """
+    from maturity.run.journey import run_journey_file
+    from reports.journey_text import journey_json, journey_text
+
+    if verbose:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(name)s: %(message)s"))
+        logger = logging.getLogger("maturity")
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+    result = run_journey_file(path, runs=runs, machine=machine_settings(kw), with_axe=not no_axe)
+    echo(journey_text(result), nl=False)
+    if json_path:
+        Path(json_path).write_text(journey_json([result]), encoding="utf-8")
+    if result.outcome == "failed":
+        raise GateFailed(f"journey {result.id} failed at step {result.failed_step}")
+
+
+COMMANDS = [journey]

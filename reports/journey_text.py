@@ -1,0 +1,80 @@
+"""A journey's result as plain text (what ``maturity journey run`` prints) and as JSON.
+
+Pure: a :class:`~maturity.core.journey.JourneyResult` in, a string out. The result's texts were
+redacted by the runner; nothing here sees a secret.
+"""
+
+from __future__ import annotations
+
+import json
+
+from maturity.core.journey import JourneyResult, StepResult
+
+_OUTCOME = {
+    "completed": "completed",
+    "failed": "FAILED",
+    "refused": "STOPPED (safe by default)",
+    "not_assessable": "not assessable",
+    "not_reached": "not reached",
+}
+
+
+def _ms(value: float | None) -> str:
+    return "" if value is None else f"{value:,.0f} ms"
+
+
+def _time(step: StepResult) -> str:
+    if step.ms_median is None:
+        return ""
+    spread = f" (spread {step.ms_spread:,.0f})" if step.ms_spread is not None else ""
+    return _ms(step.ms_median) + spread
+
+
+def _axe(step: StepResult) -> str:
+    if step.axe is None:
+        return ""
+    if step.axe.error:
+        return f"axe-core: not run ({step.axe.error})"
+    if not step.axe.violations:
+        return "axe-core: no violations"
+    rules = ", ".join(
+        f"{rule} ({step.axe.impacts.get(rule) or 'n/a'}, {nodes})"
+        for rule, nodes in sorted(step.axe.violations.items())
+    )
+    return f"axe-core: {step.axe.count} violated: {rules}"
+
+
+def headline(result: JourneyResult) -> str:
+    if result.outcome == "completed":
+        return "completed"
+    if result.outcome == "not_assessable":
+        return f"not assessable at step {result.failed_step}: {result.reason}"
+    return f"failed at step {result.failed_step}: {result.reason}"
+
+
+def journey_text(result: JourneyResult) -> str:
+    """The journey, its outcome, and one block per step (what it did, the outcome, time, axe-core)."""
+    lines = [
+        f"{result.title} ({result.id}; {result.service})",
+        f"outcome: {headline(result)}",
+    ]
+    if result.k > 1:
+        runs = ", ".join(result.outcomes_by_run)
+        lines.append(f"runs: {result.k} ({runs}); times are medians, spread is max - min")
+    if result.total_ms_median is not None:
+        spread = f" (spread {result.total_ms_spread:,.0f})" if result.total_ms_spread is not None else ""
+        lines.append(f"total: {_ms(result.total_ms_median)}{spread}")
+    if result.refused_hosts:
+        lines.append(f"hosts refused (not the journey's): {', '.join(result.refused_hosts)}")
+    lines.append("")
+    for step in result.steps:
+        time = _time(step)
+        lines.append(f"{step.index:>2}. {step.description}: {_OUTCOME[step.outcome]}" + (f", {time}" if time else ""))
+        for extra in (step.reason, step.note, _axe(step)):
+            if extra:
+                lines.append(f"    {extra}")
+    return "\n".join(lines) + "\n"
+
+
+def journey_json(results: list[JourneyResult]) -> str:
+    return json.dumps([r.model_dump(mode="json") for r in results], indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,202 @@
+"""Journey files, secrets, the submit rule and the summary of k runs: pure, no browser."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+from click.testing import CliRunner
+
+from maturity.cli import cli
+from maturity.core.journey import (
+    RunRecord,
+    Secrets,
+    StepRun,
+    changes_something,
+    looks_like_submit,
+    parse_journey,
+    secrets_from_env,
+    summarise,
+    valid_key,
+)
+from maturity.kernel.errors import ConfigError
+
+GOOD = textwrap.dedent(
+    """\
+    id: renew-licence
+    title: Renew a driving licence
+    service: Driver services
+    start: https://dmv.example.gov/
+    hosts: [login.example.gov]
+    limits: {max_steps: 10, max_seconds: 60, step_seconds: 5}
+    steps:
+      - click: {role: link, name: Renew a licence}
+        expect: {heading: Your licence}
+      - fill: {label: Licence number}
+        value: "${secret:LICENCE}"
+      - select: {label: County}
+        option: Fulton
+      - check: {label: I confirm}
+      - click: Continue
+        expect: {url: /renew/2}
+      - press: Enter
+        at: {role: textbox, name: Search}
+      - wait_for: {text: Thank you}
+      - expect: {role: button, name: Pay}
+      - goto: https://login.example.gov/start
+      - click: {role: button, name: Pay}
+        submit: allowed
+    """
+)
+
+
+def _errors(text: str) -> list[str]:
+    with pytest.raises(ConfigError) as info:
+        parse_journey(text, "j.yaml")
+    return info.value.lines()
+
+
+def test_a_good_file_reads_as_steps_a_person_would_take():
+    j = parse_journey(GOOD, "j.yaml").journey
+    assert [s.action for s in j.steps] == [
+        "click", "fill", "select", "check", "click", "press", "wait_for", "expect", "goto", "click",
+    ]  # fmt: skip
+    assert j.steps[4].click is not None and j.steps[4].click.text == "Continue"  # shorthand: visible text
+    assert j.secret_names == ["LICENCE"]
+    assert j.allowed_hosts == {"dmv.example.gov", "login.example.gov"}
+    assert j.steps[9].submit == "allowed" and j.steps[0].submit == "refused"
+    # Described without values (a value may be a secret).
+    assert j.steps[1].describe() == 'fill in the field labelled "Licence number"'
+    assert "LICENCE" not in j.steps[1].describe()
+
+
+@pytest.mark.parametrize(
+    ("step", "key", "words"),
+    [
+        ("{click: {role: buton, name: Go}}", "steps[0].click", "unknown ARIA role"),
+        ("{click: {role: button, label: Go}}", "steps[0].click", "exactly one of"),
+        ("{click: {name: Go}}", "steps[0].click", "exactly one of"),
+        ("{fill: {label: Email}}", "steps[0]", "fill needs a value"),
+        ("{select: {label: County}}", "steps[0]", "select needs an option"),
+        ("{click: Go, fill: {label: x}, value: y}", "steps[0]", "one action per step"),
+        ("{press: Entr}", "steps[0]", "unknown key"),
+        ("{goto: 'javascript:alert(1)'}", "steps[0]", "http(s)"),
+        ("{goto: '/a?p=${secret:PW}'}", "steps[0]", "a secret may not be part of an address"),
+        ("{fill: {label: x}, value: '${secret:pw}'}", "steps[0]", "capitals"),
+        ("{select: {label: x}, option: '${secret:PW}'}", "steps[0]", "only be a fill value"),
+        ("{click: Go, submit: yes}", "steps[0].submit", "allowed"),
+        ("{clik: Go}", "steps[0].clik", "unknown key"),
+        ("{expect: {heading: A, text: B}}", "steps[0].expect", "exactly one of"),
+        ("{goto: 'https://elsewhere.example/'}", "steps[0].goto", "neither the start's host nor listed"),
+    ],
+)
+def test_a_bad_step_is_refused_with_its_key_path(step, key, words):
+    text = f"id: j\ntitle: T\nservice: S\nstart: https://a.example/\nsteps:\n  - {step}\n"
+    first = _errors(text)[0]
+    assert first.startswith(f"j.yaml: {key}: "), first
+    assert words in first
+
+
+def test_every_problem_of_a_file_is_listed_at_once():
+    text = "id: Bad Id\ntitle: ''\nstart: ftp://x/\nsteps: []\nextra: 1\n"
+    lines = _errors(text)
+    keys = {line.split(": ")[1] for line in lines}
+    assert {"extra", "id", "title", "service", "start", "steps"} <= keys
+
+
+def test_limits_bound_the_journey():
+    steps = "".join("  - {click: Go}\n" for _ in range(4))
+    text = f"id: j\ntitle: T\nservice: S\nstart: https://a.example/\nlimits: {{max_steps: 3}}\nsteps:\n{steps}"
+    assert "more than limits.max_steps (3)" in _errors(text)[0]
+    assert "less than or equal to 200" in _errors(text.replace("max_steps: 3", "max_steps: 5000"))[0]
+
+
+def test_credentials_in_the_start_address_are_refused():
+    text = "id: j\ntitle: T\nservice: S\nstart: https://me:pw@a.example/\nsteps:\n  - {click: Go}\n"
+    assert "no credentials" in _errors(text)[0]
+
+
+def test_yaml_syntax_errors_name_the_line():
+    assert "line 2" in _errors("id: j\n  title: : :\n")[0]
+
+
+def test_secrets_come_from_the_environment_and_are_redacted_everywhere():
+    secrets = secrets_from_env(["PW", "PIN"], {"MATURITY_SECRET_PW": "hunter22", "MATURITY_SECRET_PIN": "22"}, "j")
+    assert secrets.fill("x${secret:PW}y") == "xhunter22y"
+    # The longer value first: the PIN inside the password does not leave "hunter" behind.
+    assert secrets.redact("pw hunter22 pin 22") == "pw [secret:PW] pin [secret:PIN]"
+    assert secrets.redact_deep({"a": ["hunter22"], "hunter22": 1}) == {"a": ["[secret:PW]"], "[secret:PW]": 1}
+    assert "hunter22" not in repr(secrets)
+    with pytest.raises(ConfigError, match="MATURITY_SECRET_PW, MATURITY_SECRET_PIN"):
+        secrets_from_env(["PW", "PIN"], {}, "j")
+    assert Secrets({}).redact("nothing") == "nothing"
+
+
+@pytest.mark.parametrize(
+    ("name", "submits"),
+    [
+        ("Submit application", True),
+        ("Pay £30", True),
+        ("Send message", True),
+        ("Apply now", True),
+        ("Confirm and send", True),
+        ("Continue", False),
+        ("Search", False),
+        ("Payments overview page", False),  # a word boundary, not a prefix
+        ("Next", False),
+    ],
+)
+def test_controls_named_like_submit(name, submits):
+    assert looks_like_submit(name) is submits
+
+
+def test_methods_that_change_something():
+    assert [m for m in ("GET", "HEAD", "OPTIONS", "POST", "PUT", "DELETE", "PATCH") if changes_something(m)] == [
+        "POST", "PUT", "DELETE", "PATCH",
+    ]  # fmt: skip
+
+
+def test_keys():
+    assert all(valid_key(k) for k in ("Enter", "Shift+Tab", "a", "ControlOrMeta+a", "ArrowDown"))
+    assert not any(valid_key(k) for k in ("Entr", "Hyper+Tab", "abc"))
+
+
+def test_k_runs_give_the_median_and_spread_and_the_first_failure_decides():
+    j = parse_journey(GOOD, "j.yaml").journey
+    n = len(j.steps) + 1
+
+    def record(times, fail_at=None):
+        steps = []
+        for i in range(n):
+            if fail_at is not None and i == fail_at:
+                steps.append(StepRun(outcome="failed", reason="the button was not found"))
+            elif fail_at is not None and i > fail_at:
+                steps.append(StepRun(outcome="not_reached"))
+            else:
+                steps.append(StepRun(outcome="completed", ms=times[i]))
+        return RunRecord(steps=steps)
+
+    base = [100.0] * n
+    result = summarise(j, [record(base), record([t + 40 for t in base]), record([t + 10 for t in base])])
+    assert result.outcome == "completed" and result.k == 3
+    assert result.steps[3].ms_median == 110 and result.steps[3].ms_spread == 40
+    assert result.total_ms_median == 110 * n and result.total_ms_spread == 40 * n
+    assert result.steps[0].description.startswith("open the start page")
+
+    failed = summarise(j, [record(base, fail_at=5), record(base)])
+    assert failed.outcome == "failed" and failed.failed_step == 5 and failed.reason == "the button was not found"
+    assert failed.outcomes_by_run == ["failed", "completed"]
+    assert failed.steps[6].outcome == "not_reached"
+    assert failed.total_ms_median == 100 * n  # only completed runs are timed
+
+
+def test_journey_validate_command(tmp_path):
+    good = tmp_path / "j.yaml"
+    good.write_text(GOOD)
+    result = CliRunner().invoke(cli, ["journey", "validate", str(good)], standalone_mode=False)
+    assert result.exit_code == 0, result.output
+    assert "valid journey renew-licence (10 steps" in result.output and "secrets LICENCE" in result.output
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(GOOD.replace("role: link", "role: lnk"))
+    with pytest.raises(ConfigError, match=r"steps\[0\]\.click: unknown ARIA role"):
+        CliRunner().invoke(cli, ["journey", "validate", str(bad)], standalone_mode=False, catch_exceptions=False)
