@@ -125,7 +125,8 @@ async def run_once(session: BrowserSession, journey: Journey, secrets: Secrets, 
         page = await context.new_page()
         page.on("dialog", lambda dialog: asyncio.ensure_future(dismiss(dialog)))
         state = _State(session, journey, secrets, page, net)
-        await page.route("**/*", lambda route, s=state: _gate(route, s))
+        gate_state = state
+        await page.route("**/*", lambda route: _gate(route, gate_state))
         loop = asyncio.get_running_loop()
         deadline = loop.time() + journey.limits.max_seconds
         plan: list[Step | None] = [None, *journey.steps]  # None: open the start page

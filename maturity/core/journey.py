@@ -340,6 +340,8 @@ class Step(_Strict):
         verb = {"click": "click", "fill": "fill in", "select": "choose in", "check": "tick", "wait_for": "wait for"}[a]
         if a == "check" and self.value is False:
             verb = "untick"
+        if a == "select":
+            verb = f'choose "{self.option}" in'  # an option is never a secret (validated)
         return f"{verb} {self.target.describe()}"
 
 

@@ -1,0 +1,189 @@
+"""Journeys in the real browser, on a fixture site of our own on 127.0.0.1.
+
+The site: a licence renewal (a link, a GET form with a label, a select and a checkbox, then a
+"Pay" form sent by POST), a "Start now" div posing as a button, a one-time-code page, a link off
+the journey's hosts, and a single-page app with client-side routing.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import textwrap
+
+import pytest
+from click.testing import CliRunner
+from sites import Resource, SiteServer, html
+
+from maturity.core.journey import JourneyResult
+from maturity.run.journey import run_journey_file
+
+pytestmark = pytest.mark.browser
+
+SECRET = "Zq7-planted-secret-4417"
+
+PAGES = {
+    "/": html(
+        "Driver services",
+        "<h1>Driver services</h1><p><a href='/renew/1'>Renew a licence</a></p>"
+        "<div class='btn' onclick=\"location.href='/renew/1'\">Start now</div>"
+        "<p><a href='/otp'>Sign in</a></p><p><a href='http://localhost:9/elsewhere'>Our partner</a></p>",
+    ),
+    "/renew/1": html(
+        "Your licence",
+        "<h1>Your licence</h1><form action='/renew/2' method='get'>"
+        "<label for='n'>Licence number</label><input id='n' name='licence'>"
+        "<label for='c'>County</label>"
+        "<select id='c' name='county'><option>Cobb</option><option>Fulton</option></select>"
+        "<input type='checkbox' id='ok' name='ok'><label for='ok'>I confirm these details are right</label>"
+        "<button>Continue</button></form>"
+        # The page shows what was typed (as some do): the secret reaches the DOM, and must go no further.
+        "<p id='echo'></p><script>document.getElementById('n').addEventListener('input', e => "
+        "{ document.getElementById('echo').textContent = 'You typed ' + e.target.value; });</script>",
+    ),
+    "/renew/2": html(
+        "Check your answers",
+        "<h1>Check your answers</h1><p id='q'></p>"
+        "<script>document.getElementById('q').textContent = 'Licence: ' + "
+        "new URLSearchParams(location.search).get('licence');</script>"
+        "<form action='/renew/pay' method='post'><input type='hidden' name='amount' value='30'>"
+        "<button>Pay £30</button></form>",
+    ),
+    "/renew/pay": html("Paid", "<h1>Payment received</h1>"),
+    "/otp": html(
+        "Enter your code",
+        "<h1>Check your phone</h1><label for='c'>Enter the code we sent to your phone</label>"
+        "<input id='c' autocomplete='one-time-code' inputmode='numeric'>",
+    ),
+    "/spa": html(
+        "Fees",
+        "<h1>Licence fees</h1><button id='b'>Show fees</button><div id='view'></div>"
+        "<script>document.getElementById('b').onclick = () => { history.pushState({}, '', '/spa/fees');"
+        "document.getElementById('view').innerHTML = '<h2>Fee table</h2><p>A renewal costs £30.</p>'; };</script>",
+    ),
+    "/favicon.ico": Resource(b"", status=204, content_type="image/x-icon"),
+}
+
+
+def _journey(tmp_path, origin, steps, name="j"):
+    body = textwrap.indent(textwrap.dedent(steps).strip(), "  ")
+    text = f"id: {name}\ntitle: Renew a licence\nservice: Driver services\nstart: {origin}/\nsteps:\n{body}\n"
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(text)
+    return path
+
+
+RENEW = """\
+- click: {role: link, name: Renew a licence}
+  expect: {heading: Your licence}
+- fill: {label: Licence number}
+  value: "${secret:LICENCE}"
+- select: {label: County}
+  option: Fulton
+- check: {label: I confirm}
+- click: {role: button, name: Continue}
+  expect: {url: /renew/2}
+- expect: {heading: Check your answers}
+"""
+
+
+def test_a_journey_completes_with_times_and_axe_and_no_secret_leaves(shared_browser, tmp_path, caplog, monkeypatch):
+    """The planted secret: typed into the site, and found in none of the bytes the command wrote
+    (its output and errors with --verbose, the JSON file, every log record)."""
+    import functools
+
+    import maturity.run.journey as workflow
+    from maturity.cli import cli
+
+    monkeypatch.setenv("MATURITY_SECRET_LICENCE", SECRET)
+    monkeypatch.setattr(workflow, "run_journey_file", functools.partial(run_journey_file, browser=shared_browser))
+    out = tmp_path / "out"
+    out.mkdir()
+    with SiteServer(PAGES) as site:
+        path = _journey(tmp_path, site.origin, RENEW + "- click: {role: button, name: Pay}\n", "renew")
+        # A step that fails with the secret in hand (County is a select: it cannot be filled in).
+        broken = _journey(tmp_path, site.origin, RENEW.replace("Licence number", "County"), "broken")
+        with caplog.at_level(logging.DEBUG):
+            runner = CliRunner()
+            first = runner.invoke(cli, ["journey", "run", str(path), "-k", "2", "-v", "--json", str(out / "r.json")])
+            second = runner.invoke(cli, ["journey", "run", str(broken), "-v", "--json", str(out / "b.json")])
+    assert first.exit_code == 1 and second.exit_code == 1, (first.output, second.output)
+    # The secret reached the site (it was typed and sent with the GET form) ...
+    assert any(SECRET in p for p in site.paths())
+    result = JourneyResult.model_validate(json.loads((out / "r.json").read_text())[0])
+    # ... and the journey stopped before paying: the button is named "Pay", the form is a POST.
+    assert result.outcome == "failed" and result.failed_step == 7
+    pay = result.steps[7]
+    assert pay.outcome == "refused" and "submit: allowed" in pay.reason
+    assert not site.posted
+    # Every step before it completed in both runs, timed as a median with its spread.
+    assert [s.outcome for s in result.steps[:7]] == ["completed"] * 7
+    assert all(s.ms_median is not None and s.ms_median > 0 for s in result.steps[:7])
+    assert result.steps[5].ms_spread is not None and len(result.steps[5].runs) == 2
+    # axe-core ran on each state reached (not after an expect step, which changes nothing).
+    assert result.steps[0].axe is not None and result.steps[5].axe is not None and result.steps[6].axe is None
+    assert result.steps[0].axe.error is None
+    # The address after the GET form carried the secret: it is redacted in the result.
+    assert "[secret:LICENCE]" in result.steps[5].url
+    assert "failed at step 7" in first.output and "STOPPED" in first.output
+    assert "failed at step 2" in second.output
+    (tmp_path / "output.txt").write_text(first.output + second.output)
+    (tmp_path / "log.txt").write_text("\n".join(r.getMessage() for r in caplog.records))
+    assert any("step" in r.getMessage() for r in caplog.records)
+    written = [f for f in tmp_path.rglob("*") if f.is_file()]
+    assert len(written) >= 6
+    for f in written:
+        assert SECRET.encode() not in f.read_bytes(), f.name
+
+
+def test_submit_allowed_sends_and_keyboard_enter_is_refused(shared_browser, tmp_path):
+    env = {"MATURITY_SECRET_LICENCE": "1234"}
+    with SiteServer(PAGES) as site:
+        allowed = _journey(
+            tmp_path,
+            site.origin,
+            RENEW + "- click: {role: button, name: Pay}\n  submit: allowed\n  expect: {heading: Payment received}\n",
+            "pay",
+        )
+        done = run_journey_file(allowed, environ=env, browser=shared_browser, with_axe=False)
+        assert done.outcome == "completed", done.reason
+        assert [p for p, _ in site.posted] == ["/renew/pay"]
+        # Enter on the Pay button sends the POST form: the journey's gate stops it on the wire.
+        enter = _journey(tmp_path, site.origin, RENEW + "- press: Enter\n  at: {role: button, name: Pay}\n", "enter")
+        stopped = run_journey_file(enter, environ=env, browser=shared_browser, with_axe=False)
+    assert stopped.outcome == "failed" and stopped.steps[7].outcome == "refused"
+    assert "POST /renew/pay" in stopped.steps[7].reason
+    assert len(site.posted) == 1
+
+
+@pytest.mark.parametrize(
+    ("steps", "outcome", "words"),
+    [
+        # A div posing as a button: found as text, not as a button.
+        ("- click: {role: button, name: Start now}\n  timeout: 1", "failed", "not as a button"),
+        # A one-time code: a person is needed, not a failure of the site.
+        (
+            "- click: {role: link, name: Sign in}\n- fill: {label: Email}\n  value: a@b.c\n  timeout: 1",
+            "not_assessable",
+            "one-time code",
+        ),
+        # A link off the journey's hosts: refused before any request leaves.
+        ("- click: {role: link, name: Our partner}", "failed", "list it under `hosts:`"),
+        # Client-side routing: the address and the new heading, with no page load.
+        (
+            "- click: {role: button, name: Show fees}\n  expect: {url: /spa/fees}\n- expect: {heading: Fee table}",
+            "completed",
+            "",
+        ),
+    ],
+)
+def test_what_stops_a_journey_is_said_in_words_a_person_can_act_on(shared_browser, tmp_path, steps, outcome, words):
+    with SiteServer(PAGES) as site:
+        path = _journey(tmp_path, site.origin, steps)
+        if "Show fees" in steps:
+            path.write_text(path.read_text().replace(f"start: {site.origin}/", f"start: {site.origin}/spa"))
+        result = run_journey_file(path, environ={}, browser=shared_browser, with_axe=False)
+    assert result.outcome == outcome, result.reason
+    assert words in result.reason
+    assert "/elsewhere" not in site.paths()
+    assert not shared_browser.session.offmachine_attempts
