@@ -80,6 +80,25 @@ _CONTROL = r"""(el) => {
 }"""
 
 
+# Where focus is, seen from the step's target: the target (and whether focus shows), the page's
+# body (a round of the Tab order ended), or another element (numbered once, so a repeat shows).
+_FOCUS = r"""(el) => {
+  const a = document.activeElement;
+  if (!a || a === document.body || a === document.documentElement) return {kind: 'body'};
+  if (a === el || el.contains(a)) {
+    const s = getComputedStyle(a);
+    const outline = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0;
+    const shadow = !!s.boxShadow && s.boxShadow !== 'none';
+    return {kind: 'target', visible: outline || shadow, tag: el.tagName.toLowerCase(),
+            type: (el.getAttribute('type') || '').toLowerCase(), role: el.getAttribute('role') || ''};
+  }
+  if (!a.__maturityFocus) a.__maturityFocus = (window.__maturityFocusN = (window.__maturityFocusN || 0) + 1);
+  return {kind: 'other', id: a.__maturityFocus, what: (a.tagName.toLowerCase() + ' ' +
+          (a.getAttribute('aria-label') || a.innerText || a.value || '').trim().slice(0, 60)).trim()};
+}"""
+MAX_TABS = 200  # Tab presses before a target counts as out of the keyboard's reach
+
+
 class StepFailed(Exception):
     """A step could not be done; the message says why, in words a person can act on."""
 
@@ -102,6 +121,9 @@ class _State:
     left_for: str | None = None
     refused_hosts: set[str] = field(default_factory=set)
     note: str = ""
+    keyboard: bool = False  # reach every target with Tab and operate it with keys, no mouse
+    tabs: int | None = None
+    focus_visible: bool | None = None
 
 
 async def run_journey(
@@ -114,7 +136,14 @@ async def run_journey(
     return records
 
 
-async def run_once(session: BrowserSession, journey: Journey, secrets: Secrets, *, with_axe: bool) -> RunRecord:
+async def run_keyboard(session: BrowserSession, journey: Journey, secrets: Secrets) -> RunRecord:
+    """The journey once more by keyboard alone (not timed into the medians; no axe-core)."""
+    return await run_once(session, journey, secrets, with_axe=False, keyboard=True)
+
+
+async def run_once(
+    session: BrowserSession, journey: Journey, secrets: Secrets, *, with_axe: bool, keyboard: bool = False
+) -> RunRecord:
     net = NetworkLog()
     context: BrowserContext | None = None
     steps: list[StepRun] = []
@@ -124,7 +153,7 @@ async def run_once(session: BrowserSession, journey: Journey, secrets: Secrets, 
         context = await session.new_context(device=session.settings.device, net=net)
         page = await context.new_page()
         page.on("dialog", lambda dialog: asyncio.ensure_future(dismiss(dialog)))
-        state = _State(session, journey, secrets, page, net)
+        state = _State(session, journey, secrets, page, net, keyboard=keyboard)
         gate_state = state
         await page.route("**/*", lambda route: _gate(route, gate_state))
         loop = asyncio.get_running_loop()
@@ -167,6 +196,7 @@ async def _run_step(state: _State, step: Step | None, seconds: float) -> StepRun
     state.refused_submit = None
     state.left_for = None
     state.note = ""
+    state.tabs = state.focus_visible = None
     started = loop.time()
     timeout_ms = seconds * 1000
     try:
@@ -196,6 +226,8 @@ async def _run_step(state: _State, step: Step | None, seconds: float) -> StepRun
         url=url[:2000],
         reason=text,
         note=state.note,
+        tabs=state.tabs,
+        focus_visible=state.focus_visible,
     )
 
 
@@ -216,10 +248,15 @@ async def _do(state: _State, step: Step | None, timeout_ms: float) -> None:
         if response is not None and response.status >= 400:
             raise StepFailed(f"{url} answered HTTP {response.status}")
     elif step.action == "press":
-        if step.at is not None:
+        if step.at is not None and state.keyboard:
+            await _reach(state, await _find(state, step.at, timeout_ms), step.at)
+            await page.keyboard.press(step.press or "")
+        elif step.at is not None:
             await (await _find(state, step.at, timeout_ms)).press(step.press or "", timeout=timeout_ms)
         else:
             await page.keyboard.press(step.press or "")
+    elif step.action != "expect" and state.keyboard:
+        await _by_keyboard(state, step, timeout_ms)
     elif step.action != "expect":
         target = step.target
         assert target is not None
@@ -243,6 +280,70 @@ async def _do(state: _State, step: Step | None, timeout_ms: float) -> None:
         await _settle(state, timeout_ms)
     if state.left_for is not None:
         raise StepFailed(state.left_for)
+
+
+async def _by_keyboard(state: _State, step: Step, timeout_ms: float) -> None:
+    """The step as a keyboard user does it: Tab to the target, then Enter, Space or typing."""
+    page, target = state.page, step.target
+    assert target is not None
+    found = await _find(state, target, timeout_ms)
+    if step.action == "wait_for":
+        return
+    if step.action == "click":
+        await _refuse_submit(state, found, target)
+    control = await _reach(state, found, target)
+    if step.action == "click":
+        toggles = control.get("type") in ("checkbox", "radio") or control.get("role") in ("checkbox", "radio", "switch")
+        await page.keyboard.press("Space" if toggles else "Enter")
+    elif step.action == "fill":
+        await page.keyboard.press("ControlOrMeta+a")
+        await page.keyboard.type(state.secrets.fill(str(step.value)))
+    elif step.action == "select":
+        await found.select_option(step.option, timeout=timeout_ms)  # a focused native select takes keys
+    elif step.action == "check" and await found.is_checked() != (step.value is not False):
+        await page.keyboard.press("Space")
+
+
+async def _reach(state: _State, found: Locator, target: Target) -> dict[str, Any]:
+    """Press Tab from where focus is until ``found`` has it; why not, in words, if it never does."""
+    page = state.page
+    rounds, last, repeats = 0, None, 0
+    seen: set[int] = set()
+    for tabs in range(MAX_TABS + 1):
+        if tabs:
+            await page.keyboard.press("Tab")
+        where = await found.evaluate(_FOCUS)
+        kind = where.get("kind")
+        if kind == "target":
+            state.tabs, state.focus_visible = tabs, bool(where.get("visible"))
+            if not state.focus_visible:
+                state.note = f"focus on {target.describe()} is not visible (no outline or other indicator)"
+            return where
+        if kind == "body":
+            if tabs:
+                rounds += 1
+            seen.clear()
+            last = None
+        else:
+            ident = where.get("id")
+            repeats = repeats + 1 if ident == last else 0
+            if repeats >= 2:
+                raise StepFailed(
+                    f"keyboard trap: Tab does not move focus away from {where.get('what') or 'an element'}, "
+                    f"so {target.describe()} cannot be reached without a mouse"
+                )
+            if ident in seen:
+                rounds += 1  # the Tab order came round without passing the page itself
+                seen.clear()
+            seen.add(ident)
+            last = ident
+        if rounds >= 2:
+            break
+    raise StepFailed(
+        f"{target.describe()} cannot be reached with the Tab key (focus went round the page without "
+        "reaching it): only a mouse can do this step; make it a focusable control (<button>, <a href>, "
+        "or tabindex=0 with key handlers)"
+    )
 
 
 def _locator(page: PwPage, target: Target) -> Locator:

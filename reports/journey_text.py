@@ -73,7 +73,25 @@ def journey_text(result: JourneyResult) -> str:
         for extra in (step.reason, step.note, _axe(step)):
             if extra:
                 lines.append(f"    {extra}")
+    if result.keyboard is not None:
+        lines += ["", keyboard_text(result)]
     return "\n".join(lines) + "\n"
+
+
+def keyboard_text(result: JourneyResult) -> str:
+    kb = result.keyboard
+    assert kb is not None
+    if kb.outcome == "completed":
+        head = "keyboard alone: completed"
+    else:
+        head = f"keyboard alone: {'failed' if kb.outcome == 'failed' else 'not assessable'} at step {kb.failed_step}"
+        head += f": {kb.reason}"
+    lines = [head]
+    for i, step in enumerate(kb.steps):
+        if step.tabs is not None:
+            shown = "focus visible" if step.focus_visible else "FOCUS NOT VISIBLE"
+            lines.append(f"  step {i}: reached with {step.tabs} Tab press{'es' if step.tabs != 1 else ''}, {shown}")
+    return "\n".join(lines)
 
 
 def journey_json(results: list[JourneyResult]) -> str:

@@ -61,6 +61,17 @@ PAGES = {
         "<script>document.getElementById('b').onclick = () => { history.pushState({}, '', '/spa/fees');"
         "document.getElementById('view').innerHTML = '<h2>Fee table</h2><p>A renewal costs £30.</p>'; };</script>",
     ),
+    "/kb": html(
+        "Book a test",
+        "<style>#quiet:focus { outline: none }</style><h1>Book a test</h1><button id='quiet'>Check times</button>"
+        "<div class='btn' onclick=\"document.getElementById('r').textContent = 'Booked'\">Book now</div>"
+        "<p id='r'></p>",
+    ),
+    "/trap": html(
+        "Search",
+        "<h1>Search</h1><input aria-label='Search' onkeydown=\"if (event.key === 'Tab') event.preventDefault()\">"
+        "<p><a href='/'>Back home</a></p>",
+    ),
     "/favicon.ico": Resource(b"", status=204, content_type="image/x-icon"),
 }
 
@@ -126,6 +137,11 @@ def test_a_journey_completes_with_times_and_axe_and_no_secret_leaves(shared_brow
     # The address after the GET form carried the secret: it is redacted in the result.
     assert "[secret:LICENCE]" in result.steps[5].url
     assert "failed at step 7" in first.output and "STOPPED" in first.output
+    # By keyboard alone the form gets as far (Tab to each field, Space ticks, Enter sends the GET form).
+    assert result.keyboard is not None and result.keyboard.failed_step == 7, result.keyboard
+    assert result.keyboard.steps[7].outcome == "refused"
+    assert all(s.tabs is not None and s.tabs >= 1 for s in result.keyboard.steps[1:6])
+    assert result.keyboard.focus_not_visible == []
     assert "failed at step 2" in second.output
     (tmp_path / "output.txt").write_text(first.output + second.output)
     (tmp_path / "log.txt").write_text("\n".join(r.getMessage() for r in caplog.records))
@@ -145,12 +161,12 @@ def test_submit_allowed_sends_and_keyboard_enter_is_refused(shared_browser, tmp_
             RENEW + "- click: {role: button, name: Pay}\n  submit: allowed\n  expect: {heading: Payment received}\n",
             "pay",
         )
-        done = run_journey_file(allowed, environ=env, browser=shared_browser, with_axe=False)
+        done = run_journey_file(allowed, environ=env, browser=shared_browser, with_axe=False, keyboard=False)
         assert done.outcome == "completed", done.reason
         assert [p for p, _ in site.posted] == ["/renew/pay"]
         # Enter on the Pay button sends the POST form: the journey's gate stops it on the wire.
         enter = _journey(tmp_path, site.origin, RENEW + "- press: Enter\n  at: {role: button, name: Pay}\n", "enter")
-        stopped = run_journey_file(enter, environ=env, browser=shared_browser, with_axe=False)
+        stopped = run_journey_file(enter, environ=env, browser=shared_browser, with_axe=False, keyboard=False)
     assert stopped.outcome == "failed" and stopped.steps[7].outcome == "refused"
     assert "POST /renew/pay" in stopped.steps[7].reason
     assert len(site.posted) == 1
@@ -182,8 +198,39 @@ def test_what_stops_a_journey_is_said_in_words_a_person_can_act_on(shared_browse
         path = _journey(tmp_path, site.origin, steps)
         if "Show fees" in steps:
             path.write_text(path.read_text().replace(f"start: {site.origin}/", f"start: {site.origin}/spa"))
-        result = run_journey_file(path, environ={}, browser=shared_browser, with_axe=False)
+        result = run_journey_file(path, environ={}, browser=shared_browser, with_axe=False, keyboard=False)
     assert result.outcome == outcome, result.reason
     assert words in result.reason
     assert "/elsewhere" not in site.paths()
     assert not shared_browser.session.offmachine_attempts
+
+
+def test_keyboard_alone_finds_mouse_only_steps_traps_and_invisible_focus(shared_browser, tmp_path):
+    with SiteServer(PAGES) as site:
+        book = _journey(
+            tmp_path,
+            site.origin,
+            "- click: {role: button, name: Check times}\n- click: Book now\n  expect: {text: Booked}",
+            "book",
+        )
+        book.write_text(book.read_text().replace(f"start: {site.origin}/", f"start: {site.origin}/kb"))
+        booked = run_journey_file(book, environ={}, browser=shared_browser, with_axe=False)
+        trap = _journey(
+            tmp_path,
+            site.origin,
+            "- fill: {label: Search}\n  value: fees\n- click: {role: link, name: Back home}",
+            "trap",
+        )
+        trap.write_text(trap.read_text().replace(f"start: {site.origin}/", f"start: {site.origin}/trap"))
+        trapped = run_journey_file(trap, environ={}, browser=shared_browser, with_axe=False)
+    # With a mouse both journeys complete ...
+    assert booked.outcome == "completed" and trapped.outcome == "completed", (booked.reason, trapped.reason)
+    # ... by keyboard, "Book now" (a div with a click handler) is out of reach,
+    kb = booked.keyboard
+    assert kb is not None and kb.outcome == "failed" and kb.failed_step == 2
+    assert "only a mouse can do this step" in kb.reason
+    # the button styled without a focus outline is reached but does not show focus,
+    assert kb.steps[1].outcome == "completed" and kb.focus_not_visible == [1]
+    # and a field that swallows Tab is a keyboard trap.
+    assert trapped.keyboard is not None and trapped.keyboard.failed_step == 2
+    assert "keyboard trap" in trapped.keyboard.reason

@@ -37,10 +37,14 @@ def journey_validate(path: str) -> None:
     "--json", "json_path", default=None, type=click.Path(dir_okay=False), help="Also write the result as JSON."
 )
 @click.option("--no-axe", is_flag=True, help="Do not run axe-core on each state reached.")
+@click.option("--no-keyboard", is_flag=True, help="Skip the run by keyboard alone.")
 @click.option("--verbose", "-v", is_flag=True, help="Log each step as it happens (secrets redacted).")
 @browser_option
-def journey_run(path: str, runs: int, json_path: str | None, no_axe: bool, verbose: bool, **kw: Any) -> None:
-    """Run a journey in Chromium and print each step's outcome, time and axe-core findings.
+def journey_run(
+    path: str, runs: int, json_path: str | None, no_axe: bool, no_keyboard: bool, verbose: bool, **kw: Any
+) -> None:
+    """Run a journey in Chromium and print each step's outcome, time and axe-core findings, and
+    whether it can be done by keyboard alone.
 
     Secrets (${secret:NAME}) are read from MATURITY_SECRET_NAME. Exit 1 when the journey fails.
     """
@@ -53,7 +57,9 @@ def journey_run(path: str, runs: int, json_path: str | None, no_axe: bool, verbo
         logger = logging.getLogger("maturity")
         logger.addHandler(handler)
         logger.setLevel(logging.INFO)
-    result = run_journey_file(path, runs=runs, machine=machine_settings(kw), with_axe=not no_axe)
+    result = run_journey_file(
+        path, runs=runs, machine=machine_settings(kw), with_axe=not no_axe, keyboard=not no_keyboard
+    )
     echo(journey_text(result), nl=False)
     if json_path:
         Path(json_path).write_text(journey_json([result]), encoding="utf-8")

@@ -537,6 +537,19 @@ class StepRun(_Strict):
     url: str = ""
     reason: str = ""
     note: str = ""
+    tabs: int | None = None  # keyboard run: Tab presses that reached the step's target
+    focus_visible: bool | None = None  # keyboard run: the target showed where focus was
+
+
+class KeyboardResult(_Strict):
+    """The journey done by keyboard alone: each target reached with Tab from where the previous
+    step left focus, and operated with Enter, Space or typing."""
+
+    outcome: Outcome
+    failed_step: int | None = None
+    reason: str = ""
+    steps: list[StepRun]
+    focus_not_visible: list[int] = Field(default_factory=list)  # steps whose target showed no focus
 
 
 class StepResult(_Strict):
@@ -569,6 +582,7 @@ class JourneyResult(_Strict):
     total_ms_spread: float | None = None
     outcomes_by_run: list[Outcome] = Field(default_factory=list)
     refused_hosts: list[str] = Field(default_factory=list)
+    keyboard: KeyboardResult | None = None
 
 
 class RunRecord(_Strict):
@@ -591,7 +605,7 @@ def run_outcome(steps: list[StepRun]) -> tuple[Outcome, int | None, str]:
     return "completed", None, ""
 
 
-def summarise(journey: Journey, records: list[RunRecord]) -> JourneyResult:
+def summarise(journey: Journey, records: list[RunRecord], keyboard: RunRecord | None = None) -> JourneyResult:
     """k runs of one journey -> one result: outcomes of the first run, times as median and spread.
 
     Each record's steps begin with step 0, opening the start page; step N is the file's N-th step."""
@@ -634,4 +648,16 @@ def summarise(journey: Journey, records: list[RunRecord]) -> JourneyResult:
         total_ms_spread=(max(totals) - min(totals)) if len(totals) > 1 else None,
         outcomes_by_run=[run_outcome(r.steps)[0] for r in records],
         refused_hosts=sorted({h for r in records for h in r.refused_hosts}),
+        keyboard=keyboard_result(keyboard) if keyboard is not None else None,
+    )
+
+
+def keyboard_result(record: RunRecord) -> KeyboardResult:
+    outcome, failed, reason = run_outcome(record.steps)
+    return KeyboardResult(
+        outcome=outcome,
+        failed_step=failed,
+        reason=reason,
+        steps=record.steps,
+        focus_not_visible=[i for i, s in enumerate(record.steps) if s.focus_visible is False],
     )

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from crawlers.browser import BrowserSession, SharedBrowser
-from crawlers.journey import run_journey
+from crawlers.journey import run_journey, run_keyboard
 from maturity.core.journey import JourneyResult, LoadedJourney, load_journey, secrets_from_env, summarise
 from maturity.core.settings import MachineSettings, compose
 from maturity.kernel.errors import CannotRun, MaturityError
@@ -35,10 +35,12 @@ def run_journey_file(
     environ: Mapping[str, str] | None = None,
     browser: SharedBrowser | None = None,
     with_axe: bool = True,
+    keyboard: bool = True,
 ) -> JourneyResult:
     """Run the journey in ``path`` ``runs`` times (each in a fresh browser context) and summarise.
 
-    ``browser`` reuses a running Chromium (tests); without it the run starts its own.
+    ``keyboard`` adds one run by keyboard alone. ``browser`` reuses a running Chromium (tests);
+    without it the run starts its own.
     """
     loaded = load_journey(path)
     journey = loaded.journey
@@ -50,7 +52,8 @@ def run_journey_file(
 
     async def go(session: BrowserSession) -> JourneyResult:
         records = await run_journey(session, journey, secrets, runs=runs, with_axe=with_axe)
-        return summarise(journey, records)
+        by_keys = await run_keyboard(session, journey, secrets) if keyboard else None
+        return summarise(journey, records, by_keys)
 
     async def own() -> JourneyResult:
         async with BrowserSession(bsettings, journey.start, policy) as session:
