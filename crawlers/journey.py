@@ -264,6 +264,8 @@ async def _do(state: _State, step: Step | None, timeout_ms: float) -> None:
         if step.action == "click":
             await _refuse_submit(state, found, target)
             await found.click(timeout=timeout_ms)
+        elif step.action == "fill" and await found.evaluate("(el) => el.tagName") == "SELECT":
+            await found.select_option(state.secrets.fill(str(step.value)), timeout=timeout_ms)  # a recorded change
         elif step.action == "fill":
             await found.fill(state.secrets.fill(str(step.value)), timeout=timeout_ms)
         elif step.action == "select":

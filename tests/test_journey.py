@@ -200,3 +200,68 @@ def test_journey_validate_command(tmp_path):
     bad.write_text(GOOD.replace("role: link", "role: lnk"))
     with pytest.raises(ConfigError, match=r"steps\[0\]\.click: unknown ARIA role"):
         CliRunner().invoke(cli, ["journey", "validate", str(bad)], standalone_mode=False, catch_exceptions=False)
+
+
+RECORDING = {
+    "title": "Renew a licence!",
+    "steps": [
+        {"type": "setViewport", "width": 412, "height": 915, "deviceScaleFactor": 1, "isMobile": True},
+        {"type": "navigate", "url": "https://dmv.example.gov/", "assertedEvents": [{"type": "navigation"}]},
+        {
+            "type": "click",
+            "target": "main",
+            "selectors": [['aria/Renew a licence[role="link"]'], ["#renew"], ['xpath///*[@id="renew"]']],
+            "offsetX": 10,
+            "offsetY": 5,
+            "assertedEvents": [{"type": "navigation", "url": "https://dmv.example.gov/renew/1", "title": ""}],
+        },
+        {"type": "change", "value": "D123", "selectors": [["aria/Licence number"], ["#n"]], "target": "main"},
+        {"type": "change", "value": "hunter22", "selectors": [["#password"]], "target": "main"},
+        {"type": "click", "selectors": [["div.card > span"]], "offsetX": 1, "offsetY": 1},
+        {"type": "keyDown", "key": "Enter"},
+        {"type": "keyUp", "key": "Enter"},
+        {"type": "scroll", "x": 0, "y": 300},
+        {"type": "click", "selectors": [["pierce/#x"], ["xpath//a"]], "offsetX": 1, "offsetY": 1},
+        {"type": "navigate", "url": "https://login.example.gov/done"},
+        {"type": "waitForElement", "selectors": [["text/Thank you"]]},
+    ],
+}
+
+
+def test_a_recorder_export_becomes_a_journey_a_person_can_read():
+    from maturity.core.recorder import from_recording
+
+    text, notes = from_recording(RECORDING, "rec.json")
+    j = parse_journey(text, "converted").journey
+    assert j.id == "renew-a-licence" and j.start == "https://dmv.example.gov/" and j.hosts == ["login.example.gov"]
+    assert [s.action for s in j.steps] == ["click", "fill", "fill", "click", "press", "goto", "wait_for"]
+    first = j.steps[0]
+    assert first.click is not None and (first.click.role, first.click.name) == ("link", "Renew a licence")
+    assert first.expect is not None and first.expect.url == "/renew/1"
+    assert j.steps[1].fill is not None and j.steps[1].fill.text == "Licence number" and j.steps[1].value == "D123"
+    # The typed password is not copied: it is a secret to set, and the notes say so.
+    assert j.steps[2].value == "${secret:PASSWORD}" and "hunter22" not in text
+    assert any("MATURITY_SECRET_PASSWORD" in n for n in notes)
+    assert j.steps[3].click is not None and j.steps[3].click.css == "div.card > span"
+    assert any("CSS" in n for n in notes) and any("scroll" in n for n in notes)
+    assert any("no selector a person could follow" in n for n in notes)  # pierce/XPath only
+
+
+def test_what_is_not_a_recording_is_refused():
+    from maturity.core.recorder import from_recording
+
+    with pytest.raises(ConfigError, match="not a Chrome DevTools Recorder export"):
+        from_recording([1, 2], "x.json")
+    with pytest.raises(ConfigError, match="no navigate step"):
+        from_recording({"title": "t", "steps": [{"type": "click", "selectors": [["#a"]]}]}, "x.json")
+
+
+def test_journey_import_command(tmp_path):
+    import json
+
+    rec = tmp_path / "rec.json"
+    rec.write_text(json.dumps(RECORDING))
+    out = tmp_path / "j.yaml"
+    result = CliRunner().invoke(cli, ["journey", "import", str(rec), "--out", str(out)], standalone_mode=False)
+    assert result.exit_code == 0, result.output
+    assert parse_journey(out.read_text(), "j").journey.steps[0].action == "click"

@@ -67,4 +67,28 @@ def journey_run(
         raise GateFailed(f"journey {result.id} failed at step {result.failed_step}")
 
 
+@journey.command("import")
+@click.argument("recording", type=click.Path(dir_okay=False, exists=True))
+@click.option("--out", "out_path", default=None, type=click.Path(dir_okay=False), help="Write the YAML here.")
+def journey_import(recording: str, out_path: str | None) -> None:
+    """Convert a Chrome DevTools Recorder export (JSON) into a journey file (YAML on stdout, or --out)."""
+    import json
+
+    from maturity.core.recorder import from_recording
+    from maturity.kernel.errors import ConfigError
+
+    try:
+        data = json.loads(Path(recording).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise ConfigError(recording, f"cannot read the recording as JSON: {exc}") from None
+    text, notes = from_recording(data, recording)
+    if out_path:
+        Path(out_path).write_text(text, encoding="utf-8")
+        echo(f"{out_path}: journey written ({len(notes)} note(s))", err=True)
+    else:
+        echo(text, nl=False)
+    for note in notes:
+        echo(f"note: {note}", err=True)
+
+
 COMMANDS = [journey]
