@@ -13,6 +13,7 @@ secret redaction first; secrets are typed into the page and go nowhere else.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -99,6 +100,70 @@ _FOCUS = r"""(el) => {
 MAX_TABS = 200  # Tab presses before a target counts as out of the keyboard's reach
 
 
+@dataclass(repr=False)
+class LoginSession:
+    """What a login journey left: cookies, and localStorage and sessionStorage by origin, with the
+    page it signed in on (where an ended session sends people back). Held in memory only: never
+    written, never logged (``repr`` shows counts)."""
+
+    cookies: list[dict[str, Any]]
+    storage: dict[str, dict[str, dict[str, str]]]  # origin -> {"local": {...}, "session": {...}}
+    login_page: str
+
+    def __repr__(self) -> str:
+        return f"LoginSession({len(self.cookies)} cookies, origins {sorted(self.storage)})"
+
+    def restore_script(self) -> str:
+        """An init script that puts the stored items back in each document of their origin (once a
+        key is gone the page's own logic decides; a key already there is left alone)."""
+        return (
+            "(() => { const mine = (" + json.dumps(self.storage) + ")[location.origin]; if (!mine) return;"
+            " try { for (const [k, v] of Object.entries(mine.local || {}))"
+            " if (localStorage.getItem(k) === null) localStorage.setItem(k, v);"
+            " for (const [k, v] of Object.entries(mine.session || {}))"
+            " if (sessionStorage.getItem(k) === null) sessionStorage.setItem(k, v); } catch (e) {} })();"
+        )
+
+
+class Login:
+    """A site's login journey and the session it left, signed in again when the session ends."""
+
+    def __init__(self, journey: Journey, secrets: Secrets) -> None:
+        self.journey = journey
+        self.secrets = secrets
+        self.session: LoginSession | None = None
+
+    def __repr__(self) -> str:
+        return f"Login({self.journey.id}, signed in: {self.session is not None})"
+
+    async def sign_in(self, browser: BrowserSession, *, with_axe: bool = False) -> RunRecord:
+        kept: list[LoginSession] = []
+        record = await run_once(browser, self.journey, self.secrets, with_axe=with_axe, capture=kept)
+        self.session = kept[0] if kept else None
+        return record
+
+
+_SESSION_STORAGE = "() => Object.fromEntries(Object.keys(sessionStorage).map(k => [k, sessionStorage.getItem(k)]))"
+
+
+async def _capture(context: BrowserContext, page: PwPage, login_page: str) -> LoginSession:
+    state = await context.storage_state()
+    storage: dict[str, dict[str, dict[str, str]]] = {
+        str(o["origin"]): {"local": {str(i["name"]): str(i["value"]) for i in o.get("localStorage") or []}}
+        for o in state.get("origins") or []
+    }
+    origin = str(await page.evaluate("() => location.origin"))
+    storage.setdefault(origin, {})["session"] = {
+        str(k): str(v) for k, v in (await page.evaluate(_SESSION_STORAGE)).items()
+    }
+    return LoginSession(cookies=[dict(c) for c in state.get("cookies") or []], storage=storage, login_page=login_page)
+
+
+def _same_page(url: str, other: str) -> bool:
+    a, b = urlsplit(url), urlsplit(other)
+    return (a.scheme, a.netloc, a.path.rstrip("/")) == (b.scheme, b.netloc, b.path.rstrip("/"))
+
+
 class StepFailed(Exception):
     """A step could not be done; the message says why, in words a person can act on."""
 
@@ -122,35 +187,72 @@ class _State:
     refused_hosts: set[str] = field(default_factory=set)
     note: str = ""
     keyboard: bool = False  # reach every target with Tab and operate it with keys, no mouse
+    first_fill_url: str | None = None  # where the first field was filled in (a login journey's login page)
     tabs: int | None = None
     focus_visible: bool | None = None
 
 
 async def run_journey(
-    session: BrowserSession, journey: Journey, secrets: Secrets, *, runs: int = 1, with_axe: bool = True
-) -> list[RunRecord]:
-    """``runs`` runs of ``journey``, one after another, each in a fresh context; axe-core on the first."""
+    session: BrowserSession,
+    journey: Journey,
+    secrets: Secrets,
+    *,
+    runs: int = 1,
+    with_axe: bool = True,
+    login: Login | None = None,
+) -> tuple[list[RunRecord], int]:
+    """``runs`` runs of ``journey``, one after another, each in a fresh context; axe-core on the first.
+
+    With ``login``, each run starts signed in; a run whose session ends (the login page comes
+    back) signs in again and runs once more. Returns the records and how many times it signed in again.
+    """
     records = []
+    renewals = 0
     for k in range(runs):
-        records.append(await run_once(session, journey, secrets, with_axe=with_axe and k == 0))
-    return records
+        axe = with_axe and k == 0
+        record = await run_once(session, journey, secrets, with_axe=axe, login=login.session if login else None)
+        if record.session_expired_at is not None and login is not None:
+            renewals += 1
+            log.info("journey %s: the login session ended at step %s; signing in again", journey.id, k)
+            await login.sign_in(session)
+            if login.session is not None:
+                record = await run_once(session, journey, secrets, with_axe=axe, login=login.session)
+        records.append(record)
+    return records, renewals
 
 
-async def run_keyboard(session: BrowserSession, journey: Journey, secrets: Secrets) -> RunRecord:
+async def run_keyboard(
+    session: BrowserSession, journey: Journey, secrets: Secrets, *, login: Login | None = None
+) -> RunRecord:
     """The journey once more by keyboard alone (not timed into the medians; no axe-core)."""
-    return await run_once(session, journey, secrets, with_axe=False, keyboard=True)
+    return await run_once(
+        session, journey, secrets, with_axe=False, keyboard=True, login=login.session if login else None
+    )
 
 
 async def run_once(
-    session: BrowserSession, journey: Journey, secrets: Secrets, *, with_axe: bool, keyboard: bool = False
+    session: BrowserSession,
+    journey: Journey,
+    secrets: Secrets,
+    *,
+    with_axe: bool,
+    keyboard: bool = False,
+    login: LoginSession | None = None,
+    capture: list[LoginSession] | None = None,
 ) -> RunRecord:
+    """One run in a fresh context: signed in with ``login``; with ``capture``, the session a
+    completed run leaves is appended there (a login journey)."""
     net = NetworkLog()
     context: BrowserContext | None = None
     steps: list[StepRun] = []
     axe: dict[int, AxeSummary] = {}
     state: _State | None = None
+    expired: int | None = None
     try:
         context = await session.new_context(device=session.settings.device, net=net)
+        if login is not None:
+            await context.add_cookies(login.cookies)  # type: ignore[arg-type]
+            await context.add_init_script(login.restore_script())
         page = await context.new_page()
         page.on("dialog", lambda dialog: asyncio.ensure_future(dismiss(dialog)))
         state = _State(session, journey, secrets, page, net, keyboard=keyboard)
@@ -170,17 +272,38 @@ async def run_once(
                 )
                 break
             result = await _run_step(state, step, min(_step_seconds(journey, step), remaining))
+            if (
+                login is not None
+                and result.outcome in ("completed", "failed")
+                and _same_page(state.page.url, login.login_page)
+                and not _same_page(
+                    journey.address(step.goto or "") if step and step.goto else journey.start, login.login_page
+                )
+            ):
+                expired = i
+                result = StepRun(
+                    outcome="failed",
+                    url=result.url,
+                    reason="the login session ended: this step led back to the login page",
+                )
             steps.append(result)
             if result.outcome != "completed":
                 break
             if with_axe and (step is None or step.action not in ("expect", "wait_for")):
                 axe[i] = await _axe(state)
+        if capture is not None and state is not None and all(s.outcome == "completed" for s in steps):
+            capture.append(await _capture(context, state.page, state.first_fill_url or journey.start))
     except PlaywrightError as exc:  # the context or page could not be made: this run only
         steps.append(StepRun(outcome="failed", reason=f"the browser failed: {one_line(exc)}"))
     finally:
         await close_quietly(context)
     steps += [StepRun(outcome="not_reached") for _ in range(len(journey.steps) + 1 - len(steps))]
-    record = RunRecord(steps=steps, axe=axe, refused_hosts=sorted(state.refused_hosts) if state else [])
+    record = RunRecord(
+        steps=steps,
+        axe=axe,
+        refused_hosts=sorted(state.refused_hosts) if state else [],
+        session_expired_at=expired,
+    )
     return RunRecord.model_validate(secrets.redact_deep(record.model_dump(mode="json")))
 
 
@@ -261,6 +384,8 @@ async def _do(state: _State, step: Step | None, timeout_ms: float) -> None:
         target = step.target
         assert target is not None
         found = await _find(state, target, timeout_ms)
+        if step.action == "fill" and state.first_fill_url is None:
+            state.first_fill_url = page.url
         if step.action == "click":
             await _refuse_submit(state, found, target)
             await found.click(timeout=timeout_ms)

@@ -64,6 +64,8 @@ def journey_text(result: JourneyResult) -> str:
     if result.total_ms_median is not None:
         spread = f" (spread {result.total_ms_spread:,.0f})" if result.total_ms_spread is not None else ""
         lines.append(f"total: {_ms(result.total_ms_median)}{spread}")
+    if result.login_renewals:
+        lines.append(f"login: the session ended mid-run {result.login_renewals} time(s); signed in again each time")
     if result.refused_hosts:
         lines.append(f"hosts refused (not the journey's): {', '.join(result.refused_hosts)}")
     lines.append("")

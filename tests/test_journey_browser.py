@@ -234,3 +234,96 @@ def test_keyboard_alone_finds_mouse_only_steps_traps_and_invisible_focus(shared_
     # and a field that swallows Tab is a keyboard trap.
     assert trapped.keyboard is not None and trapped.keyboard.failed_step == 2
     assert "keyboard trap" in trapped.keyboard.reason
+
+
+def _login_site(token):
+    calls = {"statements": 0}
+
+    def statements():
+        calls["statements"] += 1
+        if calls["statements"] == 1:  # the session ends here the first time: back to the login page
+            return Resource(
+                "<!doctype html><title>Signed out</title><script>document.cookie = 'sid=; Max-Age=0; path=/';"
+                "sessionStorage.clear(); location.replace('/login');</script>"
+            )
+        return Resource(html("Statements", "<h1>Statements</h1>"))
+
+    guard = (
+        "<script>if (!document.cookie.includes('sid=s-1') || !sessionStorage.getItem('token'))"
+        " location.replace('/login');</script>"
+    )
+    return {
+        "/login": html(
+            "Sign in",
+            "<h1>Sign in</h1><form method='post' action='/session'><label for='e'>Email</label><input id='e'>"
+            "<label for='p'>Password</label><input id='p' type='password'><button>Sign in</button></form>",
+        ),
+        "/session": Resource(
+            f"<!doctype html><title>Signing in</title><script>sessionStorage.setItem('token', '{token}');"
+            "location.replace('/account');</script>",
+            headers={"Set-Cookie": "sid=s-1; Path=/"},
+        ),
+        "/account": html("Account", guard + "<h1>Your account</h1><p><a href='/statements'>Statements</a></p>"),
+        "/statements": statements,
+        "/favicon.ico": Resource(b"", status=204, content_type="image/x-icon"),
+    }, calls
+
+
+LOGIN = """\
+id: sign-in
+title: Sign in
+service: Accounts
+start: {origin}/login
+login: true
+limits: {{step_seconds: 3}}
+steps:
+  - fill: {{label: Email}}
+    value: a@example.gov
+  - fill: {{label: Password}}
+    value: "${{secret:PW}}"
+  - click: {{role: button, name: Sign in}}
+    submit: allowed
+    expect: {{heading: {heading}}}
+"""
+
+STATEMENTS = """\
+id: statements
+title: Read my statements
+service: Accounts
+start: {origin}/account
+limits: {{step_seconds: 3}}
+steps:
+  - expect: {{heading: Your account}}
+  - click: {{role: link, name: Statements}}
+    expect: {{heading: Statements}}
+"""
+
+
+def test_a_login_journey_signs_the_others_in_and_again_when_the_session_ends(shared_browser, tmp_path):
+    from maturity.run.journey import run_journeys
+
+    token = "tok-5521-session"
+    routes, calls = _login_site(token)
+    env = {"MATURITY_SECRET_PW": "pw-8812"}
+    with SiteServer(routes) as site:
+        (tmp_path / "b.yaml").write_text(STATEMENTS.format(origin=site.origin))
+        (tmp_path / "a.yaml").write_text(LOGIN.format(origin=site.origin, heading="Your account"))
+        results = run_journeys([tmp_path], environ=env, browser=shared_browser, with_axe=False, keyboard=False)
+        login, statements = results
+        assert login.id == "sign-in" and login.outcome == "completed", login.reason
+        # The cookie and the sessionStorage token carried over; when the session ended at the
+        # statements (sent back to the login page), it signed in again and the journey completed.
+        assert statements.outcome == "completed", statements.reason
+        assert statements.login_renewals == 1 and calls["statements"] == 2
+        assert [p for p, _ in site.posted] == ["/session", "/session"]
+        # A login that does not complete: the journeys behind it are not assessable, not failed.
+        (tmp_path / "a.yaml").write_text(LOGIN.format(origin=site.origin, heading="Welcome back"))
+        failed_login, blocked = run_journeys(
+            [tmp_path], environ=env, browser=shared_browser, with_axe=False, keyboard=False
+        )
+    assert failed_login.outcome == "failed"
+    assert blocked.outcome == "not_assessable" and blocked.reason.startswith("login required")
+    assert calls["statements"] == 2  # it never ran
+    # The session lived in memory only.
+    for f in tmp_path.rglob("*"):
+        assert token.encode() not in f.read_bytes()

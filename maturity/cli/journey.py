@@ -31,7 +31,7 @@ def journey_validate(path: str) -> None:
 
 
 @journey.command("run")
-@click.argument("path", type=click.Path(dir_okay=False))
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--runs", "-k", default=1, show_default=True, type=click.IntRange(1, 9), help="Runs; times are medians.")
 @click.option(
     "--json", "json_path", default=None, type=click.Path(dir_okay=False), help="Also write the result as JSON."
@@ -41,14 +41,15 @@ def journey_validate(path: str) -> None:
 @click.option("--verbose", "-v", is_flag=True, help="Log each step as it happens (secrets redacted).")
 @browser_option
 def journey_run(
-    path: str, runs: int, json_path: str | None, no_axe: bool, no_keyboard: bool, verbose: bool, **kw: Any
+    paths: tuple[str, ...], runs: int, json_path: str | None, no_axe: bool, no_keyboard: bool, verbose: bool, **kw: Any
 ) -> None:
-    """Run a journey in Chromium and print each step's outcome, time and axe-core findings, and
-    whether it can be done by keyboard alone.
+    """Run journeys (files, or folders of them) in Chromium and print each step's outcome, time and
+    axe-core findings, and whether it can be done by keyboard alone. Login journeys run first and
+    the others of their site start signed in.
 
-    Secrets (${secret:NAME}) are read from MATURITY_SECRET_NAME. Exit 1 when the journey fails.
+    Secrets (${secret:NAME}) are read from MATURITY_SECRET_NAME. Exit 1 when a journey fails.
     """
-    from maturity.run.journey import run_journey_file
+    from maturity.run.journey import run_journeys
     from reports.journey_text import journey_json, journey_text
 
     if verbose:
@@ -57,14 +58,15 @@ def journey_run(
         logger = logging.getLogger("maturity")
         logger.addHandler(handler)
         logger.setLevel(logging.INFO)
-    result = run_journey_file(
-        path, runs=runs, machine=machine_settings(kw), with_axe=not no_axe, keyboard=not no_keyboard
+    results = run_journeys(
+        paths, runs=runs, machine=machine_settings(kw), with_axe=not no_axe, keyboard=not no_keyboard
     )
-    echo(journey_text(result), nl=False)
+    echo("\n".join(journey_text(result) for result in results), nl=False)
     if json_path:
-        Path(json_path).write_text(journey_json([result]), encoding="utf-8")
-    if result.outcome == "failed":
-        raise GateFailed(f"journey {result.id} failed at step {result.failed_step}")
+        Path(json_path).write_text(journey_json(results), encoding="utf-8")
+    failed = [f"{r.id} at step {r.failed_step}" for r in results if r.outcome == "failed"]
+    if failed:
+        raise GateFailed(f"journey failed: {', '.join(failed)}")
 
 
 @journey.command("import")

@@ -363,6 +363,8 @@ class Journey(_Strict):
     service: str = Field(min_length=1)
     start: str = Field(min_length=1)
     hosts: list[str] = Field(default_factory=list)  # hosts beyond the start's that the journey may reach
+    # A login journey runs first; the session it leaves is used by the other journeys of its site.
+    login: bool = False
     limits: Limits = Field(default_factory=Limits)
     steps: list[Step] = Field(min_length=1)
 
@@ -457,6 +459,16 @@ class Secrets:
 
     def __repr__(self) -> str:
         return f"Secrets({sorted(self._values)})"
+
+    @classmethod
+    def combined(cls, many: list[Secrets]) -> Secrets:
+        """One redaction for the secrets of several journeys (names may repeat with one value each)."""
+        values: dict[str, str] = {}
+        for one in many:
+            for name, value in one._values.items():
+                key = name if values.get(name, value) == value else f"{name}_{len(values)}"
+                values[key] = value
+        return cls(values)
 
     def fill(self, text: str) -> str:
         """``text`` with each ``${secret:NAME}`` replaced by its value (for the browser only)."""
@@ -583,12 +595,15 @@ class JourneyResult(_Strict):
     outcomes_by_run: list[Outcome] = Field(default_factory=list)
     refused_hosts: list[str] = Field(default_factory=list)
     keyboard: KeyboardResult | None = None
+    login_renewals: int = 0  # times the login session ended mid-run and the login journey ran again
 
 
 class RunRecord(_Strict):
     """One whole run, as the runner reports it."""
 
     steps: list[StepRun]
+    # The step after which the page was the login page again (the login session ended), if it was.
+    session_expired_at: int | None = None
     axe: dict[int, AxeSummary] = Field(default_factory=dict)  # step index (0: the start page) -> summary
     refused_hosts: list[str] = Field(default_factory=list)
 
@@ -650,6 +665,15 @@ def summarise(journey: Journey, records: list[RunRecord], keyboard: RunRecord | 
         refused_hosts=sorted({h for r in records for h in r.refused_hosts}),
         keyboard=keyboard_result(keyboard) if keyboard is not None else None,
     )
+
+
+def login_required(journey: Journey, login: JourneyResult) -> JourneyResult:
+    """A journey that needs a login that did not succeed: not assessable, never a failure of its own."""
+    where = f"at step {login.failed_step}: {login.reason}" if login.failed_step is not None else login.reason
+    reason = f"login required: the login journey {login.id} did not complete ({login.outcome} {where})"
+    steps = [StepRun(outcome="not_assessable", reason=reason)]
+    steps += [StepRun(outcome="not_reached") for _ in journey.steps]
+    return summarise(journey, [RunRecord(steps=steps)])
 
 
 def keyboard_result(record: RunRecord) -> KeyboardResult:

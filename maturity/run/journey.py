@@ -1,6 +1,11 @@
-"""The journey workflow: read a journey file, read its secrets, run it k times in the browser, summarise.
+"""The journey workflow: read journey files and their secrets, run them k times in the browser, summarise.
 
-Secrets come from the environment (``MATURITY_SECRET_<NAME>``); every text the run returns has
+Login journeys (``login: true``) run first; the session each leaves (cookies, localStorage and
+sessionStorage) is kept in memory and starts every other journey of the same site signed in,
+and a journey sent back to the login page mid-run signs in again and runs once more. A journey
+whose site's login did not complete is "not assessable: login required".
+
+Secrets come from the environment (``MATURITY_SECRET_<NAME>``); every text the runs return has
 been redacted by the runner, and nothing raised from here carries a secret's value.
 """
 
@@ -9,14 +14,24 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from crawlers.browser import BrowserSession, SharedBrowser
-from crawlers.journey import run_journey, run_keyboard
-from maturity.core.journey import JourneyResult, LoadedJourney, load_journey, secrets_from_env, summarise
-from maturity.core.settings import MachineSettings, compose
-from maturity.kernel.errors import CannotRun, MaturityError
+from crawlers.journey import Login, run_journey, run_keyboard
+from maturity.core.journey import (
+    Journey,
+    JourneyResult,
+    LoadedJourney,
+    Secrets,
+    load_journey,
+    login_required,
+    secrets_from_env,
+    summarise,
+)
+from maturity.core.settings import AuditSettings, MachineSettings, compose
+from maturity.kernel.errors import CannotRun, ConfigError, MaturityError
 from maturity.run.audit import address_policy, browser_settings
 
 log = logging.getLogger("maturity.journey")
@@ -27,8 +42,25 @@ def validate_journey(path: str | Path) -> LoadedJourney:
     return load_journey(path)
 
 
-def run_journey_file(
-    path: str | Path,
+def journey_paths(paths: Sequence[str | Path]) -> list[Path]:
+    """Files as given; a folder stands for its ``*.yaml`` and ``*.yml`` files, in name order."""
+    out: list[Path] = []
+    for given in paths:
+        p = Path(given)
+        if p.is_dir():
+            out += sorted(f for f in p.iterdir() if f.suffix in (".yaml", ".yml") and f.is_file())
+        else:
+            out.append(p)
+    return out
+
+
+def run_journey_file(path: str | Path, **kwargs: Any) -> JourneyResult:
+    """One journey file (see :func:`run_journeys`)."""
+    return run_journeys([path], **kwargs)[0]
+
+
+def run_journeys(
+    paths: Sequence[str | Path],
     *,
     runs: int = 1,
     machine: MachineSettings | None = None,
@@ -36,41 +68,75 @@ def run_journey_file(
     browser: SharedBrowser | None = None,
     with_axe: bool = True,
     keyboard: bool = True,
-) -> JourneyResult:
-    """Run the journey in ``path`` ``runs`` times (each in a fresh browser context) and summarise.
-
-    ``keyboard`` adds one run by keyboard alone. ``browser`` reuses a running Chromium (tests);
-    without it the run starts its own.
-    """
-    loaded = load_journey(path)
-    journey = loaded.journey
-    secrets = secrets_from_env(journey.secret_names, os.environ if environ is None else environ, loaded.source)
-    settings = compose({"url": journey.start, "concurrency": 1}, sources=["the journey file"])
+) -> list[JourneyResult]:
+    """Run each journey ``runs`` times (each run in a fresh browser context) and summarise, login
+    journeys first. ``keyboard`` adds one run by keyboard alone. ``browser`` reuses a running
+    Chromium (tests); without it the run starts its own."""
+    loaded = [load_journey(p) for p in journey_paths(paths)]
+    if not loaded:
+        raise ConfigError(", ".join(str(p) for p in paths), "no journey files found")
+    env = os.environ if environ is None else environ
+    secrets = {item.source: secrets_from_env(item.journey.secret_names, env, item.source) for item in loaded}
+    logins: dict[str, LoadedJourney] = {}
+    for item in loaded:
+        if item.journey.login:
+            other = logins.setdefault(item.journey.start_host, item)
+            if other is not item:
+                raise ConfigError(item.source, f"a second login journey for {item.journey.start_host}", "login")
+    order = sorted(loaded, key=lambda item: not item.journey.login)  # stable: login journeys first
     machine = machine or MachineSettings()
-    bsettings = browser_settings(settings, machine)
-    policy = address_policy(settings, journey.start)
+    everything = Secrets.combined(list(secrets.values()))
 
-    async def go(session: BrowserSession) -> JourneyResult:
-        records = await run_journey(session, journey, secrets, runs=runs, with_axe=with_axe)
-        by_keys = await run_keyboard(session, journey, secrets) if keyboard else None
-        return summarise(journey, records, by_keys)
+    async def go(session: BrowserSession) -> list[JourneyResult]:
+        signed_in: dict[str, tuple[Login, JourneyResult]] = {}
+        results: dict[str, JourneyResult] = {}
+        for item in order:
+            journey = item.journey
+            _reconfigure(session, journey, machine)
+            own = secrets[item.source]
+            if journey.login:
+                holder = Login(journey, own)
+                first = await holder.sign_in(session, with_axe=with_axe)
+                more, _ = await run_journey(session, journey, own, runs=runs - 1, with_axe=False)
+                by_keys = await run_keyboard(session, journey, own) if keyboard else None
+                results[item.source] = summarise(journey, [first, *more], by_keys)
+                signed_in[journey.start_host] = (holder, results[item.source])
+                continue
+            login, login_result = signed_in.get(journey.start_host, (None, None))
+            if login is not None and login.session is None and login_result is not None:
+                results[item.source] = login_required(journey, login_result)
+                continue
+            records, renewals = await run_journey(session, journey, own, runs=runs, with_axe=with_axe, login=login)
+            by_keys = await run_keyboard(session, journey, own, login=login) if keyboard else None
+            result = summarise(journey, records, by_keys)
+            results[item.source] = result.model_copy(update={"login_renewals": renewals})
+        return [results[item.source] for item in loaded]
 
-    async def own() -> JourneyResult:
-        async with BrowserSession(bsettings, journey.start, policy) as session:
+    async def own_browser() -> list[JourneyResult]:
+        first = loaded[0].journey
+        settings = browser_settings(_settings(first), machine)
+        async with BrowserSession(settings, first.start, address_policy(_settings(first), first.start)) as session:
             return await go(session)
 
     try:
         if browser is not None:
-            browser.session.reconfigure(bsettings, journey.start, policy)
-            result: JourneyResult = browser.run(go(browser.session))
-            return result
-        return asyncio.run(own())
+            results: list[JourneyResult] = browser.run(go(browser.session))
+            return results
+        return asyncio.run(own_browser())
     except MaturityError as exc:  # no browser, and the like: their own words, unless a secret is in them
-        text = secrets.redact(str(exc))
+        text = everything.redact(str(exc))
         if text != str(exc):
             raise CannotRun(text) from None
         raise
     except Exception as exc:  # a bug: one line, redacted, with no chained traceback that could carry a value
-        raise CannotRun(
-            f"journey {journey.id} could not run: {type(exc).__name__}: {secrets.redact(str(exc))}"
-        ) from None
+        raise CannotRun(f"journeys could not run: {type(exc).__name__}: {everything.redact(str(exc))}") from None
+
+
+def _settings(journey: Journey) -> AuditSettings:
+    return compose({"url": journey.start, "concurrency": 1}, sources=["the journey file"])
+
+
+def _reconfigure(session: BrowserSession, journey: Journey, machine: MachineSettings) -> None:
+    """The session's guard, pacing and address policy for this journey's site."""
+    settings = _settings(journey)
+    session.reconfigure(browser_settings(settings, machine), journey.start, address_policy(settings, journey.start))
