@@ -265,3 +265,21 @@ def test_journey_import_command(tmp_path):
     result = CliRunner().invoke(cli, ["journey", "import", str(rec), "--out", str(out)], standalone_mode=False)
     assert result.exit_code == 0, result.output
     assert parse_journey(out.read_text(), "j").journey.steps[0].action == "click"
+
+
+def test_log_records_made_during_a_journey_are_redacted_whoever_logs_them(caplog):
+    import logging
+    import threading
+
+    from maturity.run.journey import redacted_logs
+
+    secrets = Secrets({"PW": "hunter22"})
+    with caplog.at_level(logging.INFO), redacted_logs(secrets):
+        logging.getLogger("maturity.browser").info("blocked %s: %s", "http://x.example/?pw=hunter22", "refused")
+        t = threading.Thread(target=lambda: logging.getLogger("playwright").warning("typed hunter22"))
+        t.start()
+        t.join()
+    logging.getLogger("maturity.browser").info("after hunter22")  # outside: as it was
+    messages = [r.getMessage() for r in caplog.records]
+    assert messages[:2] == ["blocked http://x.example/?pw=[secret:PW]: refused", "typed [secret:PW]"]
+    assert "hunter22" not in " ".join(messages[:2])

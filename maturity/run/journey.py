@@ -12,9 +12,10 @@ been redacted by the runner, and nothing raised from here carries a secret's val
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -119,10 +120,11 @@ def run_journeys(
             return await go(session)
 
     try:
-        if browser is not None:
-            results: list[JourneyResult] = browser.run(go(browser.session))
-            return results
-        return asyncio.run(own_browser())
+        with redacted_logs(everything):
+            if browser is not None:
+                results: list[JourneyResult] = browser.run(go(browser.session))
+                return results
+            return asyncio.run(own_browser())
     except MaturityError as exc:  # no browser, and the like: their own words, unless a secret is in them
         text = everything.redact(str(exc))
         if text != str(exc):
@@ -130,6 +132,30 @@ def run_journeys(
         raise
     except Exception as exc:  # a bug: one line, redacted, with no chained traceback that could carry a value
         raise CannotRun(f"journeys could not run: {type(exc).__name__}: {everything.redact(str(exc))}") from None
+
+
+@contextlib.contextmanager
+def redacted_logs(secrets: Secrets) -> Iterator[None]:
+    """Every log record made meanwhile, by any logger on any thread (the guard logs the addresses it
+    refuses, and a GET form puts typed values in its address), has its message redacted as it is made."""
+    previous = logging.getLogRecordFactory()
+
+    def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = previous(*args, **kwargs)
+        try:
+            message = record.getMessage()
+        except Exception:  # a record whose arguments do not fit its format: left as it is
+            return record
+        redacted = secrets.redact(message)
+        if redacted != message:
+            record.msg, record.args = redacted, None
+        return record
+
+    logging.setLogRecordFactory(factory)
+    try:
+        yield
+    finally:
+        logging.setLogRecordFactory(previous)
 
 
 def _settings(journey: Journey) -> AuditSettings:
