@@ -283,3 +283,25 @@ def test_log_records_made_during_a_journey_are_redacted_whoever_logs_them(caplog
     messages = [r.getMessage() for r in caplog.records]
     assert messages[:2] == ["blocked http://x.example/?pw=[secret:PW]: refused", "typed [secret:PW]"]
     assert "hunter22" not in " ".join(messages[:2])
+
+
+def test_a_secrets_file_is_read_only_when_its_owner_alone_can_read_it(tmp_path):
+    import os
+
+    from maturity.run.journey import read_secrets_file
+
+    path = tmp_path / "secrets.yaml"
+    path.write_text("PW: 'hunter22'\nPIN: 1234\n")
+    os.chmod(path, 0o644)
+    with pytest.raises(ConfigError, match="chmod 600"):
+        read_secrets_file(path)
+    os.chmod(path, 0o600)
+    values = read_secrets_file(path)
+    assert values == {"PW": "hunter22", "PIN": "1234"}
+    # The environment wins over the file.
+    secrets = secrets_from_env(["PW", "PIN"], {"MATURITY_SECRET_PIN": "9999"}, "j", values)
+    assert secrets.fill("${secret:PW}/${secret:PIN}") == "hunter22/9999"
+    path.write_text("pw: [hunter22]\nOK: [1]\n")
+    with pytest.raises(ConfigError) as info:
+        read_secrets_file(path)
+    assert "capitals" in str(info.value) and "hunter22" not in " ".join(info.value.lines())

@@ -37,11 +37,25 @@ def journey_validate(path: str) -> None:
     "--json", "json_path", default=None, type=click.Path(dir_okay=False), help="Also write the result as JSON."
 )
 @click.option("--no-axe", is_flag=True, help="Do not run axe-core on each state reached.")
+@click.option(
+    "--secrets",
+    "secrets_file",
+    default=None,
+    type=click.Path(dir_okay=False),
+    help="A YAML file of secrets (NAME: value), readable by its owner only; MATURITY_SECRET_NAME wins.",
+)
 @click.option("--no-keyboard", is_flag=True, help="Skip the run by keyboard alone.")
 @click.option("--verbose", "-v", is_flag=True, help="Log each step as it happens (secrets redacted).")
 @browser_option
 def journey_run(
-    paths: tuple[str, ...], runs: int, json_path: str | None, no_axe: bool, no_keyboard: bool, verbose: bool, **kw: Any
+    paths: tuple[str, ...],
+    runs: int,
+    json_path: str | None,
+    no_axe: bool,
+    no_keyboard: bool,
+    secrets_file: str | None,
+    verbose: bool,
+    **kw: Any,
 ) -> None:
     """Run journeys (files, or folders of them) in Chromium and print each step's outcome, time and
     axe-core findings, and whether it can be done by keyboard alone. Login journeys run first and
@@ -59,7 +73,12 @@ def journey_run(
         logger.addHandler(handler)
         logger.setLevel(logging.INFO)
     results = run_journeys(
-        paths, runs=runs, machine=machine_settings(kw), with_axe=not no_axe, keyboard=not no_keyboard
+        paths,
+        runs=runs,
+        machine=machine_settings(kw),
+        with_axe=not no_axe,
+        keyboard=not no_keyboard,
+        secrets_file=secrets_file,
     )
     echo("\n".join(journey_text(result) for result in results), nl=False)
     if json_path:

@@ -491,16 +491,39 @@ class Secrets:
         return value
 
 
-def secrets_from_env(names: list[str], environ: Mapping[str, str], source: str) -> Secrets:
-    """The journey's secrets from ``MATURITY_SECRET_<NAME>``; every missing one is named at once."""
-    missing = [n for n in names if not environ.get(SECRET_ENV_PREFIX + n)]
+def secrets_from_env(
+    names: list[str], environ: Mapping[str, str], source: str, file_values: Mapping[str, str] | None = None
+) -> Secrets:
+    """The journey's secrets from ``MATURITY_SECRET_<NAME>``, else from a secrets file's values;
+    every missing one is named at once."""
+    found = {n: environ.get(SECRET_ENV_PREFIX + n) or (file_values or {}).get(n) or "" for n in names}
+    missing = [n for n, value in found.items() if not value]
     if missing:
         raise ConfigError(
             source,
             "secret(s) not set: " + ", ".join(f"{SECRET_ENV_PREFIX}{n}" for n in missing),
             "steps",
         )
-    return Secrets({n: environ[SECRET_ENV_PREFIX + n] for n in names})
+    return Secrets(found)
+
+
+def parse_secrets_file(data: bytes, source: str) -> dict[str, str]:
+    """A secrets file: a YAML mapping of names to values (``PASSWORD: ...``). Errors never quote a value."""
+    raw = load_yaml(data, source, "secrets file")
+    if not isinstance(raw, dict):
+        raise ConfigError(source, "a secrets file is a mapping of names to values (PASSWORD: ...)")
+    problems: list[tuple[str, str]] = []
+    values: dict[str, str] = {}
+    for key, value in raw.items():
+        if not isinstance(key, str) or not SECRET_NAME.match(key):
+            problems.append((str(key)[:40], "a secret's name is capitals, digits and _"))
+        elif not isinstance(value, str | int) or isinstance(value, bool):
+            problems.append((key, "a secret's value must be text (quote it)"))
+        else:
+            values[key] = str(value)
+    if problems:
+        raise problems_error(source, problems)
+    return values
 
 
 # -- safe by default -----------------------------------------------------------

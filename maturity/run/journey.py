@@ -28,6 +28,7 @@ from maturity.core.journey import (
     Secrets,
     load_journey,
     login_required,
+    parse_secrets_file,
     secrets_from_env,
     summarise,
 )
@@ -69,15 +70,18 @@ def run_journeys(
     browser: SharedBrowser | None = None,
     with_axe: bool = True,
     keyboard: bool = True,
+    secrets_file: str | Path | None = None,
 ) -> list[JourneyResult]:
     """Run each journey ``runs`` times (each run in a fresh browser context) and summarise, login
     journeys first. ``keyboard`` adds one run by keyboard alone. ``browser`` reuses a running
-    Chromium (tests); without it the run starts its own."""
+    Chromium (tests); without it the run starts its own. Secrets are read from the environment,
+    else from ``secrets_file`` (refused when others may read it)."""
     loaded = [load_journey(p) for p in journey_paths(paths)]
     if not loaded:
         raise ConfigError(", ".join(str(p) for p in paths), "no journey files found")
     env = os.environ if environ is None else environ
-    secrets = {item.source: secrets_from_env(item.journey.secret_names, env, item.source) for item in loaded}
+    stored = read_secrets_file(secrets_file) if secrets_file is not None else None
+    secrets = {item.source: secrets_from_env(item.journey.secret_names, env, item.source, stored) for item in loaded}
     logins: dict[str, LoadedJourney] = {}
     for item in loaded:
         if item.journey.login:
@@ -132,6 +136,19 @@ def run_journeys(
         raise
     except Exception as exc:  # a bug: one line, redacted, with no chained traceback that could carry a value
         raise CannotRun(f"journeys could not run: {type(exc).__name__}: {everything.redact(str(exc))}") from None
+
+
+def read_secrets_file(path: str | Path) -> dict[str, str]:
+    """A secrets file's values; refused when its permissions let anyone but its owner read it."""
+    p = Path(path)
+    try:
+        mode = p.stat().st_mode
+        data = p.read_bytes()
+    except OSError as exc:
+        raise ConfigError(str(p), f"cannot read secrets file: {exc.strerror or exc}") from None
+    if os.name == "posix" and mode & 0o077:
+        raise ConfigError(str(p), f"others may read or change this secrets file (mode {mode & 0o777:o}); chmod 600 it")
+    return parse_secrets_file(data, str(p))
 
 
 @contextlib.contextmanager
