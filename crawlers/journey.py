@@ -303,6 +303,7 @@ async def run_once(
         axe=axe,
         refused_hosts=sorted(state.refused_hosts) if state else [],
         session_expired_at=expired,
+        requests=net.started,
     )
     return RunRecord.model_validate(secrets.redact_deep(record.model_dump(mode="json")))
 

@@ -64,6 +64,13 @@ def journey_text(result: JourneyResult) -> str:
     if result.total_ms_median is not None:
         spread = f" (spread {result.total_ms_spread:,.0f})" if result.total_ms_spread is not None else ""
         lines.append(f"total: {_ms(result.total_ms_median)}{spread}")
+    if result.effort is not None:
+        e = result.effort
+        requests = f", {e.requests:g} requests" if e.requests is not None else ""
+        lines.append(
+            f"effort: {e.steps} steps, {e.interactions} interactions, {e.fields} form fields, "
+            f"{e.pages} pages, {e.states} states{requests}"
+        )
     if result.login_renewals:
         lines.append(f"login: the session ended mid-run {result.login_renewals} time(s); signed in again each time")
     if result.refused_hosts:

@@ -182,6 +182,9 @@ def test_k_runs_give_the_median_and_spread_and_the_first_failure_decides():
     assert result.steps[3].ms_median == 110 and result.steps[3].ms_spread == 40
     assert result.total_ms_median == 110 * n and result.total_ms_spread == 40 * n
     assert result.steps[0].description.startswith("open the start page")
+    e = result.effort
+    assert e is not None and (e.steps, e.interactions, e.fields) == (10, 7, 3)
+    assert e.states == 9  # the start page and every step but wait_for and expect
 
     failed = summarise(j, [record(base, fail_at=5), record(base)])
     assert failed.outcome == "failed" and failed.failed_step == 5 and failed.reason == "the button was not found"

@@ -134,6 +134,10 @@ def test_a_journey_completes_with_times_and_axe_and_no_secret_leaves(shared_brow
     # axe-core ran on each state reached (not after an expect step, which changes nothing).
     assert result.steps[0].axe is not None and result.steps[5].axe is not None and result.steps[6].axe is None
     assert result.steps[0].axe.error is None
+    # What the task asked: 6 steps done (to Pay), 5 interactions, 3 fields, 3 addresses, 6 states.
+    assert result.effort is not None and result.effort.requests
+    e = result.effort
+    assert (e.steps, e.interactions, e.fields, e.pages, e.states) == (6, 5, 3, 3, 6)
     # The address after the GET form carried the secret: it is redacted in the result.
     assert "[secret:LICENCE]" in result.steps[5].url
     assert "failed at step 7" in first.output and "STOPPED" in first.output

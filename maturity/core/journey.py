@@ -618,6 +618,7 @@ class JourneyResult(_Strict):
     outcomes_by_run: list[Outcome] = Field(default_factory=list)
     refused_hosts: list[str] = Field(default_factory=list)
     keyboard: KeyboardResult | None = None
+    effort: Effort | None = None
     login_renewals: int = 0  # times the login session ended mid-run and the login journey ran again
 
 
@@ -629,6 +630,18 @@ class RunRecord(_Strict):
     session_expired_at: int | None = None
     axe: dict[int, AxeSummary] = Field(default_factory=dict)  # step index (0: the start page) -> summary
     refused_hosts: list[str] = Field(default_factory=list)
+    requests: int = 0  # requests the pages made in this run
+
+
+class Effort(_Strict):
+    """What the task asks of a person (first run; requests as the median of the runs)."""
+
+    steps: int  # steps completed (the start page not counted)
+    interactions: int  # clicks, keys, fields filled, options chosen, boxes ticked
+    fields: int  # distinct form fields met (filled, chosen or ticked)
+    pages: int  # distinct addresses (fragments aside) the journey stood on
+    states: int  # states reached: the start page and every step that acted (single-page apps count)
+    requests: float | None = None
 
 
 def run_outcome(steps: list[StepRun]) -> tuple[Outcome, int | None, str]:
@@ -687,6 +700,30 @@ def summarise(journey: Journey, records: list[RunRecord], keyboard: RunRecord | 
         outcomes_by_run=[run_outcome(r.steps)[0] for r in records],
         refused_hosts=sorted({h for r in records for h in r.refused_hosts}),
         keyboard=keyboard_result(keyboard) if keyboard is not None else None,
+        effort=effort(journey, records),
+    )
+
+
+def effort(journey: Journey, records: list[RunRecord]) -> Effort:
+    first = records[0].steps
+    done = [i for i, s in enumerate(first) if s.outcome == "completed"]
+    acted = [i for i in done if i == 0 or journey.steps[i - 1].action not in ("expect", "wait_for")]
+    interactive = ("click", "fill", "select", "check", "press")
+    interactions = [i for i in done if i > 0 and journey.steps[i - 1].action in interactive]
+    fields = {
+        target.describe()
+        for i in done
+        if i > 0
+        and journey.steps[i - 1].action in ("fill", "select", "check")
+        and (target := journey.steps[i - 1].target) is not None
+    }
+    return Effort(
+        steps=len([i for i in done if i > 0]),
+        interactions=len(interactions),
+        fields=len(fields),
+        pages=len({first[i].url.split("#")[0] for i in done if first[i].url}),
+        states=len(acted),
+        requests=statistics.median([r.requests for r in records]) if records else None,
     )
 
 
