@@ -29,6 +29,7 @@ from crawlers.plainwords import plain_error
 from crawlers.settle import settle
 from crawlers.tabs import close_quietly, dismiss, one_line
 from maturity.core.journey import (
+    SECRET,
     AxeSummary,
     Expect,
     Journey,
@@ -136,9 +137,11 @@ class Login:
     def __repr__(self) -> str:
         return f"Login({self.journey.id}, signed in: {self.session is not None})"
 
-    async def sign_in(self, browser: BrowserSession, *, with_axe: bool = False) -> RunRecord:
+    async def sign_in(
+        self, browser: BrowserSession, *, with_axe: bool = False, shots: dict[int, bytes] | None = None
+    ) -> RunRecord:
         kept: list[LoginSession] = []
-        record = await run_once(browser, self.journey, self.secrets, with_axe=with_axe, capture=kept)
+        record = await run_once(browser, self.journey, self.secrets, with_axe=with_axe, capture=kept, shots=shots)
         self.session = kept[0] if kept else None
         return record
 
@@ -188,6 +191,7 @@ class _State:
     note: str = ""
     keyboard: bool = False  # reach every target with Tab and operate it with keys, no mouse
     first_fill_url: str | None = None  # where the first field was filled in (a login journey's login page)
+    secret_fields: list[Target] = field(default_factory=list)  # fields that received a secret (masked)
     tabs: int | None = None
     focus_visible: bool | None = None
 
@@ -200,23 +204,30 @@ async def run_journey(
     runs: int = 1,
     with_axe: bool = True,
     login: Login | None = None,
+    shots: dict[int, bytes] | None = None,
 ) -> tuple[list[RunRecord], int]:
     """``runs`` runs of ``journey``, one after another, each in a fresh context; axe-core on the first.
 
     With ``login``, each run starts signed in; a run whose session ends (the login page comes
-    back) signs in again and runs once more. Returns the records and how many times it signed in again.
+    back) signs in again and runs once more. With ``shots``, the first run's screenshots go there.
+    Returns the records and how many times it signed in again.
     """
     records = []
     renewals = 0
     for k in range(runs):
         axe = with_axe and k == 0
-        record = await run_once(session, journey, secrets, with_axe=axe, login=login.session if login else None)
+        mine = shots if k == 0 else None
+        record = await run_once(
+            session, journey, secrets, with_axe=axe, login=login.session if login else None, shots=mine
+        )
         if record.session_expired_at is not None and login is not None:
             renewals += 1
             log.info("journey %s: the login session ended at step %s; signing in again", journey.id, k)
             await login.sign_in(session)
             if login.session is not None:
-                record = await run_once(session, journey, secrets, with_axe=axe, login=login.session)
+                if mine is not None:
+                    mine.clear()
+                record = await run_once(session, journey, secrets, with_axe=axe, login=login.session, shots=mine)
         records.append(record)
     return records, renewals
 
@@ -239,9 +250,11 @@ async def run_once(
     keyboard: bool = False,
     login: LoginSession | None = None,
     capture: list[LoginSession] | None = None,
+    shots: dict[int, bytes] | None = None,
 ) -> RunRecord:
     """One run in a fresh context: signed in with ``login``; with ``capture``, the session a
-    completed run leaves is appended there (a login journey)."""
+    completed run leaves is appended there (a login journey); with ``shots``, a screenshot of each
+    state reached (PNG, the viewport), fields that received a secret and text showing one masked."""
     net = NetworkLog()
     context: BrowserContext | None = None
     steps: list[StepRun] = []
@@ -291,6 +304,10 @@ async def run_once(
                 break
             if with_axe and (step is None or step.action not in ("expect", "wait_for")):
                 axe[i] = await _axe(state)
+            if shots is not None and (step is None or step.action not in ("expect", "wait_for")):
+                shot = await _screenshot(state)
+                if shot is not None:
+                    shots[i] = shot
         if capture is not None and state is not None and all(s.outcome == "completed" for s in steps):
             capture.append(await _capture(context, state.page, state.first_fill_url or journey.start))
     except PlaywrightError as exc:  # the context or page could not be made: this run only
@@ -387,6 +404,8 @@ async def _do(state: _State, step: Step | None, timeout_ms: float) -> None:
         found = await _find(state, target, timeout_ms)
         if step.action == "fill" and state.first_fill_url is None:
             state.first_fill_url = page.url
+        if step.action == "fill" and SECRET.search(str(step.value)):
+            state.secret_fields.append(target)
         if step.action == "click":
             await _refuse_submit(state, found, target)
             await found.click(timeout=timeout_ms)
@@ -424,6 +443,8 @@ async def _by_keyboard(state: _State, step: Step, timeout_ms: float) -> None:
         toggles = control.get("type") in ("checkbox", "radio") or control.get("role") in ("checkbox", "radio", "switch")
         await page.keyboard.press("Space" if toggles else "Enter")
     elif step.action == "fill":
+        if SECRET.search(str(step.value)):
+            state.secret_fields.append(target)
         await page.keyboard.press("ControlOrMeta+a")
         await page.keyboard.type(state.secrets.fill(str(step.value)))
     elif step.action == "select":
@@ -622,6 +643,19 @@ async def _settle(state: _State, timeout_ms: float) -> None:
         except PlaywrightError as exc:
             if "context was destroyed" not in str(exc) and "navigat" not in str(exc):
                 raise
+
+
+async def _screenshot(state: _State) -> bytes | None:
+    """The viewport as a person sees it, with every field that received a secret, and any text
+    showing a secret's value, under a mask."""
+    page = state.page
+    masks = [_locator(page, target) for target in state.secret_fields]
+    masks += [page.get_by_text(value) for value in state.secrets.values()]
+    try:
+        return await page.screenshot(mask=masks, mask_color="#555555", animations="disabled", timeout=10_000)
+    except PlaywrightError as exc:
+        log.info("no screenshot: %s", state.secrets.redact(one_line(exc)))
+        return None
 
 
 async def _person_needed(page: PwPage) -> str | None:

@@ -79,7 +79,8 @@ def journey_text(result: JourneyResult) -> str:
     for step in result.steps:
         time = _time(step)
         lines.append(f"{step.index:>2}. {step.description}: {_OUTCOME[step.outcome]}" + (f", {time}" if time else ""))
-        for extra in (step.reason, step.note, _axe(step)):
+        shot = f"screenshot: {step.screenshot}" if step.screenshot else ""
+        for extra in (step.reason, step.note, _axe(step), shot):
             if extra:
                 lines.append(f"    {extra}")
     if result.keyboard is not None:

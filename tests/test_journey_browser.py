@@ -110,13 +110,17 @@ def test_a_journey_completes_with_times_and_axe_and_no_secret_leaves(shared_brow
     monkeypatch.setattr(workflow, "run_journey_file", functools.partial(run_journey_file, browser=shared_browser))
     out = tmp_path / "out"
     out.mkdir()
+    shots = str(out / "shots")
     with SiteServer(PAGES) as site:
         path = _journey(tmp_path, site.origin, RENEW + "- click: {role: button, name: Pay}\n", "renew")
         # A step that fails with the secret in hand (County is a select: it cannot be filled in).
         broken = _journey(tmp_path, site.origin, RENEW.replace("Licence number", "County"), "broken")
         with caplog.at_level(logging.DEBUG):
             runner = CliRunner()
-            first = runner.invoke(cli, ["journey", "run", str(path), "-k", "2", "-v", "--json", str(out / "r.json")])
+            first = runner.invoke(
+                cli,
+                ["journey", "run", str(path), "-k", "2", "-v", "--json", str(out / "r.json"), "--screenshots", shots],
+            )
             second = runner.invoke(cli, ["journey", "run", str(broken), "-v", "--json", str(out / "b.json")])
     assert first.exit_code == 1 and second.exit_code == 1, (first.output, second.output)
     # The secret reached the site (it was typed and sent with the GET form) ...
@@ -134,6 +138,9 @@ def test_a_journey_completes_with_times_and_axe_and_no_secret_leaves(shared_brow
     # axe-core ran on each state reached (not after an expect step, which changes nothing).
     assert result.steps[0].axe is not None and result.steps[5].axe is not None and result.steps[6].axe is None
     assert result.steps[0].axe.error is None
+    # A screenshot of each state reached; the field with the secret and the page's echo of it are masked.
+    names = [s.screenshot for s in result.steps if s.screenshot]
+    assert len(names) == 6 and all((out / "shots" / name).read_bytes().startswith(b"\x89PNG") for name in names)
     # What the task asked: 6 steps done (to Pay), 5 interactions, 3 fields, 3 addresses, 6 states.
     assert result.effort is not None and result.effort.requests
     e = result.effort

@@ -44,6 +44,12 @@ def journey_validate(path: str) -> None:
     type=click.Path(dir_okay=False),
     help="A YAML file of secrets (NAME: value), readable by its owner only; MATURITY_SECRET_NAME wins.",
 )
+@click.option(
+    "--screenshots",
+    default=None,
+    type=click.Path(file_okay=False),
+    help="Save a screenshot of each state reached (phone width; secrets masked) in this folder.",
+)
 @click.option("--no-keyboard", is_flag=True, help="Skip the run by keyboard alone.")
 @click.option("--verbose", "-v", is_flag=True, help="Log each step as it happens (secrets redacted).")
 @browser_option
@@ -54,6 +60,7 @@ def journey_run(
     no_axe: bool,
     no_keyboard: bool,
     secrets_file: str | None,
+    screenshots: str | None,
     verbose: bool,
     **kw: Any,
 ) -> None:
@@ -79,6 +86,7 @@ def journey_run(
         with_axe=not no_axe,
         keyboard=not no_keyboard,
         secrets_file=secrets_file,
+        screenshots=screenshots,
     )
     echo("\n".join(journey_text(result) for result in results), nl=False)
     if json_path:

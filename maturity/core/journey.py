@@ -470,6 +470,10 @@ class Secrets:
                 values[key] = value
         return cls(values)
 
+    def values(self) -> list[str]:
+        """The values, for masking them in screenshots (the browser side only)."""
+        return [value for value, _ in self._order]
+
     def fill(self, text: str) -> str:
         """``text`` with each ``${secret:NAME}`` replaced by its value (for the browser only)."""
         return SECRET.sub(lambda m: self._values[m.group(1)], text)
@@ -601,6 +605,7 @@ class StepResult(_Strict):
     ms_spread: float | None = None  # max − min over the runs that completed the step
     runs: list[StepRun] = Field(default_factory=list)
     axe: AxeSummary | None = None
+    screenshot: str | None = None  # file name of the state's screenshot (first run), when taken
 
 
 class JourneyResult(_Strict):

@@ -71,11 +71,13 @@ def run_journeys(
     with_axe: bool = True,
     keyboard: bool = True,
     secrets_file: str | Path | None = None,
+    screenshots: str | Path | None = None,
 ) -> list[JourneyResult]:
     """Run each journey ``runs`` times (each run in a fresh browser context) and summarise, login
     journeys first. ``keyboard`` adds one run by keyboard alone. ``browser`` reuses a running
     Chromium (tests); without it the run starts its own. Secrets are read from the environment,
-    else from ``secrets_file`` (refused when others may read it)."""
+    else from ``secrets_file`` (refused when others may read it). With ``screenshots``, each
+    state the first run reached is saved there as ``<journey id>/step-NN.png``."""
     loaded = [load_journey(p) for p in journey_paths(paths)]
     if not loaded:
         raise ConfigError(", ".join(str(p) for p in paths), "no journey files found")
@@ -99,22 +101,25 @@ def run_journeys(
             journey = item.journey
             _reconfigure(session, journey, machine)
             own = secrets[item.source]
+            shots: dict[int, bytes] | None = {} if screenshots is not None else None
             if journey.login:
                 holder = Login(journey, own)
-                first = await holder.sign_in(session, with_axe=with_axe)
+                first = await holder.sign_in(session, with_axe=with_axe, shots=shots)
                 more, _ = await run_journey(session, journey, own, runs=runs - 1, with_axe=False)
                 by_keys = await run_keyboard(session, journey, own) if keyboard else None
-                results[item.source] = summarise(journey, [first, *more], by_keys)
+                results[item.source] = _with_shots(summarise(journey, [first, *more], by_keys), shots, screenshots)
                 signed_in[journey.start_host] = (holder, results[item.source])
                 continue
             login, login_result = signed_in.get(journey.start_host, (None, None))
             if login is not None and login.session is None and login_result is not None:
                 results[item.source] = login_required(journey, login_result)
                 continue
-            records, renewals = await run_journey(session, journey, own, runs=runs, with_axe=with_axe, login=login)
+            records, renewals = await run_journey(
+                session, journey, own, runs=runs, with_axe=with_axe, login=login, shots=shots
+            )
             by_keys = await run_keyboard(session, journey, own, login=login) if keyboard else None
-            result = summarise(journey, records, by_keys)
-            results[item.source] = result.model_copy(update={"login_renewals": renewals})
+            result = summarise(journey, records, by_keys).model_copy(update={"login_renewals": renewals})
+            results[item.source] = _with_shots(result, shots, screenshots)
         return [results[item.source] for item in loaded]
 
     async def own_browser() -> list[JourneyResult]:
@@ -136,6 +141,23 @@ def run_journeys(
         raise
     except Exception as exc:  # a bug: one line, redacted, with no chained traceback that could carry a value
         raise CannotRun(f"journeys could not run: {type(exc).__name__}: {everything.redact(str(exc))}") from None
+
+
+def _with_shots(result: JourneyResult, shots: dict[int, bytes] | None, folder: str | Path | None) -> JourneyResult:
+    """Write the run's screenshots under ``folder/<id>/`` and name each in its step."""
+    if not shots or folder is None:
+        return result
+    where = Path(folder) / result.id
+    where.mkdir(parents=True, exist_ok=True)
+    steps = []
+    for step in result.steps:
+        shot = shots.get(step.index)
+        if shot is not None:
+            name = f"{result.id}/step-{step.index:02d}.png"
+            (Path(folder) / name).write_bytes(shot)
+            step = step.model_copy(update={"screenshot": name})
+        steps.append(step)
+    return result.model_copy(update={"steps": steps})
 
 
 def read_secrets_file(path: str | Path) -> dict[str, str]:
