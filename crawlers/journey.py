@@ -259,6 +259,7 @@ async def run_once(
     context: BrowserContext | None = None
     steps: list[StepRun] = []
     axe: dict[int, AxeSummary] = {}
+    texts: dict[int, str] = {}
     state: _State | None = None
     expired: int | None = None
     try:
@@ -304,6 +305,7 @@ async def run_once(
                 break
             if with_axe and (step is None or step.action not in ("expect", "wait_for")):
                 axe[i] = await _axe(state)
+                texts[i] = await _main_text(state.page)
             if shots is not None and (step is None or step.action not in ("expect", "wait_for")):
                 shot = await _screenshot(state)
                 if shot is not None:
@@ -321,6 +323,7 @@ async def run_once(
         refused_hosts=sorted(state.refused_hosts) if state else [],
         session_expired_at=expired,
         requests=net.started,
+        texts=texts,
     )
     return RunRecord.model_validate(secrets.redact_deep(record.model_dump(mode="json")))
 
@@ -643,6 +646,17 @@ async def _settle(state: _State, timeout_ms: float) -> None:
         except PlaywrightError as exc:
             if "context was destroyed" not in str(exc) and "navigat" not in str(exc):
                 raise
+
+
+_MAIN_TEXT = "() => ((document.querySelector('main') || document.body || {}).innerText || '').slice(0, 50000)"
+
+
+async def _main_text(page: PwPage) -> str:
+    """The text a person reads in this state (the main landmark, else the body)."""
+    try:
+        return str(await page.evaluate(_MAIN_TEXT))
+    except PlaywrightError:
+        return ""
 
 
 async def _screenshot(state: _State) -> bytes | None:

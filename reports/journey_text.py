@@ -80,7 +80,8 @@ def journey_text(result: JourneyResult) -> str:
         time = _time(step)
         lines.append(f"{step.index:>2}. {step.description}: {_OUTCOME[step.outcome]}" + (f", {time}" if time else ""))
         shot = f"screenshot: {step.screenshot}" if step.screenshot else ""
-        for extra in (step.reason, step.note, _axe(step), shot):
+        reading = f"reading grade {step.reading_grade:g} ({step.words} words)" if step.reading_grade is not None else ""
+        for extra in (step.reason, step.note, _axe(step), reading, shot):
             if extra:
                 lines.append(f"    {extra}")
     if result.keyboard is not None:

@@ -31,7 +31,10 @@ PAGES = {
     ),
     "/renew/1": html(
         "Your licence",
-        "<h1>Your licence</h1><form action='/renew/2' method='get'>"
+        "<h1>Your licence</h1><p>You can renew your licence online if it expires within six months. "
+        "You need your licence number. It is printed on the front of your card. The renewal costs thirty "
+        "dollars and takes about five minutes. We will post your new card to the address we have.</p>"
+        "<form action='/renew/2' method='get'>"
         "<label for='n'>Licence number</label><input id='n' name='licence'>"
         "<label for='c'>County</label>"
         "<select id='c' name='county'><option>Cobb</option><option>Fulton</option></select>"
@@ -141,6 +144,9 @@ def test_a_journey_completes_with_times_and_axe_and_no_secret_leaves(shared_brow
     # A screenshot of each state reached; the field with the secret and the page's echo of it are masked.
     names = [s.screenshot for s in result.steps if s.screenshot]
     assert len(names) == 6 and all((out / "shots" / name).read_bytes().startswith(b"\x89PNG") for name in names)
+    # The instructions on the form read at a plain grade; pages with a few words get none.
+    assert result.steps[1].words and result.steps[1].words >= 30 and result.steps[1].reading_grade is not None
+    assert result.steps[1].reading_grade < 10 and result.steps[0].reading_grade is None
     # What the task asked: 6 steps done (to Pay), 5 interactions, 3 fields, 3 addresses, 6 states.
     assert result.effort is not None and result.effort.requests
     e = result.effort

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import statistics
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urljoin, urlsplit
@@ -606,6 +606,8 @@ class StepResult(_Strict):
     runs: list[StepRun] = Field(default_factory=list)
     axe: AxeSummary | None = None
     screenshot: str | None = None  # file name of the state's screenshot (first run), when taken
+    words: int | None = None  # words of the state's main text (first run)
+    reading_grade: float | None = None  # its Flesch-Kincaid grade, when it has enough words
 
 
 class JourneyResult(_Strict):
@@ -636,6 +638,8 @@ class RunRecord(_Strict):
     axe: dict[int, AxeSummary] = Field(default_factory=dict)  # step index (0: the start page) -> summary
     refused_hosts: list[str] = Field(default_factory=list)
     requests: int = 0  # requests the pages made in this run
+    # The main text of each state reached (step index -> text), for its reading grade; never kept.
+    texts: dict[int, str] = Field(default_factory=dict)
 
 
 class Effort(_Strict):
@@ -661,7 +665,12 @@ def run_outcome(steps: list[StepRun]) -> tuple[Outcome, int | None, str]:
     return "completed", None, ""
 
 
-def summarise(journey: Journey, records: list[RunRecord], keyboard: RunRecord | None = None) -> JourneyResult:
+def summarise(
+    journey: Journey,
+    records: list[RunRecord],
+    keyboard: RunRecord | None = None,
+    grade: Callable[[str], float] | None = None,
+) -> JourneyResult:
     """k runs of one journey -> one result: outcomes of the first run, times as median and spread.
 
     Each record's steps begin with step 0, opening the start page; step N is the file's N-th step."""
@@ -674,6 +683,7 @@ def summarise(journey: Journey, records: list[RunRecord], keyboard: RunRecord | 
         runs = [r.steps[i] for r in records if i < len(r.steps)]
         mine = runs[0] if runs else StepRun(outcome="not_reached")
         times = [r.ms for r in runs if r.ms is not None and r.outcome == "completed"]
+        words, level = _reading(first.texts.get(i), grade)
         steps.append(
             StepResult(
                 index=i,
@@ -687,6 +697,8 @@ def summarise(journey: Journey, records: list[RunRecord], keyboard: RunRecord | 
                 ms_spread=(max(times) - min(times)) if len(times) > 1 else None,
                 runs=runs,
                 axe=first.axe.get(i),
+                words=words,
+                reading_grade=level,
             )
         )
     totals = [sum(s.ms or 0 for s in r.steps) for r in records if run_outcome(r.steps)[0] == "completed"]
@@ -707,6 +719,21 @@ def summarise(journey: Journey, records: list[RunRecord], keyboard: RunRecord | 
         keyboard=keyboard_result(keyboard) if keyboard is not None else None,
         effort=effort(journey, records),
     )
+
+
+READING_MIN_WORDS = 30  # fewer words than this: no grade (a form's labels alone say little)
+
+
+_WORDS = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*")
+
+
+def _reading(text: str | None, grade: Callable[[str], float] | None) -> tuple[int | None, float | None]:
+    """The words of a state's main text and their grade (``grade``: the reading-grade check's
+    Flesch-Kincaid function, passed in so the collectors, which import this module, import no check)."""
+    if text is None or grade is None:
+        return None, None
+    words = len(_WORDS.findall(text))
+    return words, (round(grade(text), 1) if words >= READING_MIN_WORDS else None)
 
 
 def effort(journey: Journey, records: list[RunRecord]) -> Effort:

@@ -21,6 +21,7 @@ from typing import Any
 
 from crawlers.browser import BrowserSession, SharedBrowser
 from crawlers.journey import Login, run_journey, run_keyboard
+from maturity.core.checks.content.reading_grade import grade
 from maturity.core.journey import (
     Journey,
     JourneyResult,
@@ -107,7 +108,9 @@ def run_journeys(
                 first = await holder.sign_in(session, with_axe=with_axe, shots=shots)
                 more, _ = await run_journey(session, journey, own, runs=runs - 1, with_axe=False)
                 by_keys = await run_keyboard(session, journey, own) if keyboard else None
-                results[item.source] = _with_shots(summarise(journey, [first, *more], by_keys), shots, screenshots)
+                results[item.source] = _with_shots(
+                    summarise(journey, [first, *more], by_keys, grade), shots, screenshots
+                )
                 signed_in[journey.start_host] = (holder, results[item.source])
                 continue
             login, login_result = signed_in.get(journey.start_host, (None, None))
@@ -118,7 +121,7 @@ def run_journeys(
                 session, journey, own, runs=runs, with_axe=with_axe, login=login, shots=shots
             )
             by_keys = await run_keyboard(session, journey, own, login=login) if keyboard else None
-            result = summarise(journey, records, by_keys).model_copy(update={"login_renewals": renewals})
+            result = summarise(journey, records, by_keys, grade).model_copy(update={"login_renewals": renewals})
             results[item.source] = _with_shots(result, shots, screenshots)
         return [results[item.source] for item in loaded]
 
