@@ -271,7 +271,9 @@ async def run_once(
         page.on("dialog", lambda dialog: asyncio.ensure_future(dismiss(dialog)))
         state = _State(session, journey, secrets, page, net, keyboard=keyboard)
         gate_state = state
-        await page.route("**/*", lambda route: _gate(route, gate_state))
+        # On the context, after the guard's route: Playwright tries the last route added first, so
+        # this gate sees every request (pop-ups' too) before the guard, and falls back to it.
+        await context.route("**/*", lambda route: _gate(route, gate_state))
         loop = asyncio.get_running_loop()
         deadline = loop.time() + journey.limits.max_seconds
         plan: list[Step | None] = [None, *journey.steps]  # None: open the start page
@@ -349,7 +351,7 @@ async def _run_step(state: _State, step: Step | None, seconds: float) -> StepRun
     except StepRefused as exc:
         outcome, reason = "refused", str(exc)
     except (StepFailed, PlaywrightError, TimeoutError) as exc:
-        outcome, reason = "failed", _reason(exc, seconds)
+        outcome, reason = "failed", _reason(exc, seconds, step)
         if state.refused_submit is not None:
             outcome, reason = "refused", state.refused_submit
         elif state.left_for is not None:
@@ -375,9 +377,27 @@ async def _run_step(state: _State, step: Step | None, seconds: float) -> StepRun
     )
 
 
-def _reason(exc: BaseException, seconds: float) -> str:
+# Playwright's words for an element that cannot take the action, and ours (the call log included).
+_WHY = (
+    ("intercepts pointer events", "another element covers it (a banner, a dialog or an overlay?)"),
+    ("element is not an <input>", "it is not a field that takes text (a list takes select:, a box check:)"),
+    ("element is not a <select>", "it is not a list of options (a text field takes fill:)"),
+    ("not a checkbox or radio button", "it is not a box or option to tick"),
+    ("did not find some options", "the list has no such option"),
+    ("element is not enabled", "it is disabled"),
+    ("element is not editable", "it is read-only"),
+    ("element is outside of the viewport", "it cannot be scrolled into view"),
+)
+
+
+def _reason(exc: BaseException, seconds: float, step: Step | None = None) -> str:
     if isinstance(exc, StepFailed):
         return str(exc)
+    text = str(exc).lower()
+    what = step.target.describe() if step is not None and step.target is not None else "the target"
+    for words, ours in _WHY:
+        if words in text:
+            return f"cannot {step.action if step else 'act'} {what}: {ours}"
     if isinstance(exc, PlaywrightTimeout | TimeoutError):
         return f"the step did not finish within {seconds:g} s"
     return plain_error(exc) if isinstance(exc, PlaywrightError) else one_line(exc)

@@ -116,7 +116,7 @@ def test_a_journey_completes_with_times_and_axe_and_no_secret_leaves(shared_brow
     shots = str(out / "shots")
     with SiteServer(PAGES) as site:
         path = _journey(tmp_path, site.origin, RENEW + "- click: {role: button, name: Pay}\n", "renew")
-        # A step that fails with the secret in hand (County is a select: it cannot be filled in).
+        # A step that fails with the secret in hand (County is a list: the secret is no option of it).
         broken = _journey(tmp_path, site.origin, RENEW.replace("Licence number", "County"), "broken")
         with caplog.at_level(logging.DEBUG):
             runner = CliRunner()
@@ -160,6 +160,7 @@ def test_a_journey_completes_with_times_and_axe_and_no_secret_leaves(shared_brow
     assert all(s.tabs is not None and s.tabs >= 1 for s in result.keyboard.steps[1:6])
     assert result.keyboard.focus_not_visible == []
     assert "failed at step 2" in second.output
+    assert 'cannot fill the field labelled "County": the list has no such option' in second.output
     (tmp_path / "output.txt").write_text(first.output + second.output)
     (tmp_path / "log.txt").write_text("\n".join(r.getMessage() for r in caplog.records))
     assert any("step" in r.getMessage() for r in caplog.records)
