@@ -308,3 +308,32 @@ def test_a_secrets_file_is_read_only_when_its_owner_alone_can_read_it(tmp_path):
     with pytest.raises(ConfigError) as info:
         read_secrets_file(path)
     assert "capitals" in str(info.value) and "hunter22" not in " ".join(info.value.lines())
+
+
+def test_gates_and_junit_per_step():
+    import xml.etree.ElementTree as ET
+
+    from maturity.core.journey import journey_gates
+    from reports.journey_junit import journeys_junit
+
+    j = parse_journey(GOOD, "j.yaml").journey
+    n = len(j.steps) + 1
+    done = RunRecord(steps=[StepRun(outcome="completed", ms=500.0) for _ in range(n)])
+    stuck = [StepRun(outcome="completed", ms=1.0)] * 3 + [StepRun(outcome="failed", reason="cannot be reached")]
+    keys = RunRecord(steps=stuck + [StepRun(outcome="not_reached")] * (n - 4))
+    result = summarise(j, [done], keys)
+    gates = journey_gates(result, keyboard_required=True, budget_seconds=5)
+    assert [(g.name, g.passed) for g in gates] == [("completion", True), ("keyboard", False), ("time-budget", False)]
+    assert "5.5 s" in gates[2].detail and "at step 3: cannot be reached" in gates[1].detail
+    assert [g.passed for g in journey_gates(result, budget_seconds=6)] == [True, True]
+
+    person = summarise(j, [RunRecord(steps=[StepRun(outcome="not_assessable", reason="a captcha")] * n)])
+    assert journey_gates(person)[0].passed  # a person was needed: nothing for the site to fix
+
+    xml = journeys_junit([(result, gates), (person, journey_gates(person))])
+    root = ET.fromstring(xml)
+    suites = root.findall("testsuite")
+    assert len(suites) == 2 and suites[0].get("tests") == str(n + 3) and suites[0].get("failures") == "2"
+    names = [c.get("name") for c in suites[0].findall("testcase")]
+    assert names[0].startswith("step 0: open the start page") and names[-1] == "gate: time-budget"
+    assert suites[1].get("skipped") == str(n) and root.get("failures") == "2"

@@ -122,7 +122,21 @@ def test_a_journey_completes_with_times_and_axe_and_no_secret_leaves(shared_brow
             runner = CliRunner()
             first = runner.invoke(
                 cli,
-                ["journey", "run", str(path), "-k", "2", "-v", "--json", str(out / "r.json"), "--screenshots", shots],
+                [
+                    *(
+                        "journey",
+                        "run",
+                        str(path),
+                        "-k",
+                        "2",
+                        "-v",
+                        "--json",
+                        str(out / "r.json"),
+                        "--screenshots",
+                        shots,
+                    ),
+                    *("--junit", str(out / "junit.xml"), "--keyboard-required"),
+                ],
             )
             second = runner.invoke(cli, ["journey", "run", str(broken), "-v", "--json", str(out / "b.json")])
     assert first.exit_code == 1 and second.exit_code == 1, (first.output, second.output)
@@ -154,6 +168,8 @@ def test_a_journey_completes_with_times_and_axe_and_no_secret_leaves(shared_brow
     # The address after the GET form carried the secret: it is redacted in the result.
     assert "[secret:LICENCE]" in result.steps[5].url
     assert "failed at step 7" in first.output and "STOPPED" in first.output
+    junit = (out / "junit.xml").read_text()
+    assert 'name="gate: keyboard"' in junit and junit.count("<failure") == 2  # step 7, and the completion gate
     # By keyboard alone the form gets as far (Tab to each field, Space ticks, Enter sends the GET form).
     assert result.keyboard is not None and result.keyboard.failed_step == 7, result.keyboard
     assert result.keyboard.steps[7].outcome == "refused"

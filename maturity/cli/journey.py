@@ -50,6 +50,11 @@ def journey_validate(path: str) -> None:
     type=click.Path(file_okay=False),
     help="Save a screenshot of each state reached (phone width; secrets masked) in this folder.",
 )
+@click.option("--junit", "junit_path", default=None, type=click.Path(dir_okay=False), help="Write JUnit XML.")
+@click.option("--keyboard-required", is_flag=True, help="Fail when keyboard alone does not get as far as the mouse.")
+@click.option(
+    "--budget", type=click.FloatRange(min=0, min_open=True), default=None, help="Fail past this many seconds."
+)
 @click.option("--no-keyboard", is_flag=True, help="Skip the run by keyboard alone.")
 @click.option("--verbose", "-v", is_flag=True, help="Log each step as it happens (secrets redacted).")
 @browser_option
@@ -61,6 +66,9 @@ def journey_run(
     no_keyboard: bool,
     secrets_file: str | None,
     screenshots: str | None,
+    junit_path: str | None,
+    keyboard_required: bool,
+    budget: float | None,
     verbose: bool,
     **kw: Any,
 ) -> None:
@@ -68,9 +76,12 @@ def journey_run(
     axe-core findings, and whether it can be done by keyboard alone. Login journeys run first and
     the others of their site start signed in.
 
-    Secrets (${secret:NAME}) are read from MATURITY_SECRET_NAME. Exit 1 when a journey fails.
+    Secrets (${secret:NAME}) are read from MATURITY_SECRET_NAME. Exit 1 when a journey fails, or
+    a gate asked for (--keyboard-required, --budget) does.
     """
+    from maturity.core.journey import journey_gates
     from maturity.run.journey import run_journeys
+    from reports.journey_junit import journeys_junit
     from reports.journey_text import journey_json, journey_text
 
     if verbose:
@@ -91,9 +102,12 @@ def journey_run(
     echo("\n".join(journey_text(result) for result in results), nl=False)
     if json_path:
         Path(json_path).write_text(journey_json(results), encoding="utf-8")
-    failed = [f"{r.id} at step {r.failed_step}" for r in results if r.outcome == "failed"]
+    gated = [(r, journey_gates(r, keyboard_required=keyboard_required, budget_seconds=budget)) for r in results]
+    if junit_path:
+        Path(junit_path).write_text(journeys_junit(gated), encoding="utf-8")
+    failed = [f"{r.id} ({g.name}: {g.detail})" for r, gates in gated for g in gates if not g.passed]
     if failed:
-        raise GateFailed(f"journey failed: {', '.join(failed)}")
+        raise GateFailed(f"journey gate failed: {'; '.join(failed)}")
 
 
 @journey.command("import")

@@ -777,3 +777,52 @@ def keyboard_result(record: RunRecord) -> KeyboardResult:
         steps=record.steps,
         focus_not_visible=[i for i, s in enumerate(record.steps) if s.focus_visible is False],
     )
+
+
+# -- gates (CI) ------------------------------------------------------------------
+
+
+class JourneyGate(_Strict):
+    """One pass/fail decision on a journey's result, for an exit code and JUnit."""
+
+    name: str  # completion | keyboard | time-budget
+    passed: bool
+    detail: str
+
+
+def journey_gates(
+    result: JourneyResult, *, keyboard_required: bool = False, budget_seconds: float | None = None
+) -> list[JourneyGate]:
+    """Completion always (a journey that is not assessable passes: a person was needed, not a fix);
+    keyboard alone getting as far as the mouse did, when required; the median total time within a
+    budget, when one is set."""
+    gates = [
+        JourneyGate(
+            name="completion",
+            passed=result.outcome != "failed",
+            detail="completed"
+            if result.outcome == "completed"
+            else f"{result.outcome} at step {result.failed_step}: {result.reason}",
+        )
+    ]
+    if keyboard_required:
+        kb = result.keyboard
+        if kb is None:
+            gates.append(JourneyGate(name="keyboard", passed=False, detail="the keyboard run was not made"))
+        else:
+            as_far = (kb.outcome, kb.failed_step) == (result.outcome, result.failed_step) or kb.outcome == "completed"
+            detail = "completed" if kb.outcome == "completed" else f"{kb.outcome} at step {kb.failed_step}: {kb.reason}"
+            gates.append(JourneyGate(name="keyboard", passed=as_far, detail=detail))
+    if budget_seconds is not None:
+        total = result.total_ms_median
+        if total is None:
+            gates.append(JourneyGate(name="time-budget", passed=False, detail="no completed run to time"))
+        else:
+            gates.append(
+                JourneyGate(
+                    name="time-budget",
+                    passed=total <= budget_seconds * 1000,
+                    detail=f"{total / 1000:.1f} s (median of {result.k}), budget {budget_seconds:g} s",
+                )
+            )
+    return gates
