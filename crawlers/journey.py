@@ -192,6 +192,8 @@ class _State:
     keyboard: bool = False  # reach every target with Tab and operate it with keys, no mouse
     first_fill_url: str | None = None  # where the first field was filled in (a login journey's login page)
     secret_fields: list[Target] = field(default_factory=list)  # fields that received a secret (masked)
+    happened: list[str] = field(default_factory=list)  # what the page did during the step (dialogs, pop-ups)
+    pending: set[asyncio.Future[None]] = field(default_factory=set)  # dialogs being dismissed
     tabs: int | None = None
     focus_visible: bool | None = None
 
@@ -268,9 +270,12 @@ async def run_once(
             await context.add_cookies(login.cookies)  # type: ignore[arg-type]
             await context.add_init_script(login.restore_script())
         page = await context.new_page()
-        page.on("dialog", lambda dialog: asyncio.ensure_future(dismiss(dialog)))
         state = _State(session, journey, secrets, page, net, keyboard=keyboard)
         gate_state = state
+        page.on("dialog", lambda dialog: _on_dialog(gate_state, dialog))
+        context.on(
+            "page", lambda _new: gate_state.happened.append("it opened a new tab or window, which journeys close")
+        )
         # On the context, after the guard's route: Playwright tries the last route added first, so
         # this gate sees every request (pop-ups' too) before the guard, and falls back to it.
         await context.route("**/*", lambda route: _gate(route, gate_state))
@@ -343,6 +348,7 @@ async def _run_step(state: _State, step: Step | None, seconds: float) -> StepRun
     state.left_for = None
     state.note = ""
     state.tabs = state.focus_visible = None
+    state.happened.clear()
     started = loop.time()
     timeout_ms = seconds * 1000
     try:
@@ -361,6 +367,8 @@ async def _run_step(state: _State, step: Step | None, seconds: float) -> StepRun
             if person is not None:
                 outcome, reason = "not_assessable", f"a person is needed: {person}"
     ms = (loop.time() - started) * 1000
+    if outcome != "completed" and state.happened:  # what the page did may be why
+        reason += f" (meanwhile {'; '.join(dict.fromkeys(state.happened))})"
     if outcome == "completed" and state.refused_submit is not None:  # the page sent something in the background
         outcome, reason = "refused", state.refused_submit
     url = "" if state.page.is_closed() else state.page.url
@@ -677,6 +685,16 @@ async def _main_text(page: PwPage) -> str:
         return str(await page.evaluate(_MAIN_TEXT))
     except PlaywrightError:
         return ""
+
+
+def _on_dialog(state: _State, dialog: Any) -> None:
+    """Alerts, confirms and prompts are dismissed (as in the audit); the step's reason says so if it fails."""
+    kind = getattr(dialog, "type", "dialog")
+    message = " ".join(str(getattr(dialog, "message", "")).split())[:120]
+    state.happened.append(f'a {kind} dialog said "{message}" and was dismissed')
+    task = asyncio.ensure_future(dismiss(dialog))
+    state.pending.add(task)
+    task.add_done_callback(state.pending.discard)
 
 
 async def _screenshot(state: _State) -> bytes | None:

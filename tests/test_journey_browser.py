@@ -75,6 +75,11 @@ PAGES = {
         "<h1>Search</h1><input aria-label='Search' onkeydown=\"if (event.key === 'Tab') event.preventDefault()\">"
         "<p><a href='/'>Back home</a></p>",
     ),
+    "/confirm": html(
+        "Cancel",
+        "<h1>Cancel your appointment</h1><button onclick=\"if (confirm('Are you sure?')) "
+        "document.getElementById('r').textContent = 'Cancelled'\">Cancel it</button><p id='r'></p>",
+    ),
     "/favicon.ico": Resource(b"", status=204, content_type="image/x-icon"),
 }
 
@@ -219,6 +224,12 @@ def test_submit_allowed_sends_and_keyboard_enter_is_refused(shared_browser, tmp_
         ),
         # A link off the journey's hosts: refused before any request leaves.
         ("- click: {role: link, name: Our partner}", "failed", "list it under `hosts:`"),
+        # A confirm dialog is dismissed: the step fails and says what the page asked.
+        (
+            "- goto: /confirm\n- click: {role: button, name: Cancel it}\n  expect: {text: Cancelled}\n  timeout: 1",
+            "failed",
+            'a confirm dialog said "Are you sure?" and was dismissed',
+        ),
         # Client-side routing: the address and the new heading, with no page load.
         (
             "- click: {role: button, name: Show fees}\n  expect: {url: /spa/fees}\n- expect: {heading: Fee table}",
