@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from maturity.core.journey import JourneyResult, StepResult
+from maturity.core.journey import JourneyComparison, JourneyResult, StepResult
 
 _OUTCOME = {
     "completed": "completed",
@@ -107,3 +107,25 @@ def keyboard_text(result: JourneyResult) -> str:
 
 def journey_json(results: list[JourneyResult]) -> str:
     return json.dumps([r.model_dump(mode="json") for r in results], indent=2, ensure_ascii=False) + "\n"
+
+
+def comparison_text(c: JourneyComparison) -> str:
+    """Two runs of a journey, as ``maturity journey compare`` prints them."""
+    lines = [f"journey {c.id}"]
+    same = "no change" if c.outcome[0] == c.outcome[1] else "CHANGED"
+    lines.append(f"  outcome: {c.outcome[0]} -> {c.outcome[1]} ({same})")
+    if c.keyboard != (None, None):
+        lines.append(f"  keyboard alone: {c.keyboard[0]} -> {c.keyboard[1]}")
+    for step in c.removed:
+        lines.append(f"  step removed: {step}")
+    for step in c.added:
+        lines.append(f"  step added: {step}")
+    for t in c.times:
+        if t.verdict in ("slower", "faster") or t.what == "total":
+            before, after = _ms(t.before_ms) or "n/a", _ms(t.after_ms) or "n/a"
+            lines.append(f"  {t.what}: {before} -> {after}, {t.verdict} (noise band ±{t.band_ms:,.0f} ms)")
+    for step, rules in c.axe_new.items():
+        lines.append(f"  {step}: axe-core rules now violated: {', '.join(rules)}")
+    for step, rules in c.axe_fixed.items():
+        lines.append(f"  {step}: axe-core rules fixed: {', '.join(rules)}")
+    return "\n".join(lines) + "\n"

@@ -20,6 +20,7 @@ from maturity.core.journey import (
     valid_key,
 )
 from maturity.kernel.errors import ConfigError
+from reports.journey_text import journey_json
 
 GOOD = textwrap.dedent(
     """\
@@ -337,3 +338,34 @@ def test_gates_and_junit_per_step():
     names = [c.get("name") for c in suites[0].findall("testcase")]
     assert names[0].startswith("step 0: open the start page") and names[-1] == "gate: time-budget"
     assert suites[1].get("skipped") == str(n) and root.get("failures") == "2"
+
+
+def test_two_runs_of_a_journey_compared_beyond_the_noise(tmp_path):
+    from maturity.core.journey import AxeSummary, compare_journeys
+    from reports.journey_text import comparison_text
+
+    before_j = parse_journey(GOOD, "j.yaml").journey
+    after_j = parse_journey(GOOD.replace("  - press: Enter\n    at: {role: textbox, name: Search}\n", "")
+                            + "  - expect: {text: Done}\n", "j.yaml").journey  # fmt: skip
+
+    def record(journey, ms, axe):
+        steps = [StepRun(outcome="completed", ms=m) for m in ms]
+        return RunRecord(steps=steps + [StepRun(outcome="completed", ms=10.0)] * (len(journey.steps) + 1 - len(ms)),
+                         axe={0: AxeSummary(url="u", violations=axe)})  # fmt: skip
+
+    before = summarise(before_j, [record(before_j, [100, 1000, 50], {"label": 2, "region": 1})])
+    after = summarise(after_j, [record(after_j, [150, 3000, 50], {"label": 2, "color-contrast": 4})])
+    c = compare_journeys(before, after)
+    assert c.removed == ['press Enter in the textbox "Search"'] and c.added == ['expect the text "Done"']
+    verdicts = {t.what.split(":")[0]: t.verdict for t in c.times}
+    assert verdicts["step 0"] == "no change"  # 50 ms is within ±100 ms
+    assert verdicts["step 1"] == "slower" and verdicts["step 2"] == "no change"
+    assert c.axe_new == {"step 0": ["color-contrast"]} and c.axe_fixed == {"step 0": ["region"]}
+    text = comparison_text(c)
+    assert "step 1: click the link" in text and "slower" in text and "step 0: open" not in text
+
+    old, new = tmp_path / "old.json", tmp_path / "new.json"
+    old.write_text(journey_json([before]))
+    new.write_text(journey_json([after]))
+    result = CliRunner().invoke(cli, ["journey", "compare", str(old), str(new)], standalone_mode=False)
+    assert result.exit_code == 0 and "step added" in result.output

@@ -134,4 +134,37 @@ def journey_import(recording: str, out_path: str | None) -> None:
         echo(f"note: {note}", err=True)
 
 
+@journey.command("compare")
+@click.argument("before", type=click.Path(dir_okay=False, exists=True))
+@click.argument("after", type=click.Path(dir_okay=False, exists=True))
+def journey_compare(before: str, after: str) -> None:
+    """Compare two `journey run --json` outputs (last night's and tonight's): outcomes, steps added
+    or removed, times beyond the noise band, axe-core rules new or fixed."""
+    import json
+
+    from pydantic import ValidationError
+
+    from maturity.core.journey import JourneyResult, compare_journeys
+    from maturity.kernel.errors import ConfigError
+    from reports.journey_text import comparison_text
+
+    def read(path: str) -> dict[str, JourneyResult]:
+        try:
+            items = json.loads(Path(path).read_text(encoding="utf-8"))
+            return {r.id: r for r in (JourneyResult.model_validate(item) for item in items)}
+        except (OSError, ValueError, TypeError, ValidationError) as exc:
+            raise ConfigError(
+                path, f"not the JSON of `maturity journey run --json`: {str(exc).splitlines()[0]}"
+            ) from None
+
+    old, new = read(before), read(after)
+    for key in new:
+        if key in old:
+            echo(comparison_text(compare_journeys(old[key], new[key])), nl=False)
+        else:
+            echo(f"journey {key}: new (not in {before})")
+    for key in old.keys() - new.keys():
+        echo(f"journey {key}: gone (not in {after})")
+
+
 COMMANDS = [journey]

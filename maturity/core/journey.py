@@ -826,3 +826,102 @@ def journey_gates(
                 )
             )
     return gates
+
+
+# -- run to run ----------------------------------------------------------------
+
+# A step's time changes less than this between two runs: noise (when neither run measured a larger
+# spread). Our own conservative choice, like the history's default bands for page metrics.
+STEP_BAND_MS = 100.0
+STEP_BAND_RELATIVE = 0.20
+
+
+class TimeChange(_Strict):
+    what: str
+    before_ms: float | None
+    after_ms: float | None
+    band_ms: float
+
+    @property
+    def verdict(self) -> str:
+        if self.before_ms is None or self.after_ms is None:
+            return "not comparable"
+        delta = self.after_ms - self.before_ms
+        if abs(delta) <= self.band_ms:
+            return "no change"
+        return "slower" if delta > 0 else "faster"
+
+
+class JourneyComparison(_Strict):
+    id: str
+    outcome: tuple[str, str]
+    keyboard: tuple[str | None, str | None]
+    added: list[str]  # steps in the later run's journey only
+    removed: list[str]  # steps in the earlier run's journey only
+    times: list[TimeChange]  # the total first, then each step both have
+    axe_new: dict[str, list[str]] = Field(default_factory=dict)  # step -> rules violated now, not before
+    axe_fixed: dict[str, list[str]] = Field(default_factory=dict)
+
+
+def _band(before: float | None, after: float | None, spreads: list[float | None]) -> float:
+    measured = max((s for s in spreads if s is not None), default=0.0)
+    return max(measured, STEP_BAND_MS, STEP_BAND_RELATIVE * abs(before or after or 0.0))
+
+
+def compare_journeys(before: JourneyResult, after: JourneyResult) -> JourneyComparison:
+    """Two results of one journey: outcome, keyboard, steps added or removed, times beyond the noise
+    band (the larger measured spread, else ±100 ms or 20 %), and axe-core rules new or fixed."""
+    import difflib
+
+    old = [s.description for s in before.steps]
+    new = [s.description for s in after.steps]
+    added: list[str] = []
+    removed: list[str] = []
+    pairs: list[tuple[StepResult, StepResult]] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
+        if tag == "equal":
+            pairs += list(zip(before.steps[i1:i2], after.steps[j1:j2], strict=True))
+        else:
+            removed += old[i1:i2]
+            added += new[j1:j2]
+    times = [
+        TimeChange(
+            what="total",
+            before_ms=before.total_ms_median,
+            after_ms=after.total_ms_median,
+            band_ms=_band(
+                before.total_ms_median, after.total_ms_median, [before.total_ms_spread, after.total_ms_spread]
+            ),
+        )
+    ]
+    axe_new: dict[str, list[str]] = {}
+    axe_fixed: dict[str, list[str]] = {}
+    for a, b in pairs:
+        times.append(
+            TimeChange(
+                what=f"step {b.index}: {b.description}",
+                before_ms=a.ms_median,
+                after_ms=b.ms_median,
+                band_ms=_band(a.ms_median, b.ms_median, [a.ms_spread, b.ms_spread]),
+            )
+        )
+        if a.axe is not None and b.axe is not None and not (a.axe.error or b.axe.error):
+            fresh = sorted(set(b.axe.violations) - set(a.axe.violations))
+            gone = sorted(set(a.axe.violations) - set(b.axe.violations))
+            if fresh:
+                axe_new[f"step {b.index}"] = fresh
+            if gone:
+                axe_fixed[f"step {b.index}"] = gone
+    return JourneyComparison(
+        id=after.id,
+        outcome=(before.outcome, after.outcome),
+        keyboard=(
+            before.keyboard.outcome if before.keyboard else None,
+            after.keyboard.outcome if after.keyboard else None,
+        ),
+        added=added,
+        removed=removed,
+        times=times,
+        axe_new=axe_new,
+        axe_fixed=axe_fixed,
+    )
