@@ -369,3 +369,14 @@ def test_two_runs_of_a_journey_compared_beyond_the_noise(tmp_path):
     new.write_text(journey_json([after]))
     result = CliRunner().invoke(cli, ["journey", "compare", str(old), str(new)], standalone_mode=False)
     assert result.exit_code == 0 and "step added" in result.output
+
+
+def test_audit_with_journeys_refuses_missing_secrets_before_crawling(tmp_path, monkeypatch):
+    folder = tmp_path / "journeys"
+    folder.mkdir()
+    (folder / "renew.yaml").write_text(GOOD)
+    monkeypatch.delenv("MATURITY_SECRET_LICENCE", raising=False)
+    args = ["audit", "http://127.0.0.1:9/", "--journeys", str(folder), "--db", f"sqlite:///{tmp_path / 'm.db'}"]
+    with pytest.raises(ConfigError, match="MATURITY_SECRET_LICENCE"):
+        CliRunner().invoke(cli, args, standalone_mode=False, catch_exceptions=False)
+    assert not (tmp_path / "m.db").exists()  # nothing was started

@@ -39,6 +39,12 @@ from maturity.kernel.errors import UsageError
     type=click.Path(file_okay=False),
     help="Also write the crawl's artifacts as JSON files here (`maturity rescore --artifacts` reads them).",
 )
+@click.option(
+    "--journeys",
+    "journeys_dir",
+    type=click.Path(exists=True),
+    help="Also run these task journeys (a folder or file) after the audit; results beside the scorecards.",
+)
 @store_options
 @output_options
 def audit(
@@ -50,6 +56,7 @@ def audit(
     rubric_spec: str | None,
     attestations: str | None,
     save_artifacts: str | None,
+    journeys_dir: str | None,
     **kw: Any,
 ) -> None:
     """Crawl URL, audit every sampled page in Chromium, score it and write the scorecards."""
@@ -62,6 +69,10 @@ def audit(
     settings = compose({"url": validate_start_url(url)}, settings_layer(kw), sources=["URL", "the command line"])
     rubric = resolve_rubric(rubric_spec)
     attested = load_attestations(attestations) if attestations else None  # fail before crawling
+    if journeys_dir:
+        from maturity.run.journey import check_journeys
+
+        check_journeys([journeys_dir])  # valid files and every secret set, before crawling
     store = open_store(db, create=True)
     result = run_audit(
         settings,
@@ -74,6 +85,16 @@ def audit(
         progress=progress(quiet, verbose),
     )
     run_summary(result.run, result.scorecard, result.report_paths)
+    if journeys_dir:
+        from maturity.run.journey import run_journeys, write_journey_reports
+        from reports.journey_text import headline
+
+        journeys = run_journeys([journeys_dir], machine=machine_settings(kw))
+        folder = next(iter(result.report_paths.values())).parent
+        written = write_journey_reports(journeys, folder)
+        for j in journeys:
+            echo(f"journey {j.id}: {headline(j)}")
+        echo(f"journeys: {written['journeys-text']}")
 
 
 @click.command()

@@ -146,6 +146,28 @@ def run_journeys(
         raise CannotRun(f"journeys could not run: {type(exc).__name__}: {everything.redact(str(exc))}") from None
 
 
+def check_journeys(paths: Sequence[str | Path], environ: Mapping[str, str] | None = None) -> list[LoadedJourney]:
+    """Every journey file valid and its secrets set, before anything is fetched (``audit --journeys``)."""
+    loaded = [load_journey(p) for p in journey_paths(paths)]
+    if not loaded:
+        raise ConfigError(", ".join(str(p) for p in paths), "no journey files found")
+    env = os.environ if environ is None else environ
+    for item in loaded:
+        secrets_from_env(item.journey.secret_names, env, item.source)
+    return loaded
+
+
+def write_journey_reports(results: list[JourneyResult], folder: Path) -> dict[str, Path]:
+    """``journeys.txt`` and ``journeys.json`` beside a run's scorecards."""
+    from reports.journey_text import journey_json, journey_text
+
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = {"journeys-text": folder / "journeys.txt", "journeys-json": folder / "journeys.json"}
+    paths["journeys-text"].write_text("\n".join(journey_text(r) for r in results), encoding="utf-8")
+    paths["journeys-json"].write_text(journey_json(results), encoding="utf-8")
+    return paths
+
+
 def _with_shots(result: JourneyResult, shots: dict[int, bytes] | None, folder: str | Path | None) -> JourneyResult:
     """Write the run's screenshots under ``folder/<id>/`` and name each in its step."""
     if not shots or folder is None:
