@@ -11,7 +11,7 @@ from factories import ORIGIN, document, page, site
 from crawlers.links import page_shape
 from maturity.core.model import SampleFacts, Stratum
 from maturity.core.rubric import parse_rubric
-from maturity.core.sampling import Candidate, design_weights, draw, interval, linearised_ratio, stratum_key
+from maturity.core.sampling import ESSENTIAL, Candidate, design_weights, draw, interval, linearised_ratio, stratum_key
 from maturity.core.scoring import score
 
 
@@ -27,13 +27,16 @@ def test_stratified_draw_covers_every_template_in_proportion_and_repeats_with_it
     sample = draw(cands, 11, "stratified", seed=7)
     drawn = {s.key: s.drawn for s in sample.strata}
     assert sample.population == 100 and sample.drawn == 11
-    assert f"{ORIGIN}/" in drawn["home"]  # the home page is always in
+    assert drawn[ESSENTIAL] == [f"{ORIGIN}/"]  # the home page is always in, standing for itself
     assert all(len(v) >= 1 for v in drawn.values())  # every stratum at least once
-    # One each (4), then the other 7 by size (4.2, 2.1, 0.63, 0.07: floors 4 and 2, the largest remainder 1).
-    assert (len(drawn["news"]), len(drawn["parks"]), len(drawn["forms"])) == (5, 3, 2)
+    # One each (3), then the other 7 one at a time to the largest N_h / (n_h + 1): 6, 3 and 1 in all.
+    assert (len(drawn["news"]), len(drawn["parks"]), len(drawn["forms"])) == (6, 3, 1)
     assert draw(cands, 11, "stratified", seed=7) == sample
     assert draw(cands, 11, "stratified", seed=8) != sample
-    assert {s.key: s.size for s in sample.strata} == {"home": 1, "news": 60, "parks": 30, "forms": 9}
+    assert {s.key: s.size for s in sample.strata} == {ESSENTIAL: 1, "news": 60, "parks": 30, "forms": 9}
+    # A larger sample with the same seed keeps every page of the smaller one (a sample can grow).
+    bigger = {u for s in draw(cands, 30, "stratified", seed=7).strata for u in s.drawn}
+    assert {u for s in sample.strata for u in s.drawn} <= bigger
 
 
 def test_more_strata_than_pages_takes_the_largest_and_keeps_the_essential_pages() -> None:
@@ -47,7 +50,7 @@ def test_more_strata_than_pages_takes_the_largest_and_keeps_the_essential_pages(
 def test_random_draw_is_seeded_and_crawl_takes_the_first() -> None:
     cands = population({"a": 50})
     one, two = draw(cands, 10, "random", 3), draw(cands, 10, "random", 3)
-    assert one == two and one.drawn == 10 and f"{ORIGIN}/" in one.strata[0].drawn
+    assert one == two and one.drawn == 10 and one.strata[0].drawn == [f"{ORIGIN}/"]
     crawl = draw(cands, 5, "crawl", 0)
     assert crawl.strata[0].drawn == [c.url for c in cands[:5]]
 
