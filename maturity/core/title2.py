@@ -23,6 +23,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from maturity.core.model import Outcome
+from maturity.core.scoring import Scorecard
+
 # 91 FR 20902 (interim final rule, 2026-04-20), amending 28 CFR 35.200(b).
 LARGE_ENTITY_DATE = date(2027, 4, 26)
 SMALL_ENTITY_DATE = date(2028, 4, 26)
@@ -229,6 +232,33 @@ class RunFacts:
     @property
     def pages_failing(self) -> int:
         return len({f.url for f in self.failures})
+
+
+def run_facts(card: Scorecard, *, run: int, site: str, day: date) -> RunFacts:
+    """What the tracker keeps of a scorecard under the Title II rubric: every automated failure
+    (each finding of a check, not of a question) and the criteria whose question is not answered
+    "yes" by a valid attestation."""
+    failures = tuple(Failure(f.check_id, f.url) for f in card.findings if not f.check_id.startswith(ATTEST_PREFIX))
+    review = []
+    for dim in card.dimensions:
+        for c in dim.checks:
+            if c.check_id.startswith(ATTEST_PREFIX) and c.outcome != Outcome.PASS:
+                review.append(criterion_of_question(c.check_id[len(ATTEST_PREFIX) :]) or c.check_id)
+    return RunFacts(
+        run=run,
+        site=site,
+        day=day,
+        failures=failures,
+        pages_assessed=card.assessable_pages,
+        needs_review=tuple(sorted(review, key=_sort_any)),
+    )
+
+
+def _sort_any(value: str) -> tuple[int, ...] | tuple[int, str]:
+    try:
+        return criterion_sort_key(value)
+    except ValueError:
+        return (99, value)
 
 
 def summary_sentence(failures: int, pages_failing: int, needs_review: int) -> str:
