@@ -169,7 +169,7 @@ def test_no_progress_and_done_and_one_run() -> None:
     assert worse.status == "no-progress" and "+9.8 a month" in worse.describe()  # 20 more in 61 days
     assert title2.project([(d("2026-10-01"), 40), (d("2026-12-01"), 0)]).status == "done"
     assert title2.project([(d("2026-12-01"), 40)]).status == "too-few-runs"
-    assert title2.project([]).status == "too-few-runs"
+    assert title2.project([]).status == "not-measured"
 
 
 def test_only_the_last_runs_set_the_pace() -> None:

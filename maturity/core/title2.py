@@ -291,7 +291,7 @@ def per_criterion(failures: Iterable[Failure], rule_tags: Mapping[str, Iterable[
 
 @dataclass(frozen=True)
 class Projection:
-    status: str  # done | on-pace | no-progress | too-few-runs
+    status: str  # done | on-pace | no-progress | too-few-runs | not-measured
     zero_on: date | None = None  # the projected date failures reach zero, at the recent pace
     earliest: date | None = None  # the range the pace's spread allows (None: unbounded or unknown)
     latest: date | None = None
@@ -303,6 +303,8 @@ class Projection:
             return "no automated failures"
         if self.status == "too-few-runs":
             return "one run: no pace yet"
+        if self.status == "not-measured":
+            return "no run under the Title II rubric"
         if self.status == "no-progress":
             pace = "" if self.pace_per_30_days is None else f" ({self.pace_per_30_days:+.1f} a month)"
             return f"no progress{pace}"
@@ -324,7 +326,7 @@ def project(series: Sequence[tuple[date, int]], *, window: int = 5) -> Projectio
     "no progress"."""
     points = sorted(series)[-window:]
     if not points:
-        return Projection("too-few-runs")
+        return Projection("not-measured")
     last_day, last = points[-1]
     if last == 0:
         return Projection("done", zero_on=last_day, runs_used=len(points))
@@ -396,8 +398,11 @@ class EntityStatus:
     def risk(self) -> str:
         """high: failures remain and the recent pace does not reach zero by the date (or there is
         no progress); medium: on pace only at the fast end of its range, or no pace yet (one run);
-        low: on pace by the date at the slow end too, or no automated failures."""
+        low: on pace by the date at the slow end too, or no automated failures; unmeasured: no run
+        under the rubric yet."""
         p = self.projection
+        if p.status == "not-measured":
+            return "unmeasured"
         if p.status == "done":
             return "low"
         if p.status == "no-progress":
@@ -412,10 +417,12 @@ class EntityStatus:
 
     @property
     def summary(self) -> str:
+        if self.projection.status == "not-measured":
+            return "not measured yet"
         return summary_sentence(self.failures, self.pages_failing, self.needs_review)
 
 
-_RISK_ORDER = {"high": 0, "medium": 1, "low": 2}
+_RISK_ORDER = {"high": 0, "unmeasured": 1, "medium": 2, "low": 3}
 
 
 def by_risk(rows: Iterable[EntityStatus]) -> list[EntityStatus]:
@@ -423,7 +430,7 @@ def by_risk(rows: Iterable[EntityStatus]) -> list[EntityStatus]:
 
     def key(row: EntityStatus) -> tuple[int, int, int, float, str]:
         pace = row.projection.pace_per_30_days
-        return (_RISK_ORDER[row.risk], row.days_left, -row.failures, pace if pace is not None else 0.0, row.entity)
+        return (_RISK_ORDER[row.risk], row.days_left, -row.failures, -(pace or 0.0), row.entity)
 
     return sorted(rows, key=key)
 
