@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from maturity.core.exceptions import KIND_SECTIONS
 from maturity.core.title2 import (
     LARGE_ENTITY_DATE,
     LARGE_POPULATION,
@@ -52,6 +53,10 @@ COLUMNS = (
     "pace_per_30_days",
     "runs_in_pace",
     "worst_criteria",
+    "claimed_failures",
+    "claimed_pages",
+    "claims_due_for_review",
+    "candidates_for_claim",
     "note",
 )
 
@@ -86,6 +91,10 @@ def row(status: EntityStatus) -> dict[str, Any]:
         "pace_per_30_days": None if p.pace_per_30_days is None else round(p.pace_per_30_days, 2),
         "runs_in_pace": p.runs_used,
         "worst_criteria": " ".join(f"{c}:{n}" for c, (n, _) in worst),
+        "claimed_failures": sum(c.failures for c in status.claimed),
+        "claimed_pages": sum(c.pages for c in status.claimed),
+        "claims_due_for_review": sum(1 for c in status.claimed if c.review_due),
+        "candidates_for_claim": len(status.candidates),
         "note": due.note,
     }
 
@@ -123,6 +132,23 @@ def render_json(rows: Sequence[EntityStatus], *, today: date, portfolio: str | N
             for c, (n, pages) in status.criteria.items()
         ]
         flat["sites_not_measured"] = status.unscored_sites
+        flat["claims"] = [
+            {
+                "kind": c.claim.kind,
+                "section": f"28 CFR {KIND_SECTIONS[c.claim.kind]}",
+                "pages": c.claim.pages,
+                "patterns": c.claim.patterns,
+                "reason": c.claim.reason,
+                "by": c.claim.by,
+                "date": c.claim.date.isoformat(),
+                "review": c.claim.review.isoformat(),
+                "review_due": c.review_due,
+                "failures": c.failures,
+                "pages_failing": c.pages,
+            }
+            for c in status.claimed
+        ]
+        flat["candidates_for_claim"] = [{"url": c.url, "kind": c.kind, "why": c.why} for c in status.candidates]
         flat.pop("worst_criteria")
         entities.append(flat)
     doc = {

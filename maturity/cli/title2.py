@@ -29,20 +29,35 @@ def title2() -> None:
 )
 @click.option("--out", "out_file", type=click.Path(dir_okay=False), default=None, help="Write CSV or JSON here.")
 @click.option(
+    "--exceptions",
+    "exceptions_files",
+    multiple=True,
+    type=click.Path(dir_okay=False, exists=True),
+    help="An agency's exceptions file (28 CFR 35.201 claims); repeatable, one per agency.",
+)
+@click.option(
     "--today",
     type=click.DateTime(formats=["%Y-%m-%d"]),
     default=None,
     help="Count days left from this date (YYYY-MM-DD) [default: today].",
 )
-def title2_status(db: str, portfolio_id: str | None, fmt: str, out_file: str | None, today: datetime | None) -> None:
+def title2_status(
+    db: str,
+    portfolio_id: str | None,
+    fmt: str,
+    out_file: str | None,
+    exceptions_files: tuple[str, ...],
+    today: datetime | None,
+) -> None:
     """Per entity, riskiest first: the compliance date and days left, automated failures of the
     newest runs (per WCAG criterion), criteria that need a person, the trend, and when failures
     reach zero at the pace of the last runs. Runs count when scored under the ada-title-ii rubric."""
-    from maturity.run.title2 import status
+    from maturity.run.title2 import load_exceptions, status
     from reports.title2 import render_csv, render_json
 
     day = today.date() if today is not None else date.today()
-    result = status(open_store(db), today=day, portfolio=portfolio_id)
+    claims = load_exceptions(exceptions_files)
+    result = status(open_store(db), today=day, portfolio=portfolio_id, exceptions=claims)
     for note in result.notes:
         echo(f"note: {note}", err=True)
     if fmt == "table":
@@ -98,6 +113,20 @@ def _table(result: object) -> None:
         elif row.deadline.note:
             extra += f"; note: {row.deadline.note}"
         echo(f"{row.entity} [{row.risk}]: {row.summary}{extra}")
+        for claimed in row.claimed:
+            overdue = "; REVIEW DUE" if claimed.review_due else ""
+            echo(
+                f"  claimed, shown apart: {claimed.failures} failures on {claimed.pages} pages under "
+                f"{claimed.claim.describe()}; review {claimed.claim.review}{overdue}"
+            )
+        if row.candidates:
+            kinds = sorted({c.kind for c in row.candidates})
+            counts = ", ".join(f"{sum(1 for c in row.candidates if c.kind == k)} {k}" for k in kinds)
+            echo(f"  candidates for an exception claim ({counts}):")
+            for c in row.candidates[:5]:
+                echo(f"    {c.url} ({c.kind}: {c.why})")
+            if len(row.candidates) > 5:
+                echo(f"    ... and {len(row.candidates) - 5} more (--format json lists them all)")
 
 
 COMMANDS = [title2]

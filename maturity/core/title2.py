@@ -23,6 +23,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from maturity.core.exceptions import Candidate, Claim, ExceptionsFile
 from maturity.core.model import Outcome
 from maturity.core.scoring import Scorecard
 
@@ -380,6 +381,16 @@ def combine(series_by_site: Mapping[str, Sequence[tuple[date, int]]]) -> list[tu
 
 
 @dataclass(frozen=True)
+class ClaimedFailures:
+    """Failures on the pages one claim covers, shown apart with the claim (not counted, not dropped)."""
+
+    claim: Claim
+    failures: int
+    pages: int
+    review_due: bool
+
+
+@dataclass(frozen=True)
 class EntityStatus:
     entity: str
     deadline: Deadline
@@ -393,6 +404,8 @@ class EntityStatus:
     trend: list[tuple[date, int]]
     projection: Projection
     unscored_sites: list[str] = field(default_factory=list)  # sites with no run under the rubric
+    claimed: list[ClaimedFailures] = field(default_factory=list)  # failures on pages claimed as exceptions
+    candidates: list[Candidate] = field(default_factory=list)  # pages that look like a claim's, unclaimed
 
     @property
     def risk(self) -> str:
@@ -443,24 +456,39 @@ def entity_status(
     *,
     today: date,
     unscored_sites: Sequence[str] = (),
+    claims: ExceptionsFile | None = None,
+    candidates: Sequence[Candidate] = (),
 ) -> EntityStatus:
-    """One entity's row: its sites' newest runs summed, the trend over all their runs, and the projection."""
+    """One entity's row: its sites' newest runs summed, the trend over all their runs, and the
+    projection. Failures on pages an exceptions claim covers are taken out of every figure (the
+    trend's older runs too, so the pace compares like with like) and listed per claim."""
+
+    def unclaimed(run: RunFacts) -> list[Failure]:
+        return [f for f in run.failures if claims is None or claims.claim_for(f.url) is None]
+
     due = deadline(tags)
     latest = [runs[-1] for runs in runs_by_site.values() if runs]
-    failures = [f for r in latest for f in r.failures]
-    series = combine({site: [(r.day, len(r.failures)) for r in runs] for site, runs in runs_by_site.items()})
+    failures = [f for r in latest for f in unclaimed(r)]
+    series = combine({site: [(r.day, len(unclaimed(r))) for r in runs] for site, runs in runs_by_site.items()})
     review = {c for r in latest for c in r.needs_review}
+    claimed: list[ClaimedFailures] = []
+    if claims is not None:
+        for claim in claims.exceptions:
+            on = [f for r in latest for f in r.failures if claims.claim_for(f.url) is claim]
+            claimed.append(ClaimedFailures(claim, len(on), len({f.url for f in on}), claim.review_due(today)))
     return EntityStatus(
         entity=entity,
         deadline=due,
         days_left=due.days_left(today),
         sites=len(runs_by_site) + len(unscored_sites),
         failures=len(failures),
-        pages_failing=sum(r.pages_failing for r in latest),
+        pages_failing=len({f.url for f in failures}),
         pages_assessed=sum(r.pages_assessed for r in latest),
         needs_review=len(review),
         criteria=per_criterion(failures, rule_tags),
         trend=series,
         projection=project(series),
         unscored_sites=list(unscored_sites),
+        claimed=claimed,
+        candidates=list(candidates),
     )

@@ -11,11 +11,15 @@ its own entity, named by its site. "Today" is the caller's: the core never reads
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from maturity.core import title2
+from maturity.core.exceptions import ExceptionsFile, PageView, candidates, parse_exceptions, same_agency
+from maturity.kernel.errors import ConfigError
 from maturity.store import Store
 from maturity.store.store import StoredRun
 
@@ -45,7 +49,48 @@ def _rule_tags(store: Store, crawl_id: int) -> dict[str, list[str]]:
     return {rule: sorted(t) for rule, t in tags.items()}
 
 
-def status(store: Store, *, today: date, portfolio: str | None = None) -> TrackerResult:
+def load_exceptions(paths: Sequence[str | Path]) -> list[ExceptionsFile]:
+    """Read exceptions files (one per agency); two files for one agency are refused."""
+    files: list[ExceptionsFile] = []
+    for path in paths:
+        p = Path(path)
+        try:
+            data = p.read_bytes()
+        except OSError as exc:
+            raise ConfigError(str(p), f"cannot read exceptions file: {exc.strerror or exc}") from None
+        parsed = parse_exceptions(data, str(p))
+        if any(same_agency(f.agency, parsed.agency) for f in files):
+            raise ConfigError(str(p), f"a second exceptions file for {parsed.agency!r}: put its claims in one file")
+        files.append(parsed)
+    return files
+
+
+def _page_views(store: Store, crawl_id: int) -> list[PageView]:
+    """The candidate rules' view of a crawl's pages (title, headings, frames from other sites)."""
+    documents = store.page_artifact(crawl_id, "document")
+    networks = store.page_artifact(crawl_id, "network")
+    views = []
+    for url, doc in documents.items():
+        requests = (networks.get(url) or {}).get("requests", [])
+        frames = tuple(
+            r["url"]
+            for r in requests
+            if isinstance(r, dict) and r.get("resource_type") == "document" and r.get("third_party")
+        )
+        views.append(
+            PageView(
+                url=url,
+                title=str(doc.get("title") or ""),
+                headings=tuple(str(h.get("text", "")) for h in doc.get("headings", []) if isinstance(h, dict)),
+                foreign_frames=frames,
+            )
+        )
+    return views
+
+
+def status(
+    store: Store, *, today: date, portfolio: str | None = None, exceptions: Sequence[ExceptionsFile] = ()
+) -> TrackerResult:
     history = store.history(portfolio)
     by_entity: dict[str, dict[str, list[title2.RunFacts]]] = defaultdict(lambda: defaultdict(list))
     tags_of: dict[str, dict[str, str]] = {}
@@ -77,13 +122,28 @@ def status(store: Store, *, today: date, portfolio: str | None = None) -> Tracke
         for rule, tags in _rule_tags(store, crawl_id).items():
             rule_tags[rule] = sorted(set(rule_tags.get(rule, [])) | set(tags))
     rows = []
-    for entity in sorted(set(by_entity) | set(unscored)):
+    entities = sorted(set(by_entity) | set(unscored))
+    for entity in entities:
         sites = by_entity.get(entity, {})
         missing = sorted(s for s in unscored.get(entity, set()) if s not in sites)
+        claims = next((f for f in exceptions if same_agency(f.agency, entity)), None)
+        views = [v for runs in sites.values() if runs for v in _page_views(store, runs[-1].run)]
         rows.append(
-            title2.entity_status(entity, tags_of.get(entity, {}), sites, rule_tags, today=today, unscored_sites=missing)
+            title2.entity_status(
+                entity,
+                tags_of.get(entity, {}),
+                sites,
+                rule_tags,
+                today=today,
+                unscored_sites=missing,
+                claims=claims,
+                candidates=candidates(views, [claims] if claims else []),
+            )
         )
     result = TrackerResult(today=today, portfolio=portfolio, rows=title2.by_risk(rows), not_scored_runs=not_scored)
+    for f in exceptions:
+        if not any(same_agency(f.agency, e) for e in entities):
+            result.notes.append(f"the exceptions file of {f.agency!r} matches no agency with runs")
     if not_scored:
         result.notes.append(
             f"{not_scored} finished runs have no scoring under {title2.RUBRIC_ID}: "
