@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 import yaml
-from factories import ORIGIN, axe, page, site
+from factories import ORIGIN, axe, document, page, site
 
 from maturity.core import title2
 from maturity.core.attest import parse_attestations
@@ -30,6 +30,8 @@ def criteria_of_rubric() -> tuple[list[str], list[str]]:
                     sc = title2.criterion_of_tag(tag)
                     assert sc is not None, f"{tag} is not a WCAG 2.1 A/AA criterion"
                     automated.append(sc)
+            elif p.check in title2.POLICY_CHECKS:
+                continue  # practice, not a criterion (the accessibility statement)
             elif p.check:
                 assert p.check in title2.OWN_CHECK_CRITERIA, f"{p.check} fails no WCAG 2.1 criterion"
                 automated.extend(title2.OWN_CHECK_CRITERIA[p.check])
@@ -75,6 +77,10 @@ def test_no_best_practice_aaa_or_22_only_rule_is_scored_and_no_rule_twice() -> N
     assert axe_planned == {"axe/image-alt", "axe/link-name", "axe/area-alt", "axe/button-name"}
 
 
+STATEMENT = (
+    "Accessibility statement. We aim to meet the Web Content Accessibility Guidelines (WCAG) 2.1 Level AA. "
+    "Report a barrier by email to access@agency.example.gov or call 404-555-0100. Updated December 2, 2026."
+)
 CLEAN_RULES = (  # a page axe-core finds nothing wrong with, in each principle
     ("image-alt", "pass", None, ["wcag2a", "wcag111"]),
     ("bypass", "pass", None, ["wcag2a", "wcag241"]),
@@ -100,6 +106,11 @@ def facts(card, day: date = date(2027, 1, 10)) -> title2.RunFacts:
 
 def test_no_automated_failures_is_never_called_conformance() -> None:
     clean = page(axe=axe(*CLEAN_RULES))
+    statement = page(
+        f"{ORIGIN}/accessibility",
+        axe=axe(*CLEAN_RULES),
+        document=document(url=f"{ORIGIN}/accessibility", text=STATEMENT),
+    )
     card = score(RUBRIC, [clean], site(crawled_at="2027-01-10T09:00:00+00:00"))
     f = facts(card)
     assert f.failures == () and f.needs_review[:3] == ("1.2.1", "1.2.3", "1.2.4")
@@ -108,9 +119,10 @@ def test_no_automated_failures_is_never_called_conformance() -> None:
     assert "conform" not in sentence
     assert card.level is None  # no level until a person has reviewed
 
-    reviewed = score(RUBRIC, [clean], site(crawled_at="2027-01-10T09:00:00+00:00", attestations=answers()))
-    assert facts(reviewed).needs_review == ()
+    reviewed = score(RUBRIC, [clean, statement], site(crawled_at="2027-01-10T09:00:00+00:00", attestations=answers()))
+    assert facts(reviewed).needs_review == () and facts(reviewed).statement == "pass"
     assert reviewed.level == 3
+    assert facts(card).statement == "error"  # the statement page was not audited: cannot say
     assert title2.summary_sentence(0, 0, 0) == "no automated failures; every criterion that needs a person is attested"
 
     # answers past their expiry at the crawl's date need a person again; a "no" does too

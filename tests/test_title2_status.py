@@ -12,10 +12,11 @@ import json
 from datetime import date
 
 import pytest
-from factories import axe, page
+from factories import axe, document, page
 from test_history import store_run
 
 from maturity.cli import main
+from maturity.core.model import Link
 from maturity.core.rubric import builtin_rubric
 from maturity.run.title2 import status
 from maturity.store import Store
@@ -48,8 +49,18 @@ def store(tmp_path) -> Store:
         "https://henrycountyga.gov",
     )
     big = {"population": "202081", "domain_type": "city"}
+    text = "We meet WCAG 2.1 AA. Email web@augustaga.gov or call 706-555-0100. Updated 2025-01-02."
+    statement = page(  # linked from its own navigation, as statements are
+        f"{augusta}/accessibility",
+        axe=axe(CLEAN),
+        document=document(
+            url=f"{augusta}/accessibility",
+            text=text,
+            links=[Link(href=f"{augusta}/accessibility", text="Accessibility").model_dump()],
+        ),
+    )
     for days, failing in ((0, 8), (30, 7), (60, 4), (90, 2)):  # getting better, steadily
-        store_run(s, pages(augusta, failing), origin=augusta, agency="City of Augusta", portfolio="ga",
+        store_run(s, [*pages(augusta, failing), statement], origin=augusta, agency="City of Augusta", portfolio="ga",
                   tags=big, days=days, rubric=TITLE2)  # fmt: skip
     for days in (0, 45, 90):  # stuck at 3 failures
         store_run(s, pages(dooling, 2), origin=dooling, agency="Town of Dooling", portfolio="ga",
@@ -138,12 +149,14 @@ def test_the_command_prints_the_table_and_writes_exports(store: Store, tmp_path,
     summary = out[out.index("Town of Dooling [high]") :].splitlines()
     assert summary == [
         "Town of Dooling [high]: 3 automated failures on 2 pages; 27 criteria need manual review; "
-        "no progress (+0.0 a month)",
+        "accessibility statement: could not be checked (was its page audited?); no progress (+0.0 a month)",
         "Henry County Government [unmeasured]: not measured yet; 1 sites not measured; dates 2027-04-26 or 2028-04-26 "
         "(tier unknown: give population or population_tier)",
         f"City of Augusta [low]: 3 automated failures on 2 pages; 27 criteria need manual review; "
+        "accessibility statement: ok; "
         f"{status(store, today=TODAY, portfolio='ga').rows[2].projection.describe()}",
-        "Cherokee County Water and Sewerage Authority [low]: no automated failures; 27 criteria need manual review",
+        "Cherokee County Water and Sewerage Authority [low]: no automated failures; 27 criteria need manual review; "
+        "accessibility statement: could not be checked (was its page audited?)",
     ]
     assert "Elsewhere" not in out
     target = tmp_path / "report" / "title2.csv"

@@ -105,6 +105,8 @@ def _table(result: object) -> None:
     terminal().print(table)
     for row in result.rows:
         extra = f"; {len(row.unscored_sites)} sites not measured" if row.unscored_sites else ""
+        if row.trend:
+            extra += f"; accessibility statement: {_STATEMENT[row.statement]}"
         if row.projection.status not in ("not-measured", "done"):
             extra += f"; {row.projection.describe()}"
         if not row.deadline.known:
@@ -128,5 +130,12 @@ def _table(result: object) -> None:
             if len(row.candidates) > 5:
                 echo(f"    ... and {len(row.candidates) - 5} more (--format json lists them all)")
 
+
+_STATEMENT = {
+    "pass": "ok",
+    "fail": "missing or incomplete",
+    "error": "could not be checked (was its page audited?)",
+    "not checked": "not checked",
+}
 
 COMMANDS = [title2]

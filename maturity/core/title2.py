@@ -100,6 +100,10 @@ OWN_CHECK_CRITERIA: dict[str, tuple[str, ...]] = {
     "placeholder-label": ("3.3.2",),
 }
 
+# Checks a Title II rubric may score that are practice, not a WCAG criterion: their failures are
+# reported on their own line, never counted as WCAG failures.
+POLICY_CHECKS = ("accessibility-statement",)
+
 _SC_TAG = re.compile(r"^wcag(\d)(\d)(\d{1,2})$")
 AXE_PREFIX = "axe/"
 ATTEST_PREFIX = "attest/"
@@ -229,6 +233,7 @@ class RunFacts:
     failures: tuple[Failure, ...]  # every automated failure (each instance on each page)
     pages_assessed: int
     needs_review: tuple[str, ...] = ()  # criteria a person must still answer for (unanswered, expired or "no")
+    statement: str = "not checked"  # the accessibility-statement check's outcome (pass | fail | error | not checked)
 
     @property
     def pages_failing(self) -> int:
@@ -237,14 +242,22 @@ class RunFacts:
 
 def run_facts(card: Scorecard, *, run: int, site: str, day: date) -> RunFacts:
     """What the tracker keeps of a scorecard under the Title II rubric: every automated failure
-    (each finding of a check, not of a question) and the criteria whose question is not answered
-    "yes" by a valid attestation."""
-    failures = tuple(Failure(f.check_id, f.url) for f in card.findings if not f.check_id.startswith(ATTEST_PREFIX))
+    (each finding of a check, not of a question or of a practice check such as the accessibility
+    statement), the criteria whose question is not answered "yes" by a valid attestation, and the
+    accessibility statement's outcome."""
+    failures = tuple(
+        Failure(f.check_id, f.url)
+        for f in card.findings
+        if not f.check_id.startswith(ATTEST_PREFIX) and f.check_id not in POLICY_CHECKS
+    )
     review = []
+    statement = "not checked"
     for dim in card.dimensions:
         for c in dim.checks:
             if c.check_id.startswith(ATTEST_PREFIX) and c.outcome != Outcome.PASS:
                 review.append(criterion_of_question(c.check_id[len(ATTEST_PREFIX) :]) or c.check_id)
+            if c.check_id == "accessibility-statement" and c.outcome in (Outcome.PASS, Outcome.FAIL, Outcome.ERROR):
+                statement = str(c.outcome.value)
     return RunFacts(
         run=run,
         site=site,
@@ -252,6 +265,7 @@ def run_facts(card: Scorecard, *, run: int, site: str, day: date) -> RunFacts:
         failures=failures,
         pages_assessed=card.assessable_pages,
         needs_review=tuple(sorted(review, key=_sort_any)),
+        statement=statement,
     )
 
 
@@ -406,6 +420,7 @@ class EntityStatus:
     unscored_sites: list[str] = field(default_factory=list)  # sites with no run under the rubric
     claimed: list[ClaimedFailures] = field(default_factory=list)  # failures on pages claimed as exceptions
     candidates: list[Candidate] = field(default_factory=list)  # pages that look like a claim's, unclaimed
+    statement: str = "not checked"  # the accessibility statement, over the newest runs of its sites
 
     @property
     def risk(self) -> str:
@@ -476,8 +491,13 @@ def entity_status(
         for claim in claims.exceptions:
             on = [f for r in latest for f in r.failures if claims.claim_for(f.url) is claim]
             claimed.append(ClaimedFailures(claim, len(on), len({f.url for f in on}), claim.review_due(today)))
+    outcomes = {r.statement for r in latest}
+    statement = next(
+        (o for o in ("fail", "error", "not checked") if o in outcomes), "pass" if outcomes else "not checked"
+    )
     return EntityStatus(
         entity=entity,
+        statement=statement,
         deadline=due,
         days_left=due.days_left(today),
         sites=len(runs_by_site) + len(unscored_sites),
