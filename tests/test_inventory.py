@@ -168,3 +168,50 @@ def test_population_tags_are_checked_when_a_portfolio_is_loaded(tmp_path: Path) 
         "agency,url,population,population_tier\nA,https://a.example/,202081,\nB,https://b.example/,,small\n"
     )
     assert [s.tags for s in load_portfolio(good).sites] == [{"population": "202081"}, {"population_tier": "small"}]
+
+
+def test_candidates_are_registry_hostnames_the_crawls_link_to(tmp_path: Path, capsys) -> None:
+    from factories import document, page
+    from test_history import store_run
+
+    from maturity.core.model import Link
+    from maturity.store import Store
+
+    out = tmp_path / "ga.yaml"
+    assert run(capsys, "inventory", "dotgov", str(SNAPSHOT), "--state", "GA", "--out", str(out))[0] == 0
+    db = f"sqlite:///{tmp_path / 'maturity.db'}"
+    store = Store(db)
+
+    def linking(url: str, *hrefs: str):
+        links = [Link(href=h, text="x").model_dump() for h in hrefs]
+        return page(url, document=document(url=url, links=links))
+
+    pages = [
+        linking("https://augustaga.gov/", "https://dnr.ga.gov/parks", "https://www.augustaga.gov/news",
+                "https://cdc.gov/flu", "https://example.com/", "https://gta.georgia.gov/"),
+        linking("https://augustaga.gov/b", "https://dnr.ga.gov/fishing", "https://WWW.DNR.GA.GOV/hunting",
+                "https://29palms.gov/", "mailto:web@ga.gov"),
+    ]  # fmt: skip
+    store_run(store, pages, origin="https://augustaga.gov", agency="City of Augusta", portfolio="dotgov-ga")
+    store_run(store, [linking("https://other.gov/", "https://teamga.gov/")], origin="https://other.gov",
+              agency="Elsewhere", portfolio="other")  # fmt: skip
+
+    code, stdout, _ = run(capsys, "inventory", "candidates", str(out), "--registry", str(SNAPSHOT), "--db", db)
+    assert code == 0
+    assert stdout.splitlines() == [
+        f"2 hostnames not in {out}, from the newest run of 1 sites",
+        "  dnr.ga.gov (under ga.gov, Georgia Technology Authority): 3 links, seen on https://augustaga.gov/, "
+        "https://augustaga.gov/b",
+        "  gta.georgia.gov (under georgia.gov, Georgia Technology Authority): 1 links, seen on https://augustaga.gov/",
+    ]  # augustaga.gov is listed (www ignored); cdc.gov is federal; 29palms.gov is in CA; teamga.gov: another portfolio
+
+    code, stdout, _ = run(capsys, "inventory", "candidates", str(out), "--registry", str(SNAPSHOT), "--db", db, "--add")
+    assert code == 0 and stdout.startswith("added 2 sites")
+    sites = {s.url: s for s in load_portfolio(out).sites}
+    assert sites["https://dnr.ga.gov/"].agency == "Georgia Technology Authority"
+    assert sites["https://dnr.ga.gov/"].tags["seen_on"] == "https://augustaga.gov/"
+    # they are now the person's sites: a later registry run keeps them, and they are no longer candidates
+    assert run(capsys, "inventory", "dotgov", str(SNAPSHOT), "--state", "GA", "--out", str(out))[0] == 0
+    assert "https://dnr.ga.gov/" in {s.url for s in load_portfolio(out).sites}
+    code, stdout, _ = run(capsys, "inventory", "candidates", str(out), "--registry", str(SNAPSHOT), "--db", db)
+    assert stdout.startswith("0 hostnames")

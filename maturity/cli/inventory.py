@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from maturity.cli.options import open_store, store_options
 from maturity.cli.output import echo
 
 _SHOWN = 20  # names listed per change; the rest are counted
@@ -93,6 +94,39 @@ def inventory_population(portfolio: str, census: str, state: str | None, year: i
     from maturity.run.inventory import census_join
 
     _population(census_join(portfolio, census, state=state, year=year))
+
+
+@inventory.command("candidates")
+@click.argument("portfolio", type=click.Path(dir_okay=False, exists=True))
+@click.option("--registry", required=True, type=click.Path(dir_okay=False, exists=True), help="The .gov registry CSV.")
+@click.option("--state", default=None, help="Two-letter state code [default: the portfolio's state tag].")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of lines.")
+@click.option("--add", is_flag=True, help="Add them to PORTFOLIO, each as a site of the agency owning its domain.")
+@store_options
+def inventory_candidates(portfolio: str, registry: str, state: str | None, as_json: bool, add: bool, db: str) -> None:
+    """Hostnames under the state's registry domains (dnr.ga.gov under ga.gov) that the portfolio's
+    stored crawls link to and PORTFOLIO does not list yet, with where they were seen."""
+    import json
+
+    from maturity.run.inventory import add_candidates, candidates
+
+    result = candidates(portfolio, registry, open_store(db), state=state)
+    if add:
+        added, orphans = add_candidates(portfolio, result.candidates)
+        echo(f"added {len(added)} sites to {portfolio}" + (f": {', '.join(added)}" if added else ""))
+        if orphans:
+            echo(f"not added (no agency of the file owns their domain): {', '.join(orphans)}")
+        return
+    if as_json:
+        rows = [
+            {"host": c.host, "domain": c.domain, "organization": c.organization, "links": c.links, "seen_on": c.seen_on}
+            for c in result.candidates
+        ]
+        echo(json.dumps({"portfolio": result.portfolio, "runs_read": result.runs_read, "candidates": rows}, indent=2))
+        return
+    echo(f"{len(result.candidates)} hostnames not in {portfolio}, from the newest run of {result.runs_read} sites")
+    for c in result.candidates:
+        echo(f"  {c.host} (under {c.domain}, {c.organization}): {c.links} links, seen on {', '.join(c.seen_on)}")
 
 
 def _population(report: object) -> None:

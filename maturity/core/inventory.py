@@ -259,3 +259,60 @@ def merge(
 def _listed_elsewhere(domain: str, agencies: list[dict[str, Any]]) -> bool:
     """Whether a person moved this registry domain under another agency of the file."""
     return any(_registry_domain(s) == domain for a in agencies for s in a.get("sites") or [])
+
+
+# -- candidates: registry hostnames the crawls link to, not yet in the portfolio ------------------
+
+
+@dataclass
+class HostCandidate:
+    host: str  # as linked, lower case, without "www."
+    domain: str  # the registry domain it is under
+    organization: str  # the registry's organisation for that domain
+    seen_on: list[str] = field(default_factory=list)  # pages that link to it (first few)
+    links: int = 0  # links to it found, over every page read
+
+
+def _bare_host(host: str) -> str:
+    host = host.lower().rstrip(".")
+    return host[4:] if host.startswith("www.") else host
+
+
+def registry_domain_of(host: str, domains: Iterable[str]) -> str | None:
+    """The registry domain ``host`` is, or is under (``dnr.ga.gov`` -> ``ga.gov``); None if none."""
+    wanted = set(domains)
+    labels = _bare_host(host).split(".")
+    for i in range(len(labels) - 1):
+        candidate = ".".join(labels[i:])
+        if candidate in wanted:
+            return candidate
+    return None
+
+
+def host_candidates(
+    links: Iterable[tuple[str, str]],
+    registry: Iterable[RegistryRow],
+    listed_hosts: Iterable[str],
+    *,
+    examples: int = 3,
+) -> list[HostCandidate]:
+    """Hostnames of registry domains that ``links`` ((page URL, link href) pairs) point to and
+    that no site of the portfolio uses (``www.`` ignored), most linked first."""
+    rows = {r.domain: r for r in registry}
+    listed = {_bare_host(h) for h in listed_hosts}
+    found: dict[str, HostCandidate] = {}
+    for page_url, href in links:
+        m = re.match(r"^https?://([^/?#:@]+)", href.strip(), re.IGNORECASE)
+        if not m:
+            continue
+        host = _bare_host(m.group(1))
+        if host in listed:
+            continue
+        domain = registry_domain_of(host, rows)
+        if domain is None:
+            continue
+        entry = found.setdefault(host, HostCandidate(host, domain, rows[domain].organization))
+        entry.links += 1
+        if page_url not in entry.seen_on and len(entry.seen_on) < examples:
+            entry.seen_on.append(page_url)
+    return sorted(found.values(), key=lambda c: (-c.links, c.host))

@@ -13,13 +13,15 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
 from maturity.core import inventory, population
 from maturity.core.configfile import load_yaml
-from maturity.core.portfolio import parse_yaml
+from maturity.core.portfolio import load_portfolio, parse_yaml
 from maturity.kernel.errors import ConfigError
+from maturity.store import Store
 
 HEADER = (
     "# A portfolio kept by `maturity inventory`. On each run, the tags the registry supplies\n"
@@ -162,3 +164,64 @@ def join_population(doc: dict[str, Any], table: population.CensusTable, *, state
             report.matched.append((name, found.entity.name, found.entity.population))
         agency["tags"] = tags
     return report
+
+
+@dataclass
+class CandidatesResult:
+    portfolio: str
+    runs_read: int
+    candidates: list[inventory.HostCandidate]
+
+
+def candidates(
+    portfolio_file: str | Path, registry: str | Path, store: Store, *, state: str | None = None
+) -> CandidatesResult:
+    """Hostnames under the state's registry domains that the portfolio's stored crawls link to and
+    the portfolio does not list yet, with the pages that link to them.
+
+    Reads the newest finished run of each site (its pages' stored document facts: no network)."""
+    portfolio = load_portfolio(portfolio_file)
+    listed = {urlsplit(s.url).hostname or "" for s in portfolio.sites}
+    st = (state or next((s.tags["state"] for s in portfolio.sites if "state" in s.tags), "")).strip().upper()
+    if not st:
+        raise ConfigError(str(portfolio_file), "the portfolio has no state tag: give --state")
+    rows = [
+        r
+        for r in inventory.parse_registry(_read_text(Path(registry), "registry file"), str(registry))
+        if r.state == st and not r.type.startswith("federal")
+    ]
+    newest: dict[str, int] = {}
+    for run in store.history(portfolio.id):
+        if run.crawl.status == "finished" and run.crawl.id is not None:
+            newest[run.crawl.target_url] = run.crawl.id
+    links: list[tuple[str, str]] = []
+    for crawl_id in newest.values():
+        for url, doc in store.page_artifact(crawl_id, "document").items():
+            links.extend((url, str(a.get("href", ""))) for a in doc.get("links", []) if isinstance(a, dict))
+    return CandidatesResult(portfolio.id, len(newest), inventory.host_candidates(links, rows, listed))
+
+
+def add_candidates(portfolio_file: str | Path, found: list[inventory.HostCandidate]) -> tuple[list[str], list[str]]:
+    """Add each candidate hostname as a site (``https://HOST/``, tag ``seen_on``) of the agency
+    whose registry domain it is under; returns (hosts added, hosts no agency of the file owns)."""
+    path = Path(portfolio_file)
+    doc = _read_portfolio(path)
+    if doc is None:
+        raise ConfigError(str(path), "no such portfolio file")
+    owner: dict[str, dict[str, Any]] = {}
+    for agency in doc.get("agencies") or []:
+        for site in agency.get("sites") or []:
+            tags = site.get("tags") if isinstance(site, dict) else None
+            if isinstance(tags, dict) and isinstance(tags.get("dotgov"), str):
+                owner.setdefault(tags["dotgov"].lower(), agency)
+    added, orphans = [], []
+    for c in found:
+        agency = owner.get(c.domain)
+        if agency is None:
+            orphans.append(c.host)
+            continue
+        agency["sites"].append({"url": f"https://{c.host}/", "tags": {"seen_on": c.seen_on[0]}})
+        added.append(c.host)
+    if added:
+        _write_portfolio(path, doc)
+    return added, orphans
