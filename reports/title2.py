@@ -169,3 +169,68 @@ def render_json(rows: Sequence[EntityStatus], *, today: date, portfolio: str | N
         "entities": entities,
     }
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def render_html(rows: Sequence[EntityStatus], *, today: date, title: str = "ADA Title II status") -> str:
+    """The tracker as one accessible page (no JavaScript) to publish beside the scorecard site."""
+    from reports.html import make_environment
+
+    views = []
+    for i, status in enumerate(rows, start=1):
+        due = status.deadline
+        p = status.projection
+        worst = sorted(status.criteria.items(), key=lambda kv: -kv[1][0])[:3]
+        views.append(
+            {
+                "anchor": f"entity-{i}",
+                "entity": status.entity,
+                "risk": status.risk,
+                "date": due.due.isoformat()
+                if due.known
+                else " or ".join(d.isoformat() for d in due.dates) + " (tier unknown)",
+                "days_left": status.days_left,
+                "failures": status.failures if status.trend else "not measured",
+                "pages": f"{status.pages_failing} of {status.pages_assessed}" if status.trend else "",
+                "worst": ", ".join(f"{c}: {n}" for c, (n, _) in worst),
+                "trend": " → ".join(str(n) for _, n in status.trend[-5:]),
+                "projection": p.describe(),
+                "summary": status.summary,
+                "note": due.note,
+                "statement": _STATEMENT.get(status.statement, status.statement),
+                "criteria": [
+                    {
+                        "number": c,
+                        "name": WCAG21_A_AA.get(c, ("not a WCAG 2.1 A/AA criterion", ""))[0],
+                        "failures": n,
+                        "pages": pages,
+                    }
+                    for c, (n, pages) in status.criteria.items()
+                ],
+                "claims": [
+                    f"{c.failures} failures on {c.pages} pages: {c.claim.describe()}; review {c.claim.review}"
+                    + (" (review due)" if c.review_due else "")
+                    for c in status.claimed
+                ],
+                "candidates": status.candidates,
+            }
+        )
+    return (
+        make_environment()
+        .get_template("title2.html.j2")
+        .render(
+            heading=f"{title} on {today.isoformat()}",
+            today=today.isoformat(),
+            large_date=LARGE_ENTITY_DATE.isoformat(),
+            small_date=SMALL_ENTITY_DATE.isoformat(),
+            large_population=f"{LARGE_POPULATION:,}",
+            rows=views,
+        )
+    )
+
+
+_STATEMENT = {
+    "pass": "linked, names its standard, current, two ways to report a problem",
+    "fail": "missing or incomplete",
+    "error": "could not be checked (its page was not among the audited pages)",
+    "not checked": "not checked",
+}

@@ -165,3 +165,31 @@ def test_the_command_prints_the_table_and_writes_exports(store: Store, tmp_path,
     assert done.value.code == 0
     entities = [r["entity"] for r in csv.DictReader(io.StringIO(target.read_text(encoding="utf-8")))]
     assert "Elsewhere" in entities  # without --portfolio: every run
+
+
+def test_the_html_page_is_plain_escaped_and_has_table_headers(store: Store) -> None:
+    from dataclasses import replace
+
+    from lxml import html as lxml_html
+
+    from reports.title2 import render_html
+
+    rows = status(store, today=TODAY, portfolio="ga").rows
+    rows[0] = replace(rows[0], entity='Town of <script>alert("x")</script> Dooling')
+    text = render_html(rows, today=TODAY)
+    assert "<script>" not in text and "&lt;script&gt;" in text
+    tree = lxml_html.fromstring(text)
+    assert tree.get("lang") == "en" and tree.find(".//main") is not None and not tree.findall(".//script")
+    first = tree.find(".//table")
+    assert first.find("caption").text == "Entities, riskiest first"
+    assert all(th.get("scope") == "col" for th in first.findall("./thead/tr/th"))
+    entities = [th.text_content() for th in first.findall("./tbody/tr/th")]
+    assert entities[1:] == [
+        "Henry County Government",
+        "City of Augusta",
+        "Cherokee County Water and Sewerage Authority",
+    ]
+    assert "2027-04-26 or 2028-04-26 (tier unknown)" in text
+    criteria = [t for t in tree.findall(".//table") if "per WCAG 2.1 criterion" in t.find("caption").text_content()]
+    assert criteria and "1.4.3 Contrast (Minimum)" in criteria[0].text_content()
+    assert "no figure here is a claim of conformance" in text

@@ -22,12 +22,14 @@ def title2() -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "csv", "json"]),
+    type=click.Choice(["table", "csv", "json", "html"]),
     default="table",
     show_default=True,
-    help="A table on the terminal, or CSV / JSON for a report.",
+    help="A table on the terminal, CSV / JSON for a report, or an HTML page to publish.",
 )
-@click.option("--out", "out_file", type=click.Path(dir_okay=False), default=None, help="Write CSV or JSON here.")
+@click.option(
+    "--out", "out_file", type=click.Path(dir_okay=False), default=None, help="Write the CSV, JSON or HTML here."
+)
 @click.option(
     "--exceptions",
     "exceptions_files",
@@ -53,7 +55,7 @@ def title2_status(
     newest runs (per WCAG criterion), criteria that need a person, the trend, and when failures
     reach zero at the pace of the last runs. Runs count when scored under the ada-title-ii rubric."""
     from maturity.run.title2 import load_exceptions, status
-    from reports.title2 import render_csv, render_json
+    from reports.title2 import render_csv, render_html, render_json
 
     day = today.date() if today is not None else date.today()
     claims = load_exceptions(exceptions_files)
@@ -62,10 +64,15 @@ def title2_status(
         echo(f"note: {note}", err=True)
     if fmt == "table":
         if out_file:
-            raise click.UsageError("--out needs --format csv or json")
+            raise click.UsageError("--out needs --format csv, json or html")
         _table(result)
         return
-    text = render_csv(result.rows) if fmt == "csv" else render_json(result.rows, today=day, portfolio=portfolio_id)
+    if fmt == "csv":
+        text = render_csv(result.rows)
+    elif fmt == "json":
+        text = render_json(result.rows, today=day, portfolio=portfolio_id)
+    else:
+        text = render_html(result.rows, today=day)
     if out_file:
         Path(out_file).parent.mkdir(parents=True, exist_ok=True)
         with open(out_file, "w", encoding="utf-8", newline="") as fh:
