@@ -39,6 +39,12 @@ def table() -> population.CensusTable:
         ("City of Marietta", "GA", "city", ("Marietta city", 61800)),  # the SUMLEV 157 part is not counted
         ("Georgia Technology Authority", "GA", "state", ("Georgia", 11150000)),  # a state agency: the state
         ("Washington Township", "NJ", "city", ("Washington township", 48500)),  # not the borough, not the F row
+        (
+            "Unified Government of Athens-Clarke County",
+            "GA",
+            "county",
+            ("Athens-Clarke County unified government (balance)", 127500),
+        ),
     ],
 )
 def test_names_are_normalised_before_joining(table, organisation, state, kind, expected) -> None:

@@ -86,7 +86,12 @@ def organisation_keys(name: str, state_name: str = "") -> list[tuple[str, str, s
         words = prefix.group().split()
         designator = words[-2] if len(words) >= 2 and words[-1] == "of" else ""
         kind = "county" if designator in ("county", "parish") else "place"
-        out.append((kind, bare_name(text[prefix.end() :]), "" if designator == "government" else designator))
+        rest = text[prefix.end() :]
+        out.append((kind, bare_name(rest), "" if designator == "government" else designator))
+        if designator == "government" and rest.endswith(" county"):  # "Unified Government of Athens-Clarke County"
+            out.extend(
+                [("place", bare_name(rest[: -len(" county")]), ""), ("county", bare_name(rest[: -len(" county")]), "")]
+            )
     county = _ORG_COUNTY.match(text)
     if county:
         out.append(("county", bare_name(county.group("name")), "county"))
