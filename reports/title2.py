@@ -45,6 +45,7 @@ COLUMNS = (
     "criteria_failing",
     "needs_manual_review",
     "accessibility_statement",
+    "documents_not_checked",
     "summary",
     "trend",
     "projection",
@@ -84,6 +85,7 @@ def row(status: EntityStatus) -> dict[str, Any]:
         "criteria_failing": sum(1 for c in status.criteria if c != "other"),
         "needs_manual_review": status.needs_review,
         "accessibility_statement": status.statement,
+        "documents_not_checked": status.documents,
         "summary": status.summary,
         "trend": " ".join(f"{d.isoformat()}:{n}" for d, n in status.trend),
         "projection": p.status,
@@ -178,7 +180,6 @@ def render_html(rows: Sequence[EntityStatus], *, today: date, title: str = "ADA 
     views = []
     for i, status in enumerate(rows, start=1):
         due = status.deadline
-        p = status.projection
         worst = sorted(status.criteria.items(), key=lambda kv: -kv[1][0])[:3]
         views.append(
             {
@@ -193,7 +194,8 @@ def render_html(rows: Sequence[EntityStatus], *, today: date, title: str = "ADA 
                 "pages": f"{status.pages_failing} of {status.pages_assessed}" if status.trend else "",
                 "worst": ", ".join(f"{c}: {n}" for c, (n, _) in worst),
                 "trend": " → ".join(str(n) for _, n in status.trend[-5:]),
-                "projection": p.describe(),
+                "projection": status.projection_text,
+                "documents": status.documents,
                 "summary": status.summary,
                 "note": due.note,
                 "statement": _STATEMENT.get(status.statement, status.statement),

@@ -56,7 +56,10 @@ def store(tmp_path) -> Store:
         document=document(
             url=f"{augusta}/accessibility",
             text=text,
-            links=[Link(href=f"{augusta}/accessibility", text="Accessibility").model_dump()],
+            links=[
+                Link(href=f"{augusta}/accessibility", text="Accessibility").model_dump(),
+                Link(href=f"{augusta}/docs/vpat-2024.pdf#page=2", text="Conformance report (PDF)").model_dump(),
+            ],
         ),
     )
     for days, failing in ((0, 8), (30, 7), (60, 4), (90, 2)):  # getting better, steadily
@@ -109,6 +112,10 @@ def test_entities_come_riskiest_first_with_their_dates(store: Store) -> None:
     assert water.deadline.tier == "special-district" and water.risk == "low"
     assert water.summary == "no automated failures; 27 criteria need manual review"
 
+    assert augusta.documents == 1 and dooling.documents == 0
+    later = next(r for r in status(store, today=date(2026, 1, 5), portfolio="ga").rows if r.entity == "City of Augusta")
+    assert later.projection_text.endswith("(already past with failures left: audit again)")
+    assert "already past" not in augusta.projection_text
     assert henry.risk == "unmeasured" and henry.unscored_sites == ["https://henrycountyga.gov/"]
     assert henry.deadline.tier is None and henry.deadline.dates == (date(2027, 4, 26), date(2028, 4, 26))
     assert result.notes and "maturity rescore-all --rubric ada-title-ii" in result.notes[0]
@@ -153,8 +160,8 @@ def test_the_command_prints_the_table_and_writes_exports(store: Store, tmp_path,
         "Henry County Government [unmeasured]: not measured yet; 1 sites not measured; dates 2027-04-26 or 2028-04-26 "
         "(tier unknown: give population or population_tier)",
         f"City of Augusta [low]: 3 automated failures on 2 pages; 27 criteria need manual review; "
-        "accessibility statement: ok; "
-        f"{status(store, today=TODAY, portfolio='ga').rows[2].projection.describe()}",
+        "accessibility statement: ok; 1 linked documents not checked; "
+        f"{status(store, today=TODAY, portfolio='ga').rows[2].projection_text}",
         "Cherokee County Water and Sewerage Authority [low]: no automated failures; 27 criteria need manual review; "
         "accessibility statement: could not be checked (was its page audited?)",
     ]

@@ -107,15 +107,17 @@ def _table(result: object) -> None:
             f"{row.failures} ({row.pages_failing} of {row.pages_assessed})" if row.trend else "-",
             ", ".join(f"{c}: {n}" for c, (n, _) in worst) or "-",
             trend,
-            row.projection.describe(),
+            row.projection_text,
         )
     terminal().print(table)
     for row in result.rows:
         extra = f"; {len(row.unscored_sites)} sites not measured" if row.unscored_sites else ""
         if row.trend:
             extra += f"; accessibility statement: {_STATEMENT[row.statement]}"
+        if row.documents:
+            extra += f"; {row.documents} linked documents not checked"
         if row.projection.status not in ("not-measured", "done"):
-            extra += f"; {row.projection.describe()}"
+            extra += f"; {row.projection_text}"
         if not row.deadline.known:
             dates = " or ".join(d.isoformat() for d in row.deadline.dates)
             extra += f"; dates {dates} ({row.deadline.note})"

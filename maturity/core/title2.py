@@ -421,6 +421,17 @@ class EntityStatus:
     claimed: list[ClaimedFailures] = field(default_factory=list)  # failures on pages claimed as exceptions
     candidates: list[Candidate] = field(default_factory=list)  # pages that look like a claim's, unclaimed
     statement: str = "not checked"  # the accessibility statement, over the newest runs of its sites
+    documents: int = 0  # documents (PDF, Word, ...) the newest runs' pages link to: counted, not checked
+    as_of: date | None = None  # the day the status was computed for
+
+    @property
+    def projection_text(self) -> str:
+        """The projection in words, saying so when its date has already passed without a new run."""
+        text = self.projection.describe()
+        p = self.projection
+        if p.status == "on-pace" and p.zero_on is not None and self.as_of is not None and p.zero_on < self.as_of:
+            text += " (already past with failures left: audit again)"
+        return text
 
     @property
     def risk(self) -> str:
@@ -473,6 +484,7 @@ def entity_status(
     unscored_sites: Sequence[str] = (),
     claims: ExceptionsFile | None = None,
     candidates: Sequence[Candidate] = (),
+    documents: int = 0,
 ) -> EntityStatus:
     """One entity's row: its sites' newest runs summed, the trend over all their runs, and the
     projection. Failures on pages an exceptions claim covers are taken out of every figure (the
@@ -498,6 +510,8 @@ def entity_status(
     return EntityStatus(
         entity=entity,
         statement=statement,
+        documents=documents,
+        as_of=today,
         deadline=due,
         days_left=due.days_left(today),
         sites=len(runs_by_site) + len(unscored_sites),

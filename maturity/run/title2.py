@@ -10,6 +10,7 @@ its own entity, named by its site. "Today" is the caller's: the core never reads
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -63,6 +64,20 @@ def load_exceptions(paths: Sequence[str | Path]) -> list[ExceptionsFile]:
             raise ConfigError(str(p), f"a second exceptions file for {parsed.agency!r}: put its claims in one file")
         files.append(parsed)
     return files
+
+
+_DOCUMENT = re.compile(r"\.(?:pdf|docx?|xlsx?|pptx?|odt|ods|odp|rtf)(?:$|[?#])", re.IGNORECASE)
+
+
+def _documents(store: Store, crawl_id: int) -> set[str]:
+    """Documents (PDF, Word, Excel, PowerPoint, OpenDocument, RTF) a crawl's pages link to."""
+    found: set[str] = set()
+    for doc in store.page_artifact(crawl_id, "document").values():
+        for link in doc.get("links", []):
+            href = str(link.get("href", "")) if isinstance(link, dict) else ""
+            if href.startswith("http") and _DOCUMENT.search(href):
+                found.add(href.split("#")[0])
+    return found
 
 
 def _page_views(store: Store, crawl_id: int) -> list[PageView]:
@@ -127,7 +142,9 @@ def status(
         sites = by_entity.get(entity, {})
         missing = sorted(s for s in unscored.get(entity, set()) if s not in sites)
         claims = next((f for f in exceptions if same_agency(f.agency, entity)), None)
-        views = [v for runs in sites.values() if runs for v in _page_views(store, runs[-1].run)]
+        newest = [runs[-1].run for runs in sites.values() if runs]
+        views = [v for crawl_id in newest for v in _page_views(store, crawl_id)]
+        documents = {d for crawl_id in newest for d in _documents(store, crawl_id)}
         rows.append(
             title2.entity_status(
                 entity,
@@ -138,6 +155,7 @@ def status(
                 unscored_sites=missing,
                 claims=claims,
                 candidates=candidates(views, [claims] if claims else []),
+                documents=len(documents),
             )
         )
     result = TrackerResult(today=today, portfolio=portfolio, rows=title2.by_risk(rows), not_scored_runs=not_scored)
