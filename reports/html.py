@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from maturity.core.explain import crawl_effort
 from maturity.core.model import Outcome, RunInfo
 from maturity.core.scoring import CheckSummary, DimensionScore, Finding, Scorecard
 from reports import svg
@@ -332,6 +333,7 @@ def _provenance(run: RunInfo, card: Scorecard) -> list[tuple[str, str]]:
     max_pages = s.get("max_pages")
     if max_pages is not None:
         rows.insert(8, ("Page limit", str(max_pages)))
+    rows += crawl_effort(run.timings, len(card.pages))
     return rows
 
 
