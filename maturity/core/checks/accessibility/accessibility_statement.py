@@ -104,7 +104,7 @@ def _validate(params: Mapping[str, Any]) -> list[tuple[str, str]]:
     description=(
         "An accessibility statement tells people which standard the site meets and how to report a barrier. "
         "The check finds a link matching `link` on any sampled page, reads the linked page (it must be among "
-        "the audited pages, else the check cannot run: include it with --include or more pages), and asks "
+        "the audited pages, else the check cannot run: raise --max-pages until the sample reaches it), and asks "
         "three things of it: it names the standard (`standard`: WCAG 2.1 AA or later), it carries a date no "
         "older than `max_age_days` at the crawl's date, and it gives at least `min_contact_ways` different "
         "ways to report a problem (email, phone or TTY/711, a web form, a postal address). Colorado's rules "
@@ -136,7 +136,7 @@ def run(site: SiteInput) -> CheckResult:
     page = next((audited[k] for a in links if (k := normalise_for_lookup(a.href.split("#")[0])) in audited), None)
     if page is None:
         return CheckResult.errored(
-            ID, None, f"the statement {links[0].href} was not among the audited pages (add it with --include)"
+            ID, None, f"the statement {links[0].href} was not among the audited pages (raise --max-pages to reach it)"
         )
     text = f"{page.document.title or ''}\n{page.document.text}"
     problems: list[str] = []
