@@ -123,3 +123,17 @@ def test_inventory_joins_the_census_and_keeps_a_figure_set_by_hand(tmp_path: Pat
     assert "population" not in agencies["City of Augusta"]
     assert "population" not in agencies["Cherokee County Water and Sewerage Authority"]  # needs none
     assert deadline({k: str(v) for k, v in agencies["City of Augusta"].items()}).tier is None
+
+
+def test_dotgov_with_census_joins_in_one_step(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "ga.yaml"
+    args = ["inventory", "dotgov", str(SNAPSHOT), "--state", "GA", "--out", str(out), "--census", str(CENSUS)]
+    with pytest.raises(SystemExit) as done:
+        main([*args, "--year", "2022"])
+    assert done.value.code == 0
+    stdout = capsys.readouterr().out
+    assert "population from census sub-est-synthetic.csv POPESTIMATE2022:" in stdout
+    agencies = {a["name"]: a["tags"] for a in yaml.safe_load(out.read_text(encoding="utf-8"))["agencies"]}
+    assert agencies["CIty of Powder Springs"]["population"] == 17300
+    assert deadline({k: str(v) for k, v in agencies["City of Marietta"].items()}).tier == "large"
+    assert deadline({k: str(v) for k, v in agencies["CIty of Powder Springs"].items()}).tier == "small"
