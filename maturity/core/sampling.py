@@ -80,9 +80,8 @@ def draw(candidates: Sequence[Candidate], n: int, method: SampleMethod, seed: in
     population = list(dict.fromkeys(c.url for c in candidates))
     by_url = {c.url: c for c in candidates}
     if method == "crawl" or n >= len(population):
-        chosen = population[:n]
-        strata = [Stratum(key="all", size=len(population), drawn=chosen)]
-        return SampleFacts(method=method, seed=seed, population=len(population), strata=strata)
+        everything = [Stratum(key="all", size=len(population), drawn=population[:n])]
+        return SampleFacts(method=method, seed=seed, population=len(population), strata=everything)
     essential = [u for u in population if by_url[u].essential]
     strata: list[Stratum] = []
     if essential:
