@@ -11,8 +11,9 @@ whole process tree (PSS, from /proc/*/smaps_rollup) and the ratios.
     bash bench/install-peers.sh             # Lighthouse and pa11y-ci into bench/.peers (git-ignored)
 
 maturity runs with `--throttle none --perf-runs 1 --perf-pages 0 --delay 0` (every page measured
-once, unthrottled, no politeness pacing, which the peers do not have either) so its serial performance phase is comparable to a bare loop; the concurrent
-phase (accessibility, mobile, content, security) and the performance phase are reported apart.
+once, unthrottled, no politeness pacing, which the peers do not have either) so its serial
+performance phase is comparable to a bare loop; the concurrent phase (accessibility, mobile,
+content, security) and the performance phase are reported apart.
 """
 
 from __future__ import annotations
