@@ -316,19 +316,40 @@ def catalogue_run(shared_browser, tmp_path_factory):
             page_timeout=10,
             user_agent="maturity-tests",
         )
-        result = audit(
-            settings, Store(f"sqlite:///{tmp / 'm.db'}"), builtin_rubric(), tmp / "out", browser=shared_browser
-        )
-        yield result, server.origin
+        store = Store(f"sqlite:///{tmp / 'm.db'}")
+        result = audit(settings, store, builtin_rubric(), tmp / "out", browser=shared_browser)
+        yield result, server.origin, store
 
 
 def test_the_table_covers_every_built_in_check():
-    listed = {check_id for outcomes in EXPECTED.values() for check_id in outcomes}
+    listed = {check_id for table in (EXPECTED, TITLE2_EXPECTED) for outcomes in table.values() for check_id in outcomes}
     assert {c.id for c in checks.all_checks()} <= listed
 
 
+# Checks only the ADA Title II rubric scores: the same stored run rescored under it (pure, no browser).
+TITLE2_EXPECTED: dict[str | None, dict[str, Outcome]] = {
+    # The home page links "Accessibility statement", but /accessibility is beyond the 6 audited pages:
+    # the check cannot read the statement and says so rather than guessing.
+    None: {"accessibility-statement": Outcome.ERROR},
+}
+
+
+def test_checks_of_the_title2_rubric_have_their_outcome_on_the_same_run(catalogue_run):
+    from maturity.core.scoring import score
+
+    result, origin, store = catalogue_run
+    card = score(builtin_rubric("ada-title-ii"), store.load_pages(result.crawl_id), store.load_site(result.crawl_id))
+    got = {(r.url[len(origin) :] if r.url else None, r.check_id): r for r in card.results}
+    for path, outcomes in TITLE2_EXPECTED.items():
+        for check_id, expected in outcomes.items():
+            r = got.get((path, check_id))
+            assert r is not None and r.outcome == expected, (path, check_id, r)
+    statement = got[(None, "accessibility-statement")]
+    assert statement.error and "audited" in statement.error
+
+
 def test_every_check_has_its_outcome_on_the_fixture_site(catalogue_run):
-    result, origin = catalogue_run
+    result, origin, _ = catalogue_run
     card = result.scorecard
     audited = {p.url[len(origin) :] for p in card.pages if p.status == "ok"}
     assert audited == {"/", "/barriers", "/wide", "/forms", "/es-mislabelled", "/es/"}
@@ -346,6 +367,6 @@ def test_every_check_has_its_outcome_on_the_fixture_site(catalogue_run):
 
 
 def test_nothing_errored_and_nothing_left_the_machine(catalogue_run):
-    result, _ = catalogue_run
+    result, _, _ = catalogue_run
     assert [(r.url, r.check_id, r.error) for r in result.scorecard.results if r.outcome == Outcome.ERROR] == []
     assert result.offmachine_attempts == []
