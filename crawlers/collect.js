@@ -227,6 +227,257 @@
     otherText = cap(fold(parts.join(" ")), 5000);
   }
 
+  // ---- barrier facts: tables, form wiring, links and buttons, clickables (judged by the checks) ----
+  // Each part is gathered on its own: one that throws leaves its field null ("not gathered"), never the page.
+  const attempt = (fn) => { try { return fn(); } catch (e) { return null; } };
+  const ownText = (el) => fold(el ? el.textContent : "");
+  const byIds = (ids) => fold((ids || "").split(/\s+/).filter(Boolean)
+    .map((id) => { const t = document.getElementById(id); return t ? t.textContent : ""; }).join(" "));
+  // An accessible name close to the browser's: aria-labelledby, aria-label, content (text and
+  // image alternatives), then title. Good enough to tell "»" from "Next page".
+  const contentName = (el) => {
+    let out = "";
+    const walk = (node) => {
+      for (const child of node.childNodes) {
+        if (child.nodeType === 3) { out += child.textContent; continue; }
+        if (child.nodeType !== 1) continue;
+        if (child.getAttribute("aria-hidden") === "true") continue;
+        const cs = getComputedStyle(child);
+        if (cs.display === "none" || cs.visibility === "hidden") continue;
+        const label = child.getAttribute("aria-label");
+        if (label && fold(label)) { out += " " + label + " "; continue; }
+        if (child.localName === "img" || (child.localName === "input" && child.type === "image")) {
+          out += " " + (child.getAttribute("alt") || "") + " ";
+          continue;
+        }
+        if (["script", "style", "template", "noscript"].includes(child.localName)) continue;
+        walk(child);
+        if (cs.display !== "inline") out += " ";
+      }
+    };
+    walk(el);
+    return fold(out);
+  };
+  const nameOf = (el) =>
+    byIds(el.getAttribute("aria-labelledby")) || fold(el.getAttribute("aria-label")) ||
+    contentName(el) || fold(el.getAttribute("title"));
+  const linkNames = attempt(() => linkEls.map((a) => cap(nameOf(a), 200)));
+  if (linkNames) links.forEach((link, i) => { link.name = linkNames[i]; });
+
+  const tables = attempt(() => Array.from(document.querySelectorAll("table")).slice(0, 200).filter(visible).map((t) => {
+    const rows = Array.from(t.rows).slice(0, 1000);
+    const occupied = [];  // column -> rows still covered by a rowspan from above
+    const widths = [];
+    let headerCells = 0, columnHeaders = 0, rowHeaders = 0, noScope = 0, headersAttr = false, cellCount = 0, bordered = 0;
+    rows.forEach((row, r) => {
+      let carried = 0;
+      for (const n of occupied) if (n > 0) carried++;
+      let col = 0, own = 0;
+      const inHead = row.parentElement && row.parentElement.localName === "thead";
+      Array.from(row.cells).forEach((cell, c) => {
+        while (occupied[col] > 0) col++;
+        const span = Math.max(1, Math.min(cell.colSpan || 1, 1000));
+        const down = cell.rowSpan === 0 ? rows.length - r : Math.max(1, cell.rowSpan || 1);
+        for (let k = col; k < col + span; k++) occupied[k] = down;
+        col += span;
+        own += span;
+        cellCount++;
+        const role = (cell.getAttribute("role") || "").toLowerCase();
+        const header = cell.localName === "th" || role === "columnheader" || role === "rowheader";
+        if (cell.hasAttribute("headers")) headersAttr = true;
+        if (header) {
+          headerCells++;
+          if (r === 0 || inHead || role === "columnheader") columnHeaders++;
+          else if (c === 0 || role === "rowheader") rowHeaders++;
+          const scope = (cell.getAttribute("scope") || "").trim().toLowerCase();
+          if (cell.localName === "th" && !["row", "col", "rowgroup", "colgroup"].includes(scope)) noScope++;
+        }
+        if (cellCount <= 40) {
+          const s = getComputedStyle(cell);
+          const edge = (w, st) => parseFloat(w) > 0 && st !== "none" && st !== "hidden";
+          if (edge(s.borderTopWidth, s.borderTopStyle) || edge(s.borderBottomWidth, s.borderBottomStyle) ||
+              edge(s.borderLeftWidth, s.borderLeftStyle) || edge(s.borderRightWidth, s.borderRightStyle)) bordered++;
+        }
+      });
+      widths.push(carried + own);
+      for (let k = 0; k < occupied.length; k++) if (occupied[k] > 0) occupied[k]--;
+    });
+    const columns = widths.length ? Math.max(...widths) : 0;
+    const ragged = [];
+    widths.forEach((w, i) => { if (w !== columns && ragged.length < 20) ragged.push(i); });
+    // Alternating row backgrounds (zebra stripes) over the first rows of the body.
+    const backgrounds = rows.slice(0, 12).map((row) => {
+      const own = getComputedStyle(row).backgroundColor;
+      return own && own !== "rgba(0, 0, 0, 0)" ? own : (row.cells[0] ? getComputedStyle(row.cells[0]).backgroundColor : "");
+    }).filter((_, i) => !(rows[i].parentElement && rows[i].parentElement.localName === "thead"));
+    const striped = backgrounds.length >= 4 && backgrounds.every((b, i) =>
+      (i + 2 >= backgrounds.length || b === backgrounds[i + 2]) && (i + 1 >= backgrounds.length || b !== backgrounds[i + 1]));
+    const captionEl = t.caption;
+    const outer = t.parentElement ? t.parentElement.closest("th, table") : null;
+    return {
+      selector: cssPath(t),
+      role: cap((t.getAttribute("role") || "").trim().toLowerCase(), 40),
+      rows: rows.length,
+      columns,
+      ragged_rows: ragged,
+      header_cells: headerCells,
+      column_headers: columnHeaders,
+      row_headers: rowHeaders,
+      headers_without_scope: noScope,
+      headers_attr: headersAttr,
+      caption: captionEl ? cap(ownText(captionEl), 200) : null,
+      summary: cap(fold(t.getAttribute("summary")), 200),
+      sections: Boolean(t.tHead || t.tFoot),
+      nested_in: outer ? outer.localName : "",
+      contains_table: Boolean(t.querySelector("table")),
+      bordered: cellCount > 0 && bordered * 2 >= Math.min(cellCount, 40),
+      striped,
+      name: cap(byIds(t.getAttribute("aria-labelledby")) || fold(t.getAttribute("aria-label")) || fold(t.getAttribute("title")), 200),
+      snippet: cap(fold(t.innerText), 120),
+    };
+  }));
+
+  const labelable = (el) => el && (["select", "textarea", "button", "meter", "output", "progress"].includes(el.localName) ||
+    (el.localName === "input" && (el.getAttribute("type") || "").toLowerCase() !== "hidden"));
+  const isControl = (el) => labelable(el) && !["button", "meter", "output", "progress"].includes(el.localName) &&
+    !["submit", "button", "reset", "image"].includes((el.getAttribute("type") || "").toLowerCase());
+  const fieldsets = attempt(() => Array.from(document.querySelectorAll("fieldset")).slice(0, 200).filter(visible)
+    .filter((f) => Array.from(f.querySelectorAll("input, select, textarea")).some(isControl)).map((f) => {
+      const legend = f.querySelector(":scope > legend");
+      return { selector: cssPath(f), legend: legend ? cap(contentName(legend), 200) : null };
+    }));
+  const brokenLabels = attempt(() => Array.from(document.querySelectorAll("label[for]")).slice(0, 1000).filter(visible)
+    .map((label) => {
+      const target = document.getElementById(label.htmlFor);
+      const problem = !label.htmlFor.trim() ? "empty" : !target ? "missing" : !labelable(target) ? "not-labelable" : "";
+      return { selector: cssPath(label), target: cap(label.htmlFor, 200), text: cap(ownText(label), 200), problem };
+    }).filter((l) => l.problem));
+  const controls = attempt(() => Array.from(document.querySelectorAll("input, select, textarea")).slice(0, 2000)
+    .filter((f) => isControl(f) && visible(f)).slice(0, 500));
+  // Hints and error messages, as design systems and frameworks mark them, beside one field.
+  const HINT = /(^|[-_])(hint|help|helptext|help-text|help-block|form-text|description|instructions?)($|[-_])/i;
+  const ERROR = /(^|[-_])(error|errors|error-message|error-text|invalid-feedback|field-validation-error|validation-message)($|[-_])/i;
+  const hints = attempt(() => {
+    const out = [];
+    if (!controls) return out;
+    const seen = new Set();
+    for (const el of Array.from(document.querySelectorAll("[class]")).slice(0, 20000)) {
+      if (out.length >= 100) break;
+      const classes = Array.from(el.classList);
+      const kind = classes.some((c) => ERROR.test(c)) ? "error" : classes.some((c) => HINT.test(c)) ? "hint" : "";
+      if (!kind || seen.has(el) || !visible(el) || !ownText(el)) continue;
+      if (el.matches("input, select, textarea, button, label, legend, form, fieldset") || el.closest("label, legend")) continue;
+      if (el.querySelector("input, select, textarea")) continue;  // a wrapper, not the message
+      // The group it belongs to: the nearest ancestor holding exactly one field.
+      let group = el.parentElement, field = null;
+      while (group && group !== document.body) {
+        const inside = Array.from(group.querySelectorAll("input, select, textarea")).filter(isControl);
+        if (inside.length === 1) { field = inside[0]; break; }
+        if (inside.length > 1) break;
+        group = group.parentElement;
+      }
+      if (!field) continue;
+      const refs = `${field.getAttribute("aria-describedby") || ""} ${field.getAttribute("aria-errormessage") || ""} ${field.getAttribute("aria-labelledby") || ""}`
+        .split(/\s+/).filter(Boolean).map((id) => document.getElementById(id)).filter(Boolean);
+      const associated = refs.some((r) => r === el || r.contains(el) || el.contains(r));
+      for (const d of el.querySelectorAll("[class]")) seen.add(d);
+      out.push({ selector: cssPath(el), field: cssPath(field), kind, text: cap(ownText(el), 200), associated });
+    }
+    return out;
+  });
+  const EXPLAINS = /\*[^.]{0,40}\b(required|mandatory|must)\b|\b(required|mandatory)\b[^.]{0,60}(\*|asterisk)|asterisk/i;
+  const requiredMarks = attempt(() => (controls || []).map((f) => {
+    const labels = Array.from(f.labels || []);
+    const text = fold(labels.map((l) => l.textContent).join(" "));
+    const required = f.required || (f.getAttribute("aria-required") || "").toLowerCase() === "true";
+    // Does the form (or the page) say what the asterisk means, as technique H90 asks?
+    const scope = f.form || f.closest("form") || document.body;
+    const explained = EXPLAINS.test(fold(scope.innerText));
+    return { selector: cssPath(f), label: cap(text, 200), asterisk: /\*/.test(text), says_required: /\brequired\b/i.test(text), required, explained };
+  }).filter((m) => m.asterisk).slice(0, 200));
+  const CONTEXT = /(\.submit\s*\(|\blocation\b|window\.open|\.href\s*=|\bnavigate\s*\()/;
+  const contextChanges = attempt(() => {
+    const out = [];
+    for (const el of Array.from(document.querySelectorAll("[onchange], [oninput], [onfocus], [onfocusin]")).slice(0, 500)) {
+      if (!el.matches("select, input, textarea, form, fieldset")) continue;
+      for (const ev of ["onchange", "oninput", "onfocus", "onfocusin"]) {
+        const code = el.getAttribute(ev);
+        if (code && CONTEXT.test(code) && out.length < 100) out.push({ selector: cssPath(el), event: ev.slice(2), code: cap(fold(code), 200) });
+      }
+    }
+    return out;
+  });
+  const imageButtons = attempt(() => Array.from(document.querySelectorAll("input[type='image' i], button, [role='button']"))
+    .slice(0, 2000).filter(visible).filter((b) => {
+      if (b.localName === "input") return true;
+      return !fold(b.innerText) && b.querySelector("img");
+    }).slice(0, 200).map((b) => {
+      const img = b.localName === "input" ? b : b.querySelector("img");
+      return {
+        selector: cssPath(b),
+        kind: b.localName === "input" ? "input" : "button",
+        name: cap(nameOf(b) || (b.localName === "input" ? fold(b.getAttribute("alt")) : ""), 200),
+        src: cap(img.currentSrc || img.src || img.getAttribute("src") || "", URL_MAX),
+      };
+    }));
+  // Links to the same address with nothing but white space between them (an icon link beside its text link).
+  const adjacentLinks = attempt(() => {
+    const out = [];
+    const range = document.createRange();
+    for (let i = 1; i < linkEls.length && out.length < 100; i++) {
+      const prev = linkEls[i - 1], cur = linkEls[i];
+      if (!prev.href || prev.href !== cur.href || prev.localName !== "a" || cur.localName !== "a") continue;
+      if (prev.contains(cur) || cur.contains(prev) || !visible(prev) || !visible(cur)) continue;
+      range.setStartAfter(prev);
+      range.setEndBefore(cur);
+      if (fold(range.toString())) continue;
+      const between = range.cloneContents();
+      if (between.querySelector && between.querySelector("img, svg, input, button, select, textarea, a")) continue;
+      out.push({ selector: cssPath(cur), previous: cssPath(prev), href: cap(cur.href, URL_MAX),
+        text: cap(nameOf(prev), 100) + " | " + cap(nameOf(cur), 100) });
+    }
+    return out;
+  });
+  // Elements that act on a click but cannot take keyboard focus: an inline onclick on a non-interactive
+  // element, or a widget role without a tabindex, that is not inside (and does not hold) a native control.
+  const NATIVE = "a[href], area[href], button, input, select, textarea, summary, label, option, iframe, audio[controls], video[controls], [contenteditable='true'], [tabindex]";
+  const clickables = attempt(() => {
+    const out = [];
+    for (const el of Array.from(document.querySelectorAll("[onclick], [role='button'], [role='link'], [role='checkbox'], [role='switch']")).slice(0, 1000)) {
+      if (out.length >= 100) break;
+      if (el.matches(NATIVE) || el.closest(NATIVE) || el.querySelector(NATIVE) || el === document.body || el === document.documentElement) continue;
+      if (el.getAttribute("aria-disabled") === "true" || el.closest("[aria-hidden='true'], [inert]") || !visible(el)) continue;
+      const role = (el.getAttribute("role") || "").toLowerCase();
+      out.push({ selector: cssPath(el), tag: el.localName, role, text: cap(nameOf(el), 100),
+        reason: el.hasAttribute("onclick") ? "onclick" : `role=${role}` });
+    }
+    return out;
+  });
+
+  // ---- technology signals: raw markers of content management systems (named by the checks, not here) ----
+  const tech = attempt(() => {
+    const generator = Array.from(document.querySelectorAll("meta[name='generator' i]")).slice(0, 10)
+      .map((m) => cap(fold(m.getAttribute("content")), 200));
+    const classes = cap(fold(`${document.documentElement.getAttribute("class") || ""} ${document.body ? document.body.getAttribute("class") || "" : ""}`), 1000);
+    const attributes = new Set();
+    for (const el of Array.from(document.querySelectorAll("*")).slice(0, 5000)) {
+      for (const a of el.getAttributeNames()) {
+        if (a.startsWith("data-") || a.includes(":")) attributes.add(a.split("-").slice(0, 2).join("-"));
+        if (attributes.size >= 200) break;
+      }
+    }
+    const ids = document.body ? Array.from(document.body.querySelectorAll("[id]")).slice(0, 300).map((e) => cap(e.id, 60)) : [];
+    const probes = { "Drupal": () => window.Drupal, "drupalSettings": () => window.drupalSettings, "Joomla": () => window.Joomla,
+      "wp.emoji": () => window.wp && window.wp.emoji, "wpApiSettings": () => window.wpApiSettings,
+      "Static.SQUARESPACE_CONTEXT": () => window.Static && window.Static.SQUARESPACE_CONTEXT,
+      "wixBiSession": () => window.wixBiSession, "Sitecore": () => window.Sitecore, "CQ": () => window.CQ,
+      "Granite": () => window.Granite, "CivicPlus": () => window.CivicPlus };
+    const globals = Object.keys(probes).filter((k) => { try { return Boolean(probes[k]()); } catch (e) { return false; } });
+    const assets = Array.from(document.querySelectorAll("script[src], link[href], img[src], iframe[src], form[action]"))
+      .slice(0, 500).map((e) => cap(e.getAttribute("src") || e.getAttribute("href") || e.getAttribute("action") || "", 300));
+    return { generator, classes, attributes: Array.from(attributes).slice(0, 200), ids, globals, assets };
+  });
+
   // ---- mobile facts ----
   const targets = Array.from(document.querySelectorAll(
     "a[href], button, input:not([type='hidden']), select, textarea, [role='button'], [role='link'], [tabindex]:not([tabindex='-1'])"
@@ -342,6 +593,34 @@
     if (previous && previous !== document.body && previous.focus) previous.focus({ preventScroll: true });
     else if (document.activeElement && document.activeElement.blur) document.activeElement.blur();
   } catch (e) { /* nothing to restore */ }
+  // ---- text spacing (WCAG 1.4.12): apply the criterion's spacing, then list text boxes that now clip ----
+  // Runs last and removes its style again; a box that clipped before the spacing is not counted.
+  const spacingClipped = attempt(() => {
+    if (!document.body) return [];
+    const boxes = Array.from(document.body.querySelectorAll("*")).slice(0, 6000).filter((el) => {
+      if (["SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE", "svg", "IMG", "VIDEO", "IFRAME", "CANVAS", "INPUT", "SELECT", "TEXTAREA"].includes(el.tagName)) return false;
+      const s = getComputedStyle(el);
+      const clips = (v) => v === "hidden" || v === "clip";
+      return (clips(s.overflowX) || clips(s.overflowY)) && s.display !== "none" && s.visibility !== "hidden" && fold(el.textContent).length > 0;
+    }).slice(0, 500);
+    // Visually hidden text (the 1 px "sr-only" pattern) clips by design: left out.
+    const candidates = boxes.filter((el) => el.clientWidth > 2 && el.clientHeight > 2);
+    const clipped = (el) => el.scrollHeight > el.clientHeight + 2 || el.scrollWidth > el.clientWidth + 2;
+    const before = new Set(candidates.filter(clipped));
+    const style = document.createElement("style");
+    style.textContent = "* { line-height: 1.5 !important; letter-spacing: 0.12em !important; word-spacing: 0.16em !important; } " +
+      "p { margin-bottom: 2em !important; }";
+    (document.head || document.documentElement).appendChild(style);
+    try {
+      return candidates.filter((el) => !before.has(el) && clipped(el)).slice(0, 50).map((el) => ({
+        selector: cssPath(el), snippet: cap(fold(el.innerText || el.textContent), 120),
+        height: el.clientHeight, needed: el.scrollHeight,
+      }));
+    } finally {
+      style.remove();
+    }
+  });
+
   return {
     document: {
       url: cap(location.href, URL_MAX),
@@ -371,6 +650,17 @@
       template,
       alternates,
       other_text: otherText,
+      tables,
+      fieldsets,
+      broken_labels: brokenLabels,
+      hints,
+      required_marks: requiredMarks,
+      context_changes: contextChanges,
+      image_buttons: imageButtons,
+      adjacent_links: adjacentLinks,
+      clickables,
+      spacing_clipped: spacingClipped,
+      tech,
     },
     mobile: {
       viewport_meta: meta.viewport === undefined ? null : meta.viewport,
