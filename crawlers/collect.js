@@ -368,6 +368,7 @@
       if (!kind || seen.has(el) || !visible(el) || !ownText(el)) continue;
       if (el.matches("input, select, textarea, button, label, legend, form, fieldset") || el.closest("label, legend")) continue;
       if (el.querySelector("input, select, textarea")) continue;  // a wrapper, not the message
+      if (el.matches("a, button") || el.querySelector("a, button")) continue;  // a link or a summary of links, not a hint
       // The group it belongs to: the nearest ancestor holding exactly one field.
       let group = el.parentElement, field = null;
       while (group && group !== document.body) {
@@ -421,6 +422,8 @@
       };
     }));
   // Links to the same address with nothing but white space between them (an icon link beside its text link).
+  const SEPARATE = "body, main, header, footer, nav, section, article, aside, ul, ol, dl, table, tbody, thead, tr, form, " +
+    "[role='main'], [role='navigation'], [role='banner'], [role='contentinfo'], [role='region'], [role='list']";
   const adjacentLinks = attempt(() => {
     const out = [];
     const range = document.createRange();
@@ -428,6 +431,11 @@
       const prev = linkEls[i - 1], cur = linkEls[i];
       if (!prev.href || prev.href !== cur.href || prev.localName !== "a" || cur.localName !== "a") continue;
       if (prev.contains(cur) || cur.contains(prev) || !visible(prev) || !visible(cur)) continue;
+      // One place on the page (a paragraph, a card, a cell), not the last link of one region and the
+      // first of the next, nor two items of a list.
+      let common = prev.parentElement;
+      while (common && !common.contains(cur)) common = common.parentElement;
+      if (!common || common.matches(SEPARATE)) continue;
       range.setStartAfter(prev);
       range.setEndBefore(cur);
       if (fold(range.toString())) continue;
@@ -605,7 +613,15 @@
     }).slice(0, 500);
     // Visually hidden text (the 1 px "sr-only" pattern) clips by design: left out.
     const candidates = boxes.filter((el) => el.clientWidth > 2 && el.clientHeight > 2);
-    const clipped = (el) => el.scrollHeight > el.clientHeight + 2 || el.scrollWidth > el.clientWidth + 2;
+    // Only an axis whose overflow is hidden or clip cuts text off (overflow: auto scrolls).
+    const axes = new Map(candidates.map((el) => {
+      const s = getComputedStyle(el);
+      return [el, [["hidden", "clip"].includes(s.overflowX), ["hidden", "clip"].includes(s.overflowY)]];
+    }));
+    const clipped = (el) => {
+      const [x, y] = axes.get(el);
+      return (y && el.scrollHeight > el.clientHeight + 2) || (x && el.scrollWidth > el.clientWidth + 2);
+    };
     const before = new Set(candidates.filter(clipped));
     const style = document.createElement("style");
     style.textContent = "* { line-height: 1.5 !important; letter-spacing: 0.12em !important; word-spacing: 0.16em !important; } " +

@@ -153,7 +153,14 @@ LINKS_GOOD = page(
     "<form action='/search'><label for='q'>Search parks</label> <input id='q' name='q'> "
     "<input type='image' src='/img/search-button.png' alt='Search'></form>"
     "<button type='button'>Open the park menu</button>"
-    "<p><img src='/img/IMG_2041.jpg' alt='Volunteers planting trees at Clear Lake' width='40' height='40'></p>",
+    "<p><img src='/img/IMG_2041.jpg' alt='Volunteers planting trees at Clear Lake' width='40' height='40'></p>"
+    # two items of a list, and the end of one region and the start of the next, are not adjacent links
+    "<ul><li><a href='/'>Parks home</a></li><li><a href='/'>All parks</a></li></ul>"
+    "<section aria-label='More'><p><a href='/contact'>Contact us (in English)</a></p></section>"
+    "<section aria-label='Contact'><p><a href='/contact'>Contact us</a></p></section>"
+    # a scrolling box does not clip: wider spacing only makes it scroll further
+    "<div style='width:260px;height:1.6em;line-height:1.5em;overflow-x:hidden;overflow-y:auto'>"
+    "Open weekdays from nine to five</div>",
 )
 
 # -- text spacing ---------------------------------------------------------------------------
