@@ -92,6 +92,7 @@
   const images = Array.from(document.querySelectorAll("img")).slice(0, 1000).map((img) => ({
     src: cap(img.currentSrc || img.src || "", URL_MAX),
     alt: img.hasAttribute("alt") ? img.getAttribute("alt") : null,
+    title: img.hasAttribute("title") ? cap(img.getAttribute("title"), 500) : null,
     selector: cssPath(img),
   }));
   const labelled = (f) =>
@@ -462,6 +463,96 @@
     return out;
   });
 
+  // Focusable elements a screen reader announces with no role: tabindex on a generic element.
+  const GENERIC = new Set(["div", "span", "p", "i", "b", "em", "strong", "small", "font", "td", "li", "section", "article", "img"]);
+  const roleless = attempt(() => Array.from(document.querySelectorAll("[tabindex]")).slice(0, 2000).filter((el) => {
+    if (el.tabIndex < 0 || !GENERIC.has(el.localName)) return false;
+    const role = (el.getAttribute("role") || "").trim().toLowerCase();
+    if (role && !["presentation", "none", "generic"].includes(role)) return false;
+    if (el.localName === "img" && el.getAttribute("alt")) return false;  // an image with a name has a role
+    if (["section", "article", "li", "td"].includes(el.localName) && !role) return false;  // implicit roles
+    if (!visible(el)) return false;
+    const s = getComputedStyle(el);  // a scrolling region takes focus so it can be scrolled by keyboard
+    if (/(auto|scroll)/.test(s.overflowX + s.overflowY) && (el.scrollHeight > el.clientHeight || el.scrollWidth > el.clientWidth)) return false;
+    return true;
+  }).slice(0, 100).map((el) => ({ selector: cssPath(el), tag: el.localName, role: (el.getAttribute("role") || "").toLowerCase(),
+    text: cap(nameOf(el), 100), reason: `tabindex=${el.getAttribute("tabindex")}` })));
+  // Content a :hover rule reveals with no :focus or :focus-within rule revealing it too (same-origin sheets).
+  const hoverOnly = attempt(() => {
+    const rules = [];
+    const walk = (list) => {
+      for (const rule of Array.from(list || [])) {
+        if (rules.length > 20000) return;
+        if (rule.selectorText) rules.push(rule);
+        else if (rule.cssRules) walk(rule.cssRules);  // @media, @supports, @layer
+      }
+    };
+    for (const sheet of Array.from(document.styleSheets)) {
+      let list = null;
+      try { list = sheet.cssRules; } catch (e) { continue; }  // another origin's sheet cannot be read
+      walk(list);
+    }
+    const parts = (rule) => rule.selectorText.split(",").map((p) => p.trim());
+    const reveals = (st) => (st.display && st.display !== "none") || st.visibility === "visible" ||
+      (st.opacity !== "" && parseFloat(st.opacity) > 0);
+    const focusParts = new Set();
+    for (const r of rules) for (const p of parts(r)) if (/:focus(-within|-visible)?\b/.test(p)) focusParts.add(p.replace(/:focus(-within|-visible)?\b/g, ":X"));
+    const out = [];
+    for (const r of rules) {
+      if (out.length >= 50) break;
+      if (!reveals(r.style)) continue;
+      for (const p of parts(r)) {
+        const m = /^(.*?):hover(\s*[\s>+~]\s*)(.+)$/.exec(p);
+        if (!m) continue;
+        if (focusParts.has(p.replace(/:hover\b/g, ":X"))) continue;
+        let target = null;
+        try { target = document.querySelector(m[1] + m[2] + m[3].replace(/:hover\b/g, "")); } catch (e) { continue; }
+        if (!target || visible(target) && getComputedStyle(target).opacity !== "0") continue;  // shown anyway
+        let anchor = null;
+        try { anchor = document.querySelector(m[1].replace(/:hover\b/g, "")); } catch (e) { /* */ }
+        out.push({ selector: cssPath(target), rule: cap(p, 200), anchor: anchor ? cssPath(anchor) : "",
+          links: target.querySelectorAll("a[href], button, input, select, textarea").length, text: cap(fold(target.textContent), 100) });
+        break;
+      }
+    }
+    return out;
+  });
+  // Blocks of text in a right-to-left script whose direction is left-to-right.
+  const RTL = /[\u0590-\u05FF\u0600-\u06FF\u0700-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]/g;
+  const LETTER = /\p{L}/gu;
+  const rtlText = attempt(() => {
+    const out = [];
+    if (!document.body) return out;
+    const seen = new Set();
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    let node;
+    while ((node = walker.nextNode()) && out.length < 50) {
+      const t = node.textContent;
+      if (!RTL.test(t)) { RTL.lastIndex = 0; continue; }
+      RTL.lastIndex = 0;
+      const block = node.parentElement && (node.parentElement.closest("p, li, td, th, dd, dt, blockquote, h1, h2, h3, h4, h5, h6, figcaption, label, div") || node.parentElement);
+      if (!block || seen.has(block) || !visible(block)) continue;
+      seen.add(block);
+      const text = fold(block.textContent);
+      const letters = (text.match(LETTER) || []).length, rtl = (text.match(RTL) || []).length;
+      if (letters < 20 || rtl * 10 < letters * 6) continue;  // at least 20 letters, 60 % of them right-to-left
+      let isRtl;
+      try { isRtl = block.matches(":dir(rtl)"); } catch (e) { isRtl = getComputedStyle(block).direction === "rtl"; }
+      out.push({ selector: cssPath(block), snippet: cap(text, 120), rtl: isRtl, lang: (block.closest("[lang]") || document.documentElement).getAttribute("lang") || "" });
+    }
+    return out;
+  });
+  // Audio players, and whether a transcript is offered beside them.
+  const audioFacts = attempt(() => Array.from(document.querySelectorAll("audio")).slice(0, 50).map((a) => {
+    let near = a.parentElement, transcript = false;
+    for (let i = 0; near && i < 3 && !transcript; i++, near = near.parentElement) {
+      transcript = /transcript|transcripci|texto de la grabaci/i.test(near.textContent || "") ||
+        Array.from(near.querySelectorAll("a[href]")).some((l) => /transcript/i.test(l.getAttribute("href")));
+      if (near.matches("main, body, article, section")) break;
+    }
+    return { selector: cssPath(a), controls: a.controls, transcript };
+  }));
+
   // ---- technology signals: raw markers of content management systems (named by the checks, not here) ----
   const tech = attempt(() => {
     const generator = Array.from(document.querySelectorAll("meta[name='generator' i]")).slice(0, 10)
@@ -676,6 +767,10 @@
       adjacent_links: adjacentLinks,
       clickables,
       spacing_clipped: spacingClipped,
+      roleless_focusable: roleless,
+      hover_only: hoverOnly,
+      rtl_text: rtlText,
+      audio: audioFacts,
       tech,
     },
     mobile: {

@@ -81,6 +81,10 @@ def document(**over: Any) -> dict[str, Any]:
         adjacent_links=[],
         clickables=[],
         spacing_clipped=[],
+        roleless_focusable=[],
+        hover_only=[],
+        rtl_text=[],
+        audio=[],
         tech=TechFacts(),
     ).model_dump(mode="json")
     base.update(over)

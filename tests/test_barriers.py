@@ -41,6 +41,11 @@ BARRIER_CHECKS = {
     "alt-text-placeholder",
     "click-focus",
     "text-spacing",
+    "focusable-role",
+    "hover-only",
+    "rtl-direction",
+    "audio-transcript",
+    "alt-title-conflict",
 }
 
 STYLE = (
@@ -175,6 +180,38 @@ SPACING_GOOD = page(
     "</div><p><span class='sr-only'>Note: </span>Closed on public holidays.</p>",
 )
 
+# -- keyboard ---------------------------------------------------------------------------------
+MENU_CSS = "<style>.menu li ul{display:none}.menu li:hover > ul{display:block}</style>"
+MENU = (
+    "<ul class='menu'><li><a href='/'>Services</a><ul><li><a href='/'>Permits</a></li>"
+    "<li><a href='/'>Licences</a></li></ul></li></ul>"
+)
+KEYBOARD_BAD = page(
+    "Services", MENU + "<div tabindex='0' class='card'>Fishing licences, from $25 a year</div>", head=MENU_CSS
+)
+KEYBOARD_GOOD = page(
+    "Services, fixed",
+    MENU + "<div class='card'><a href='/'>Fishing licences, from $25 a year</a></div>"
+    # a scrolling region takes focus so it can be scrolled with the keyboard
+    "<div tabindex='0' style='height:3em;overflow:auto'><p>Stocking dates are published every spring.</p>"
+    "<p>Trout are stocked first, then bass.</p><p>Perch follow in the autumn.</p></div>",
+    head=MENU_CSS.replace(".menu li:hover > ul{", ".menu li:hover > ul, .menu li:focus-within > ul{"),
+)
+
+# -- language, media and images -------------------------------------------------------------------------
+ARABIC = "مرحبا بكم في موقع وزارة الموارد الطبيعية. يمكنكم تجديد رخصة الصيد عبر الإنترنت في أي وقت."
+MEDIA_BAD = page(
+    "Public hearing",
+    f"<p>{ARABIC}</p><h2>Recording</h2><audio controls></audio>"
+    "<p><img src='/img/parks.png' alt='' title='Map of the permit areas' width='40' height='40'></p>",
+)
+MEDIA_GOOD = page(
+    "Public hearing, fixed",
+    f"<p lang='ar' dir='rtl'>{ARABIC}</p><h2>Recording</h2><figure><audio controls></audio>"
+    "<figcaption><a href='/'>Read the transcript of the hearing</a></figcaption></figure>"
+    "<p><img src='/img/parks.png' alt='Map of the permit areas' width='40' height='40'></p>",
+)
+
 # -- clean pages in the styles of two design systems, written here -----------------------------------
 USWDS_STYLE = (
     "<style>.usa-form-group{margin:1em 0}.usa-label{display:block;font-weight:bold}.usa-hint{display:block;"
@@ -256,6 +293,10 @@ PAGES = {
     "/links-good": LINKS_GOOD,
     "/spacing-bad": SPACING_BAD,
     "/spacing-good": SPACING_GOOD,
+    "/keyboard-bad": KEYBOARD_BAD,
+    "/keyboard-good": KEYBOARD_GOOD,
+    "/media-bad": MEDIA_BAD,
+    "/media-good": MEDIA_GOOD,
     "/uswds": USWDS,
     "/govuk": GOVUK,
 }
@@ -273,9 +314,11 @@ FAILS = {
         "alt-text-placeholder",
     },
     "/spacing-bad": {"text-spacing"},
+    "/keyboard-bad": {"hover-only", "focusable-role"},
+    "/media-bad": {"rtl-direction", "audio-transcript", "alt-title-conflict"},
 }
 TWINS = {"/tables-good": "/tables-bad", "/forms-good": "/forms-bad", "/links-good": "/links-bad"}
-TWINS["/spacing-good"] = "/spacing-bad"
+TWINS |= {"/spacing-good": "/spacing-bad", "/keyboard-good": "/keyboard-bad", "/media-good": "/media-bad"}
 CLEAN = [*TWINS, "/uswds", "/govuk", "/", "/drupal"]
 
 PNG = (
@@ -393,8 +436,9 @@ def test_cms_and_login_provider_are_informational_facts(barrier_run):
     assert cms.outcome == Outcome.PASS and cms.score is None
     assert [i.snippet for i in cms.items] == ["Drupal 10"]
     detail = cms.items[0].detail
-    assert detail.startswith(
-        "Drupal 10 on 1 of 12 pages (generator 'Drupal 10 (https://www.drupal.org)'; header x-drupal-cache: HIT"
+    assert detail == (
+        f"Drupal 10 on 1 of {len(PAGES) + 2} pages (generator 'Drupal 10 (https://www.drupal.org)'; "
+        "header x-drupal-cache: HIT; script global drupalSettings)"
     )
     assert login.outcome == Outcome.PASS and login.score is None
     assert [i.snippet for i in login.items] == ["Login.gov"]

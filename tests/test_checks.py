@@ -11,6 +11,7 @@ from maturity.core.checks.content.lang_matches_text import detect
 from maturity.core.checks.performance._metric import log_normal_score
 from maturity.core.model import (
     AdjacentLink,
+    AudioFacts,
     ChoiceGroup,
     Clickable,
     ClippedText,
@@ -23,6 +24,7 @@ from maturity.core.model import (
     FormField,
     Heading,
     HintFacts,
+    HoverReveal,
     Image,
     ImageButton,
     LabelFacts,
@@ -35,6 +37,7 @@ from maturity.core.model import (
     RequiredMark,
     Resource,
     RobotsFacts,
+    RtlText,
     SecurityTxtFacts,
     SitemapFacts,
     TableFacts,
@@ -330,6 +333,26 @@ CASES |= {
     "text-spacing": (
         page(document=document(spacing_clipped=j(ClippedText(selector="div.hours", height=24, needed=48)))),
         page(),
+    ),
+    "focusable-role": (
+        page(document=document(roleless_focusable=j(Clickable(selector="div.card", tag="div", reason="tabindex=0")))),
+        page(),
+    ),
+    "hover-only": (
+        page(document=document(hover_only=j(HoverReveal(selector="ul.sub", rule="li:hover > ul", links=3)))),
+        page(),
+    ),
+    "rtl-direction": (
+        page(document=document(rtl_text=j(RtlText(selector="p.ar", snippet="مرحبا بكم", rtl=False, lang="ar")))),
+        page(document=document(rtl_text=j(RtlText(selector="p.ar", snippet="مرحبا بكم", rtl=True, lang="ar")))),
+    ),
+    "audio-transcript": (
+        page(document=document(audio=j(AudioFacts(selector="audio", controls=True)))),
+        page(document=document(audio=j(AudioFacts(selector="audio", controls=True, transcript=True)))),
+    ),
+    "alt-title-conflict": (
+        page(document=document(images=j(Image(src=f"{ORIGIN}/map.png", alt="", title="Map of the permit areas")))),
+        page(document=document(images=j(Image(src=f"{ORIGIN}/map.png", alt="Map of the permit areas")))),
     ),
 }
 INFORMATIONAL = {"cms", "login-provider"}  # never fail: they name what they find (test_tech_detection below)

@@ -109,6 +109,7 @@ class Image(Frozen):
     src: str
     alt: str | None  # None: attribute absent
     selector: str = ""
+    title: str | None = None  # the title attribute (None: absent, or not recorded by an older version)
 
 
 class FormField(Frozen):
@@ -285,6 +286,31 @@ class ClippedText(Frozen):
     needed: float = 0
 
 
+class HoverReveal(Frozen):
+    """Hidden content that a :hover rule shows, with no :focus or :focus-within rule showing it too."""
+
+    selector: str  # the hidden content
+    rule: str  # the selector of the :hover rule
+    anchor: str = ""  # what is hovered
+    links: int = 0  # controls inside the hidden content
+    text: str = ""
+
+
+class RtlText(Frozen):
+    """A block of text mostly in a right-to-left script (Arabic, Hebrew, Syriac, Thaana, ...)."""
+
+    selector: str
+    snippet: str = ""
+    rtl: bool  # its direction resolves to right-to-left
+    lang: str = ""  # the nearest lang attribute
+
+
+class AudioFacts(Frozen):
+    selector: str
+    controls: bool = False
+    transcript: bool = False  # a transcript is named or linked beside it (up to three ancestors)
+
+
 class TechFacts(Frozen):
     """Raw markers of the software behind a page; :mod:`maturity.core.tech` names it."""
 
@@ -338,6 +364,10 @@ class DocumentFacts(Frozen):
     adjacent_links: list[AdjacentLink] | None = None
     clickables: list[Clickable] | None = None
     spacing_clipped: list[ClippedText] | None = None
+    roleless_focusable: list[Clickable] | None = None  # tabindex on a generic element with no role
+    hover_only: list[HoverReveal] | None = None
+    rtl_text: list[RtlText] | None = None
+    audio: list[AudioFacts] | None = None
     tech: TechFacts | None = None
 
 
