@@ -443,6 +443,10 @@ def test_cms_and_login_provider_are_informational_facts(barrier_run):
     assert login.outcome == Outcome.PASS and login.score is None
     assert [i.snippet for i in login.items] == ["Login.gov"]
     assert login.items[0].url == origin + "/drupal"
+    # the HTML scorecard shows what was found beside the check, as a fact
+    scorecard_html = result.report_paths["html"].read_text()
+    assert "<li>Drupal 10 on 1 of 16 pages (generator" in scorecard_html
+    assert "<li>Login.gov on 1 of 16 pages (address https://secure.login.gov/openid_connect/authorize" in scorecard_html
     # never a finding, never a figure
     assert not [f for f in result.scorecard.findings if f.check_id in ("cms", "login-provider")]
     summaries = {c.check_id: c for d in result.scorecard.dimensions for c in d.checks}
