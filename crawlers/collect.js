@@ -305,7 +305,7 @@
     });
     const columns = widths.length ? Math.max(...widths) : 0;
     const ragged = [];
-    widths.forEach((w, i) => { if (w !== columns && ragged.length < 20) ragged.push(i); });
+    widths.forEach((w, i) => { if (w && w !== columns && ragged.length < 20) ragged.push(i); });  // an empty <tr> holds no value
     // Alternating row backgrounds (zebra stripes) over the first rows of the body.
     const backgrounds = rows.slice(0, 12).map((row) => {
       const own = getComputedStyle(row).backgroundColor;
@@ -379,8 +379,10 @@
         group = group.parentElement;
       }
       if (!field) continue;
-      const refs = `${field.getAttribute("aria-describedby") || ""} ${field.getAttribute("aria-errormessage") || ""} ${field.getAttribute("aria-labelledby") || ""}`
-        .split(/\s+/).filter(Boolean).map((id) => document.getElementById(id)).filter(Boolean);
+      // The field's own references, and those of the fieldset or group around it.
+      const holders = [field, ...Array.from(document.querySelectorAll("fieldset[aria-describedby], [role='group'][aria-describedby], [role='radiogroup'][aria-describedby]")).filter((g) => g.contains(field))];
+      const refs = holders.flatMap((h) => `${h.getAttribute("aria-describedby") || ""} ${h.getAttribute("aria-errormessage") || ""} ${h.getAttribute("aria-labelledby") || ""}`
+        .split(/\s+/)).filter(Boolean).map((id) => document.getElementById(id)).filter(Boolean);
       const associated = refs.some((r) => r === el || r.contains(el) || el.contains(r));
       for (const d of el.querySelectorAll("[class]")) seen.add(d);
       out.push({ selector: cssPath(el), field: cssPath(field), kind, text: cap(ownText(el), 200), associated });
@@ -467,6 +469,7 @@
   const GENERIC = new Set(["div", "span", "p", "i", "b", "em", "strong", "small", "font", "td", "li", "section", "article", "img"]);
   const roleless = attempt(() => Array.from(document.querySelectorAll("[tabindex]")).slice(0, 2000).filter((el) => {
     if (el.tabIndex < 0 || !GENERIC.has(el.localName)) return false;
+    if (el.isContentEditable) return false;
     const role = (el.getAttribute("role") || "").trim().toLowerCase();
     if (role && !["presentation", "none", "generic"].includes(role)) return false;
     if (el.localName === "img" && el.getAttribute("alt")) return false;  // an image with a name has a role
@@ -505,11 +508,18 @@
         const m = /^(.*?):hover(\s*[\s>+~]\s*)(.+)$/.exec(p);
         if (!m) continue;
         if (focusParts.has(p.replace(/:hover\b/g, ":X"))) continue;
+        // The same rule shows the same content for a class a script sets (a menu opened on focus or
+        // click, as Superfish's li.sfHover): a keyboard path exists that this check cannot follow.
+        const tail = m[2].trim() + " " + m[3];
+        if (parts(r).some((q) => q !== p && !/:hover\b/.test(q) && q.replace(/\s+/g, " ").endsWith(tail.replace(/\s+/g, " ").trim()))) continue;
         let target = null;
         try { target = document.querySelector(m[1] + m[2] + m[3].replace(/:hover\b/g, "")); } catch (e) { continue; }
         if (!target || visible(target) && getComputedStyle(target).opacity !== "0") continue;  // shown anyway
         let anchor = null;
         try { anchor = document.querySelector(m[1].replace(/:hover\b/g, "")); } catch (e) { /* */ }
+        // A disclosure button that controls it, or one in what is hovered, opens it by keyboard.
+        if ((target.id && document.querySelector(`[aria-controls~="${CSS.escape(target.id)}"]`)) ||
+            (anchor && anchor.querySelector("[aria-expanded]"))) continue;
         out.push({ selector: cssPath(target), rule: cap(p, 200), anchor: anchor ? cssPath(anchor) : "",
           links: target.querySelectorAll("a[href], button, input, select, textarea").length, text: cap(fold(target.textContent), 100) });
         break;
