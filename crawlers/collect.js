@@ -362,6 +362,8 @@
     const out = [];
     if (!controls) return out;
     const seen = new Set();
+    const describedGroups = Array.from(document.querySelectorAll(
+      "fieldset[aria-describedby], [role='group'][aria-describedby], [role='radiogroup'][aria-describedby]")).slice(0, 200);
     for (const el of Array.from(document.querySelectorAll("[class]")).slice(0, 20000)) {
       if (out.length >= 100) break;
       const classes = Array.from(el.classList);
@@ -380,7 +382,7 @@
       }
       if (!field) continue;
       // The field's own references, and those of the fieldset or group around it.
-      const holders = [field, ...Array.from(document.querySelectorAll("fieldset[aria-describedby], [role='group'][aria-describedby], [role='radiogroup'][aria-describedby]")).filter((g) => g.contains(field))];
+      const holders = [field, ...describedGroups.filter((g) => g.contains(field))];
       const refs = holders.flatMap((h) => `${h.getAttribute("aria-describedby") || ""} ${h.getAttribute("aria-errormessage") || ""} ${h.getAttribute("aria-labelledby") || ""}`
         .split(/\s+/)).filter(Boolean).map((id) => document.getElementById(id)).filter(Boolean);
       const associated = refs.some((r) => r === el || r.contains(el) || el.contains(r));
@@ -390,15 +392,15 @@
     return out;
   });
   const EXPLAINS = /\*[^.]{0,40}\b(required|mandatory|must)\b|\b(required|mandatory)\b[^.]{0,60}(\*|asterisk)|asterisk/i;
-  const requiredMarks = attempt(() => (controls || []).map((f) => {
-    const labels = Array.from(f.labels || []);
-    const text = fold(labels.map((l) => l.textContent).join(" "));
-    const required = f.required || (f.getAttribute("aria-required") || "").toLowerCase() === "true";
-    // Does the form (or the page) say what the asterisk means, as technique H90 asks?
-    const scope = f.form || f.closest("form") || document.body;
-    const explained = EXPLAINS.test(fold(scope.innerText));
-    return { selector: cssPath(f), label: cap(text, 200), asterisk: /\*/.test(text), says_required: /\brequired\b/i.test(text), required, explained };
-  }).filter((m) => m.asterisk).slice(0, 200));
+  const explains = new Map();  // form (or body) -> whether its text says what the asterisk means
+  const requiredMarks = attempt(() => (controls || []).map((f) => [f, fold(Array.from(f.labels || []).map((l) => l.textContent).join(" "))])
+    .filter(([, text]) => /\*/.test(text)).slice(0, 200).map(([f, text]) => {
+      const required = f.required || (f.getAttribute("aria-required") || "").toLowerCase() === "true";
+      // Does the form (or the page) say what the asterisk means, as technique H90 asks?
+      const scope = f.form || f.closest("form") || document.body;
+      if (!explains.has(scope)) explains.set(scope, EXPLAINS.test(fold(scope.innerText)));
+      return { selector: cssPath(f), label: cap(text, 200), asterisk: true, says_required: /\brequired\b/i.test(text), required, explained: explains.get(scope) };
+    }));
   const CONTEXT = /(\.submit\s*\(|\blocation\b|window\.open|\.href\s*=|\bnavigate\s*\()/;
   const contextChanges = attempt(() => {
     const out = [];
