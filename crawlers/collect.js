@@ -565,6 +565,22 @@
     return { selector: cssPath(a), controls: a.controls, transcript };
   }));
 
+  // Passages of running text (20 words or more) with the language they inherit or declare.
+  const PASSAGE = "p, li, blockquote, td, th, dd, dt, figcaption, caption, h1, h2, h3, h4, h5, h6";
+  const passages = attempt(() => {
+    const out = [];
+    if (!document.body) return out;
+    for (const el of Array.from(document.body.querySelectorAll(PASSAGE)).slice(0, 3000)) {
+      if (out.length >= 100) break;
+      if (el.querySelector(PASSAGE) || !visible(el)) continue;  // the innermost blocks only
+      const text = fold(el.innerText);
+      if (text.split(" ").length < 20) continue;
+      const holder = el.closest("[lang]");
+      out.push({ selector: cssPath(el), lang: cap(holder ? holder.getAttribute("lang") : "", 40), own: el.hasAttribute("lang"), text: cap(text, 600) });
+    }
+    return out;
+  });
+
   // ---- technology signals: raw markers of content management systems (named by the checks, not here) ----
   const tech = attempt(() => {
     const generator = Array.from(document.querySelectorAll("meta[name='generator' i]")).slice(0, 10)
@@ -783,6 +799,7 @@
       hover_only: hoverOnly,
       rtl_text: rtlText,
       audio: audioFacts,
+      passages,
       tech,
     },
     mobile: {

@@ -85,6 +85,7 @@ def document(**over: Any) -> dict[str, Any]:
         hover_only=[],
         rtl_text=[],
         audio=[],
+        passages=[],
         tech=TechFacts(),
     ).model_dump(mode="json")
     base.update(over)

@@ -46,6 +46,7 @@ BARRIER_CHECKS = {
     "rtl-direction",
     "audio-transcript",
     "alt-title-conflict",
+    "lang-parts",
 }
 
 STYLE = (
@@ -210,14 +211,23 @@ KEYBOARD_GOOD = page(
 
 # -- language, media and images -------------------------------------------------------------------------
 ARABIC = "مرحبا بكم في موقع وزارة الموارد الطبيعية. يمكنكم تجديد رخصة الصيد عبر الإنترنت في أي وقت."
+HEARING = (
+    "<p>The county held a public hearing on the new fishing rules on 3 March. The recording of the hearing is "
+    "below, and you can ask us for a copy of the minutes if you were not able to attend it.</p>"
+)
+SPANISH = (
+    "Puede pedir una copia de la grabación en la oficina del condado, y también puede llamar para que le "
+    "enviemos el acta de la audiencia por correo electrónico cuando esté lista."
+)
 MEDIA_BAD = page(
     "Public hearing",
-    f"<p>{ARABIC}</p><h2>Recording</h2><audio controls></audio>"
+    f"{HEARING}<p>{SPANISH}</p><p>{ARABIC}</p><h2>Recording</h2><audio controls></audio>"
     "<p><img src='/img/parks.png' alt='' title='Map of the permit areas' width='40' height='40'></p>",
 )
 MEDIA_GOOD = page(
     "Public hearing, fixed",
-    f"<p lang='ar' dir='rtl'>{ARABIC}</p><h2>Recording</h2><figure><audio controls></audio>"
+    f"{HEARING}<p lang='es'>{SPANISH}</p><p lang='ar' dir='rtl'>{ARABIC}</p>"
+    "<h2>Recording</h2><figure><audio controls></audio>"
     "<figcaption><a href='/'>Read the transcript of the hearing</a></figcaption></figure>"
     "<p><img src='/img/parks.png' alt='Map of the permit areas' width='40' height='40'></p>",
 )
@@ -325,7 +335,7 @@ FAILS = {
     },
     "/spacing-bad": {"text-spacing"},
     "/keyboard-bad": {"hover-only", "focusable-role"},
-    "/media-bad": {"rtl-direction", "audio-transcript", "alt-title-conflict"},
+    "/media-bad": {"rtl-direction", "audio-transcript", "alt-title-conflict", "lang-parts"},
 }
 TWINS = {"/tables-good": "/tables-bad", "/forms-good": "/forms-bad", "/links-good": "/links-bad"}
 TWINS |= {"/spacing-good": "/spacing-bad", "/keyboard-good": "/keyboard-bad", "/media-good": "/media-bad"}

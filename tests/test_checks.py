@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from factories import ORIGIN, axe, document, http, mobile, network, page, perf, site
+from factories import ORIGIN, PLAIN_TEXT, axe, document, http, mobile, network, page, perf, site
 
 from maturity.core import checks
 from maturity.core.checks.accessibility.all_caps_text import caps_runs
@@ -33,6 +33,7 @@ from maturity.core.model import (
     NetworkFacts,
     Outcome,
     PageArtifacts,
+    Passage,
     Request,
     RequiredMark,
     Resource,
@@ -353,6 +354,17 @@ CASES |= {
     "alt-title-conflict": (
         page(document=document(images=j(Image(src=f"{ORIGIN}/map.png", alt="", title="Map of the permit areas")))),
         page(document=document(images=j(Image(src=f"{ORIGIN}/map.png", alt="Map of the permit areas")))),
+    ),
+    "lang-parts": (
+        page(document=document(passages=j(Passage(selector="p.es", lang="en", text=SPANISH[:600])))),
+        page(
+            document=document(
+                passages=j(
+                    Passage(selector="p.es", lang="es", own=True, text=SPANISH[:600]),
+                    Passage(selector="p", lang="en", text=PLAIN_TEXT[:600]),
+                )
+            )
+        ),
     ),
 }
 INFORMATIONAL = {"cms", "login-provider"}  # never fail: they name what they find (test_tech_detection below)
@@ -714,3 +726,11 @@ def test_required_asterisk_passes_with_code_or_words():
     for fixed in ({"required": True}, {"says_required": True}, {"explained": True}):
         mark = RequiredMark(selector="#t", label="Town *", **fixed)
         assert run("required-asterisk", page(document=document(required_marks=j(mark)))).outcome == Outcome.PASS
+
+
+def test_lang_parts_leaves_a_wholly_mislabelled_page_to_lang_matches_text():
+    spanish_page = page(
+        document=document(text=SPANISH, passages=j(Passage(selector="p", lang="en", text=SPANISH[:600])))
+    )
+    assert run("lang-matches-text", spanish_page).outcome == Outcome.FAIL
+    assert run("lang-parts", spanish_page).outcome == Outcome.NOT_APPLICABLE

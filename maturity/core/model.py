@@ -305,6 +305,15 @@ class RtlText(Frozen):
     lang: str = ""  # the nearest lang attribute
 
 
+class Passage(Frozen):
+    """A block of running text (20 words or more) and the language it declares or inherits."""
+
+    selector: str
+    lang: str = ""  # the nearest lang attribute ("" when none)
+    own: bool = False  # the block sets lang itself
+    text: str = ""  # at most 600 characters
+
+
 class AudioFacts(Frozen):
     selector: str
     controls: bool = False
@@ -368,6 +377,7 @@ class DocumentFacts(Frozen):
     hover_only: list[HoverReveal] | None = None
     rtl_text: list[RtlText] | None = None
     audio: list[AudioFacts] | None = None
+    passages: list[Passage] | None = None
     tech: TechFacts | None = None
 
 
