@@ -35,7 +35,7 @@ import hashlib
 import time
 from collections import Counter, deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Literal
 from urllib.parse import urlsplit
@@ -58,7 +58,8 @@ from crawlers.fetch import (
     type_by_extension,
     unassessable_reason,
 )
-from crawlers.links import extract_links
+from crawlers.links import page_shape
+from crawlers.pacing import Politeness, politeness
 from crawlers.plainwords import plain_error
 from crawlers.probes import probe_https, probe_not_found, probe_security_txt
 from crawlers.retry import RetryPolicy
@@ -83,6 +84,7 @@ class DiscoverySettings:
     exclude: tuple[str, ...] = ()
     respect_robots: bool = True
     max_crawl_delay: float = 10.0  # cap on robots crawl-delay, seconds
+    delay: float | None = None  # seconds between requests asked for by the user (see crawlers.pacing)
     check_links: int = 200  # extra internal link targets probed (HEAD, GET on 405/501) for their status
     max_page_bytes: int = 10_000_000  # bodies are streamed; a larger page is "not assessable: too large"
     max_redirects: int = 10
@@ -107,6 +109,7 @@ class DiscoverySettings:
             "max_pages": (self.max_pages, 1),
             "max_depth": (self.max_depth, 0),
             "max_crawl_delay": (self.max_crawl_delay, 0),
+            "delay": (self.delay or 0, 0),
             "check_links": (self.check_links, 0),
             "max_page_bytes": (self.max_page_bytes, 1),
             "max_redirects": (self.max_redirects, 0),
@@ -159,6 +162,10 @@ class Discovery:
     requests: int = 0  # requests made, every one counted (see crawlers.budget)
     request_budget: int = 0
     stopped: str | None = None  # why discovery stopped early ("discovery stopped after N requests ...")
+    politeness: Politeness = field(default_factory=lambda: politeness(None, None, 0))
+    shells: dict[str, str] = field(default_factory=dict)  # page URL -> template fingerprint
+    nav_links: list[str] = field(default_factory=list)  # the start page's main navigation
+    last_request_at: float | None = None  # time.monotonic() of discovery's last request (the browser waits on)
 
 
 def discover(
@@ -214,6 +221,7 @@ class _Crawl:
         budget = RequestBudget(settings.request_budget, per_pattern=settings.pattern_request_budget)
         self.http = Http(client, settings.user_agent, sleep, budget, on_spent=self._budget_spent)
         self.stopped: str | None = None
+        self.politeness = politeness(settings.delay, None, settings.max_crawl_delay)
         self.on_event = on_event
         self.pages: list[PageRef] = []
         self.page_urls: set[str] = set()
@@ -231,6 +239,8 @@ class _Crawl:
         self.patterns: dict[str, int] = {url_pattern(start): 1}  # URL pattern -> URLs queued (traps)
         self.digests: dict[str, str] = {}  # sha256 of a page's body -> the page (duplicate content)
         self.duplicates: dict[str, str] = {}  # URL -> the page with the same body
+        self.shells: dict[str, str] = {}  # page URL -> its template's fingerprint (crawlers.links.page_shape)
+        self.nav_links: list[str] = []  # links of the start page's main navigation
 
     # -- bookkeeping ---------------------------------------------------------
 
@@ -300,6 +310,10 @@ class _Crawl:
             requests=self.http.budget.made,
             request_budget=self.http.budget.limit,
             stopped=self.stopped,
+            politeness=self.politeness,
+            last_request_at=self.http.last_request_at,
+            shells=self.shells,
+            nav_links=self.nav_links,
         )
 
     # -- robots --------------------------------------------------------------
@@ -318,8 +332,8 @@ class _Crawl:
             raise SiteUnreachable(f"cannot connect to {self.start}: timed out") from None
         except httpx.ConnectError as exc:
             raise SiteUnreachable(f"cannot connect to {self.start}: {plain_error(exc)}") from None
-        if policy.crawl_delay:
-            self.http.delay = min(policy.crawl_delay, self.settings.max_crawl_delay)
+        self.politeness = politeness(self.settings.delay, policy.crawl_delay, self.settings.max_crawl_delay)
+        self.http.delay = self.politeness.discovery_gap_s
         self.robots[origin] = policy
         return policy
 
@@ -630,9 +644,14 @@ class _Crawl:
             self.link_status[result.final_url] = result.status
 
     def _links_of(self, result: Fetched, page_url: str) -> list[str]:
+        """The page's links; its template fingerprint is kept, and the start page's navigation."""
         if result.body is None:
             return []
-        return extract_links(result.body, page_url, charset_of(httpx.Headers(result.headers)))
+        shape = page_shape(result.body, page_url, charset_of(httpx.Headers(result.headers)))
+        self.shells[page_url] = shape.shell
+        if not self.pages or self.pages[0].url == page_url:
+            self.nav_links = shape.nav_links
+        return shape.links
 
     # -- sitemaps ------------------------------------------------------------
 

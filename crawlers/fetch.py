@@ -116,6 +116,7 @@ class Http:
         self.budget = budget
         self._on_spent = on_spent
         self.delay = 0.0
+        self.last_request_at: float | None = None  # time.monotonic() of the latest request
 
     def pace(self, url: str | None = None) -> None:
         """Count the request (per pattern too, when ``url`` is given), then sleep the crawl delay
@@ -129,6 +130,7 @@ class Http:
             raise
         if self.budget.made > 1 and self.delay > 0:
             self._sleep(self.delay)
+        self.last_request_at = time.monotonic()
 
     def wait(self, seconds: float) -> None:
         """Sleep before a retry (the crawl delay is added by :meth:`pace` as usual)."""

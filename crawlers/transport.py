@@ -218,8 +218,16 @@ def make_client(
     policy: AddressPolicy,
     transport: httpx.BaseTransport | None = None,
     loopback_only: bool = False,
+    trust_ca_pem: str | None = None,
 ) -> httpx.Client:
-    base = transport or GuardedTransport(policy, total_timeout=page_timeout, retries=1)
+    """The HTTP client of discovery: our user agent, the address policy on the wire, no redirects
+    followed by httpx. ``trust_ca_pem`` adds one certificate authority to the system's for this
+    client only (a site served with a certificate made for the run, such as the demo's)."""
+    verify: ssl.SSLContext | bool = True
+    if trust_ca_pem:
+        verify = ssl.create_default_context()
+        verify.load_verify_locations(cadata=trust_ca_pem)
+    base = transport or GuardedTransport(policy, total_timeout=page_timeout, retries=1, verify=verify)
     if loopback_only or os.environ.get("MATURITY_LOOPBACK_ONLY") == "1":
         base = LoopbackGuard(base)
     return httpx.Client(

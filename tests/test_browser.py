@@ -301,7 +301,7 @@ def test_after_the_browser_dies_under_several_workers_exactly_one_is_relaunched(
 def test_a_page_whose_axe_run_timed_out_is_tried_again_alone(shared_browser):
     """axe-core times out on one page while three workers run; that page is gathered once more
     after the others, with nothing else running, and reported once, with the second result."""
-    from crawlers.browser import ArtifactError
+    from maturity.core.model import ArtifactError
 
     routes = {f"/{i}": html(f"Axe retry fixture page {i}", f"<h1>{i}</h1>") for i in range(6)}
     with SiteServer(routes) as site:

@@ -101,7 +101,7 @@ def page_trying(script: str) -> str:
 
 async def visit(session: BrowserSession, url: str) -> list[str]:
     """Load ``url`` in a context of the session (its router and flags) and wait for the page's try."""
-    context = await session._new_context(device=None, net=None)
+    context = await session.new_context(device=None, net=None)
     try:
         page = await context.new_page()
         await page.goto(url)
@@ -252,7 +252,7 @@ def test_base_args_alone_stop_quic_after_alt_svc(tls_site, listener):
     still makes no HTTP/3 connection when every answer offers it (``--disable-quic``)."""
     from playwright.async_api import async_playwright
 
-    from crawlers.browser import BASE_ARGS, find_browser
+    from crawlers.launch import BASE_ARGS, find_browser
 
     context_tls, spki = tls_site
     routes = alt_svc_routes(listener.udp_port)

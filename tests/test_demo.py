@@ -6,25 +6,30 @@ import pytest
 
 from maturity.core.model import Outcome
 from maturity.core.rubric import builtin_rubric
+from maturity.core.settings import MachineSettings
 from maturity.run.audit import audit
-from maturity.run.demo.run import defects, demo_settings
+from maturity.run.demo.run import defects, demo_machine, demo_settings
 from maturity.run.demo.server import DemoServer
+from maturity.run.demo.tls import local_tls
 from maturity.store import Store
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def demo_run(shared_browser, tmp_path_factory):
+def demo_run(tmp_path_factory):
+    """The demo as `maturity demo` runs it: over HTTPS with a certificate made for the run, which
+    only this audit trusts (so it launches its own browser rather than the tests' shared one)."""
     tmp = tmp_path_factory.mktemp("demo")
-    with DemoServer() as server:
+    tls = local_tls()
+    with DemoServer(tls=tls.server_context) as server:
         origin = server.origin
         result = audit(
             demo_settings(origin),
             Store(f"sqlite:///{tmp / 'demo.db'}"),
             builtin_rubric(),
             tmp / "out",
-            browser=shared_browser,
+            machine=demo_machine(MachineSettings(), tls, server.http_port),
         )
     return result, origin
 
@@ -56,6 +61,17 @@ def test_no_check_errored_and_nothing_left_the_machine(demo_run):
     assert errors == []
     assert result.offmachine_attempts == []
     assert result.scorecard.complete and result.scorecard.level is not None
+
+
+def test_the_demo_is_served_over_https_so_its_level_is_not_held_down_by_plain_http(demo_run):
+    result, origin = demo_run
+    card = result.scorecard
+    assert origin.startswith("https://127.0.0.1:")
+    passed = {r.check_id for r in card.results if r.outcome == Outcome.PASS}
+    assert {"https", "https-redirect", "hsts"} <= passed
+    security = next(d for d in card.dimensions if d.id == "security")
+    assert security.score is not None and security.score >= 80
+    assert card.level is not None and card.level >= 2
 
 
 def test_demo_writes_both_scorecards(demo_run):

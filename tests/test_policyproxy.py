@@ -253,7 +253,7 @@ def test_a_browser_with_no_audit_under_way_connects_nowhere() -> None:
 
     async def main(url: str) -> None:
         async with BrowserSession(BrowserSettings(user_agent="maturity-tests"), connect=spy) as session:
-            context = await session._new_context(device=None, net=None)
+            context = await session.new_context(device=None, net=None)
             page = await context.new_page()
             with pytest.raises(PlaywrightError, match="ERR_"):
                 await page.goto(url)

@@ -425,7 +425,7 @@ def test_static_site(corpus):
 
 
 def test_lone_surrogates_are_stopped_where_text_enters(tmp_path):
-    from crawlers.browser import _scrub
+    from crawlers.mapping import scrub as _scrub
     from maturity.kernel.errors import ConfigError
     from maturity.kernel.urls import normalize_url
 

@@ -264,7 +264,7 @@ def test_check_errored_on_most_pages_counts_as_mostly_not_run():
 
 
 def test_axe_findings_carry_axe_own_title_help_page_and_description():
-    from crawlers.browser import map_axe
+    from crawlers.mapping import map_axe
 
     raw = {
         "testEngine": {"version": "4.12.1"},

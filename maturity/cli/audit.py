@@ -167,18 +167,20 @@ def demo(
     stop_gracefully()
     from maturity.core.rubric import builtin_rubric
     from maturity.run.audit import audit as run_audit
-    from maturity.run.demo.run import demo_settings
+    from maturity.run.demo.run import demo_machine, demo_settings
     from maturity.run.demo.server import DemoServer
+    from maturity.run.demo.tls import local_tls
 
     store = open_store(db, create=True)
-    with DemoServer(port=port) as server:
+    tls = local_tls()  # a certificate made for this run, trusted by this run only
+    with DemoServer(port=port, tls=tls.server_context) as server:
         echo(f"demo site: {server.origin}/  (a fictional state agency with deliberate defects)", err=True)
         result = run_audit(
             demo_settings(server.origin, concurrency=concurrency),
             store,
             builtin_rubric("default"),
             Path(out_dir),
-            machine=machine_settings(kw, loopback_only=True),
+            machine=demo_machine(machine_settings(kw), tls, server.http_port),
             progress=progress(quiet, verbose),
         )
         run_summary(result.run, result.scorecard, result.report_paths)

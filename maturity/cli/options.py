@@ -114,6 +114,43 @@ AUDIT_OPTIONS: list[tuple[tuple[str, ...], str, dict[str, Any]]] = [
             "[default: 4 x max pages + link checks (200) + 30].",
         },
     ),
+    (
+        ("--sample",),
+        "sample",
+        {
+            "type": click.Choice(["crawl", "stratified", "random"]),
+            "help": "How the audited pages are chosen: the first found (crawl), or drawn from a larger "
+            "population found first: one or more of every template and section (stratified) or at random "
+            "(random); both give every figure a 95%% interval [default: crawl].",
+        },
+    ),
+    (("--sample-seed",), "sample_seed", {"type": click.IntRange(0), "help": "Seed of the sample [default: 1]."}),
+    (
+        ("--population",),
+        "population",
+        {
+            "type": click.IntRange(1, 100_000),
+            "help": "Pages to find before drawing a stratified or random sample [default: 10 x max pages].",
+        },
+    ),
+    (
+        ("--max-page-memory-mb",),
+        "max_page_memory_mb",
+        {
+            "type": click.IntRange(256, 65536),
+            "help": "Stop a page whose browser renderer grows past this many MiB; the page is "
+            "'not assessable: too much memory' [default: 2048].",
+        },
+    ),
+    (
+        ("--delay",),
+        "delay",
+        {
+            "type": click.FloatRange(0, 60),
+            "help": "Seconds between page loads (and discovery requests) to one host; the site's "
+            "robots.txt Crawl-delay wins when longer [default: Crawl-delay, else 0.2 s between page loads].",
+        },
+    ),
     (("--user-agent",), "user_agent", {"help": "User agent (default names maturity and a contact URL)."}),
 ]
 assert {name for _, name, _ in AUDIT_OPTIONS} == set(SETTING_KEYS), "every audit setting has one option"

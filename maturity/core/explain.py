@@ -35,3 +35,33 @@ def level_reason(card: Scorecard) -> str:
     if not gaps:  # cannot happen for a consistent card; say something true anyway
         return f"Level {card.level}."
     return f"Level {card.level}, not {nxt.level} ({nxt.name}), because of " + "; ".join(gaps) + "."
+
+
+def crawl_effort(timings: dict[str, object], pages: int) -> list[tuple[str, str]]:
+    """What the audit asked of the site, as (label, value) rows: the politeness it kept, the requests
+    of each phase and per page, and why discovery stopped early. Empty for runs that did not record it."""
+    rows: list[tuple[str, str]] = []
+    politeness = timings.get("politeness")
+    if isinstance(politeness, str) and politeness:
+        rows.append(("Politeness", politeness))
+    counts = {
+        name: value
+        for name, value in (
+            ("discovery", timings.get("requests_discovery")),
+            ("rendering", timings.get("requests_rendering")),
+            ("performance", timings.get("requests_performance")),
+        )
+        if isinstance(value, int | float) and not isinstance(value, bool)
+    }
+    if counts:
+        total = int(sum(counts.values()))
+        parts = [f"{name} {int(value):,}" for name, value in counts.items()]
+        budget = timings.get("request_budget")
+        if "discovery" in counts and isinstance(budget, int | float):
+            parts[0] += f" (budget {int(budget):,})"
+        per_page = f"; {total / pages:.1f} per page" if pages else ""
+        rows.append(("Requests to the site", f"{total:,}: " + ", ".join(parts) + per_page))
+    stopped = timings.get("discovery_stopped")
+    if isinstance(stopped, str) and stopped:
+        rows.append(("Discovery stopped early", stopped))
+    return rows

@@ -73,6 +73,26 @@ class AuditSettings(BaseModel):
     allow_private: bool = False
     max_page_bytes: int = Field(default=10_000_000, ge=1_000)
     max_retry_after: float = Field(default=30.0, ge=0, le=3600)
+    max_page_memory_mb: int = Field(
+        default=2048, ge=256, le=65536, description="A page whose renderer passes this many MiB is not assessable."
+    )
+    sample: Literal["crawl", "stratified", "random"] = Field(
+        default="crawl",
+        description="How the audited pages are chosen from those found (see maturity.core.sampling).",
+    )
+    sample_seed: int = Field(default=1, ge=0, description="Seed of a stratified or random sample.")
+    population: int | None = Field(
+        default=None,
+        ge=1,
+        le=100_000,
+        description="Pages discovery may find for a sample to be drawn from (default 10 x max_pages).",
+    )
+    delay: float | None = Field(
+        default=None,
+        ge=0,
+        le=60,
+        description="Seconds between page loads to a host (default: robots.txt Crawl-delay, else 0.2 s).",
+    )
     max_requests: int | None = Field(
         default=None, ge=10, description="Discovery's requests in all (None: 4 x max_pages + 230)."
     )
@@ -95,6 +115,13 @@ class AuditSettings(BaseModel):
     def recorded(self) -> dict[str, Any]:
         """The settings as stored with the run and carried by a job (plain JSON)."""
         return self.model_dump(mode="json")
+
+    @property
+    def population_size(self) -> int:
+        """Pages discovery looks for: all of them under ``sample: crawl``, else the population."""
+        if self.sample == "crawl":
+            return self.max_pages
+        return max(self.max_pages, self.population or 10 * self.max_pages)
 
     @property
     def perf_sample(self) -> int | None:
@@ -131,6 +158,12 @@ class MachineSettings(BaseModel):
     axe_path: str | None = None  # --axe-script: a newer axe.min.js
     no_sandbox: bool | None = None  # None: only when running as root
     loopback_only: bool = False  # abort everything not addressed to 127.0.0.0/8 (tests, the demo)
+    # A site this machine serves itself over HTTPS with a certificate made for the run (the demo):
+    # the CA discovery trusts, the certificate keys the browser trusts (base64 SHA-256 of each
+    # SubjectPublicKeyInfo), and the port of its plain-HTTP listener (for the https-redirect probe).
+    trust_ca_pem: str | None = None
+    trust_spki: tuple[str, ...] = ()
+    http_port: int | None = None
 
 
 SETTING_KEYS: tuple[str, ...] = tuple(k for k in AuditSettings.model_fields if k != "url")

@@ -11,7 +11,7 @@ import asyncio
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -19,12 +19,14 @@ from urllib.parse import urlsplit
 from crawlers.browser import BrowserSession, BrowserSettings, SharedBrowser
 from crawlers.discover import Discovery, DiscoverySettings, discover
 from crawlers.netpolicy import AddressPolicy, Resolver, system_resolver
+from crawlers.pacing import politeness
 from crawlers.transport import make_client
 from maturity import __version__
 from maturity.core.attest import check_against_rubric
 from maturity.core.checks import NOT_SAMPLED
 from maturity.core.model import ArtifactError, AttestationSet, HttpFacts, PageArtifacts, PageRef, RunInfo
 from maturity.core.rubric import LoadedRubric
+from maturity.core.sampling import Candidate, draw, stratum_key
 from maturity.core.scoring import Scorecard
 from maturity.core.settings import AuditSettings, MachineSettings
 from maturity.kernel.errors import CannotRun, MaturityError, StoreUnavailable, UsageError
@@ -58,19 +60,28 @@ def collector_settings(cls: type[Any], *sources: Any, **explicit: Any) -> Any:
     return cls(**{**values, **explicit})
 
 
-def discovery_settings(settings: AuditSettings) -> DiscoverySettings:
+def discovery_settings(settings: AuditSettings, machine: MachineSettings | None = None) -> DiscoverySettings:
     result: DiscoverySettings = collector_settings(
         DiscoverySettings,
         settings,
         respect_robots=not settings.ignore_robots,
         fetch_timeout=settings.page_timeout,
+        http_port=machine.http_port if machine else None,
     )
     return result
 
 
-def browser_settings(settings: AuditSettings, machine: MachineSettings | None = None) -> BrowserSettings:
+def browser_settings(
+    settings: AuditSettings, machine: MachineSettings | None = None, *, page_gap: float | None = None
+) -> BrowserSettings:
+    """``page_gap``: seconds between page loads per host; None: what the settings alone give
+    (``delay``, else the default), before discovery has read the site's Crawl-delay."""
+    gap = page_gap if page_gap is not None else politeness(settings.delay, None, 0).page_gap_s
+    machine = machine or MachineSettings()
+    # Certificates made for this run (the demo's) are trusted by their keys, in this browser only.
+    trust = (f"--ignore-certificate-errors-spki-list={','.join(machine.trust_spki)}",) if machine.trust_spki else ()
     result: BrowserSettings = collector_settings(
-        BrowserSettings, settings, machine or MachineSettings(), perf_pages=settings.perf_sample
+        BrowserSettings, settings, machine, perf_pages=settings.perf_sample, page_gap=gap, extra_args=trust
     )
     return result
 
@@ -92,7 +103,8 @@ class _Run:
     crawl_id: int
     policy: AddressPolicy
     progress: Progress
-    timings: dict[str, float] = field(default_factory=dict)
+    timings: dict[str, Any] = field(default_factory=dict)  # seconds, request counts and the politeness applied
+    last_request_at: float | None = None  # discovery's last request (time.monotonic()): the first load waits on it
 
 
 def audit(
@@ -132,19 +144,29 @@ def audit(
         policy=policy,
         transport=transport,
         loopback_only=machine.loopback_only,
+        trust_ca_pem=machine.trust_ca_pem,
     )
 
     def on_event(decision: Any) -> None:
         interrupt.check()  # Ctrl-C during discovery: nothing is stored yet, nothing is lost
         progress.decision(decision)
 
+    finding = replace(discovery_settings(settings, machine), max_pages=settings.population_size)
     with client:
-        found = discover(client, settings.url, discovery_settings(settings), on_event=on_event)
+        found = sample_pages(discover(client, settings.url, finding, on_event=on_event), settings)
     crawl_id = store.begin_crawl(
         found.site.start_url, settings=settings.recorded(), tool_version=__version__, task_key=task_key
     )
-    run = _Run(settings, machine, store, crawl_id, policy, progress)
+    run = _Run(settings, machine, store, crawl_id, policy, progress, last_request_at=found.last_request_at)
     run.timings["discover_s"] = round(time.perf_counter() - t0, 3)
+    run.timings.update(
+        politeness=found.politeness.describe(),
+        page_gap_s=found.politeness.page_gap_s,
+        requests_discovery=found.requests,
+        request_budget=found.request_budget,
+    )
+    if found.stopped:
+        run.timings["discovery_stopped"] = found.stopped
     site = found.site.model_copy(update={"attestations": attested}) if attested else found.site
     store.set_site(crawl_id, site, len(found.pages))
     store.plan_pages(crawl_id, planned_pages(found))
@@ -173,9 +195,34 @@ def resume(
     settings = AuditSettings.from_stored(json.loads(crawl.settings))
     policy = address_policy(settings, crawl.target_url, resolver)
     run = _Run(settings, machine or MachineSettings(), store, crawl_id, policy, progress or NoProgress())
-    run.timings = {k: float(v) for k, v in json.loads(crawl.timings).items()}
+    run.timings = dict(json.loads(crawl.timings))
     run.timings["resumed"] = run.timings.get("resumed", 0) + 1
     return _complete(run, rubric, out_dir, time.perf_counter(), browser, None)
+
+
+def sample_pages(found: Discovery, settings: AuditSettings) -> Discovery:
+    """The pages to audit: under ``sample: crawl`` all of discovery's (it stopped at max_pages);
+    else a stratified or random draw of ``max_pages`` from the population it found, recorded with
+    the site facts (maturity.core.sampling)."""
+    if settings.sample == "crawl":
+        return found
+    start = found.pages[0].url if found.pages else ""
+    nav = set(found.nav_links)
+    candidates = [
+        Candidate(
+            url=p.url,
+            stratum=stratum_key(p.url, found.shells.get(p.url, "")),
+            essential=p.url == start or p.url in nav,
+        )
+        for p in found.pages
+    ]
+    sample = draw(candidates, settings.max_pages, settings.sample, settings.sample_seed)
+    chosen = {u for s in sample.strata for u in s.drawn}
+    return replace(
+        found,
+        pages=[p for p in found.pages if p.url in chosen],
+        site=found.site.model_copy(update={"sample": sample}),
+    )
 
 
 def planned_pages(found: Discovery) -> list[PageArtifacts]:
@@ -232,7 +279,7 @@ def _complete(
 
 async def _gather(run: _Run, shared: BrowserSession | None) -> list[str]:
     start_url = run.store.crawl(run.crawl_id).target_url
-    settings = browser_settings(run.settings, run.machine)
+    settings = browser_settings(run.settings, run.machine, page_gap=_page_gap(run))
     if shared is not None:
         shared.reconfigure(settings, start_url, run.policy)
         return await _render(run, shared)
@@ -240,10 +287,20 @@ async def _gather(run: _Run, shared: BrowserSession | None) -> list[str]:
         return await _render(run, session)
 
 
+def _page_gap(run: _Run) -> float:
+    """The politeness discovery chose (kept with the run, so ``resume`` keeps it too)."""
+    gap = run.timings.get("page_gap_s")
+    if isinstance(gap, int | float):
+        return float(gap)
+    return politeness(run.settings.delay, None, 0).page_gap_s  # a run stored before pacing was recorded
+
+
 async def _render(run: _Run, session: BrowserSession) -> list[str]:
     """Phase 1 (concurrent) on pending pages, then phase 2 (serial performance) where it is missing."""
     store, crawl_id, progress, timings = run.store, run.crawl_id, run.progress, run.timings
     store.update_crawl(crawl_id, axe_version=session.axe_version, browser_version=session.browser_version)
+    if run.last_request_at is not None:
+        session.pacer.hold(urlsplit(session.start_url).hostname or "", run.last_request_at)
     planned = store.load_pages(crawl_id, include_pending=True)
     pending = [PageRef(url=p.url, depth=p.depth) for p in planned if p.status == PENDING]
     http = {p.url: HttpFacts.model_validate(p.artifacts["http"]) for p in planned if "http" in p.artifacts}
@@ -252,6 +309,7 @@ async def _render(run: _Run, session: BrowserSession) -> list[str]:
         if interrupt.STOP.is_set() and page.status != "ok":
             return  # failed because the run is stopping (its renderer was closed): still pending
         store.add_page(crawl_id, page, elapsed_ms)
+        _count(timings, "requests_rendering", _requests_made(page.artifacts.get("network")))
         progress.advance(failed=page.status != "ok")
 
     progress.phase("auditing pages", len(pending))
@@ -268,6 +326,7 @@ async def _render(run: _Run, session: BrowserSession) -> list[str]:
         if interrupt.STOP.is_set() and "error" in data:
             return  # measured again on resume
         store.add_artifact(crawl_id, url, "performance", data)
+        _count(timings, "requests_performance", sum(int(r.get("requests") or 0) for r in data.get("runs") or []))
         progress.advance(failed="error" in data)
 
     progress.phase(f"measuring performance ({run.settings.throttle}, k={run.settings.perf_runs})", len(to_measure))
@@ -278,7 +337,20 @@ async def _render(run: _Run, session: BrowserSession) -> list[str]:
     for page in assessed[len(sample) :]:
         if "performance" not in page.artifacts:
             store.add_artifact(crawl_id, page.url, "performance", skipped)
+    _count(timings, "page_loads", session.pacer.loads)
+    timings["politeness_wait_s"] = round(float(timings.get("politeness_wait_s", 0)) + session.pacer.waited, 3)
     return list(session.offmachine_attempts)
+
+
+def _requests_made(network: Any) -> int:
+    """Requests a page's load sent to the network (those our guard blocked never left)."""
+    if not isinstance(network, dict):
+        return 0
+    return sum(1 for r in network.get("requests") or [] if isinstance(r, dict) and not r.get("blocked"))
+
+
+def _count(timings: dict[str, Any], key: str, n: int) -> None:
+    timings[key] = int(timings.get(key, 0)) + n
 
 
 async def _stoppable(work: Any) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 from maturity import __version__
 from maturity.core.history import RunSnapshot, agencies, site_histories
 from maturity.core.rubric import LoadedRubric
+from maturity.core.scoring import RubricRef
 from maturity.kernel.errors import UsageError
 from maturity.store import Store
 from maturity.store.readback import FIRST_SCORING, load_snapshots
@@ -53,6 +54,14 @@ def pin_for(rubric: LoadedRubric | None) -> Pin:
         return Pin(FIRST_SCORING, "")
     r = rubric.rubric
     return Pin(rubric.sha256, f"{r.id} {r.version} (sha256 {rubric.sha256[:12]})")
+
+
+def pinned_ref(rubric: LoadedRubric | None) -> RubricRef | None:
+    """The pinned rubric as the renderers name it (None: each run's first scoring)."""
+    if rubric is None:
+        return None
+    r = rubric.rubric
+    return RubricRef(id=r.id, version=r.version, title=r.title, sha256=rubric.sha256, source=rubric.source)
 
 
 def published_rubrics(by_site: Mapping[str, list[RunSnapshot]], pin: Pin) -> str:
@@ -104,6 +113,7 @@ def build(
         rubrics=stored_rubrics(store, by_site),
         generated_at=generated_at or now_iso(),
         tool_version=__version__,
+        pinned=pinned_ref(rubric),
         published=published.removesuffix(
             " (each run's first scoring; give --rubric FILE to publish another)"
         ).removesuffix(" (--rubric)"),
@@ -130,6 +140,7 @@ def export(
     pin = pin_for(rubric)
     by_site = load_snapshots(store, portfolio, perf_latest=0, pin=pin.sha, pin_label=pin.label)
     published = published_rubrics(by_site, pin)
+    pinned = pinned_ref(rubric)
     if fmt == "csv":
-        return render_csv(site_histories(by_site)), published
-    return render_json(agencies(by_site, method), method=method, generated_at=now_iso()), published
+        return render_csv(site_histories(by_site), pinned=pinned), published
+    return render_json(agencies(by_site, method), method=method, generated_at=now_iso(), pinned=pinned), published

@@ -7,7 +7,8 @@ from typing import Any
 
 import yaml
 
-from maturity.core.settings import AuditSettings
+from maturity.core.settings import AuditSettings, MachineSettings
+from maturity.run.demo.tls import LocalTLS
 
 
 def demo_settings(origin: str, *, concurrency: int = 2) -> AuditSettings:
@@ -19,6 +20,18 @@ def demo_settings(origin: str, *, concurrency: int = 2) -> AuditSettings:
         throttle="desktop",
         perf_pages=0,
         page_timeout=20,
+    )
+
+
+def demo_machine(machine: MachineSettings, tls: LocalTLS, http_port: int | None) -> MachineSettings:
+    """``machine`` trusting the run's own certificate, loopback-only, with the demo's plain-HTTP port."""
+    return machine.model_copy(
+        update={
+            "loopback_only": True,
+            "trust_ca_pem": tls.ca_pem,
+            "trust_spki": (*machine.trust_spki, tls.spki),
+            "http_port": http_port,
+        }
     )
 
 

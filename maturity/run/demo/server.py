@@ -6,7 +6,8 @@ well-run site sends, real 404s, and a few deliberate misbehaviours listed in
 :data:`BEHAVIOURS` (a slow page, a late image, a broken back end).
 
     with DemoServer() as server:
-        print(server.origin)          # http://127.0.0.1:PORT
+        print(server.origin)          # http://127.0.0.1:PORT (https://, with tls=, and a plain
+                                      # listener on server.http_port that redirects to it)
         ...                           # audit it
         print(server.requests)        # paths served, in order
 
@@ -22,6 +23,7 @@ import importlib.resources
 import pathlib
 import re
 import socket
+import ssl
 import sys
 import threading
 from dataclasses import dataclass
@@ -107,6 +109,9 @@ def _segments(path: str) -> list[str] | None:
     return parts
 
 
+HSTS = "max-age=31536000; includeSubDomains"  # one year (the hsts check's minimum)
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
@@ -114,6 +119,7 @@ class _Server(ThreadingHTTPServer):
     requests: list[str]
     stopping: threading.Event
     origin: str
+    secure: bool = False
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         exc = sys.exc_info()[1]
@@ -142,6 +148,8 @@ class _Handler(BaseHTTPRequestHandler):
     def end_headers(self) -> None:
         for name, value in SECURITY_HEADERS.items():
             self.send_header(name, value)
+        if self.server.secure:
+            self.send_header("Strict-Transport-Security", HSTS)
         super().end_headers()
 
     def do_GET(self) -> None:
@@ -196,7 +204,8 @@ class _Handler(BaseHTTPRequestHandler):
     def _origin(self) -> str:
         """The origin the client used (its Host header when well formed), else the server's own."""
         host = self.headers.get("Host", "")
-        return f"http://{host}" if _HOST.match(host) else self.server.origin
+        scheme = "https" if self.server.secure else "http"
+        return f"{scheme}://{host}" if _HOST.match(host) else self.server.origin
 
     def _error(self, status: int, send_body: bool) -> None:
         page = self.server.site_root / ERROR_PAGES / f"{status}.html"
@@ -229,17 +238,39 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
 
 
-class DemoServer:
-    """Serve the demo site on loopback from a daemon thread; use as a context manager."""
+class _ToHttps(_Handler):
+    """The plain-HTTP listener of an HTTPS demo: every request is sent to the same path over HTTPS."""
 
-    def __init__(self, root: pathlib.Path | None = None, host: str = "127.0.0.1", port: int = 0) -> None:
+    def _serve(self, send_body: bool) -> None:
+        self.server.requests.append(self.path)
+        target = self.path if self.path.startswith("/") else "/"
+        self._redirect(self.server.origin + target, send_body)
+
+
+class DemoServer:
+    """Serve the demo site on loopback from a daemon thread; use as a context manager.
+
+    With ``tls`` (a server-side SSL context, see :mod:`maturity.run.demo.tls`) the site is served
+    over HTTPS with HSTS, and a plain-HTTP listener on :attr:`http_port` redirects to it.
+    """
+
+    def __init__(
+        self,
+        root: pathlib.Path | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        tls: ssl.SSLContext | None = None,
+    ) -> None:
         self.root: Traversable = pathlib.Path(root) if root is not None else default_root()
         if not self.root.is_dir():
             raise FileNotFoundError(f"demo site directory not found: {self.root}")
         self.host = host
         self.port = port
+        self.tls = tls
         self.requests: list[str] = []
         self._httpd: _Server | None = None
+        self._plain: _Server | None = None
         self._thread: threading.Thread | None = None
 
     def __enter__(self) -> DemoServer:
@@ -252,13 +283,29 @@ class DemoServer:
         httpd.stopping = threading.Event()
         host, port = httpd.server_address[:2]
         host = host.decode() if isinstance(host, bytes) else str(host)
-        httpd.origin = f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+        scheme = "https" if self.tls is not None else "http"
+        httpd.origin = f"{scheme}://[{host}]:{port}" if ":" in host else f"{scheme}://{host}:{port}"
+        if self.tls is not None:
+            httpd.secure = True
+            httpd.socket = self.tls.wrap_socket(httpd.socket, server_side=True)
+            plain = server_class((self.host, 0), _ToHttps)
+            plain.site_root, plain.requests, plain.stopping = self.root, self.requests, httpd.stopping
+            plain.origin = httpd.origin
+            self._plain = plain
+            threading.Thread(
+                target=plain.serve_forever, kwargs={"poll_interval": 0.1}, name="maturity-demo-redirect", daemon=True
+            ).start()
         self._httpd = httpd
         self._thread = threading.Thread(
             target=httpd.serve_forever, kwargs={"poll_interval": 0.1}, name="maturity-demo-server", daemon=True
         )
         self._thread.start()
         return self
+
+    @property
+    def http_port(self) -> int | None:
+        """The port of the plain-HTTP listener that redirects to HTTPS (None when serving plain HTTP)."""
+        return int(self._plain.server_address[1]) if self._plain is not None else None
 
     def __exit__(self, *exc: object) -> None:
         httpd, thread = self._httpd, self._thread
@@ -268,6 +315,10 @@ class DemoServer:
         httpd.stopping.set()  # release delayed responses
         httpd.shutdown()
         httpd.server_close()
+        plain, self._plain = self._plain, None
+        if plain is not None:
+            plain.shutdown()
+            plain.server_close()
         if thread is not None:
             thread.join(timeout=5)
 
