@@ -231,6 +231,8 @@
   // ---- barrier facts: tables, form wiring, links and buttons, clickables (judged by the checks) ----
   // Each part is gathered on its own: one that throws leaves its field null ("not gathered"), never the page.
   const attempt = (fn) => { try { return fn(); } catch (e) { return null; } };
+  // How many candidates each check had to look at: with none, a check has nothing to judge (not a pass).
+  const examined = {};
   const ownText = (el) => fold(el ? el.textContent : "");
   const byIds = (ids) => fold((ids || "").split(/\s+/).filter(Boolean)
     .map((id) => { const t = document.getElementById(id); return t ? t.textContent : ""; }).join(" "));
@@ -456,7 +458,9 @@
   const NATIVE = "a[href], area[href], button, input, select, textarea, summary, label, option, iframe, audio[controls], video[controls], [contenteditable='true'], [tabindex]";
   const clickables = attempt(() => {
     const out = [];
-    for (const el of Array.from(document.querySelectorAll("[onclick], [role='button'], [role='link'], [role='checkbox'], [role='switch']")).slice(0, 1000)) {
+    const found = Array.from(document.querySelectorAll("[onclick], [role='button'], [role='link'], [role='checkbox'], [role='switch']"));
+    examined.clickables = found.filter((el) => el !== document.body && el !== document.documentElement).length;
+    for (const el of found.slice(0, 1000)) {
       if (out.length >= 100) break;
       if (el.matches(NATIVE) || el.closest(NATIVE) || el.querySelector(NATIVE) || el === document.body || el === document.documentElement) continue;
       if (el.getAttribute("aria-disabled") === "true" || el.closest("[aria-hidden='true'], [inert]") || !visible(el)) continue;
@@ -470,6 +474,7 @@
   // Focusable elements a screen reader announces with no role: tabindex on a generic element.
   const GENERIC = new Set(["div", "span", "p", "i", "b", "em", "strong", "small", "font", "td", "li", "section", "article", "img"]);
   const roleless = attempt(() => Array.from(document.querySelectorAll("[tabindex]")).slice(0, 2000).filter((el) => {
+    if (el.tabIndex >= 0) examined.tabindex = (examined.tabindex || 0) + 1;
     if (el.tabIndex < 0 || !GENERIC.has(el.localName)) return false;
     if (el.isContentEditable) return false;
     const role = (el.getAttribute("role") || "").trim().toLowerCase();
@@ -509,6 +514,7 @@
       for (const p of parts(r)) {
         const m = /^(.*?):hover(\s*[\s>+~]\s*)(.+)$/.exec(p);
         if (!m) continue;
+        examined.hover_rules = (examined.hover_rules || 0) + 1;
         if (focusParts.has(p.replace(/:hover\b/g, ":X"))) continue;
         // The same rule shows the same content for a class a script sets (a menu opened on focus or
         // click, as Superfish's li.sfHover): a keyboard path exists that this check cannot follow.
@@ -732,6 +738,7 @@
     }).slice(0, 500);
     // Visually hidden text (the 1 px "sr-only" pattern) clips by design: left out.
     const candidates = boxes.filter((el) => el.clientWidth > 2 && el.clientHeight > 2);
+    examined.clip_boxes = candidates.length;
     // Only an axis whose overflow is hidden or clip cuts text off (overflow: auto scrolls).
     const axes = new Map(candidates.map((el) => {
       const s = getComputedStyle(el);
@@ -800,6 +807,7 @@
       rtl_text: rtlText,
       audio: audioFacts,
       passages,
+      examined: { clickables: 0, tabindex: 0, hover_rules: 0, clip_boxes: 0, ...examined },
       tech,
     },
     mobile: {

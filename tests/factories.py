@@ -86,6 +86,7 @@ def document(**over: Any) -> dict[str, Any]:
         rtl_text=[],
         audio=[],
         passages=[],
+        examined={"clickables": 3, "tabindex": 1, "hover_rules": 2, "clip_boxes": 4},
         tech=TechFacts(),
     ).model_dump(mode="json")
     base.update(over)

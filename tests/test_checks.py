@@ -747,3 +747,10 @@ def test_lang_parts_leaves_a_wholly_mislabelled_page_to_lang_matches_text():
     )
     assert run("lang-matches-text", spanish_page).outcome == Outcome.FAIL
     assert run("lang-parts", spanish_page).outcome == Outcome.NOT_APPLICABLE
+
+
+def test_barrier_checks_with_nothing_to_examine_are_not_applicable():
+    nothing = {"clickables": 0, "tabindex": 0, "hover_rules": 0, "clip_boxes": 0}
+    for check_id in ("click-focus", "focusable-role", "hover-only", "text-spacing"):
+        assert run(check_id, page(document=document(examined=nothing))).outcome == Outcome.NOT_APPLICABLE, check_id
+        assert run(check_id, page()).outcome == Outcome.PASS, check_id

@@ -378,6 +378,9 @@ class DocumentFacts(Frozen):
     rtl_text: list[RtlText] | None = None
     audio: list[AudioFacts] | None = None
     passages: list[Passage] | None = None
+    # Candidates some barrier checks looked at ("clickables", "tabindex", "hover_rules", "clip_boxes"):
+    # none means the check had nothing to judge on the page (not applicable, rather than a pass).
+    examined: dict[str, int] | None = None
     tech: TechFacts | None = None
 
 

@@ -29,6 +29,8 @@ def run(page: PageInput) -> CheckResult:
     found = page.document.clickables
     if found is None:
         return not_gathered(ID, page.url, "clickable element facts")
+    if not found and (page.document.examined or {}).get("clickables") == 0:
+        return CheckResult.not_applicable(ID, page.url, "nothing on the page acts on a click by its markup")
     if not found:
         return CheckResult.passed(ID, page.url)
     items = [

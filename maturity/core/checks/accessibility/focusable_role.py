@@ -27,6 +27,8 @@ def run(page: PageInput) -> CheckResult:
     found = page.document.roleless_focusable
     if found is None:
         return not_gathered(ID, page.url, "focusable element facts")
+    if not found and (page.document.examined or {}).get("tabindex") == 0:
+        return CheckResult.not_applicable(ID, page.url, "no element is given a tabindex")
     if not found:
         return CheckResult.passed(ID, page.url)
     items = [

@@ -27,6 +27,8 @@ def run(page: PageInput) -> CheckResult:
     found = page.document.hover_only
     if found is None:
         return not_gathered(ID, page.url, "hover rule facts")
+    if not found and (page.document.examined or {}).get("hover_rules") == 0:
+        return CheckResult.not_applicable(ID, page.url, "no :hover rule reveals other content")
     if not found:
         return CheckResult.passed(ID, page.url)
     items = [

@@ -28,6 +28,8 @@ def run(page: PageInput) -> CheckResult:
     clipped = page.document.spacing_clipped
     if clipped is None:
         return not_gathered(ID, page.url, "text spacing facts")
+    if not clipped and (page.document.examined or {}).get("clip_boxes") == 0:
+        return CheckResult.not_applicable(ID, page.url, "no box clips its overflow")
     if not clipped:
         return CheckResult.passed(ID, page.url)
     items = [
