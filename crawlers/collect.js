@@ -290,9 +290,14 @@
         if (cell.hasAttribute("headers")) headersAttr = true;
         if (header) {
           headerCells++;
-          if (r === 0 || inHead || role === "columnheader") columnHeaders++;
-          else if (c === 0 || role === "rowheader") rowHeaders++;
+          // Which way it points: its role or scope; else a row of headers (or <thead>) holds column
+          // headers, and a header opening a row of data cells is a row header.
           const scope = (cell.getAttribute("scope") || "").trim().toLowerCase();
+          const allHeaders = Array.from(row.cells).every((x) => x.localName === "th");
+          const column = role === "columnheader" || scope.startsWith("col") ||
+            (!role && !scope.startsWith("row") && (inHead || allHeaders || c > 0));
+          if (column) columnHeaders++;
+          else rowHeaders++;
           if (cell.localName === "th" && !["row", "col", "rowgroup", "colgroup"].includes(scope)) noScope++;
         }
         if (cellCount <= 40) {

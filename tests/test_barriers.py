@@ -102,6 +102,12 @@ TABLES_GOOD = page(
     + "<table class='grid'><caption>Hatchery staff</caption><tr><th scope='col'>Name</th><th scope='col'>Role</th>"
     "<th scope='col'>Phone</th></tr><tr><td>Ana</td><td>Manager</td><td>555-0100</td></tr>"
     "<tr><td>Ben</td><td>Technician</td><td></td></tr><tr></tr></table>"
+    # spans that fill the grid exactly are not ragged rows; headers down one side need no scope
+    "<table class='grid'><caption>Opening hours</caption><tr><th scope='col'>Site</th><th scope='col' colspan='2'>"
+    "Hours</th></tr><tr><th scope='row' rowspan='2'>Clear Lake</th><td>Mon-Fri</td><td>8-6</td></tr>"
+    "<tr><td>Sat</td><td>9-1</td></tr><tr><td colspan='3'>Closed on public holidays</td></tr></table>"
+    "<table class='grid'><caption>Contacts</caption><tr><th>Office</th><td>555-0100</td></tr>"
+    "<tr><th>Ranger</th><td>555-0101</td></tr><tr><th>Hatchery</th><td>555-0102</td></tr></table>"
     # an old-style layout table (no borders, no markup) is not a data table: nothing to fail
      + "<table><tr><td><p>Our office is open weekdays.</p></td><td><p>Call us before you visit.</p></td></tr>"
     "<tr><td><p>Parking is free.</p></td><td><p>The building is step-free.</p></td></tr>"

@@ -193,8 +193,8 @@ class TableFacts(Frozen):
     columns: int = 0  # the widest row, in grid slots (colspan and rowspan from above counted)
     ragged_rows: list[int] = Field(default_factory=list)  # indices of rows narrower than the widest (first 20)
     header_cells: int = 0  # <th>, or cells with role columnheader / rowheader
-    column_headers: int = 0  # header cells in the first row or in <thead>
-    row_headers: int = 0  # header cells that open a later row
+    column_headers: int = 0  # header cells of columns: by role or scope, in <thead>, in a row of headers, or mid-row
+    row_headers: int = 0  # header cells of rows: by role or scope, or opening a row of data cells
     headers_without_scope: int = 0  # <th> with no valid scope attribute
     headers_attr: bool = False  # some cell names its headers with the headers attribute
     caption: str | None = None  # None: no <caption>
