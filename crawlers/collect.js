@@ -277,6 +277,7 @@
       for (const n of occupied) if (n > 0) carried++;
       let col = 0, own = 0;
       const inHead = row.parentElement && row.parentElement.localName === "thead";
+      const allHeaders = Array.from(row.cells).every((x) => x.localName === "th");
       Array.from(row.cells).forEach((cell, c) => {
         while (occupied[col] > 0) col++;
         const span = Math.max(1, Math.min(cell.colSpan || 1, 1000));
@@ -293,7 +294,6 @@
           // Which way it points: its role or scope; else a row of headers (or <thead>) holds column
           // headers, and a header opening a row of data cells is a row header.
           const scope = (cell.getAttribute("scope") || "").trim().toLowerCase();
-          const allHeaders = Array.from(row.cells).every((x) => x.localName === "th");
           const column = role === "columnheader" || scope.startsWith("col") ||
             (!role && !scope.startsWith("row") && (inHead || allHeaders || c > 0));
           if (column) columnHeaders++;
