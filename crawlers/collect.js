@@ -689,6 +689,40 @@
   // ---- focus: focus a spread-out sample of controls; does anything visible change? ----
   // Transitions are finished at once so the focused state is read, not its first frame.
   const focusable = targets.filter((el) => !el.disabled && el.tabIndex >= 0);
+
+  // ---- focus order against visual order: where Tab goes next sits above the current element ----
+  // Tab order: positive tabindex first (ascending), then document order. Fixed and sticky elements,
+  // and elements off the screen sideways, are left out (their place on screen does not follow the page).
+  const focusJumps = attempt(() => {
+    const pinnedCache = new Map();
+    const pinned = (el) => {
+      if (!el || el === document.body || el === document.documentElement) return false;
+      if (pinnedCache.has(el)) return pinnedCache.get(el);
+      const pos = getComputedStyle(el).position;
+      const value = pos === "fixed" || pos === "sticky" || pinned(el.parentElement);
+      pinnedCache.set(el, value);
+      return value;
+    };
+    const order = focusable.slice(0, 500).map((el, i) => [el, i])
+      .sort((a, b) => ((a[0].tabIndex > 0 ? a[0].tabIndex : 1e9) - (b[0].tabIndex > 0 ? b[0].tabIndex : 1e9)) || a[1] - b[1])
+      .map(([el]) => el)
+      .filter((el) => {
+        const r = el.getBoundingClientRect();
+        return r.width > 0 && r.height > 0 && r.right > 0 && r.left < window.innerWidth && !pinned(el);
+      });
+    examined.focus_order = order.length;
+    const out = [];
+    const y = window.scrollY;
+    for (let i = 1; i < order.length && out.length < 50; i++) {
+      const a = order[i - 1].getBoundingClientRect(), b = order[i].getBoundingClientRect();
+      const overlap = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+      if (b.bottom > a.top + 1 || overlap < 0.5 * Math.min(a.width, b.width)) continue;  // not above, or another column
+      if (order[i - 1].contains(order[i]) || order[i].contains(order[i - 1])) continue;
+      out.push({ selector: cssPath(order[i]), previous: cssPath(order[i - 1]), up: Math.round(a.top - b.top),
+        top: Math.round(b.top + y), text: cap(nameOf(order[i]), 80) });
+    }
+    return out;
+  });
   const step = Math.max(1, Math.floor(focusable.length / 15));
   const focusSample = focusable.filter((_, i) => i % step === 0).slice(0, 15);
   const look = (el) => {
@@ -812,7 +846,8 @@
       rtl_text: rtlText,
       audio: audioFacts,
       passages,
-      examined: { clickables: 0, tabindex: 0, hover_rules: 0, clip_boxes: 0, ...examined },
+      focus_jumps: focusJumps,
+      examined: { clickables: 0, tabindex: 0, hover_rules: 0, clip_boxes: 0, focus_order: 0, ...examined },
       tech,
     },
     mobile: {

@@ -86,7 +86,8 @@ def document(**over: Any) -> dict[str, Any]:
         rtl_text=[],
         audio=[],
         passages=[],
-        examined={"clickables": 3, "tabindex": 1, "hover_rules": 2, "clip_boxes": 4},
+        focus_jumps=[],
+        examined={"clickables": 3, "tabindex": 1, "hover_rules": 2, "clip_boxes": 4, "focus_order": 20},
         tech=TechFacts(),
     ).model_dump(mode="json")
     base.update(over)

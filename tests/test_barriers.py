@@ -47,6 +47,7 @@ BARRIER_CHECKS = {
     "audio-transcript",
     "alt-title-conflict",
     "lang-parts",
+    "focus-order",
 }
 
 STYLE = (
@@ -196,20 +197,33 @@ MENU = (
     "<ul class='menu'><li><a href='/'>Services</a><ul><li><a href='/'>Permits</a></li>"
     "<li><a href='/'>Licences</a></li></ul></li></ul>"
 )
+STEPS = (
+    "<div style='display:flex;flex-direction:column'>"
+    "<a href='/forms-good' style='display:block;padding:60px 0;{0}'>Step 2: pay the fee</a>"
+    "<a href='/tables-good' style='display:block;padding:60px 0;{1}'>Step 1: fill in the form</a></div>"
+)
 KEYBOARD_BAD = page(
-    "Services", MENU + "<div tabindex='0' class='card'>Fishing licences, from $25 a year</div>", head=MENU_CSS
+    "Services",
+    MENU
+    + "<div tabindex='0' class='card'>Fishing licences, from $25 a year</div>"
+    + STEPS.format("order:2", "order:1"),
+    head=MENU_CSS,
 )
 KEYBOARD_GOOD = page(
     "Services, fixed",
-    MENU + "<div class='card'><a href='/'>Fishing licences, from $25 a year</a></div>"
-    # a menu a script opens on focus (the same rule shows it for a class), and one with a disclosure button
-    "<ul class='sf'><li><a href='/'>Fishing</a><ul><li><a href='/'>Stocking</a></li></ul></li></ul>"
-    "<ul class='dd'><li><a href='/'>Hunting</a><button type='button' aria-expanded='false' aria-controls='dd-sub'>"
-    "More hunting pages</button><ul id='dd-sub'><li><a href='/'>Seasons</a></li></ul></li></ul>"
-    "<div contenteditable='true' tabindex='0' aria-label='Notes'>Your notes</div>"
-    # a scrolling region takes focus so it can be scrolled with the keyboard
-    "<div tabindex='0' style='height:3em;overflow:auto'><p>Stocking dates are published every spring.</p>"
-    "<p>Trout are stocked first, then bass.</p><p>Perch follow in the autumn.</p></div>",
+    MENU
+    + "<div class='card'><a href='/'>Fishing licences, from $25 a year</a></div>"
+    + STEPS.format("", "")
+    + (
+        # a menu a script opens on focus (the same rule shows it for a class), and one with a disclosure button
+        "<ul class='sf'><li><a href='/'>Fishing</a><ul><li><a href='/'>Stocking</a></li></ul></li></ul>"
+        "<ul class='dd'><li><a href='/'>Hunting</a><button type='button' aria-expanded='false' aria-controls='dd-sub'>"
+        "More hunting pages</button><ul id='dd-sub'><li><a href='/'>Seasons</a></li></ul></li></ul>"
+        "<div contenteditable='true' tabindex='0' aria-label='Notes'>Your notes</div>"
+        # a scrolling region takes focus so it can be scrolled with the keyboard
+        "<div tabindex='0' style='height:3em;overflow:auto'><p>Stocking dates are published every spring.</p>"
+        "<p>Trout are stocked first, then bass.</p><p>Perch follow in the autumn.</p></div>"
+    ),
     head=MENU_CSS.replace(".menu li:hover > ul{", ".menu li:hover > ul, .menu li:focus-within > ul{")
     + "<style>.sf li ul,.dd li ul{display:none}.sf li:hover > ul,.sf li.sfHover > ul{display:block}"
     ".dd li:hover > ul{display:block}</style>",
@@ -340,7 +354,7 @@ FAILS = {
         "alt-text-placeholder",
     },
     "/spacing-bad": {"text-spacing"},
-    "/keyboard-bad": {"hover-only", "focusable-role"},
+    "/keyboard-bad": {"hover-only", "focusable-role", "focus-order"},
     "/media-bad": {"rtl-direction", "audio-transcript", "alt-title-conflict", "lang-parts"},
 }
 TWINS = {"/tables-good": "/tables-bad", "/forms-good": "/forms-bad", "/links-good": "/links-bad"}

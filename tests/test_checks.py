@@ -19,6 +19,7 @@ from maturity.core.model import (
     DesignFacts,
     FieldsetFacts,
     FocusFacts,
+    FocusJump,
     FocusTarget,
     Form,
     FormField,
@@ -378,6 +379,10 @@ CASES |= {
                 )
             )
         ),
+    ),
+    "focus-order": (
+        page(document=document(focus_jumps=j(FocusJump(selector="a.s1", previous="a.s2", up=180)))),
+        page(document=document(focus_jumps=j(FocusJump(selector="a.x", previous="a.y", up=30)))),  # a float
     ),
 }
 INFORMATIONAL = {"cms", "login-provider"}  # never fail: they name what they find (test_tech_detection below)

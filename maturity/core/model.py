@@ -320,6 +320,16 @@ class AudioFacts(Frozen):
     transcript: bool = False  # a transcript is named or linked beside it (up to three ancestors)
 
 
+class FocusJump(Frozen):
+    """Tab moves to an element that sits above the previous one, in the same column."""
+
+    selector: str
+    previous: str
+    up: float  # CSS px from the previous element's top to this one's
+    top: float = 0  # this element's top in the document
+    text: str = ""
+
+
 class TechFacts(Frozen):
     """Raw markers of the software behind a page; :mod:`maturity.core.tech` names it."""
 
@@ -380,6 +390,7 @@ class DocumentFacts(Frozen):
     passages: list[Passage] | None = None
     # Candidates some barrier checks looked at ("clickables", "tabindex", "hover_rules", "clip_boxes"):
     # none means the check had nothing to judge on the page (not applicable, rather than a pass).
+    focus_jumps: list[FocusJump] | None = None
     examined: dict[str, int] | None = None
     tech: TechFacts | None = None
 
