@@ -429,7 +429,10 @@
       return {
         selector: cssPath(b),
         kind: b.localName === "input" ? "input" : "button",
-        name: cap(nameOf(b) || (b.localName === "input" ? fold(b.getAttribute("alt")) : ""), 200),
+        // an image input is named by aria-labelledby, aria-label, then alt, before its title
+        name: cap(b.localName === "input"
+          ? byIds(b.getAttribute("aria-labelledby")) || fold(b.getAttribute("aria-label")) || fold(b.getAttribute("alt")) || fold(b.getAttribute("title"))
+          : nameOf(b), 200),
         src: cap(img.currentSrc || img.src || img.getAttribute("src") || "", URL_MAX),
       };
     }));

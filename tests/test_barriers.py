@@ -157,7 +157,7 @@ LINKS_BAD = page(
     "<p><a href='/'><img src='/img/parks.png' alt='State parks' width='24' height='24'></a> "
     "<a href='/'>State parks</a></p>"
     "<form action='/search'><label for='q'>Search parks</label> <input id='q' name='q'> "
-    "<input type='image' src='/img/search-button.png' alt='search-button.png'></form>"
+    "<input type='image' src='/img/search-button.png' alt='search-button.png' title='Search'></form>"
     "<div onclick='openMenu()'>Open the park menu</div>"
     "<p><img src='/img/IMG_2041.jpg' alt='IMG_2041.jpg' width='40' height='40'></p>",
 )
