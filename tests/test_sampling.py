@@ -245,3 +245,73 @@ def test_a_stratified_audit_draws_every_template_and_reports_its_uncertainty(sha
     assert all(d.interval is not None for d in card.dimensions if d.score is not None)
     report = result.report_paths["html"].read_text()
     assert "95 % interval" in report and "6 of 22 pages found" in report
+
+
+def _varied_site() -> dict:
+    """30 pages under /p/ (one template); every third page has an image without alt text."""
+    from sites import html as page_html
+
+    routes = {}
+    for i in range(30):
+        img = '<img src="/x.png">' if i % 3 == 0 else '<img src="/x.png" alt="A chart">'
+        routes[f"/p{i}.html"] = page_html(f"Page {i}", f"<main><h1>Page {i}</h1><p>Text.</p>{img}</main>")
+    links = "".join(f'<a href="/p{i}.html">Page {i}</a> ' for i in range(30))
+    routes["/"] = page_html("Home", f"<main><h1>Home</h1><p>{links}</p></main>")
+    return routes
+
+
+def test_target_margin_grows_the_sample_until_the_interval_is_narrow_or_the_budget_ends(shared_browser, tmp_path):
+    from sites import SiteServer
+
+    from maturity.core.rubric import builtin_rubric
+    from maturity.core.settings import AuditSettings, MachineSettings
+    from maturity.run.audit import audit
+    from maturity.store import Store
+
+    def run(margin: float, db: str):
+        settings = AuditSettings(
+            url=server.url("/"),
+            max_pages=16,
+            sample="random",
+            target_margin=margin,
+            population=40,
+            concurrency=2,
+            throttle="none",
+            perf_pages=1,
+            page_timeout=10,
+            user_agent="maturity-tests",
+            delay=0,
+        )
+        return audit(
+            settings,
+            Store(f"sqlite:///{tmp_path / db}"),
+            builtin_rubric(),
+            tmp_path / f"out-{db}",
+            machine=MachineSettings(loopback_only=True),
+            browser=shared_browser,
+        )
+
+    with SiteServer(_varied_site()) as server:
+        wide = run(50, "wide.db")  # any interval will do: the first quarter suffices
+        narrow = run(0.01, "narrow.db")  # never narrow enough: grows to --max-pages and says so
+    assert len(wide.scorecard.pages) == 10
+    assert (
+        wide.run.timings["target_margin"].startswith("met: ±") and "with 10 pages" in wide.run.timings["target_margin"]
+    )
+    assert len(narrow.scorecard.pages) == 16
+    assert (
+        narrow.run.timings["target_margin"].startswith("not met") and "16 pages" in narrow.run.timings["target_margin"]
+    )
+    first = {p.url for p in wide.scorecard.pages}
+    assert first <= {p.url for p in narrow.scorecard.pages}  # the same seed grew the same sample
+    assert "16 of 31 pages found" in narrow.scorecard.sample
+
+
+def test_target_margin_needs_a_probability_sample() -> None:
+    import pytest
+
+    from maturity.core.settings import compose
+    from maturity.kernel.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="target_margin needs sample"):
+        compose({"url": "https://agency.example.gov/", "target_margin": 5}, sources=["the command line"])

@@ -200,3 +200,27 @@ def test_the_html_page_is_plain_escaped_and_has_table_headers(store: Store) -> N
     criteria = [t for t in tree.findall(".//table") if "per WCAG 2.1 criterion" in t.find("caption").text_content()]
     assert criteria and "1.4.3 Contrast (Minimum)" in criteria[0].text_content()
     assert "no figure here is a claim of conformance" in text
+
+
+def test_site_build_publishes_the_tracker_and_links_it_from_every_page(store: Store, tmp_path) -> None:
+    from maturity.run.publish import build
+
+    out = tmp_path / "site"
+    build(store, out, method="mean", title="Georgia scorecards", portfolio="ga")
+    tracker = (out / "title2.html").read_text(encoding="utf-8")
+    assert "City of Augusta" in tracker and "Town of Dooling" in tracker and "Elsewhere" not in tracker
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert '<a href="title2.html">ADA Title II status</a>' in index
+    agency = next((out / "agency").glob("*.html")).read_text(encoding="utf-8")
+    assert '<a href="../title2.html">ADA Title II status</a>' in agency
+
+
+def test_a_site_without_title2_scorings_has_no_tracker(tmp_path) -> None:
+    from maturity.run.publish import build
+
+    plain = Store(f"sqlite:///{tmp_path / 'plain.db'}")
+    store_run(plain, pages("https://plain.example.gov", 1), origin="https://plain.example.gov", agency="Plain")
+    out = tmp_path / "site"
+    build(plain, out, method="mean", title="Scorecards")
+    assert not (out / "title2.html").exists()
+    assert "title2.html" not in (out / "index.html").read_text(encoding="utf-8")
