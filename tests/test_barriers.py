@@ -491,3 +491,56 @@ def test_cms_and_login_provider_are_informational_facts(barrier_run):
     assert not [f for f in result.scorecard.findings if f.check_id in ("cms", "login-provider")]
     summaries = {c.check_id: c for d in result.scorecard.dimensions for c in d.checks}
     assert summaries["cms"].score is None and summaries["login-provider"].score is None
+
+
+# barrier page -> check -> (instances, text found in the first instance's snippet, detail or selector)
+EVIDENCE = {
+    "/tables-bad": {
+        "table-headers": (1, "4 rows × 3 columns, no <th> | #main > table:nth-of-type(1)"),
+        "table-header-scope": (1, "5 <th> without scope"),
+        "layout-table-markup": (1, "role=presentation with 1 header cells"),
+        "nested-table": (1, "a data table inside a table"),
+        "table-row-cells": (1, "rows 3 do not fill all 3 columns"),
+    },
+    "/forms-bad": {
+        "fieldset-legend": (1, "no <legend>"),
+        "label-target": (1, 'for="owner-name": no element has this id'),
+        "hint-association": (2, "hint not referenced by #dob"),
+        "required-asterisk": (1, "Town *"),
+        "context-change": (1, "this.form.submit()"),
+    },
+    "/links-bad": {
+        "symbol-link-text": (1, "»"),
+        "document-link-type": (1, "pdf file; no type"),
+        "adjacent-links": (1, "State parks | State parks"),
+        "image-button-alt": (1, "search-button.png"),
+        "click-focus": (1, "<div> onclick"),
+        "alt-text-placeholder": (1, "IMG_2041.jpg"),
+    },
+    "/spacing-bad": {"text-spacing": (1, "Open weekdays from nine to five")},
+    "/keyboard-bad": {
+        "hover-only": (1, "shown by '.menu li:hover > ul' only; 2 controls inside"),
+        "focusable-role": (1, "<div> tabindex=0, no role"),
+        "focus-order": (1, "Step 1: fill in the form"),
+    },
+    "/media-bad": {
+        "rtl-direction": (1, "left-to-right (lang=en)"),
+        "audio-transcript": (1, "no transcript"),
+        "alt-title-conflict": (1, "Map of the permit areas"),
+        "lang-parts": (1, "reads as es, marked en"),
+    },
+}
+
+
+def test_each_failure_names_the_element_with_the_barrier(barrier_run):
+    result, origin = barrier_run
+    got = _by_page(result, origin)
+    assert {p: set(checks) for p, checks in EVIDENCE.items()} == FAILS
+    wrong = {}
+    for path, expected in EVIDENCE.items():
+        for check_id, (count, text) in expected.items():
+            items = got[path][check_id].items
+            first = f"{items[0].snippet} | {items[0].detail} | {items[0].selector}" if items else ""
+            if len(items) != count or text not in first:
+                wrong[(path, check_id)] = (len(items), first)
+    assert wrong == {}
