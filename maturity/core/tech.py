@@ -28,6 +28,7 @@ class Signature:
     headers: dict[str, str] = field(default_factory=dict)  # header name -> regular expression on its value
     paths: str = ""  # regular expression on same-host URL paths (and queries)
     hosts: str = ""  # regular expression on the host of any URL
+    classes: str = ""  # on the classes of <html> and <body>
     attributes: str = ""  # on data-* attribute names (two words: "data-drupal")
     ids: str = ""  # on element ids
     globals: tuple[str, ...] = ()  # script globals the gatherer probes
@@ -40,6 +41,7 @@ CMS_SIGNATURES: tuple[Signature, ...] = (
         generator=r"^drupal\b",
         headers={"x-generator": r"drupal", "x-drupal-cache": "", "x-drupal-dynamic-cache": ""},
         paths=r"/sites/[^/]+/(files|themes|modules)/|/core/misc/drupal\.js|/misc/drupal\.js|/modules/contrib/",
+        classes=r"\bpath-frontpage\b|\bpage-node-type-",
         attributes=r"^data-drupal$",
         globals=("Drupal", "drupalSettings"),
         cookies=r"^s?sess[0-9a-f]{32}$",
@@ -49,6 +51,7 @@ CMS_SIGNATURES: tuple[Signature, ...] = (
         generator=r"^wordpress\b",
         headers={"x-pingback": r"xmlrpc\.php", "link": r"api\.w\.org"},
         paths=r"/wp-content/|/wp-includes/|/wp-json/",
+        classes=r"\bwp-custom-logo\b|\bpage-template-default\b",
         globals=("wp.emoji", "wpApiSettings"),
         cookies=r"^wordpress_|^wp-settings-",
     ),
@@ -56,6 +59,7 @@ CMS_SIGNATURES: tuple[Signature, ...] = (
         name="Joomla",
         generator=r"^joomla\b",
         paths=r"/media/jui/|/media/system/js/|/components/com_|[?&]option=com_",
+        classes=r"\bcom_(content|contact|users|tags)\b",
         globals=("Joomla",),
     ),
     Signature(
@@ -70,6 +74,7 @@ CMS_SIGNATURES: tuple[Signature, ...] = (
         generator=r"adobe experience manager|^aem\b",
         headers={"x-dispatcher": "", "x-adobe-content": ""},
         paths=r"/etc\.clientlibs/|/etc/designs/|/content/dam/|/libs/granite/|/libs/cq/",
+        attributes=r"^data-cmp$",
         globals=("CQ", "Granite"),
     ),
     Signature(
@@ -84,6 +89,7 @@ CMS_SIGNATURES: tuple[Signature, ...] = (
         generator=r"^wix\.com",
         headers={"x-wix-request-id": "", "server": r"^pepyaka"},
         hosts=r"(^|\.)(static\.parastorage\.com|static\.wixstatic\.com)$",
+        ids=r"^SITE_CONTAINER$",
         globals=("wixBiSession",),
     ),
     Signature(
@@ -186,6 +192,8 @@ def _match(sig: Signature, document: DocumentFacts, http: HttpFacts | None, urls
             found += [f"cookie {c}" for c in _cookie_names(http) if re.search(sig.cookies, c)][:1]
     if tech is not None:
         found += [f"script global {g}" for g in sig.globals if g in tech.globals]
+        if sig.classes and (m := re.search(sig.classes, tech.classes)):
+            found.append(f"class {m.group(0)}")
         if sig.attributes:
             found += [f"attribute {a}" for a in tech.attributes if re.search(sig.attributes, a)][:1]
         if sig.ids:
