@@ -13,6 +13,7 @@ from maturity.store.store import (
     redact_url,
     upgrade,
 )
+from maturity.store.xdata import XdataStore  # registers the survey tables (issue 18)
 
 __all__ = [
     "PENDING",
@@ -24,6 +25,7 @@ __all__ = [
     "Scoring",
     "Store",
     "StoredRun",
+    "XdataStore",
     "redact_url",
     "upgrade",
 ]
