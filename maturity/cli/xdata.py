@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from maturity.cli.options import open_store, store_options
-from maturity.cli.output import echo, terminal
+from maturity.cli.output import echo
 
 FORMAT_CHOICES = ("touchpoints-a11", "touchpoints-a11-v2", "a11-v2", "hisp-details", "hisp-legacy", "aggregate")
 
@@ -90,8 +90,6 @@ def xdata_import(
 def xdata_show(agency: str | None, db: str) -> None:
     """Figures per service and fiscal quarter: trust and drivers with n, response rate and
     Wilson 95 % intervals; fewer than 30 responses is "insufficient responses"."""
-    from rich.table import Table
-
     from maturity.core.xdata import INSUFFICIENT, LOW_RELIABILITY
     from maturity.run.xdata import agency_figures
 
@@ -99,46 +97,37 @@ def xdata_show(agency: str | None, db: str) -> None:
     if not found:
         echo("no survey results stored" + (f" for {agency}" if agency else ""))
         return
-    console = terminal()
+    asked = {"thumbs": "thumbs up", "likert": "top-two-box", "went_well": "went well, of thumbs-up"}
+    asked |= {"went_badly": "went badly, of thumbs-down", "share": "share given", "mean": "mean given"}
     for name, figs in found.items():
-        table = Table(title=name, title_justify="left")
-        for column in ("service", "quarter", "measure", "asked as", "n", "positive", "share", "95 % interval"):
-            table.add_column(column, justify="right" if column in ("n", "positive") else "left")
-        table.add_column("response rate", justify="right")
-        table.add_column("change vs previous quarter")
-        wording: dict[str, str] = {}
+        echo(name)
+        service = wording = None
         for f in figs:
-            if f.trust_question:
-                wording.setdefault(f"{f.service} {f.quarter_label}", f.trust_question)
+            if f.service != service:
+                service, wording = f.service, None
+                echo(f"  service {f.service}")
+            if f.trust_question and f.trust_question != wording:
+                wording = f.trust_question
+                echo(f'    trust question: "{f.trust_question}"')
+            line = f"    {f.quarter_label}  {f.measure} ({asked.get(f.kind, f.kind)})  n {f.n}"
             if f.status == INSUFFICIENT:
-                share, interval = "insufficient responses", ""
+                line += "  insufficient responses (fewer than 30; not scored)"
             elif f.share is None:
-                share, interval = f"mean {f.mean:.2f}" if f.mean is not None else "", ""
+                line += f"  mean {f.mean:.2f}" if f.mean is not None else ""
             else:
-                share = f"{f.share:.1%}" + (" (low reliability)" if f.status == LOW_RELIABILITY else "")
-                interval = f"{f.low:.1%}-{f.high:.1%}"
+                line += f"  {f.share:.1%} [{f.low:.1%}-{f.high:.1%}]"
+                if f.status == LOW_RELIABILITY:
+                    line += " (low reliability)"
                 if f.mean is not None and f.kind == "likert":
-                    share += f", mean {f.mean:.2f}"
-            rate = f"{f.response_rate:.1%} of {f.offered:,}" if f.response_rate is not None and f.offered else ""
-            moved = ""
+                    line += f"  mean {f.mean:.2f}" + (" (customer effort reading)" if f.measure == "ease" else "")
+            if f.response_rate is not None and f.offered:
+                line += f"  response rate {f.response_rate:.1%} of {f.offered:,} offered"
+            if f.volume:
+                line += f", {f.volume:,} customers"
             if f.change is not None:
-                verdict = "significant" if f.change.significant else "no significant change"
-                moved = f"{f.change.delta * 100:+.1f} pts, z = {f.change.z:.2f}: {verdict}"
-            table.add_row(
-                f.service,
-                f.quarter_label,
-                f.measure,
-                f.kind.replace("_", " "),
-                str(f.n),
-                str(f.positive),
-                share,
-                interval,
-                rate,
-                moved,
-            )
-        console.print(table)
-        for key, text in sorted(wording.items()):
-            echo(f"  trust question ({key}): {text}")
+                verdict = "significant change" if f.change.significant else "no significant change"
+                line += f"  vs previous quarter {f.change.delta * 100:+.1f} pts, z = {f.change.z:.2f}: {verdict}"
+            echo(line)
     echo(
         "Shares: thumbs-up, or 4-5 on the 5-point agree scale (top-two-box); drivers after a thumbs-up or"
         " -down count over those respondents only. Intervals: Wilson 95 %. Change: two-proportion z-test"

@@ -393,3 +393,7 @@ class ImportSummary:
     kept: tuple[str, ...]  # columns whose content reached the store (as counts, or redacted text)
     dropped: tuple[str, ...]  # columns read and thrown away
     skipped_rows: Mapping[str, int] = field(default_factory=dict)  # reason -> rows
+
+    def __post_init__(self) -> None:  # a column named by a question's text may carry what redaction removes
+        object.__setattr__(self, "kept", tuple(redact(c) for c in self.kept))
+        object.__setattr__(self, "dropped", tuple(redact(c) for c in self.dropped))

@@ -160,7 +160,7 @@ class _Table:
             raise ConfigError(self.source, f"missing column {missing[0]!r}", f"line {self.line}")
 
     def error(self, line: int, column: str, message: str) -> ConfigError:
-        return ConfigError(self.source, message, f"line {line}, column {column}")
+        return ConfigError(self.source, message, f"line {line}, column {redact(column)}")
 
 
 def _cell(value: str) -> str:
