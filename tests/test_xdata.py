@@ -175,7 +175,7 @@ def test_figures_suppress_flag_and_compare_quarters():
     assert q2.status == INSUFFICIENT and q2.share is None and q2.low is None and q2.n == 27 and not q2.scored
     assert q3.status == LOW_RELIABILITY and q3.scored  # 30-59 responses: shown with a flag
     assert q3.change is not None  # against Q1: the suppressed Q2 is skipped, never compared
-    assert q3.change.z == pytest.approx(two_proportion_z(331, 412, 40, 45))
+    assert q3.change.z == pytest.approx(two_proportion_z(331, 412, 40, 45)) and q3.compared_with == "FY2025 Q1"
     assert q4.change is not None and q4.change.z == pytest.approx(two_proportion_z(40, 45, 382, 455))
 
 

@@ -106,7 +106,7 @@ def xdata_show(agency: str | None, db: str) -> None:
             if f.service != service:
                 service, wording = f.service, None
                 echo(f"  service {f.service}")
-            if f.trust_question and f.trust_question != wording:
+            if f.measure == "trust" and f.trust_question and f.trust_question != wording:
                 wording = f.trust_question
                 echo(f'    trust question: "{f.trust_question}"')
             line = f"    {f.quarter_label}  {f.measure} ({asked.get(f.kind, f.kind)})  n {f.n}"
@@ -126,7 +126,7 @@ def xdata_show(agency: str | None, db: str) -> None:
                 line += f", {f.volume:,} customers"
             if f.change is not None:
                 verdict = "significant change" if f.change.significant else "no significant change"
-                line += f"  vs previous quarter {f.change.delta * 100:+.1f} pts, z = {f.change.z:.2f}: {verdict}"
+                line += f"  vs {f.compared_with} {f.change.delta * 100:+.1f} pts, z = {f.change.z:.2f}: {verdict}"
             echo(line)
     echo(
         "Shares: thumbs-up, or 4-5 on the 5-point agree scale (top-two-box); drivers after a thumbs-up or"

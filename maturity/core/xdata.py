@@ -311,6 +311,7 @@ class Figure:
     response_rate: float | None = None  # n / offered
     trust_question: str | None = None
     change: Change | None = None  # against the service's previous quarter with a figure, same kind
+    compared_with: str | None = None  # that quarter ("FY2025 Q2"): a suppressed quarter is skipped
 
     @property
     def scored(self) -> bool:
@@ -331,7 +332,8 @@ def figures(tallies: Sequence[Tally], contexts: Sequence[Context] = ()) -> list[
     out: list[Figure] = []
     previous: dict[tuple[str, str, str], Tally] = {}
     ordered = sorted(
-        add(tallies), key=lambda t: (t.service, MEASURE_ORDER.get(t.measure, 99), t.kind, t.fiscal_year, t.quarter)
+        add(tallies),
+        key=lambda t: (t.service, MEASURE_ORDER.get(t.measure, 99), KINDS.index(t.kind), t.fiscal_year, t.quarter),
     )
     for t in ordered:
         ctx = context.get((t.service, t.fiscal_year, t.quarter))
@@ -350,9 +352,11 @@ def figures(tallies: Sequence[Tally], contexts: Sequence[Context] = ()) -> list[
             mean = sum((i + 1) * c for i, c in enumerate(t.counts)) / answered
         series = (t.service, t.measure, t.kind)
         moved = None
+        compared = None
         if share is not None and series in previous:
             before = previous[series]
             moved = change(before.positive, before.n, t.positive, t.n)
+            compared = f"FY{before.fiscal_year} Q{before.quarter}"
         if share is not None:
             previous[series] = t
         main = t.measure == TRUST or t.kind in (LIKERT, THUMBS, SHARE)
@@ -376,6 +380,7 @@ def figures(tallies: Sequence[Tally], contexts: Sequence[Context] = ()) -> list[
                 response_rate=t.n / offered if offered else None,
                 trust_question=ctx.trust_question if ctx else None,
                 change=moved,
+                compared_with=compared,
             )
         )
     return out

@@ -400,7 +400,7 @@ def _touchpoints_a11_v2(table: _Table, options: Options) -> Parsed:
             thumb = _int(table, line, trust_column, _cell(row[table.index[trust_column]]), allowed=(0, 1))
             well = _drivers(table, line, well_column, _cell(row[table.index[well_column]]))
             badly = _drivers(table, line, badly_column, _cell(row[table.index[badly_column]]))
-            asked = frozenset(DRIVERS)  # the generic export does not say which options the form had
+            asked = frozenset(DRIVERS)  # narrowed below to the options the file shows
         key = _cell(row[table.index["UUID"]]) or _cell(row[table.index["ID"]]) or None
         responses.append(
             Response(
@@ -419,6 +419,9 @@ def _touchpoints_a11_v2(table: _Table, options: Options) -> Parsed:
             text = _text(row[table.index[comment_column]])
             if text:
                 comments.append(Comment(service=service, fiscal_year=fy, quarter=q, text=text))
+    if not combined:  # the generic export does not say which options the form offered: those ticked at least once
+        offered = frozenset().union(*(r.went_well | r.went_badly for r in responses))
+        responses = [replace(r, asked=offered) for r in responses]
     kept = [trust_column, well_column, badly_column, "Created at"]
     if combined:
         kept += [c for c in V2_COLUMNS[1:-1]]
