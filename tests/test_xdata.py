@@ -350,3 +350,45 @@ def test_a_file_of_responses_needs_a_service_and_an_unknown_header_a_format():
         parse(_v2_text(), None, Options(source="f.csv"))
     with pytest.raises(ConfigError, match="give --format"):
         parse("a,b,c\n1,2,3\n", None, OPTS)
+
+
+def test_a_column_map_reads_a_qualtrics_export():
+    from xdata_fixtures import QUALTRICS_MAP, qualtrics
+
+    from maturity.core.xdata_formats import load_column_map
+
+    cmap = load_column_map(QUALTRICS_MAP.encode(), "q.yaml")
+    text = qualtrics([(5, 4, 2)] * 20 + [(3, 2, 5)] * 12, datetime(2025, 2, 1))
+    assert detect(text) is None  # not a format of its own: the map says how to read it
+    parsed = parse(text, None, Options(source="f.csv", service="renew", column_map=cmap))
+    assert parsed.summary.skipped_rows == {"header rows": 2}
+    by = {t.measure: (t.n, t.positive, t.counts) for t in tally(parsed.responses)}
+    assert by["trust"] == (32, 20, (0, 12, 0, 20, 0))
+    assert by["ease"] == (32, 12, (0, 20, 0, 0, 12))
+    assert {(t.fiscal_year, t.quarter) for t in tally(parsed.responses)} == {(2025, 2)}
+    assert parsed.contexts[0].trust_question == "I trust the licence office to do right by me."
+    for column in ("IPAddress", "RecipientEmail", "LocationLatitude", "Q4"):
+        assert column in parsed.summary.dropped
+
+
+def test_a_column_map_is_checked():
+    from maturity.core.xdata_formats import load_column_map
+
+    with pytest.raises(ConfigError) as err:
+        load_column_map(b"scale: stars\ndate: d\nquestions: {trust: Q1}\n", "m.yaml")
+    assert err.value.key == "scale"
+    with pytest.raises(ConfigError, match="only 'trust'"):
+        load_column_map(b"scale: thumbs\ndate: d\nquestions: {trust: Q1, ease: Q2}\n", "m.yaml")
+    google = load_column_map(
+        b"scale: thumbs\ndate: Timestamp\ndate_format: '%d/%m/%Y %H:%M:%S'\nquestions: {trust: 'Did we do well?'}\n"
+        b"values: {'Yes': 1, 'No': 0}\n",
+        "google.yaml",
+    )
+    text = "Timestamp,Did we do well?,Email address\n14/01/2025 10:00:00,Yes,a@b.example\n"
+    text += "31/02/2025 10:00:00,No,c@d.example\n"
+    with pytest.raises(ConfigError) as err:
+        parse(text, None, Options(source="f.csv", service="s", column_map=google))
+    assert err.value.key == "line 3, column Timestamp"
+    parsed = parse(text.replace("31/02", "28/02"), None, Options(source="f.csv", service="s", column_map=google))
+    assert [r.answers for r in parsed.responses] == [{"trust": 1}, {"trust": 0}]
+    assert "Email address" in parsed.summary.dropped

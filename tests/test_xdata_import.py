@@ -15,6 +15,8 @@ from sqlmodel import Session, select
 from xdata_fixtures import (
     HISP_DETAILS_HEADER,
     PII,
+    QUALTRICS_MAP,
+    QUALTRICS_META,
     V1_QUESTIONS,
     V2,
     V2_TRUST,
@@ -22,6 +24,7 @@ from xdata_fixtures import (
     hisp_details,
     hisp_legacy,
     hisp_legacy_header,
+    qualtrics,
     to_csv,
     touchpoints_v1,
     touchpoints_v2,
@@ -287,6 +290,14 @@ def _planted_files(comment: tuple[str, ...]) -> dict[str, tuple[str, list[str]]]
     agg = "service,quarter,question,n,positive,question_text,contact,respondent\n"
     agg += f"Renew {kept_text[3]},2025Q1,trust,40,30,Trust {kept_text[4]},{PII['email']},{PII['name']}\n"
     files["aggregate"] = (agg, [])
+    # another tool's export through a column map (Qualtrics-style: IP, name, email, location)
+    q = list(csv.reader(io.StringIO(qualtrics([(5, 4, 4)] * 31, datetime(2025, 2, 1)))))
+    for i, row in enumerate(q[3:]):
+        for k, column in enumerate(QUALTRICS_META):
+            if column != "RecordedDate":
+                row[k] = _cycle(ALL, i + k) + (f" {i}" if column == "ResponseId" else "")
+        row[-1] = _cycle(comment, i)
+    files["mapped"] = (to_csv(q[0], q[1:]), ["--service", "renew", "--map", "MAP"])
     return files
 
 
@@ -297,6 +308,8 @@ def test_personal_data_planted_everywhere_is_never_stored_or_printed(tmp_path, c
     outputs = ""
     for fmt, (text, extra) in _planted_files(PATTERNED if comments else ALL).items():
         path = _write(tmp_path, f"{fmt}.csv", text)
+        map_file = _write(tmp_path, "qualtrics.yaml", QUALTRICS_MAP)
+        extra = [str(map_file) if a == "MAP" else a for a in extra]
         args = ["xdata", "import", str(path), "--agency", AGENCY, "--format", fmt, "--db", db, *extra]
         done = cli(*args, *(["--comments"] if comments else []))
         assert done.returncode == 0, (fmt, done.stderr)

@@ -211,3 +211,58 @@ def hisp_legacy_header() -> list[str]:
 def hisp_legacy(rows: list[dict[str, str]]) -> str:
     header = hisp_legacy_header()
     return to_csv(header, [[r.get(c, "") for c in header] for r in rows])
+
+
+QUALTRICS_META = [
+    "StartDate",
+    "EndDate",
+    "Status",
+    "IPAddress",
+    "Progress",
+    "Duration (in seconds)",
+    "Finished",
+    "RecordedDate",
+    "ResponseId",
+    "RecipientLastName",
+    "RecipientFirstName",
+    "RecipientEmail",
+    "ExternalReference",
+    "LocationLatitude",
+    "LocationLongitude",
+    "DistributionChannel",
+    "UserLanguage",
+]
+AGREE = ["Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree", "Strongly agree"]
+QUALTRICS_MAP = """\
+scale: likert
+header_rows: 3
+id: ResponseId
+date: RecordedDate
+questions: {satisfaction: Q1, trust: Q2, ease: Q3}
+comments: [Q4]
+values: {Strongly disagree: 1, Disagree: 2, Neither agree nor disagree: 3, Agree: 4, Strongly agree: 5}
+"""
+
+
+def qualtrics(answers: list[tuple[int, int, int]], start: datetime, meta: dict[str, str] | None = None) -> str:
+    """A Qualtrics-style export: three header rows, choice text answers (1-5 given as numbers here)."""
+    header = [*QUALTRICS_META, "Q1", "Q2", "Q3", "Q4"]
+    texts = [
+        *QUALTRICS_META,
+        "I was satisfied.",
+        "I trust the licence office to do right by me.",
+        "It was easy.",
+        "Anything else?",
+    ]
+    imports = [*(f'{{"ImportId":"{m}"}}' for m in QUALTRICS_META), *(f'{{"ImportId":"QID{i}"}}' for i in range(1, 5))]
+    rows = [texts, imports]
+    for i, (a, b, c) in enumerate(answers):
+        when = (start + timedelta(hours=i)).strftime("%Y-%m-%d %H:%M:%S")
+        values = {m: "" for m in QUALTRICS_META} | {
+            "RecordedDate": when,
+            "ResponseId": f"R_{i:06d}x",
+            "Status": "IP Address",
+        }
+        values |= meta or {}
+        rows.append([*(values[m] for m in QUALTRICS_META), AGREE[a - 1], AGREE[b - 1], AGREE[c - 1], "Thanks."])
+    return to_csv(header, rows)

@@ -9,7 +9,15 @@ import click
 from maturity.cli.options import open_store, store_options
 from maturity.cli.output import echo
 
-FORMAT_CHOICES = ("touchpoints-a11", "touchpoints-a11-v2", "a11-v2", "hisp-details", "hisp-legacy", "aggregate")
+FORMAT_CHOICES = (
+    "touchpoints-a11",
+    "touchpoints-a11-v2",
+    "a11-v2",
+    "hisp-details",
+    "hisp-legacy",
+    "aggregate",
+    "mapped",
+)
 
 
 @click.group()
@@ -23,6 +31,13 @@ def xdata() -> None:
 @click.option("--service", default=None, help="The service a file of responses is about (id or name).")
 @click.option(
     "--format", "fmt", default=None, type=click.Choice(FORMAT_CHOICES), help="The file's format [default: detected]."
+)
+@click.option(
+    "--map",
+    "column_map",
+    default=None,
+    type=click.Path(dir_okay=False),
+    help="A column map file (YAML) for another tool's export (Google Forms, Qualtrics): format 'mapped'.",
 )
 @click.option("--quarter", default=None, help="Fiscal quarter of a file without dates, e.g. FY2025Q2.")
 @click.option("--comments", is_flag=True, help="Keep free-text comments (redacted); dropped by default.")
@@ -39,6 +54,7 @@ def xdata_import(
     agency: str,
     service: str | None,
     fmt: str | None,
+    column_map: str | None,
     quarter: str | None,
     comments: bool,
     portfolio_file: str | None,
@@ -66,6 +82,7 @@ def xdata_import(
         quarter=fiscal,
         comments=comments,
         portfolio=portfolio,
+        column_map=Path(column_map) if column_map else None,
     )
     stored = result.stored
     if result.summary is None:

@@ -19,6 +19,8 @@ Formats (``--format``; detected from the header when not given):
                        answer 1-5 per question, per service and quarter
 ``aggregate``          a plain aggregate CSV: ``service, quarter, question, n`` and ``share``,
                        ``positive`` or ``mean``; optional ``offered, volume, question_text``
+``mapped``             any other export of one row per respondent (Google Forms, Qualtrics, ...)
+                       read through a column map file (:class:`ColumnMap`, ``--map FILE``)
 =====================  ==========================================================================
 
 Only what the figures need leaves this module: answers become counts, and every kept text
@@ -34,7 +36,11 @@ import io
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from typing import Literal
 
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from maturity.core.configfile import load_yaml, validate
 from maturity.core.xdata import (
     DRIVERS,
     LIKERT,
@@ -52,7 +58,7 @@ from maturity.core.xdata import (
 )
 from maturity.kernel.errors import ConfigError
 
-FORMATS = ("touchpoints-a11", "touchpoints-a11-v2", "a11-v2", "hisp-details", "hisp-legacy", "aggregate")
+FORMATS = ("touchpoints-a11", "touchpoints-a11-v2", "a11-v2", "hisp-details", "hisp-legacy", "aggregate", "mapped")
 
 # The A-11 v1 items in form order (Touchpoints' `hisp_questions_key`).
 V1_MEASURES = ("satisfaction", TRUST, "effectiveness", "ease", "efficiency", "transparency", "employee")
@@ -119,6 +125,7 @@ class Options:
     fiscal_year_start: int = 10
     comments: bool = False
     resolve_service: Callable[[str], str] | None = None  # a service named in a file -> its id (raises ValueError)
+    column_map: ColumnMap | None = None  # for the "mapped" format
 
 
 class _Table:
@@ -199,6 +206,10 @@ def detect(text: str) -> str | None:
 
 def parse(text: str, fmt: str | None, options: Options) -> Parsed:
     """Read a whole file; any error raises :class:`ConfigError` naming the line and column."""
+    if options.column_map is not None:
+        if fmt not in (None, "mapped"):
+            raise ConfigError(options.source, "--map reads the file as the 'mapped' format", "--format")
+        fmt = "mapped"
     found = fmt or detect(text)
     if found is None:
         raise ConfigError(
@@ -682,6 +693,105 @@ def _aggregate(table: _Table, options: Options) -> Parsed:
     )
 
 
+# ---------------------------------------------------------------------------
+# Any other export of one row per respondent, through a column map
+# ---------------------------------------------------------------------------
+class ColumnMap(BaseModel):
+    """Which column holds what, for a survey tool without a format of its own here.
+
+    ``header_rows``: Qualtrics writes three (column ids, question text, import ids); the first
+    names the columns, and the second, when there is one, gives the trust question's wording.
+    ``values`` turns answer text into numbers (exports may carry choice text); answers must end
+    up 1-5 on the agree scale (``scale: likert``) or 1/0 (``scale: thumbs``, trust only).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    scale: Literal["likert", "thumbs"]
+    header_rows: int = Field(default=1, ge=1, le=5)
+    id: str | None = None  # the response's own id column (to count a response once)
+    date: str  # the column with each response's date
+    date_format: str | None = None  # strptime pattern; default: the formats Touchpoints and spreadsheets write
+    questions: dict[Literal["satisfaction", "trust", "effectiveness", "ease", "efficiency", "transparency",
+                            "humanity", "employee"], str] = Field(min_length=1)  # fmt: skip
+    comments: list[str] = Field(default_factory=list)
+    values: dict[str, int] = Field(default_factory=dict)
+    trust_question: str | None = None
+
+    @model_validator(mode="after")
+    def _thumbs_is_trust_only(self) -> ColumnMap:
+        if self.scale == "thumbs" and set(self.questions) != {TRUST}:
+            raise ValueError("a thumbs-up/down survey maps only 'trust'")
+        return self
+
+
+def load_column_map(data: bytes, source: str) -> ColumnMap:
+    raw = load_yaml(data, source, "column map")
+    if not isinstance(raw, dict):
+        raise ConfigError(source, "a column map is a mapping (scale, date, questions, ...)")
+    return validate(ColumnMap, raw, source)
+
+
+def _mapped(table: _Table, options: Options) -> Parsed:
+    cmap = options.column_map
+    assert cmap is not None
+    service = _need_service(table, options)
+    extra_headers = table.rows[: cmap.header_rows - 1]
+    table.rows = table.rows[cmap.header_rows - 1 :]
+    wanted = [cmap.date, *cmap.questions.values(), *cmap.comments, *((cmap.id,) if cmap.id else ())]
+    table.require(wanted)
+    allowed = (1, 2, 3, 4, 5) if cmap.scale == LIKERT else (0, 1)
+    responses: list[Response] = []
+    comments: list[Comment] = []
+    for line, row in table.rows:
+        raw_date = _cell(row[table.index[cmap.date]])
+        if cmap.date_format:
+            try:
+                day = datetime.strptime(raw_date, cmap.date_format).date()
+            except ValueError:
+                raise table.error(line, cmap.date, f"not a date in the map's format {cmap.date_format!r}") from None
+        else:
+            day = _date(table, line, cmap.date, raw_date)
+        fy, q = options.quarter or fiscal_quarter(day, options.fiscal_year_start)
+        answers: dict[str, int] = {}
+        for measure, column in cmap.questions.items():
+            value = _cell(row[table.index[column]])
+            if not value:
+                continue
+            if value in cmap.values:
+                answers[measure] = cmap.values[value]
+                if answers[measure] not in allowed:
+                    raise table.error(line, column, f"the map gives a value outside {allowed}")
+            else:
+                answers[measure] = _int(table, line, column, value, allowed=allowed)
+        key = _cell(row[table.index[cmap.id]]) if cmap.id else None
+        scale = LIKERT if cmap.scale == LIKERT else THUMBS
+        responses.append(
+            Response(key=key or None, service=service, fiscal_year=fy, quarter=q, scale=scale, answers=answers)
+        )
+        if options.comments:
+            for column in cmap.comments:
+                text = _text(row[table.index[column]])
+                if text:
+                    comments.append(Comment(service=service, fiscal_year=fy, quarter=q, text=text))
+    wording = cmap.trust_question
+    if wording is None and extra_headers and TRUST in cmap.questions:
+        wording = _cell(extra_headers[0][1][table.index[cmap.questions[TRUST]]])
+    contexts = _wording(responses, wording) if wording else []
+    kept = [cmap.date, *cmap.questions.values(), *(cmap.comments if options.comments else ())]
+    return Parsed(
+        summary=ImportSummary(
+            format="mapped",
+            rows=len(table.rows),
+            kept=tuple(kept),
+            dropped=_dropped(table, kept),
+            skipped_rows={"header rows": len(extra_headers)} if extra_headers else {},
+        ),
+        responses=responses,
+        contexts=contexts,
+        comments=comments,
+    )
+
+
 _PARSERS: dict[str, Callable[[_Table, Options], Parsed]] = {
     "touchpoints-a11": _touchpoints_a11,
     "touchpoints-a11-v2": _touchpoints_a11_v2,
@@ -689,4 +799,5 @@ _PARSERS: dict[str, Callable[[_Table, Options], Parsed]] = {
     "hisp-details": _hisp_details,
     "hisp-legacy": _hisp_legacy,
     "aggregate": _aggregate,
+    "mapped": _mapped,
 }

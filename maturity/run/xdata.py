@@ -14,7 +14,7 @@ from pathlib import Path
 
 from maturity.core.portfolio import Portfolio
 from maturity.core.xdata import Figure, ImportSummary, figures, tally
-from maturity.core.xdata_formats import Options, parse
+from maturity.core.xdata_formats import Options, load_column_map, parse
 from maturity.kernel.errors import ConfigError
 from maturity.store import Store
 from maturity.store.xdata import Batch, StoredImport, XdataStore, response_digest
@@ -66,6 +66,7 @@ def import_file(
     quarter: tuple[int, int] | None = None,
     comments: bool = False,
     portfolio: Portfolio | None = None,
+    column_map: Path | None = None,
 ) -> ImportResult:
     agency = " ".join(agency.split())
     if not agency:
@@ -82,6 +83,10 @@ def import_file(
                 service = resolve(service)
             except ValueError as exc:
                 raise ConfigError(portfolio.source, f"service {service!r}: {exc}", "--service") from None
+    cmap = None
+    if column_map is not None:
+        map_bytes, _ = read_text(column_map)
+        cmap = load_column_map(map_bytes, str(column_map))
     data, text = read_text(path)
     sha = hashlib.sha256(data).hexdigest()
     xstore = XdataStore(store.engine)
@@ -98,6 +103,7 @@ def import_file(
             fiscal_year_start=fiscal_year_start,
             comments=comments,
             resolve_service=resolve,
+            column_map=cmap,
         ),
     )
     keyed = {response_digest(agency, r.service, r.key): r for r in parsed.responses if r.key}
