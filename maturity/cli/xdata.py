@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from maturity.cli.options import open_store, store_options
+from maturity.cli.options import open_store, output_options, store_options
 from maturity.cli.output import echo
 
 FORMAT_CHOICES = (
@@ -151,6 +151,29 @@ def xdata_show(agency: str | None, db: str) -> None:
         " (pooled), |z| > 1.96. Respondents choose to answer: the interval covers sampling noise, not"
         " nonresponse bias."
     )
+
+
+@xdata.command("score")
+@click.argument("run", type=int)
+@click.option("--rubric", "rubric_spec", default="cx", show_default=True, help="Rubric file or built-in name.")
+@click.option("--agency", default=None, help="The agency whose survey results apply [default: the run's agency].")
+@store_options
+@output_options
+def xdata_score(
+    run: int, rubric_spec: str, agency: str | None, db: str, out_dir: str, quiet: bool, verbose: bool
+) -> None:
+    """Attach the agency's survey figures to stored run RUN and score it (by default under the
+    customer experience rubric `cx`); other scorings of the run are kept unchanged."""
+    from maturity.cli.output import run_summary
+    from maturity.core.rubric import resolve_rubric
+    from maturity.run.xdata import score_with_survey
+
+    info, card, paths, facts = score_with_survey(
+        open_store(db), run, resolve_rubric(rubric_spec), Path(out_dir), agency=agency
+    )
+    scored = sum(1 for f in facts.figures if f.share is not None)
+    echo(f"attached {len(facts.figures)} survey figures of {facts.agency} ({scored} with 30 responses or more)")
+    run_summary(info, card, paths)
 
 
 COMMANDS = [xdata]

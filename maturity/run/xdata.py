@@ -10,12 +10,17 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
+from maturity.core.model import RunInfo, SurveyFacts, SurveyFigure
 from maturity.core.portfolio import Portfolio
+from maturity.core.rubric import LoadedRubric
+from maturity.core.scoring import Scorecard
 from maturity.core.xdata import Figure, ImportSummary, figures, tally
 from maturity.core.xdata_formats import Options, load_column_map, parse
-from maturity.kernel.errors import ConfigError
+from maturity.kernel.errors import ConfigError, UsageError
+from maturity.run.scoring import rescore
 from maturity.store import Store
 from maturity.store.xdata import Batch, StoredImport, XdataStore, response_digest
 
@@ -143,6 +148,47 @@ def import_file(
         contexts=len(parsed.contexts),
         comments=len(parsed.comments),
     )
+
+
+def survey_facts(store: Store, agency: str, attached_at: str) -> SurveyFacts:
+    """The agency's figures as the site facts carry them (every quarter; suppressed ones without a share)."""
+    figs = agency_figures(store, agency).get(agency, [])
+    return SurveyFacts(
+        agency=agency,
+        attached_at=attached_at,
+        figures=[
+            SurveyFigure(
+                service=f.service,
+                fiscal_year=f.fiscal_year,
+                quarter=f.quarter,
+                measure=f.measure,
+                kind=f.kind,
+                n=f.n,
+                share=f.share,
+                low=f.low,
+                high=f.high,
+                trust_question=f.trust_question,
+            )
+            for f in figs
+        ],
+    )
+
+
+def score_with_survey(
+    store: Store, crawl_id: int, rubric: LoadedRubric, out_dir: Path, *, agency: str | None = None
+) -> tuple[RunInfo, Scorecard, dict[str, Path], SurveyFacts]:
+    """Attach the agency's survey figures to a stored crawl (replacing any attached before), then
+    score it under ``rubric`` (a new scoring; the old ones stay). The crawl's agency is the one
+    its portfolio run stored, unless ``agency`` is given."""
+    crawl = store.crawl(crawl_id)
+    name = agency or crawl.agency
+    if not name:
+        raise UsageError(f"run {crawl_id} belongs to no agency (a plain `maturity audit`): give --agency")
+    facts = survey_facts(store, name, datetime.now(UTC).isoformat(timespec="seconds"))
+    site = store.load_site(crawl_id).model_copy(update={"survey": facts})
+    store.set_site(crawl_id, site, crawl.pages_found)
+    info, card, paths = rescore(store, crawl_id, rubric, out_dir)
+    return info, card, paths, facts
 
 
 def agency_figures(store: Store, agency: str | None = None) -> dict[str, list[Figure]]:
