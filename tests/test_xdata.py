@@ -337,6 +337,13 @@ def test_excel_quirks_a_bom_and_forced_text_are_read():
     assert parsed.summary.format == "touchpoints-a11-v2" and parsed.responses[0].answers == {"trust": 1}
 
 
+def test_a_spreadsheets_empty_trailing_columns_are_ignored():
+    text = "service,quarter,question,n,positive,,\nrenew,2025Q1,trust,40,30,,\nrenew,2025Q1,ease,40,20\n"
+    assert [t.n for t in parse(text, None, Options(source="f.csv")).tallies] == [40, 40]
+    with pytest.raises(ConfigError, match="7 cells but 5 columns"):
+        parse(text.replace("30,,", "30,,x"), None, Options(source="f.csv"))
+
+
 def test_likert_answer_outside_the_scale_is_refused():
     text = touchpoints_v1({1: [0, 0, 0, 10, 20]}, datetime(2025, 4, 1))
     bad = _replace_cell(text, 5, 4, "6")

@@ -152,7 +152,12 @@ class _Table:
         except csv.Error as exc:
             raise ConfigError(source, f"not valid CSV ({exc})", f"line {reader.line_num}") from None
         rows = [(n, r) for n, r in rows if any(c.strip() for c in r)]
-        self.line, self.header = rows[0][0], [_cell(c) for c in rows[0][1]]
+        header = [_cell(c) for c in rows[0][1]]
+        while header and not header[-1]:  # a spreadsheet's empty columns after the last one
+            header.pop()
+        width = len(header)
+        rows = [(n, r[:width] if not any(c.strip() for c in r[width:]) else r) for n, r in rows]
+        self.line, self.header = rows[0][0], header
         if len(set(self.header)) != len(self.header):
             raise ConfigError(source, "a column is named twice", f"line {self.line}")
         self.rows = rows[1:]
