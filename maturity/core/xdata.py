@@ -149,7 +149,8 @@ def parse_quarter(text: str) -> tuple[int, int]:
 # Privacy: what a kept text may not carry
 # ---------------------------------------------------------------------------
 _REDACTIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("[email]", re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)),
+    # the local part without "/", "=" and "?", which RFC 5322 allows but which would swallow a URL path
+    ("[email]", re.compile(r"[\w.!#$%&'*+^`{|}~-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)),
     # card-like: 13-19 digits, optionally grouped by spaces or hyphens (before phone and SSN)
     ("[card number]", re.compile(r"(?<!\d)\d(?:[ -]?\d){12,18}(?!\d)")),
     # SSN-like: 3-2-4 digits with hyphens, spaces or nothing between

@@ -1,4 +1,4 @@
-"""xdata: survey results per agency, service and fiscal quarter (counts only; issue 18)
+"""xdata: survey results per agency, service and fiscal quarter (counts only), and traffic per page (issue 18)
 
 Revision ID: 0009_xdata
 Revises: 0005
@@ -75,6 +75,25 @@ def upgrade() -> None:
         sa.Column("text", sa.Text(), nullable=False),
     )
 
+    op.create_table(
+        "traffic_import",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("agency", sa.String(), nullable=False),
+        sa.Column("site", sa.String(), nullable=True),
+        sa.Column("period", sa.String(), nullable=True),
+        sa.Column("metric", sa.String(), nullable=False),
+        sa.Column("sha256", sa.String(64), nullable=False),
+        sa.Column("imported_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("rows", sa.Integer(), nullable=False),
+        sa.UniqueConstraint("agency", "sha256"),
+    )
+    op.create_table(
+        "traffic_page",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("import_id", sa.Integer(), sa.ForeignKey("traffic_import.id"), nullable=False),
+        sa.Column("path", sa.String(), nullable=False),
+        sa.Column("views", sa.Integer(), nullable=False),
+    )
     for table, column in (
         ("xdata_import", "agency"),
         ("xdata_tally", "import_id"),
@@ -84,10 +103,20 @@ def upgrade() -> None:
         ("xdata_seen", "import_id"),
         ("xdata_comment", "import_id"),
         ("xdata_comment", "agency"),
+        ("traffic_import", "agency"),
+        ("traffic_page", "import_id"),
     ):
         op.create_index(f"ix_{table}_{column}", table, [column], unique=False)
 
 
 def downgrade() -> None:
-    for table in ("xdata_comment", "xdata_seen", "xdata_context", "xdata_tally", "xdata_import"):
+    for table in (
+        "traffic_page",
+        "traffic_import",
+        "xdata_comment",
+        "xdata_seen",
+        "xdata_context",
+        "xdata_tally",
+        "xdata_import",
+    ):
         op.drop_table(table)
