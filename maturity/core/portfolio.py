@@ -4,6 +4,9 @@ A **portfolio file** lists agencies and their sites with optional tags (state, b
 tier, owner contact, anything else) and ``settings:`` (any audit setting, see
 :mod:`maturity.core.settings`) for the whole portfolio, an agency or one site. Loading validates
 it completely; an error names the file and the key path (YAML) or the line and column (CSV).
+In YAML an agency may also list its **services** (id, name, the URLs and journeys that deliver
+them, the channel): survey results attach to a service (:mod:`maturity.core.xdata`), scans to
+its sites; ``fiscal_year_start`` names the month a fiscal year starts (October by default).
 Running a portfolio is a workflow (:mod:`maturity.run.portfolio`); this module only reads files.
 """
 

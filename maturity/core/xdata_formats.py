@@ -216,6 +216,13 @@ def parse(text: str, fmt: str | None, options: Options) -> Parsed:
             raise ConfigError(options.source, "--map reads the file as the 'mapped' format", "--format")
         fmt = "mapped"
     found = fmt or detect(text)
+    if found is None and "aasm_state" in text.split("\n", 1)[0]:
+        raise ConfigError(
+            options.source,
+            "a cx_collections table holds no figures: import its cx_collection_details (volumes and wording) "
+            "and the responses (the 17-column format)",
+            "line 1",
+        )
     if found is None:
         raise ConfigError(
             options.source,
