@@ -58,7 +58,7 @@ from crawlers.fetch import (
     type_by_extension,
     unassessable_reason,
 )
-from crawlers.links import extract_links
+from crawlers.links import page_shape
 from crawlers.pacing import Politeness, politeness
 from crawlers.plainwords import plain_error
 from crawlers.probes import probe_https, probe_not_found, probe_security_txt
@@ -163,6 +163,8 @@ class Discovery:
     request_budget: int = 0
     stopped: str | None = None  # why discovery stopped early ("discovery stopped after N requests ...")
     politeness: Politeness = field(default_factory=lambda: politeness(None, None, 0))
+    shells: dict[str, str] = field(default_factory=dict)  # page URL -> template fingerprint
+    nav_links: list[str] = field(default_factory=list)  # the start page's main navigation
     last_request_at: float | None = None  # time.monotonic() of discovery's last request (the browser waits on)
 
 
@@ -237,6 +239,8 @@ class _Crawl:
         self.patterns: dict[str, int] = {url_pattern(start): 1}  # URL pattern -> URLs queued (traps)
         self.digests: dict[str, str] = {}  # sha256 of a page's body -> the page (duplicate content)
         self.duplicates: dict[str, str] = {}  # URL -> the page with the same body
+        self.shells: dict[str, str] = {}  # page URL -> its template's fingerprint (crawlers.links.page_shape)
+        self.nav_links: list[str] = []  # links of the start page's main navigation
 
     # -- bookkeeping ---------------------------------------------------------
 
@@ -308,6 +312,8 @@ class _Crawl:
             stopped=self.stopped,
             politeness=self.politeness,
             last_request_at=self.http.last_request_at,
+            shells=self.shells,
+            nav_links=self.nav_links,
         )
 
     # -- robots --------------------------------------------------------------
@@ -638,9 +644,14 @@ class _Crawl:
             self.link_status[result.final_url] = result.status
 
     def _links_of(self, result: Fetched, page_url: str) -> list[str]:
+        """The page's links; its template fingerprint is kept, and the start page's navigation."""
         if result.body is None:
             return []
-        return extract_links(result.body, page_url, charset_of(httpx.Headers(result.headers)))
+        shape = page_shape(result.body, page_url, charset_of(httpx.Headers(result.headers)))
+        self.shells[page_url] = shape.shell
+        if not self.pages or self.pages[0].url == page_url:
+            self.nav_links = shape.nav_links
+        return shape.links
 
     # -- sitemaps ------------------------------------------------------------
 

@@ -30,7 +30,11 @@ findings               failing instances found (each element or page that failed
 score_<dimension>      each dimension's score, 0–100 (empty: not assessable)
 tag_<name>             the site's tags from the portfolio file (state, branch, ...)
 error                  why a failed run stopped
+published_under        the rubric published figures come from: ``rubric ID VERSION sha256 SHA``
+                       (``--rubric FILE``), or ``each run's first scoring`` (the default pin)
 =====================  =====================================================================
+
+The JSON names the published rubric at its top (``published``), the same way.
 """
 
 from __future__ import annotations
@@ -49,6 +53,7 @@ from maturity.core.history import (
     SiteHistory,
     portfolio_rollup,
 )
+from maturity.core.scoring import RubricRef
 
 EXPORT_SCHEMA = "maturity/portfolio-export"
 EXPORT_SCHEMA_VERSION = 1
@@ -121,11 +126,22 @@ def _dimension_ids(sites: Sequence[SiteHistory]) -> list[str]:
     return ids
 
 
-def render_csv(sites: Sequence[SiteHistory]) -> str:
-    """One row per site per run, oldest run first within each site."""
+FIRST_SCORING_TEXT = "each run's first scoring"
+
+
+def published_under(pinned: RubricRef | None) -> str:
+    """The published rubric in words: the pinned rubric (``--rubric FILE``), or each run's first scoring."""
+    if pinned is None:
+        return FIRST_SCORING_TEXT
+    return f"rubric {pinned.id} {pinned.version} sha256 {pinned.sha256}"
+
+
+def render_csv(sites: Sequence[SiteHistory], *, pinned: RubricRef | None = None) -> str:
+    """One row per site per run, oldest run first within each site. ``pinned`` is the rubric the
+    figures were published under (None: each run's first scoring), named in every row."""
     dims = _dimension_ids(sites)
     tags = sorted({k for s in sites for r in s.runs for k in r.tags})
-    columns = [*BASE_COLUMNS, *(f"score_{d}" for d in dims), *(f"tag_{t}" for t in tags), "error"]
+    columns = [*BASE_COLUMNS, *(f"score_{d}" for d in dims), *(f"tag_{t}" for t in tags), "error", "published_under"]
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\r\n", extrasaction="raise")
     writer.writeheader()
@@ -136,6 +152,7 @@ def render_csv(sites: Sequence[SiteHistory]) -> str:
             row.update({f"score_{d}": scores.get(d) for d in dims})
             row.update({f"tag_{t}": r.tags.get(t) for t in tags})
             row["error"] = r.error
+            row["published_under"] = published_under(pinned)
             writer.writerow({k: _cell(v) for k, v in row.items()})
     return out.getvalue()
 
@@ -161,13 +178,41 @@ def _rollup_json(r: Rollup) -> dict[str, Any]:
     }
 
 
-def render_json(views: Sequence[AgencyView], *, method: str, generated_at: str, title: str = "") -> str:
-    """The portfolio as one JSON document: rollups per agency and for the whole, every run of every site."""
+def _published_json(views: Sequence[AgencyView], pinned: RubricRef | None) -> dict[str, Any]:
+    shown: dict[str, RubricRef] = {}
+    for v in views:
+        for s in v.sites:
+            for r in s.runs:
+                if r.scorecard is not None:
+                    shown.setdefault(r.scorecard.rubric.sha256, r.scorecard.rubric)
+
+    def ref(r: RubricRef) -> dict[str, str]:
+        return {"id": r.id, "version": r.version, "sha256": r.sha256}
+
+    return {
+        "pin": "first-scoring" if pinned is None else "rubric",
+        "rubric": None if pinned is None else ref(pinned),
+        "text": published_under(pinned),
+        "rubrics_shown": [ref(r) for _, r in sorted(shown.items(), key=lambda kv: (kv[1].id, kv[1].version, kv[0]))],
+    }
+
+
+def render_json(
+    views: Sequence[AgencyView],
+    *,
+    method: str,
+    generated_at: str,
+    title: str = "",
+    pinned: RubricRef | None = None,
+) -> str:
+    """The portfolio as one JSON document: rollups per agency and for the whole, every run of every site,
+    and the rubric the figures were published under (``pinned``; None: each run's first scoring)."""
     doc = {
         "schema": EXPORT_SCHEMA,
         "schema_version": EXPORT_SCHEMA_VERSION,
         "generated_at": generated_at,
         "title": title,
+        "published": _published_json(views, pinned),
         "rollup": {"method": method, "description": ROLLUP_DESCRIPTIONS[method]},
         "portfolio": _rollup_json(portfolio_rollup(views, method)),
         "agencies": [

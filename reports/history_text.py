@@ -3,7 +3,15 @@ site shares with it. Pure: a :class:`~maturity.core.history.Comparison` in, line
 
 from __future__ import annotations
 
-from maturity.core.history import Change, Comparison, SettingChange, rubric_label
+from maturity.core.history import (
+    SAMPLING_SOURCE,
+    Change,
+    Comparison,
+    SettingChange,
+    incomplete_dimensions,
+    rubric_label,
+)
+from reports.html import INCOMPLETE_MARK
 
 
 def fmt_value(value: float | None, unit: str = "") -> str:
@@ -19,11 +27,33 @@ def fmt_value(value: float | None, unit: str = "") -> str:
     return f"{value:g} {unit}"
 
 
+def fmt_marked_value(value: float | None, incomplete: bool) -> str:
+    """A score, with "(incomplete)" beside it when it rests on incomplete evidence."""
+    text = fmt_value(value)
+    return f"{text} {INCOMPLETE_MARK}" if incomplete and value is not None else text
+
+
+def change_figures(c: Comparison, key: str) -> tuple[tuple[float | None, bool], tuple[float | None, bool]]:
+    """The before and after figures of ``key`` ("overall" or a dimension id), each with whether it
+    rests on incomplete evidence (some of the checks behind it could not run)."""
+    out = []
+    for snap in (c.before, c.after):
+        card = snap.scorecard
+        if key == "overall":
+            out.append((card.overall if card else None, card is not None and not card.complete))
+        else:
+            dim = next((d for d in card.dimensions if d.id == key), None) if card else None
+            out.append((dim.score if dim else None, key in incomplete_dimensions(card)))
+    return out[0], out[1]
+
+
 def fmt_delta(change: Change) -> str:
     d = change.delta
     if d is None:
         return "n/a"
     if change.verdict == "no change":
+        if change.band_source == SAMPLING_SOURCE:
+            return f"no change (±{fmt_value(change.band, change.unit)}: within the samples' intervals)"
         return f"no change (±{fmt_value(change.band, change.unit)} is noise)"
     sign = "+" if d > 0 else "−"
     return f"{sign}{fmt_value(abs(d), change.unit)} ({change.verdict})"
@@ -66,9 +96,11 @@ def describe(c: Comparison, *, max_items: int = 10) -> list[str]:
         lines.append(f"  {level}")
         if c.level_note:
             lines.append(f"  note: {c.level_note}")
-        lines.append(f"  overall: {fmt_value(c.overall.before)} → {fmt_value(c.overall.after)}: {fmt_delta(c.overall)}")
+        before, after = (fmt_marked_value(*side) for side in change_figures(c, "overall"))
+        lines.append(f"  overall: {before} → {after}: {fmt_delta(c.overall)}")
         for d in c.dimensions:
-            lines.append(f"    {d.title}: {fmt_value(d.before)} → {fmt_value(d.after)}: {fmt_delta(d)}")
+            before, after = (fmt_marked_value(*side) for side in change_figures(c, d.key))
+            lines.append(f"    {d.title}: {before} → {after}: {fmt_delta(d)}")
     if c.findings is not None:
         f = c.findings
         lines.append(

@@ -304,6 +304,28 @@ def infer_levels(card: Scorecard) -> list[tuple[int, str]]:
     return [(n, names.get(n, "")) for n in range(1, top + 1)]
 
 
+def _fix_first_view(card: Scorecard) -> list[dict[str, Any]]:
+    """The fix-first list with each check's failure title and dimension, for the template."""
+    summaries = {c.check_id: c for d in card.dimensions for c in d.checks}
+    dim_titles = {d.id: d.title for d in card.dimensions}
+    rows = []
+    for item in card.fix_first:
+        summary = summaries.get(item.check_id)
+        rows.append(
+            {
+                "item": item,
+                "title": summary.failure_title if summary else item.check_id,
+                "dimension": dim_titles.get(summary.dimension, "") if summary else "",
+                "effort": (
+                    f"Fix once in the shared template: clears {item.pages} pages"
+                    if item.effort == "template"
+                    else "Fix on one page"
+                ),
+            }
+        )
+    return rows
+
+
 def _settings_value(settings: Mapping[str, Any], *keys: str) -> Any:
     for key in keys:
         value = settings.get(key)
@@ -406,6 +428,7 @@ def render_html(
     return template.render(
         run=run,
         card=card,
+        fix_first=_fix_first_view(card),
         site=site_name(card.target),
         target_href=safe_href(card.target),
         level_label=level_label,

@@ -4,10 +4,12 @@ Pure: the runs of every site (:class:`~maturity.core.history.RunSnapshot`, group
 mapping of relative file path to file content out; the caller writes the files. The site is
 plain HTML and SVG with inline CSS, no JavaScript, publishable from any static host:
 
-``index.html``                 the portfolio: levels chart, leaderboard (sorted by score)
+``index.html``                 the portfolio: levels chart, agencies × dimensions heat map, statewide
+                               trend, leaderboard (sorted by score), groups by tag, failed sites
 ``index-by-name.html``         the same leaderboard sorted by agency name
 ``index-by-change.html``       ... and by the change since the last run
 ``agency/<slug>.html``         an agency: level, next level, dimensions, trends, changes, top issues
+``tag/<key>-<value>.html``     the agencies of the sites carrying one tag value, by dimension
 ``run/<crawl id>.html``        one run's full scorecard (:func:`reports.html.render_html`)
 ``rubric.html``                the rubric behind the figures (older rubrics: ``rubric-<sha12>.html``)
 ``portfolio.csv`` / ``.json``  the exports (:mod:`reports.csv_export`)
@@ -38,20 +40,21 @@ from maturity.core.history import (
     SiteHistory,
     agencies,
     portfolio_rollup,
+    portfolio_trend,
     rollup,
     scored_site,
     trend,
 )
 from maturity.core.rubric import LoadedRubric
-from maturity.core.scoring import LevelRef, Scorecard
+from maturity.core.scoring import LevelRef, RubricRef, Scorecard
+from maturity.kernel.plainwords import plain_reason
 from reports import csv_export, svg
-from reports.history_text import fmt_value
+from reports.history_text import change_figures, fmt_value
 from reports.html import (
     NOT_ASSESSABLE,
     FindingsView,
     _findings_view,
     fmt_marked,
-    fmt_score,
     make_environment,
     render_html,
     safe_href,
@@ -114,6 +117,13 @@ def change_text(change: Change | None) -> str:
     return f"{sign}{fmt_value(abs(d), change.unit)}"
 
 
+def change_sides(c: Comparison, key: str) -> tuple[str, str]:
+    """A comparison's before and after figure of ``key`` ("overall" or a dimension id), as the site
+    shows scores, each marked "(incomplete)" when it rests on incomplete evidence."""
+    before, after = change_figures(c, key)
+    return fmt_marked(*before), fmt_marked(*after)
+
+
 def change_detail(change: Change) -> str:
     """Why a change was or was not counted, for a table cell's second line."""
     if change.delta is None:
@@ -172,6 +182,168 @@ class DimensionRow:
     @property
     def score_text(self) -> str:
         return fmt_marked(self.score, self.incomplete)
+
+
+HEAT_TINTS = ("#f9dede", "#fce3c4", "#fbf1b8", "#dcefd5", "#b9e0c1")
+"""Cell backgrounds of the heat map, lowest level band first: light tints under dark text (#1b1b1b,
+contrast above 12:1 on each), so the colour only repeats what the number and the word say."""
+HEAT_NONE = "#eeeeee"
+
+
+@dataclass
+class HeatCell:
+    score: float | None
+    incomplete: bool
+    band: int | None  # the level whose minimum score the figure reaches (None: no figure)
+    band_name: str
+    tint: int | None  # index into HEAT_TINTS
+
+    @property
+    def text(self) -> str:
+        return fmt_marked(self.score, self.incomplete)
+
+    @property
+    def css(self) -> str:
+        return "heat-none" if self.tint is None else f"heat-{self.tint}"
+
+
+@dataclass
+class HeatRow:
+    name: str
+    href: str | None
+    overall: HeatCell
+    cells: list[HeatCell]
+
+
+@dataclass
+class HeatMap:
+    columns: list[tuple[str, str]]  # (dimension id, title)
+    rows: list[HeatRow]
+    total: HeatRow | None
+    legend: list[tuple[str, str, str]]  # (css class, band word, score range)
+
+
+def _band(score: float | None, levels: Sequence[LevelRef]) -> tuple[int | None, str, int | None]:
+    """The level band a 0–100 figure falls in on the rubric's ladder (the overall score each level needs)."""
+    ladder = sorted(levels, key=lambda lv: lv.min_score)
+    if score is None or not ladder:
+        return None, "", None
+    reached = [i for i, lv in enumerate(ladder) if score + 1e-9 >= lv.min_score] or [0]
+    i = reached[-1]
+    tint = round(i * (len(HEAT_TINTS) - 1) / (len(ladder) - 1)) if len(ladder) > 1 else len(HEAT_TINTS) - 1
+    return ladder[i].level, ladder[i].name, tint
+
+
+def _heat_cell(score: float | None, incomplete: bool, levels: Sequence[LevelRef]) -> HeatCell:
+    band, name, tint = _band(score, levels)
+    return HeatCell(score, incomplete and score is not None, band, name, tint)
+
+
+def _dimension_columns(views: Sequence[AgencyView]) -> list[tuple[str, str]]:
+    columns: dict[str, str] = {}
+    for v in views:
+        for s in v.sites:
+            if s.latest and s.latest.scorecard:
+                for d in s.latest.scorecard.dimensions:
+                    columns.setdefault(d.id, d.title)
+    return list(columns.items())
+
+
+def _dimension_incomplete(view: AgencyView, dim: str) -> bool:
+    """Whether an agency's figure of ``dim`` rests on incomplete evidence, or leaves out a site that has none."""
+    cards = [s.latest.scorecard for s in view.sites if s.latest and s.latest.scorecard]
+    return any(x.id == dim and (x.incomplete or x.score is None) for c in cards for x in c.dimensions)
+
+
+def heat_map(
+    views: Sequence[AgencyView], slugs: Mapping[str, str], levels: Sequence[LevelRef], total: Rollup | None, root: str
+) -> HeatMap:
+    """Agencies × dimensions: each cell the agency's rolled-up score, the level band it reaches and a tint."""
+    columns = _dimension_columns(views)
+    rows = []
+    for v in views:
+        rows.append(
+            HeatRow(
+                name=v.name,
+                href=f"{root}agency/{slugs[v.name]}.html",
+                overall=_heat_cell(v.rollup.overall, agency_incomplete(v), levels),
+                cells=[
+                    _heat_cell(v.rollup.dimensions.get(did), _dimension_incomplete(v, did), levels)
+                    for did, _ in columns
+                ],
+            )
+        )
+    total_row = None
+    if total is not None:
+        total_row = HeatRow(
+            name="All agencies",
+            href=None,
+            overall=_heat_cell(total.overall, any(agency_incomplete(v) for v in views), levels),
+            cells=[
+                _heat_cell(total.dimensions.get(did), any(_dimension_incomplete(v, did) for v in views), levels)
+                for did, _ in columns
+            ],
+        )
+    ladder = sorted(levels, key=lambda lv: lv.min_score)
+    legend = []
+    for i, lv in enumerate(ladder):
+        _, _, tint = _band(lv.min_score, ladder)
+        upper = f"to under {svg.fmt_number(ladder[i + 1].min_score)}" if i + 1 < len(ladder) else "to 100"
+        legend.append((f"heat-{tint}", lv.name, f"{svg.fmt_number(lv.min_score)} {upper}"))
+    legend.append(("heat-none", NOT_ASSESSABLE, "no figure"))
+    return HeatMap(columns=columns, rows=rows, total=total_row, legend=legend)
+
+
+@dataclass
+class TagGroup:
+    key: str
+    value: str
+    file: str  # tag/<slug>.html
+    views: list[AgencyView]
+    total: Rollup
+    sites: int
+    incomplete: bool
+    level_text: str
+
+    @property
+    def label(self) -> str:
+        return f"{tag_title(self.key)}: {self.value}"
+
+
+def tag_title(key: str) -> str:
+    return key.replace("_", " ").capitalize()
+
+
+def tag_groups(
+    runs_by_site: Mapping[str, list[RunSnapshot]], method: str, levels: Sequence[LevelRef] = ()
+) -> dict[str, list[TagGroup]]:
+    """One group per tag value (key -> its groups, values sorted): the sites whose newest run carries
+    that tag, with their agencies rolled up as on the index."""
+    by_value: dict[tuple[str, str], list[str]] = {}
+    for url, runs in runs_by_site.items():
+        if runs:
+            for key, value in runs[-1].tags.items():
+                by_value.setdefault((key, value), []).append(url)
+    ordered = sorted(by_value, key=lambda kv: (kv[0].lower(), kv[1].lower()))
+    slugs = unique_slugs([f"{k} {v}" for k, v in ordered])
+    out: dict[str, list[TagGroup]] = {}
+    for key, value in ordered:
+        subset = {url: list(runs_by_site[url]) for url in by_value[(key, value)]}
+        views = agencies(subset, method)
+        total = portfolio_rollup(views, method)
+        out.setdefault(key, []).append(
+            TagGroup(
+                key=key,
+                value=value,
+                file=f"tag/{slugs[f'{key} {value}']}.html",
+                views=views,
+                total=total,
+                sites=len(subset),
+                incomplete=any(agency_incomplete(v) for v in views),
+                level_text=level_label(total.level, levels),
+            )
+        )
+    return out
 
 
 @dataclass
@@ -368,8 +540,8 @@ def _trend_view(history: SiteHistory, card: Scorecard, ident: str) -> TrendView 
                 "rubric": p.rubric,
                 "comparable": p.comparable,
                 "level": NOT_ASSESSABLE if p.level is None else str(p.level),
-                "overall": fmt_score(p.overall),
-                "dims": [fmt_score(p.dimensions.get(did)) for did, _ in dims],
+                "overall": fmt_marked(p.overall, not p.complete),
+                "dims": [fmt_marked(p.dimensions.get(did), did in p.incomplete) for did, _ in dims],
             }
         )
     return TrendView(
@@ -378,6 +550,54 @@ def _trend_view(history: SiteHistory, card: Scorecard, ident: str) -> TrendView 
         columns=dims,
         rows=rows,
         left_out=sum(1 for p in points if not p.comparable),
+    )
+
+
+def _portfolio_trend_view(views: Sequence[AgencyView], method: str, levels: Sequence[LevelRef]) -> TrendView | None:
+    """The statewide trend: the portfolio's overall and dimension scores as of each audit day."""
+    pt = portfolio_trend(views, method)
+    if len(pt.points) < 2:
+        return None
+    card = next(
+        r.scorecard
+        for v in views
+        for s in v.sites
+        for r in s.scored
+        if r.scorecard is not None and r.scorecard.rubric.sha256 == pt.rubric_sha
+    )
+    labels = [short_date(p.day) for p in pt.points]
+    overall = svg.line_chart(
+        [("Portfolio overall score", [p.overall for p in pt.points])],
+        labels,
+        title="Statewide overall score, audit day by audit day",
+        bands=[(lv.min_score, f"L{lv.level}") for lv in levels],
+        ident="portfolio-overall",
+        y_label="Overall score (0–100) by level band",
+    )
+    dims = [(d.id, d.title) for d in card.dimensions]
+    dimension_chart = svg.line_chart(
+        [(title, [p.dimensions.get(did) for p in pt.points]) for did, title in dims],
+        labels,
+        title="Statewide score by dimension, audit day by audit day",
+        ident="portfolio-dimensions",
+        y_label="Dimension score (0–100)",
+    )
+    rows = [
+        {
+            "when": p.day,
+            "sites": p.sites,
+            "level": NOT_ASSESSABLE if p.level is None else str(p.level),
+            "overall": fmt_marked(p.overall, not p.complete),
+            "dims": [fmt_marked(p.dimensions.get(did), did in p.incomplete) for did, _ in dims],
+        }
+        for p in pt.points
+    ]
+    return TrendView(
+        overall_chart=Markup(overall),
+        dimension_chart=Markup(dimension_chart),
+        columns=dims,
+        rows=rows,
+        left_out=pt.left_out,
     )
 
 
@@ -555,6 +775,11 @@ def _environment() -> Environment:
     env.filters["change_text"] = change_text
     env.filters["value"] = fmt_value
     env.filters["site_name"] = site_name
+    env.filters["plain"] = plain_reason
+    env.filters["tag_title"] = tag_title
+    env.globals["heat_tints"] = HEAT_TINTS
+    env.globals["heat_none"] = HEAT_NONE
+    env.globals["change_sides"] = change_sides
     return env
 
 
@@ -595,9 +820,13 @@ def build_site(
     generated_at: str,
     tool_version: str = "",
     published: str = "",
+    pinned: RubricRef | None = None,
+    extra_nav: Sequence[tuple[str, str]] = (),
 ) -> dict[str, str]:
     """Every file of the site: relative path -> content. ``published`` says, in words, which
-    rubric the figures come from (every page's footer repeats it)."""
+    rubric the figures come from (every page's footer repeats it); ``pinned`` is that rubric when
+    one was given (``--rubric FILE``), named in the CSV and JSON. ``extra_nav`` adds (file, label)
+    links to every page's navigation (pages the workflow writes beside these, such as title2.html)."""
     if method not in ROLLUP_DESCRIPTIONS:
         raise ValueError(f"unknown rollup method {method!r}")
     views = agencies(dict(runs_by_site), method)
@@ -608,6 +837,7 @@ def build_site(
     total = portfolio_rollup(views, method)
     levels: list[LevelRef] = next((lv for v in views if (lv := _levels_of(v))), [])
     common = {
+        "extra_nav": list(extra_nav),
         "title": title,
         "generated_at": generated_at,
         "tool_version": tool_version,
@@ -635,6 +865,10 @@ def build_site(
     runs_total = sum(len(s.runs) for s in all_sites)
     latest_run = max((r.run.started_at for s in all_sites for r in s.runs), default="")
     mixed = len({s.latest.scorecard.rubric.sha256 for s in all_sites if s.latest and s.latest.scorecard}) > 1
+    heat = heat_map(views, slugs, levels, total, "")
+    groups = tag_groups(runs_by_site, method, levels)
+    statewide = _portfolio_trend_view(views, method, levels)
+    tag_files = {(g.key, g.value): g.file for gs in groups.values() for g in gs}
     for key, file in SORTS.items():
         files[file] = env.get_template("site_portfolio.html.j2").render(
             **common,
@@ -655,7 +889,23 @@ def build_site(
             failed=failed,
             slugs=slugs,
             mixed_rubrics=mixed,
+            heat=heat,
+            groups=groups,
+            statewide=statewide,
         )
+
+    # tag pages: one per tag value, each the index's heat map for the sites carrying it
+    for key_groups in groups.values():
+        for g in key_groups:
+            files[g.file] = env.get_template("site_tag.html.j2").render(
+                **common,
+                root="../",
+                page_title=f"{title}: {g.label}",
+                group=g,
+                siblings=[o for o in key_groups if o is not g],
+                total_text=_rollup_text(g.total, levels, g.incomplete),
+                heat=heat_map(g.views, slugs, levels, g.total, "../"),
+            )
 
     # agency pages
     for v in views:
@@ -672,6 +922,7 @@ def build_site(
             sections=sections,
             single=len(sections) == 1,
             rubric_files={sha: rv.file for sha, rv in rubric_views.items()},
+            tag_files=tag_files,
         )
 
     # rubric pages
@@ -685,8 +936,10 @@ def build_site(
             others=[o for o in rubric_views.values() if o.file != rv.file],
         )
 
-    files["portfolio.csv"] = csv_export.render_csv(all_sites)
-    files["portfolio.json"] = csv_export.render_json(views, method=method, generated_at=generated_at, title=title)
+    files["portfolio.csv"] = csv_export.render_csv(all_sites, pinned=pinned)
+    files["portfolio.json"] = csv_export.render_json(
+        views, method=method, generated_at=generated_at, title=title, pinned=pinned
+    )
     return files
 
 

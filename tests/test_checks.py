@@ -198,6 +198,19 @@ CASES = {
     "canonical": (page(document=document(canonical=None)), page()),
     "analytics": (page(network=network(f"{ORIGIN}/app.js")), page()),
     "feedback": (page(document=document(other_text="")), page()),
+    "accessibility-statement": (  # more cases in test_statement.py
+        [page(), page(f"{ORIGIN}/accessibility", document=document(url=f"{ORIGIN}/accessibility", text="We care."))],
+        [
+            page(),
+            page(
+                f"{ORIGIN}/accessibility",
+                document=document(
+                    url=f"{ORIGIN}/accessibility",
+                    text="We meet WCAG 2.1 AA. Email a11y@agency.example.gov or call 404-555-0100. Updated 2025-01-15.",
+                ),
+            ),
+        ],
+    ),
     "design-system": (
         page(),
         page(document=document(design=DesignFacts(usa_classes=40, usa_banner=True).model_dump())),

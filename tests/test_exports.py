@@ -53,6 +53,7 @@ def test_csv_has_one_flat_row_per_site_per_run(store):
         "score_security",
         "tag_branch",
         "error",
+        "published_under",
     ]
     assert [(r["agency"], r["run"], r["status"]) for r in table] == [
         ("Department of Natural Resources", "1", "finished"),

@@ -389,3 +389,46 @@ def test_history_reads_back_from_the_store(tmp_path):
     c = compare(by_site[f"{ORIGIN}/"][-2], newest)
     assert alt(c.findings.fixed) == [f"{ORIGIN}/"]
     assert load_snapshots(store, "another") == {}
+
+
+def test_the_portfolio_trend_counts_each_site_with_its_newest_run_up_to_each_day():
+    from maturity.core.history import portfolio_trend
+
+    a0 = snapshot(1, [bad_alt(f"{ORIGIN}/")])
+    a30 = snapshot(3, [page(f"{ORIGIN}/")], days=30)
+    lib = "https://library.example.gov"
+    b10 = snapshot(2, [bad_alt(f"{lib}/"), page(f"{lib}/a")], origin=lib, agency="State Library", days=10)
+    other = snapshot(4, [page(f"{lib}/")], origin=lib, agency="State Library", days=5, rubric=rubric_v2())
+    views = agencies({f"{ORIGIN}/": [a0, a30], f"{lib}/": [other, b10]}, "mean")
+    t = portfolio_trend(views, "mean")
+    assert [(p.day, p.sites) for p in t.points] == [("2025-03-03", 1), ("2025-03-13", 2), ("2025-04-02", 2)]
+    assert t.left_out == 1 and t.rubric_sha == a30.scorecard.rubric.sha256  # the v2 run is on another scale
+    first, middle, last = t.points
+    assert first.overall == round(a0.scorecard.overall, 1)
+    assert middle.overall == pytest.approx((a0.scorecard.overall + b10.scorecard.overall) / 2, abs=0.1)
+    assert last.overall == pytest.approx((a30.scorecard.overall + b10.scorecard.overall) / 2, abs=0.1)
+    assert last.dimensions["accessibility"] > middle.dimensions["accessibility"]  # the image-alt fix shows
+    minimum = portfolio_trend(views, "minimum").points[1]
+    assert minimum.overall == round(min(a0.scorecard.overall, b10.scorecard.overall), 1)
+
+
+def test_with_sampled_runs_a_change_inside_the_samples_intervals_is_no_change():
+    from maturity.core.history import SAMPLING_SOURCE, sampling_band
+
+    assert sampling_band(None, None) == 0.0
+    assert sampling_band((80.0, 90.0), (70.0, 76.0)) == round((5**2 + 3**2) ** 0.5, 2)
+    first = snapshot(1, [page(), page(f"{ORIGIN}/b")])
+    second = snapshot(2, [page(), bad_alt(f"{ORIGIN}/b")], days=7)
+    assert first.scorecard is not None and second.scorecard is not None
+    drop = first.scorecard.overall - second.scorecard.overall
+    assert drop > 1  # outside the noise band of two full crawls: called worse
+    assert compare(first, second).overall.verdict == "worse"
+    wide = (first.scorecard.overall - drop, first.scorecard.overall + drop)
+    sampled_first = replace(first, scorecard=first.scorecard.model_copy(update={"overall_interval": wide}))
+    sampled_second = replace(
+        second,
+        scorecard=second.scorecard.model_copy(update={"overall_interval": (wide[0] - drop, wide[1] - drop)}),
+    )
+    change = compare(sampled_first, sampled_second).overall
+    assert change.verdict == "no change" and change.band_source == SAMPLING_SOURCE
+    assert "within the samples' intervals" in "\n".join(describe(compare(sampled_first, sampled_second)))

@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from crawlers.plainwords import plain_error
+from maturity.kernel.plainwords import plain_reason
 
 
 @pytest.mark.parametrize(
@@ -57,3 +58,22 @@ def test_an_unreachable_site_is_reported_in_plain_words(tmp_path):
     )
     assert done.returncode == 3, done.stderr
     assert "the server refused the connection" in done.stderr and "Errno" not in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [
+        (
+            "cannot connect to http://127.0.0.1:9/: [Errno 111] Connection refused",
+            "cannot connect to http://127.0.0.1:9/: the server refused the connection (nothing answers on that port)"
+            " [Connection refused]",
+        ),
+        ("net::ERR_NAME_NOT_RESOLVED at https://gone.example/", "the host name does not resolve"),
+        ("page.goto: Timeout 30000ms exceeded.", "page.goto: it did not answer in time"),
+        ("stopped: robots.txt forbids the start page", "stopped: robots.txt forbids the start page"),
+    ],
+)
+def test_a_stored_reason_is_shown_in_plain_words_and_kept_when_already_plain(stored, shown):
+    said = plain_reason(stored)
+    assert said.startswith(shown) and "Errno" not in said
+    assert plain_reason(said) == said  # worded once, never twice

@@ -139,3 +139,42 @@ def test_a_rescore_never_overwrites_another_scorings_reports(trial, tmp_path):
     _, _, rendered = report(store, run, out)  # `report` renders the newest scoring in its own place
     assert rendered["html"] == again["html"] and first["html"].read_text() == audit_html
     assert first_card.rubric.id == "default"
+
+
+def test_history_compares_the_published_scorings_not_the_newest(trial, tmp_path):
+    """A trial rescore of the newest run must not turn `maturity history` into "not compared"."""
+    store, ids, path = trial
+    rescore(store, ids["dnr3"], load_rubric(path), tmp_path / "out")
+    proc = cli("history", ORIGIN, "--db", store.url)
+    assert proc.returncode == 0, proc.stderr
+    assert f"run {ids['dnr2']} " in proc.stdout and f"run {ids['dnr3']} " in proc.stdout
+    assert "rubric: default" in proc.stdout and "overall:" in proc.stdout
+    assert "not compared" not in proc.stdout.lower() and "idea-act" not in proc.stdout
+    # --rubric FILE: the trial's figures, and only the run it scored has them
+    proc = cli("history", ORIGIN, "--rubric", str(path), "--db", store.url)
+    assert proc.returncode == 0, proc.stderr
+    assert f"only one scored run ({ids['dnr3']})" in proc.stdout
+
+
+def test_the_exports_name_the_published_rubric_in_their_body(trial, tmp_path):
+    """A CSV or JSON file read without the command's standard error still says which rubric it publishes."""
+    store, ids, path = trial
+    default = builtin_rubric()
+    text, _ = export(store, "csv", method="mean")
+    assert {r["published_under"] for r in rows(text)} == {"each run's first scoring"}
+    doc = json.loads(export(store, "json", method="mean")[0])
+    assert doc["published"]["pin"] == "first-scoring" and doc["published"]["rubric"] is None
+    assert doc["published"]["rubrics_shown"] == [
+        {"id": "default", "version": default.rubric.version, "sha256": default.sha256}
+    ]
+    trial_rubric = load_rubric(path)
+    rescore(store, ids["dnr3"], trial_rubric, tmp_path / "out")
+    text, _ = export(store, "csv", method="mean", rubric=trial_rubric)
+    assert {r["published_under"] for r in rows(text)} == {f"rubric idea-act 1.0.0 sha256 {trial_rubric.sha256}"}
+    doc = json.loads(export(store, "json", method="mean", rubric=trial_rubric)[0])
+    assert doc["published"]["pin"] == "rubric"
+    assert doc["published"]["rubric"] == {"id": "idea-act", "version": "1.0.0", "sha256": trial_rubric.sha256}
+    # the site's own copies say it too
+    build(store, tmp_path / "site", method="mean", title="t", rubric=trial_rubric)
+    assert json.loads((tmp_path / "site" / "portfolio.json").read_text())["published"]["rubric"]["id"] == "idea-act"
+    assert "idea-act 1.0.0" in (tmp_path / "site" / "portfolio.csv").read_text().splitlines()[1]

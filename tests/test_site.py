@@ -337,3 +337,245 @@ def test_a_zero_change_is_said_once():
     same = Change("overall", "Overall score", 80.0, 80.0, band=0.5)
     assert change_text(same) == "No change" and change_detail(same) == ""
     assert "within the ±0.5 noise band" in change_detail(Change("overall", "Overall score", 80.0, 80.3, band=0.5))
+
+
+def test_incomplete_figures_are_marked_on_history_views(tmp_path):
+    """The trend table, the change list and table of the site, and `maturity history`, mark every
+    figure that rests on a scoring whose checks could not all run."""
+    from factories import document
+
+    from maturity.core.model import PageArtifacts
+
+    s = Store(f"sqlite:///{tmp_path / 'm.db'}")
+    broken = PageArtifacts(url=f"{LIB}/", artifacts={**page(f"{LIB}/").artifacts, "network": {"error": "log lost"}})
+    first = store_run(s, [broken], origin=LIB, agency="State Library")
+    second = store_run(
+        s,
+        [page(f"{LIB}/"), page(f"{LIB}/a", document=document(url=f"{LIB}/a"))],
+        origin=LIB,
+        agency="State Library",
+        days=7,
+    )
+    agency = doc(build(s), "agency/state-library.html")
+    trend_rows = {
+        text(r.xpath("./th")[0]).rsplit("run ", 1)[1]: [text(td) for td in r.xpath("./td")]
+        for r in agency.xpath("//table[contains(., 'scores at each run')]/tbody/tr")
+    }
+    overall_col = 2  # rubric, level, overall, then one column per dimension
+    assert trend_rows[str(first)][overall_col].endswith("(incomplete)")
+    assert "(incomplete)" not in " ".join(trend_rows[str(second)])
+    assert any(cell.endswith("(incomplete)") for cell in trend_rows[str(first)][overall_col + 1 :])
+    change_list = text(agency.xpath("//ul[@class='changes']/li[span[@class='caption']='Overall score']")[0])
+    assert "(incomplete) →" in change_list and not change_list.split("→")[1].split()[1].startswith("(")
+    by_dim = {
+        text(r.xpath("./th")[0]): [text(td) for td in r.xpath("./td")]
+        for r in agency.xpath("//table[contains(., 'change by dimension')]/tbody/tr")
+    }
+    assert by_dim["Content"][0].endswith("(incomplete)") and "(incomplete)" not in by_dim["Content"][1]
+    assert "(incomplete)" not in by_dim["Accessibility"][0]
+    proc = subprocess.run(
+        [sys.executable, "-m", "maturity", "history", LIB, "--db", s.url], capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 0, proc.stderr
+    lines = {line.split(":")[0].strip(): line for line in proc.stdout.splitlines()}
+    assert "(incomplete) →" in lines["overall"] and "(incomplete) →" in lines["Content"], proc.stdout
+    assert "(incomplete)" not in lines["Accessibility"]
+
+
+def test_failed_sites_are_explained_in_plain_words_on_the_index_and_agency_page(tmp_path):
+    s = Store(f"sqlite:///{tmp_path / 'm.db'}")
+    store_run(s, [page(f"{ORIGIN}/")])
+    store_run(
+        s,
+        [],
+        origin=LIB,
+        agency="State Library",
+        days=1,
+        failed=f"cannot connect to {LIB}/: [Errno 111] Connection refused",
+    )
+    files = build(s)
+    reason = text(doc(files, "index.html").get_element_by_id("not-auditable"))
+    assert "the server refused the connection" in reason and "Errno" not in reason
+    agency = text(doc(files, "agency/state-library.html"))
+    assert "the server refused the connection" in agency and "Errno" not in agency
+
+
+def test_the_index_has_agencies_by_dimension_as_a_heat_map_readable_without_colour(tmp_path):
+    from factories import document
+
+    from maturity.core.model import PageArtifacts
+    from reports.site import HEAT_NONE, HEAT_TINTS
+
+    s = Store(f"sqlite:///{tmp_path / 'm.db'}")
+    broken = PageArtifacts(url=f"{LIB}/", artifacts={**page(f"{LIB}/").artifacts, "network": {"error": "log lost"}})
+    store_run(s, [broken], origin=LIB, agency="State Library")
+    store_run(s, [bad_alt(f"{ORIGIN}/"), page(f"{ORIGIN}/a", document=document(url=f"{ORIGIN}/a"))])
+    root = doc(build(s), "index.html")
+    table = root.get_element_by_id("heat-table")
+    assert text(table.find("caption")).startswith("Agencies by dimension")
+    assert table.getparent().get("role") == "region" and table.getparent().get("tabindex") == "0"
+    heads = [(text(th), th.get("scope")) for th in table.xpath("./thead/tr/th")]
+    assert heads == [
+        ("Agency", "col"),
+        ("Overall", "col"),
+        ("Accessibility", "col"),
+        ("Performance", "col"),
+        ("Mobile-friendliness", "col"),
+        ("Content", "col"),
+        ("Security", "col"),
+    ]
+    words = {"Initial", "Developing", "Defined", "Managed", "Optimised"}
+    rows = {text(r.xpath("./th")[0]): r.xpath("./td") for r in table.xpath("./tbody/tr")}
+    assert set(rows) == {"Department of Natural Resources", "State Library"}
+    for name, cells in rows.items():
+        assert len(cells) == 6
+        for cell in cells:  # a number and a level word in every cell: the colour only repeats them
+            score, word = (
+                text(cell.xpath("./span[@class='heat-score']")[0]),
+                text(cell.xpath("./span[@class='heat-word']")[0]),
+            )
+            assert re.match(r"\d+(\.\d)?( \(incomplete\))?$", score) and word in words, (name, score, word)
+    dnr_a11y = text(rows["Department of Natural Resources"][1].xpath("./span[@class='heat-score']")[0])
+    assert float(dnr_a11y) < 100  # the image-alt failure shows in the agency's accessibility cell
+    lib_content = text(rows["State Library"][4])
+    assert "(incomplete)" in lib_content and "(incomplete)" not in text(rows["State Library"][1])
+    total = table.xpath("./tfoot/tr")[0]
+    assert total.xpath("./th")[0].get("scope") == "row" and text(total).startswith("All agencies")
+    legend = [text(li) for li in root.xpath("//ul[@class='heat-legend']/li")]
+    assert legend[0].startswith("Initial: 0 to under 50") and legend[-1] == "Not assessable: no figure"
+    for tint in (*HEAT_TINTS, HEAT_NONE):  # dark text (and the muted grey) on every shade: WCAG AA
+        assert svg.contrast_ratio("#1b1b1b", tint) >= 4.5 and svg.contrast_ratio("#4d4d4d", tint) >= 4.5
+
+
+@pytest.mark.parametrize(
+    ("score", "band"), [(0, 1), (49.9, 1), (50, 2), (64.99, 2), (65, 3), (89.9, 4), (100, 5), (None, None)]
+)
+def test_a_heat_map_cell_falls_in_the_level_band_its_score_reaches(score, band):
+    from maturity.core.rubric import builtin_rubric
+    from maturity.core.scoring import LevelRef
+    from reports.site import _band
+
+    levels = [LevelRef(level=lv.level, name=lv.name, min_score=lv.min_score) for lv in builtin_rubric().rubric.levels]
+    assert _band(score, levels)[0] == band
+
+
+def test_tags_group_agencies_on_plain_pages_linked_from_the_index(tmp_path):
+    """One page per tag value, listing only the sites that carry it; the index compares the values."""
+    s = Store(f"sqlite:///{tmp_path / 'm.db'}")
+    parks = "https://parks.example.gov"
+    store_run(s, [page(f"{ORIGIN}/")], tags={"branch": "executive", "tier": "large"})
+    store_run(s, [bad_alt(f"{parks}/")], origin=parks, tags={"branch": "executive", "tier": "small"})
+    store_run(s, [page(f"{LIB}/")], origin=LIB, agency="State Library", tags={"branch": "judicial", "tier": "small"})
+    files = build(s)
+    assert {f for f in files if f.startswith("tag/")} == {
+        "tag/branch-executive.html",
+        "tag/branch-judicial.html",
+        "tag/tier-large.html",
+        "tag/tier-small.html",
+    }
+    index = doc(files, "index.html")
+    groups = index.get_element_by_id("groups")
+    assert [text(c) for c in groups.xpath(".//caption")] == ["Agencies by branch", "Agencies by tier"]
+    by_branch = {
+        text(r.xpath("./th")[0]): [text(td) for td in r.xpath("./td")] for r in groups.xpath(".//table[1]/tbody/tr")
+    }
+    assert by_branch["executive"][:2] == ["1", "2"] and by_branch["judicial"][:2] == ["1", "1"]
+    assert groups.xpath(".//a/@href") == [
+        "tag/branch-executive.html",
+        "tag/branch-judicial.html",
+        "tag/tier-large.html",
+        "tag/tier-small.html",
+    ]
+    large = doc(files, "tag/tier-large.html")
+    assert text(large.find(".//h1")) == "Tier: large"
+    heat_rows = large.xpath("//table[@id='heat-table']/tbody/tr")
+    assert [text(r.xpath("./th")[0]) for r in heat_rows] == ["Department of Natural Resources"]
+    # only the large site counts: its clean accessibility, not the parks site's image-alt failure
+    assert text(heat_rows[0].xpath("./td")[1]).startswith("100")
+    small = doc(files, "tag/tier-small.html")
+    small_rows = {text(r.xpath("./th")[0]): r for r in small.xpath("//table[@id='heat-table']/tbody/tr")}
+    assert set(small_rows) == {"Department of Natural Resources", "State Library"}
+    assert not text(small_rows["Department of Natural Resources"].xpath("./td")[1]).startswith("100")
+    assert small_rows["State Library"].xpath("./th/a/@href") == ["../agency/state-library.html"]
+    assert large.xpath("//section[@id='other-values']//a/@href") == ["../tag/tier-small.html"]
+    # an agency's shared tags link to their pages
+    agency = doc(files, "agency/department-of-natural-resources.html")
+    assert agency.xpath("//dl[@class='tags']//a/@href") == ["../tag/branch-executive.html"]
+
+
+def test_the_index_shows_the_statewide_trend_as_a_chart_with_its_data_table(store):
+    root = doc(build(store), "index.html")
+    section = root.get_element_by_id("trend")
+    charts = section.xpath(".//svg[contains(@class, 'line-chart')]")
+    assert len(charts) == 2 and all(c.get("role") == "img" and c.xpath("./title") for c in charts)
+    table = root.get_element_by_id("trend-table")
+    assert text(table.find("caption")).startswith("Statewide scores on each audit day")
+    heads = [text(th) for th in table.xpath("./thead/tr/th")]
+    assert heads[:4] == ["As of", "Sites", "Level", "Overall"] and "Accessibility" in heads
+    rows = [[text(c) for c in r.xpath("./th|./td")] for r in table.xpath("./tbody/tr")]
+    # three audit days of the agency's site and one of the library's: 3 Mar, 4 Mar, 2 Apr, 2 May
+    assert [r[0] for r in rows] == ["3 Mar 2025", "4 Mar 2025", "2 Apr 2025", "2 May 2025"]
+    assert [r[1] for r in rows] == ["1", "2", "2", "2"]
+    assert all(re.match(r"\d+(\.\d)?$", r[3]) for r in rows)
+
+
+async def _overflow(browser, urls: list[str], width: int) -> dict[str, int]:
+    """How far each page's document is wider than a ``width`` px viewport (0: it fits)."""
+    context = await browser.new_context(viewport={"width": width, "height": 900})
+    out = {}
+    try:
+        tab = await context.new_page()
+        for url in urls:
+            await tab.goto(url)
+            out[url] = await tab.evaluate(
+                "() => Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"
+                " - document.documentElement.clientWidth"
+            )
+    finally:
+        await context.close()
+    return out
+
+
+@pytest.mark.browser
+def test_every_page_fits_a_412_px_screen(shared_browser, tmp_path):
+    """Wide tables scroll inside their own labelled region; the page itself never scrolls sideways."""
+    from maturity.core.rubric import builtin_rubric
+
+    s = Store(f"sqlite:///{tmp_path / 'm.db'}")
+    small_portfolio(s)
+    long_origin = "https://a-very-long-host-name-of-the-department-of-transportation.example.gov"
+    store_run(
+        s,
+        [bad_alt(f"{long_origin}/"), bad_alt(f"{long_origin}/services/permits/oversize-overweight-vehicles/apply")],
+        origin=long_origin,
+        agency="Department of Transportation and Infrastructure Administration",
+        tags={"branch": "executive", "population_tier": "large"},
+        days=5,
+    )
+    loaded = builtin_rubric()
+    files = build(s, rubrics={loaded.sha256: loaded})
+    routes = {"/" + n: Resource(b, content_type=CONTENT_TYPES[Path(n).suffix]) for n, b in files.items()}
+    pages = sorted(n for n in files if n.endswith(".html"))
+    assert {"index.html", "tag/branch-executive.html", "run/1.html", "rubric.html"} <= set(pages)
+    session = shared_browser.session
+    saved = (session.settings, session.start_url)
+    with SiteServer(routes) as server:
+        session.reconfigure(session.settings, server.url("/"))  # the policy proxy lets the browser reach it
+        try:
+            overflow = shared_browser.run(_overflow(session.browser, [server.url("/" + n) for n in pages], 412))
+        finally:
+            session.reconfigure(*saved)
+    assert {url: px for url, px in overflow.items() if px > 0} == {}
+
+
+def test_every_table_scrolls_in_its_own_labelled_region(store):
+    """On a narrow screen a wide table scrolls by itself, reachable by keyboard and named for a screen reader."""
+    files = build(store)
+    for name, content in files.items():
+        if not name.endswith(".html"):
+            continue
+        for table in lxml.html.fromstring(content.encode()).iter("table"):
+            wrap = table.getparent()
+            assert "table-wrap" in (wrap.get("class") or ""), (name, text(table.find("caption")))
+            assert wrap.get("role") == "region" and wrap.get("tabindex") == "0" and wrap.get("aria-label"), name
+            assert table.find("caption") is not None, name

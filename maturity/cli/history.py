@@ -99,16 +99,20 @@ def runs(db: str, limit: int, as_json: bool, rubric_spec: str | None) -> None:
 @click.command()
 @click.argument("site")
 @click.option("--run", "run_id", type=int, default=None, help="Compare this run with the one before [default: newest].")
+@published_rubric_option
 @store_options
-def history(site: str, run_id: int | None, db: str) -> None:
-    """Compare a site's newest run (or --run N) with the scored run before it.
+def history(site: str, run_id: int | None, rubric_spec: str | None, db: str) -> None:
+    """Compare a site's newest run (or --run N) with the scored run before it, each run under its
+    published scoring (--rubric FILE, or the rubric the run was first scored with).
 
     SITE is the start URL as stored (see `maturity runs`), or its host name.
     """
     from maturity.run.history import compare_site
+    from maturity.run.publish import pin_for
     from reports.history_text import describe
 
-    comparison = compare_site(open_store(db), site, run_id)
+    pin = pin_for(pinned_rubric(rubric_spec))
+    comparison = compare_site(open_store(db), site, run_id, pin=pin.sha, pin_label=pin.label)
     if isinstance(comparison, str):
         echo(comparison)
         return

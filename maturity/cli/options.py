@@ -115,6 +115,35 @@ AUDIT_OPTIONS: list[tuple[tuple[str, ...], str, dict[str, Any]]] = [
         },
     ),
     (
+        ("--sample",),
+        "sample",
+        {
+            "type": click.Choice(["crawl", "stratified", "random"]),
+            "help": "How the audited pages are chosen: the first found (crawl), or drawn from a larger "
+            "population found first: one or more of every template and section (stratified) or at random "
+            "(random); both give every figure a 95%% interval [default: crawl].",
+        },
+    ),
+    (
+        ("--target-margin",),
+        "target_margin",
+        {
+            "type": click.FloatRange(0, 50, min_open=True),
+            "help": "With --sample stratified|random: audit a quarter of --max-pages (at least 10) first, "
+            "then double the sample until the overall score's 95%% interval is at most +/- this many "
+            "points or --max-pages is reached; the run says which.",
+        },
+    ),
+    (("--sample-seed",), "sample_seed", {"type": click.IntRange(0), "help": "Seed of the sample [default: 1]."}),
+    (
+        ("--population",),
+        "population",
+        {
+            "type": click.IntRange(1, 100_000),
+            "help": "Pages to find before drawing a stratified or random sample [default: 10 x max pages].",
+        },
+    ),
+    (
         ("--max-page-memory-mb",),
         "max_page_memory_mb",
         {

@@ -71,9 +71,16 @@ def run_summary(info: Any, card: Any, paths: dict[str, Path]) -> None:
     for d in card.dimensions:
         n_failing = sum(1 for c in d.checks if c.outcome == "fail")
         note = "incomplete" if d.incomplete and d.score is not None else ("not assessable" if d.score is None else "")
-        table.add_row(d.title, f"{d.score:.1f}" if d.score is not None else "n/a", str(n_failing), note)
+        shown = f"{d.score:.1f}" if d.score is not None else "n/a"
+        if d.interval is not None:
+            shown += f" ({d.interval[0]:.0f}-{d.interval[1]:.0f})"
+        table.add_row(d.title, shown, str(n_failing), note)
     console.print(table)
     console.print(level_reason(card))
+    if card.sample:
+        low_high = card.overall_interval
+        span = f"; overall {low_high[0]:.0f}-{low_high[1]:.0f} (95 %)" if low_high else ""
+        console.print(f"Sample: {card.sample}{span}." + (" The level is uncertain." if card.level_uncertain else ""))
     failing = sorted(
         (c for d in card.dimensions for c in d.checks if c.outcome == "fail"), key=lambda c: (-c.failed, -c.weight)
     )[:8]
@@ -84,6 +91,11 @@ def run_summary(info: Any, card: Any, paths: dict[str, Path]) -> None:
         for c in failing:
             top.add_row(c.check_id, c.dimension, str(c.failed), c.failure_title)
         console.print(top)
+    if card.fix_first:
+        console.print("Fix first (points the overall score gains):")
+        for item in card.fix_first[:5]:
+            reach = f"template, clears {item.pages} pages" if item.effort == "template" else "one page"
+            console.print(f"  +{item.gain:g}  {item.check_id}  ({reach})")
     na = [p for p in card.pages if p.status != "ok"]
     console.print(
         f"{len(card.pages)} pages, {len(na)} not assessable"

@@ -193,6 +193,17 @@ def overall_band(card: Scorecard, k: int) -> float:
 # Comparing two runs
 # ---------------------------------------------------------------------------
 
+SAMPLING_SOURCE = "the two samples' 95 % intervals"
+
+
+def sampling_band(before: tuple[float, float] | None, after: tuple[float, float] | None) -> float:
+    """How far two scores from independent samples may differ by the luck of the draw alone: the
+    95 % half-width of their difference, sqrt(h1² + h2²) from each interval's half-width h (one
+    run's interval alone, when only it has one). 0 when neither run was a probability sample."""
+    halves = [(span[1] - span[0]) / 2 for span in (before, after) if span is not None]
+    return round(math.sqrt(sum(h * h for h in halves)), 2) if halves else 0.0
+
+
 Verdict = Literal["better", "worse", "no change", "not measured"]
 
 
@@ -302,18 +313,31 @@ def compare(before: RunSnapshot, after: RunSnapshot) -> Comparison:
     level_note = ""
     findings = None
     if same and cb is not None and ca is not None:
+        noise = max(overall_band(cb, k), overall_band(ca, k))
+        sampled = sampling_band(cb.overall_interval, ca.overall_interval)
         overall = Change(
             "overall",
             "Overall score",
             cb.overall,
             ca.overall,
-            band=max(overall_band(cb, k), overall_band(ca, k)),
+            band=max(noise, sampled),
+            band_source=SAMPLING_SOURCE if sampled > noise else "",
         )
         old = {d.id: d for d in cb.dimensions}
         for d in ca.dimensions:
             o = old.get(d.id)
-            band = max(dimension_band(d, k), dimension_band(o, k) if o else 0.0)
-            dims.append(Change(d.id, d.title, o.score if o else None, d.score, band=band))
+            noise = max(dimension_band(d, k), dimension_band(o, k) if o else 0.0)
+            sampled = sampling_band(o.interval if o else None, d.interval)
+            dims.append(
+                Change(
+                    d.id,
+                    d.title,
+                    o.score if o else None,
+                    d.score,
+                    band=max(noise, sampled),
+                    band_source=SAMPLING_SOURCE if sampled > noise else "",
+                )
+            )
         if cb.level != ca.level and overall.verdict == "no change":
             level_note = (
                 "The level changed although the overall score moved less than its noise band: "
@@ -434,6 +458,15 @@ class TrendPoint:
     rubric_sha: str | None
     rubric: str  # label, for tables
     comparable: bool  # scored under the reference rubric (the newest run's)
+    complete: bool = True  # every check of the scoring could run
+    incomplete: frozenset[str] = frozenset()  # dimensions resting on incomplete evidence
+
+
+def incomplete_dimensions(card: Scorecard | None) -> frozenset[str]:
+    """The dimensions of a scorecard whose figure rests on incomplete evidence (some checks could not run)."""
+    if card is None:
+        return frozenset()
+    return frozenset(d.id for d in card.dimensions if d.incomplete)
 
 
 def trend(runs: Sequence[RunSnapshot]) -> list[TrendPoint]:
@@ -456,6 +489,8 @@ def trend(runs: Sequence[RunSnapshot]) -> list[TrendPoint]:
                 rubric_sha=card.rubric.sha256,
                 rubric=f"{card.rubric.id} {card.rubric.version}",
                 comparable=card.rubric.sha256 == reference,
+                complete=card.complete,
+                incomplete=incomplete_dimensions(card),
             )
         )
     return out
@@ -678,3 +713,72 @@ def agencies(runs_by_site: dict[str, list[RunSnapshot]], method: str) -> list[Ag
 
 def portfolio_rollup(views: Sequence[AgencyView], method: str) -> Rollup:
     return rollup([v.rollup.as_scored(v.name) for v in views], method)
+
+
+@dataclass(frozen=True)
+class PortfolioPoint:
+    """The portfolio as of one audit day: each site's newest run up to that day, rolled up."""
+
+    day: str  # YYYY-MM-DD (UTC), the day runs started
+    overall: float | None
+    level: int | None
+    dimensions: dict[str, float | None]
+    sites: int  # sites with a run under the reference rubric by that day
+    complete: bool  # every scoring behind the figure could run all its checks
+    incomplete: frozenset[str] = frozenset()  # dimensions resting on incomplete evidence
+
+
+@dataclass(frozen=True)
+class PortfolioTrend:
+    points: list[PortfolioPoint]
+    rubric_sha: str | None  # the reference rubric: the newest scoring's among the sites' newest runs
+    left_out: int  # scored runs under another rubric: not on this scale, not counted
+
+
+def portfolio_trend(views: Sequence[AgencyView], method: str) -> PortfolioTrend:
+    """The statewide figure over time, one point per day on which any site was audited: each site
+    counts with its newest scored run up to that day (under the reference rubric only, like with
+    like), rolled up to agencies and the portfolio by ``method`` exactly as the current figure is.
+    A site not yet audited by a day is not in that day's figure (counted in ``sites``)."""
+    latest = [s.latest for v in views for s in v.sites if s.latest and s.latest.scorecard]
+    if not latest:
+        return PortfolioTrend([], None, 0)
+    newest = max(latest, key=lambda r: (r.run.started_at, r.crawl_id))
+    assert newest.scorecard is not None
+    reference = newest.scorecard.rubric.sha256
+    usable = {
+        s.url: [r for r in s.scored if r.scorecard is not None and r.scorecard.rubric.sha256 == reference]
+        for v in views
+        for s in v.sites
+    }
+    left_out = sum(len(s.scored) - len(usable[s.url]) for v in views for s in v.sites)
+    days = sorted({r.run.started_at[:10] for runs in usable.values() for r in runs})
+    points = []
+    for day in days:
+        agency_parts: list[Scored] = []
+        cards: list[Scorecard] = []
+        sites = 0
+        for v in views:
+            parts = []
+            for s in v.sites:
+                upto = [r for r in usable[s.url] if r.run.started_at[:10] <= day]
+                if upto:
+                    run = upto[-1]
+                    assert run.scorecard is not None
+                    cards.append(run.scorecard)
+                    parts.append(scored_site(s.url, run.scorecard, run.assessable_pages))
+                    sites += 1
+            agency_parts.append(rollup(parts, method).as_scored(v.name))
+        total = rollup(agency_parts, method)
+        points.append(
+            PortfolioPoint(
+                day=day,
+                overall=total.overall,
+                level=total.level,
+                dimensions=total.dimensions,
+                sites=sites,
+                complete=all(c.complete for c in cards),
+                incomplete=frozenset().union(*(incomplete_dimensions(c) for c in cards)),
+            )
+        )
+    return PortfolioTrend(points, reference, left_out)

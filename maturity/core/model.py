@@ -355,6 +355,40 @@ class AttestationSet(Frozen):
     attestations: list[Attestation] = Field(default_factory=list)
 
 
+SampleMethod = Literal["crawl", "stratified", "random"]
+
+
+class Stratum(Frozen):
+    key: str
+    size: int  # pages of the population in it
+    drawn: list[str] = Field(default_factory=list)  # the pages audited from it
+
+
+class SampleFacts(Frozen):
+    """How the audited pages were chosen: stored with the site facts, read by the scorer."""
+
+    method: SampleMethod
+    seed: int = 0
+    population: int  # HTML pages discovery found
+    strata: list[Stratum] = Field(default_factory=list)
+
+    @property
+    def drawn(self) -> int:
+        return sum(len(s.drawn) for s in self.strata)
+
+    def describe(self) -> str:
+        """The sample in words, for the scorecard."""
+        if self.method == "random":
+            how = f"a random sample (seed {self.seed})"
+        else:
+            how = (
+                f"a stratified sample (seed {self.seed}): {len(self.strata)} groups of pages sharing a template "
+                "and section, each audited at least once, the rest in proportion to their size, with the home "
+                "page and its main navigation always in"
+            )
+        return f"{self.drawn:,} of {self.population:,} pages found, audited as {how}"
+
+
 class SurveyFigure(Frozen):
     """One survey figure of the agency's services for one fiscal quarter (see :mod:`maturity.core.xdata`)."""
 
@@ -395,6 +429,7 @@ class SiteFacts(Frozen):
     page_lastmod: dict[str, str] = Field(default_factory=dict)  # page URL -> sitemap <lastmod>
     crawled_at: str | None = None  # ISO timestamp of discovery: the reference date of date checks
     attestations: AttestationSet | None = None
+    sample: SampleFacts | None = None  # how the audited pages were drawn from those found (maturity.core.sampling)
     survey: SurveyFacts | None = None  # customer survey figures, attached on request (issue 18)
 
 

@@ -27,16 +27,19 @@ from pydantic import Field
 
 from maturity.core import checks
 from maturity.core.checks.axe_rules import IMPACT_WEIGHTS, catalogue
+from maturity.core.fixfirst import FixItem, Ran, fix_first, page_templates
 from maturity.core.model import (
     AxeFacts,
     CheckResult,
     Frozen,
     Outcome,
     PageArtifacts,
+    SampleFacts,
     SiteFacts,
     normalise_for_lookup,
 )
 from maturity.core.rubric import Dimension, LoadedRubric, Rubric, question_params
+from maturity.core.sampling import design_weights, interval, linearised_ratio
 
 SCORECARD_SCHEMA_VERSION = 1
 
@@ -71,6 +74,7 @@ class CheckSummary(Frozen):
     not_applicable: int = 0
     errors: int = 0
     error_messages: list[str] = Field(default_factory=list)
+    interval: tuple[float, float] | None = None  # 95 % interval of ``score`` (a probability sample only)
 
 
 class DimensionScore(Frozen):
@@ -84,6 +88,7 @@ class DimensionScore(Frozen):
     score: float | None  # 0..100, None when no check could be scored
     incomplete: bool = False
     checks: list[CheckSummary] = Field(default_factory=list)
+    interval: tuple[float, float] | None = None  # 95 % interval of ``score`` (a probability sample only)
 
 
 class LevelGap(Frozen):
@@ -137,6 +142,14 @@ class Scorecard(Frozen):
     pages: list[PageSummary] = Field(default_factory=list)
     findings: list[Finding] = Field(default_factory=list)
     results: list[CheckResult] = Field(default_factory=list)
+    # A probability sample (``--sample stratified|random``): how it was drawn, the overall score's
+    # 95 % interval, and whether a level threshold falls inside an interval (the level is uncertain).
+    sample: str = ""
+    overall_interval: tuple[float, float] | None = None
+    level_uncertain: bool = False
+    # What to fix first: each issue once (a shared template's element counts once), ranked by the
+    # overall points its fix gains (maturity.core.fixfirst).
+    fix_first: list[FixItem] = Field(default_factory=list)
 
     @property
     def assessable_pages(self) -> int:
@@ -174,7 +187,12 @@ def _plan(rubric: Rubric, pages: list[PageArtifacts]) -> list[tuple[Dimension, s
 
 
 def _summarise(
-    dim: Dimension, check_id: str, weight: float, results: list[CheckResult], axe_text: AxeText | None = None
+    dim: Dimension,
+    check_id: str,
+    weight: float,
+    results: list[CheckResult],
+    axe_text: AxeText | None = None,
+    weights: dict[str, float] | None = None,
 ) -> CheckSummary:
     meta = checks.get(check_id).meta
     if axe_text is not None:  # an axe rule: axe's own words, not "axe-core rule image-alt fails"
@@ -185,7 +203,7 @@ def _summarise(
     counts: defaultdict[Outcome, int] = defaultdict(int)
     for r in results:
         counts[r.outcome] += 1
-    scored = [r.score for r in results if r.score is not None and r.outcome in (Outcome.PASS, Outcome.FAIL)]
+    scored = [r for r in results if r.score is not None and r.outcome in (Outcome.PASS, Outcome.FAIL)]
     if counts[Outcome.FAIL]:
         outcome = Outcome.FAIL
     elif counts[Outcome.PASS]:
@@ -203,7 +221,7 @@ def _summarise(
         help_url=meta.help_url,
         scope=meta.scope,
         weight=weight,
-        score=sum(scored) / len(scored) if scored else None,
+        score=_mean(scored, weights),
         outcome=outcome,
         passed=counts[Outcome.PASS],
         failed=counts[Outcome.FAIL],
@@ -211,6 +229,18 @@ def _summarise(
         errors=counts[Outcome.ERROR],
         error_messages=sorted({r.error for r in results if r.error})[:5],
     )
+
+
+def _mean(scored: list[CheckResult], weights: dict[str, float] | None) -> float | None:
+    """A check's site figure: the mean of its page scores, each page weighted by the pages of the
+    population it stands for (a stratified sample); unweighted otherwise."""
+    if not scored:
+        return None
+    if weights is None:
+        return sum(r.score or 0.0 for r in scored) / len(scored)
+    pairs = [(weights.get(r.url or "", 1.0), r.score or 0.0) for r in scored]
+    total = sum(w for w, _ in pairs)
+    return sum(w * s for w, s in pairs) / total if total else None
 
 
 def _weighted(pairs: Iterable[tuple[float, float | None]]) -> float | None:
@@ -264,9 +294,12 @@ def score(loaded: LoadedRubric, pages: list[PageArtifacts], site: SiteFacts) -> 
     by_dim: dict[str, list[CheckSummary]] = defaultdict(list)
     results: list[CheckResult] = []
     impacts, axe_texts = _axe_facts(pages)
+    audited = [p.url for p in pages if p.status == "ok"]
+    weights = design_weights(site.sample, audited)
     for dim, check_id, weight, check_results in ran:
-        by_dim[dim.id].append(_summarise(dim, check_id, weight, check_results, axe_texts.get(check_id)))
+        by_dim[dim.id].append(_summarise(dim, check_id, weight, check_results, axe_texts.get(check_id), weights))
         results.extend(check_results)
+    errors = _Uncertainty(site.sample, audited, weights or {}, results)
 
     dimensions = []
     for dim in rubric.dimensions:
@@ -285,11 +318,13 @@ def score(loaded: LoadedRubric, pages: list[PageArtifacts], site: SiteFacts) -> 
                 sample=dim.sample,
                 score=None if value is None else round(100 * value, 1),
                 incomplete=any(s.errors for s in summaries) or value is None,
-                checks=summaries,
+                checks=errors.checks(summaries),
+                interval=errors.dimension(dim.id, summaries, value),
             )
         )
     overall = _weighted((d.weight, d.score) for d in dimensions)
     overall = None if overall is None else round(overall, 1)
+    overall_interval = errors.overall(dimensions, overall)
     complete = all(not d.incomplete for d in dimensions)
     level = _level(rubric, overall, dimensions)
     level_obj = rubric.level(level) if level is not None else None
@@ -309,7 +344,116 @@ def score(loaded: LoadedRubric, pages: list[PageArtifacts], site: SiteFacts) -> 
         pages=[PageSummary(url=p.url, status=p.status, reason=p.reason) for p in pages],
         findings=_findings(rubric, results, impacts, axe_texts),
         results=results,
+        fix_first=fix_first(
+            ran,
+            page_templates((p.url, _template(p)) for p in pages if p.status == "ok"),
+            lambda changed: _overall_of(rubric, changed, weights),
+            overall,
+        ),
+        sample=site.sample.describe() if site.sample is not None and site.sample.method != "crawl" else "",
+        overall_interval=overall_interval,
+        level_uncertain=_level_uncertain(rubric, overall_interval, dimensions),
     )
+
+
+def _overall_of(rubric: Rubric, ran: Ran, weights: dict[str, float] | None) -> float | None:
+    """The overall score of ``ran`` by the same rules as :func:`score` (for what-if rescoring)."""
+    by_dim: dict[str, list[CheckSummary]] = defaultdict(list)
+    for dim, check_id, weight, results in ran:
+        assert isinstance(dim, Dimension)
+        by_dim[dim.id].append(_summarise(dim, check_id, weight, results, None, weights))
+    values = []
+    for dim in rubric.dimensions:
+        summaries = by_dim.get(dim.id, [])
+        value = None if _mostly_unrun(summaries) else _weighted((s.weight, s.score) for s in summaries)
+        values.append((dim.weight, None if value is None else round(100 * value, 1)))
+    overall = _weighted(values)
+    return None if overall is None else round(overall, 1)
+
+
+def _template(page: PageArtifacts) -> dict[str, str] | None:
+    doc = page.artifacts.get("document")
+    template = doc.get("template") if isinstance(doc, dict) else None
+    return template if isinstance(template, dict) else None
+
+
+class _Uncertainty:
+    """The 95 % intervals of a probability sample's figures (maturity.core.sampling): each page-level
+    check's linearised values, combined with the rubric's weights for dimensions and the overall
+    score. Site-level checks are read from the whole site, so they add no sampling error."""
+
+    def __init__(
+        self, sample: SampleFacts | None, audited: list[str], weights: dict[str, float], results: list[CheckResult]
+    ) -> None:
+        self.sample = sample if sample is not None and sample.method != "crawl" else None
+        self.audited = audited
+        self.weights = weights
+        self.by_check: dict[str, list[CheckResult]] = defaultdict(list)
+        if self.sample is not None:
+            for r in results:
+                if r.url is not None and r.score is not None and r.outcome in (Outcome.PASS, Outcome.FAIL):
+                    self.by_check[r.check_id].append(r)
+        self.by_dimension: dict[str, dict[str, float]] = {}
+
+    def _linear(self, summary: CheckSummary) -> dict[str, float]:
+        scored = self.by_check.get(summary.check_id, [])
+        if not scored or summary.score is None:
+            return {}
+        total = sum(self.weights.get(r.url or "", 1.0) for r in scored)
+        return linearised_ratio({r.url or "": r.score or 0.0 for r in scored}, self.weights, total, summary.score)
+
+    def checks(self, summaries: list[CheckSummary]) -> list[CheckSummary]:
+        if self.sample is None:
+            return summaries
+        out = []
+        for s in summaries:
+            span = interval(self.sample, s.score, self._linear(s), self.audited) if s.scope != "site" else None
+            out.append(s.model_copy(update={"interval": _rounded(span, 4)}) if span else s)
+        return out
+
+    def dimension(self, dim_id: str, summaries: list[CheckSummary], value: float | None) -> tuple[float, float] | None:
+        if self.sample is None or value is None:
+            return None
+        known = [s for s in summaries if s.score is not None]
+        total = sum(s.weight for s in known)
+        combined: dict[str, float] = defaultdict(float)
+        for s in known:
+            if s.scope == "site":
+                continue
+            for url, e in self._linear(s).items():
+                combined[url] += s.weight / total * e
+        self.by_dimension[dim_id] = dict(combined)
+        span = interval(self.sample, value, combined, self.audited)
+        return _rounded(span and (100 * span[0], 100 * span[1]), 1)
+
+    def overall(self, dimensions: list[DimensionScore], overall: float | None) -> tuple[float, float] | None:
+        if self.sample is None or overall is None:
+            return None
+        known = [d for d in dimensions if d.score is not None]
+        total = sum(d.weight for d in known)
+        combined: dict[str, float] = defaultdict(float)
+        for d in known:
+            for url, e in self.by_dimension.get(d.id, {}).items():
+                combined[url] += d.weight / total * e
+        span = interval(self.sample, overall / 100, combined, self.audited)
+        return _rounded(span and (100 * span[0], 100 * span[1]), 1)
+
+
+def _rounded(span: tuple[float, float] | None, digits: int) -> tuple[float, float] | None:
+    return None if span is None else (round(span[0], digits), round(span[1], digits))
+
+
+def _level_uncertain(rubric: Rubric, overall: tuple[float, float] | None, dims: list[DimensionScore]) -> bool:
+    """A level threshold inside the overall interval, or a level's dimension minimum inside that
+    dimension's interval: another sample could have given another level."""
+    if overall is not None and any(overall[0] < lv.min_score <= overall[1] for lv in rubric.levels):
+        return True
+    for lv in rubric.levels:
+        if lv.min_dimension and any(
+            d.interval is not None and d.interval[0] < lv.min_dimension <= d.interval[1] for d in dims
+        ):
+            return True
+    return False
 
 
 def _level(rubric: Rubric, overall: float | None, dims: list[DimensionScore]) -> int | None:

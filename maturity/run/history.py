@@ -6,13 +6,21 @@ from maturity.core.history import Comparison, compare
 from maturity.core.portfolio import host_key
 from maturity.kernel.errors import UsageError
 from maturity.store import Store
-from maturity.store.readback import load_snapshots
+from maturity.store.readback import FIRST_SCORING, load_snapshots
 
 
-def compare_site(store: Store, site: str, run_id: int | None = None) -> Comparison | str:
+def compare_site(
+    store: Store, site: str, run_id: int | None = None, *, pin: str = FIRST_SCORING, pin_label: str = ""
+) -> Comparison | str:
     """The comparison of ``site``'s newest scored run (or ``run_id``) with the one before, or a sentence
-    saying why there is nothing to compare. ``site`` is the start URL as stored, or its host name."""
-    by_site = load_snapshots(store, perf_latest=10**9 if run_id is not None else 2)
+    saying why there is nothing to compare. ``site`` is the start URL as stored, or its host name.
+
+    Each run shows its published scoring (``pin``: a rubric's sha256, or by default the rubric the run
+    was first scored with), as ``site build`` and ``export`` do: a trial ``rescore --rubric x.yaml``
+    of the newest run never turns the comparison into "scored under different rubrics"."""
+    by_site = load_snapshots(
+        store, perf_latest=10**9 if run_id is not None else 2, pin=pin, pin_label=pin_label or pin[:12]
+    )
     matches = [url for url in by_site if url == site or url.rstrip("/") == site.rstrip("/")]
     if not matches:
         matches = [

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from maturity import __version__
 from maturity.core.history import RunSnapshot, agencies, site_histories
 from maturity.core.rubric import LoadedRubric
+from maturity.core.scoring import RubricRef
 from maturity.kernel.errors import UsageError
 from maturity.store import Store
 from maturity.store.readback import FIRST_SCORING, load_snapshots
@@ -53,6 +54,14 @@ def pin_for(rubric: LoadedRubric | None) -> Pin:
         return Pin(FIRST_SCORING, "")
     r = rubric.rubric
     return Pin(rubric.sha256, f"{r.id} {r.version} (sha256 {rubric.sha256[:12]})")
+
+
+def pinned_ref(rubric: LoadedRubric | None) -> RubricRef | None:
+    """The pinned rubric as the renderers name it (None: each run's first scoring)."""
+    if rubric is None:
+        return None
+    r = rubric.rubric
+    return RubricRef(id=r.id, version=r.version, title=r.title, sha256=rubric.sha256, source=rubric.source)
 
 
 def published_rubrics(by_site: Mapping[str, list[RunSnapshot]], pin: Pin) -> str:
@@ -97,6 +106,7 @@ def build(
     if not by_site:
         raise UsageError("no runs stored" + (f" for portfolio {portfolio!r}" if portfolio else ""))
     published = published_rubrics(by_site, pin)
+    tracker = _title2_page(store, portfolio)
     files = build_site(
         by_site,
         method=method,
@@ -104,10 +114,14 @@ def build(
         rubrics=stored_rubrics(store, by_site),
         generated_at=generated_at or now_iso(),
         tool_version=__version__,
+        pinned=pinned_ref(rubric),
         published=published.removesuffix(
             " (each run's first scoring; give --rubric FILE to publish another)"
         ).removesuffix(" (--rubric)"),
+        extra_nav=[("title2.html", "ADA Title II status")] if tracker is not None else [],
     )
+    if tracker is not None:
+        files["title2.html"] = tracker
     root = out_dir.resolve()
     targets = {}
     for rel in files:  # names come from stored data (agency names, run ids): every one must stay inside
@@ -122,6 +136,18 @@ def build(
     return BuiltSite(out_dir, len(files), agency_pages, len(by_site), published)
 
 
+def _title2_page(store: Store, portfolio: str | None) -> str | None:
+    """The ADA Title II tracker as a page of the site, when any run was scored under its rubric
+    (``maturity title2 status`` with today's date); None otherwise."""
+    from maturity.run.title2 import status
+    from reports.title2 import render_html
+
+    result = status(store, today=date.today(), portfolio=portfolio)
+    if not any(row.trend for row in result.rows):
+        return None
+    return render_html(result.rows, today=result.today)
+
+
 def export(
     store: Store, fmt: str, *, method: str, portfolio: str | None = None, rubric: LoadedRubric | None = None
 ) -> tuple[str, str]:
@@ -130,6 +156,7 @@ def export(
     pin = pin_for(rubric)
     by_site = load_snapshots(store, portfolio, perf_latest=0, pin=pin.sha, pin_label=pin.label)
     published = published_rubrics(by_site, pin)
+    pinned = pinned_ref(rubric)
     if fmt == "csv":
-        return render_csv(site_histories(by_site)), published
-    return render_json(agencies(by_site, method), method=method, generated_at=now_iso()), published
+        return render_csv(site_histories(by_site), pinned=pinned), published
+    return render_json(agencies(by_site, method), method=method, generated_at=now_iso(), pinned=pinned), published
