@@ -88,6 +88,30 @@ def test_import_then_show_on_the_command_line(tmp_path, db):
     assert again.returncode == 0 and "already imported" in again.stdout
 
 
+def test_show_exports_csv_and_json(tmp_path, db):
+    import json
+
+    text = "service,quarter,question,n,positive,offered,question_text\n"
+    text += "=HYPERLINK(1),FY2025 Q1,trust,412,331,15000,I trust the office.\nrenew,FY2025 Q2,trust,20,15,,\n"
+    import_file(Store(db), _write(tmp_path, "a.csv", text), agency=AGENCY)
+    done = cli("xdata", "show", "--db", db, "--format", "csv")
+    assert done.returncode == 0, done.stderr
+    rows = list(csv.DictReader(io.StringIO(done.stdout)))
+    first = next(r for r in rows if r["quarter"] == "1")
+    assert first["service"] == "'=HYPERLINK(1)"  # never run as a formula in a spreadsheet
+    assert (first["n"], first["share"], first["wilson_low"], first["wilson_high"]) == (
+        "412",
+        "0.8034",
+        "0.7623",
+        "0.8389",
+    )
+    assert first["response_rate"] == "0.0275" and first["trust_question"] == "I trust the office."
+    small = next(r for r in rows if r["quarter"] == "2")
+    assert small["status"] == "insufficient responses" and small["share"] == "" and small["positive"] == ""
+    doc = json.loads(cli("xdata", "show", "--db", db, "--format", "json").stdout)
+    assert doc["schema"] == "maturity/xdata-figures" and len(doc["figures"]) == 2
+
+
 def test_figures_per_quarter(tmp_path, db):
     store = Store(db)
     import_file(store, _write(tmp_path, "a.csv", touchpoints_v2(QUARTERS)), agency=AGENCY, service="renew")
@@ -314,9 +338,10 @@ def test_personal_data_planted_everywhere_is_never_stored_or_printed(tmp_path, c
         done = cli(*args, *(["--comments"] if comments else []))
         assert done.returncode == 0, (fmt, done.stderr)
         outputs += done.stdout + done.stderr
-    shown = cli("xdata", "show", "--db", db)
-    assert shown.returncode == 0, shown.stderr
-    outputs += shown.stdout + shown.stderr
+    for fmt in ("text", "csv", "json"):
+        shown = cli("xdata", "show", "--db", db, "--format", fmt)
+        assert shown.returncode == 0, shown.stderr
+        outputs += shown.stdout + shown.stderr
     assert "insufficient responses" in outputs or "%" in outputs  # figures were shown
     stored = b"".join(p.read_bytes() for p in tmp_path.glob("private.db*"))
     with Session(Store(db).engine) as session:

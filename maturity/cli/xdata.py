@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from maturity.cli.options import open_store, output_options, store_options
-from maturity.cli.output import echo
+from maturity.cli.output import echo, echo_data
 
 FORMAT_CHOICES = (
     "touchpoints-a11",
@@ -103,14 +103,28 @@ def xdata_import(
 
 @xdata.command("show")
 @click.option("--agency", default=None, help="Only this agency.")
+@click.option(
+    "--format",
+    "fmt",
+    default="text",
+    show_default=True,
+    type=click.Choice(("text", "csv", "json")),
+    help="text for people; csv (formula-safe) or json for other tools.",
+)
 @store_options
-def xdata_show(agency: str | None, db: str) -> None:
+def xdata_show(agency: str | None, fmt: str, db: str) -> None:
     """Figures per service and fiscal quarter: trust and drivers with n, response rate and
     Wilson 95 % intervals; fewer than 30 responses is "insufficient responses"."""
     from maturity.core.xdata import INSUFFICIENT, LOW_RELIABILITY
     from maturity.run.xdata import agency_figures
 
     found = agency_figures(open_store(db), agency)
+    if fmt != "text":
+        from reports.xdata_export import render_figures_csv, render_figures_json
+
+        render = render_figures_csv if fmt == "csv" else render_figures_json
+        echo_data(render(found))
+        return
     if not found:
         echo("no survey results stored" + (f" for {agency}" if agency else ""))
         return
