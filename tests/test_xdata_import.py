@@ -225,6 +225,36 @@ def test_the_portfolio_checks_services_and_sets_the_fiscal_year(tmp_path, db):
     assert err.value.key == "line 2, column service_name"
 
 
+def test_hisp_responses_take_service_and_quarter_from_their_collection_detail(tmp_path, db):
+    store = Store(db)
+    details = hisp_details(
+        [
+            {
+                "id": "701",
+                "cx_collection_fiscal_year": "2025",
+                "cx_collection_quarter": "3",
+                "service_name": "renew",
+                "volume_of_customers": "5000",
+                "volume_of_customers_provided_survey_opportunity": "400",
+                "volume_of_respondents": "40",
+                "trust_question_text": "I trust the office.",
+            }
+        ]
+    )
+    header = ["cx_collection_detail_id", "cx_collection_detail_upload_id", *V2, "job_id"]
+    rows = [["701", "9", f"r{i}", str(int(i < 30)), *(["1"] * 7 + ["0"] * 7), "", "j1"] for i in range(40)]
+    responses = _write(tmp_path, "cx_responses.csv", to_csv(header, rows))
+    with pytest.raises(ConfigError) as err:
+        import_file(store, responses, agency=AGENCY)
+    assert err.value.key == "line 2, column cx_collection_detail_id"
+    import_file(store, _write(tmp_path, "details.csv", details), agency=AGENCY)
+    result = import_file(store, responses, agency=AGENCY)
+    assert result.summary is not None and result.summary.format == "hisp-responses"
+    fig = _trust(store)[(2025, 3)]
+    assert (fig.n, fig.positive, fig.offered) == (40, 30, 400)
+    assert fig.response_rate == pytest.approx(0.1) and fig.trust_question == "I trust the office."
+
+
 def test_a_newer_quarterly_table_replaces_the_older_figure(tmp_path, db):
     store = Store(db)
     first = "service,quarter,question,n,positive\nrenew,FY2025 Q1,trust,100,70\n"
@@ -299,7 +329,15 @@ def _planted_files(comment: tuple[str, ...]) -> dict[str, tuple[str, list[str]]]
     free["service_name"] = f"Renewing {kept_text[2]}"
     free["trust_question_text"] = f"I trust them. {kept_text[3]}"
     free["channel"] = f"web {kept_text[4]}"
-    files["hisp-details"] = (hisp_details([{**free, **numeric}]), [])
+    files["hisp-details"] = (hisp_details([{**free, **numeric, "id": "701"}]), [])
+    # HISP responses: the upload id, job id, external id and comment around the 17 columns
+    header = ["cx_collection_detail_id", "cx_collection_detail_upload_id", *V2, "job_id"]
+    answers = ["1", *(["1"] * 7 + ["0"] * 7)]
+    rows = []
+    for i in range(31):
+        ids = [_cycle(ALL, i), f"{_cycle(ALL, i + 1)} {i}"]
+        rows.append(["701", *ids, *answers, _cycle(comment, i), _cycle(ALL, i + 2)])
+    files["hisp-responses"] = (to_csv(header, rows), [])
     # HISP legacy: every text column
     legacy: dict[str, str] = {c: _cycle(ALL, i) for i, c in enumerate(hisp_legacy_header())}
     legacy |= {"collection_year": "2023", "collection_quarter": "1", "service_name": f"Renewing {kept_text[0]}"}

@@ -14,6 +14,7 @@ FORMAT_CHOICES = (
     "touchpoints-a11-v2",
     "a11-v2",
     "hisp-details",
+    "hisp-responses",
     "hisp-legacy",
     "aggregate",
     "mapped",

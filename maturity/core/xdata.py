@@ -218,6 +218,7 @@ class Context:
     respondents: int | None = None
     trust_question: str | None = None
     channel: str | None = None
+    detail: str | None = None  # the HISP collection detail's id, which its responses file refers to
 
 
 def tally(responses: Iterable[Response]) -> list[Tally]:

@@ -15,6 +15,9 @@ Formats (``--format``; detected from the header when not given):
 ``hisp-details``       the quarterly HISP ``cx_collection_details`` table: per service and
                        quarter, customers served and offered a survey, respondents and the trust
                        question's wording
+``hisp-responses``     the quarterly HISP ``cx_responses`` table: ``cx_collection_detail_id`` and
+                       the 17 v2 columns; each row's service and quarter come from its collection
+                       detail, imported before with ``hisp-details``
 ``hisp-legacy``        the FY2021-FY2023 ``omb_cx_reporting_collections`` table: counts of each
                        answer 1-5 per question, per service and quarter
 ``aggregate``          a plain aggregate CSV: ``service, quarter, question, n`` and ``share``,
@@ -58,7 +61,16 @@ from maturity.core.xdata import (
 )
 from maturity.kernel.errors import ConfigError
 
-FORMATS = ("touchpoints-a11", "touchpoints-a11-v2", "a11-v2", "hisp-details", "hisp-legacy", "aggregate", "mapped")
+FORMATS = (
+    "touchpoints-a11",
+    "touchpoints-a11-v2",
+    "a11-v2",
+    "hisp-details",
+    "hisp-responses",
+    "hisp-legacy",
+    "aggregate",
+    "mapped",
+)
 
 # The A-11 v1 items in form order (Touchpoints' `hisp_questions_key`).
 V1_MEASURES = ("satisfaction", TRUST, "effectiveness", "ease", "efficiency", "transparency", "employee")
@@ -126,6 +138,7 @@ class Options:
     comments: bool = False
     resolve_service: Callable[[str], str] | None = None  # a service named in a file -> its id (raises ValueError)
     column_map: ColumnMap | None = None  # for the "mapped" format
+    details: Mapping[str, tuple[str, int, int]] = field(default_factory=dict)  # HISP detail id -> service, FY, Q
 
 
 class _Table:
@@ -195,6 +208,8 @@ def detect(text: str) -> str | None:
         return "a11-v2"
     if set(HISP_DETAILS_REQUIRED) <= names:
         return "hisp-details"
+    if "cx_collection_detail_id" in names and set(V2_COLUMNS[1:-1]) <= names:
+        return "hisp-responses"
     if {"collection_year", "collection_quarter", "q1_1", "q2_5"} <= names:
         return "hisp-legacy"
     if header[:2] == ["ID", "UUID"] and "Location Code" in names:
@@ -505,6 +520,48 @@ def _a11_v2(table: _Table, options: Options) -> Parsed:
 # ---------------------------------------------------------------------------
 # Quarterly tables and aggregates (one row per service and quarter, or per question)
 # ---------------------------------------------------------------------------
+def _hisp_responses(table: _Table, options: Options) -> Parsed:
+    table.require(("cx_collection_detail_id", *V2_COLUMNS[1:-1]))
+    responses: list[Response] = []
+    comments: list[Comment] = []
+    for line, row in table.rows:
+        detail = _cell(row[table.index["cx_collection_detail_id"]])
+        if detail not in options.details:
+            raise table.error(
+                line,
+                "cx_collection_detail_id",
+                "no collection detail with this id was imported for the agency (import cx_collection_details first)",
+            )
+        service, fy, q = options.details[detail]
+        thumb, well, badly, asked = _v2_row(table, line, row)
+        external = _cell(row[table.index["external_id"]]) if "external_id" in table.index else ""
+        responses.append(
+            Response(
+                key=f"hisp:{detail}:{external}" if external else None,
+                service=service,
+                fiscal_year=fy,
+                quarter=q,
+                scale=THUMBS,
+                answers={TRUST: thumb},
+                went_well=well if thumb == 1 else frozenset(),
+                went_badly=badly if thumb == 0 else frozenset(),
+                asked=asked,
+            )
+        )
+        if options.comments and "question_4" in table.index:
+            text = _text(row[table.index["question_4"]])
+            if text:
+                comments.append(Comment(service=service, fiscal_year=fy, quarter=q, text=text))
+    kept = ["cx_collection_detail_id", *V2_COLUMNS[1:-1], *(("question_4",) if options.comments else ())]
+    return Parsed(
+        summary=ImportSummary(
+            format="hisp-responses", rows=len(table.rows), kept=tuple(kept), dropped=_dropped(table, kept)
+        ),
+        responses=responses,
+        comments=comments,
+    )
+
+
 def _fiscal(table: _Table, line: int, year_column: str, quarter_column: str, row: list[str]) -> tuple[int, int]:
     year = _int(table, line, year_column, _cell(row[table.index[year_column]]))
     if not 2000 <= year <= 2100:
@@ -539,9 +596,11 @@ def _hisp_details(table: _Table, options: Options) -> Parsed:
                 respondents=_optional_int(table, line, "volume_of_respondents", cell("volume_of_respondents")),
                 trust_question=_text(cell("trust_question_text")) or None,
                 channel=_text(channel) or None,
+                detail=cell("id") if "id" in table.index and cell("id").isdigit() else None,
             )
         )
     kept = [*HISP_DETAILS_REQUIRED, *(("channel",) if "channel" in table.index else ())]
+    kept += ["id"] if "id" in table.index else []
     return Parsed(
         summary=ImportSummary(
             format="hisp-details", rows=len(table.rows), kept=tuple(kept), dropped=_dropped(table, kept)
@@ -809,6 +868,7 @@ _PARSERS: dict[str, Callable[[_Table, Options], Parsed]] = {
     "touchpoints-a11-v2": _touchpoints_a11_v2,
     "a11-v2": _a11_v2,
     "hisp-details": _hisp_details,
+    "hisp-responses": _hisp_responses,
     "hisp-legacy": _hisp_legacy,
     "aggregate": _aggregate,
     "mapped": _mapped,

@@ -109,6 +109,7 @@ def import_file(
             comments=comments,
             resolve_service=resolve,
             column_map=cmap,
+            details=xstore.details(agency),
         ),
     )
     keyed = {response_digest(agency, r.service, r.key): r for r in parsed.responses if r.key}

@@ -70,6 +70,7 @@ class XdataContext(SQLModel, table=True):
     respondents: int | None = None
     trust_question: str | None = Field(default=None, sa_column=Column(Text))
     channel: str | None = None
+    detail: str | None = None  # a HISP collection detail's id
 
 
 class XdataSeen(SQLModel, table=True):
@@ -212,6 +213,7 @@ class XdataStore:
                         respondents=c.respondents,
                         trust_question=c.trust_question,
                         channel=c.channel,
+                        detail=c.detail,
                     )
                 )
             for digest in batch.seen:
@@ -276,6 +278,16 @@ class XdataStore:
                 ],
             )
         return out
+
+    def details(self, agency: str) -> dict[str, tuple[str, int, int]]:
+        """The agency's HISP collection details: id -> (service, fiscal year, quarter), newest import winning."""
+        with Session(self.engine) as session:  # type: ignore[arg-type]
+            rows = session.exec(
+                select(XdataContext)
+                .where(XdataContext.agency == agency, col(XdataContext.detail).is_not(None))
+                .order_by(col(XdataContext.import_id))
+            ).all()
+        return {r.detail: (r.service, r.fiscal_year, r.quarter) for r in rows if r.detail}
 
     def comments(self, agency: str) -> list[XdataComment]:
         with Session(self.engine) as session:  # type: ignore[arg-type]

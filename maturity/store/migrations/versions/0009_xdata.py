@@ -58,6 +58,7 @@ def upgrade() -> None:
         sa.Column("respondents", sa.Integer(), nullable=True),
         sa.Column("trust_question", sa.Text(), nullable=True),
         sa.Column("channel", sa.String(), nullable=True),
+        sa.Column("detail", sa.String(), nullable=True),
     )
     op.create_table(
         "xdata_seen",
