@@ -357,6 +357,8 @@ def test_a_file_of_responses_needs_a_service_and_an_unknown_header_a_format():
         parse(_v2_text(), None, Options(source="f.csv"))
     with pytest.raises(ConfigError, match="give --format"):
         parse("a,b,c\n1,2,3\n", None, OPTS)
+    with pytest.raises(ConfigError, match="empty"):
+        parse(",,,\n,,\n", "aggregate", OPTS)
     with pytest.raises(ConfigError, match="cx_collection_details"):
         parse("id,name,fiscal_year,quarter,rating,aasm_state\n1,x,2025,1,TRUE,published\n", None, OPTS)
 

@@ -40,7 +40,11 @@ def xdata() -> None:
     type=click.Path(dir_okay=False),
     help="A column map file (YAML) for another tool's export (Google Forms, Qualtrics): format 'mapped'.",
 )
-@click.option("--quarter", default=None, help="Fiscal quarter of a file without dates, e.g. FY2025Q2.")
+@click.option(
+    "--quarter",
+    default=None,
+    help="Put every response in this fiscal quarter, e.g. FY2025Q2 (needed for files without dates).",
+)
 @click.option("--comments", is_flag=True, help="Keep free-text comments (redacted); dropped by default.")
 @click.option(
     "--portfolio",

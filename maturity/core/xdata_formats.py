@@ -165,6 +165,8 @@ class _Table:
         except csv.Error as exc:
             raise ConfigError(source, f"not valid CSV ({exc})", f"line {reader.line_num}") from None
         rows = [(n, r) for n, r in rows if any(c.strip() for c in r)]
+        if not rows:
+            raise ConfigError(source, "the file is empty", "line 1")
         header = [_cell(c) for c in rows[0][1]]
         while header and not header[-1]:  # a spreadsheet's empty columns after the last one
             header.pop()
