@@ -390,3 +390,8 @@ def test_personal_data_planted_everywhere_is_never_stored_or_printed(tmp_path, c
             assert form not in outputs, (secret, "output")
     if comments:
         assert b"[email]" in stored  # the comments were kept, redacted
+        kept = cli("xdata", "comments", "--agency", AGENCY, "--db", db)
+        assert "[email]" in kept.stdout and not any(secret in kept.stdout for secret in ALL)
+        forgot = cli("xdata", "comments", "--agency", AGENCY, "--db", db, "--forget")
+        assert forgot.returncode == 0 and "deleted" in forgot.stdout
+        assert "no comments kept" in cli("xdata", "comments", "--agency", AGENCY, "--db", db).stdout

@@ -195,4 +195,26 @@ def xdata_score(
     run_summary(info, card, paths)
 
 
+@xdata.command("comments")
+@click.option("--agency", required=True)
+@click.option("--forget", is_flag=True, help="Delete the agency's kept comments (the counts stay).")
+@store_options
+def xdata_comments(agency: str, forget: bool, db: str) -> None:
+    """The comments kept with `import --comments`, redacted, for the agency's own staff (never
+    published); --forget deletes them, for a retention limit."""
+    from maturity.run.xdata import comments
+
+    store = open_store(db)
+    if forget:
+        before = len(comments(store, agency))
+        comments(store, agency, forget=True)
+        echo(f"deleted {before} comments of {agency}")
+        return
+    kept = comments(store, agency)
+    if not kept:
+        echo(f"no comments kept for {agency}")
+    for service, fy, q, text in kept:
+        echo(f"{service}  FY{fy} Q{q}  {text}")
+
+
 COMMANDS = [xdata]

@@ -192,6 +192,15 @@ def score_with_survey(
     return info, card, paths, facts
 
 
+def comments(store: Store, agency: str, *, forget: bool = False) -> list[tuple[str, int, int, str]]:
+    """The agency's comments kept with --comments (redacted); ``forget`` deletes them instead."""
+    xstore = XdataStore(store.engine)
+    if forget:
+        xstore.forget_comments(agency)
+        return []
+    return xstore.comments(agency)
+
+
 def agency_figures(store: Store, agency: str | None = None) -> dict[str, list[Figure]]:
     """Each agency's figures per service and quarter (all agencies, or one)."""
     return {name: figures(t, c) for name, (t, c) in XdataStore(store.engine).load(agency).items()}

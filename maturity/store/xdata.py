@@ -289,9 +289,20 @@ class XdataStore:
             ).all()
         return {r.detail: (r.service, r.fiscal_year, r.quarter) for r in rows if r.detail}
 
-    def comments(self, agency: str) -> list[XdataComment]:
+    def comments(self, agency: str) -> list[tuple[str, int, int, str]]:
+        """The agency's kept comments (redacted at import): service, fiscal year, quarter, text."""
         with Session(self.engine) as session:  # type: ignore[arg-type]
-            return list(session.exec(select(XdataComment).where(XdataComment.agency == agency)).all())
+            rows = session.exec(
+                select(XdataComment).where(XdataComment.agency == agency).order_by(col(XdataComment.id))
+            ).all()
+            return [(r.service, r.fiscal_year, r.quarter, r.text) for r in rows]
+
+    def forget_comments(self, agency: str) -> int:
+        """Delete every comment kept for the agency; the counts stay."""
+        with Session(self.engine) as session:  # type: ignore[arg-type]
+            done = session.execute(delete(XdataComment).where(col(XdataComment.agency) == agency))
+            session.commit()
+            return int(done.rowcount)  # type: ignore[attr-defined]
 
 
 def _stored(row: XdataImport, *, new: bool) -> StoredImport:
