@@ -159,6 +159,7 @@ class CheckRow:
     outcome_label: str
     symbol: str
     score: str
+    facts: list[str] = field(default_factory=list)  # what an informational check found (it has no score)
 
 
 @dataclass
@@ -208,9 +209,10 @@ class FindingsView:
     pages: list[PageFindings] = field(default_factory=list)
 
 
-def _check_row(c: CheckSummary) -> CheckRow:
+def _check_row(c: CheckSummary, facts: dict[str, list[str]] | None = None) -> CheckRow:
     name = c.failure_title if c.outcome == Outcome.FAIL and c.failure_title else (c.title or c.check_id)
     return CheckRow(
+        facts=(facts or {}).get(c.check_id, []),
         check=c,
         name=name,
         outcome=c.outcome.value,
@@ -220,12 +222,22 @@ def _check_row(c: CheckSummary) -> CheckRow:
     )
 
 
-def _dimension_view(d: DimensionScore) -> DimensionView:
+def _informational_facts(card: Scorecard) -> dict[str, list[str]]:
+    """Check id -> what a passing check without a score (an informational one, such as ``cms``) found."""
+    unscored = {c.check_id for d in card.dimensions for c in d.checks if c.outcome == Outcome.PASS and c.score is None}
+    facts: dict[str, list[str]] = {}
+    for r in card.results:
+        if r.check_id in unscored and r.outcome == Outcome.PASS:
+            facts.setdefault(r.check_id, []).extend(i.detail for i in r.items if i.detail)
+    return facts
+
+
+def _dimension_view(d: DimensionScore, facts: dict[str, list[str]] | None = None) -> DimensionView:
     ordered = sorted(
         d.checks,
         key=lambda c: (_OUTCOME_ORDER[c.outcome], 2.0 if c.score is None else c.score, -c.weight, c.title),
     )
-    rows = [_check_row(c) for c in ordered if c.outcome != Outcome.NOT_APPLICABLE]
+    rows = [_check_row(c, facts) for c in ordered if c.outcome != Outcome.NOT_APPLICABLE]
     na = [_check_row(c) for c in ordered if c.outcome == Outcome.NOT_APPLICABLE]
     return DimensionView(dim=d, score=fmt_marked(d.score, d.incomplete), rows=rows, not_applicable=na)
 
@@ -398,7 +410,8 @@ def render_html(
     if not levels and card.levels:
         levels = [(lv.level, lv.name) for lv in card.levels]
     level_list = sorted(levels) if levels else infer_levels(card)
-    dims = [_dimension_view(d) for d in card.dimensions]
+    facts = _informational_facts(card)
+    dims = [_dimension_view(d, facts) for d in card.dimensions]
     chart = svg.bar_chart(
         [(d.title, d.score) for d in card.dimensions],
         title="Score by dimension (0–100)",
