@@ -195,6 +195,18 @@ def test_k_runs_give_the_median_and_spread_and_the_first_failure_decides():
 
 
 def test_journey_validate_command(tmp_path):
+    import subprocess
+    import sys
+
+    # Validating a journey loads neither Playwright nor httpx.
+    (tmp_path / "v.yaml").write_text(GOOD)
+    code = (
+        "import sys; from maturity.cli import cli; "
+        f"cli.main(args=['journey', 'validate', {str(tmp_path / 'v.yaml')!r}], standalone_mode=False); "
+        "print(sorted(m for m in ('playwright', 'httpx') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout
+    assert out.strip().endswith("[]") and "valid journey" in out, out
     good = tmp_path / "j.yaml"
     good.write_text(GOOD)
     result = CliRunner().invoke(cli, ["journey", "validate", str(good)], standalone_mode=False)

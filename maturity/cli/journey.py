@@ -22,9 +22,9 @@ def journey() -> None:
 @click.argument("path", type=click.Path(dir_okay=False))
 def journey_validate(path: str) -> None:
     """Check a journey file; every error names the file and the key path."""
-    from maturity.run.journey import validate_journey
+    from maturity.core.journey import load_journey  # no workflow: validating loads no browser library
 
-    loaded = validate_journey(path)
+    loaded = load_journey(path)
     j = loaded.journey
     secrets = f", secrets {', '.join(j.secret_names)}" if j.secret_names else ""
     echo(f"{loaded.source}: valid journey {j.id} ({len(j.steps)} steps, start {j.start}{secrets})")

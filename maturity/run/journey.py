@@ -40,11 +40,6 @@ from maturity.run.audit import address_policy, browser_settings
 log = logging.getLogger("maturity.journey")
 
 
-def validate_journey(path: str | Path) -> LoadedJourney:
-    """The journey file, validated (a ConfigError naming the file and key path otherwise)."""
-    return load_journey(path)
-
-
 def journey_paths(paths: Sequence[str | Path]) -> list[Path]:
     """Files as given; a folder stands for its ``*.yaml`` and ``*.yml`` files, in name order."""
     out: list[Path] = []
