@@ -321,11 +321,6 @@ class Step(_Strict):
                 return value
         return self.at if self.action == "press" else None
 
-    @property
-    def settles_by(self) -> Expect | None:
-        """What the step waits for afterwards (None: the page settling). An expect step checks it."""
-        return self.expect
-
     def describe(self) -> str:
         """The step in words, with no value (a value may be a secret)."""
         a = self.action
