@@ -147,6 +147,7 @@ def test_a_journey_completes_with_times_and_axe_and_no_secret_leaves(shared_brow
                 cli, ["journey", "run", str(broken), "-v", "--no-keyboard", "--no-axe", "--json", str(out / "b.json")]
             )
     assert first.exit_code == 1 and second.exit_code == 1, (first.output, second.output)
+    assert shared_browser.session.start_url.startswith(site.origin)  # the tests' one browser ran them
     # The secret reached the site (it was typed and sent with the GET form) ...
     assert any(SECRET in p for p in site.paths())
     result = JourneyResult.model_validate(json.loads((out / "r.json").read_text())[0])
