@@ -94,6 +94,12 @@ _FOCUS = r"""(el) => {
     return {kind: 'target', visible: outline || shadow, tag: el.tagName.toLowerCase(),
             type: (el.getAttribute('type') || '').toLowerCase(), role: el.getAttribute('role') || ''};
   }
+  // One stop of a group the arrow keys move within: radio buttons of one name, or a composite
+  // widget (radio group, tab list, menu, toolbar, listbox, grid, tree) holding both.
+  const radios = a.type === 'radio' && el.type === 'radio' && a.name && a.name === el.name && a.form === el.form;
+  const box = a.closest('[role=radiogroup],[role=tablist],[role=menu],[role=menubar],[role=toolbar],' +
+                        '[role=listbox],[role=grid],[role=tree],[role=treegrid]');
+  if (radios || (box && box.contains(el))) return {kind: 'group'};
   if (!a.__maturityFocus) a.__maturityFocus = (window.__maturityFocusN = (window.__maturityFocusN || 0) + 1);
   return {kind: 'other', id: a.__maturityFocus, what: (a.tagName.toLowerCase() + ' ' +
           (a.getAttribute('aria-label') || a.innerText || a.value || '').trim().slice(0, 60)).trim()};
@@ -494,6 +500,11 @@ async def _reach(state: _State, found: Locator, target: Target) -> dict[str, Any
             await page.keyboard.press("Tab")
         where = await found.evaluate(_FOCUS)
         kind = where.get("kind")
+        if kind == "group":
+            where = await _arrow_to(state, found)
+            kind = where.get("kind")
+            if kind == "group":
+                raise StepFailed(f"{target.describe()} is in a group the arrow keys do not reach it in")
         if kind == "target":
             state.tabs, state.focus_visible = tabs, bool(where.get("visible"))
             if not state.focus_visible:
@@ -524,6 +535,21 @@ async def _reach(state: _State, found: Locator, target: Target) -> dict[str, Any
         "reaching it): only a mouse can do this step; make it a focusable control (<button>, <a href>, "
         "or tabindex=0 with key handlers)"
     )
+
+
+MAX_ARROWS = 50  # arrow presses within one group (radio buttons, tabs, a menu) before giving up
+
+
+async def _arrow_to(state: _State, found: Locator) -> dict[str, Any]:
+    """Within a group Tab enters once, the arrow keys move (as a keyboard user does): down, else right."""
+    where: dict[str, Any] = {"kind": "group"}
+    for key in ("ArrowDown", "ArrowRight"):
+        for _ in range(MAX_ARROWS):
+            await state.page.keyboard.press(key)
+            where = await found.evaluate(_FOCUS)
+            if where.get("kind") != "group":
+                return where
+    return where
 
 
 def _locator(page: PwPage, target: Target) -> Locator:

@@ -67,6 +67,9 @@ PAGES = {
     "/kb": html(
         "Book a test",
         "<style>#quiet:focus { outline: none }</style><h1>Book a test</h1><button id='quiet'>Check times</button>"
+        "<fieldset><legend>Time</legend><input type='radio' name='t' id='t1'><label for='t1'>Morning</label>"
+        "<input type='radio' name='t' id='t2'><label for='t2'>Afternoon</label>"
+        "<input type='radio' name='t' id='t3'><label for='t3'>Evening</label></fieldset>"
         "<div class='btn' onclick=\"document.getElementById('r').textContent = 'Booked'\">Book now</div>"
         "<p id='r'></p>",
     ),
@@ -258,7 +261,8 @@ def test_keyboard_alone_finds_mouse_only_steps_traps_and_invisible_focus(shared_
         book = _journey(
             tmp_path,
             site.origin,
-            "- click: {role: button, name: Check times}\n- click: Book now\n  expect: {text: Booked}",
+            "- click: {role: button, name: Check times}\n- check: {label: Evening}\n"
+            "- click: Book now\n  expect: {text: Booked}",
             "book",
         )
         book.write_text(book.read_text().replace(f"start: {site.origin}/", f"start: {site.origin}/kb"))
@@ -275,10 +279,12 @@ def test_keyboard_alone_finds_mouse_only_steps_traps_and_invisible_focus(shared_
     assert booked.outcome == "completed" and trapped.outcome == "completed", (booked.reason, trapped.reason)
     # ... by keyboard, "Book now" (a div with a click handler) is out of reach,
     kb = booked.keyboard
-    assert kb is not None and kb.outcome == "failed" and kb.failed_step == 2
+    assert kb is not None and kb.outcome == "failed" and kb.failed_step == 3
     assert "only a mouse can do this step" in kb.reason
-    # the button styled without a focus outline is reached but does not show focus,
+    # the button styled without a focus outline is reached but does not show focus, the third
+    # radio button is reached as a keyboard user does (Tab into the group, then the arrow keys),
     assert kb.steps[1].outcome == "completed" and kb.focus_not_visible == [1]
+    assert kb.steps[2].outcome == "completed" and kb.steps[2].tabs == 1
     # and a field that swallows Tab is a keyboard trap.
     assert trapped.keyboard is not None and trapped.keyboard.failed_step == 2
     assert "keyboard trap" in trapped.keyboard.reason
