@@ -85,8 +85,11 @@ _CONTROL = r"""(el) => {
 # Where focus is, seen from the step's target: the target (and whether focus shows), the page's
 # body (a round of the Tab order ended), or another element (numbered once, so a repeat shows).
 _FOCUS = r"""(el) => {
-  const a = document.activeElement;
+  let a = document.activeElement;
+  while (a && a.shadowRoot && a.shadowRoot.activeElement) a = a.shadowRoot.activeElement;  // into shadow roots
   if (!a || a === document.body || a === document.documentElement) return {kind: 'body'};
+  // Focus inside a frame: the frame is all this document sees, however often Tab moves within it.
+  if ((a.tagName === 'IFRAME' || a.tagName === 'FRAME') && !a.contains(el)) return {kind: 'frame'};
   if (a === el || el.contains(a)) {
     const s = getComputedStyle(a);
     const outline = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0;
@@ -515,6 +518,8 @@ async def _reach(state: _State, found: Locator, target: Target) -> dict[str, Any
                 rounds += 1
             seen.clear()
             last = None
+        elif kind == "frame":
+            last = None  # moving through a frame's own controls: neither a trap nor a round
         else:
             ident = where.get("id")
             repeats = repeats + 1 if ident == last else 0
