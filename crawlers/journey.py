@@ -90,7 +90,7 @@ _FOCUS = r"""(el) => {
   if (!a || a === document.body || a === document.documentElement) return {kind: 'body'};
   // Focus inside a frame: the frame is all this document sees, however often Tab moves within it.
   if ((a.tagName === 'IFRAME' || a.tagName === 'FRAME') && !a.contains(el)) return {kind: 'frame'};
-  if (a === el || el.contains(a)) {
+  if (a === el || el.contains(a) || a.contains(el)) {  // a link around the text counts as its target
     const s = getComputedStyle(a);
     const outline = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0;
     const shadow = !!s.boxShadow && s.boxShadow !== 'none';

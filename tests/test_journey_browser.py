@@ -76,7 +76,8 @@ PAGES = {
     "/frame": html(
         "Map",
         "<h1>Find an office</h1><iframe title='Map' srcdoc=\"<a href='#a'>North</a> <a href='#b'>South</a> "
-        "<a href='#c'>East</a>\"></iframe><button onclick=\"this.textContent = 'Shown'\">Show the list</button>",
+        "<a href='#c'>East</a>\"></iframe><button onclick=\"this.textContent = 'Shown'\">Show the list</button>"
+        "<p><a href='#hours'><span class='icon'>&#9719;</span> <span>Opening hours</span></a></p>",
     ),
     "/trap": html(
         "Search",
@@ -280,12 +281,15 @@ def test_keyboard_alone_finds_mouse_only_steps_traps_and_invisible_focus(shared_
         )
         trap.write_text(trap.read_text().replace(f"start: {site.origin}/", f"start: {site.origin}/trap"))
         trapped = run_journey_file(trap, environ={}, browser=shared_browser, with_axe=False)
-        frame = _journey(tmp_path, site.origin, "- click: {role: button, name: Show the list}", "frame")
+        frame = _journey(
+            tmp_path, site.origin, "- click: {role: button, name: Show the list}\n- click: Opening hours", "frame"
+        )
         frame.write_text(frame.read_text().replace(f"start: {site.origin}/", f"start: {site.origin}/frame"))
         framed = run_journey_file(frame, environ={}, browser=shared_browser, with_axe=False)
     # Tab passes through a frame's links (the frame is all the page sees meanwhile): no trap.
     assert framed.keyboard is not None and framed.keyboard.outcome == "completed", framed.keyboard.reason
     assert (framed.keyboard.steps[1].tabs or 0) >= 4
+    assert framed.keyboard.steps[2].tabs == 1  # the text's link has the focus: the text is reached
     # With a mouse both journeys complete ...
     assert booked.outcome == "completed" and trapped.outcome == "completed", (booked.reason, trapped.reason)
     # ... by keyboard, "Book now" (a div with a click handler) is out of reach,
