@@ -107,7 +107,7 @@ _FOCUS = r"""(el) => {
   return {kind: 'other', id: a.__maturityFocus, what: (a.tagName.toLowerCase() + ' ' +
           (a.getAttribute('aria-label') || a.innerText || a.value || '').trim().slice(0, 60)).trim()};
 }"""
-MAX_TABS = 200  # Tab presses before a target counts as out of the keyboard's reach
+MAX_TABS = 300  # Tab presses before a target counts as out of the keyboard's reach
 
 
 @dataclass(repr=False)
@@ -535,6 +535,11 @@ async def _reach(state: _State, found: Locator, target: Target) -> dict[str, Any
             last = ident
         if rounds >= 2:
             break
+    else:
+        raise StepFailed(
+            f"{target.describe()} was not reached in {MAX_TABS} presses of the Tab key; so many stops on the "
+            "way are a barrier of their own (a skip link or fewer controls before it would help)"
+        )
     raise StepFailed(
         f"{target.describe()} cannot be reached with the Tab key (focus went round the page without "
         "reaching it): only a mouse can do this step; make it a focusable control (<button>, <a href>, "
