@@ -84,6 +84,12 @@ PAGES = {
         "<h1>Search</h1><input aria-label='Search' onkeydown=\"if (event.key === 'Tab') event.preventDefault()\">"
         "<p><a href='/'>Back home</a></p>",
     ),
+    "/consent": html(
+        "Consent",
+        "<h1>Parks</h1><p><a href='/'>Book a campsite</a></p><div role='dialog' aria-modal='true' "
+        "style='position: fixed; inset: 0; background: white'><p>We use cookies to improve this site.</p>"
+        "<button>Accept all cookies</button></div>",
+    ),
     "/confirm": html(
         "Cancel",
         "<h1>Cancel your appointment</h1><button onclick=\"if (confirm('Are you sure?')) "
@@ -236,6 +242,12 @@ def test_submit_allowed_sends_and_keyboard_enter_is_refused(shared_browser, tmp_
         ),
         # A link off the journey's hosts: refused before any request leaves.
         ("- click: {role: link, name: Our partner}", "failed", "list it under `hosts:`"),
+        # A consent wall the file does not answer: a person is needed.
+        (
+            "- goto: /consent\n- click: {role: link, name: Book a campsite}\n  timeout: 1",
+            "not_assessable",
+            "a consent dialog covers the page",
+        ),
         # A confirm dialog is dismissed: the step fails and says what the page asked.
         (
             "- goto: /confirm\n- click: {role: button, name: Cancel it}\n  expect: {text: Cancelled}\n  timeout: 1",
