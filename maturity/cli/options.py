@@ -118,10 +118,11 @@ AUDIT_OPTIONS: list[tuple[tuple[str, ...], str, dict[str, Any]]] = [
         ("--sample",),
         "sample",
         {
-            "type": click.Choice(["crawl", "stratified", "random"]),
+            "type": click.Choice(["crawl", "stratified", "random", "traffic"]),
             "help": "How the audited pages are chosen: the first found (crawl), or drawn from a larger "
             "population found first: one or more of every template and section (stratified) or at random "
-            "(random); both give every figure a 95%% interval [default: crawl].",
+            "(random), both giving every figure a 95%% interval; or the most visited first (traffic, from "
+            "`maturity traffic import`) [default: crawl].",
         },
     ),
     (
