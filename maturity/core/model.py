@@ -21,6 +21,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
+from maturity.core.documents import DocumentSet
+
 
 class Frozen(BaseModel):
     """Base for value objects that cross a boundary: frozen, keyword-only, strict keys."""
@@ -406,6 +408,8 @@ class SiteFacts(Frozen):
     crawled_at: str | None = None  # ISO timestamp of discovery: the reference date of date checks
     attestations: AttestationSet | None = None
     sample: SampleFacts | None = None  # how the audited pages were drawn from those found (maturity.core.sampling)
+    # The documents the site links to, fetched and parsed (maturity.core.documents); None: not collected.
+    documents: DocumentSet | None = None
 
 
 ARTIFACT_MODELS: dict[str, type[Frozen]] = {

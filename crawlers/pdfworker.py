@@ -1,0 +1,57 @@
+"""The PDF parser process of :class:`crawlers.documents.ParserProcess` (``python -m crawlers.pdfworker MB``).
+
+It limits its own address space to MB megabytes, then reads files from standard input (an 8-byte
+big-endian length, then the bytes) and answers each on standard output the same way, with JSON:
+``["ok", facts]`` or ``["na", reason]``. Anything worse (a crash, the memory limit hit inside a C
+library) ends the process, and the parent says "too complex" and starts another.
+"""
+
+from __future__ import annotations
+
+import json
+import struct
+import sys
+from typing import BinaryIO
+
+
+def _read(stream: BinaryIO, size: int) -> bytes | None:
+    data = stream.read(size)
+    return data if data is not None and len(data) == size else None
+
+
+def serve(memory_mb: int, stdin: BinaryIO, stdout: BinaryIO) -> None:
+    import resource
+
+    from crawlers.pdffacts import NotAssessable, pdf_facts
+
+    limit = memory_mb * 1024 * 1024
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    except (ValueError, OSError):
+        pass  # where it cannot be set, the parent's time limit still holds
+    while True:
+        header = _read(stdin, 8)
+        if header is None:
+            return
+        data = _read(stdin, struct.unpack(">Q", header)[0])
+        if data is None:
+            return
+        answer: list[object]
+        try:
+            answer = ["ok", pdf_facts(data).model_dump(mode="json")]
+        except NotAssessable as exc:
+            answer = ["na", str(exc)]
+        except MemoryError:
+            answer = ["na", f"too complex: parsing needs more than {memory_mb} MB"]
+        except RecursionError:
+            answer = ["na", "too complex: the file's objects are nested too deeply"]
+        except Exception as exc:  # a damaged file that a library did not expect
+            answer = ["na", f"damaged: {type(exc).__name__}: {str(exc)[:200]}"]
+        del data
+        out = json.dumps(answer).encode()
+        stdout.write(struct.pack(">Q", len(out)) + out)
+        stdout.flush()
+
+
+if __name__ == "__main__":
+    serve(int(sys.argv[1]) if len(sys.argv) > 1 else 1024, sys.stdin.buffer, sys.stdout.buffer)
