@@ -32,6 +32,7 @@ from maturity.core.settings import AuditSettings, MachineSettings
 from maturity.kernel.errors import CannotRun, MaturityError, StoreUnavailable, UsageError
 from maturity.run import interrupt
 from maturity.run.artifacts import save_artifacts
+from maturity.run.documents import collect_site_documents
 from maturity.run.progress import NoProgress, Progress
 from maturity.run.scoring import score_run, write_reports
 from maturity.store import PENDING, Store
@@ -154,6 +155,8 @@ def audit(
     finding = replace(discovery_settings(settings, machine), max_pages=settings.population_size)
     with client:
         found = sample_pages(discover(client, settings.url, finding, on_event=on_event), settings)
+        progress.phase("checking documents", None)
+        found, documents_s = collect_site_documents(client, found, settings)
     crawl_id = store.begin_crawl(
         found.site.start_url, settings=settings.recorded(), tool_version=__version__, task_key=task_key
     )
@@ -167,6 +170,8 @@ def audit(
     )
     if found.stopped:
         run.timings["discovery_stopped"] = found.stopped
+    if found.site.documents is not None:
+        run.timings.update(documents_s=round(documents_s, 3), requests_documents=found.site.documents.requests)
     site = found.site.model_copy(update={"attestations": attested}) if attested else found.site
     store.set_site(crawl_id, site, len(found.pages))
     store.plan_pages(crawl_id, planned_pages(found))
