@@ -324,7 +324,10 @@ def catalogue_run(shared_browser, tmp_path_factory):
 
 def test_the_table_covers_every_built_in_check():
     listed = {check_id for outcomes in EXPECTED.values() for check_id in outcomes}
-    assert {c.id for c in checks.all_checks()} <= listed
+    # Document checks judge files, not pages, under their own rubric: tests/test_documents_site.py runs
+    # them on a fixture site that links real PDFs.
+    pages = {c.id for c in checks.all_checks() if c.meta.dimension != "documents"}
+    assert pages <= listed
 
 
 def test_every_check_has_its_outcome_on_the_fixture_site(catalogue_run):
