@@ -111,7 +111,7 @@ def looks_like_form(doc: PublishedDocument) -> bool:
     document exception does not cover documents currently used to apply for or access a service."""
     if doc.pdf is not None and doc.pdf.form_fields:
         return True
-    text = " ".join([*doc.urls, *doc.link_texts]).lower()
+    text = " ".join([doc.url, *doc.urls, *doc.link_texts]).lower()
     return any(word in text for word in FORM_WORDS)
 
 

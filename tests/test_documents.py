@@ -1,0 +1,135 @@
+"""PDF facts read from files the tests build (tests/pdfs.py), and the bounded parser process."""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+
+import pytest
+from pdfs import good_pdf, make_pdf, pdf_bomb, stream_bomb
+
+from crawlers.documents import Candidate, ParserProcess, describe_content, is_document_url, rank, sniff
+from crawlers.pdffacts import NotAssessable, pdf_facts
+from maturity.core.documents import PublishedDocument, may_be_pre_existing
+
+
+def test_a_tagged_pdf_with_every_fact():
+    facts = pdf_facts(
+        good_pdf(pdfua=True, producer="Word 2021", created="D:20200131120000-05'00'", modified="D:20240102")
+    )
+    assert facts.pages == 3 and facts.pages_with_text == 3 and facts.pages_without_text == []
+    assert facts.tagged and facts.has_struct_tree and facts.marked
+    assert facts.title == "Annual report 2026" and facts.display_doc_title
+    assert facts.lang == "en-US"
+    assert (facts.figures, facts.figures_without_alt, facts.headings) == (2, 0, 2)
+    assert facts.bookmarks == 3
+    assert [(f.name, f.tooltip) for f in facts.form_fields] == [("name", True)]
+    assert facts.pdfua_part == 1 and facts.producer == "Word 2021"
+    assert facts.created == "2020-01-31T12:00:00-05:00" and facts.modified == "2024-01-02T00:00:00+00:00"
+    assert not facts.encrypted and not facts.blocks_assistive_tech
+
+
+def test_an_untagged_scan():
+    facts = pdf_facts(make_pdf(pages=2, text=False))
+    assert not facts.tagged and not facts.has_struct_tree
+    assert facts.pages_with_text == 0 and facts.pages_without_text == [1, 2]
+    assert facts.title is None and facts.lang is None and facts.bookmarks == 0
+
+
+def test_a_partly_scanned_pdf_lists_its_pages_without_text():
+    facts = pdf_facts(make_pdf(pages=4, scanned_pages=[2, 4]))
+    assert facts.pages_with_text == 2 and facts.pages_without_text == [2, 4]
+
+
+def test_marked_without_a_structure_tree_is_not_tagged():
+    facts = pdf_facts(make_pdf(marked=True))
+    assert facts.marked and not facts.has_struct_tree and not facts.tagged
+
+
+def test_figures_without_alt_and_fields_without_names():
+    facts = pdf_facts(make_pdf(tagged=True, figures=3, figures_with_alt=1, fields=[("a", "Name"), ("b", None)]))
+    assert (facts.figures, facts.figures_without_alt) == (3, 2)
+    assert [(f.name, f.tooltip) for f in facts.form_fields] == [("a", True), ("b", False)]
+
+
+def test_encryption_that_blocks_assistive_technology():
+    assert pdf_facts(make_pdf(encrypt_owner_only=True, allow_accessibility=False)).blocks_assistive_tech
+    open_one = pdf_facts(make_pdf(encrypt_owner_only=True))
+    assert open_one.encrypted and not open_one.blocks_assistive_tech
+
+
+def test_a_password_and_damage_are_not_assessable():
+    with pytest.raises(NotAssessable, match="encrypted: a password"):
+        pdf_facts(make_pdf(user_password="secret"))
+    with pytest.raises(NotAssessable, match="damaged"):
+        pdf_facts(b"%PDF-1.7\nthis is not a PDF at all\n%%EOF")
+
+
+def test_signatures_not_names():
+    assert sniff(make_pdf()) == "pdf"
+    assert sniff(b"<!doctype html><title>Error</title>") is None
+    assert describe_content(b"<!doctype html><html>") == "an HTML page"
+    assert is_document_url("https://a.example/x.pdf", "")
+    assert is_document_url("https://a.example/download?id=3", "application/pdf")
+    assert not is_document_url("https://a.example/photo.jpg", "image/jpeg")
+
+
+def test_the_most_linked_come_first():
+    ranked = rank(
+        [
+            Candidate("https://a.example/b.pdf", ("p1",)),
+            Candidate("https://a.example/a.pdf", ("p1", "p2", "p3")),
+            Candidate("https://a.example/s.pdf", (), in_sitemap=True),
+            Candidate("https://a.example/c.pdf", ("p1",)),
+        ]
+    )
+    assert [c.url.rsplit("/", 1)[-1] for c in ranked] == ["a.pdf", "b.pdf", "c.pdf", "s.pdf"]
+
+
+def test_pre_existing_is_marked_never_dropped():
+    old = pdf_facts(make_pdf(created="D:20190101", modified="D:20200601"))
+    doc = PublishedDocument(url="https://a.example/minutes-2020.pdf", kind="pdf", pdf=old)
+    note = may_be_pre_existing(doc, date(2027, 4, 26))
+    assert note is not None and "may be pre-existing" in note and "2020-06-01" in note
+    form = doc.model_copy(update={"url": "https://a.example/permit-application.pdf"})
+    assert "does not cover" in (may_be_pre_existing(form, date(2027, 4, 26)) or "")
+    changed = doc.model_copy(update={"last_modified": "Mon, 03 May 2027 10:00:00 GMT"})
+    assert may_be_pre_existing(changed, date(2027, 4, 26)) is None  # the server says it changed since
+    assert may_be_pre_existing(PublishedDocument(url="https://a.example/x.pdf"), date(2027, 4, 26)) is None
+
+
+# ---------------------------------------------------------------------------
+# The parser process: bounded in time and memory
+# ---------------------------------------------------------------------------
+
+
+def test_the_parser_process_reads_a_300_page_pdf():
+    with ParserProcess(timeout=30) as parser:
+        facts, reason = parser.parse(make_pdf(pages=300, scanned_pages=[150]))
+    assert reason is None and facts is not None
+    assert facts.pages == 300 and facts.pages_without_text == [150]
+
+
+def test_a_cyclic_deeply_nested_structure_tree_ends_at_the_cap():
+    started = time.monotonic()
+    with ParserProcess(timeout=30) as parser:
+        facts, reason = parser.parse(pdf_bomb(50_000))
+    assert reason is None and facts is not None
+    assert facts.structure_truncated and facts.structure_elements > 20_000 - 1
+    assert time.monotonic() - started < 20
+
+
+def test_a_stream_bomb_is_too_complex_and_the_next_file_still_parses():
+    bomb = stream_bomb(600)  # 600 MB once inflated, against a 300 MB limit
+    with ParserProcess(timeout=30, memory_mb=300) as parser:
+        facts, reason = parser.parse(bomb)
+        assert facts is None and reason is not None and reason.startswith("too complex")
+        again, none = parser.parse(good_pdf())
+        assert none is None and again is not None and again.tagged
+        assert parser.started == 2  # the first child ended; a new one took over
+
+
+def test_a_parse_that_takes_too_long_is_stopped():
+    with ParserProcess(timeout=0.05) as parser:
+        facts, reason = parser.parse(make_pdf(pages=300))
+        assert facts is None and reason == "too complex: parsing took longer than 0.05 s"
