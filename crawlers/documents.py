@@ -205,7 +205,7 @@ def _fetch(
     http: Http, url: str, settings: DocumentSettings, allowed: Callable[[str], str | None]
 ) -> tuple[dict[str, Any], bytes | None]:
     """One document, redirects followed hop by hop: its record and its bytes (None when unread)."""
-    doc: dict[str, Any] = {"url": url, "kind": _kind_by_name(url), "status": "not_assessable"}
+    doc: dict[str, Any] = {"url": url, "kind": _kind_by_name(url), "status": "not_assessable", "sha256": ""}
     deadline = time.monotonic() + settings.fetch_timeout
     current, hops = url, 0
     while True:
