@@ -54,4 +54,4 @@ def serve(memory_mb: int, stdin: BinaryIO, stdout: BinaryIO) -> None:
 
 
 if __name__ == "__main__":
-    serve(int(sys.argv[1]) if len(sys.argv) > 1 else 1024, sys.stdin.buffer, sys.stdout.buffer)
+    serve(int(sys.argv[1]) if len(sys.argv) > 1 else 512, sys.stdin.buffer, sys.stdout.buffer)

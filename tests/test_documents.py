@@ -133,3 +133,10 @@ def test_a_parse_that_takes_too_long_is_stopped():
     with ParserProcess(timeout=0.05) as parser:
         facts, reason = parser.parse(make_pdf(pages=300))
         assert facts is None and reason == "too complex: parsing took longer than 0.05 s"
+
+
+def test_the_run_summary_counts_the_document_requests():
+    from maturity.core.explain import crawl_effort
+
+    rows = dict(crawl_effort({"requests_discovery": 8, "requests_documents": 2, "requests_rendering": 2}, 2))
+    assert rows["Requests to the site"] == "12: discovery 8, documents 2, rendering 2; 6.0 per page"

@@ -170,7 +170,7 @@ def audit(
     )
     if found.stopped:
         run.timings["discovery_stopped"] = found.stopped
-    if found.site.documents is not None:
+    if found.site.documents is not None and found.site.documents.found:  # runs without documents read as before
         run.timings.update(documents_s=round(documents_s, 3), requests_documents=found.site.documents.requests)
     site = found.site.model_copy(update={"attestations": attested}) if attested else found.site
     store.set_site(crawl_id, site, len(found.pages))
