@@ -207,6 +207,10 @@ def _fetch(
     """One document, redirects followed hop by hop: its record and its bytes (None when unread)."""
     doc: dict[str, Any] = {"url": url, "kind": _kind_by_name(url), "status": "not_assessable", "sha256": ""}
     deadline = time.monotonic() + settings.fetch_timeout
+    refused = allowed(url)
+    if refused is not None:  # discovery said so already, unless the rules changed under it
+        doc["reason"] = f"not fetched: {refused}"
+        return doc, None
     current, hops = url, 0
     while True:
         try:

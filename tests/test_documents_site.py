@@ -12,7 +12,7 @@ from pdfs import good_pdf, make_pdf
 from sites import Resource, SiteServer, html
 
 from crawlers.discover import DiscoverySettings, discover
-from crawlers.documents import DocumentSettings, collect_documents
+from crawlers.documents import Candidate, DocumentSettings, collect_documents
 from crawlers.netpolicy import AddressPolicy
 from crawlers.transport import make_client
 from maturity.core.documents import DocumentSet, PublishedDocument
@@ -184,3 +184,20 @@ def test_the_documents_rubric_scores_them_and_the_scorecard_names_referrers(coll
 def test_without_documents_the_checks_error_instead_of_passing():
     card = score(builtin_rubric("documents"), [page()], site())
     assert {r.outcome for r in card.results} == {Outcome.ERROR}
+
+
+def test_a_redirect_to_a_disallowed_url_is_not_followed():
+    routes = {"/moved.pdf": Resource("", status=302, headers={"Location": "/private/report.pdf"})}
+    with SiteServer(routes) as server:
+        client = make_client(user_agent=UA, page_timeout=5, policy=AddressPolicy("127.0.0.1"), loopback_only=True)
+
+        def allowed(url: str) -> str | None:
+            return "disallowed by robots.txt" if "/private/" in url else None
+
+        with client:
+            docs, _ = collect_documents(
+                client, [Candidate(server.url("/moved.pdf"), ("p",))], DocumentSettings(user_agent=UA),
+                allowed=allowed,
+            )
+        assert docs.documents[0].reason == "not fetched: disallowed by robots.txt"
+        assert server.paths() == ["/moved.pdf"]
