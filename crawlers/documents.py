@@ -40,7 +40,7 @@ from crawlers.budget import RequestBudget, RequestBudgetSpent
 from crawlers.fetch import NON_HTML_EXTENSIONS, Http, media_type_of, read_capped, redirect_location
 from crawlers.plainwords import plain_error
 from crawlers.transport import refusal_of
-from maturity.core.documents import DocumentKind, DocumentSet, PdfFacts, PublishedDocument
+from maturity.core.documents import DocumentKind, DocumentSet, OfficeFacts, PdfFacts, PublishedDocument
 
 DOCUMENT_TYPES: dict[str, DocumentKind] = {
     "application/pdf": "pdf",
@@ -128,7 +128,7 @@ class _Draft:
     referrers: set[str] = field(default_factory=set)
     urls: list[str] = field(default_factory=list)
     link_texts: list[str] = field(default_factory=list)
-    parsed: Future[tuple[PdfFacts | None, str | None]] | None = None
+    parsed: Future[tuple[PdfFacts | OfficeFacts | None, str | None]] | None = None
 
 
 def collect_documents(
@@ -163,8 +163,8 @@ def collect_documents(
                 draft = drafts.get(key)
                 if draft is None:
                     draft = drafts[key] = _Draft(doc=doc)
-                    if body is not None and doc["kind"] == "pdf" and doc["status"] == "ok":
-                        draft.parsed = pool.submit(parser.parse, body)
+                    if body is not None and doc["status"] == "ok":
+                        draft.parsed = pool.submit(parser.parse, body, doc["kind"])
                 draft.urls.append(cand.url)
                 draft.referrers.update(cand.referrers)
                 draft.link_texts.extend(t for t in cand.link_texts if t not in draft.link_texts)
@@ -188,7 +188,7 @@ def _finish(draft: _Draft) -> PublishedDocument:
     doc = dict(draft.doc)
     if draft.parsed is not None:
         facts, reason = draft.parsed.result()
-        doc["pdf"] = facts
+        doc["pdf" if isinstance(facts, PdfFacts) else "office"] = facts
         if reason is not None:
             doc.update(status="not_assessable", reason=reason)
     urls = list(dict.fromkeys(draft.urls))
@@ -271,10 +271,7 @@ def _read(
     if claimed not in ("other", kind):
         doc["reason"] = f"mislabelled: named or served as {claimed.upper()} but the content is {kind.upper()}"
         return doc, None
-    if kind != "pdf":
-        doc.update(status="not_analysed", reason="Word, Excel and PowerPoint files are recorded but not analysed yet")
-        return doc, body
-    if b"%%EOF" not in body[-2048:]:
+    if kind == "pdf" and b"%%EOF" not in body[-2048:]:
         doc["reason"] = "truncated: the file has no end-of-file marker (%%EOF)"
         return doc, None
     doc["status"] = "ok"
@@ -320,13 +317,15 @@ class ParserProcess:
             self.started += 1
         return self._proc
 
-    def parse(self, data: bytes) -> tuple[PdfFacts | None, str | None]:
-        """The PDF's facts, or (None, the reason it is not assessable)."""
+    def parse(self, data: bytes, kind: DocumentKind = "pdf") -> tuple[PdfFacts | OfficeFacts | None, str | None]:
+        """The document's facts, or (None, the reason it is not assessable)."""
         proc = self._start()
         assert proc.stdin is not None and proc.stdout is not None
         deadline = time.monotonic() + self.timeout
+        message = kind.encode() + b"\n"
         try:
-            proc.stdin.write(struct.pack(">Q", len(data)) + data)
+            proc.stdin.write(struct.pack(">Q", len(message) + len(data)) + message)
+            proc.stdin.write(data)
             proc.stdin.flush()
             header = _read_exactly(proc.stdout, 8, deadline)
             answer = _read_exactly(proc.stdout, struct.unpack(">Q", header)[0], deadline)
@@ -336,10 +335,12 @@ class ParserProcess:
         except (EOFError, OSError):
             self._stop()
             return None, f"too complex: the parser stopped (over {self.memory_mb} MB of memory, or a damaged file)"
-        kind, payload = json.loads(answer)
-        if kind == "ok":
+        outcome, payload = json.loads(answer)
+        if outcome != "ok":
+            return None, str(payload)
+        if kind == "pdf":
             return PdfFacts.model_validate(payload), None
-        return None, str(payload)
+        return OfficeFacts.model_validate(payload), None
 
     def _stop(self) -> None:
         proc, self._proc = self._proc, None

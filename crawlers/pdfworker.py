@@ -1,7 +1,8 @@
-"""The PDF parser process of :class:`crawlers.documents.ParserProcess` (``python -m crawlers.pdfworker MB``).
+"""The document parser process of :class:`crawlers.documents.ParserProcess` (``python -m crawlers.pdfworker MB``).
 
 It limits its own address space to MB megabytes, then reads files from standard input (an 8-byte
-big-endian length, then the bytes) and answers each on standard output the same way, with JSON:
+big-endian length, then the kind, ``pdf``, ``docx``, ``pptx`` or ``xlsx``, a newline and the bytes)
+and answers each on standard output with an 8-byte length and JSON:
 ``["ok", facts]`` or ``["na", reason]``. Anything worse (a crash, the memory limit hit inside a C
 library) ends the process, and the parent says "too complex" and starts another.
 """
@@ -22,6 +23,7 @@ def _read(stream: BinaryIO, size: int) -> bytes | None:
 def serve(memory_mb: int, stdin: BinaryIO, stdout: BinaryIO) -> None:
     import resource
 
+    from crawlers import officefacts
     from crawlers.pdffacts import NotAssessable, pdf_facts
 
     limit = memory_mb * 1024 * 1024
@@ -33,13 +35,18 @@ def serve(memory_mb: int, stdin: BinaryIO, stdout: BinaryIO) -> None:
         header = _read(stdin, 8)
         if header is None:
             return
-        data = _read(stdin, struct.unpack(">Q", header)[0])
-        if data is None:
+        message = _read(stdin, struct.unpack(">Q", header)[0])
+        if message is None:
             return
+        kind, _, data = message.partition(b"\n")
+        del message
         answer: list[object]
         try:
-            answer = ["ok", pdf_facts(data).model_dump(mode="json")]
-        except NotAssessable as exc:
+            if kind == b"pdf":
+                answer = ["ok", pdf_facts(data).model_dump(mode="json")]
+            else:
+                answer = ["ok", officefacts.office_facts(data, kind.decode()).model_dump(mode="json")]  # type: ignore[arg-type]
+        except (NotAssessable, officefacts.NotAssessable) as exc:
             answer = ["na", str(exc)]
         except MemoryError:
             answer = ["na", f"too complex: parsing needs more than {memory_mb} MB"]

@@ -164,3 +164,81 @@ def stream_bomb(megabytes: int) -> bytes:
     out = io.BytesIO()
     pdf.save(out, compress_streams=False, stream_decode_level=pikepdf.StreamDecodeLevel.none)
     return out.getvalue()
+
+
+# ---------------------------------------------------------------------------
+# Office Open XML files (Word, PowerPoint, Excel), written part by part
+# ---------------------------------------------------------------------------
+
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+_P = "http://schemas.openxmlformats.org/presentationml/2006/main"
+_A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+
+
+def _core(title: str | None, lang: str | None) -> str:
+    parts = (f"<dc:title>{title}</dc:title>" if title else "") + (f"<dc:language>{lang}</dc:language>" if lang else "")
+    return (
+        "<cp:coreProperties xmlns:cp='http://schemas.openxmlformats.org/package/2006/metadata/core-properties' "
+        f"xmlns:dc='http://purl.org/dc/elements/1.1/'>{parts}</cp:coreProperties>"
+    )
+
+
+def _zip(parts: dict[str, str]) -> bytes:
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types xmlns='http://schemas.openxmlformats.org/package/2006/content-types'/>")
+        for name, text in parts.items():
+            z.writestr(name, text)
+    return out.getvalue()
+
+
+def make_docx(
+    *, title: str | None = None, lang: str | None = None, images_alt: Sequence[str | None] = (), headings: int = 0,
+    decorative: int = 0,
+) -> bytes:
+    """A Word file: ``images_alt`` gives each picture's description (None: none); ``decorative``
+    more pictures marked decorative; ``headings`` paragraphs in the Heading 1 style."""
+    body = "".join(f"<w:p><w:pPr><w:pStyle w:val='Heading1'/></w:pPr><w:r><w:t>Part {n}</w:t></w:r></w:p>"
+                   for n in range(headings))
+    body += "<w:p><w:r><w:t>Apply for a fishing licence by post.</w:t></w:r></w:p>"
+    pictures = [(alt, False) for alt in images_alt] + [(None, True)] * decorative
+    for n, (alt, deco) in enumerate(pictures, start=1):
+        descr = f" descr='{alt}'" if alt is not None else ""
+        ext = ("<a:extLst><a:ext uri='{C183D7F6-B498-43B3-948B-1728B52AA6E4}'><adec:decorative "
+               "xmlns:adec='http://schemas.microsoft.com/office/drawing/2017/decorative' val='1'/></a:ext></a:extLst>"
+               if deco else "")
+        body += (f"<w:p><w:r><w:drawing><wp:inline><wp:docPr id='{n}' name='Picture {n}'{descr}>{ext}</wp:docPr>"
+                 "</wp:inline></w:drawing></w:r></w:p>")
+    document = f"<w:document xmlns:w='{_W}' xmlns:wp='{_WP}' xmlns:a='{_A}'><w:body>{body}</w:body></w:document>"
+    styles = (f"<w:styles xmlns:w='{_W}'><w:style w:type='paragraph' w:styleId='Heading1'>"
+              "<w:name w:val='heading 1'/></w:style></w:styles>")
+    return _zip({"word/document.xml": document, "word/styles.xml": styles, "docProps/core.xml": _core(title, lang)})
+
+
+def make_pptx(*, title: str | None = None, lang: str | None = None, slide_titles: Sequence[str | None] = ("Intro",),
+              images_alt: Sequence[str | None] = ()) -> bytes:
+    """A PowerPoint file, one slide per entry of ``slide_titles`` (None: no title); pictures on the first."""
+    parts = {"docProps/core.xml": _core(title, lang)}
+    for n, slide_title in enumerate(slide_titles, start=1):
+        shapes = ""
+        if slide_title is not None:
+            shapes += (f"<p:sp><p:nvSpPr><p:cNvPr id='1' name='Title'/><p:cNvSpPr/><p:nvPr><p:ph type='title'/>"
+                       f"</p:nvPr></p:nvSpPr><p:txBody><a:p><a:r><a:t>{slide_title}</a:t></a:r></a:p></p:txBody></p:sp>")
+        if n == 1:
+            for m, alt in enumerate(images_alt, start=2):
+                descr = f" descr='{alt}'" if alt is not None else ""
+                shapes += f"<p:pic><p:nvPicPr><p:cNvPr id='{m}' name='Picture'{descr}/></p:nvPicPr></p:pic>"
+        parts[f"ppt/slides/slide{n}.xml"] = (
+            f"<p:sld xmlns:p='{_P}' xmlns:a='{_A}'><p:cSld><p:spTree>{shapes}</p:spTree></p:cSld></p:sld>"
+        )
+    parts["ppt/presentation.xml"] = f"<p:presentation xmlns:p='{_P}' xmlns:a='{_A}'/>"
+    return _zip(parts)
+
+
+def make_xlsx(*, title: str | None = None, lang: str | None = None, sheets: Sequence[str] = ("Sheet1",)) -> bytes:
+    names = "".join(f"<sheet name='{s}' sheetId='{n}'/>" for n, s in enumerate(sheets, start=1))
+    workbook = f"<workbook xmlns='http://schemas.openxmlformats.org/spreadsheetml/2006/main'><sheets>{names}</sheets></workbook>"
+    return _zip({"xl/workbook.xml": workbook, "docProps/core.xml": _core(title, lang)})

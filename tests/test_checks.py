@@ -11,7 +11,7 @@ from maturity.core import checks
 from maturity.core.checks.accessibility.all_caps_text import caps_runs
 from maturity.core.checks.content.lang_matches_text import detect
 from maturity.core.checks.performance._metric import log_normal_score
-from maturity.core.documents import DocumentSet, PdfFacts, PdfFormField, PublishedDocument
+from maturity.core.documents import DocumentSet, OfficeFacts, PdfFacts, PdfFormField, PublishedDocument
 from maturity.core.model import (
     ChoiceGroup,
     DesignFacts,
@@ -236,6 +236,16 @@ def pdf_site(**facts: Any) -> SiteFacts:
     return site(documents=DocumentSet(found=1, max_documents=25, documents=[doc]))
 
 
+def office_site(**facts: Any) -> SiteFacts:
+    """Site facts with one assessable Word file that passes every document check, but for ``facts``."""
+    good: dict[str, Any] = dict(title="Licence guide", lang="en-US", images=2, headings=3, paragraphs=20)
+    doc = PublishedDocument(
+        url=f"{ORIGIN}/guide.docx", urls=[f"{ORIGIN}/guide.docx"], referrers=[f"{ORIGIN}/"], kind="docx",
+        sha256="1" * 64, bytes=1000, office=OfficeFacts(**{**good, **facts}),
+    )
+    return site(documents=DocumentSet(found=1, max_documents=25, documents=[doc]))
+
+
 SITE_CASES = {
     "https-redirect": (site(http_redirects_to_https=False), site()),
     "soft-404": (site(not_found_status=200), site()),
@@ -251,6 +261,9 @@ SITE_CASES = {
     "pdf-bookmarks": (pdf_site(pages=12, pages_with_text=12, bookmarks=0), pdf_site(pages=12, pages_with_text=12)),
     "pdf-form-field-names": (pdf_site(form_fields=[PdfFormField(name="dob", kind="Tx")]), pdf_site()),
     "documents-passing": (pdf_site(lang=None), pdf_site()),
+    "office-title": (office_site(title=None), office_site()),
+    "office-language": (office_site(lang=None), office_site()),
+    "office-image-alt": (office_site(images_without_alt=1), office_site()),
 }
 
 

@@ -3,12 +3,9 @@ of the workflow (no browser), then the documents rubric and the HTML scorecard."
 
 from __future__ import annotations
 
-import io
-import zipfile
-
 import pytest
 from factories import page, site
-from pdfs import good_pdf, make_pdf
+from pdfs import good_pdf, make_docx, make_pdf
 from sites import Resource, SiteServer, html
 
 from crawlers.discover import DiscoverySettings, discover
@@ -34,11 +31,7 @@ LOCKED = make_pdf(user_password="secret")
 
 
 def docx() -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as z:
-        z.writestr("[Content_Types].xml", "<Types/>")
-        z.writestr("word/document.xml", "<w:document/>")
-    return out.getvalue()
+    return make_docx(title="Plan", lang="en", images_alt=[None])
 
 
 def routes(big: bytes) -> dict[str, Resource | str]:
@@ -135,7 +128,8 @@ def test_what_cannot_be_assessed_says_why(collected):
     assert reasons["big.pdf"].startswith("too large: over")
     assert reasons["broken.pdf"].startswith("truncated")
     assert reasons["locked.pdf"] == "encrypted: a password is needed to open it"
-    assert docs["plan.docx"].kind == "docx" and docs["plan.docx"].status == "not_analysed"  # by its signature
+    assert docs["plan.docx"].kind == "docx" and docs["plan.docx"].status == "ok"  # by its signature, not its type
+    assert docs["plan.docx"].office is not None and docs["plan.docx"].office.images_without_alt == 1
     for name in ("fake.pdf", "big.pdf", "broken.pdf", "locked.pdf"):
         assert docs[name].status == "not_assessable" and docs[name].pdf is None
 
@@ -177,6 +171,8 @@ def test_the_documents_rubric_scores_them_and_the_scorecard_names_referrers(coll
     passing = results["documents-passing"]
     assert passing.outcome == Outcome.FAIL and passing.value is not None and 0 < passing.value < 1
     assert any("mislabelled" in i.detail for i in passing.items)  # listed, not counted
+    assert results["office-image-alt"].outcome == Outcome.FAIL
+    assert results["office-image-alt"].items[1].url.endswith("/plan.docx")
     report = render_html(RunInfo(crawl_id=1, target_url=server.origin + "/"), card)
     assert "scan.pdf" in report and "linked from 2 page(s)" in report
 

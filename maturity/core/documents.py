@@ -24,7 +24,7 @@ class Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 DocumentKind = Literal["pdf", "docx", "xlsx", "pptx", "other"]
-DocumentStatus = Literal["ok", "not_assessable", "not_analysed"]
+DocumentStatus = Literal["ok", "not_assessable", "not_analysed"]  # not_analysed: recognised, no facts read
 
 
 class PdfFormField(Frozen):
@@ -62,6 +62,20 @@ class PdfFacts(Frozen):
     modified: str | None = None  # ISO 8601, from /ModDate (or XMP)
 
 
+class OfficeFacts(Frozen):
+    """What a Word, PowerPoint or Excel file (Office Open XML, ISO/IEC 29500) says about itself."""
+
+    title: str | None = None  # docProps/core.xml dc:title
+    lang: str | None = None  # dc:language, else the default language of the styles (Word)
+    images: int = 0  # pictures and drawings
+    images_without_alt: int = 0  # ... with no description (alternative text) and not marked decorative
+    headings: int = 0  # Word: paragraphs in a heading or title style
+    paragraphs: int = 0  # Word: paragraphs with text
+    slides: int = 0  # PowerPoint
+    slides_without_title: list[int] = Field(default_factory=list)  # 1-based, at most 100 listed
+    sheets: list[str] = Field(default_factory=list)  # Excel: sheet names, at most 100
+
+
 class PublishedDocument(Frozen):
     """One document (one content), where it is published and who links to it."""
 
@@ -78,6 +92,7 @@ class PublishedDocument(Frozen):
     last_modified: str | None = None  # the Last-Modified header, as sent
     link_texts: list[str] = Field(default_factory=list)  # texts of the links to it (at most 5), when known
     pdf: PdfFacts | None = None
+    office: OfficeFacts | None = None
 
     @property
     def referrer_count(self) -> int:
@@ -96,6 +111,10 @@ class DocumentSet(Frozen):
     def pdfs(self) -> list[PublishedDocument]:
         """The PDFs that could be assessed."""
         return [d for d in self.documents if d.kind == "pdf" and d.status == "ok" and d.pdf is not None]
+
+    def office_files(self) -> list[PublishedDocument]:
+        """The Word, PowerPoint and Excel files that could be assessed."""
+        return [d for d in self.documents if d.status == "ok" and d.office is not None]
 
 
 # ---------------------------------------------------------------------------

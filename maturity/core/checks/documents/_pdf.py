@@ -14,11 +14,11 @@ from datetime import date
 from typing import Any
 
 from maturity.core.checks import SiteInput
-from maturity.core.documents import PdfFacts, PublishedDocument, may_be_pre_existing
+from maturity.core.documents import PublishedDocument, may_be_pre_existing
 from maturity.core.model import CheckResult, Item
 
-Problem = Callable[[PdfFacts, Mapping[str, Any]], str | None]
-Applies = Callable[[PdfFacts, Mapping[str, Any]], bool]
+Problem = Callable[[Any, Mapping[str, Any]], str | None]  # the facts (PdfFacts or OfficeFacts), the params
+Applies = Callable[[Any, Mapping[str, Any]], bool]
 
 COMPLIANCE_DATE = "2027-04-26"
 """The ADA Title II rule's first compliance date (public entities of 50,000 people or more; smaller
@@ -43,7 +43,8 @@ def document_item(doc: PublishedDocument, problem: str, params: Mapping[str, Any
     marking = pre_existing(doc, params)
     if marking:
         detail += f" ({marking})"
-    title = doc.pdf.title if doc.pdf and doc.pdf.title else doc.url.rsplit("/", 1)[-1]
+    facts = doc.pdf or doc.office
+    title = facts.title if facts is not None and facts.title else doc.url.rsplit("/", 1)[-1]
     return Item(url=doc.url, snippet=title[:120], detail=detail, value=float(len(doc.referrers)))
 
 
@@ -65,30 +66,35 @@ def validate_date(params: Mapping[str, Any]) -> list[tuple[str, str]]:
     return []
 
 
-def judge(check_id: str, site: SiteInput, problem: Problem, applies: Applies | None = None) -> CheckResult:
-    """Pass when no applicable PDF has the problem; the score is the share without it."""
+def judge(
+    check_id: str, site: SiteInput, problem: Problem, applies: Applies | None = None, *, office: bool = False
+) -> CheckResult:
+    """Pass when no applicable PDF (with ``office``: Word, PowerPoint or Excel file) has the problem;
+    the score is the share without it."""
     documents = site.site.documents
     if documents is None:
         return CheckResult.errored(check_id, None, NOT_COLLECTED)
     params = site.params
     judged = 0
     failing: list[Item] = []
-    for doc in documents.pdfs():
-        assert doc.pdf is not None
-        if applies is not None and not applies(doc.pdf, params):
+    chosen = documents.office_files() if office else documents.pdfs()
+    for doc in chosen:
+        facts = doc.office if office else doc.pdf
+        if applies is not None and not applies(facts, params):
             continue
         judged += 1
-        found = problem(doc.pdf, params)
+        found = problem(facts, params)
         if found is not None:
             failing.append(document_item(doc, found, params))
     if judged == 0:
-        others = len(documents.documents) - len(documents.pdfs())
-        why = "no assessable PDF this check applies to"
+        others = len(documents.documents) - len(chosen)
+        why = f"no assessable {'Office file' if office else 'PDF'} this check applies to"
         if others:
             why += f" ({others} other document(s) not assessed)"
         return CheckResult.not_applicable(check_id, None, why)
     share = 1 - len(failing) / judged
-    summary = Item(url=site.site.start_url, detail=f"{judged - len(failing)} of {judged} PDFs pass", value=share)
+    what = "Office files" if office else "PDFs"
+    summary = Item(url=site.site.start_url, detail=f"{judged - len(failing)} of {judged} {what} pass", value=share)
     if failing:
         return CheckResult.failed(check_id, None, value=share, score=share, items=[summary, *failing])
     return CheckResult.passed(check_id, None, value=share, items=[summary])

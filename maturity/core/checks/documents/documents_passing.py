@@ -5,6 +5,9 @@ from typing import Any
 
 from maturity.core.checks import SiteInput, check
 from maturity.core.checks.documents import (
+    office_image_alt,
+    office_language,
+    office_title,
     pdf_bookmarks,
     pdf_figure_alt,
     pdf_form_field_names,
@@ -20,22 +23,23 @@ from maturity.core.checks.documents._pdf import (
     referrers_text,
     validate_date,
 )
-from maturity.core.documents import PdfFacts
+from maturity.core.documents import OfficeFacts, PdfFacts
 from maturity.core.model import CheckResult, Item
 
 ID = "documents-passing"
 
 PARTS = (pdf_tagged, pdf_title, pdf_language, pdf_text_layer, pdf_figure_alt, pdf_bookmarks, pdf_form_field_names)
+OFFICE_PARTS = (office_title, office_language, office_image_alt)
 
 
-def problems(pdf: PdfFacts, params: Mapping[str, Any]) -> list[str]:
-    """Every PDF check's problem with ``pdf`` (those that apply), prefixed with the check's id."""
+def problems(facts: PdfFacts | OfficeFacts, params: Mapping[str, Any]) -> list[str]:
+    """Every document check's problem with ``facts`` (those that apply), prefixed with the check's id."""
     found = []
-    for part in PARTS:
+    for part in PARTS if isinstance(facts, PdfFacts) else OFFICE_PARTS:
         applies = getattr(part, "applies", None)
-        if applies is not None and not applies(pdf, params):
+        if applies is not None and not applies(facts, params):
             continue
-        problem = part.problem(pdf, params)
+        problem = part.problem(facts, params)
         if problem is not None:
             found.append(f"{part.ID}: {problem}")
     return found
@@ -44,15 +48,15 @@ def problems(pdf: PdfFacts, params: Mapping[str, Any]) -> list[str]:
 @check(
     id=ID,
     dimension="documents",
-    title="Most of the site's PDFs pass every document check",
-    failure_title="Too few of the site's PDFs pass every document check",
+    title="Most of the site's documents pass every document check",
+    failure_title="Too few of the site's documents pass every document check",
     description=(
-        "One figure for the documents a site publishes: the share of assessable PDFs that pass every PDF check "
-        "(tagged, titled, language, text layer, figure alternate text, bookmarks, form field names, each where "
-        "it applies). Passes at `min_share` (default 0.8); the score is the share. Documents that could not be "
-        "assessed (encrypted, damaged, too large, mislabelled, or Office files not analysed yet) are listed "
-        "with the reason and never counted as failing. Failing documents are listed most-linked first, with "
-        "the pages that link to them: fix those first."
+        "One figure for the documents a site publishes: the share of assessable documents that pass every "
+        "check that applies to them (PDFs: tagged, titled, language, text layer, figure alternate text, "
+        "bookmarks, form field names; Word, PowerPoint and Excel: title, language, picture alternative text). "
+        "Passes at `min_share` (default 0.8); the score is the share. Documents that could not be assessed "
+        "(encrypted, damaged, too large, mislabelled) are listed with the reason and never counted as failing. "
+        "Failing documents are listed most-linked first, with the pages that link to them: fix those first."
     ),
     requires=("site",),
     scope="site",
@@ -72,11 +76,12 @@ def run(site: SiteInput) -> CheckResult:
     if documents is None:
         return CheckResult.errored(ID, None, NOT_COLLECTED)
     params = site.params
-    pdfs = documents.pdfs()
+    pdfs = documents.pdfs() + documents.office_files()
     failing: list[Item] = []
     for doc in pdfs:
-        assert doc.pdf is not None
-        found = problems(doc.pdf, params)
+        facts = doc.pdf or doc.office
+        assert facts is not None
+        found = problems(facts, params)
         if found:
             failing.append(document_item(doc, "; ".join(found), params))
     unassessed = [
@@ -86,13 +91,13 @@ def run(site: SiteInput) -> CheckResult:
         if d not in pdfs
     ]
     if not pdfs:
-        what = f"{len(documents.documents)} document(s) collected, none an assessable PDF" if documents.documents else (
+        what = f"{len(documents.documents)} document(s) collected, none assessable" if documents.documents else (
             "no documents linked from the audited pages or listed in the sitemaps"
         )
         result = CheckResult.not_applicable(ID, None, what)
         return result.model_copy(update={"items": [*result.items, *unassessed]})
     share = 1 - len(failing) / len(pdfs)
-    detail = f"{len(pdfs) - len(failing)} of {len(pdfs)} PDFs pass every check"
+    detail = f"{len(pdfs) - len(failing)} of {len(pdfs)} documents pass every check"
     if unassessed:
         detail += f"; {len(unassessed)} other document(s) not assessed"
     if documents.found > len(documents.documents):
