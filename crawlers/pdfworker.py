@@ -60,5 +60,15 @@ def serve(memory_mb: int, stdin: BinaryIO, stdout: BinaryIO) -> None:
         stdout.flush()
 
 
+def main() -> None:
+    """Keep the answers' channel to ourselves: a C library that prints to standard output (PDFium,
+    qpdf) writes to standard error instead, and cannot corrupt an answer."""
+    import os
+
+    answers = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    serve(int(sys.argv[1]) if len(sys.argv) > 1 else 512, sys.stdin.buffer, answers)
+
+
 if __name__ == "__main__":
-    serve(int(sys.argv[1]) if len(sys.argv) > 1 else 512, sys.stdin.buffer, sys.stdout.buffer)
+    main()

@@ -16,7 +16,7 @@ from maturity.core.checks.documents import (
     pdf_text_layer,
     pdf_title,
 )
-from maturity.core.checks.documents._pdf import (
+from maturity.core.checks.documents._judge import (
     COMPLIANCE_DATE,
     NOT_COLLECTED,
     document_item,

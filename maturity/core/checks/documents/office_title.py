@@ -1,7 +1,7 @@
 """office-title: Word, PowerPoint and Excel files have a title in their properties."""
 
 from maturity.core.checks import SiteInput, check
-from maturity.core.checks.documents._pdf import COMPLIANCE_DATE, judge, validate_date
+from maturity.core.checks.documents._judge import COMPLIANCE_DATE, judge, validate_date
 from maturity.core.documents import OfficeFacts
 from maturity.core.model import CheckResult
 

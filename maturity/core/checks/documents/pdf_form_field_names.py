@@ -1,7 +1,7 @@
 """pdf-form-field-names: form fields in PDFs have an accessible name (/TU)."""
 
 from maturity.core.checks import SiteInput, check
-from maturity.core.checks.documents._pdf import COMPLIANCE_DATE, judge, validate_date
+from maturity.core.checks.documents._judge import COMPLIANCE_DATE, judge, validate_date
 from maturity.core.documents import PdfFacts
 from maturity.core.model import CheckResult
 

@@ -1,7 +1,7 @@
 """pdf-tagged: every PDF is tagged (a structure tree, and marked as tagged)."""
 
 from maturity.core.checks import SiteInput, check
-from maturity.core.checks.documents._pdf import COMPLIANCE_DATE, judge, validate_date
+from maturity.core.checks.documents._judge import COMPLIANCE_DATE, judge, validate_date
 from maturity.core.documents import PdfFacts
 from maturity.core.model import CheckResult
 

@@ -4,7 +4,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from maturity.core.checks import SiteInput, check
-from maturity.core.checks.documents._pdf import COMPLIANCE_DATE, judge, validate_date
+from maturity.core.checks.documents._judge import COMPLIANCE_DATE, judge, validate_date
 from maturity.core.documents import PdfFacts
 from maturity.core.model import CheckResult
 

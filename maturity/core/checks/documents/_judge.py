@@ -1,5 +1,6 @@
-"""What the PDF checks share: each judges every assessable PDF the collector gathered, scores the
-share that passes, and lists the failing ones with the pages linking to them (most-linked first).
+"""What the document checks share: each judges every assessable PDF (or Office file) the collector
+gathered, scores the share that passes, and lists the failing ones with the pages linking to them
+(most-linked first).
 
 Documents that could not be assessed (encrypted, damaged, too large, mislabelled) never count as
 passing or failing here; ``documents-passing`` lists them. A document whose every date falls before
