@@ -17,6 +17,7 @@ from maturity.core.model import Outcome, RunInfo
 from maturity.core.rubric import builtin_rubric
 from maturity.core.scoring import score
 from maturity.core.settings import AuditSettings
+from maturity.kernel.errors import UsageError
 from maturity.run.documents import candidates, collect_site_documents
 from reports.html import render_html
 
@@ -197,3 +198,32 @@ def test_a_redirect_to_a_disallowed_url_is_not_followed():
             )
         assert docs.documents[0].reason == "not fetched: disallowed by robots.txt"
         assert server.paths() == ["/moved.pdf"]
+
+
+def test_a_stored_runs_documents_as_csv(collected, tmp_path):
+    import csv
+    import io
+
+    from click.testing import CliRunner
+
+    from maturity.cli import cli
+    from maturity.store import Store
+
+    server, _, found, _ = collected
+    db = f"sqlite:///{tmp_path / 'm.db'}"
+    store = Store(db)
+    crawl_id = store.begin_crawl(server.origin + "/", settings={}, tool_version="test")
+    store.set_site(crawl_id, found.site, 3)
+    result = CliRunner().invoke(cli, ["documents", str(crawl_id), "--db", db, "--out", str(tmp_path / "d.csv")])
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "d.csv").read_text(encoding="utf-8")
+    rows = {r["url"].rsplit("/", 1)[-1]: r for r in csv.DictReader(io.StringIO(text))}
+    assert len(rows) == len(found.site.documents.documents)
+    assert rows["scan.pdf"]["pages_without_text"] == "2" and "pdf-text-layer" in rows["scan.pdf"]["problems"]
+    assert rows["permit.pdf"]["referrers"] == "3" and rows["permit.pdf"]["looks_like_form"] == "true"
+    assert rows["minutes-2019.pdf"]["pre_existing"].startswith("may be pre-existing")
+    assert rows["fake.pdf"]["status"] == "not_assessable" and rows["fake.pdf"]["problems"] == ""
+    assert rows["annual.pdf"]["other_urls"] == server.url("/copy.pdf")
+    empty = store.begin_crawl(server.origin + "/", settings={}, tool_version="test")
+    refused = CliRunner().invoke(cli, ["documents", str(empty), "--db", db])
+    assert isinstance(refused.exception, UsageError) and "collected no documents" in str(refused.exception)
