@@ -10,9 +10,10 @@ whole process tree (PSS, from /proc/*/smaps_rollup) and the ratios.
     python bench/run.py --pages 1000 --only maturity --concurrency 4 --repeat 1   # memory over a long crawl
     bash bench/install-peers.sh             # Lighthouse and pa11y-ci into bench/.peers (git-ignored)
 
-maturity runs with `--throttle none --perf-runs 1 --perf-pages 0` (every page measured once,
-unthrottled) so its serial performance phase is comparable to a bare loop; the concurrent
-phase (accessibility, mobile, content, security) and the performance phase are reported apart.
+maturity runs with `--throttle none --perf-runs 1 --perf-pages 0 --delay 0` (every page measured
+once, unthrottled, no politeness pacing, which the peers do not have either) so its serial
+performance phase is comparable to a bare loop; the concurrent phase (accessibility, mobile,
+content, security) and the performance phase are reported apart.
 """
 
 from __future__ import annotations
@@ -313,6 +314,8 @@ def maturity(origin: str, pages: int, concurrency: int, work: Path, attempt: int
         "--perf-runs",
         "1",
         "--perf-pages",
+        "0",
+        "--delay",  # the tool's own speed: no politeness pacing (0.2 s between page loads by default)
         "0",
         "--quiet",
     ]

@@ -92,6 +92,7 @@
   const images = Array.from(document.querySelectorAll("img")).slice(0, 1000).map((img) => ({
     src: cap(img.currentSrc || img.src || "", URL_MAX),
     alt: img.hasAttribute("alt") ? img.getAttribute("alt") : null,
+    title: img.hasAttribute("title") ? cap(img.getAttribute("title"), 500) : null,
     selector: cssPath(img),
   }));
   const labelled = (f) =>
@@ -227,6 +228,397 @@
     otherText = cap(fold(parts.join(" ")), 5000);
   }
 
+  // ---- barrier facts: tables, form wiring, links and buttons, clickables (judged by the checks) ----
+  // Each part is gathered on its own: one that throws leaves its field null ("not gathered"), never the page.
+  const attempt = (fn) => { try { return fn(); } catch (e) { return null; } };
+  // How many candidates each check had to look at: with none, a check has nothing to judge (not a pass).
+  const examined = {};
+  const ownText = (el) => fold(el ? el.textContent : "");
+  const byIds = (ids) => fold((ids || "").split(/\s+/).filter(Boolean)
+    .map((id) => { const t = document.getElementById(id); return t ? t.textContent : ""; }).join(" "));
+  // An accessible name close to the browser's: aria-labelledby, aria-label, content (text and
+  // image alternatives), then title. Good enough to tell "»" from "Next page".
+  const contentName = (el) => {
+    let out = "";
+    const walk = (node) => {
+      for (const child of node.childNodes) {
+        if (child.nodeType === 3) { out += child.textContent; continue; }
+        if (child.nodeType !== 1) continue;
+        if (child.getAttribute("aria-hidden") === "true") continue;
+        const cs = getComputedStyle(child);
+        if (cs.display === "none" || cs.visibility === "hidden") continue;
+        const label = child.getAttribute("aria-label");
+        if (label && fold(label)) { out += " " + label + " "; continue; }
+        if (child.localName === "img" || (child.localName === "input" && child.type === "image")) {
+          out += " " + (child.getAttribute("alt") || "") + " ";
+          continue;
+        }
+        if (["script", "style", "template", "noscript"].includes(child.localName)) continue;
+        walk(child);
+        if (cs.display !== "inline") out += " ";
+      }
+    };
+    walk(el);
+    return fold(out);
+  };
+  const nameOf = (el) =>
+    byIds(el.getAttribute("aria-labelledby")) || fold(el.getAttribute("aria-label")) ||
+    contentName(el) || fold(el.getAttribute("title"));
+  const linkNames = attempt(() => linkEls.map((a) => cap(nameOf(a), 200)));
+  if (linkNames) links.forEach((link, i) => { link.name = linkNames[i]; });
+
+  const tables = attempt(() => Array.from(document.querySelectorAll("table")).slice(0, 200).filter(visible).map((t) => {
+    const rows = Array.from(t.rows).slice(0, 1000);
+    const occupied = [];  // column -> rows still covered by a rowspan from above
+    const widths = [];
+    let headerCells = 0, columnHeaders = 0, rowHeaders = 0, noScope = 0, headersAttr = false, cellCount = 0, bordered = 0;
+    rows.forEach((row, r) => {
+      let carried = 0;
+      for (const n of occupied) if (n > 0) carried++;
+      let col = 0, own = 0;
+      const inHead = row.parentElement && row.parentElement.localName === "thead";
+      const allHeaders = Array.from(row.cells).every((x) => x.localName === "th");
+      Array.from(row.cells).forEach((cell, c) => {
+        while (occupied[col] > 0) col++;
+        const span = Math.max(1, Math.min(cell.colSpan || 1, 1000));
+        const down = cell.rowSpan === 0 ? rows.length - r : Math.max(1, cell.rowSpan || 1);
+        for (let k = col; k < col + span; k++) occupied[k] = down;
+        col += span;
+        own += span;
+        cellCount++;
+        const role = (cell.getAttribute("role") || "").toLowerCase();
+        const header = cell.localName === "th" || role === "columnheader" || role === "rowheader";
+        if (cell.hasAttribute("headers")) headersAttr = true;
+        if (header) {
+          headerCells++;
+          // Which way it points: its role or scope; else a row of headers (or <thead>) holds column
+          // headers, and a header opening a row of data cells is a row header.
+          const scope = (cell.getAttribute("scope") || "").trim().toLowerCase();
+          const column = role === "columnheader" || scope.startsWith("col") ||
+            (!role && !scope.startsWith("row") && (inHead || allHeaders || c > 0));
+          if (column) columnHeaders++;
+          else rowHeaders++;
+          if (cell.localName === "th" && !["row", "col", "rowgroup", "colgroup"].includes(scope)) noScope++;
+        }
+        if (cellCount <= 40) {
+          const s = getComputedStyle(cell);
+          const edge = (w, st) => parseFloat(w) > 0 && st !== "none" && st !== "hidden";
+          if (edge(s.borderTopWidth, s.borderTopStyle) || edge(s.borderBottomWidth, s.borderBottomStyle) ||
+              edge(s.borderLeftWidth, s.borderLeftStyle) || edge(s.borderRightWidth, s.borderRightStyle)) bordered++;
+        }
+      });
+      widths.push(carried + own);
+      for (let k = 0; k < occupied.length; k++) if (occupied[k] > 0) occupied[k]--;
+    });
+    const columns = widths.length ? Math.max(...widths) : 0;
+    const ragged = [];
+    widths.forEach((w, i) => { if (w && w !== columns && ragged.length < 20) ragged.push(i); });  // an empty <tr> holds no value
+    // Alternating row backgrounds (zebra stripes) over the first rows of the body.
+    const backgrounds = rows.slice(0, 12).map((row) => {
+      const own = getComputedStyle(row).backgroundColor;
+      return own && own !== "rgba(0, 0, 0, 0)" ? own : (row.cells[0] ? getComputedStyle(row.cells[0]).backgroundColor : "");
+    }).filter((_, i) => !(rows[i].parentElement && rows[i].parentElement.localName === "thead"));
+    const striped = backgrounds.length >= 4 && backgrounds.every((b, i) =>
+      (i + 2 >= backgrounds.length || b === backgrounds[i + 2]) && (i + 1 >= backgrounds.length || b !== backgrounds[i + 1]));
+    const captionEl = t.caption;
+    const outer = t.parentElement ? t.parentElement.closest("th, table") : null;
+    return {
+      selector: cssPath(t),
+      role: cap((t.getAttribute("role") || "").trim().toLowerCase(), 40),
+      rows: rows.length,
+      columns,
+      ragged_rows: ragged,
+      header_cells: headerCells,
+      column_headers: columnHeaders,
+      row_headers: rowHeaders,
+      headers_without_scope: noScope,
+      headers_attr: headersAttr,
+      caption: captionEl ? cap(ownText(captionEl), 200) : null,
+      summary: cap(fold(t.getAttribute("summary")), 200),
+      sections: Boolean(t.tHead || t.tFoot),
+      nested_in: outer ? outer.localName : "",
+      contains_table: Boolean(t.querySelector("table")),
+      bordered: cellCount > 0 && bordered * 2 >= Math.min(cellCount, 40),
+      striped,
+      name: cap(byIds(t.getAttribute("aria-labelledby")) || fold(t.getAttribute("aria-label")) || fold(t.getAttribute("title")), 200),
+      snippet: cap(fold(t.innerText), 120),
+    };
+  }));
+
+  const labelable = (el) => el && (["select", "textarea", "button", "meter", "output", "progress"].includes(el.localName) ||
+    (el.localName === "input" && (el.getAttribute("type") || "").toLowerCase() !== "hidden"));
+  const isControl = (el) => labelable(el) && !["button", "meter", "output", "progress"].includes(el.localName) &&
+    !["submit", "button", "reset", "image"].includes((el.getAttribute("type") || "").toLowerCase());
+  const fieldsets = attempt(() => Array.from(document.querySelectorAll("fieldset")).slice(0, 200).filter(visible)
+    .filter((f) => Array.from(f.querySelectorAll("input, select, textarea")).some(isControl)).map((f) => {
+      const legend = f.querySelector(":scope > legend");
+      return { selector: cssPath(f), legend: legend ? cap(contentName(legend), 200) : null };
+    }));
+  const brokenLabels = attempt(() => Array.from(document.querySelectorAll("label[for]")).slice(0, 1000).filter(visible)
+    .map((label) => {
+      const target = document.getElementById(label.htmlFor);
+      const problem = !label.htmlFor.trim() ? "empty" : !target ? "missing" : !labelable(target) ? "not-labelable" : "";
+      return { selector: cssPath(label), target: cap(label.htmlFor, 200), text: cap(ownText(label), 200), problem };
+    }).filter((l) => l.problem));
+  const controls = attempt(() => Array.from(document.querySelectorAll("input, select, textarea")).slice(0, 2000)
+    .filter((f) => isControl(f) && visible(f)).slice(0, 500));
+  // Hints and error messages, as design systems and frameworks mark them, beside one field.
+  const HINT = /(^|[-_])(hint|help|helptext|help-text|help-block|form-text|description|instructions?)($|[-_])/i;
+  const ERROR = /(^|[-_])(error|errors|error-message|error-text|invalid-feedback|field-validation-error|validation-message)($|[-_])/i;
+  const hints = attempt(() => {
+    const out = [];
+    if (!controls) return out;
+    const seen = new Set();
+    const describedGroups = Array.from(document.querySelectorAll(
+      "fieldset[aria-describedby], [role='group'][aria-describedby], [role='radiogroup'][aria-describedby]")).slice(0, 200);
+    for (const el of Array.from(document.querySelectorAll("[class]")).slice(0, 20000)) {
+      if (out.length >= 100) break;
+      const classes = Array.from(el.classList);
+      const kind = classes.some((c) => ERROR.test(c)) ? "error" : classes.some((c) => HINT.test(c)) ? "hint" : "";
+      if (!kind || seen.has(el) || !visible(el) || !ownText(el)) continue;
+      if (el.matches("input, select, textarea, button, label, legend, form, fieldset") || el.closest("label, legend")) continue;
+      if (el.querySelector("input, select, textarea")) continue;  // a wrapper, not the message
+      if (el.matches("a, button") || el.querySelector("a, button")) continue;  // a link or a summary of links, not a hint
+      // The group it belongs to: the nearest ancestor holding exactly one field.
+      let group = el.parentElement, field = null;
+      while (group && group !== document.body) {
+        const inside = Array.from(group.querySelectorAll("input, select, textarea")).filter(isControl);
+        if (inside.length === 1) { field = inside[0]; break; }
+        if (inside.length > 1) break;
+        group = group.parentElement;
+      }
+      if (!field) continue;
+      // The field's own references, and those of the fieldset or group around it.
+      const holders = [field, ...describedGroups.filter((g) => g.contains(field))];
+      const refs = holders.flatMap((h) => `${h.getAttribute("aria-describedby") || ""} ${h.getAttribute("aria-errormessage") || ""} ${h.getAttribute("aria-labelledby") || ""}`
+        .split(/\s+/)).filter(Boolean).map((id) => document.getElementById(id)).filter(Boolean);
+      const associated = refs.some((r) => r === el || r.contains(el) || el.contains(r));
+      for (const d of el.querySelectorAll("[class]")) seen.add(d);
+      out.push({ selector: cssPath(el), field: cssPath(field), kind, text: cap(ownText(el), 200), associated });
+    }
+    return out;
+  });
+  const EXPLAINS = /\*[^.]{0,40}\b(required|mandatory|must)\b|\b(required|mandatory)\b[^.]{0,60}(\*|asterisk)|asterisk/i;
+  const explains = new Map();  // form (or body) -> whether its text says what the asterisk means
+  const requiredMarks = attempt(() => (controls || []).map((f) => [f, fold(Array.from(f.labels || []).map((l) => l.textContent).join(" "))])
+    .filter(([, text]) => /\*/.test(text)).slice(0, 200).map(([f, text]) => {
+      const required = f.required || (f.getAttribute("aria-required") || "").toLowerCase() === "true";
+      // Does the form (or the page) say what the asterisk means, as technique H90 asks?
+      const scope = f.form || f.closest("form") || document.body;
+      if (!explains.has(scope)) explains.set(scope, EXPLAINS.test(fold(scope.innerText)));
+      return { selector: cssPath(f), label: cap(text, 200), asterisk: true, says_required: /\brequired\b/i.test(text), required, explained: explains.get(scope) };
+    }));
+  const CONTEXT = /(\.submit\s*\(|\blocation\b|window\.open|\.href\s*=|\bnavigate\s*\()/;
+  const contextChanges = attempt(() => {
+    const out = [];
+    for (const el of Array.from(document.querySelectorAll("[onchange], [oninput], [onfocus], [onfocusin]")).slice(0, 500)) {
+      if (!el.matches("select, input, textarea, form, fieldset")) continue;
+      for (const ev of ["onchange", "oninput", "onfocus", "onfocusin"]) {
+        const code = el.getAttribute(ev);
+        if (code && CONTEXT.test(code) && out.length < 100) out.push({ selector: cssPath(el), event: ev.slice(2), code: cap(fold(code), 200) });
+      }
+    }
+    return out;
+  });
+  const imageButtons = attempt(() => Array.from(document.querySelectorAll("input[type='image' i], button, [role='button']"))
+    .slice(0, 2000).filter(visible).filter((b) => {
+      if (b.localName === "input") return true;
+      return !fold(b.innerText) && b.querySelector("img");
+    }).slice(0, 200).map((b) => {
+      const img = b.localName === "input" ? b : b.querySelector("img");
+      return {
+        selector: cssPath(b),
+        kind: b.localName === "input" ? "input" : "button",
+        // an image input is named by aria-labelledby, aria-label, then alt, before its title
+        name: cap(b.localName === "input"
+          ? byIds(b.getAttribute("aria-labelledby")) || fold(b.getAttribute("aria-label")) || fold(b.getAttribute("alt")) || fold(b.getAttribute("title"))
+          : nameOf(b), 200),
+        src: cap(img.currentSrc || img.src || img.getAttribute("src") || "", URL_MAX),
+      };
+    }));
+  // Links to the same address with nothing but white space between them (an icon link beside its text link).
+  const SEPARATE = "body, main, header, footer, nav, section, article, aside, ul, ol, dl, table, tbody, thead, tr, form, " +
+    "[role='main'], [role='navigation'], [role='banner'], [role='contentinfo'], [role='region'], [role='list']";
+  const adjacentLinks = attempt(() => {
+    const out = [];
+    const range = document.createRange();
+    for (let i = 1; i < linkEls.length && out.length < 100; i++) {
+      const prev = linkEls[i - 1], cur = linkEls[i];
+      if (!prev.href || prev.href !== cur.href || prev.localName !== "a" || cur.localName !== "a") continue;
+      if (prev.contains(cur) || cur.contains(prev) || !visible(prev) || !visible(cur)) continue;
+      // One place on the page (a paragraph, a card, a cell), not the last link of one region and the
+      // first of the next, nor two items of a list.
+      let common = prev.parentElement;
+      while (common && !common.contains(cur)) common = common.parentElement;
+      if (!common || common.matches(SEPARATE)) continue;
+      range.setStartAfter(prev);
+      range.setEndBefore(cur);
+      if (fold(range.toString())) continue;
+      const between = range.cloneContents();
+      if (between.querySelector && between.querySelector("img, svg, input, button, select, textarea, a")) continue;
+      out.push({ selector: cssPath(cur), previous: cssPath(prev), href: cap(cur.href, URL_MAX),
+        text: cap(nameOf(prev), 100) + " | " + cap(nameOf(cur), 100) });
+    }
+    return out;
+  });
+  // Elements that act on a click but cannot take keyboard focus: an inline onclick on a non-interactive
+  // element, or a widget role without a tabindex, that is not inside (and does not hold) a native control.
+  const NATIVE = "a[href], area[href], button, input, select, textarea, summary, label, option, iframe, audio[controls], video[controls], [contenteditable='true'], [tabindex]";
+  const clickables = attempt(() => {
+    const out = [];
+    const found = Array.from(document.querySelectorAll("[onclick], [role='button'], [role='link'], [role='checkbox'], [role='switch']"));
+    examined.clickables = found.filter((el) => el !== document.body && el !== document.documentElement).length;
+    for (const el of found.slice(0, 1000)) {
+      if (out.length >= 100) break;
+      if (el.matches(NATIVE) || el.closest(NATIVE) || el.querySelector(NATIVE) || el === document.body || el === document.documentElement) continue;
+      if (el.getAttribute("aria-disabled") === "true" || el.closest("[aria-hidden='true'], [inert]") || !visible(el)) continue;
+      const role = (el.getAttribute("role") || "").toLowerCase();
+      out.push({ selector: cssPath(el), tag: el.localName, role, text: cap(nameOf(el), 100),
+        reason: el.hasAttribute("onclick") ? "onclick" : `role=${role}` });
+    }
+    return out;
+  });
+
+  // Focusable elements a screen reader announces with no role: tabindex on a generic element.
+  const GENERIC = new Set(["div", "span", "p", "i", "b", "em", "strong", "small", "font", "td", "li", "section", "article", "img"]);
+  const roleless = attempt(() => Array.from(document.querySelectorAll("[tabindex]")).slice(0, 2000).filter((el) => {
+    if (el.tabIndex >= 0) examined.tabindex = (examined.tabindex || 0) + 1;
+    if (el.tabIndex < 0 || !GENERIC.has(el.localName)) return false;
+    if (el.isContentEditable) return false;
+    const role = (el.getAttribute("role") || "").trim().toLowerCase();
+    if (role && !["presentation", "none", "generic"].includes(role)) return false;
+    if (el.localName === "img" && el.getAttribute("alt")) return false;  // an image with a name has a role
+    if (["section", "article", "li", "td"].includes(el.localName) && !role) return false;  // implicit roles
+    if (!visible(el)) return false;
+    const s = getComputedStyle(el);  // a scrolling region takes focus so it can be scrolled by keyboard
+    if (/(auto|scroll)/.test(s.overflowX + s.overflowY) && (el.scrollHeight > el.clientHeight || el.scrollWidth > el.clientWidth)) return false;
+    return true;
+  }).slice(0, 100).map((el) => ({ selector: cssPath(el), tag: el.localName, role: (el.getAttribute("role") || "").toLowerCase(),
+    text: cap(nameOf(el), 100), reason: `tabindex=${el.getAttribute("tabindex")}` })));
+  // Content a :hover rule reveals with no :focus or :focus-within rule revealing it too (same-origin sheets).
+  const hoverOnly = attempt(() => {
+    const rules = [];
+    const walk = (list) => {
+      for (const rule of Array.from(list || [])) {
+        if (rules.length > 20000) return;
+        if (rule.selectorText) rules.push(rule);
+        else if (rule.cssRules) walk(rule.cssRules);  // @media, @supports, @layer
+      }
+    };
+    for (const sheet of Array.from(document.styleSheets)) {
+      let list = null;
+      try { list = sheet.cssRules; } catch (e) { continue; }  // another origin's sheet cannot be read
+      walk(list);
+    }
+    const parts = (rule) => rule.selectorText.split(",").map((p) => p.trim());
+    const reveals = (st) => (st.display && st.display !== "none") || st.visibility === "visible" ||
+      (st.opacity !== "" && parseFloat(st.opacity) > 0);
+    const focusParts = new Set();
+    for (const r of rules) for (const p of parts(r)) if (/:focus(-within|-visible)?\b/.test(p)) focusParts.add(p.replace(/:focus(-within|-visible)?\b/g, ":X"));
+    const out = [];
+    for (const r of rules) {
+      if (out.length >= 50) break;
+      if (!reveals(r.style)) continue;
+      for (const p of parts(r)) {
+        const m = /^(.*?):hover(\s*[\s>+~]\s*)(.+)$/.exec(p);
+        if (!m) continue;
+        examined.hover_rules = (examined.hover_rules || 0) + 1;
+        if (focusParts.has(p.replace(/:hover\b/g, ":X"))) continue;
+        // The same rule shows the same content for a class a script sets (a menu opened on focus or
+        // click, as Superfish's li.sfHover): a keyboard path exists that this check cannot follow.
+        const tail = m[2].trim() + " " + m[3];
+        if (parts(r).some((q) => q !== p && !/:hover\b/.test(q) && q.replace(/\s+/g, " ").endsWith(tail.replace(/\s+/g, " ").trim()))) continue;
+        let target = null;
+        try { target = document.querySelector(m[1] + m[2] + m[3].replace(/:hover\b/g, "")); } catch (e) { continue; }
+        if (!target || visible(target) && getComputedStyle(target).opacity !== "0") continue;  // shown anyway
+        let anchor = null;
+        try { anchor = document.querySelector(m[1].replace(/:hover\b/g, "")); } catch (e) { /* */ }
+        // A disclosure button that controls it, or one in what is hovered, opens it by keyboard.
+        if ((target.id && document.querySelector(`[aria-controls~="${CSS.escape(target.id)}"]`)) ||
+            (anchor && anchor.querySelector("[aria-expanded]"))) continue;
+        out.push({ selector: cssPath(target), rule: cap(p, 200), anchor: anchor ? cssPath(anchor) : "",
+          links: target.querySelectorAll("a[href], button, input, select, textarea").length, text: cap(fold(target.textContent), 100) });
+        break;
+      }
+    }
+    return out;
+  });
+  // Blocks of text in a right-to-left script whose direction is left-to-right.
+  const RTL = /[\u0590-\u05FF\u0600-\u06FF\u0700-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]/g;
+  const LETTER = /\p{L}/gu;
+  const rtlText = attempt(() => {
+    const out = [];
+    if (!document.body) return out;
+    const seen = new Set();
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    let node;
+    while ((node = walker.nextNode()) && out.length < 50) {
+      const t = node.textContent;
+      if (!RTL.test(t)) { RTL.lastIndex = 0; continue; }
+      RTL.lastIndex = 0;
+      const block = node.parentElement && (node.parentElement.closest("p, li, td, th, dd, dt, blockquote, h1, h2, h3, h4, h5, h6, figcaption, label, div") || node.parentElement);
+      if (!block || seen.has(block) || !visible(block)) continue;
+      seen.add(block);
+      const text = fold(block.textContent);
+      const letters = (text.match(LETTER) || []).length, rtl = (text.match(RTL) || []).length;
+      if (letters < 20 || rtl * 10 < letters * 6) continue;  // at least 20 letters, 60 % of them right-to-left
+      let isRtl;
+      try { isRtl = block.matches(":dir(rtl)"); } catch (e) { isRtl = getComputedStyle(block).direction === "rtl"; }
+      out.push({ selector: cssPath(block), snippet: cap(text, 120), rtl: isRtl, lang: (block.closest("[lang]") || document.documentElement).getAttribute("lang") || "" });
+    }
+    return out;
+  });
+  // Audio players, and whether a transcript is offered beside them.
+  const audioFacts = attempt(() => Array.from(document.querySelectorAll("audio")).slice(0, 50).map((a) => {
+    let near = a.parentElement, transcript = false;
+    for (let i = 0; near && i < 3 && !transcript; i++, near = near.parentElement) {
+      transcript = /transcript|transcripci|texto de la grabaci/i.test(near.textContent || "") ||
+        Array.from(near.querySelectorAll("a[href]")).some((l) => /transcript/i.test(l.getAttribute("href")));
+      if (near.matches("main, body, article, section")) break;
+    }
+    return { selector: cssPath(a), controls: a.controls, transcript };
+  }));
+
+  // Passages of running text (20 words or more) with the language they inherit or declare.
+  const PASSAGE = "p, li, blockquote, td, th, dd, dt, figcaption, caption, h1, h2, h3, h4, h5, h6";
+  const passages = attempt(() => {
+    const out = [];
+    if (!document.body) return out;
+    for (const el of Array.from(document.body.querySelectorAll(PASSAGE)).slice(0, 3000)) {
+      if (out.length >= 100) break;
+      if (el.querySelector(PASSAGE) || !visible(el)) continue;  // the innermost blocks only
+      const text = fold(el.innerText);
+      if (text.split(" ").length < 20) continue;
+      const holder = el.closest("[lang]");
+      out.push({ selector: cssPath(el), lang: cap(holder ? holder.getAttribute("lang") : "", 40), own: el.hasAttribute("lang"), text: cap(text, 600) });
+    }
+    return out;
+  });
+
+  // ---- technology signals: raw markers of content management systems (named by the checks, not here) ----
+  const tech = attempt(() => {
+    const generator = Array.from(document.querySelectorAll("meta[name='generator' i]")).slice(0, 10)
+      .map((m) => cap(fold(m.getAttribute("content")), 200));
+    const classes = cap(fold(`${document.documentElement.getAttribute("class") || ""} ${document.body ? document.body.getAttribute("class") || "" : ""}`), 1000);
+    const attributes = new Set();
+    for (const el of Array.from(document.querySelectorAll("*")).slice(0, 5000)) {
+      for (const a of el.getAttributeNames()) {
+        if (a.startsWith("data-") || a.includes(":")) attributes.add(a.split("-").slice(0, 2).join("-"));
+        if (attributes.size >= 200) break;
+      }
+    }
+    const ids = document.body ? Array.from(document.body.querySelectorAll("[id]")).slice(0, 300).map((e) => cap(e.id, 60)) : [];
+    const probes = { "Drupal": () => window.Drupal, "drupalSettings": () => window.drupalSettings, "Joomla": () => window.Joomla,
+      "wp.emoji": () => window.wp && window.wp.emoji, "wpApiSettings": () => window.wpApiSettings,
+      "Static.SQUARESPACE_CONTEXT": () => window.Static && window.Static.SQUARESPACE_CONTEXT,
+      "wixBiSession": () => window.wixBiSession, "Sitecore": () => window.Sitecore, "CQ": () => window.CQ,
+      "Granite": () => window.Granite, "CivicPlus": () => window.CivicPlus };
+    const globals = Object.keys(probes).filter((k) => { try { return Boolean(probes[k]()); } catch (e) { return false; } });
+    const assets = Array.from(document.querySelectorAll("script[src], link[href], img[src], iframe[src], form[action]"))
+      .slice(0, 500).map((e) => cap(e.getAttribute("src") || e.getAttribute("href") || e.getAttribute("action") || "", 300));
+    return { generator, classes, attributes: Array.from(attributes).slice(0, 200), ids, globals, assets };
+  });
+
   // ---- mobile facts ----
   const targets = Array.from(document.querySelectorAll(
     "a[href], button, input:not([type='hidden']), select, textarea, [role='button'], [role='link'], [tabindex]:not([tabindex='-1'])"
@@ -300,6 +692,40 @@
   // ---- focus: focus a spread-out sample of controls; does anything visible change? ----
   // Transitions are finished at once so the focused state is read, not its first frame.
   const focusable = targets.filter((el) => !el.disabled && el.tabIndex >= 0);
+
+  // ---- focus order against visual order: where Tab goes next sits above the current element ----
+  // Tab order: positive tabindex first (ascending), then document order. Fixed and sticky elements,
+  // and elements off the screen sideways, are left out (their place on screen does not follow the page).
+  const focusJumps = attempt(() => {
+    const pinnedCache = new Map();
+    const pinned = (el) => {
+      if (!el || el === document.body || el === document.documentElement) return false;
+      if (pinnedCache.has(el)) return pinnedCache.get(el);
+      const pos = getComputedStyle(el).position;
+      const value = pos === "fixed" || pos === "sticky" || pinned(el.parentElement);
+      pinnedCache.set(el, value);
+      return value;
+    };
+    const order = focusable.slice(0, 500).map((el, i) => [el, i])
+      .sort((a, b) => ((a[0].tabIndex > 0 ? a[0].tabIndex : 1e9) - (b[0].tabIndex > 0 ? b[0].tabIndex : 1e9)) || a[1] - b[1])
+      .map(([el]) => el)
+      .filter((el) => {
+        const r = el.getBoundingClientRect();
+        return r.width > 0 && r.height > 0 && r.right > 0 && r.left < window.innerWidth && !pinned(el);
+      });
+    examined.focus_order = order.length;
+    const out = [];
+    const y = window.scrollY;
+    for (let i = 1; i < order.length && out.length < 50; i++) {
+      const a = order[i - 1].getBoundingClientRect(), b = order[i].getBoundingClientRect();
+      const overlap = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+      if (b.bottom > a.top + 1 || overlap < 0.5 * Math.min(a.width, b.width)) continue;  // not above, or another column
+      if (order[i - 1].contains(order[i]) || order[i].contains(order[i - 1])) continue;
+      out.push({ selector: cssPath(order[i]), previous: cssPath(order[i - 1]), up: Math.round(a.top - b.top),
+        top: Math.round(b.top + y), text: cap(nameOf(order[i]), 80) });
+    }
+    return out;
+  });
   const step = Math.max(1, Math.floor(focusable.length / 15));
   const focusSample = focusable.filter((_, i) => i % step === 0).slice(0, 15);
   const look = (el) => {
@@ -342,6 +768,43 @@
     if (previous && previous !== document.body && previous.focus) previous.focus({ preventScroll: true });
     else if (document.activeElement && document.activeElement.blur) document.activeElement.blur();
   } catch (e) { /* nothing to restore */ }
+  // ---- text spacing (WCAG 1.4.12): apply the criterion's spacing, then list text boxes that now clip ----
+  // Runs last and removes its style again; a box that clipped before the spacing is not counted.
+  const spacingClipped = attempt(() => {
+    if (!document.body) return [];
+    const boxes = Array.from(document.body.querySelectorAll("*")).slice(0, 6000).filter((el) => {
+      if (["SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE", "svg", "IMG", "VIDEO", "IFRAME", "CANVAS", "INPUT", "SELECT", "TEXTAREA"].includes(el.tagName)) return false;
+      const s = getComputedStyle(el);
+      const clips = (v) => v === "hidden" || v === "clip";
+      return (clips(s.overflowX) || clips(s.overflowY)) && s.display !== "none" && s.visibility !== "hidden" && fold(el.textContent).length > 0;
+    }).slice(0, 500);
+    // Visually hidden text (the 1 px "sr-only" pattern) clips by design: left out.
+    const candidates = boxes.filter((el) => el.clientWidth > 2 && el.clientHeight > 2);
+    examined.clip_boxes = candidates.length;
+    // Only an axis whose overflow is hidden or clip cuts text off (overflow: auto scrolls).
+    const axes = new Map(candidates.map((el) => {
+      const s = getComputedStyle(el);
+      return [el, [["hidden", "clip"].includes(s.overflowX), ["hidden", "clip"].includes(s.overflowY)]];
+    }));
+    const clipped = (el) => {
+      const [x, y] = axes.get(el);
+      return (y && el.scrollHeight > el.clientHeight + 2) || (x && el.scrollWidth > el.clientWidth + 2);
+    };
+    const before = new Set(candidates.filter(clipped));
+    const style = document.createElement("style");
+    style.textContent = "* { line-height: 1.5 !important; letter-spacing: 0.12em !important; word-spacing: 0.16em !important; } " +
+      "p { margin-bottom: 2em !important; }";
+    (document.head || document.documentElement).appendChild(style);
+    try {
+      return candidates.filter((el) => !before.has(el) && clipped(el)).slice(0, 50).map((el) => ({
+        selector: cssPath(el), snippet: cap(fold(el.innerText || el.textContent), 120),
+        height: el.clientHeight, needed: el.scrollHeight,
+      }));
+    } finally {
+      style.remove();
+    }
+  });
+
   return {
     document: {
       url: cap(location.href, URL_MAX),
@@ -371,6 +834,24 @@
       template,
       alternates,
       other_text: otherText,
+      tables,
+      fieldsets,
+      broken_labels: brokenLabels,
+      hints,
+      required_marks: requiredMarks,
+      context_changes: contextChanges,
+      image_buttons: imageButtons,
+      adjacent_links: adjacentLinks,
+      clickables,
+      spacing_clipped: spacingClipped,
+      roleless_focusable: roleless,
+      hover_only: hoverOnly,
+      rtl_text: rtlText,
+      audio: audioFacts,
+      passages,
+      focus_jumps: focusJumps,
+      examined: { clickables: 0, tabindex: 0, hover_rules: 0, clip_boxes: 0, focus_order: 0, ...examined },
+      tech,
     },
     mobile: {
       viewport_meta: meta.viewport === undefined ? null : meta.viewport,

@@ -67,9 +67,7 @@ def page_shape(body: bytes, page_url: str, charset: str | None = None) -> PageSh
     return PageShape(links, nav_links, shell)
 
 
-def _links_in(
-    outer: list[Any], doc: Any, page_url: str, *, only: tuple[str, ...], roles: tuple[str, ...]
-) -> list[str]:
+def _links_in(outer: list[Any], doc: Any, page_url: str, *, only: tuple[str, ...], roles: tuple[str, ...]) -> list[str]:
     base = _base(doc, page_url)
     found: dict[str, None] = {}
     for el in outer:

@@ -3,7 +3,14 @@ site shares with it. Pure: a :class:`~maturity.core.history.Comparison` in, line
 
 from __future__ import annotations
 
-from maturity.core.history import Change, Comparison, SettingChange, incomplete_dimensions, rubric_label
+from maturity.core.history import (
+    SAMPLING_SOURCE,
+    Change,
+    Comparison,
+    SettingChange,
+    incomplete_dimensions,
+    rubric_label,
+)
 from reports.html import INCOMPLETE_MARK
 
 
@@ -45,6 +52,8 @@ def fmt_delta(change: Change) -> str:
     if d is None:
         return "n/a"
     if change.verdict == "no change":
+        if change.band_source == SAMPLING_SOURCE:
+            return f"no change (±{fmt_value(change.band, change.unit)}: within the samples' intervals)"
         return f"no change (±{fmt_value(change.band, change.unit)} is noise)"
     sign = "+" if d > 0 else "−"
     return f"{sign}{fmt_value(abs(d), change.unit)} ({change.verdict})"

@@ -159,6 +159,7 @@ class CheckRow:
     outcome_label: str
     symbol: str
     score: str
+    facts: list[str] = field(default_factory=list)  # what an informational check found (it has no score)
 
 
 @dataclass
@@ -208,9 +209,10 @@ class FindingsView:
     pages: list[PageFindings] = field(default_factory=list)
 
 
-def _check_row(c: CheckSummary) -> CheckRow:
+def _check_row(c: CheckSummary, facts: dict[str, list[str]] | None = None) -> CheckRow:
     name = c.failure_title if c.outcome == Outcome.FAIL and c.failure_title else (c.title or c.check_id)
     return CheckRow(
+        facts=(facts or {}).get(c.check_id, []),
         check=c,
         name=name,
         outcome=c.outcome.value,
@@ -220,12 +222,22 @@ def _check_row(c: CheckSummary) -> CheckRow:
     )
 
 
-def _dimension_view(d: DimensionScore) -> DimensionView:
+def _informational_facts(card: Scorecard) -> dict[str, list[str]]:
+    """Check id -> what a passing check without a score (an informational one, such as ``cms``) found."""
+    unscored = {c.check_id for d in card.dimensions for c in d.checks if c.outcome == Outcome.PASS and c.score is None}
+    facts: dict[str, list[str]] = {}
+    for r in card.results:
+        if r.check_id in unscored and r.outcome == Outcome.PASS:
+            facts.setdefault(r.check_id, []).extend(i.detail for i in r.items if i.detail)
+    return facts
+
+
+def _dimension_view(d: DimensionScore, facts: dict[str, list[str]] | None = None) -> DimensionView:
     ordered = sorted(
         d.checks,
         key=lambda c: (_OUTCOME_ORDER[c.outcome], 2.0 if c.score is None else c.score, -c.weight, c.title),
     )
-    rows = [_check_row(c) for c in ordered if c.outcome != Outcome.NOT_APPLICABLE]
+    rows = [_check_row(c, facts) for c in ordered if c.outcome != Outcome.NOT_APPLICABLE]
     na = [_check_row(c) for c in ordered if c.outcome == Outcome.NOT_APPLICABLE]
     return DimensionView(dim=d, score=fmt_marked(d.score, d.incomplete), rows=rows, not_applicable=na)
 
@@ -304,6 +316,28 @@ def infer_levels(card: Scorecard) -> list[tuple[int, str]]:
     return [(n, names.get(n, "")) for n in range(1, top + 1)]
 
 
+def _fix_first_view(card: Scorecard) -> list[dict[str, Any]]:
+    """The fix-first list with each check's failure title and dimension, for the template."""
+    summaries = {c.check_id: c for d in card.dimensions for c in d.checks}
+    dim_titles = {d.id: d.title for d in card.dimensions}
+    rows = []
+    for item in card.fix_first:
+        summary = summaries.get(item.check_id)
+        rows.append(
+            {
+                "item": item,
+                "title": summary.failure_title if summary else item.check_id,
+                "dimension": dim_titles.get(summary.dimension, "") if summary else "",
+                "effort": (
+                    f"Fix once in the shared template: clears {item.pages} pages"
+                    if item.effort == "template"
+                    else "Fix on one page"
+                ),
+            }
+        )
+    return rows
+
+
 def _settings_value(settings: Mapping[str, Any], *keys: str) -> Any:
     for key in keys:
         value = settings.get(key)
@@ -376,7 +410,8 @@ def render_html(
     if not levels and card.levels:
         levels = [(lv.level, lv.name) for lv in card.levels]
     level_list = sorted(levels) if levels else infer_levels(card)
-    dims = [_dimension_view(d) for d in card.dimensions]
+    facts = _informational_facts(card)
+    dims = [_dimension_view(d, facts) for d in card.dimensions]
     chart = svg.bar_chart(
         [(d.title, d.score) for d in card.dimensions],
         title="Score by dimension (0–100)",
@@ -406,6 +441,7 @@ def render_html(
     return template.render(
         run=run,
         card=card,
+        fix_first=_fix_first_view(card),
         site=site_name(card.target),
         target_href=safe_href(card.target),
         level_label=level_label,

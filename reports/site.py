@@ -821,10 +821,12 @@ def build_site(
     tool_version: str = "",
     published: str = "",
     pinned: RubricRef | None = None,
+    extra_nav: Sequence[tuple[str, str]] = (),
 ) -> dict[str, str]:
     """Every file of the site: relative path -> content. ``published`` says, in words, which
     rubric the figures come from (every page's footer repeats it); ``pinned`` is that rubric when
-    one was given (``--rubric FILE``), named in the CSV and JSON."""
+    one was given (``--rubric FILE``), named in the CSV and JSON. ``extra_nav`` adds (file, label)
+    links to every page's navigation (pages the workflow writes beside these, such as title2.html)."""
     if method not in ROLLUP_DESCRIPTIONS:
         raise ValueError(f"unknown rollup method {method!r}")
     views = agencies(dict(runs_by_site), method)
@@ -835,6 +837,7 @@ def build_site(
     total = portfolio_rollup(views, method)
     levels: list[LevelRef] = next((lv for v in views if (lv := _levels_of(v))), [])
     common = {
+        "extra_nav": list(extra_nav),
         "title": title,
         "generated_at": generated_at,
         "tool_version": tool_version,

@@ -26,6 +26,7 @@ from maturity.core.model import (
     SecurityTxtFacts,
     SiteFacts,
     SitemapFacts,
+    TechFacts,
 )
 
 ORIGIN = "https://agency.example.gov"
@@ -70,6 +71,24 @@ def document(**over: Any) -> dict[str, Any]:
         template={"header": "1a2b", "nav": "3c4d", "footer": "5e6f"},
         alternates=[Alternate(hreflang="es", href=f"{ORIGIN}/es/")],
         other_text="Was this page helpful? Yes No. Contact us. Privacy policy.",
+        tables=[],
+        fieldsets=[],
+        broken_labels=[],
+        hints=[],
+        required_marks=[],
+        context_changes=[],
+        image_buttons=[],
+        adjacent_links=[],
+        clickables=[],
+        spacing_clipped=[],
+        roleless_focusable=[],
+        hover_only=[],
+        rtl_text=[],
+        audio=[],
+        passages=[],
+        focus_jumps=[],
+        examined={"clickables": 3, "tabindex": 1, "hover_rules": 2, "clip_boxes": 4, "focus_order": 20},
+        tech=TechFacts(),
     ).model_dump(mode="json")
     base.update(over)
     base.setdefault("canonical", None)

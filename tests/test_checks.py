@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from factories import ORIGIN, axe, document, http, mobile, network, page, perf, site
+from factories import ORIGIN, PLAIN_TEXT, axe, document, http, mobile, network, page, perf, site
 
 from maturity.core import checks
 from maturity.core.checks.accessibility.all_caps_text import caps_runs
@@ -13,25 +13,42 @@ from maturity.core.checks.content.lang_matches_text import detect
 from maturity.core.checks.performance._metric import log_normal_score
 from maturity.core.documents import DocumentSet, OfficeFacts, PdfFacts, PdfFormField, PublishedDocument
 from maturity.core.model import (
+    AdjacentLink,
+    AudioFacts,
     ChoiceGroup,
+    Clickable,
+    ClippedText,
+    ContextChange,
     DesignFacts,
+    FieldsetFacts,
     FocusFacts,
+    FocusJump,
     FocusTarget,
     Form,
     FormField,
     Heading,
+    HintFacts,
+    HoverReveal,
+    Image,
+    ImageButton,
+    LabelFacts,
     Link,
     Media,
     NetworkFacts,
     Outcome,
     PageArtifacts,
+    Passage,
     Request,
+    RequiredMark,
     Resource,
     RobotsFacts,
+    RtlText,
     SecurityTxtFacts,
     SiteFacts,
     SitemapFacts,
+    TableFacts,
     TapTarget,
+    TechFacts,
     TextRun,
 )
 
@@ -202,6 +219,19 @@ CASES = {
     "canonical": (page(document=document(canonical=None)), page()),
     "analytics": (page(network=network(f"{ORIGIN}/app.js")), page()),
     "feedback": (page(document=document(other_text="")), page()),
+    "accessibility-statement": (  # more cases in test_statement.py
+        [page(), page(f"{ORIGIN}/accessibility", document=document(url=f"{ORIGIN}/accessibility", text="We care."))],
+        [
+            page(),
+            page(
+                f"{ORIGIN}/accessibility",
+                document=document(
+                    url=f"{ORIGIN}/accessibility",
+                    text="We meet WCAG 2.1 AA. Email a11y@agency.example.gov or call 404-555-0100. Updated 2025-01-15.",
+                ),
+            ),
+        ],
+    ),
     "design-system": (
         page(),
         page(document=document(design=DesignFacts(usa_classes=40, usa_banner=True).model_dump())),
@@ -219,6 +249,147 @@ CASES = {
         page(),
     ),
 }
+# -- barrier checks (issue 20): the barrier, and the same facts with it fixed ----------------------
+GRID = TableFacts(selector="table", rows=4, columns=3, bordered=True, snippet="Lake Species Fish")
+TWO_WAY = TableFacts(
+    selector="table.t", rows=3, columns=3, header_cells=5, column_headers=3, row_headers=2, caption="Stocking"
+)
+FIELDS = [Form(fields=[FormField(kind="text", name="town", labelled=True)]).model_dump()]
+CASES |= {
+    "table-headers": (
+        page(document=document(tables=j(GRID))),
+        page(document=document(tables=j(GRID.model_copy(update={"header_cells": 3, "column_headers": 3})))),
+    ),
+    "table-header-scope": (
+        page(document=document(tables=j(TWO_WAY.model_copy(update={"headers_without_scope": 5})))),
+        page(document=document(tables=j(TWO_WAY))),
+    ),
+    "nested-table": (
+        page(document=document(tables=j(TWO_WAY.model_copy(update={"nested_in": "table"})))),
+        page(document=document(tables=j(TWO_WAY, TableFacts(selector="t2", rows=2, columns=2, nested_in="table")))),
+    ),
+    "layout-table-markup": (
+        page(
+            document=document(
+                tables=j(TableFacts(selector="t", role="presentation", rows=2, columns=2, header_cells=1))
+            )
+        ),
+        page(document=document(tables=j(TableFacts(selector="t", role="presentation", rows=2, columns=2)))),
+    ),
+    "table-row-cells": (
+        page(document=document(tables=j(TWO_WAY.model_copy(update={"ragged_rows": [2]})))),
+        page(document=document(tables=j(TWO_WAY))),
+    ),
+    "fieldset-legend": (
+        page(
+            document=document(
+                fieldsets=j(FieldsetFacts(selector="fieldset", legend=""), FieldsetFacts(selector="f", legend=None))
+            )
+        ),
+        page(document=document(fieldsets=j(FieldsetFacts(selector="fieldset", legend="Your address")))),
+    ),
+    "label-target": (
+        page(
+            document=document(
+                forms=FIELDS, broken_labels=j(LabelFacts(selector="label", target="nme", problem="missing"))
+            )
+        ),
+        page(document=document(forms=FIELDS)),
+    ),
+    "hint-association": (
+        page(
+            document=document(hints=j(HintFacts(selector="span.usa-hint", field="#dob", kind="hint", associated=False)))
+        ),
+        page(
+            document=document(hints=j(HintFacts(selector="span.usa-hint", field="#dob", kind="hint", associated=True)))
+        ),
+    ),
+    "required-asterisk": (
+        page(document=document(required_marks=j(RequiredMark(selector="#town", label="Town *")))),
+        page(document=document(required_marks=j(RequiredMark(selector="#town", label="Town *", explained=True)))),
+    ),
+    "context-change": (
+        page(
+            document=document(
+                forms=FIELDS,
+                context_changes=j(ContextChange(selector="select", event="change", code="this.form.submit()")),
+            )
+        ),
+        page(document=document(forms=FIELDS)),
+    ),
+    "symbol-link-text": (
+        page(document=document(links=j(Link(href=f"{ORIGIN}/2", text="»", name="»")))),
+        page(document=document(links=j(Link(href=f"{ORIGIN}/2", text="»", name="Next page")))),
+    ),
+    "document-link-type": (
+        page(document=document(links=j(Link(href=f"{ORIGIN}/report.pdf", text="Annual report", name="Annual report")))),
+        page(document=document(links=j(Link(href=f"{ORIGIN}/report.pdf", text="Annual report (PDF, 2 MB)")))),
+    ),
+    "adjacent-links": (
+        page(document=document(adjacent_links=j(AdjacentLink(selector="a.t", previous="a.i", href=f"{ORIGIN}/parks")))),
+        page(),
+    ),
+    "image-button-alt": (
+        page(
+            document=document(
+                image_buttons=j(ImageButton(selector="input", kind="input", name="go.png", src=f"{ORIGIN}/go.png"))
+            )
+        ),
+        page(
+            document=document(
+                image_buttons=j(ImageButton(selector="input", kind="input", name="Search", src=f"{ORIGIN}/go.png"))
+            )
+        ),
+    ),
+    "alt-text-placeholder": (
+        page(document=document(images=j(Image(src=f"{ORIGIN}/img/IMG_2041.JPG", alt="IMG_2041.JPG")))),
+        page(document=document(images=j(Image(src=f"{ORIGIN}/img/IMG_2041.JPG", alt="Volunteers planting trees")))),
+    ),
+    "click-focus": (
+        page(document=document(clickables=j(Clickable(selector="div.menu", tag="div", reason="onclick")))),
+        page(),
+    ),
+    "text-spacing": (
+        page(document=document(spacing_clipped=j(ClippedText(selector="div.hours", height=24, needed=48)))),
+        page(),
+    ),
+    "focusable-role": (
+        page(document=document(roleless_focusable=j(Clickable(selector="div.card", tag="div", reason="tabindex=0")))),
+        page(),
+    ),
+    "hover-only": (
+        page(document=document(hover_only=j(HoverReveal(selector="ul.sub", rule="li:hover > ul", links=3)))),
+        page(),
+    ),
+    "rtl-direction": (
+        page(document=document(rtl_text=j(RtlText(selector="p.ar", snippet="مرحبا بكم", rtl=False, lang="ar")))),
+        page(document=document(rtl_text=j(RtlText(selector="p.ar", snippet="مرحبا بكم", rtl=True, lang="ar")))),
+    ),
+    "audio-transcript": (
+        page(document=document(audio=j(AudioFacts(selector="audio", controls=True)))),
+        page(document=document(audio=j(AudioFacts(selector="audio", controls=True, transcript=True)))),
+    ),
+    "alt-title-conflict": (
+        page(document=document(images=j(Image(src=f"{ORIGIN}/map.png", alt="", title="Map of the permit areas")))),
+        page(document=document(images=j(Image(src=f"{ORIGIN}/map.png", alt="Map of the permit areas")))),
+    ),
+    "lang-parts": (
+        page(document=document(passages=j(Passage(selector="p.es", lang="en", text=SPANISH[:600])))),
+        page(
+            document=document(
+                passages=j(
+                    Passage(selector="p.es", lang="es", own=True, text=SPANISH[:600]),
+                    Passage(selector="p", lang="en", text=PLAIN_TEXT[:600]),
+                )
+            )
+        ),
+    ),
+    "focus-order": (
+        page(document=document(focus_jumps=j(FocusJump(selector="a.s1", previous="a.s2", up=180)))),
+        page(document=document(focus_jumps=j(FocusJump(selector="a.x", previous="a.y", up=30)))),  # a float
+    ),
+}
+INFORMATIONAL = {"cms", "login-provider"}  # never fail: they name what they find (test_tech_detection below)
 CASE_PARAMS = {"design-system": {"required": True}}  # informational unless a rubric requires it
 
 
@@ -269,7 +440,7 @@ SITE_CASES = {
 
 def test_every_builtin_check_has_a_case():
     ids = {c.id for c in checks.all_checks()}
-    assert ids == set(CASES) | set(SITE_CASES)
+    assert ids == set(CASES) | set(SITE_CASES) | INFORMATIONAL
 
 
 @pytest.mark.parametrize("check_id", sorted(CASES))
@@ -492,3 +663,146 @@ def test_analytics_and_feedback_are_shares_of_pages():
     assert run("analytics", pages, params={"min_share": 0.5}).outcome == Outcome.PASS
     touchpoints = page(document=document(other_text=""), network=network("https://touchpoints.app.cloud.gov/t.js"))
     assert run("feedback", touchpoints).outcome == Outcome.PASS
+
+
+# -- technology detection (issue 14): informational checks, never scored --------------------------
+
+
+def tech_page(url: str = f"{ORIGIN}/", headers=None, cookies=None, requests=(), **doc) -> PageArtifacts:
+    return page(
+        url,
+        document=document(url=url, **doc),
+        http=http(url, headers={"content-type": "text/html", **(headers or {})}, set_cookies=cookies or []),
+        network=network(*requests),
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "facts"),
+    [
+        ("Drupal 10", {"tech": TechFacts(generator=["Drupal 10 (https://www.drupal.org)"]).model_dump()}),
+        ("Drupal", {"headers": {"x-drupal-cache": "MISS"}}),
+        ("Drupal", {"tech": TechFacts(attributes=["data-drupal"]).model_dump()}),
+        ("Drupal", {"cookies": ["SSESS0123456789abcdef0123456789abcdef=x; Secure"]}),
+        ("WordPress", {"requests": [f"{ORIGIN}/wp-content/themes/agency/style.css"]}),
+        ("WordPress", {"headers": {"link": '<https://agency.example.gov/wp-json/>; rel="https://api.w.org/"'}}),
+        ("Joomla", {"links": j(Link(href=f"{ORIGIN}/index.php?option=com_content&view=article", text="News"))}),
+        ("Sitecore", {"images": j(Image(src=f"{ORIGIN}/-/media/images/seal.png", alt="Seal"))}),
+        ("Adobe Experience Manager", {"requests": [f"{ORIGIN}/etc.clientlibs/agency/clientlibs/site.js"]}),
+        ("Squarespace", {"requests": ["https://static1.squarespace.com/static/abc/site.css"]}),
+        ("Wix", {"tech": TechFacts(globals=["wixBiSession"]).model_dump()}),
+        ("Wix", {"tech": TechFacts(ids=["main", "SITE_CONTAINER"]).model_dump()}),
+        ("Drupal", {"tech": TechFacts(classes="html path-frontpage page-node-type-page").model_dump()}),
+        ("WordPress", {"tech": TechFacts(classes="home page-template-default wp-custom-logo").model_dump()}),
+        ("Joomla", {"tech": TechFacts(classes="site com_content view-featured").model_dump()}),
+        ("Adobe Experience Manager", {"tech": TechFacts(attributes=["data-cmp", "data-testid"]).model_dump()}),
+        ("Granicus govAccess", {"links": j(Link(href=f"{ORIGIN}/home/showpublisheddocument/1234", text="Budget"))}),
+        ("CivicPlus CivicEngage", {"links": j(Link(href=f"{ORIGIN}/DocumentCenter/View/55/Budget", text="Budget"))}),
+    ],
+)
+def test_cms_signatures(name, facts):
+    facts = dict(facts)
+    p = tech_page(
+        headers=facts.pop("headers", None),
+        cookies=facts.pop("cookies", None),
+        requests=facts.pop("requests", ()),
+        **facts,
+    )
+    result = run("cms", p)
+    assert result.outcome == Outcome.PASS and result.score is None, result
+    assert [i.snippet for i in result.items] == [name]  # with the version when a generator gives one
+
+
+def test_cms_counts_pages_reads_the_version_and_ignores_other_hosts():
+    drupal = {"tech": TechFacts(generator=["Drupal 9.5.2"]).model_dump()}
+    pages = [tech_page(f"{ORIGIN}/", **drupal), tech_page(f"{ORIGIN}/b", **drupal), tech_page(f"{ORIGIN}/c")]
+    result = run("cms", pages)
+    assert result.items[0].snippet == "Drupal 9.5.2" and "on 2 of 3 pages" in result.items[0].detail
+    # a link to another Drupal site's files, or to a WordPress blog elsewhere, says nothing about this site
+    elsewhere = tech_page(
+        links=j(
+            Link(href="https://other.example.org/sites/default/files/a.pdf", text="Their report"),
+            Link(href="https://blog.example.org/wp-content/uploads/x.png", text="Their picture"),
+        )
+    )
+    assert run("cms", elsewhere).outcome == Outcome.NOT_APPLICABLE
+    assert run("cms", tech_page()).outcome == Outcome.NOT_APPLICABLE
+
+
+@pytest.mark.parametrize(
+    ("name", "href"),
+    [
+        ("Login.gov", "https://secure.login.gov/openid_connect/authorize?client_id=x"),
+        ("ID.me", "https://api.id.me/oauth/authorize"),
+        ("Okta", "https://agency.okta.com/app/agency_portal/sso/saml"),
+        ("Azure AD B2C", "https://agency.b2clogin.com/agency.onmicrosoft.com/oauth2/v2.0/authorize"),
+        ("Microsoft Entra ID", "https://login.microsoftonline.us/tenant/oauth2/authorize"),
+        ("Keycloak", f"{ORIGIN}/auth/realms/public/protocol/openid-connect/auth"),
+    ],
+)
+def test_login_providers_from_link_and_form_targets(name, href):
+    by_link = run("login-provider", tech_page(links=j(Link(href=href, text="Sign in"))))
+    assert by_link.outcome == Outcome.PASS and by_link.score is None
+    assert [i.snippet for i in by_link.items] == [name]
+    by_form = run("login-provider", tech_page(forms=j(Form(action=href))))
+    assert [i.snippet for i in by_form.items] == [name]
+
+
+def test_login_provider_lookalikes_and_old_crawls():
+    lookalikes = j(
+        Link(href="https://notlogin.gov.example.com/", text="x"),
+        Link(href="https://www.login.gov.evil.example/", text="x"),
+        Link(href="https://example.com/okta.com", text="x"),
+    )
+    assert run("login-provider", tech_page(links=lookalikes)).outcome == Outcome.NOT_APPLICABLE
+    # an old crawl (no tech facts) still names what links and the generator meta show
+    old = tech_page(tech=None, meta={"generator": "WordPress 6.4.2"})
+    assert run("cms", old).items[0].snippet == "WordPress 6.4.2"
+
+
+def test_barrier_checks_need_facts_from_this_version():
+    old = page(document=document(tables=None, fieldsets=None, hints=None, spacing_clipped=None, clickables=None))
+    for check_id in ("table-headers", "fieldset-legend", "hint-association", "text-spacing", "click-focus"):
+        result = run(check_id, old)
+        assert result.outcome == Outcome.ERROR and "older version" in (result.error or ""), check_id
+
+
+def test_data_tables_are_told_from_layout_tables():
+    layout = TableFacts(selector="t", rows=3, columns=2)  # no borders, no stripes, no markup
+    assert run("table-headers", page(document=document(tables=j(layout)))).outcome == Outcome.NOT_APPLICABLE
+    for drawn in ({"striped": True}, {"rows": 25}, {"caption": "Fees"}):
+        table = layout.model_copy(update=drawn)
+        assert run("table-headers", page(document=document(tables=j(table)))).outcome == Outcome.FAIL, drawn
+    nested_layout = layout.model_copy(update={"bordered": True, "contains_table": True})
+    assert run("table-headers", page(document=document(tables=j(nested_layout)))).outcome == Outcome.NOT_APPLICABLE
+
+
+def test_alternatives_that_are_not_alternatives():
+    def alt(text: str, src: str = f"{ORIGIN}/img/seal.png") -> Outcome:
+        return run("alt-text-placeholder", page(document=document(images=j(Image(src=src, alt=text))))).outcome
+
+    for bad in ("seal.png", "DSC_0042", "Photo", "image", "banner.jpg"):
+        assert alt(bad) == Outcome.FAIL, bad
+    for good in ("State seal of Columbia", "Map of the permit areas", "Figure 2: fish stocked by month"):
+        assert alt(good) == Outcome.PASS, good
+
+
+def test_required_asterisk_passes_with_code_or_words():
+    for fixed in ({"required": True}, {"says_required": True}, {"explained": True}):
+        mark = RequiredMark(selector="#t", label="Town *", **fixed)
+        assert run("required-asterisk", page(document=document(required_marks=j(mark)))).outcome == Outcome.PASS
+
+
+def test_lang_parts_leaves_a_wholly_mislabelled_page_to_lang_matches_text():
+    spanish_page = page(
+        document=document(text=SPANISH, passages=j(Passage(selector="p", lang="en", text=SPANISH[:600])))
+    )
+    assert run("lang-matches-text", spanish_page).outcome == Outcome.FAIL
+    assert run("lang-parts", spanish_page).outcome == Outcome.NOT_APPLICABLE
+
+
+def test_barrier_checks_with_nothing_to_examine_are_not_applicable():
+    nothing = {"clickables": 0, "tabindex": 0, "hover_rules": 0, "clip_boxes": 0}
+    for check_id in ("click-focus", "focusable-role", "hover-only", "text-spacing"):
+        assert run(check_id, page(document=document(examined=nothing))).outcome == Outcome.NOT_APPLICABLE, check_id
+        assert run(check_id, page()).outcome == Outcome.PASS, check_id

@@ -410,3 +410,25 @@ def test_the_portfolio_trend_counts_each_site_with_its_newest_run_up_to_each_day
     assert last.dimensions["accessibility"] > middle.dimensions["accessibility"]  # the image-alt fix shows
     minimum = portfolio_trend(views, "minimum").points[1]
     assert minimum.overall == round(min(a0.scorecard.overall, b10.scorecard.overall), 1)
+
+
+def test_with_sampled_runs_a_change_inside_the_samples_intervals_is_no_change():
+    from maturity.core.history import SAMPLING_SOURCE, sampling_band
+
+    assert sampling_band(None, None) == 0.0
+    assert sampling_band((80.0, 90.0), (70.0, 76.0)) == round((5**2 + 3**2) ** 0.5, 2)
+    first = snapshot(1, [page(), page(f"{ORIGIN}/b")])
+    second = snapshot(2, [page(), bad_alt(f"{ORIGIN}/b")], days=7)
+    assert first.scorecard is not None and second.scorecard is not None
+    drop = first.scorecard.overall - second.scorecard.overall
+    assert drop > 1  # outside the noise band of two full crawls: called worse
+    assert compare(first, second).overall.verdict == "worse"
+    wide = (first.scorecard.overall - drop, first.scorecard.overall + drop)
+    sampled_first = replace(first, scorecard=first.scorecard.model_copy(update={"overall_interval": wide}))
+    sampled_second = replace(
+        second,
+        scorecard=second.scorecard.model_copy(update={"overall_interval": (wide[0] - drop, wide[1] - drop)}),
+    )
+    change = compare(sampled_first, sampled_second).overall
+    assert change.verdict == "no change" and change.band_source == SAMPLING_SOURCE
+    assert "within the samples' intervals" in "\n".join(describe(compare(sampled_first, sampled_second)))

@@ -165,6 +165,7 @@ main(sys.argv[1:])
         ["export", "--format", "csv"],
         ["prune", "--keep", "1", "--dry-run"],
         ["rescore-all", "--rubric", "default"],
+        ["title2", "status"],
         ["rubric", "validate", "default"],
         ["rubric", "explain", "default"],
         ["checks"],

@@ -11,7 +11,7 @@ from factories import ORIGIN, document, page, site
 from crawlers.links import page_shape
 from maturity.core.model import SampleFacts, Stratum
 from maturity.core.rubric import parse_rubric
-from maturity.core.sampling import Candidate, design_weights, draw, interval, linearised_ratio, stratum_key
+from maturity.core.sampling import ESSENTIAL, Candidate, design_weights, draw, interval, linearised_ratio, stratum_key
 from maturity.core.scoring import score
 
 
@@ -27,13 +27,16 @@ def test_stratified_draw_covers_every_template_in_proportion_and_repeats_with_it
     sample = draw(cands, 11, "stratified", seed=7)
     drawn = {s.key: s.drawn for s in sample.strata}
     assert sample.population == 100 and sample.drawn == 11
-    assert f"{ORIGIN}/" in drawn["home"]  # the home page is always in
+    assert drawn[ESSENTIAL] == [f"{ORIGIN}/"]  # the home page is always in, standing for itself
     assert all(len(v) >= 1 for v in drawn.values())  # every stratum at least once
-    # One each (4), then the other 7 by size (4.2, 2.1, 0.63, 0.07: floors 4 and 2, the largest remainder 1).
-    assert (len(drawn["news"]), len(drawn["parks"]), len(drawn["forms"])) == (5, 3, 2)
+    # One each (3), then the other 7 one at a time to the largest N_h / (n_h + 1): 6, 3 and 1 in all.
+    assert (len(drawn["news"]), len(drawn["parks"]), len(drawn["forms"])) == (6, 3, 1)
     assert draw(cands, 11, "stratified", seed=7) == sample
     assert draw(cands, 11, "stratified", seed=8) != sample
-    assert {s.key: s.size for s in sample.strata} == {"home": 1, "news": 60, "parks": 30, "forms": 9}
+    assert {s.key: s.size for s in sample.strata} == {ESSENTIAL: 1, "news": 60, "parks": 30, "forms": 9}
+    # A larger sample with the same seed keeps every page of the smaller one (a sample can grow).
+    bigger = {u for s in draw(cands, 30, "stratified", seed=7).strata for u in s.drawn}
+    assert {u for s in sample.strata for u in s.drawn} <= bigger
 
 
 def test_more_strata_than_pages_takes_the_largest_and_keeps_the_essential_pages() -> None:
@@ -47,7 +50,7 @@ def test_more_strata_than_pages_takes_the_largest_and_keeps_the_essential_pages(
 def test_random_draw_is_seeded_and_crawl_takes_the_first() -> None:
     cands = population({"a": 50})
     one, two = draw(cands, 10, "random", 3), draw(cands, 10, "random", 3)
-    assert one == two and one.drawn == 10 and f"{ORIGIN}/" in one.strata[0].drawn
+    assert one == two and one.drawn == 10 and one.strata[0].drawn == [f"{ORIGIN}/"]
     crawl = draw(cands, 5, "crawl", 0)
     assert crawl.strata[0].drawn == [c.url for c in cands[:5]]
 
@@ -242,3 +245,73 @@ def test_a_stratified_audit_draws_every_template_and_reports_its_uncertainty(sha
     assert all(d.interval is not None for d in card.dimensions if d.score is not None)
     report = result.report_paths["html"].read_text()
     assert "95 % interval" in report and "6 of 22 pages found" in report
+
+
+def _varied_site() -> dict:
+    """30 pages under /p/ (one template); every third page has an image without alt text."""
+    from sites import html as page_html
+
+    routes = {}
+    for i in range(30):
+        img = '<img src="/x.png">' if i % 3 == 0 else '<img src="/x.png" alt="A chart">'
+        routes[f"/p{i}.html"] = page_html(f"Page {i}", f"<main><h1>Page {i}</h1><p>Text.</p>{img}</main>")
+    links = "".join(f'<a href="/p{i}.html">Page {i}</a> ' for i in range(30))
+    routes["/"] = page_html("Home", f"<main><h1>Home</h1><p>{links}</p></main>")
+    return routes
+
+
+def test_target_margin_grows_the_sample_until_the_interval_is_narrow_or_the_budget_ends(shared_browser, tmp_path):
+    from sites import SiteServer
+
+    from maturity.core.rubric import builtin_rubric
+    from maturity.core.settings import AuditSettings, MachineSettings
+    from maturity.run.audit import audit
+    from maturity.store import Store
+
+    def run(margin: float, db: str):
+        settings = AuditSettings(
+            url=server.url("/"),
+            max_pages=16,
+            sample="random",
+            target_margin=margin,
+            population=40,
+            concurrency=2,
+            throttle="none",
+            perf_pages=1,
+            page_timeout=10,
+            user_agent="maturity-tests",
+            delay=0,
+        )
+        return audit(
+            settings,
+            Store(f"sqlite:///{tmp_path / db}"),
+            builtin_rubric(),
+            tmp_path / f"out-{db}",
+            machine=MachineSettings(loopback_only=True),
+            browser=shared_browser,
+        )
+
+    with SiteServer(_varied_site()) as server:
+        wide = run(50, "wide.db")  # any interval will do: the first quarter suffices
+        narrow = run(0.01, "narrow.db")  # never narrow enough: grows to --max-pages and says so
+    assert len(wide.scorecard.pages) == 10
+    assert (
+        wide.run.timings["target_margin"].startswith("met: ±") and "with 10 pages" in wide.run.timings["target_margin"]
+    )
+    assert len(narrow.scorecard.pages) == 16
+    assert (
+        narrow.run.timings["target_margin"].startswith("not met") and "16 pages" in narrow.run.timings["target_margin"]
+    )
+    first = {p.url for p in wide.scorecard.pages}
+    assert first <= {p.url for p in narrow.scorecard.pages}  # the same seed grew the same sample
+    assert "16 of 31 pages found" in narrow.scorecard.sample
+
+
+def test_target_margin_needs_a_probability_sample() -> None:
+    import pytest
+
+    from maturity.core.settings import compose
+    from maturity.kernel.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="target_margin needs sample"):
+        compose({"url": "https://agency.example.gov/", "target_margin": 5}, sources=["the command line"])

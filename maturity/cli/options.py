@@ -124,6 +124,16 @@ AUDIT_OPTIONS: list[tuple[tuple[str, ...], str, dict[str, Any]]] = [
             "(random); both give every figure a 95%% interval [default: crawl].",
         },
     ),
+    (
+        ("--target-margin",),
+        "target_margin",
+        {
+            "type": click.FloatRange(0, 50, min_open=True),
+            "help": "With --sample stratified|random: audit a quarter of --max-pages (at least 10) first, "
+            "then double the sample until the overall score's 95%% interval is at most +/- this many "
+            "points or --max-pages is reached; the run says which.",
+        },
+    ),
     (("--sample-seed",), "sample_seed", {"type": click.IntRange(0), "help": "Seed of the sample [default: 1]."}),
     (
         ("--population",),

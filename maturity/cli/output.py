@@ -91,6 +91,11 @@ def run_summary(info: Any, card: Any, paths: dict[str, Path]) -> None:
         for c in failing:
             top.add_row(c.check_id, c.dimension, str(c.failed), c.failure_title)
         console.print(top)
+    if card.fix_first:
+        console.print("Fix first (points the overall score gains):")
+        for item in card.fix_first[:5]:
+            reach = f"template, clears {item.pages} pages" if item.effort == "template" else "one page"
+            console.print(f"  +{item.gain:g}  {item.check_id}  ({reach})")
     na = [p for p in card.pages if p.status != "ok"]
     console.print(
         f"{len(card.pages)} pages, {len(na)} not assessable"

@@ -62,6 +62,9 @@ def crawl_effort(timings: dict[str, object], pages: int) -> list[tuple[str, str]
             parts[0] += f" (budget {int(budget):,})"
         per_page = f"; {total / pages:.1f} per page" if pages else ""
         rows.append(("Requests to the site", f"{total:,}: " + ", ".join(parts) + per_page))
+    margin = timings.get("target_margin")
+    if isinstance(margin, str) and margin:
+        rows.append(("Target margin", margin))
     stopped = timings.get("discovery_stopped")
     if isinstance(stopped, str) and stopped:
         rows.append(("Discovery stopped early", stopped))

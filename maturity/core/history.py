@@ -193,6 +193,17 @@ def overall_band(card: Scorecard, k: int) -> float:
 # Comparing two runs
 # ---------------------------------------------------------------------------
 
+SAMPLING_SOURCE = "the two samples' 95 % intervals"
+
+
+def sampling_band(before: tuple[float, float] | None, after: tuple[float, float] | None) -> float:
+    """How far two scores from independent samples may differ by the luck of the draw alone: the
+    95 % half-width of their difference, sqrt(h1² + h2²) from each interval's half-width h (one
+    run's interval alone, when only it has one). 0 when neither run was a probability sample."""
+    halves = [(span[1] - span[0]) / 2 for span in (before, after) if span is not None]
+    return round(math.sqrt(sum(h * h for h in halves)), 2) if halves else 0.0
+
+
 Verdict = Literal["better", "worse", "no change", "not measured"]
 
 
@@ -302,18 +313,31 @@ def compare(before: RunSnapshot, after: RunSnapshot) -> Comparison:
     level_note = ""
     findings = None
     if same and cb is not None and ca is not None:
+        noise = max(overall_band(cb, k), overall_band(ca, k))
+        sampled = sampling_band(cb.overall_interval, ca.overall_interval)
         overall = Change(
             "overall",
             "Overall score",
             cb.overall,
             ca.overall,
-            band=max(overall_band(cb, k), overall_band(ca, k)),
+            band=max(noise, sampled),
+            band_source=SAMPLING_SOURCE if sampled > noise else "",
         )
         old = {d.id: d for d in cb.dimensions}
         for d in ca.dimensions:
             o = old.get(d.id)
-            band = max(dimension_band(d, k), dimension_band(o, k) if o else 0.0)
-            dims.append(Change(d.id, d.title, o.score if o else None, d.score, band=band))
+            noise = max(dimension_band(d, k), dimension_band(o, k) if o else 0.0)
+            sampled = sampling_band(o.interval if o else None, d.interval)
+            dims.append(
+                Change(
+                    d.id,
+                    d.title,
+                    o.score if o else None,
+                    d.score,
+                    band=max(noise, sampled),
+                    band_source=SAMPLING_SOURCE if sampled > noise else "",
+                )
+            )
         if cb.level != ca.level and overall.verdict == "no change":
             level_note = (
                 "The level changed although the overall score moved less than its noise band: "

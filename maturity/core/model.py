@@ -102,12 +102,16 @@ class Link(Frozen):
     role: str = ""  # the role attribute, when set (``button`` links act as buttons)
     target: str = ""  # the target attribute (``_blank`` opens a new window)
     hreflang: str = ""
+    # The accessible name as the browser would compute it (aria-labelledby, aria-label, content with
+    # image alternatives, title); None: gathered by a version that did not record it.
+    name: str | None = None
 
 
 class Image(Frozen):
     src: str
     alt: str | None  # None: attribute absent
     selector: str = ""
+    title: str | None = None  # the title attribute (None: absent, or not recorded by an older version)
 
 
 class FormField(Frozen):
@@ -182,6 +186,163 @@ class Alternate(Frozen):
     href: str
 
 
+class TableFacts(Frozen):
+    """One visible <table>, as its markup and rendering say (a data table or a layout table: checks decide)."""
+
+    selector: str
+    role: str = ""  # the role attribute, lower case ("presentation", "none", ...)
+    rows: int = 0
+    columns: int = 0  # the widest row, in grid slots (colspan and rowspan from above counted)
+    ragged_rows: list[int] = Field(default_factory=list)  # indices of rows narrower than the widest (first 20)
+    header_cells: int = 0  # <th>, or cells with role columnheader / rowheader
+    column_headers: int = 0  # header cells of columns: by role or scope, in <thead>, in a row of headers, or mid-row
+    row_headers: int = 0  # header cells of rows: by role or scope, or opening a row of data cells
+    headers_without_scope: int = 0  # <th> with no valid scope attribute
+    headers_attr: bool = False  # some cell names its headers with the headers attribute
+    caption: str | None = None  # None: no <caption>
+    summary: str = ""  # the obsolete summary attribute
+    sections: bool = False  # <thead> or <tfoot>
+    nested_in: str = ""  # "table" or "th" when inside another table or a header cell
+    contains_table: bool = False
+    bordered: bool = False  # most of the first 40 cells draw a border
+    striped: bool = False  # alternating row backgrounds
+    name: str = ""  # aria-labelledby, aria-label or title
+    snippet: str = ""
+
+
+class FieldsetFacts(Frozen):
+    selector: str
+    legend: str | None  # None: no <legend>; "": an empty one
+
+
+class LabelFacts(Frozen):
+    """A <label for> that labels nothing."""
+
+    selector: str
+    target: str  # the for attribute
+    text: str = ""
+    problem: Literal["empty", "missing", "not-labelable"]
+
+
+class HintFacts(Frozen):
+    """A visible hint or error message (by its class, as design systems mark them) beside one field."""
+
+    selector: str
+    field: str  # the field's selector
+    kind: Literal["hint", "error"]
+    text: str = ""
+    associated: bool  # referenced by the field's aria-describedby, aria-errormessage or aria-labelledby
+
+
+class RequiredMark(Frozen):
+    """A field whose label carries an asterisk."""
+
+    selector: str
+    label: str
+    asterisk: bool = True
+    says_required: bool = False  # the label says "required" in words
+    required: bool = False  # the required attribute or aria-required="true"
+    explained: bool = False  # the form (or page) says what the asterisk means (technique H90)
+
+
+class ContextChange(Frozen):
+    """An inline handler on a form control that submits, navigates or opens a window."""
+
+    selector: str
+    event: str  # change, input, focus, focusin
+    code: str = ""
+
+
+class ImageButton(Frozen):
+    selector: str
+    kind: Literal["input", "button"]  # <input type=image>, or a button whose only content is an image
+    name: str = ""
+    src: str = ""
+
+
+class AdjacentLink(Frozen):
+    """A link right after another link to the same address, with nothing but white space between."""
+
+    selector: str
+    previous: str
+    href: str
+    text: str = ""
+
+
+class Clickable(Frozen):
+    """An element that acts on a click (inline onclick, or a widget role) but cannot take keyboard focus."""
+
+    selector: str
+    tag: str
+    role: str = ""
+    text: str = ""
+    reason: str = ""
+
+
+class ClippedText(Frozen):
+    """A box whose text clips once WCAG 1.4.12's spacing is applied (it did not before)."""
+
+    selector: str
+    snippet: str = ""
+    height: float = 0
+    needed: float = 0
+
+
+class HoverReveal(Frozen):
+    """Hidden content that a :hover rule shows, with no :focus or :focus-within rule showing it too."""
+
+    selector: str  # the hidden content
+    rule: str  # the selector of the :hover rule
+    anchor: str = ""  # what is hovered
+    links: int = 0  # controls inside the hidden content
+    text: str = ""
+
+
+class RtlText(Frozen):
+    """A block of text mostly in a right-to-left script (Arabic, Hebrew, Syriac, Thaana, ...)."""
+
+    selector: str
+    snippet: str = ""
+    rtl: bool  # its direction resolves to right-to-left
+    lang: str = ""  # the nearest lang attribute
+
+
+class Passage(Frozen):
+    """A block of running text (20 words or more) and the language it declares or inherits."""
+
+    selector: str
+    lang: str = ""  # the nearest lang attribute ("" when none)
+    own: bool = False  # the block sets lang itself
+    text: str = ""  # at most 600 characters
+
+
+class AudioFacts(Frozen):
+    selector: str
+    controls: bool = False
+    transcript: bool = False  # a transcript is named or linked beside it (up to three ancestors)
+
+
+class FocusJump(Frozen):
+    """Tab moves to an element that sits above the previous one, in the same column."""
+
+    selector: str
+    previous: str
+    up: float  # CSS px from the previous element's top to this one's
+    top: float = 0  # this element's top in the document
+    text: str = ""
+
+
+class TechFacts(Frozen):
+    """Raw markers of the software behind a page; :mod:`maturity.core.tech` names it."""
+
+    generator: list[str] = Field(default_factory=list)  # <meta name="generator"> contents
+    classes: str = ""  # classes of <html> and <body>
+    attributes: list[str] = Field(default_factory=list)  # data-* and namespaced attribute names (two words)
+    ids: list[str] = Field(default_factory=list)  # ids in the body (first 300)
+    globals: list[str] = Field(default_factory=list)  # known script globals the page defines
+    assets: list[str] = Field(default_factory=list)  # src / href / action attributes as written (first 500)
+
+
 class DocumentFacts(Frozen):
     """What the rendered DOM says (gathered in the browser after load)."""
 
@@ -214,6 +375,26 @@ class DocumentFacts(Frozen):
     template: dict[str, str] | None = None  # "header" / "nav" / "footer" -> hash of its text
     alternates: list[Alternate] | None = None  # <link rel="alternate" hreflang>
     other_text: str | None = None  # visible text outside the main content (header, footer, ...), capped
+    tables: list[TableFacts] | None = None
+    fieldsets: list[FieldsetFacts] | None = None
+    broken_labels: list[LabelFacts] | None = None
+    hints: list[HintFacts] | None = None
+    required_marks: list[RequiredMark] | None = None
+    context_changes: list[ContextChange] | None = None
+    image_buttons: list[ImageButton] | None = None
+    adjacent_links: list[AdjacentLink] | None = None
+    clickables: list[Clickable] | None = None
+    spacing_clipped: list[ClippedText] | None = None
+    roleless_focusable: list[Clickable] | None = None  # tabindex on a generic element with no role
+    hover_only: list[HoverReveal] | None = None
+    rtl_text: list[RtlText] | None = None
+    audio: list[AudioFacts] | None = None
+    passages: list[Passage] | None = None
+    # Candidates some barrier checks looked at ("clickables", "tabindex", "hover_rules", "clip_boxes"):
+    # none means the check had nothing to judge on the page (not applicable, rather than a pass).
+    focus_jumps: list[FocusJump] | None = None
+    examined: dict[str, int] | None = None
+    tech: TechFacts | None = None
 
 
 class AxeNode(Frozen):

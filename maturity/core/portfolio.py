@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from maturity.core.configfile import load_yaml, validate
 from maturity.core.settings import AuditSettings, SettingsLayer, compose, layer
+from maturity.core.title2 import check_population_tags
 from maturity.kernel.errors import ConfigError
 from maturity.kernel.urls import normalize_url, redact_credentials
 
@@ -41,6 +42,9 @@ def _tags(value: dict[str, TagValue] | None) -> dict[str, str]:
         if not _TAG_NAME.match(key):
             raise ValueError(f"tag name {key!r}: use lower-case letters, digits and _ (e.g. population_tier)")
         out[key] = str(v).lower() if isinstance(v, bool) else str(v)
+    problem = check_population_tags(out)  # the ADA Title II date depends on them (maturity.core.title2)
+    if problem:
+        raise ValueError(problem)
     return out
 
 
@@ -244,6 +248,10 @@ def parse_csv(text: str, source: str) -> Portfolio:
             raise ConfigError(source, f"site {url} is already listed on line {seen[url]}", f"line {line}, column url")
         seen[url] = line
         tags = {k: v for k, v in cells.items() if k not in (*RESERVED_CSV_COLUMNS, *OPTIONAL_CSV_COLUMNS) and v}
+        problem = check_population_tags(tags)
+        if problem:
+            column = "population_tier" if "population_tier" in problem.split()[0] else "population"
+            raise ConfigError(source, problem, f"line {line}, column {column}")
         attestations = _attestation_file(cells.get("attestations") or None, source, f"line {line}, column attestations")
         sites.append(PortfolioSite(url, agency, tags, attestations))
     if not sites:

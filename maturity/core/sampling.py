@@ -9,9 +9,9 @@ gives every figure a 95 % interval (:func:`interval`).
 common pages, each type of page and template, plus a random share): pages sharing a template (the
 shell fingerprint discovery takes from each page's header, navigation and footer), a section (the
 URL pattern's directory) and a content type form one stratum. Every stratum gets at least one
-page; the rest is shared in proportion to the strata's sizes (largest remainders), drawn at random
+page; the rest is shared in proportion to the strata's sizes (D'Hondt's rule), drawn at random
 with a seed, so the same seed and population give the same sample. The home page and the pages
-the home page's main navigation links to are always in.
+the home page's main navigation links to are always in, as a take-all group of their own.
 
 **Intervals** use the stratified estimator of a mean with the finite population correction
 (Cochran, *Sampling Techniques*, 3rd ed., 1977, eq. 5.6: V(ȳ_st) = Σ W_h² (1 − f_h) s_h² / n_h)
@@ -46,6 +46,7 @@ __all__ = [
 ]
 
 Z95 = 1.959964  # the standard normal's 97.5th percentile
+ESSENTIAL = "home page and main navigation"  # the take-all group
 
 
 class Candidate(Frozen):
@@ -66,86 +67,56 @@ def stratum_key(url: str, shell: str, content_type: str = "html") -> str:
 
 
 def draw(candidates: Sequence[Candidate], n: int, method: SampleMethod, seed: int) -> SampleFacts:
-    """Choose ``n`` of ``candidates`` (discovery order, the start page first)."""
+    """Choose ``n`` of ``candidates`` (discovery order, the start page first).
+
+    Essential pages (the home page and its main navigation) form a take-all group of their own:
+    always audited, each standing only for itself. The other pages are drawn at random (``random``)
+    or by group (``stratified``): one from each group, the largest groups first, then one page at a
+    time to the group with the most pages per page drawn (N_h / (n_h + 1), D'Hondt's rule, which
+    keeps the shares proportional and never takes a page away when ``n`` grows). Within a group the
+    order is a permutation seeded by ``seed`` and the group's key, so a larger ``n`` with the same
+    seed draws a superset of a smaller one (``--target-margin`` grows a sample this way).
+    """
     population = list(dict.fromkeys(c.url for c in candidates))
     by_url = {c.url: c for c in candidates}
     if method == "crawl" or n >= len(population):
-        chosen = population[:n]
-        strata = [Stratum(key="all", size=len(population), drawn=chosen)]
-        return SampleFacts(method=method, seed=seed, population=len(population), strata=strata)
-    rng = random.Random(seed)
-    if method == "random":
-        essential = [u for u in population if by_url[u].essential][:n]
-        rest = [u for u in population if u not in set(essential)]
-        chosen = essential + rng.sample(rest, n - len(essential))
-        keep = set(chosen)
-        return SampleFacts(
-            method=method,
-            seed=seed,
-            population=len(population),
-            strata=[Stratum(key="all", size=len(population), drawn=[u for u in population if u in keep])],
-        )
+        everything = [Stratum(key="all", size=len(population), drawn=population[:n])]
+        return SampleFacts(method=method, seed=seed, population=len(population), strata=everything)
+    essential = [u for u in population if by_url[u].essential]
+    strata: list[Stratum] = []
+    if essential:
+        strata.append(Stratum(key=ESSENTIAL, size=len(essential), drawn=essential[:n]))
+    left = max(0, n - len(essential))
+    others = [u for u in population if not by_url[u].essential]
     groups: dict[str, list[str]] = defaultdict(list)
-    for url in population:
-        groups[by_url[url].stratum].append(url)
-    quota = _allocate({k: len(v) for k, v in groups.items()}, n)
-    strata = []
+    if method == "random":
+        groups["all pages"] = others
+    else:
+        for url in others:
+            groups[by_url[url].stratum].append(url)
+    quota = _allocate({k: len(v) for k, v in groups.items()}, left)
     for key, urls in groups.items():
-        must = [u for u in urls if by_url[u].essential]
-        take = max(quota.get(key, 0), min(len(must), n))
-        others = [u for u in urls if u not in set(must)]
-        picked = set(must[:take]) | set(rng.sample(others, max(0, min(len(others), take - len(must)))))
-        strata.append(Stratum(key=key, size=len(urls), drawn=[u for u in urls if u in picked]))
-    return _trim(SampleFacts(method=method, seed=seed, population=len(population), strata=strata), n, by_url, rng)
+        order = list(urls)
+        random.Random(f"{seed}:{key}").shuffle(order)
+        keep = set(order[: quota.get(key, 0)])
+        strata.append(Stratum(key=key, size=len(urls), drawn=[u for u in urls if u in keep]))
+    return SampleFacts(method=method, seed=seed, population=len(population), strata=strata)
 
 
 def _allocate(sizes: Mapping[str, int], n: int) -> dict[str, int]:
-    """At least one page per stratum (the largest first when there are more strata than pages), the
-    rest in proportion to size by largest remainders, never more than a stratum holds."""
+    """One page per group while pages last (the largest groups first), then one at a time to the
+    group with the largest N_h / (n_h + 1), never more than a group holds. Growing ``n`` only adds."""
     order = sorted(sizes, key=lambda k: (-sizes[k], k))
     quota = {k: 0 for k in order}
     for key in order[:n]:
         quota[key] = 1
-    left = n - sum(quota.values())
-    total = sum(sizes.values())
-    if left > 0 and total:
-        exact = {k: left * sizes[k] / total for k in order}
-        for k in order:
-            quota[k] = min(sizes[k], quota[k] + math.floor(exact[k]))
-        remaining = n - sum(quota.values())
-        by_remainder = sorted(order, key=lambda k: (-(exact[k] - math.floor(exact[k])), -sizes[k], k))
-        while remaining > 0:
-            grew = False
-            for k in by_remainder:
-                if remaining and quota[k] < sizes[k]:
-                    quota[k] += 1
-                    remaining -= 1
-                    grew = True
-            if not grew:
-                break
-    return quota
-
-
-def _trim(sample: SampleFacts, n: int, by_url: Mapping[str, Candidate], rng: random.Random) -> SampleFacts:
-    """Essential pages may push the sample past ``n``: drop random non-essential pages from the
-    strata with the most pages drawn, a stratum's last only when every stratum is down to one
-    (then from the smallest stratum)."""
-    drawn = {s.key: list(s.drawn) for s in sample.strata}
-    sizes = {s.key: s.size for s in sample.strata}
-    excess = sum(len(v) for v in drawn.values()) - n
-    while excess > 0:
-        optional = [k for k, v in drawn.items() if any(not by_url[u].essential for u in v)]
-        several = [k for k in optional if len(drawn[k]) > 1]
-        if several:
-            key = max(several, key=lambda k: (len(drawn[k]), k))
-        elif optional:
-            key = min(optional, key=lambda k: (sizes[k], k))
-        else:
+    for _ in range(n - sum(quota.values())):
+        open_ = [k for k in order if quota[k] < sizes[k]]
+        if not open_:
             break
-        optional = [u for u in drawn[key] if not by_url[u].essential]
-        drawn[key].remove(rng.choice(optional))
-        excess -= 1
-    return sample.model_copy(update={"strata": [s.model_copy(update={"drawn": drawn[s.key]}) for s in sample.strata]})
+        best = max(open_, key=lambda k: sizes[k] / (quota[k] + 1))  # ties: the first, the larger group
+        quota[best] += 1
+    return quota
 
 
 def design_weights(sample: SampleFacts | None, audited: Iterable[str]) -> dict[str, float] | None:

@@ -27,6 +27,7 @@ from pydantic import Field
 
 from maturity.core import checks
 from maturity.core.checks.axe_rules import IMPACT_WEIGHTS, catalogue
+from maturity.core.fixfirst import FixItem, Ran, fix_first, page_templates
 from maturity.core.model import (
     AxeFacts,
     CheckResult,
@@ -146,6 +147,9 @@ class Scorecard(Frozen):
     sample: str = ""
     overall_interval: tuple[float, float] | None = None
     level_uncertain: bool = False
+    # What to fix first: each issue once (a shared template's element counts once), ranked by the
+    # overall points its fix gains (maturity.core.fixfirst).
+    fix_first: list[FixItem] = Field(default_factory=list)
 
     @property
     def assessable_pages(self) -> int:
@@ -340,10 +344,37 @@ def score(loaded: LoadedRubric, pages: list[PageArtifacts], site: SiteFacts) -> 
         pages=[PageSummary(url=p.url, status=p.status, reason=p.reason) for p in pages],
         findings=_findings(rubric, results, impacts, axe_texts),
         results=results,
+        fix_first=fix_first(
+            ran,
+            page_templates((p.url, _template(p)) for p in pages if p.status == "ok"),
+            lambda changed: _overall_of(rubric, changed, weights),
+            overall,
+        ),
         sample=site.sample.describe() if site.sample is not None and site.sample.method != "crawl" else "",
         overall_interval=overall_interval,
         level_uncertain=_level_uncertain(rubric, overall_interval, dimensions),
     )
+
+
+def _overall_of(rubric: Rubric, ran: Ran, weights: dict[str, float] | None) -> float | None:
+    """The overall score of ``ran`` by the same rules as :func:`score` (for what-if rescoring)."""
+    by_dim: dict[str, list[CheckSummary]] = defaultdict(list)
+    for dim, check_id, weight, results in ran:
+        assert isinstance(dim, Dimension)
+        by_dim[dim.id].append(_summarise(dim, check_id, weight, results, None, weights))
+    values = []
+    for dim in rubric.dimensions:
+        summaries = by_dim.get(dim.id, [])
+        value = None if _mostly_unrun(summaries) else _weighted((s.weight, s.score) for s in summaries)
+        values.append((dim.weight, None if value is None else round(100 * value, 1)))
+    overall = _weighted(values)
+    return None if overall is None else round(overall, 1)
+
+
+def _template(page: PageArtifacts) -> dict[str, str] | None:
+    doc = page.artifacts.get("document")
+    template = doc.get("template") if isinstance(doc, dict) else None
+    return template if isinstance(template, dict) else None
 
 
 class _Uncertainty:

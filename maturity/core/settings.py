@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator, model_validator
 
 from maturity import __version__
 from maturity.core.configfile import error_message, key_path
@@ -81,6 +81,12 @@ class AuditSettings(BaseModel):
         description="How the audited pages are chosen from those found (see maturity.core.sampling).",
     )
     sample_seed: int = Field(default=1, ge=0, description="Seed of a stratified or random sample.")
+    target_margin: float | None = Field(
+        default=None,
+        gt=0,
+        le=50,
+        description="Keep sampling until the overall score's 95 % interval is at most +/- this many points.",
+    )
     population: int | None = Field(
         default=None,
         ge=1,
@@ -109,6 +115,12 @@ class AuditSettings(BaseModel):
     def _no_credentials(cls, value: str) -> str:
         return strip_credentials(value)
 
+    @model_validator(mode="after")
+    def _margin_needs_a_sample(self) -> AuditSettings:
+        if self.target_margin is not None and self.sample == "crawl":
+            raise ValueError("target_margin needs sample: stratified or random (a crawl-order sample has no interval)")
+        return self
+
     @field_validator("include", "exclude")
     @classmethod
     def _regexes(cls, value: tuple[str, ...]) -> tuple[str, ...]:
@@ -129,6 +141,14 @@ class AuditSettings(BaseModel):
         if self.sample == "crawl":
             return self.max_pages
         return max(self.max_pages, self.population or 10 * self.max_pages)
+
+    @property
+    def first_sample_size(self) -> int:
+        """Pages audited first: all ``max_pages``, or with ``target_margin`` a quarter of them (at
+        least 10), doubled while the interval is too wide (see maturity.run.audit)."""
+        if self.target_margin is None:
+            return self.max_pages
+        return min(self.max_pages, max(10, self.max_pages // 4))
 
     @property
     def perf_sample(self) -> int | None:

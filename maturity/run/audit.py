@@ -27,7 +27,7 @@ from maturity.core.checks import NOT_SAMPLED
 from maturity.core.model import ArtifactError, AttestationSet, HttpFacts, PageArtifacts, PageRef, RunInfo
 from maturity.core.rubric import LoadedRubric
 from maturity.core.sampling import Candidate, draw, stratum_key
-from maturity.core.scoring import Scorecard
+from maturity.core.scoring import Scorecard, score
 from maturity.core.settings import AuditSettings, MachineSettings
 from maturity.kernel.errors import CannotRun, MaturityError, StoreUnavailable, UsageError
 from maturity.run import interrupt
@@ -154,9 +154,10 @@ def audit(
 
     finding = replace(discovery_settings(settings, machine), max_pages=settings.population_size)
     with client:
-        found = sample_pages(discover(client, settings.url, finding, on_event=on_event), settings)
+        population = discover(client, settings.url, finding, on_event=on_event)
         progress.phase("checking documents", None)
-        found, documents_s = collect_site_documents(client, found, settings)
+        population, documents_s = collect_site_documents(client, population, settings)
+    found = sample_pages(population, settings, settings.first_sample_size)
     crawl_id = store.begin_crawl(
         found.site.start_url, settings=settings.recorded(), tool_version=__version__, task_key=task_key
     )
@@ -175,6 +176,8 @@ def audit(
     site = found.site.model_copy(update={"attestations": attested}) if attested else found.site
     store.set_site(crawl_id, site, len(found.pages))
     store.plan_pages(crawl_id, planned_pages(found))
+    if settings.target_margin is not None:
+        _grow_to_margin(run, population, rubric, browser)
     return _complete(run, rubric, out_dir, t0, browser, save_to)
 
 
@@ -205,7 +208,7 @@ def resume(
     return _complete(run, rubric, out_dir, time.perf_counter(), browser, None)
 
 
-def sample_pages(found: Discovery, settings: AuditSettings) -> Discovery:
+def sample_pages(found: Discovery, settings: AuditSettings, n: int | None = None) -> Discovery:
     """The pages to audit: under ``sample: crawl`` all of discovery's (it stopped at max_pages);
     else a stratified or random draw of ``max_pages`` from the population it found, recorded with
     the site facts (maturity.core.sampling)."""
@@ -221,7 +224,8 @@ def sample_pages(found: Discovery, settings: AuditSettings) -> Discovery:
         )
         for p in found.pages
     ]
-    sample = draw(candidates, settings.max_pages, settings.sample, settings.sample_seed)
+    size = settings.max_pages if n is None else n
+    sample = draw(candidates, size, settings.sample, settings.sample_seed)
     chosen = {u for s in sample.strata for u in s.drawn}
     return replace(
         found,
@@ -248,9 +252,25 @@ def _complete(
     """Render what is pending, measure what is missing, then finish, score and report."""
     store, crawl_id, progress = run.store, run.crawl_id, run.progress
     store.update_crawl(crawl_id, status="running")
+    offmachine = _render_pending(run, browser)
+    run.timings["total_s"] = round(run.timings.get("total_s", 0) + time.perf_counter() - t0, 3)
+    store.finish_crawl(crawl_id, status="finished", timings=run.timings)
+    progress.close()
+    if save_to is not None:
+        save_artifacts(store, crawl_id, save_to)
+    scoring_id, card = score_run(store, crawl_id, rubric)
+    info = run_info(store, crawl_id, scoring_id)
+    paths = write_reports(info, card, out_dir)
+    return AuditResult(crawl_id, scoring_id, info, card, paths, offmachine)
+
+
+def _render_pending(run: _Run, browser: SharedBrowser | None) -> list[str]:
+    """Render the pending pages and measure what is missing; a stop or a failure keeps what is done
+    and says how to resume. Returns the requests refused before they left (loopback-only mode)."""
+    crawl_id = run.crawl_id
     try:
         work = _gather(run, browser.session if browser else None)
-        offmachine = browser.run(work) if browser else asyncio.run(work)
+        offmachine: list[str] = browser.run(work) if browser else asyncio.run(work)
         interrupt.check()
     except interrupt.Interrupted:
         _record_stop(run, "interrupted: stopped on request")
@@ -271,15 +291,40 @@ def _complete(
             f"the audit stopped: {type(exc).__name__}: {exc} (finished pages are kept; "
             f"`maturity resume {crawl_id}` continues)"
         ) from exc
-    run.timings["total_s"] = round(run.timings.get("total_s", 0) + time.perf_counter() - t0, 3)
-    store.finish_crawl(crawl_id, status="finished", timings=run.timings)
-    progress.close()
-    if save_to is not None:
-        save_artifacts(store, crawl_id, save_to)
-    scoring_id, card = score_run(store, crawl_id, rubric)
-    info = run_info(store, crawl_id, scoring_id)
-    paths = write_reports(info, card, out_dir)
-    return AuditResult(crawl_id, scoring_id, info, card, paths, offmachine)
+    return offmachine
+
+
+def _grow_to_margin(run: _Run, population: Discovery, rubric: LoadedRubric, browser: SharedBrowser | None) -> None:
+    """``target_margin``: render the sample drawn so far, score it (pure, nothing stored), and while
+    the overall score's interval is wider than the margin, double the sample (a superset: the same
+    seed, see maturity.core.sampling.draw) up to ``max_pages``. The run records which ended it."""
+    settings, store, crawl_id = run.settings, run.store, run.crawl_id
+    margin = settings.target_margin
+    assert margin is not None
+    limit = min(settings.max_pages, len(population.pages))
+    while True:
+        store.update_crawl(crawl_id, status="running")
+        _render_pending(run, browser)
+        pages = store.load_pages(crawl_id)
+        card = score(rubric, pages, store.load_site(crawl_id))
+        span = card.overall_interval
+        half = None if span is None else round((span[1] - span[0]) / 2, 1)
+        planned = store.load_pages(crawl_id, include_pending=True)
+        if half is not None and half <= margin:
+            run.timings["target_margin"] = f"met: ±{half:g} points with {len(planned)} pages (target ±{margin:g})"
+            return
+        if len(planned) >= limit:
+            width = f"±{half:g}" if half is not None else "no interval"
+            run.timings["target_margin"] = (
+                f"not met: {width} points with {len(planned)} pages, the most allowed (target ±{margin:g})"
+            )
+            return
+        bigger = sample_pages(population, settings, min(limit, 2 * len(planned)))
+        known = {p.url for p in planned}
+        site = store.load_site(crawl_id).model_copy(update={"sample": bigger.site.sample})
+        store.set_site(crawl_id, site, len(bigger.pages))
+        added = [p for p in bigger.pages if p.url not in known]
+        store.plan_pages(crawl_id, planned_pages(replace(bigger, pages=added)))
 
 
 async def _gather(run: _Run, shared: BrowserSession | None) -> list[str]:

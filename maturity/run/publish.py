@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from maturity import __version__
@@ -106,6 +106,7 @@ def build(
     if not by_site:
         raise UsageError("no runs stored" + (f" for portfolio {portfolio!r}" if portfolio else ""))
     published = published_rubrics(by_site, pin)
+    tracker = _title2_page(store, portfolio)
     files = build_site(
         by_site,
         method=method,
@@ -117,7 +118,10 @@ def build(
         published=published.removesuffix(
             " (each run's first scoring; give --rubric FILE to publish another)"
         ).removesuffix(" (--rubric)"),
+        extra_nav=[("title2.html", "ADA Title II status")] if tracker is not None else [],
     )
+    if tracker is not None:
+        files["title2.html"] = tracker
     root = out_dir.resolve()
     targets = {}
     for rel in files:  # names come from stored data (agency names, run ids): every one must stay inside
@@ -130,6 +134,18 @@ def build(
         targets[rel].write_text(content, encoding="utf-8")
     agency_pages = sum(1 for rel in files if rel.startswith("agency/"))
     return BuiltSite(out_dir, len(files), agency_pages, len(by_site), published)
+
+
+def _title2_page(store: Store, portfolio: str | None) -> str | None:
+    """The ADA Title II tracker as a page of the site, when any run was scored under its rubric
+    (``maturity title2 status`` with today's date); None otherwise."""
+    from maturity.run.title2 import status
+    from reports.title2 import render_html
+
+    result = status(store, today=date.today(), portfolio=portfolio)
+    if not any(row.trend for row in result.rows):
+        return None
+    return render_html(result.rows, today=result.today)
 
 
 def export(

@@ -1,0 +1,43 @@
+"""Which tables are data tables (not a check module: the registry skips names starting with "_").
+
+A table is a *data table* by its markup (header cells, a caption, a summary, <thead>/<tfoot>, headers
+attributes, or a table/grid role), or, without such markup, by how it is drawn: at least ``min_rows``
+rows and two columns, no table inside it, and cell borders, zebra stripes or twenty rows or more. These
+are the signals browsers themselves use to tell data tables from layout tables (Chromium's and Firefox's
+layout-table heuristics). A table with role="presentation" or "none" is a layout table by declaration.
+"""
+
+from __future__ import annotations
+
+from maturity.core.model import TableFacts
+
+LAYOUT_ROLES = frozenset({"presentation", "none"})
+
+
+def declared_layout(t: TableFacts) -> bool:
+    return t.role in LAYOUT_ROLES
+
+
+def data_by_markup(t: TableFacts) -> bool:
+    return not declared_layout(t) and (
+        t.header_cells > 0
+        or t.caption is not None
+        or bool(t.summary)
+        or t.sections
+        or t.headers_attr
+        or t.role in ("table", "grid", "treegrid")
+    )
+
+
+def data_by_look(t: TableFacts, min_rows: int) -> bool:
+    return (
+        not declared_layout(t)
+        and t.rows >= min_rows
+        and t.columns >= 2
+        and not t.contains_table
+        and (t.bordered or t.striped or t.rows >= 20)
+    )
+
+
+def is_data_table(t: TableFacts, min_rows: int = 3) -> bool:
+    return data_by_markup(t) or data_by_look(t, min_rows)

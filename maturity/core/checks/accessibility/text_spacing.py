@@ -1,0 +1,44 @@
+"""text-spacing: no text is cut off when WCAG 1.4.12's spacing is applied (failure F104)."""
+
+from maturity.core.checks import PageInput, check
+from maturity.core.checks._common import not_gathered
+from maturity.core.model import CheckResult, Item
+
+ID = "text-spacing"
+
+
+@check(
+    id=ID,
+    dimension="accessibility",
+    title="Text survives wider letter, word and line spacing",
+    failure_title="Some text is cut off when text spacing is increased",
+    description=(
+        "People with low vision or dyslexia set wider spacing with a style sheet or an extension. The page "
+        "is laid out again with WCAG 1.4.12's spacing (line height 1.5, paragraph spacing 2, letter spacing "
+        "0.12 and word spacing 0.16 times the font size) and every box that clips its overflow is measured: "
+        "one whose text fitted before and is cut off after fails. Let boxes grow with their text (min-height "
+        "instead of height, no overflow: hidden on text)."
+    ),
+    requires=("document",),
+    source="WCAG 2.2 SC 1.4.12 Text Spacing, failure F104 (content clipped or overlapped when text spacing "
+    "is adjusted)",
+    help_url="https://www.w3.org/WAI/WCAG22/Techniques/failures/F104",
+)
+def run(page: PageInput) -> CheckResult:
+    clipped = page.document.spacing_clipped
+    if clipped is None:
+        return not_gathered(ID, page.url, "text spacing facts")
+    if not clipped and (page.document.examined or {}).get("clip_boxes") == 0:
+        return CheckResult.not_applicable(ID, page.url, "no box clips its overflow")
+    if not clipped:
+        return CheckResult.passed(ID, page.url)
+    items = [
+        Item(
+            url=page.url,
+            selector=c.selector,
+            snippet=c.snippet[:80],
+            detail=f"needs {c.needed:g} px, has {c.height:g} px",
+        )
+        for c in clipped
+    ]
+    return CheckResult.failed(ID, page.url, items=items, value=float(len(clipped)))

@@ -1,0 +1,546 @@
+"""Barrier checks in real Chromium: each barrier page fails exactly its checks, and its clean twin
+(the same page with the barriers fixed) fails none of them.
+
+One site, one audit (default rubric, loopback only, no throttling): tables, forms, links and
+buttons, text spacing, each as a barrier page and a clean twin; a USWDS-style and a GOV.UK-style page
+written here, on which no accessibility check fails (axe-core's rules included); and a page carrying
+a content management system's markers and a Login.gov sign-in form, for the informational checks.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sites import Resource, SiteServer, html
+
+from maturity.core.model import Outcome
+from maturity.core.rubric import builtin_rubric
+from maturity.core.settings import AuditSettings
+from maturity.run.audit import audit
+from maturity.store import Store
+
+pytestmark = pytest.mark.browser
+
+# The checks this file proves; the catalogue's other checks are covered by test_catalogue_browser.py.
+BARRIER_CHECKS = {
+    "table-headers",
+    "table-header-scope",
+    "nested-table",
+    "layout-table-markup",
+    "table-row-cells",
+    "fieldset-legend",
+    "label-target",
+    "hint-association",
+    "required-asterisk",
+    "context-change",
+    "symbol-link-text",
+    "document-link-type",
+    "adjacent-links",
+    "image-button-alt",
+    "alt-text-placeholder",
+    "click-focus",
+    "text-spacing",
+    "focusable-role",
+    "hover-only",
+    "rtl-direction",
+    "audio-transcript",
+    "alt-title-conflict",
+    "lang-parts",
+    "focus-order",
+}
+
+STYLE = (
+    "<style>body{font:16px/1.5 sans-serif;color:#1b1b1b;background:#fff} a{color:#005ea2}"
+    ".grid td,.grid th{border:1px solid #565c65;padding:4px}"
+    ".sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0,0,0,0)}</style>"
+)
+
+
+def page(title: str, body: str, head: str = "") -> str:
+    return html(title, f"<h1>{title}</h1>{body}", head=STYLE + head)
+
+
+# -- tables ---------------------------------------------------------------------------------
+PLAIN_GRID = (
+    "<table class='grid'><tr><td>Lake</td><td>Species</td><td>Fish</td></tr>"
+    "<tr><td>Clear Lake</td><td>Trout</td><td>400</td></tr><tr><td>Mud Lake</td><td>Bass</td><td>250</td></tr>"
+    "<tr><td>Long Lake</td><td>Perch</td><td>120</td></tr></table>"
+)
+TWO_WAY = (
+    "<table class='grid'><caption>Stocking by month</caption><tr><th>Lake</th><th>April</th><th>May</th></tr>"
+    "<tr><th>Clear Lake</th><td>400</td><td>300</td></tr><tr><th>Mud Lake</th><td>250</td><td>200</td></tr></table>"
+)
+TABLES_BAD = page(
+    "Lake stocking tables",
+    PLAIN_GRID
+    + TWO_WAY
+    + "<table role='presentation'><tr><th>Menu</th><td><a href='/'>Home page</a></td></tr></table>"
+    + "<table><tr><td><p>Permits issued this year:</p><table class='grid'><caption>Permits</caption>"
+    "<tr><th scope='col'>Kind</th><th scope='col'>Issued</th></tr><tr><td>Boat</td><td>12</td></tr></table>"
+    "</td><td><p>Fees are set by statute.</p></td></tr></table>"
+    + "<table class='grid'><caption>Hatchery staff</caption><tr><th scope='col'>Name</th><th scope='col'>Role</th>"
+    "<th scope='col'>Phone</th></tr><tr><td>Ana</td><td>Manager</td><td>555-0100</td></tr>"
+    "<tr><td>Ben</td><td>Technician</td></tr></table>",
+)
+TABLES_GOOD = page(
+    "Lake stocking tables, fixed",
+    PLAIN_GRID.replace("<tr><td>Lake</td><td>Species</td><td>Fish</td></tr>", "").replace(
+        "<table class='grid'>",
+        "<table class='grid'><thead><tr><th scope='col'>Lake</th><th scope='col'>Species</th>"
+        "<th scope='col'>Fish</th></tr></thead>",
+        1,
+    )
+    + TWO_WAY.replace("<th>Lake", "<th scope='col'>Lake")
+    .replace("<th>April", "<th scope='col'>April")
+    .replace("<th>May", "<th scope='col'>May")
+    .replace("<th>Clear", "<th scope='row'>Clear")
+    .replace("<th>Mud", "<th scope='row'>Mud")
+    + "<table role='presentation'><tr><td>Menu</td><td><a href='/'>Home page</a></td></tr></table>"
+    + "<p>Permits issued this year:</p><table class='grid'><caption>Permits</caption>"
+    "<tr><th scope='col'>Kind</th><th scope='col'>Issued</th></tr><tr><td>Boat</td><td>12</td></tr></table>"
+    "<p>Fees are set by statute.</p>"
+    + "<table class='grid'><caption>Hatchery staff</caption><tr><th scope='col'>Name</th><th scope='col'>Role</th>"
+    "<th scope='col'>Phone</th></tr><tr><td>Ana</td><td>Manager</td><td>555-0100</td></tr>"
+    "<tr><td>Ben</td><td>Technician</td><td></td></tr><tr></tr></table>"
+    # spans that fill the grid exactly are not ragged rows; headers down one side need no scope
+    "<table class='grid'><caption>Opening hours</caption><tr><th scope='col'>Site</th><th scope='col' colspan='2'>"
+    "Hours</th></tr><tr><th scope='row' rowspan='2'>Clear Lake</th><td>Mon-Fri</td><td>8-6</td></tr>"
+    "<tr><td>Sat</td><td>9-1</td></tr><tr><td colspan='3'>Closed on public holidays</td></tr></table>"
+    "<table class='grid'><caption>Contacts</caption><tr><th>Office</th><td>555-0100</td></tr>"
+    "<tr><th>Ranger</th><td>555-0101</td></tr><tr><th>Hatchery</th><td>555-0102</td></tr></table>"
+    # an old-style layout table (no borders, no markup) is not a data table: nothing to fail
+     + "<table><tr><td><p>Our office is open weekdays.</p></td><td><p>Call us before you visit.</p></td></tr>"
+    "<tr><td><p>Parking is free.</p></td><td><p>The building is step-free.</p></td></tr>"
+    "<tr><td><p>Dogs are welcome.</p></td><td><p>Bring your permit.</p></td></tr></table>",
+)
+
+# -- forms ----------------------------------------------------------------------------------
+FORMS_BAD = page(
+    "Apply for a boat permit",
+    "<form action='/apply' method='post'>"
+    "<fieldset><p>Boat details</p><label for='hull'>Hull number</label> <input id='hull' name='hull'></fieldset>"
+    "<label for='owner-name'>Owner</label> <input id='owner' name='owner' aria-label='Owner'>"
+    "<div class='usa-form-group'><label class='usa-label' for='dob'>Date of birth</label>"
+    "<span class='usa-hint' id='dob-hint'>For example: 4 28 1986</span>"
+    "<span class='usa-error-message' id='dob-error'>Enter your date of birth</span>"
+    "<input class='usa-input' id='dob' name='dob'></div>"
+    "<label for='town'>Town *</label> <input id='town' name='town'>"
+    "<label for='county'>County</label> <select id='county' name='county' onchange='this.form.submit()'>"
+    "<option>Adams</option><option>Brown</option></select>"
+    "<button type='submit'>Apply</button></form>",
+)
+FORMS_GOOD = page(
+    "Apply for a boat permit, fixed",
+    "<form action='/apply' method='post'>"
+    "<fieldset><legend>Boat details</legend><label for='hull'>Hull number</label> <input id='hull' name='hull'>"
+    "</fieldset>"
+    "<label for='owner'>Owner</label> <input id='owner' name='owner'>"
+    "<div class='usa-form-group'><label class='usa-label' for='dob'>Date of birth</label>"
+    "<span class='usa-hint' id='dob-hint'>For example: 4 28 1986</span>"
+    "<span class='usa-error-message' id='dob-error'>Enter your date of birth</span>"
+    "<input class='usa-input' id='dob' name='dob' aria-describedby='dob-hint dob-error'></div>"
+    "<label for='town'>Town *</label> <input id='town' name='town' required>"
+    "<fieldset aria-describedby='terms-hint'><legend>Terms</legend><div class='usa-hint' id='terms-hint'>"
+    "You must agree before you apply</div><input type='checkbox' id='terms' name='terms'>"
+    "<label for='terms'>I agree</label></fieldset>"
+    "<label for='county'>County</label> <select id='county' name='county'>"
+    "<option>Adams</option><option>Brown</option></select>"
+    "<button type='submit'>Apply</button></form>",
+)
+
+# -- links, buttons and images ---------------------------------------------------------------------
+LINKS_BAD = page(
+    "Parks and reports",
+    "<p>Results, page 1. <a href='/'>»</a></p>"
+    "<p><a href='/annual-report.pdf'>Annual report</a></p>"
+    "<p><a href='/'><img src='/img/parks.png' alt='State parks' width='24' height='24'></a> "
+    "<a href='/'>State parks</a></p>"
+    "<form action='/search'><label for='q'>Search parks</label> <input id='q' name='q'> "
+    "<input type='image' src='/img/search-button.png' alt='search-button.png' title='Search'></form>"
+    "<div onclick='openMenu()'>Open the park menu</div>"
+    "<p><img src='/img/IMG_2041.jpg' alt='IMG_2041.jpg' width='40' height='40'></p>",
+)
+LINKS_GOOD = page(
+    "Parks and reports, fixed",
+    "<p>Results, page 1. <a href='/' aria-label='Next page'>»</a></p>"
+    "<p><a href='/annual-report.pdf'>Annual report (PDF, 1 MB)</a></p>"
+    "<p><a href='/'><img src='/img/parks.png' alt='' width='24' height='24'> State parks</a></p>"
+    "<form action='/search'><label for='q'>Search parks</label> <input id='q' name='q'> "
+    "<input type='image' src='/img/search-button.png' alt='Search'></form>"
+    "<span role='button' tabindex='0' onclick='openMenu()'>Open the park menu</span>"
+    "<p><img src='/img/IMG_2041.jpg' alt='Volunteers planting trees at Clear Lake' width='40' height='40'></p>"
+    # two items of a list, and the end of one region and the start of the next, are not adjacent links
+    "<ul><li><a href='/'>Parks home</a></li><li><a href='/'>All parks</a></li></ul>"
+    "<section aria-label='More'><p><a href='/contact'>Contact us (in English)</a></p></section>"
+    "<section aria-label='Contact'><p><a href='/contact'>Contact us</a></p></section>"
+    # a scrolling box does not clip: wider spacing only makes it scroll further
+    "<div style='width:260px;height:1.6em;line-height:1.5em;overflow-x:hidden;overflow-y:auto'>"
+    "Open weekdays from nine to five</div>",
+)
+
+# -- text spacing ---------------------------------------------------------------------------
+SPACING_BAD = page(
+    "Opening hours",
+    "<div style='width:260px;height:1.5em;line-height:1.5em;overflow:hidden'>Open weekdays from nine to five</div>"
+    "<p><span class='sr-only'>Note: </span>Closed on public holidays.</p>",
+)
+SPACING_GOOD = page(
+    "Opening hours, fixed",
+    "<div style='width:260px;min-height:1.5em;line-height:1.5em;overflow:hidden'>Open weekdays from nine to five"
+    "</div><p><span class='sr-only'>Note: </span>Closed on public holidays.</p>",
+)
+
+# -- keyboard ---------------------------------------------------------------------------------
+MENU_CSS = "<style>.menu li ul{display:none}.menu li:hover > ul{display:block}</style>"
+MENU = (
+    "<ul class='menu'><li><a href='/'>Services</a><ul><li><a href='/'>Permits</a></li>"
+    "<li><a href='/'>Licences</a></li></ul></li></ul>"
+)
+STEPS = (
+    "<div style='display:flex;flex-direction:column'>"
+    "<a href='/forms-good' style='display:block;padding:60px 0;{0}'>Step 2: pay the fee</a>"
+    "<a href='/tables-good' style='display:block;padding:60px 0;{1}'>Step 1: fill in the form</a></div>"
+)
+KEYBOARD_BAD = page(
+    "Services",
+    MENU
+    + "<div tabindex='0' class='card'>Fishing licences, from $25 a year</div>"
+    + STEPS.format("order:2", "order:1"),
+    head=MENU_CSS,
+)
+KEYBOARD_GOOD = page(
+    "Services, fixed",
+    MENU
+    + "<div class='card'><a href='/'>Fishing licences, from $25 a year</a></div>"
+    + STEPS.format("", "")
+    + (
+        # a menu a script opens on focus (the same rule shows it for a class), and one with a disclosure button
+        "<ul class='sf'><li><a href='/'>Fishing</a><ul><li><a href='/'>Stocking</a></li></ul></li></ul>"
+        "<ul class='dd'><li><a href='/'>Hunting</a><button type='button' aria-expanded='false' aria-controls='dd-sub'>"
+        "More hunting pages</button><ul id='dd-sub'><li><a href='/'>Seasons</a></li></ul></li></ul>"
+        "<div contenteditable='true' tabindex='0' aria-label='Notes'>Your notes</div>"
+        # a scrolling region takes focus so it can be scrolled with the keyboard
+        "<div tabindex='0' style='height:3em;overflow:auto'><p>Stocking dates are published every spring.</p>"
+        "<p>Trout are stocked first, then bass.</p><p>Perch follow in the autumn.</p></div>"
+    ),
+    head=MENU_CSS.replace(".menu li:hover > ul{", ".menu li:hover > ul, .menu li:focus-within > ul{")
+    + "<style>.sf li ul,.dd li ul{display:none}.sf li:hover > ul,.sf li.sfHover > ul{display:block}"
+    ".dd li:hover > ul{display:block}</style>",
+)
+
+# -- language, media and images -------------------------------------------------------------------------
+ARABIC = "مرحبا بكم في موقع وزارة الموارد الطبيعية. يمكنكم تجديد رخصة الصيد عبر الإنترنت في أي وقت."
+HEARING = (
+    "<p>The county held a public hearing on the new fishing rules on 3 March. The recording of the hearing is "
+    "below, and you can ask us for a copy of the minutes if you were not able to attend it.</p>"
+)
+SPANISH = (
+    "Puede pedir una copia de la grabación en la oficina del condado, y también puede llamar para que le "
+    "enviemos el acta de la audiencia por correo electrónico cuando esté lista."
+)
+MEDIA_BAD = page(
+    "Public hearing",
+    f"{HEARING}<p>{SPANISH}</p><p>{ARABIC}</p><h2>Recording</h2><audio controls></audio>"
+    "<p><img src='/img/parks.png' alt='' title='Map of the permit areas' width='40' height='40'></p>",
+)
+MEDIA_GOOD = page(
+    "Public hearing, fixed",
+    f"{HEARING}<p lang='es'>{SPANISH}</p><p lang='ar' dir='rtl'>{ARABIC}</p>"
+    "<h2>Recording</h2><figure><audio controls></audio>"
+    "<figcaption><a href='/'>Read the transcript of the hearing</a></figcaption></figure>"
+    "<p><img src='/img/parks.png' alt='Map of the permit areas' width='40' height='40'></p>",
+)
+
+# -- clean pages in the styles of two design systems, written here -----------------------------------
+USWDS_STYLE = (
+    "<style>.usa-form-group{margin:1em 0}.usa-label{display:block;font-weight:bold}.usa-hint{display:block;"
+    "color:#565c65}.usa-error-message{display:block;color:#b50909;font-weight:bold}.usa-input{display:block;"
+    "border:1px solid #1b1b1b;padding:8px;min-height:44px}.usa-button{background:#005ea2;color:#fff;"
+    "border:0;padding:12px 20px;min-height:44px}.usa-table td,.usa-table th{border:1px solid #1b1b1b;"
+    "padding:8px}</style>"
+)
+USWDS = page(
+    "Renew a hunting licence",
+    "<p>Renew online in about ten minutes. You need your licence number.</p>"
+    "<form class='usa-form' action='/renew' method='post'><fieldset class='usa-fieldset'>"
+    "<legend class='usa-legend'>Your licence</legend>"
+    "<div class='usa-form-group usa-form-group--error'><label class='usa-label' for='lic'>Licence number "
+    "<abbr title='required' class='usa-hint usa-hint--required'>*</abbr></label>"
+    "<span class='usa-hint' id='lic-hint'>Eight digits, on the front of your card</span>"
+    "<span class='usa-error-message' id='lic-error' role='alert'>Enter your licence number</span>"
+    "<input class='usa-input' id='lic' name='lic' required aria-invalid='true' "
+    "aria-describedby='lic-hint lic-error'></div>"
+    "<div class='usa-form-group'><label class='usa-label' for='email'>Email address (optional)</label>"
+    "<input class='usa-input' id='email' name='email' type='email' autocomplete='email'></div>"
+    "</fieldset><button class='usa-button' type='submit'>Renew licence</button></form>"
+    "<table class='usa-table'><caption>Licence fees</caption><thead><tr><th scope='col'>Licence</th>"
+    "<th scope='col'>Resident</th><th scope='col'>Visitor</th></tr></thead><tbody>"
+    "<tr><th scope='row'>Annual</th><td>$25</td><td>$80</td></tr>"
+    "<tr><th scope='row'>Three-day</th><td>$10</td><td>$30</td></tr></tbody></table>"
+    "<p><a href='/fees.pdf'>Fee schedule (PDF, 120 KB)</a></p>",
+    head=USWDS_STYLE,
+)
+GOVUK_STYLE = (
+    "<style>.govuk-form-group{margin-bottom:30px}.govuk-label,.govuk-fieldset__legend{display:block}"
+    ".govuk-hint{color:#484949}.govuk-error-message{color:#d4351c;font-weight:bold}.govuk-input{border:2px solid"
+    " #0b0c0c;padding:5px;min-height:40px}.govuk-button{background:#00703c;color:#fff;border:0;padding:8px 10px;"
+    "min-height:40px}.govuk-date-input__item{display:inline-block;margin-right:20px}</style>"
+)
+GOVUK = page(
+    "Register a boat",
+    "<form action='/register' method='post' novalidate>"
+    "<div class='govuk-form-group govuk-form-group--error'>"
+    "<fieldset class='govuk-fieldset' role='group' aria-describedby='built-hint built-error'>"
+    "<legend class='govuk-fieldset__legend'>When was the boat built?</legend>"
+    "<div id='built-hint' class='govuk-hint'>For example, 27 3 2007</div>"
+    "<p id='built-error' class='govuk-error-message'><span class='sr-only'>Error:</span> Enter the year</p>"
+    "<div class='govuk-date-input'><div class='govuk-date-input__item'><label class='govuk-label' "
+    "for='built-month'>Month</label><input class='govuk-input' id='built-month' name='month' inputmode='numeric'"
+    " aria-describedby='built-hint built-error'></div>"
+    "<div class='govuk-date-input__item'><label class='govuk-label' for='built-year'>Year</label>"
+    "<input class='govuk-input' id='built-year' name='year' inputmode='numeric' aria-invalid='true' "
+    "aria-describedby='built-hint built-error'></div></div></fieldset></div>"
+    "<div class='govuk-form-group'><label class='govuk-label' for='boat-name'>Boat name</label>"
+    "<div id='boat-name-hint' class='govuk-hint'>As painted on the hull</div>"
+    "<input class='govuk-input' id='boat-name' name='boat-name' aria-describedby='boat-name-hint'></div>"
+    "<div class='govuk-form-group'><fieldset class='govuk-fieldset'><legend class='govuk-fieldset__legend'>"
+    "Is the boat used commercially?</legend><div class='govuk-radios'>"
+    "<input type='radio' id='com-yes' name='commercial' value='yes'> <label for='com-yes'>Yes</label>"
+    "<input type='radio' id='com-no' name='commercial' value='no'> <label for='com-no'>No</label></div>"
+    "</fieldset></div><button class='govuk-button' type='submit'>Continue</button></form>"
+    "<p><a href='/guidance.pdf'>Registration guidance (PDF, 2 pages, 80 KB)</a></p>",
+    head=GOVUK_STYLE,
+)
+
+# -- a Drupal page with a Login.gov sign-in (informational checks) ------------------------------------
+DRUPAL = html(
+    "Sign in to your account",
+    "<h1>Sign in to your account</h1><p><img src='/sites/default/files/seal.png' alt='Columbia state seal'"
+    " width='40' height='40'></p>"
+    "<form action='https://secure.login.gov/openid_connect/authorize' method='get'>"
+    "<button type='submit'>Sign in with Login.gov</button></form>"
+    "<script>window.drupalSettings = {path: {baseUrl: '/'}};</script>",
+    head="<meta name='Generator' content='Drupal 10 (https://www.drupal.org)'>",
+)
+
+PAGES = {
+    "/tables-bad": TABLES_BAD,
+    "/tables-good": TABLES_GOOD,
+    "/forms-bad": FORMS_BAD,
+    "/forms-good": FORMS_GOOD,
+    "/links-bad": LINKS_BAD,
+    "/links-good": LINKS_GOOD,
+    "/spacing-bad": SPACING_BAD,
+    "/spacing-good": SPACING_GOOD,
+    "/keyboard-bad": KEYBOARD_BAD,
+    "/keyboard-good": KEYBOARD_GOOD,
+    "/media-bad": MEDIA_BAD,
+    "/media-good": MEDIA_GOOD,
+    "/uswds": USWDS,
+    "/govuk": GOVUK,
+}
+
+# page -> the barrier checks that must fail there (every other barrier check must not fail)
+FAILS = {
+    "/tables-bad": {"table-headers", "table-header-scope", "layout-table-markup", "nested-table", "table-row-cells"},
+    "/forms-bad": {"fieldset-legend", "label-target", "hint-association", "required-asterisk", "context-change"},
+    "/links-bad": {
+        "symbol-link-text",
+        "document-link-type",
+        "adjacent-links",
+        "image-button-alt",
+        "click-focus",
+        "alt-text-placeholder",
+    },
+    "/spacing-bad": {"text-spacing"},
+    "/keyboard-bad": {"hover-only", "focusable-role", "focus-order"},
+    "/media-bad": {"rtl-direction", "audio-transcript", "alt-title-conflict", "lang-parts"},
+}
+TWINS = {"/tables-good": "/tables-bad", "/forms-good": "/forms-bad", "/links-good": "/links-bad"}
+TWINS |= {"/spacing-good": "/spacing-bad", "/keyboard-good": "/keyboard-bad", "/media-good": "/media-bad"}
+CLEAN = [*TWINS, "/uswds", "/govuk", "/", "/drupal"]
+
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde\x00\x00"
+    b"\x00\x0cIDATx\x9cc```\x00\x00\x00\x04\x00\x01\xf6\x178U\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+
+
+def routes() -> dict[str, Resource | str]:
+    links = "".join(f"<li><a href='{p}'>{p.strip('/').replace('-', ' ')} page</a></li>" for p in [*PAGES, "/drupal"])
+    home = html("Barrier fixtures", f"<h1>Barrier fixtures</h1><ul>{links}</ul>")
+    image = Resource(PNG, content_type="image/png")
+    pdf = Resource(b"%PDF-1.4\n%fixture\n", content_type="application/pdf")
+    return {
+        "/": home,
+        **PAGES,
+        "/drupal": Resource(DRUPAL, headers={"X-Drupal-Cache": "HIT"}),
+        "/img/parks.png": image,
+        "/img/search-button.png": image,
+        "/img/IMG_2041.jpg": image,
+        "/sites/default/files/seal.png": image,
+        "/annual-report.pdf": pdf,
+        "/fees.pdf": pdf,
+        "/guidance.pdf": pdf,
+    }
+
+
+@pytest.fixture(scope="module")
+def barrier_run(shared_browser, tmp_path_factory):
+    tmp: Path = tmp_path_factory.mktemp("barriers")
+    with SiteServer(routes()) as server:
+        settings = AuditSettings(
+            url=server.url("/"),
+            max_pages=len(PAGES) + 2,
+            concurrency=2,
+            throttle="none",
+            perf_pages=1,
+            page_timeout=10,
+            user_agent="maturity-tests",
+        )
+        result = audit(
+            settings, Store(f"sqlite:///{tmp / 'm.db'}"), builtin_rubric(), tmp / "out", browser=shared_browser
+        )
+        yield result, server.origin
+
+
+def _by_page(result, origin):
+    out: dict[str | None, dict[str, object]] = {}
+    for r in result.scorecard.results:
+        path = r.url[len(origin) :] if r.url else None
+        out.setdefault(path, {})[r.check_id] = r
+    return out
+
+
+def test_every_page_was_audited(barrier_run):
+    result, origin = barrier_run
+    audited = {p.url[len(origin) :] for p in result.scorecard.pages if p.status == "ok"}
+    assert audited == {"/", "/drupal", *PAGES}
+    assert result.offmachine_attempts == []
+
+
+def test_barrier_pages_fail_exactly_their_checks(barrier_run):
+    result, origin = barrier_run
+    got = _by_page(result, origin)
+    for path, expected in FAILS.items():
+        failing = {c for c, r in got[path].items() if c in BARRIER_CHECKS and r.outcome == Outcome.FAIL}
+        assert failing == expected, path
+        errored = {c: r.error for c, r in got[path].items() if r.outcome == Outcome.ERROR}
+        assert errored == {}, path
+
+
+def test_clean_twins_pass_what_their_barrier_page_fails(barrier_run):
+    result, origin = barrier_run
+    got = _by_page(result, origin)
+    for twin, bad in TWINS.items():
+        outcomes = {c: got[twin][c].outcome for c in FAILS[bad]}
+        assert outcomes == dict.fromkeys(FAILS[bad], Outcome.PASS), twin
+
+
+def test_no_barrier_check_fails_on_a_clean_page(barrier_run):
+    result, origin = barrier_run
+    got = _by_page(result, origin)
+    failing = {
+        (path, c): [i.detail for i in r.items]
+        for path in CLEAN
+        for c, r in got[path].items()
+        if c in BARRIER_CHECKS and r.outcome == Outcome.FAIL
+    }
+    assert failing == {}
+
+
+def test_no_accessibility_check_fails_on_the_design_system_pages(barrier_run):
+    """Written as USWDS and GOV.UK pages are built: no check in the accessibility dimension fails,
+    axe-core's rules included, and the checks that apply to them ran."""
+    result, origin = barrier_run
+    got = _by_page(result, origin)
+    a11y = {c.check_id for d in result.scorecard.dimensions if d.id == "accessibility" for c in d.checks}
+    for path in ("/uswds", "/govuk"):
+        failing = {
+            c: [(i.selector, i.detail) for i in r.items][:3]
+            for c, r in got[path].items()
+            if c in a11y and r.outcome == Outcome.FAIL
+        }
+        assert failing == {}, path
+    for check_id in ("fieldset-legend", "hint-association", "document-link-type"):
+        assert got["/govuk"][check_id].outcome == Outcome.PASS, check_id
+    for check_id in ("table-headers", "table-header-scope", "required-asterisk", "hint-association"):
+        assert got["/uswds"][check_id].outcome == Outcome.PASS, check_id
+
+
+def test_cms_and_login_provider_are_informational_facts(barrier_run):
+    result, origin = barrier_run
+    got = _by_page(result, origin)[None]
+    cms, login = got["cms"], got["login-provider"]
+    assert cms.outcome == Outcome.PASS and cms.score is None
+    assert [i.snippet for i in cms.items] == ["Drupal 10"]
+    detail = cms.items[0].detail
+    assert detail == (
+        f"Drupal 10 on 1 of {len(PAGES) + 2} pages (generator 'Drupal 10 (https://www.drupal.org)'; "
+        "header x-drupal-cache: HIT; script global drupalSettings)"
+    )
+    assert login.outcome == Outcome.PASS and login.score is None
+    assert [i.snippet for i in login.items] == ["Login.gov"]
+    assert login.items[0].url == origin + "/drupal"
+    # the HTML scorecard shows what was found beside the check, as a fact
+    scorecard_html = result.report_paths["html"].read_text()
+    assert "<li>Drupal 10 on 1 of 16 pages (generator" in scorecard_html
+    assert "<li>Login.gov on 1 of 16 pages (address https://secure.login.gov/openid_connect/authorize" in scorecard_html
+    # never a finding, never a figure
+    assert not [f for f in result.scorecard.findings if f.check_id in ("cms", "login-provider")]
+    summaries = {c.check_id: c for d in result.scorecard.dimensions for c in d.checks}
+    assert summaries["cms"].score is None and summaries["login-provider"].score is None
+
+
+# barrier page -> check -> (instances, text found in the first instance's snippet, detail or selector)
+EVIDENCE = {
+    "/tables-bad": {
+        "table-headers": (1, "4 rows × 3 columns, no <th> | #main > table:nth-of-type(1)"),
+        "table-header-scope": (1, "5 <th> without scope"),
+        "layout-table-markup": (1, "role=presentation with 1 header cells"),
+        "nested-table": (1, "a data table inside a table"),
+        "table-row-cells": (1, "rows 3 do not fill all 3 columns"),
+    },
+    "/forms-bad": {
+        "fieldset-legend": (1, "no <legend>"),
+        "label-target": (1, 'for="owner-name": no element has this id'),
+        "hint-association": (2, "hint not referenced by #dob"),
+        "required-asterisk": (1, "Town *"),
+        "context-change": (1, "this.form.submit()"),
+    },
+    "/links-bad": {
+        "symbol-link-text": (1, "»"),
+        "document-link-type": (1, "pdf file; no type"),
+        "adjacent-links": (1, "State parks | State parks"),
+        "image-button-alt": (1, "search-button.png"),
+        "click-focus": (1, "<div> onclick"),
+        "alt-text-placeholder": (1, "IMG_2041.jpg"),
+    },
+    "/spacing-bad": {"text-spacing": (1, "Open weekdays from nine to five")},
+    "/keyboard-bad": {
+        "hover-only": (1, "shown by '.menu li:hover > ul' only; 2 controls inside"),
+        "focusable-role": (1, "<div> tabindex=0, no role"),
+        "focus-order": (1, "Step 1: fill in the form"),
+    },
+    "/media-bad": {
+        "rtl-direction": (1, "left-to-right (lang=en)"),
+        "audio-transcript": (1, "no transcript"),
+        "alt-title-conflict": (1, "Map of the permit areas"),
+        "lang-parts": (1, "reads as es, marked en"),
+    },
+}
+
+
+def test_each_failure_names_the_element_with_the_barrier(barrier_run):
+    result, origin = barrier_run
+    got = _by_page(result, origin)
+    assert {p: set(checks) for p, checks in EVIDENCE.items()} == FAILS
+    wrong = {}
+    for path, expected in EVIDENCE.items():
+        for check_id, (count, text) in expected.items():
+            items = got[path][check_id].items
+            first = f"{items[0].snippet} | {items[0].detail} | {items[0].selector}" if items else ""
+            if len(items) != count or text not in first:
+                wrong[(path, check_id)] = (len(items), first)
+    assert wrong == {}
