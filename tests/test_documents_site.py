@@ -227,3 +227,18 @@ def test_a_stored_runs_documents_as_csv(collected, tmp_path):
     empty = store.begin_crawl(server.origin + "/", settings={}, tool_version="test")
     refused = CliRunner().invoke(cli, ["documents", str(empty), "--db", db])
     assert isinstance(refused.exception, UsageError) and "collected no documents" in str(refused.exception)
+
+
+def test_the_gap_holds_from_discoverys_last_request():
+    import time
+
+    with SiteServer({"/a.pdf": Resource(GOOD, content_type=PDF)}) as server:
+        client = make_client(user_agent=UA, page_timeout=5, policy=AddressPolicy("127.0.0.1"), loopback_only=True)
+        sleeps: list[float] = []
+        with client:
+            docs, last = collect_documents(
+                client, [Candidate(server.url("/a.pdf"), ("p",))], DocumentSettings(user_agent=UA, gap=2.0),
+                allowed=lambda _url: None, last_request_at=time.monotonic(), sleep=sleeps.append,
+            )
+    assert len(sleeps) == 1 and 1.5 < sleeps[0] <= 2.0  # waited out the gap before its first request
+    assert docs.documents[0].status == "ok" and last is not None and last <= time.monotonic()
