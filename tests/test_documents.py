@@ -210,3 +210,10 @@ def test_the_parser_process_reads_office_files():
     with ParserProcess(timeout=30) as parser:
         facts, reason = parser.parse(make_docx(title="Guide", images_alt=[None]), "docx")
     assert reason is None and facts is not None and facts.title == "Guide"
+
+
+def test_the_checks_compliance_date_is_the_title_ii_rules_first():
+    from maturity.core.checks.documents._judge import COMPLIANCE_DATE
+    from maturity.core.title2 import LARGE_ENTITY_DATE
+
+    assert date.fromisoformat(COMPLIANCE_DATE) == LARGE_ENTITY_DATE
