@@ -22,8 +22,9 @@ Problem = Callable[[Any, Mapping[str, Any]], str | None]  # the facts (PdfFacts 
 Applies = Callable[[Any, Mapping[str, Any]], bool]
 
 COMPLIANCE_DATE = "2027-04-26"
-"""The ADA Title II rule's first compliance date (maturity.core.title2.LARGE_ENTITY_DATE; smaller
-ones and special districts: 2028-04-26), 28 CFR 35.200 as amended by 91 FR 20902 (DOMAIN.md)."""
+"""The ADA Title II rule's first compliance date, for public entities of 50,000 people or more
+(``maturity.core.title2.LARGE_ENTITY_DATE``; smaller entities and special districts: 2028-04-26),
+28 CFR 35.200 as amended by 91 FR 20902 (DOMAIN.md)."""
 
 NOT_COLLECTED = (
     "documents were not collected in this crawl (--max-documents 0, or a version without the document "
