@@ -140,10 +140,12 @@ def collect_documents(
     last_request_at: float | None = None,
     sleep: Callable[[float], None] = time.sleep,
     parser: ParserProcess | None = None,
+    before_each: Callable[[str], None] = lambda _url: None,
 ) -> tuple[DocumentSet, float | None]:
     """Fetch and parse up to ``max_documents`` of ``candidates`` (most-linked first).
 
-    ``allowed(url)`` says why a URL may not be fetched (out of scope, robots.txt), or None.
+    ``allowed(url)`` says why a URL may not be fetched (out of scope, robots.txt), or None;
+    ``before_each(url)`` is called before each document (progress; it may raise to stop).
     Returns the documents and the time of the last request (``time.monotonic()``), which the
     next phase waits on."""
     ranked = rank(candidates)
@@ -158,6 +160,7 @@ def collect_documents(
     try:
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="documents") as pool:
             for cand in chosen:
+                before_each(cand.url)
                 doc, body = _fetch(http, cand.url, settings, allowed)
                 key = doc["sha256"] or f"url:{cand.url}"
                 draft = drafts.get(key)

@@ -242,3 +242,22 @@ def test_the_gap_holds_from_discoverys_last_request():
             )
     assert len(sleeps) == 1 and 1.5 < sleeps[0] <= 2.0  # waited out the gap before its first request
     assert docs.documents[0].status == "ok" and last is not None and last <= time.monotonic()
+
+
+def test_a_stop_request_ends_the_step_before_the_next_document():
+    routes = {f"/{n}.pdf": Resource(GOOD, content_type=PDF) for n in range(3)}
+    with SiteServer(routes) as server:
+        client = make_client(user_agent=UA, page_timeout=5, policy=AddressPolicy("127.0.0.1"), loopback_only=True)
+        seen: list[str] = []
+
+        def before_each(url: str) -> None:
+            seen.append(url)
+            if len(seen) == 2:
+                raise KeyboardInterrupt
+
+        with client, pytest.raises(KeyboardInterrupt):
+            collect_documents(
+                client, [Candidate(server.url(p)) for p in routes], DocumentSettings(user_agent=UA),
+                allowed=lambda _url: None, before_each=before_each,
+            )
+        assert server.paths() == ["/0.pdf"]

@@ -16,6 +16,7 @@ from typing import Any
 from crawlers.discover import Discovery
 from crawlers.documents import Candidate, DocumentSettings, collect_documents, is_document_url
 from maturity.core.settings import AuditSettings
+from maturity.run import interrupt
 
 
 def candidates(found: Discovery) -> list[Candidate]:
@@ -43,7 +44,12 @@ def collect_site_documents(client: Any, found: Discovery, settings: AuditSetting
     )
     may_fetch = found.may_fetch or (lambda _url: None)
     documents, last = collect_documents(
-        client, candidates(found), doc_settings, allowed=may_fetch, last_request_at=found.last_request_at
+        client,
+        candidates(found),
+        doc_settings,
+        allowed=may_fetch,
+        last_request_at=found.last_request_at,
+        before_each=lambda _url: interrupt.check(),  # Ctrl-C: nothing is stored yet, nothing is lost
     )
     site = found.site.model_copy(update={"documents": documents})
     return replace(found, site=site, last_request_at=last), time.perf_counter() - began
