@@ -131,9 +131,14 @@ def test_a_stream_bomb_is_too_complex_and_the_next_file_still_parses():
 
 
 def test_a_parse_that_takes_too_long_is_stopped():
-    with ParserProcess(timeout=0.05) as parser:
-        facts, reason = parser.parse(make_pdf(pages=300))
-        assert facts is None and reason == "too complex: parsing took longer than 0.05 s"
+    long_one = make_pdf(pages=300)
+    with ParserProcess(timeout=30) as parser:
+        assert parser.parse(good_pdf())[1] is None  # the child is up and warm: what follows times the parse
+        parser.timeout = 0.02
+        facts, reason = parser.parse(long_one)
+        assert facts is None and reason == "too complex: parsing took longer than 0.02 s"
+        parser.timeout = 30
+        assert parser.parse(good_pdf())[1] is None and parser.started == 2  # a new child took over
 
 
 def test_the_run_summary_counts_the_document_requests():
