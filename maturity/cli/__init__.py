@@ -15,7 +15,20 @@ import sys
 import click
 
 from maturity import __version__
-from maturity.cli import audit, catalogue, check, history, inventory, maintenance, portfolio, publish, title2, worker
+from maturity.cli import (
+    audit,
+    catalogue,
+    check,
+    history,
+    inventory,
+    maintenance,
+    portfolio,
+    publish,
+    title2,
+    traffic,
+    worker,
+    xdata,
+)
 from maturity.cli.output import clean
 from maturity.kernel.errors import EXIT_CANNOT_RUN, EXIT_USAGE, ConfigError, MaturityError
 from maturity.run import interrupt
@@ -27,7 +40,20 @@ def cli() -> None:
     """Measure how mature a government organisation's digital presence is."""
 
 
-for _module in (audit, check, portfolio, history, publish, maintenance, catalogue, worker, inventory, title2):
+for _module in (
+    audit,
+    check,
+    portfolio,
+    history,
+    publish,
+    maintenance,
+    catalogue,
+    worker,
+    inventory,
+    title2,
+    xdata,
+    traffic,
+):
     for _command in _module.COMMANDS:
         cli.add_command(_command)
 

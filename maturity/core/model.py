@@ -572,6 +572,30 @@ class SampleFacts(Frozen):
         return f"{self.drawn:,} of {self.population:,} pages found, audited as {how}"
 
 
+class SurveyFigure(Frozen):
+    """One survey figure of the agency's services for one fiscal quarter (see :mod:`maturity.core.xdata`)."""
+
+    service: str
+    fiscal_year: int
+    quarter: int
+    measure: str  # trust, satisfaction, or a driver (ease, efficiency, ...)
+    kind: str  # thumbs | likert | share | went_well | went_badly | mean
+    n: int
+    share: float | None = None  # None: fewer than 30 responses, or only a mean was given
+    low: float | None = None  # Wilson 95 % interval
+    high: float | None = None
+    trust_question: str | None = None
+
+
+class SurveyFacts(Frozen):
+    """The agency's survey figures as attached to a crawl (``maturity xdata score``), so every
+    later rescoring sees the same figures."""
+
+    agency: str
+    attached_at: str = ""  # ISO timestamp
+    figures: list[SurveyFigure] = Field(default_factory=list)
+
+
 class SiteFacts(Frozen):
     """Facts about the whole site, gathered once per crawl."""
 
@@ -589,6 +613,7 @@ class SiteFacts(Frozen):
     crawled_at: str | None = None  # ISO timestamp of discovery: the reference date of date checks
     attestations: AttestationSet | None = None
     sample: SampleFacts | None = None  # how the audited pages were drawn from those found (maturity.core.sampling)
+    survey: SurveyFacts | None = None  # customer survey figures, attached on request (issue 18)
     # The documents the site links to, fetched and parsed (maturity.core.documents); None: not collected.
     documents: DocumentSet | None = None
 

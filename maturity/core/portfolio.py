@@ -4,6 +4,9 @@ A **portfolio file** lists agencies and their sites with optional tags (state, b
 tier, owner contact, anything else) and ``settings:`` (any audit setting, see
 :mod:`maturity.core.settings`) for the whole portfolio, an agency or one site. Loading validates
 it completely; an error names the file and the key path (YAML) or the line and column (CSV).
+In YAML an agency may also list its **services** (id, name, the URLs and journeys that deliver
+them, the channel): survey results attach to a service (:mod:`maturity.core.xdata`), scans to
+its sites; ``fiscal_year_start`` names the month a fiscal year starts (October by default).
 Running a portfolio is a workflow (:mod:`maturity.run.portfolio`); this module only reads files.
 """
 
@@ -27,6 +30,13 @@ from maturity.kernel.urls import normalize_url, redact_credentials
 _TAG_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 RESERVED_CSV_COLUMNS = ("agency", "url")
+# The channels a service is delivered through: Touchpoints' ``Service.channels`` (GSA/touchpoints,
+# app/models/service.rb), the vocabulary of the A-11 quarterly CX data collection.
+CHANNELS = (
+    "computer", "mobile", "email", "chatbot", "phone", "automated_phone", "in_person", "paper", "postal_mail",
+    "fax", "self_service_kiosk", "other_non_digital", "website", "mobile_app", "live_chat",
+    "sms_text_messages", "social_media", "other_digital",
+)  # fmt: skip
 OPTIONAL_CSV_COLUMNS = ("attestations",)  # not tags
 
 TagValue = str | int | float | bool
@@ -65,12 +75,37 @@ class _SiteEntry(_Strict):
     settings: SettingsLayer = Field(default_factory=SettingsLayer)
 
 
+class _ServiceEntry(_Strict):
+    """A service the agency delivers: survey results attach to it, scans to its sites."""
+
+    id: str
+    name: str = Field(min_length=1)
+    urls: list[str] = Field(default_factory=list)  # pages or sites that deliver it
+    journeys: list[str] = Field(default_factory=list)  # ids of the journeys that walk through it
+    channel: str | None = None  # one of CHANNELS
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, v: str) -> str:
+        if not _ID.match(v):
+            raise ValueError("use lower-case letters, digits, '.', '_' and '-' (e.g. renew-licence)")
+        return v
+
+    @field_validator("channel")
+    @classmethod
+    def _channel(cls, v: str | None) -> str | None:
+        if v is not None and v not in CHANNELS:
+            raise ValueError(f"unknown channel {v!r}; one of: {', '.join(CHANNELS)}")
+        return v
+
+
 class _AgencyEntry(_Strict):
     name: str = Field(min_length=1)
     tags: dict[str, TagValue] = Field(default_factory=dict)
     attestations: str | None = None  # the agency's attestation file, relative to the portfolio file
     settings: SettingsLayer = Field(default_factory=SettingsLayer)
     sites: list[str | _SiteEntry] = Field(min_length=1)
+    services: list[_ServiceEntry] = Field(default_factory=list)
 
     @field_validator("name")
     @classmethod
@@ -85,6 +120,7 @@ class _PortfolioFile(_Strict):
     title: str | None = None
     tags: dict[str, TagValue] = Field(default_factory=dict)
     settings: SettingsLayer = Field(default_factory=SettingsLayer)
+    fiscal_year_start: int = Field(default=10, ge=1, le=12)  # month: 10 = the federal year (Q1 = Oct-Dec)
     agencies: list[_AgencyEntry] = Field(min_length=1)
 
 
@@ -102,11 +138,30 @@ class PortfolioSite:
 
 
 @dataclass(frozen=True)
+class PortfolioService:
+    agency: str
+    id: str  # unique within its agency
+    name: str
+    urls: tuple[str, ...] = ()  # normalised
+    journeys: tuple[str, ...] = ()
+    channel: str | None = None
+
+
+@dataclass(frozen=True)
 class Portfolio:
     id: str
     title: str
     source: str
     sites: list[PortfolioSite]
+    services: list[PortfolioService] = field(default_factory=list)
+    fiscal_year_start: int = 10  # the month fiscal year N starts in (of calendar year N - 1 unless 1)
+
+    def service(self, agency: str, key: str) -> PortfolioService | None:
+        """The agency's service whose id or name is ``key`` (None when it lists no such service)."""
+        for s in self.services:
+            if s.agency == agency and key in (s.id, s.name):
+                return s
+        return None
 
     @property
     def agencies(self) -> list[str]:
@@ -163,6 +218,7 @@ def parse_yaml(text: str, source: str) -> Portfolio:
     except ValueError as exc:
         raise ConfigError(source, str(exc), "tags") from None
     sites: list[PortfolioSite] = []
+    services: list[PortfolioService] = []
     seen: dict[str, str] = {}
     agencies: dict[str, str] = {}
     for a, agency in enumerate(parsed.agencies):
@@ -202,8 +258,35 @@ def parse_yaml(text: str, source: str) -> Portfolio:
             sites.append(
                 PortfolioSite(normalised, agency.name, {**common, **agency_tags, **site_tags}, attestations, merged)
             )
+        services.extend(_services(agency, source, base))
     pid = parsed.id or slug(Path(source).stem)
-    return Portfolio(id=pid, title=parsed.title or Path(source).stem, source=source, sites=sites)
+    return Portfolio(
+        id=pid,
+        title=parsed.title or Path(source).stem,
+        source=source,
+        sites=sites,
+        services=services,
+        fiscal_year_start=parsed.fiscal_year_start,
+    )
+
+
+def _services(agency: _AgencyEntry, source: str, base: str) -> list[PortfolioService]:
+    out: list[PortfolioService] = []
+    ids: dict[str, str] = {}
+    for i, entry in enumerate(agency.services):
+        key = f"{base}.services[{i}]"
+        if entry.id in ids:
+            raise ConfigError(source, f"service {entry.id!r} is already listed at {ids[entry.id]}", f"{key}.id")
+        ids[entry.id] = key
+        urls: list[str] = []
+        for u, url in enumerate(entry.urls):
+            try:
+                urls.append(check_url(url))
+            except ValueError as exc:
+                raise ConfigError(source, str(exc), f"{key}.urls[{u}]") from None
+        name = " ".join(entry.name.split())
+        out.append(PortfolioService(agency.name, entry.id, name, tuple(urls), tuple(entry.journeys), entry.channel))
+    return out
 
 
 def parse_csv(text: str, source: str) -> Portfolio:

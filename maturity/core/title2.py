@@ -98,6 +98,13 @@ OWN_CHECK_CRITERIA: dict[str, tuple[str, ...]] = {
     "horizontal-overflow": ("1.4.10",),  # content wider than a 412 px screen is wider than 320 px too
     "focus-visible": ("2.4.7",),
     "placeholder-label": ("3.3.2",),
+    "alt-text-placeholder": ("1.1.1",),
+    "image-button-alt": ("1.1.1",),
+    "table-headers": ("1.3.1",),
+    "layout-table-markup": ("1.3.1",),
+    "text-spacing": ("1.4.12",),
+    "click-focus": ("2.1.1",),
+    "lang-parts": ("3.1.2",),
 }
 
 # Checks a Title II rubric may score that are practice, not a WCAG criterion: their failures are

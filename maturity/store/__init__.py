@@ -13,6 +13,8 @@ from maturity.store.store import (
     redact_url,
     upgrade,
 )
+from maturity.store.traffic import TrafficStore  # registers the traffic tables (issue 18)
+from maturity.store.xdata import XdataStore  # registers the survey tables (issue 18)
 
 __all__ = [
     "PENDING",
@@ -24,6 +26,8 @@ __all__ = [
     "Scoring",
     "Store",
     "StoredRun",
+    "TrafficStore",
+    "XdataStore",
     "redact_url",
     "upgrade",
 ]

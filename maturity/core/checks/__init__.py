@@ -42,6 +42,7 @@ DIMENSIONS = ("accessibility", "performance", "mobile", "content", "security", "
 Scope = Literal["page", "site"]
 AXE_PREFIX = "axe/"
 ATTEST_PREFIX = "attest/"
+SURVEY_PREFIX = "survey/"  # survey figures (issue 18): maturity.core.checks.survey
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
@@ -185,6 +186,12 @@ def is_attest_id(check_id: str) -> bool:
     return check_id.startswith(ATTEST_PREFIX) and bool(_ID.match(check_id[len(ATTEST_PREFIX) :]))
 
 
+def is_survey_id(check_id: str) -> bool:
+    from maturity.core.checks.survey import MEASURES
+
+    return check_id.startswith(SURVEY_PREFIX) and check_id[len(SURVEY_PREFIX) :] in MEASURES
+
+
 def get(check_id: str) -> Check:
     """The check with this id; ``axe/<rule>`` and ``attest/<question>`` ids resolve on demand."""
     _load()
@@ -198,12 +205,16 @@ def get(check_id: str) -> Check:
         from maturity.core.checks.attestations import attestation_check
 
         return attestation_check(check_id[len(ATTEST_PREFIX) :])
+    if is_survey_id(check_id):
+        from maturity.core.checks.survey import survey_check
+
+        return survey_check(check_id[len(SURVEY_PREFIX) :])
     raise KeyError(check_id)
 
 
 def exists(check_id: str) -> bool:
     _load()
-    return check_id in _REGISTRY or is_axe_id(check_id) or is_attest_id(check_id)
+    return check_id in _REGISTRY or is_axe_id(check_id) or is_attest_id(check_id) or is_survey_id(check_id)
 
 
 @functools.cache
@@ -214,6 +225,7 @@ def catalogue_digest() -> str:
     _load()
     modules = {c.fn.__module__ for c in _REGISTRY.values()}
     modules |= {"maturity.core.checks", "maturity.core.checks.axe_rules", "maturity.core.checks.attestations"}
+    modules |= {"maturity.core.checks.survey"}
     digest = hashlib.sha256()
     for check_id in sorted(_REGISTRY):
         digest.update(f"check {check_id}\n".encode())
