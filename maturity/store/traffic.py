@@ -1,6 +1,6 @@
 """Traffic (issue 18): views per page path from an analytics page report, per agency and site.
 
-Tables (migration ``0009_xdata``): ``traffic_import`` (one per file: agency, site, period, the
+Tables (migration ``0006``): ``traffic_import`` (one per file: agency, site, period, the
 count's name, the file's sha256) and ``traffic_page`` (path, count). No query string, referrer,
 visitor or device is ever stored: the reports are counts per path.
 """

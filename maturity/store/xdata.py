@@ -1,6 +1,6 @@
 """Survey results (issue 18): imports and the counts they brought, never a respondent's row.
 
-Tables (migration ``0009_xdata``): ``xdata_import`` (one per file: agency, format, the file's
+Tables (migration ``0006``): ``xdata_import`` (one per file: agency, format, the file's
 sha256, what was kept and dropped), ``xdata_tally`` (counts per service, fiscal quarter, measure
 and way of asking), ``xdata_context`` (a quarter's volumes and trust question wording),
 ``xdata_seen`` (sha256 digests of the responses' own ids, so an overlapping export counts each

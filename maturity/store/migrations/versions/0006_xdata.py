@@ -1,6 +1,6 @@
 """xdata: survey results per agency, service and fiscal quarter (counts only), and traffic per page (issue 18)
 
-Revision ID: 0009_xdata
+Revision ID: 0006
 Revises: 0005
 Create Date: 2026-12-05
 """
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0009_xdata"
+revision: str = "0006"
 down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
