@@ -21,6 +21,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
+from maturity.core.documents import DocumentSet
+
 
 class Frozen(BaseModel):
     """Base for value objects that cross a boundary: frozen, keyword-only, strict keys."""
@@ -627,6 +629,8 @@ class SiteFacts(Frozen):
     traffic: TrafficFacts | None = None  # visits per page found, when a report was imported for the site
     sample: SampleFacts | None = None  # how the audited pages were drawn from those found (maturity.core.sampling)
     survey: SurveyFacts | None = None  # customer survey figures, attached on request (issue 18)
+    # The documents the site links to, fetched and parsed (maturity.core.documents); None: not collected.
+    documents: DocumentSet | None = None
 
 
 ARTIFACT_MODELS: dict[str, type[Frozen]] = {

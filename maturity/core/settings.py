@@ -102,6 +102,13 @@ class AuditSettings(BaseModel):
     max_requests: int | None = Field(
         default=None, ge=10, description="Discovery's requests in all (None: 4 x max_pages + 230)."
     )
+    max_documents: int = Field(
+        default=25,
+        ge=0,
+        le=1000,
+        description="Documents linked or listed in sitemaps to fetch and check, the most linked first (0: none).",
+    )
+    max_document_bytes: int = Field(default=20_000_000, ge=1_000, description="Larger documents are too large.")
 
     @field_validator("url")
     @classmethod

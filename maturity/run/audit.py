@@ -32,6 +32,7 @@ from maturity.core.settings import AuditSettings, MachineSettings
 from maturity.kernel.errors import CannotRun, MaturityError, StoreUnavailable, UsageError
 from maturity.run import interrupt
 from maturity.run.artifacts import save_artifacts
+from maturity.run.documents import collect_site_documents
 from maturity.run.progress import NoProgress, Progress
 from maturity.run.scoring import score_run, write_reports
 from maturity.run.traffic import site_traffic, traffic_facts
@@ -161,6 +162,8 @@ def audit(
     finding = replace(discovery_settings(settings, machine), max_pages=settings.population_size)
     with client:
         population = discover(client, settings.url, finding, on_event=on_event)
+        progress.phase("checking documents", None)
+        population, documents_s = collect_site_documents(client, population, settings)
     if traffic is not None:  # visits per page found: for --sample traffic and page_weighting: traffic
         facts = traffic_facts(traffic, (p.url for p in population.pages))
         population = replace(population, site=population.site.model_copy(update={"traffic": facts}))
@@ -178,6 +181,8 @@ def audit(
     )
     if found.stopped:
         run.timings["discovery_stopped"] = found.stopped
+    if found.site.documents is not None and found.site.documents.found:  # runs without documents read as before
+        run.timings.update(documents_s=round(documents_s, 3), requests_documents=found.site.documents.requests)
     site = found.site.model_copy(update={"attestations": attested}) if attested else found.site
     store.set_site(crawl_id, site, len(found.pages))
     store.plan_pages(crawl_id, planned_pages(found))
