@@ -52,8 +52,8 @@ class BrowserSession:
         connect: Connector | None = None,
     ) -> None:
         self.settings = settings
-        self.guard = NetworkGuard(settings, start_url, policy)
         self.pacer = HostPacer(settings.page_gap)  # page loads to one host, spaced (politeness)
+        self.guard = NetworkGuard(settings, start_url, policy, self.pacer)
         self.memory = MemoryWatch(settings.max_page_memory_mb)
         # Every connection the browser opens goes through this proxy, under the guard's policy
         # (``connect`` opens the proxy's own connections; tests pass a spy).
@@ -112,8 +112,8 @@ class BrowserSession:
         if settings.axe_path != self.settings.axe_path:
             self.axe_script, self.axe_version = axe_source(settings.axe_path)
         self.settings = settings
-        self.guard = NetworkGuard(settings, start_url, policy)
         self.pacer = HostPacer(settings.page_gap)
+        self.guard = NetworkGuard(settings, start_url, policy, self.pacer)
         self.memory = MemoryWatch(settings.max_page_memory_mb)
 
     async def _launch(self) -> None:

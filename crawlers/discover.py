@@ -166,6 +166,11 @@ class Discovery:
     shells: dict[str, str] = field(default_factory=dict)  # page URL -> template fingerprint
     nav_links: list[str] = field(default_factory=list)  # the start page's main navigation
     last_request_at: float | None = None  # time.monotonic() of discovery's last request (the browser waits on)
+    # Documents (crawlers.documents): non-HTML URL -> the pages linking to it, and those a sitemap lists.
+    referrers: dict[str, list[str]] = field(default_factory=dict)
+    in_sitemaps: frozenset[str] = frozenset()
+    # Why a URL may not be fetched (out of scope, robots.txt), or None: for the collectors after discovery.
+    may_fetch: Callable[[str], str | None] | None = None
 
 
 def discover(
@@ -241,6 +246,8 @@ class _Crawl:
         self.duplicates: dict[str, str] = {}  # URL -> the page with the same body
         self.shells: dict[str, str] = {}  # page URL -> its template's fingerprint (crawlers.links.page_shape)
         self.nav_links: list[str] = []  # links of the start page's main navigation
+        self.links_to: dict[str, list[str]] = {}  # URL -> pages linking to it (the document collector's ranks)
+        self.in_sitemaps: set[str] = set()
 
     # -- bookkeeping ---------------------------------------------------------
 
@@ -314,7 +321,19 @@ class _Crawl:
             last_request_at=self.http.last_request_at,
             shells=self.shells,
             nav_links=self.nav_links,
+            referrers={u: sorted(set(self.links_to.get(u, []))) for u in self.non_html},
+            in_sitemaps=frozenset(u for u in self.in_sitemaps if u in self.non_html),
+            may_fetch=self.may_fetch,
         )
+
+    def may_fetch(self, url: str) -> str | None:
+        """Why ``url`` may not be fetched (out of scope, disallowed by robots.txt), or None."""
+        why_not = self.scope.reason(url)
+        if why_not is not None:
+            return f"out of scope: {why_not}"
+        if not self._robots_allows(url):
+            return "disallowed by robots.txt"
+        return None
 
     # -- robots --------------------------------------------------------------
 
@@ -498,6 +517,10 @@ class _Crawl:
 
     def _consider(self, entry: _Entry) -> None:
         """Decide once per URL whether it is queued, and say why not when it is not."""
+        if entry.referrer is not None:
+            self.links_to.setdefault(entry.url, []).append(entry.referrer)
+        elif entry.source == "sitemap":
+            self.in_sitemaps.add(entry.url)
         if entry.url in self.seen:
             if entry.source == "sitemap":
                 self.decide(entry.url, "skipped", "duplicate")
@@ -607,6 +630,8 @@ class _Crawl:
             self._add_page(entry, final, result, reason)
         elif 200 <= result.status < 300:  # 2xx, not HTML
             self.non_html[final] = result.media_type or "unknown"
+            if final != entry.url:  # the pages that link to the URL link to where it lands
+                self.links_to.setdefault(final, []).extend(self.links_to.get(entry.url, []))
             self.decide(entry.url, "skipped", reason)
         else:
             self.decide(entry.url, "failed", reason)

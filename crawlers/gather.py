@@ -99,7 +99,7 @@ async def _worker(
 ) -> None:
     """Gather pages from ``queue`` one after another. With ``again``, a page whose axe-core run
     timed out is put there instead of reported (:meth:`gather` tries it again alone)."""
-    net = NetworkLog()
+    net = NetworkLog(pacer=session.pacer)
     context: BrowserContext | None = None
     page: PwPage | None = None
     try:
@@ -196,8 +196,7 @@ async def _load(session: BrowserSession, page: PwPage, url: str, net: NetworkLog
     s = session.settings
     policy = RetryPolicy(retries=s.retries, max_retry_after=s.max_retry_after, backoff=s.retry_backoff)
     for attempt in range(s.retries + 1):
-        net.clear()
-        await session.pacer.wait(url)
+        net.clear()  # the router paces the request itself (net.pacer, set by the worker)
         response = await page.goto(url, wait_until="load")
         if response is None:
             break

@@ -22,6 +22,7 @@ from playwright.async_api import Route
 
 from crawlers.launch import BrowserSettings
 from crawlers.netpolicy import AddressPolicy, AddressRefused, is_loopback, is_loopback_host
+from crawlers.pacing import HostPacer
 from crawlers.policyproxy import ProxyRefused
 from crawlers.urls import is_same_site
 from maturity.core.model import Request
@@ -81,6 +82,10 @@ class NetworkLog:
     checks: set[asyncio.Future[None]] = field(default_factory=set)
     downloads: list[str] = field(default_factory=list)  # downloads the page started (never saved)
     crashed: bool = False  # the page's renderer died during this load (see crawlers.memory)
+    # Politeness (crawlers.pacing): when set, every top-level document request waits its turn in the
+    # router. The concurrent phase sets it; the performance phase paces before ``goto`` instead, so
+    # the wait is never part of a measured load.
+    pacer: HostPacer | None = None
     # Requests under way in any frame, and how many started and ended: settling after the load
     # needs "nothing in flight, and nothing started or ended while we looked".
     inflight: set[Any] = field(default_factory=set)
@@ -112,8 +117,15 @@ class NetworkLog:
 class NetworkGuard:
     """The address policy of one audit, applied to a browser's requests and connections."""
 
-    def __init__(self, settings: BrowserSettings, start_url: str, policy: AddressPolicy | None = None) -> None:
+    def __init__(
+        self,
+        settings: BrowserSettings,
+        start_url: str,
+        policy: AddressPolicy | None = None,
+        pacer: HostPacer | None = None,
+    ) -> None:
         self.settings = settings
+        self.pacer = pacer  # told of every top-level document request that leaves (politeness)
         self.start_url = start_url
         self.policy = policy if policy is not None else default_policy(settings, start_url)
         self.page_hosts: set[str] = set()  # hosts a page asked for through the router
@@ -149,6 +161,13 @@ class NetworkGuard:
                 net.blocked.add(url)
             await route.abort("blockedbyclient")
             return
+        if _top_document(request):
+            if net is not None and net.pacer is not None:
+                # Paced here, as the request leaves, not when ``goto`` starts: a worker whose fresh
+                # renderer took 0.5 s to send its request would otherwise arrive just behind another's.
+                await net.pacer.wait(url)
+            if self.pacer is not None:
+                self.pacer.sent(url)
         await route.continue_()
 
     def watch_redirect(self, request: Any, net: NetworkLog) -> None:
@@ -229,6 +248,14 @@ class NetworkGuard:
             raise ProxyRefused(str(exc)) from None
         except OSError as exc:
             raise ProxyRefused(f"cannot resolve {key}: {exc}") from None
+
+
+def _top_document(request: Any) -> bool:
+    """A navigation of the page itself (not of a frame in it)."""
+    try:
+        return bool(request.is_navigation_request()) and request.frame.parent_frame is None
+    except PlaywrightError:  # a service worker's request has no frame
+        return False
 
 
 def record_requests(page: Any, net: NetworkLog, start_url: str) -> None:

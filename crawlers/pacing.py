@@ -71,12 +71,15 @@ class HostPacer:
         key = host.lower()
         self._next[key] = max(self._next.get(key, 0.0), last_request_at + self.gap)
 
+    def sent(self, url: str) -> None:
+        """A load to ``url``'s host actually went out now: the next waits ``gap`` from here (a load
+        whose request left late, behind a slow renderer, must not bring the next one closer)."""
+        host = _host(url)
+        self._next[host] = max(self._next.get(host, 0.0), self._clock() + self.gap)
+
     async def wait(self, url: str) -> float:
         """Reserve the next start for ``url``'s host and sleep until then; the seconds waited."""
-        try:
-            host = (urlsplit(url).hostname or "").lower()
-        except ValueError:
-            host = ""
+        host = _host(url)
         now = self._clock()
         start = max(now, self._next.get(host, 0.0))
         self._next[host] = start + self.gap
@@ -86,3 +89,10 @@ class HostPacer:
             self.waited += delay
             await asyncio.sleep(delay)
         return delay
+
+
+def _host(url: str) -> str:
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""

@@ -47,6 +47,7 @@ from maturity.core.history import (
 )
 from maturity.core.rubric import LoadedRubric
 from maturity.core.scoring import LevelRef, RubricRef, Scorecard
+from maturity.core.xdata import Figure
 from maturity.kernel.plainwords import plain_reason
 from reports import csv_export, svg
 from reports.history_text import change_figures, fmt_value
@@ -60,6 +61,7 @@ from reports.html import (
     safe_href,
     site_name,
 )
+from reports.xdata_export import render_figures_csv, render_figures_json
 
 SORTS = {"score": "index.html", "name": "index-by-name.html", "change": "index-by-change.html"}
 TOP_ISSUES = 6
@@ -822,11 +824,14 @@ def build_site(
     published: str = "",
     pinned: RubricRef | None = None,
     extra_nav: Sequence[tuple[str, str]] = (),
+    survey: Mapping[str, Sequence[Figure]] | None = None,
 ) -> dict[str, str]:
     """Every file of the site: relative path -> content. ``published`` says, in words, which
     rubric the figures come from (every page's footer repeats it); ``pinned`` is that rubric when
     one was given (``--rubric FILE``), named in the CSV and JSON. ``extra_nav`` adds (file, label)
-    links to every page's navigation (pages the workflow writes beside these, such as title2.html)."""
+    links to every page's navigation (pages the workflow writes beside these, such as title2.html).
+    ``survey`` holds each agency's customer-survey figures (``maturity xdata import``): shown on its
+    agency page beside its scans, services ranked by trust on the index, and in survey.csv/json."""
     if method not in ROLLUP_DESCRIPTIONS:
         raise ValueError(f"unknown rollup method {method!r}")
     views = agencies(dict(runs_by_site), method)
@@ -871,6 +876,7 @@ def build_site(
     tag_files = {(g.key, g.value): g.file for gs in groups.values() for g in gs}
     for key, file in SORTS.items():
         files[file] = env.get_template("site_portfolio.html.j2").render(
+            services=services_by_trust(survey or {}),
             **common,
             root="",
             page_title=title if key == "score" else f"{title}, sorted by {key}",
@@ -923,6 +929,7 @@ def build_site(
             single=len(sections) == 1,
             rubric_files={sha: rv.file for sha, rv in rubric_views.items()},
             tag_files=tag_files,
+            survey=survey_rows((survey or {}).get(v.name, ())),
         )
 
     # rubric pages
@@ -936,6 +943,9 @@ def build_site(
             others=[o for o in rubric_views.values() if o.file != rv.file],
         )
 
+    if survey:
+        files["survey.csv"] = render_figures_csv(survey)
+        files["survey.json"] = render_figures_json(survey)
     files["portfolio.csv"] = csv_export.render_csv(all_sites, pinned=pinned)
     files["portfolio.json"] = csv_export.render_json(
         views, method=method, generated_at=generated_at, title=title, pinned=pinned
@@ -943,4 +953,67 @@ def build_site(
     return files
 
 
-__all__ = ["build_site", "slugify", "unique_slugs"]
+@dataclass(frozen=True)
+class SurveyRow:
+    service: str
+    quarter: str
+    measure: str
+    figure: str  # "82 % (78–86)", or "insufficient responses"
+    n: int
+    response_rate: str
+    change: str
+    question: str
+
+
+def _share(f: Figure) -> str:
+    if f.share is None or f.low is None or f.high is None:
+        return "insufficient responses (fewer than 30)" if f.n < 30 else "no share (a mean only)"
+    flag = " (low reliability)" if f.status != "OK" else ""
+    return f"{100 * f.share:.0f} % ({100 * f.low:.0f}–{100 * f.high:.0f}){flag}"
+
+
+def survey_rows(figures: Sequence[Figure]) -> list[SurveyRow]:
+    """One agency's survey figures for its page: trust first, then the drivers, newest quarter first."""
+    ordered = sorted(
+        (f for f in figures if f.kind != "mean"),
+        key=lambda f: (f.service, f.measure != "trust", f.measure, -f.fiscal_year, -f.quarter),
+    )
+    rows = []
+    for f in ordered:
+        if f.change is None:
+            change = ""
+        else:
+            sign = "+" if f.change.delta >= 0 else "−"
+            verdict = "a significant change" if f.change.significant else "not a significant change"
+            change = f"{sign}{100 * abs(f.change.delta):.0f} points against {f.compared_with} ({verdict})"
+        rows.append(
+            SurveyRow(
+                service=f.service,
+                quarter=f.quarter_label,
+                measure=f.measure,
+                figure=_share(f),
+                n=f.n,
+                response_rate="" if f.response_rate is None else f"{100 * f.response_rate:.0f} %",
+                change=change,
+                question=f.trust_question or "" if f.measure == "trust" else "",
+            )
+        )
+    return rows
+
+
+def services_by_trust(survey: Mapping[str, Sequence[Figure]]) -> list[tuple[str, SurveyRow]]:
+    """Each service's newest trust figure, highest share first; those without enough answers last."""
+    newest: dict[tuple[str, str], Figure] = {}
+    for agency, figures in survey.items():
+        for f in figures:
+            if f.measure != "trust" or f.kind == "mean":
+                continue
+            key = (agency, f.service)
+            old = newest.get(key)
+            if old is None or (f.fiscal_year, f.quarter) > (old.fiscal_year, old.quarter):
+                newest[key] = f
+    ranked = sorted(newest.items(), key=lambda kv: (kv[1].share is None, -(kv[1].share or 0), kv[0]))
+    return [(agency, survey_rows([f])[0]) for (agency, _service), f in ranked]
+
+
+__all__ = ["build_site", "services_by_trust", "slugify", "survey_rows", "unique_slugs"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from factories import ORIGIN, PLAIN_TEXT, axe, document, http, mobile, network, page, perf, site
 
@@ -9,6 +11,7 @@ from maturity.core import checks
 from maturity.core.checks.accessibility.all_caps_text import caps_runs
 from maturity.core.checks.content.lang_matches_text import detect
 from maturity.core.checks.performance._metric import log_normal_score
+from maturity.core.documents import DocumentSet, OfficeFacts, PdfFacts, PdfFormField, PublishedDocument
 from maturity.core.model import (
     AdjacentLink,
     AudioFacts,
@@ -41,6 +44,7 @@ from maturity.core.model import (
     RobotsFacts,
     RtlText,
     SecurityTxtFacts,
+    SiteFacts,
     SitemapFacts,
     TableFacts,
     TapTarget,
@@ -387,12 +391,50 @@ CASES |= {
 }
 INFORMATIONAL = {"cms", "login-provider"}  # never fail: they name what they find (test_tech_detection below)
 CASE_PARAMS = {"design-system": {"required": True}}  # informational unless a rubric requires it
+
+
+def pdf_site(**facts: Any) -> SiteFacts:
+    """Site facts with one assessable PDF that passes every document check, but for ``facts``."""
+    good: dict[str, Any] = dict(
+        pages=3, tagged=True, has_struct_tree=True, marked=True, title="Annual report", display_doc_title=True,
+        lang="en-US", pages_with_text=3, figures=1, headings=2, bookmarks=2,
+        form_fields=[PdfFormField(name="name", kind="Tx", tooltip=True)],
+    )
+    doc = PublishedDocument(
+        url=f"{ORIGIN}/report.pdf", urls=[f"{ORIGIN}/report.pdf"], referrers=[f"{ORIGIN}/"], kind="pdf",
+        media_type="application/pdf", sha256="0" * 64, bytes=1000, pdf=PdfFacts(**{**good, **facts}),
+    )
+    return site(documents=DocumentSet(found=1, max_documents=25, documents=[doc]))
+
+
+def office_site(**facts: Any) -> SiteFacts:
+    """Site facts with one assessable Word file that passes every document check, but for ``facts``."""
+    good: dict[str, Any] = dict(title="Licence guide", lang="en-US", images=2, headings=3, paragraphs=20)
+    doc = PublishedDocument(
+        url=f"{ORIGIN}/guide.docx", urls=[f"{ORIGIN}/guide.docx"], referrers=[f"{ORIGIN}/"], kind="docx",
+        sha256="1" * 64, bytes=1000, office=OfficeFacts(**{**good, **facts}),
+    )
+    return site(documents=DocumentSet(found=1, max_documents=25, documents=[doc]))
+
+
 SITE_CASES = {
     "https-redirect": (site(http_redirects_to_https=False), site()),
     "soft-404": (site(not_found_status=200), site()),
     "robots-txt": (site(robots=RobotsFacts(url=f"{ORIGIN}/robots.txt", status=404, found=False)), site()),
     "sitemap": (site(sitemaps=[SitemapFacts(url=f"{ORIGIN}/sitemap.xml", status=404, kind="missing")]), site()),
     "security-txt": (site(security_txt=SecurityTxtFacts(url=f"{ORIGIN}/.well-known/security.txt", status=404)), site()),
+    # Documents (one PDF each, facts as the collector gives them; tests/test_documents*.py parse real files)
+    "pdf-tagged": (pdf_site(tagged=False, has_struct_tree=False, figures=0), pdf_site()),
+    "pdf-title": (pdf_site(display_doc_title=False), pdf_site()),
+    "pdf-language": (pdf_site(lang=None), pdf_site()),
+    "pdf-text-layer": (pdf_site(pages_with_text=0, pages_without_text=[1, 2, 3]), pdf_site()),
+    "pdf-figure-alt": (pdf_site(figures_without_alt=1), pdf_site()),
+    "pdf-bookmarks": (pdf_site(pages=12, pages_with_text=12, bookmarks=0), pdf_site(pages=12, pages_with_text=12)),
+    "pdf-form-field-names": (pdf_site(form_fields=[PdfFormField(name="dob", kind="Tx")]), pdf_site()),
+    "documents-passing": (pdf_site(lang=None), pdf_site()),
+    "office-title": (office_site(title=None), office_site()),
+    "office-language": (office_site(lang=None), office_site()),
+    "office-image-alt": (office_site(images_without_alt=1), office_site()),
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import random
 
+import pytest
 import yaml
 from factories import ORIGIN, document, page, site
 
@@ -315,3 +316,63 @@ def test_target_margin_needs_a_probability_sample() -> None:
 
     with pytest.raises(ConfigError, match="target_margin needs sample"):
         compose({"url": "https://agency.example.gov/", "target_margin": 5}, sources=["the command line"])
+
+
+def test_a_traffic_sample_takes_the_essential_pages_then_the_most_visited() -> None:
+    cands = [Candidate(url=f"{ORIGIN}/", stratum="x", essential=True, views=5)]
+    cands += [Candidate(url=f"{ORIGIN}/p{i}", stratum="x", views=v) for i, v in enumerate([10, None, 900, 40, 900])]
+    sample = draw(cands, 4, "traffic", seed=0)
+    assert sample.strata[0].drawn == [f"{ORIGIN}/", f"{ORIGIN}/p2", f"{ORIGIN}/p3", f"{ORIGIN}/p4"]
+    assert design_weights(sample, sample.strata[0].drawn) is None  # not a probability sample: no interval
+    assert "most visited" in sample.describe()
+
+
+def test_page_weighting_traffic_weighs_each_page_by_its_visits() -> None:
+    from maturity.core.model import TrafficFacts
+
+    data = {**SMALL, "page_weighting": "traffic"}
+    weighted = parse_rubric(yaml.safe_dump(data).encode(), "weighted.yaml")
+    equal = parse_rubric(yaml.safe_dump(SMALL).encode(), "small.yaml")
+    busy, quiet = f"{ORIGIN}/busy", f"{ORIGIN}/quiet"
+    pages = [page(busy), page(quiet, document=document(url=quiet, lang=None))]  # the quiet page fails
+    facts = site(traffic=TrafficFacts(metric="views", period="2026-11", views={busy: 900, quiet: 100}))
+    assert score(equal, pages, facts).overall == 50.0
+    card = score(weighted, pages, facts)
+    assert card.overall == 90.0  # 900 of 1,000 visits land on a page that declares its language
+    assert "views" in card.page_weighting and "2026-11" in card.page_weighting
+    no_data = score(weighted, pages, site())  # no report imported: every page once, and it says nothing
+    assert no_data.overall == 50.0 and no_data.page_weighting == ""
+
+
+def test_audit_sample_traffic_audits_the_most_visited_pages(shared_browser, tmp_path) -> None:
+    from sites import SiteServer
+    from sites import html as page_html
+
+    from maturity.core.rubric import builtin_rubric
+    from maturity.core.settings import AuditSettings, MachineSettings
+    from maturity.kernel.errors import UsageError
+    from maturity.run.audit import audit
+    from maturity.run.traffic import import_traffic
+    from maturity.store import Store
+
+    links = "".join(f'<a href="/p{i}.html">Page {i}</a> ' for i in range(8))
+    routes = {f"/p{i}.html": page_html(f"Page {i}", f"<main><h1>Page {i}</h1></main>") for i in range(8)}
+    routes["/"] = page_html("Home", f"<main><h1>Home</h1><p>{links}</p></main>")
+    store = Store(f"sqlite:///{tmp_path / 'm.db'}")
+    with SiteServer(routes) as server:
+        settings = AuditSettings(
+            url=server.url("/"), max_pages=3, sample="traffic", concurrency=2, throttle="none", perf_pages=0,
+            page_timeout=10, user_agent="maturity-tests", delay=0,
+        )  # fmt: skip
+        machine = MachineSettings(loopback_only=True)
+        with pytest.raises(UsageError, match="no traffic report was imported"):
+            audit(settings, store, builtin_rubric(), tmp_path / "out", machine=machine, browser=shared_browser)
+        report = tmp_path / "pages.csv"
+        report.write_text("Page path,Views\n/p6.html,5000\n/p2.html,700\n/p1.html,3\n/p2.html?utm=x,50\n")
+        import_traffic(store, report, agency="Fixture agency", site=server.url("/"))
+        result = audit(settings, store, builtin_rubric(), tmp_path / "out", machine=machine, browser=shared_browser)
+    audited = sorted(p.url.removeprefix(server.origin) for p in result.scorecard.pages)
+    assert audited == ["/", "/p2.html", "/p6.html"]
+    assert "most visited" in result.scorecard.sample
+    stored = store.load_site(result.crawl_id).traffic
+    assert stored is not None and stored.views[server.url("/p2.html")] == 750  # query strings cut, rows summed

@@ -579,3 +579,42 @@ def test_every_table_scrolls_in_its_own_labelled_region(store):
             assert "table-wrap" in (wrap.get("class") or ""), (name, text(table.find("caption")))
             assert wrap.get("role") == "region" and wrap.get("tabindex") == "0" and wrap.get("aria-label"), name
             assert table.find("caption") is not None, name
+
+
+def test_survey_figures_sit_beside_the_scans_and_services_are_ranked_by_trust(tmp_path):
+    """An agency's imported survey figures show on its page (with the question's wording, the
+    interval and n), the index ranks services by trust, and the site offers them as CSV and JSON."""
+    from maturity.run.publish import build
+    from maturity.run.xdata import import_file
+
+    store = Store(f"sqlite:///{tmp_path / 'm.db'}")
+    store_run(store, [page()], agency="Department of Natural Resources")
+    text = "service,quarter,question,n,positive,offered,question_text\n"
+    text += "renew-licence,FY2025 Q1,trust,412,331,15000,I trust this office to do what is right.\n"
+    text += "renew-licence,FY2025 Q2,trust,400,250,14000,I trust this office to do what is right.\n"
+    text += "report-a-fish-kill,FY2025 Q2,trust,12,11,,I trust this office to do what is right.\n"
+    path = tmp_path / "aggregate.csv"
+    path.write_text(text)
+    import_file(store, path, agency="Department of Natural Resources")
+    out = tmp_path / "site"
+    build(store, out, method="mean", title="Scorecards")
+    agency = next((out / "agency").glob("*.html")).read_text(encoding="utf-8")
+    assert 'id="survey"' in agency and "I trust this office to do what is right." in agency
+    assert "62 % (" in agency and "FY2025 Q2" in agency  # 250 of 400, with its interval
+    assert "insufficient responses (fewer than 30)" in agency  # 12 answers: no figure
+    assert "a significant change" in agency  # 80 % -> 62 % between the quarters
+    index = (out / "index.html").read_text(encoding="utf-8")
+    ranked = index[index.index('id="services"') :]
+    assert ranked.index("renew-licence") < ranked.index("report-a-fish-kill")  # no figure ranks last
+    assert (out / "survey.csv").read_text().startswith("agency,")
+    assert "renew-licence" in (out / "survey.json").read_text()
+
+
+def test_a_site_without_survey_data_has_no_survey_sections(tmp_path):
+    from maturity.run.publish import build
+
+    store = Store(f"sqlite:///{tmp_path / 'm.db'}")
+    store_run(store, [page()])
+    out = tmp_path / "site"
+    build(store, out, method="mean", title="Scorecards")
+    assert 'id="services"' not in (out / "index.html").read_text() and not (out / "survey.csv").exists()

@@ -118,10 +118,11 @@ AUDIT_OPTIONS: list[tuple[tuple[str, ...], str, dict[str, Any]]] = [
         ("--sample",),
         "sample",
         {
-            "type": click.Choice(["crawl", "stratified", "random"]),
+            "type": click.Choice(["crawl", "stratified", "random", "traffic"]),
             "help": "How the audited pages are chosen: the first found (crawl), or drawn from a larger "
             "population found first: one or more of every template and section (stratified) or at random "
-            "(random); both give every figure a 95%% interval [default: crawl].",
+            "(random), both giving every figure a 95%% interval; or the most visited first (traffic, from "
+            "`maturity traffic import`) [default: crawl].",
         },
     ),
     (
@@ -162,6 +163,20 @@ AUDIT_OPTIONS: list[tuple[tuple[str, ...], str, dict[str, Any]]] = [
         },
     ),
     (("--user-agent",), "user_agent", {"help": "User agent (default names maturity and a contact URL)."}),
+    (
+        ("--max-documents",),
+        "max_documents",
+        {
+            "type": click.IntRange(0, 1000),
+            "help": "Documents (PDF, Word, Excel, PowerPoint) linked from the pages or listed in the sitemaps "
+            "to fetch and check, the most linked first; 0: none [default: 25].",
+        },
+    ),
+    (
+        ("--max-document-bytes",),
+        "max_document_bytes",
+        {"type": click.IntRange(1000), "help": "Larger documents are not assessable: too large [default: 20000000]."},
+    ),
 ]
 assert {name for _, name, _ in AUDIT_OPTIONS} == set(SETTING_KEYS), "every audit setting has one option"
 

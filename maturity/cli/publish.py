@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -77,4 +78,32 @@ def export(
         echo_data(text)
 
 
-COMMANDS = [site, export]
+@click.command()
+@click.argument("run", type=int)
+@click.option(
+    "--out", "out_file", default=None, type=click.Path(dir_okay=False), help="File to write [default: stdout]."
+)
+@click.option(
+    "--compliance-date",
+    default="2027-04-26",
+    show_default=True,
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Mark documents last changed before it 'may be pre-existing' (ADA Title II: 2028-04-26 for smaller entities).",
+)
+@store_options
+def documents(run: int, out_file: str | None, compliance_date: Any, db: str) -> None:
+    """A stored run's documents as CSV, one row per document: its URLs, status, what the document
+    checks found, the pages linking to it, and its facts."""
+    from maturity.run.document_export import documents_csv
+
+    text = documents_csv(open_store(db), run, compliance_date=compliance_date.date())
+    if out_file:
+        Path(out_file).parent.mkdir(parents=True, exist_ok=True)
+        with open(out_file, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        echo(f"wrote {out_file}", err=True)
+    else:
+        echo_data(text)
+
+
+COMMANDS = [site, export, documents]

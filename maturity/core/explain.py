@@ -48,6 +48,7 @@ def crawl_effort(timings: dict[str, object], pages: int) -> list[tuple[str, str]
         name: value
         for name, value in (
             ("discovery", timings.get("requests_discovery")),
+            ("documents", timings.get("requests_documents")),
             ("rendering", timings.get("requests_rendering")),
             ("performance", timings.get("requests_performance")),
         )

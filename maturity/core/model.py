@@ -21,6 +21,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
+from maturity.core.documents import DocumentSet
+
 
 class Frozen(BaseModel):
     """Base for value objects that cross a boundary: frozen, keyword-only, strict keys."""
@@ -536,7 +538,7 @@ class AttestationSet(Frozen):
     attestations: list[Attestation] = Field(default_factory=list)
 
 
-SampleMethod = Literal["crawl", "stratified", "random"]
+SampleMethod = Literal["crawl", "stratified", "random", "traffic"]
 
 
 class Stratum(Frozen):
@@ -559,6 +561,11 @@ class SampleFacts(Frozen):
 
     def describe(self) -> str:
         """The sample in words, for the scorecard."""
+        if self.method == "traffic":
+            return (
+                f"{self.drawn:,} of {self.population:,} pages found: the home page, its main navigation and the "
+                "most visited pages (imported traffic), not a random sample"
+            )
         if self.method == "random":
             how = f"a random sample (seed {self.seed})"
         else:
@@ -594,6 +601,15 @@ class SurveyFacts(Frozen):
     figures: list[SurveyFigure] = Field(default_factory=list)
 
 
+class TrafficFacts(Frozen):
+    """Visits to the pages found, from an imported analytics report (``maturity traffic import``):
+    what ``--sample traffic`` ranks by and a rubric's ``page_weighting: traffic`` weighs by."""
+
+    metric: str  # the report's count: views, sessions, ...
+    period: str | None = None
+    views: dict[str, int] = Field(default_factory=dict)  # page URL -> count (pages without a row: absent)
+
+
 class SiteFacts(Frozen):
     """Facts about the whole site, gathered once per crawl."""
 
@@ -610,8 +626,11 @@ class SiteFacts(Frozen):
     page_lastmod: dict[str, str] = Field(default_factory=dict)  # page URL -> sitemap <lastmod>
     crawled_at: str | None = None  # ISO timestamp of discovery: the reference date of date checks
     attestations: AttestationSet | None = None
+    traffic: TrafficFacts | None = None  # visits per page found, when a report was imported for the site
     sample: SampleFacts | None = None  # how the audited pages were drawn from those found (maturity.core.sampling)
     survey: SurveyFacts | None = None  # customer survey figures, attached on request (issue 18)
+    # The documents the site links to, fetched and parsed (maturity.core.documents); None: not collected.
+    documents: DocumentSet | None = None
 
 
 ARTIFACT_MODELS: dict[str, type[Frozen]] = {

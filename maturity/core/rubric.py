@@ -77,6 +77,9 @@ class Rubric(_Strict):
     description: str = ""
     levels: list[Level] = Field(min_length=2)
     dimensions: list[Dimension] = Field(min_length=1)
+    # How pages count in a check's site figure: each once, or by its visits in the imported traffic
+    # report (``maturity traffic import``; pages without a row count as one visit).
+    page_weighting: Literal["equal", "traffic"] = "equal"
 
     def level(self, number: int) -> Level:
         return next(lv for lv in self.levels if lv.level == number)

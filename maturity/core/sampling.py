@@ -55,6 +55,7 @@ class Candidate(Frozen):
     url: str
     stratum: str  # template · section · content type
     essential: bool = False  # the home page, or linked from its main navigation: always audited
+    views: int | None = None  # visits in an imported traffic report (``--sample traffic``)
 
 
 def stratum_key(url: str, shell: str, content_type: str = "html") -> str:
@@ -83,6 +84,17 @@ def draw(candidates: Sequence[Candidate], n: int, method: SampleMethod, seed: in
         everything = [Stratum(key="all", size=len(population), drawn=population[:n])]
         return SampleFacts(method=method, seed=seed, population=len(population), strata=everything)
     essential = [u for u in population if by_url[u].essential]
+    if method == "traffic":  # the most visited first (discovery order among equals and pages without data)
+        rest = sorted(
+            (u for u in population if not by_url[u].essential), key=lambda u: -(by_url[u].views or 0)
+        )
+        chosen = set((essential + rest)[:n])
+        return SampleFacts(
+            method=method,
+            seed=seed,
+            population=len(population),
+            strata=[Stratum(key="by traffic", size=len(population), drawn=[u for u in population if u in chosen])],
+        )
     strata: list[Stratum] = []
     if essential:
         strata.append(Stratum(key=ESSENTIAL, size=len(essential), drawn=essential[:n]))
@@ -121,8 +133,9 @@ def _allocate(sizes: Mapping[str, int], n: int) -> dict[str, int]:
 
 def design_weights(sample: SampleFacts | None, audited: Iterable[str]) -> dict[str, float] | None:
     """Pages of the population each audited page stands for: N_h / n_h over the pages of its stratum
-    that could be audited. None (every page counts once) for crawl-order samples."""
-    if sample is None or sample.method == "crawl":
+    that could be audited. None (every page counts once) for crawl-order and traffic samples, which
+    are not probability samples."""
+    if sample is None or sample.method in ("crawl", "traffic"):
         return None
     done = set(audited)
     weights: dict[str, float] = {}
@@ -152,7 +165,7 @@ def interval(
     """The 95 % interval of ``estimate`` (a share in [0, 1]) from the pages' linearised values
     (the estimator's error ≈ Σ_h N_h ē_h, with ē_h the mean of e over the audited pages of stratum h,
     pages absent from ``linearised`` counting 0). None for a crawl-order sample or no estimate."""
-    if estimate is None or sample is None or sample.method == "crawl":
+    if estimate is None or sample is None or sample.method in ("crawl", "traffic"):
         return None
     done = set(audited)
     parts: list[tuple[int, int, float | None]] = []  # (N_h, n_h, s²_h)

@@ -147,6 +147,7 @@ class Scorecard(Frozen):
     sample: str = ""
     overall_interval: tuple[float, float] | None = None
     level_uncertain: bool = False
+    page_weighting: str = ""  # "" (each page once), or how pages were weighted (the rubric's page_weighting)
     # What to fix first: each issue once (a shared template's element counts once), ranked by the
     # overall points its fix gains (maturity.core.fixfirst).
     fix_first: list[FixItem] = Field(default_factory=list)
@@ -296,10 +297,15 @@ def score(loaded: LoadedRubric, pages: list[PageArtifacts], site: SiteFacts) -> 
     impacts, axe_texts = _axe_facts(pages)
     audited = [p.url for p in pages if p.status == "ok"]
     weights = design_weights(site.sample, audited)
+    by_traffic = rubric.page_weighting == "traffic" and site.traffic is not None
+    if by_traffic and site.traffic is not None:  # each page by its visits (and what it stands for)
+        design = weights or {}
+        weights = {u: max(1, site.traffic.views.get(u, 0)) * design.get(u, 1.0) for u in audited}
     for dim, check_id, weight, check_results in ran:
         by_dim[dim.id].append(_summarise(dim, check_id, weight, check_results, axe_texts.get(check_id), weights))
         results.extend(check_results)
-    errors = _Uncertainty(site.sample, audited, weights or {}, results)
+    # Intervals are for design weights alone: weighting by visits is a choice of what counts, not a draw.
+    errors = _Uncertainty(None if by_traffic else site.sample, audited, weights or {}, results)
 
     dimensions = []
     for dim in rubric.dimensions:
@@ -351,6 +357,7 @@ def score(loaded: LoadedRubric, pages: list[PageArtifacts], site: SiteFacts) -> 
             overall,
         ),
         sample=site.sample.describe() if site.sample is not None and site.sample.method != "crawl" else "",
+        page_weighting=_weighting_text(site) if by_traffic else "",
         overall_interval=overall_interval,
         level_uncertain=_level_uncertain(rubric, overall_interval, dimensions),
     )
@@ -448,12 +455,20 @@ def _level_uncertain(rubric: Rubric, overall: tuple[float, float] | None, dims: 
     dimension's interval: another sample could have given another level."""
     if overall is not None and any(overall[0] < lv.min_score <= overall[1] for lv in rubric.levels):
         return True
+    by_id = {d.id: d for d in rubric.dimensions}
     for lv in rubric.levels:
-        if lv.min_dimension and any(
-            d.interval is not None and d.interval[0] < lv.min_dimension <= d.interval[1] for d in dims
-        ):
-            return True
+        for d in dims:
+            minimum = rubric.dimension_minimum(by_id[d.id], lv) if d.id in by_id else lv.min_dimension
+            if minimum and d.interval is not None and d.interval[0] < minimum <= d.interval[1]:
+                return True
     return False
+
+
+def _weighting_text(site: SiteFacts) -> str:
+    traffic = site.traffic
+    assert traffic is not None
+    period = f", {traffic.period}" if traffic.period else ""
+    return f"each page weighted by its {traffic.metric} in the imported traffic report{period} (at least 1)"
 
 
 def _level(rubric: Rubric, overall: float | None, dims: list[DimensionScore]) -> int | None:

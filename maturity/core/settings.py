@@ -76,7 +76,7 @@ class AuditSettings(BaseModel):
     max_page_memory_mb: int = Field(
         default=2048, ge=256, le=65536, description="A page whose renderer passes this many MiB is not assessable."
     )
-    sample: Literal["crawl", "stratified", "random"] = Field(
+    sample: Literal["crawl", "stratified", "random", "traffic"] = Field(
         default="crawl",
         description="How the audited pages are chosen from those found (see maturity.core.sampling).",
     )
@@ -102,6 +102,13 @@ class AuditSettings(BaseModel):
     max_requests: int | None = Field(
         default=None, ge=10, description="Discovery's requests in all (None: 4 x max_pages + 230)."
     )
+    max_documents: int = Field(
+        default=25,
+        ge=0,
+        le=1000,
+        description="Documents linked or listed in sitemaps to fetch and check, the most linked first (0: none).",
+    )
+    max_document_bytes: int = Field(default=20_000_000, ge=1_000, description="Larger documents are too large.")
 
     @field_validator("url")
     @classmethod
@@ -110,8 +117,10 @@ class AuditSettings(BaseModel):
 
     @model_validator(mode="after")
     def _margin_needs_a_sample(self) -> AuditSettings:
-        if self.target_margin is not None and self.sample == "crawl":
-            raise ValueError("target_margin needs sample: stratified or random (a crawl-order sample has no interval)")
+        if self.target_margin is not None and self.sample in ("crawl", "traffic"):
+            raise ValueError(
+                f"target_margin needs sample: stratified or random (a {self.sample} sample has no interval)"
+            )
         return self
 
     @field_validator("include", "exclude")

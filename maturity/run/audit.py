@@ -32,8 +32,10 @@ from maturity.core.settings import AuditSettings, MachineSettings
 from maturity.kernel.errors import CannotRun, MaturityError, StoreUnavailable, UsageError
 from maturity.run import interrupt
 from maturity.run.artifacts import save_artifacts
+from maturity.run.documents import collect_site_documents
 from maturity.run.progress import NoProgress, Progress
 from maturity.run.scoring import score_run, write_reports
+from maturity.run.traffic import site_traffic, traffic_facts
 from maturity.store import PENDING, Store
 from maturity.store.readback import run_info
 
@@ -135,6 +137,12 @@ def audit(
     progress = progress or NoProgress()
     if attested is not None:  # before anything is fetched
         check_against_rubric(attested, rubric.rubric.id, rubric.rubric.questions)
+    traffic = site_traffic(store, settings.url)
+    if settings.sample == "traffic" and traffic is None:
+        raise UsageError(
+            f"--sample traffic: no traffic report was imported for {settings.url} "
+            "(`maturity traffic import FILE --agency NAME --site URL` first)"
+        )
     t0 = time.perf_counter()
     progress.phase("discovering", None)
     policy = address_policy(settings, settings.url, resolver)
@@ -154,6 +162,11 @@ def audit(
     finding = replace(discovery_settings(settings, machine), max_pages=settings.population_size)
     with client:
         population = discover(client, settings.url, finding, on_event=on_event)
+        progress.phase("checking documents", None)
+        population, documents_s = collect_site_documents(client, population, settings)
+    if traffic is not None:  # visits per page found: for --sample traffic and page_weighting: traffic
+        facts = traffic_facts(traffic, (p.url for p in population.pages))
+        population = replace(population, site=population.site.model_copy(update={"traffic": facts}))
     found = sample_pages(population, settings, settings.first_sample_size)
     crawl_id = store.begin_crawl(
         found.site.start_url, settings=settings.recorded(), tool_version=__version__, task_key=task_key
@@ -168,6 +181,8 @@ def audit(
     )
     if found.stopped:
         run.timings["discovery_stopped"] = found.stopped
+    if found.site.documents is not None and found.site.documents.found:  # runs without documents read as before
+        run.timings.update(documents_s=round(documents_s, 3), requests_documents=found.site.documents.requests)
     site = found.site.model_copy(update={"attestations": attested}) if attested else found.site
     store.set_site(crawl_id, site, len(found.pages))
     store.plan_pages(crawl_id, planned_pages(found))
@@ -211,11 +226,13 @@ def sample_pages(found: Discovery, settings: AuditSettings, n: int | None = None
         return found
     start = found.pages[0].url if found.pages else ""
     nav = set(found.nav_links)
+    views = found.site.traffic.views if found.site.traffic is not None else {}
     candidates = [
         Candidate(
             url=p.url,
             stratum=stratum_key(p.url, found.shells.get(p.url, "")),
             essential=p.url == start or p.url in nav,
+            views=views.get(p.url),
         )
         for p in found.pages
     ]

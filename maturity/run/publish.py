@@ -16,6 +16,7 @@ from maturity.core.history import RunSnapshot, agencies, site_histories
 from maturity.core.rubric import LoadedRubric
 from maturity.core.scoring import RubricRef
 from maturity.kernel.errors import UsageError
+from maturity.run.xdata import agency_figures
 from maturity.store import Store
 from maturity.store.readback import FIRST_SCORING, load_snapshots
 from reports.csv_export import render_csv, render_json
@@ -119,6 +120,7 @@ def build(
             " (each run's first scoring; give --rubric FILE to publish another)"
         ).removesuffix(" (--rubric)"),
         extra_nav=[("title2.html", "ADA Title II status")] if tracker is not None else [],
+        survey=agency_figures(store),
     )
     if tracker is not None:
         files["title2.html"] = tracker

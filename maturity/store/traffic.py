@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from sqlalchemy import Column, ForeignKey, Integer, String, UniqueConstraint
 from sqlmodel import Field, Session, SQLModel, col, select
@@ -88,6 +89,15 @@ class TrafficStore:
                     seen.add(row.site)
                     out.append(self._read(session, row, new=False))
             return out
+
+    def newest_for_host(self, host: str) -> StoredTraffic | None:
+        """The newest import made for a site on ``host`` (any agency), or None."""
+        with Session(self.engine) as session:  # type: ignore[arg-type]
+            query = select(TrafficImport).where(col(TrafficImport.site).is_not(None))
+            for row in session.exec(query.order_by(col(TrafficImport.id).desc())).all():
+                if (urlsplit(row.site or "").hostname or "").lower() == host.lower():
+                    return self._read(session, row, new=False)
+            return None
 
     def _read(self, session: Session, row: TrafficImport, *, new: bool) -> StoredTraffic:
         assert row.id is not None

@@ -1,0 +1,1 @@
+"""Checks of the documents (PDFs) a site publishes: each is site-level, over the documents collected."""
