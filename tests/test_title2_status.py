@@ -224,3 +224,29 @@ def test_a_site_without_title2_scorings_has_no_tracker(tmp_path) -> None:
     build(plain, out, method="mean", title="Scorecards")
     assert not (out / "title2.html").exists()
     assert "title2.html" not in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_checked_documents_are_counted_and_judged_by_the_document_checks(store: Store) -> None:
+    from maturity.core.documents import DocumentSet, PdfFacts, PublishedDocument
+
+    good = PdfFacts(pages=2, tagged=True, has_struct_tree=True, marked=True, title="Permit fees",
+                    display_doc_title=True, lang="en", pages_with_text=2)  # fmt: skip
+    scanned = PdfFacts(pages=3, title=None, pages_with_text=0, pages_without_text=[1, 2, 3])
+    docs = DocumentSet(
+        found=3,
+        max_documents=25,
+        documents=[
+            PublishedDocument(url="https://augustaga.gov/fees.pdf", kind="pdf", sha256="a" * 64, pdf=good),
+            PublishedDocument(url="https://augustaga.gov/minutes.pdf", kind="pdf", sha256="b" * 64, pdf=scanned),
+            PublishedDocument(
+                url="https://augustaga.gov/old.pdf", kind="pdf", status="not_assessable", reason="damaged"
+            ),
+        ],
+    )
+    newest = max(r.crawl.id for r in store.history("ga") if r.crawl.target_url.startswith("https://augustaga.gov"))
+    store.set_site(newest, store.load_site(newest).model_copy(update={"documents": docs}), 9)
+    augusta = next(r for r in status(store, today=TODAY, portfolio="ga").rows if r.entity == "City of Augusta")
+    assert (augusta.documents_checked, augusta.documents_failing) == (2, 1)
+    assert augusta.documents_text.startswith("1 of 2 checked documents fail")
+    row = next(r for r in csv.DictReader(io.StringIO(render_csv([augusta]))))
+    assert (row["documents_checked"], row["documents_failing"]) == ("2", "1")

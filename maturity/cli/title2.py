@@ -114,8 +114,8 @@ def _table(result: object) -> None:
         extra = f"; {len(row.unscored_sites)} sites not measured" if row.unscored_sites else ""
         if row.trend:
             extra += f"; accessibility statement: {_STATEMENT[row.statement]}"
-        if row.documents:
-            extra += f"; {row.documents} linked documents not checked"
+        if row.documents_text:
+            extra += f"; {row.documents_text}"
         if row.projection.status not in ("not-measured", "done"):
             extra += f"; {row.projection_text}"
         if not row.deadline.known:

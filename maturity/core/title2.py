@@ -428,8 +428,23 @@ class EntityStatus:
     claimed: list[ClaimedFailures] = field(default_factory=list)  # failures on pages claimed as exceptions
     candidates: list[Candidate] = field(default_factory=list)  # pages that look like a claim's, unclaimed
     statement: str = "not checked"  # the accessibility statement, over the newest runs of its sites
-    documents: int = 0  # documents (PDF, Word, ...) the newest runs' pages link to: counted, not checked
+    documents: int = 0  # documents (PDF, Word, ...) the newest runs' pages link to
+    # Of those the collector fetched and could read (``--max-documents``): checked, and failing a
+    # document check (maturity.core.checks.documents). 0 and 0 for runs made without the collector.
+    documents_checked: int = 0
+    documents_failing: int = 0
     as_of: date | None = None  # the day the status was computed for
+
+    @property
+    def documents_text(self) -> str:
+        """The documents in words: how many were checked and failed, and how many only counted."""
+        unchecked = max(0, self.documents - self.documents_checked)
+        parts = []
+        if self.documents_checked:
+            parts.append(f"{self.documents_failing} of {self.documents_checked} checked documents fail")
+        if unchecked:
+            parts.append(f"{unchecked} linked documents not checked")
+        return "; ".join(parts)
 
     @property
     def projection_text(self) -> str:
@@ -492,6 +507,8 @@ def entity_status(
     claims: ExceptionsFile | None = None,
     candidates: Sequence[Candidate] = (),
     documents: int = 0,
+    documents_checked: int = 0,
+    documents_failing: int = 0,
 ) -> EntityStatus:
     """One entity's row: its sites' newest runs summed, the trend over all their runs, and the
     projection. Failures on pages an exceptions claim covers are taken out of every figure (the
@@ -518,6 +535,8 @@ def entity_status(
         entity=entity,
         statement=statement,
         documents=documents,
+        documents_checked=documents_checked,
+        documents_failing=documents_failing,
         as_of=today,
         deadline=due,
         days_left=due.days_left(today),

@@ -18,7 +18,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from maturity.core import title2
+from maturity.core import checks, title2
+from maturity.core.checks.documents.documents_passing import problems as document_problems
 from maturity.core.exceptions import ExceptionsFile, PageView, candidates, parse_exceptions, same_agency
 from maturity.kernel.errors import ConfigError
 from maturity.store import Store
@@ -78,6 +79,22 @@ def _documents(store: Store, crawl_id: int) -> set[str]:
             if href.startswith("http") and _DOCUMENT.search(href):
                 found.add(href.split("#")[0])
     return found
+
+
+def _checked_documents(store: Store, crawl_ids: Sequence[int]) -> tuple[int, int]:
+    """Documents the newest runs' collector could read, and how many of them fail a document check
+    (each document once, by content, across the entity's sites)."""
+    params = checks.get("documents-passing").meta.params  # the checks' own defaults
+    seen: dict[str, bool] = {}
+    for crawl_id in crawl_ids:
+        documents = store.load_site(crawl_id).documents
+        if documents is None:
+            continue
+        for doc in documents.pdfs() + documents.office_files():
+            facts = doc.pdf or doc.office
+            if facts is not None:
+                seen[doc.sha256 or doc.url] = bool(document_problems(facts, params))
+    return len(seen), sum(seen.values())
 
 
 def _page_views(store: Store, crawl_id: int) -> list[PageView]:
@@ -145,6 +162,7 @@ def status(
         newest = [runs[-1].run for runs in sites.values() if runs]
         views = [v for crawl_id in newest for v in _page_views(store, crawl_id)]
         documents = {d for crawl_id in newest for d in _documents(store, crawl_id)}
+        checked, failing = _checked_documents(store, newest)
         rows.append(
             title2.entity_status(
                 entity,
@@ -155,7 +173,9 @@ def status(
                 unscored_sites=missing,
                 claims=claims,
                 candidates=candidates(views, [claims] if claims else []),
-                documents=len(documents),
+                documents=max(len(documents), checked),
+                documents_checked=checked,
+                documents_failing=failing,
             )
         )
     result = TrackerResult(today=today, portfolio=portfolio, rows=title2.by_risk(rows), not_scored_runs=not_scored)
