@@ -42,7 +42,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from maturity.core.history import (
@@ -204,9 +204,13 @@ def render_json(
     generated_at: str,
     title: str = "",
     pinned: RubricRef | None = None,
+    survey: Mapping[str, Sequence[Any]] | None = None,
 ) -> str:
     """The portfolio as one JSON document: rollups per agency and for the whole, every run of every site,
-    and the rubric the figures were published under (``pinned``; None: each run's first scoring)."""
+    and the rubric the figures were published under (``pinned``; None: each run's first scoring).
+    ``survey``: each agency's customer-survey figures (maturity.core.xdata.Figure), beside its runs."""
+    from reports.xdata_export import figure_row  # it imports this module's neutralise
+
     doc = {
         "schema": EXPORT_SCHEMA,
         "schema_version": EXPORT_SCHEMA_VERSION,
@@ -244,6 +248,7 @@ def render_json(
                     }
                     for s in v.sites
                 ],
+                **({"survey": [figure_row(v.name, f) for f in survey.get(v.name, ())]} if survey else {}),
             }
             for v in views
         ],

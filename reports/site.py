@@ -948,7 +948,7 @@ def build_site(
         files["survey.json"] = render_figures_json(survey)
     files["portfolio.csv"] = csv_export.render_csv(all_sites, pinned=pinned)
     files["portfolio.json"] = csv_export.render_json(
-        views, method=method, generated_at=generated_at, title=title, pinned=pinned
+        views, method=method, generated_at=generated_at, title=title, pinned=pinned, survey=survey
     )
     return files
 

@@ -37,7 +37,7 @@ COLUMNS = (
 )
 
 
-def _row(agency: str, f: Figure) -> dict[str, Any]:
+def figure_row(agency: str, f: Figure) -> dict[str, Any]:
     return {
         "agency": agency,
         "service": f.service,
@@ -70,13 +70,13 @@ def render_figures_csv(found: Mapping[str, Sequence[Figure]]) -> str:
     writer.writeheader()
     for agency, figures in found.items():
         for f in figures:
-            row = _row(agency, f)
+            row = figure_row(agency, f)
             writer.writerow({k: "" if v is None else neutralise(v) for k, v in row.items()})
     return out.getvalue()
 
 
 def render_figures_json(found: Mapping[str, Sequence[Figure]]) -> str:
-    rows = [_row(agency, f) for agency, figures in found.items() for f in figures]
+    rows = [figure_row(agency, f) for agency, figures in found.items() for f in figures]
     doc = {
         "schema": "maturity/xdata-figures",
         "schema_version": 1,

@@ -608,6 +608,15 @@ def test_survey_figures_sit_beside_the_scans_and_services_are_ranked_by_trust(tm
     assert ranked.index("renew-licence") < ranked.index("report-a-fish-kill")  # no figure ranks last
     assert (out / "survey.csv").read_text().startswith("agency,")
     assert "renew-licence" in (out / "survey.json").read_text()
+    import json
+
+    from maturity.run.publish import export
+
+    exported, _ = export(store, "json", method="mean")
+    agency_doc = json.loads(exported)["agencies"][0]
+    assert {f["service"] for f in agency_doc["survey"]} == {"renew-licence", "report-a-fish-kill"}
+    in_site = json.loads((out / "portfolio.json").read_text())["agencies"][0]
+    assert in_site["survey"] == agency_doc["survey"]
 
 
 def test_a_site_without_survey_data_has_no_survey_sections(tmp_path):

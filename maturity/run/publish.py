@@ -161,4 +161,6 @@ def export(
     pinned = pinned_ref(rubric)
     if fmt == "csv":
         return render_csv(site_histories(by_site), pinned=pinned), published
-    return render_json(agencies(by_site, method), method=method, generated_at=now_iso(), pinned=pinned), published
+    views = agencies(by_site, method)
+    doc = render_json(views, method=method, generated_at=now_iso(), pinned=pinned, survey=agency_figures(store))
+    return doc, published
