@@ -5,8 +5,18 @@ from __future__ import annotations
 
 from factories import ORIGIN, axe, document, page, site
 
-from maturity.core.rubric import builtin_rubric
+from maturity.core.rubric import builtin_rubric, parse_rubric
 from maturity.core.scoring import score
+
+
+def uncapped():
+    """The default rubric without its caps: fix-first's grouping and gains, free of the caps' floor."""
+    import yaml
+
+    data = yaml.safe_load(builtin_rubric().text)
+    for dim in data["dimensions"]:
+        dim.pop("caps", None)
+    return parse_rubric(yaml.safe_dump(data).encode(), "uncapped.yaml")
 
 URLS = [f"{ORIGIN}/", *(f"{ORIGIN}/p{i}" for i in range(1, 6))]
 IMAGE_ALT = ("image-alt", "violation", "critical", ["wcag2a"])
@@ -29,7 +39,7 @@ def pages(*, skip_link: bool, header_img_alt: bool, lone_title: bool = False):
 
 
 def test_a_shared_header_defect_is_one_template_issue_that_clears_every_page() -> None:
-    rubric = builtin_rubric()
+    rubric = uncapped()
     card = score(rubric, pages(skip_link=False, header_img_alt=False, lone_title=True), site())
     by_check = {item.check_id: item for item in card.fix_first}
     skip = by_check["skip-link"]
@@ -44,7 +54,7 @@ def test_a_shared_header_defect_is_one_template_issue_that_clears_every_page() -
 
 
 def test_each_gain_is_what_rescoring_with_the_fix_applied_gives() -> None:
-    rubric = builtin_rubric()
+    rubric = uncapped()
     before = score(rubric, pages(skip_link=False, header_img_alt=False), site())
     gains = {item.check_id: item.gain for item in before.fix_first}
     fixed_skip = score(rubric, pages(skip_link=True, header_img_alt=False), site())
@@ -60,11 +70,22 @@ def test_a_clean_site_has_nothing_to_fix_first() -> None:
     assert not any(i.check_id in {"skip-link", "axe/image-alt"} for i in card.fix_first)
 
 
+def test_under_a_cap_the_critical_barrier_comes_first_and_lesser_fixes_wait_for_it() -> None:
+    rubric = builtin_rubric()  # accessibility is capped at 69 while a critical failure remains
+    before = score(rubric, pages(skip_link=False, header_img_alt=False), site())
+    gains = {item.check_id: item.gain for item in before.fix_first}
+    assert before.fix_first[0].check_id == "axe/image-alt"
+    assert "skip-link" not in gains  # fixing it alone gains nothing while the cap holds
+    fixed = score(rubric, pages(skip_link=False, header_img_alt=True), site())
+    assert fixed.overall is not None and before.overall is not None
+    assert gains["axe/image-alt"] == round(fixed.overall - before.overall, 1)
+
+
 def test_the_scorecard_opens_with_the_fix_first_list() -> None:
     from maturity.core.model import RunInfo
     from reports.html import render_html
 
-    card = score(builtin_rubric(), pages(skip_link=False, header_img_alt=False), site())
+    card = score(uncapped(), pages(skip_link=False, header_img_alt=False), site())
     html = render_html(RunInfo(crawl_id=1, target_url=card.target), card)
     assert html.index('id="fix-first"') < html.index('id="scores"')
     assert "Fix once in the shared template: clears 6 pages" in html

@@ -304,3 +304,52 @@ def test_one_page_whose_axe_run_failed_does_not_blank_accessibility():
     pages.append(page(f"{ORIGIN}/3", axe={"error": "axe-core did not finish in 30 s", "kind": "timeout"}))
     a11y = dim(score(rubric(data), pages, site()), "accessibility")
     assert a11y.score == 100.0 and a11y.incomplete
+
+
+CAPPED = {
+    "id": "capped",
+    "version": "1",
+    "title": "Capped",
+    "levels": [{"level": 1, "name": "Initial", "min_score": 0}, {"level": 2, "name": "Managed", "min_score": 70}],
+    "dimensions": [
+        {
+            "id": "accessibility",
+            "title": "Accessibility",
+            "weight": 1,
+            "goal": "?",
+            "parameters": [{"axe_tags": ["wcag2a"]}, {"check": "html-lang", "weight": 20}],
+            "caps": {"critical": 69, "serious": 79},
+        }
+    ],
+}
+
+
+def test_a_critical_failure_caps_the_dimension_however_much_else_passes():
+    rubric_ = rubric(CAPPED)
+    clean = [page(f"{ORIGIN}/{i}") for i in range(10)]
+    assert score(rubric_, clean, site()).overall == 100.0
+    one_bad = [*clean[:9], page(f"{ORIGIN}/9", axe=axe(("image-alt", "violation", "critical", ["wcag2a"])))]
+    uncapped = score(rubric(dict(CAPPED, dimensions=[{**CAPPED["dimensions"][0], "caps": {}}])), one_bad, site())
+    assert uncapped.overall is not None and uncapped.overall > 90  # the mean hides it
+    card = score(rubric_, one_bad, site())
+    dim_ = card.dimensions[0]
+    assert dim_.score == 69.0 and dim_.capped == "capped at 69: critical failures on 1 of 10 pages"
+    assert card.level == 1  # not "Managed" with a critical barrier
+    serious = [*clean[:9], page(f"{ORIGIN}/9", axe=axe(("image-alt", "violation", "serious", ["wcag2a"])))]
+    assert score(rubric_, serious, site()).dimensions[0].score == 79.0
+
+
+def test_a_cap_can_need_a_share_of_pages():
+    data = dict(CAPPED, dimensions=[{**CAPPED["dimensions"][0], "cap_share": 0.2}])
+    clean = [page(f"{ORIGIN}/{i}") for i in range(10)]
+    one_bad = [*clean[:9], page(f"{ORIGIN}/9", axe=axe(("image-alt", "violation", "critical", ["wcag2a"])))]
+    card = score(rubric(data), one_bad, site())
+    assert card.dimensions[0].capped == "" and card.dimensions[0].score is not None and card.dimensions[0].score > 69
+
+
+def test_caps_out_of_range_are_refused_with_their_key():
+    from maturity.kernel.errors import ConfigError
+
+    bad = dict(CAPPED, dimensions=[{**CAPPED["dimensions"][0], "caps": {"critical": 169}}])
+    with pytest.raises(ConfigError, match="caps"):
+        rubric(bad)

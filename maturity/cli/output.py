@@ -71,6 +71,8 @@ def run_summary(info: Any, card: Any, paths: dict[str, Path]) -> None:
     for d in card.dimensions:
         n_failing = sum(1 for c in d.checks if c.outcome == "fail")
         note = "incomplete" if d.incomplete and d.score is not None else ("not assessable" if d.score is None else "")
+        if d.capped:
+            note = f"{note}; {d.capped}" if note else d.capped
         shown = f"{d.score:.1f}" if d.score is not None else "n/a"
         if d.interval is not None:
             shown += f" ({d.interval[0]:.0f}-{d.interval[1]:.0f})"

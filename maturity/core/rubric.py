@@ -18,7 +18,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from maturity.core import checks
 from maturity.core.attest import QUESTION_ID
@@ -68,6 +68,19 @@ class Dimension(_Strict):
     parameters: list[Parameter] = Field(min_length=1)
     thresholds: dict[int, float] = Field(default_factory=dict)  # level -> minimum score of this dimension
     next_steps: dict[int, str] = Field(default_factory=dict)  # level -> what to do to reach it
+    # Scores that do not flatter: the dimension's score is at most ``caps[impact]`` while any page has a
+    # failure of that axe-core impact (the worst present decides), when at least ``cap_share`` of the
+    # assessable pages have one (0: any page). A mean over ninety passing rules hides a critical barrier.
+    caps: dict[Literal["critical", "serious", "moderate", "minor"], float] = Field(default_factory=dict)
+    cap_share: float = Field(default=0.0, ge=0, le=1)
+
+    @field_validator("caps")
+    @classmethod
+    def _caps_in_range(cls, value: dict[str, float]) -> dict[str, float]:
+        for impact, cap in value.items():
+            if not 0 <= cap <= 100:
+                raise ValueError(f"caps.{impact}: a cap is a score from 0 to 100, got {cap}")
+        return value
 
 
 class Rubric(_Strict):

@@ -89,6 +89,7 @@ class DimensionScore(Frozen):
     incomplete: bool = False
     checks: list[CheckSummary] = Field(default_factory=list)
     interval: tuple[float, float] | None = None  # 95 % interval of ``score`` (a probability sample only)
+    capped: str = ""  # "capped at 69: critical failures on 2 of 33 pages" (the rubric's caps), or ""
 
 
 class LevelGap(Frozen):
@@ -308,11 +309,19 @@ def score(loaded: LoadedRubric, pages: list[PageArtifacts], site: SiteFacts) -> 
     errors = _Uncertainty(None if by_traffic else site.sample, audited, weights or {}, results)
 
     dimensions = []
+    results_of = _results_by_dimension(ran)
     for dim in rubric.dimensions:
         summaries = by_dim.get(dim.id, [])
         value = _weighted((s.weight, s.score) for s in summaries)
         if _mostly_unrun(summaries):
             value = None  # not assessed: a figure from the few checks that ran would mislead
+        cap, capped = _cap(dim, results_of.get(dim.id, []), impacts, len(audited))
+        span = errors.dimension(dim.id, summaries, value)
+        if cap is not None and value is not None and value > cap:
+            value = cap
+            span = None if span is None else (min(span[0], 100 * cap), min(span[1], 100 * cap))
+        else:
+            capped = ""
         dimensions.append(
             DimensionScore(
                 id=dim.id,
@@ -325,7 +334,8 @@ def score(loaded: LoadedRubric, pages: list[PageArtifacts], site: SiteFacts) -> 
                 score=None if value is None else round(100 * value, 1),
                 incomplete=any(s.errors for s in summaries) or value is None,
                 checks=errors.checks(summaries),
-                interval=errors.dimension(dim.id, summaries, value),
+                interval=span,
+                capped=capped,
             )
         )
     overall = _weighted((d.weight, d.score) for d in dimensions)
@@ -353,7 +363,7 @@ def score(loaded: LoadedRubric, pages: list[PageArtifacts], site: SiteFacts) -> 
         fix_first=fix_first(
             ran,
             page_templates((p.url, _template(p)) for p in pages if p.status == "ok"),
-            lambda changed: _overall_of(rubric, changed, weights),
+            lambda changed: _overall_of(rubric, changed, weights, impacts, len(audited)),
             overall,
         ),
         sample=site.sample.describe() if site.sample is not None and site.sample.method != "crawl" else "",
@@ -363,19 +373,61 @@ def score(loaded: LoadedRubric, pages: list[PageArtifacts], site: SiteFacts) -> 
     )
 
 
-def _overall_of(rubric: Rubric, ran: Ran, weights: dict[str, float] | None) -> float | None:
+def _overall_of(
+    rubric: Rubric,
+    ran: Ran,
+    weights: dict[str, float] | None,
+    impacts: dict[tuple[str, str], str],
+    assessable: int,
+) -> float | None:
     """The overall score of ``ran`` by the same rules as :func:`score` (for what-if rescoring)."""
     by_dim: dict[str, list[CheckSummary]] = defaultdict(list)
     for dim, check_id, weight, results in ran:
         assert isinstance(dim, Dimension)
         by_dim[dim.id].append(_summarise(dim, check_id, weight, results, None, weights))
+    results_of = _results_by_dimension(ran)
     values = []
     for dim in rubric.dimensions:
         summaries = by_dim.get(dim.id, [])
         value = None if _mostly_unrun(summaries) else _weighted((s.weight, s.score) for s in summaries)
+        cap, _ = _cap(dim, results_of.get(dim.id, []), impacts, assessable)
+        if cap is not None and value is not None:
+            value = min(value, cap)
         values.append((dim.weight, None if value is None else round(100 * value, 1)))
     overall = _weighted(values)
     return None if overall is None else round(overall, 1)
+
+
+IMPACTS = ("critical", "serious", "moderate", "minor")  # axe-core's, worst first
+
+
+def _results_by_dimension(ran: Ran) -> dict[str, list[CheckResult]]:
+    out: dict[str, list[CheckResult]] = defaultdict(list)
+    for dim, _check_id, _weight, results in ran:
+        out[dim.id].extend(results)
+    return out
+
+
+def _cap(
+    dim: Dimension, results: list[CheckResult], impacts: dict[tuple[str, str], str], assessable: int
+) -> tuple[float | None, str]:
+    """The rubric's cap on ``dim`` (0..1) and why, from the worst axe-core impact among its failures
+    (Illinois' open document auditor caps a score at 69 with a critical finding, 79 with a serious
+    one and 89 with a moderate one); (None, "") when no cap applies."""
+    if not dim.caps or not assessable:
+        return None, ""
+    pages: dict[str, set[str]] = {impact: set() for impact in IMPACTS}
+    for r in results:
+        if r.outcome == Outcome.FAIL and r.url is not None:
+            impact = impacts.get((r.url, r.check_id))
+            if impact in pages:
+                pages[impact].add(r.url)
+    for impact in IMPACTS:
+        cap = dim.caps.get(impact)  # type: ignore[call-overload]
+        on = pages[impact]
+        if cap is not None and on and len(on) / assessable >= dim.cap_share:
+            return cap / 100, f"capped at {cap:g}: {impact} failures on {len(on)} of {assessable} pages"
+    return None, ""
 
 
 def _template(page: PageArtifacts) -> dict[str, str] | None:
