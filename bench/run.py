@@ -418,14 +418,31 @@ def main() -> None:
     parser.add_argument("--lighthouse-pages", type=int, default=10)
     parser.add_argument("--repeat", type=int, default=3, help="runs of every tool; figures are medians")
     parser.add_argument("--only", choices=["maturity", "all"], default="all")
+    parser.add_argument(
+        "--site",
+        choices=["light", "heavy"],
+        default="light",
+        help="light: generated text pages; heavy: agency-like pages (bench/heavysite.py)",
+    )
     args = parser.parse_args()
 
     if not shutil.which("chromium") and not Path("/usr/bin/chromium").exists():
         sys.exit("needs /usr/bin/chromium (apt-get install chromium)")
     site = Site({})
-    site.files.update(build_site(args.pages, site.origin))
+    tags: Site | None = None
+    if args.site == "heavy":
+        from heavysite import build_heavy_site, tag_files
+
+        tags = Site(tag_files())  # the third-party-like host: another name for this machine
+        tag_origin = tags.origin.replace("127.0.0.1", "localhost")
+        site.files.update(build_heavy_site(args.pages, site.origin, tag_origin))
+    else:
+        site.files.update(build_site(args.pages, site.origin))
     urls = [f"{site.origin}/p{i}.html" for i in range(args.pages)]
-    print(f"site: {site.origin} ({args.pages} pages), {os.cpu_count()} cores, {args.repeat} runs each", flush=True)
+    print(
+        f"site: {site.origin} ({args.pages} {args.site} pages), {os.cpu_count()} cores, {args.repeat} runs each",
+        flush=True,
+    )
     runs: dict[str, list[dict]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -442,6 +459,8 @@ def main() -> None:
                 runs.setdefault(row["tool"], []).append(row)
                 print(f"  run {attempt + 1}: {row['tool']} {row['per_page']:.2f} s/page", flush=True)
     site.close()
+    if tags is not None:
+        tags.close()
     rows = [median_row(r) for r in runs.values()]
 
     print()
