@@ -930,6 +930,7 @@ def build_site(
             rubric_files={sha: rv.file for sha, rv in rubric_views.items()},
             tag_files=tag_files,
             survey=survey_rows((survey or {}).get(v.name, ())),
+            trust_charts=trust_charts((survey or {}).get(v.name, ())),
         )
 
     # rubric pages
@@ -999,6 +1000,40 @@ def survey_rows(figures: Sequence[Figure]) -> list[SurveyRow]:
             )
         )
     return rows
+
+
+def trust_charts(figures: Sequence[Figure]) -> list[Markup]:
+    """One chart per service: its trust share by quarter (oldest first) with the Wilson interval as a
+    whisker; quarters without enough answers are gaps, never zeros. The table beside it has the figures."""
+    by_service: dict[str, dict[tuple[int, int], Figure]] = {}
+    for f in figures:
+        if f.measure == "trust" and f.kind != "mean":
+            by_service.setdefault(f.service, {})[(f.fiscal_year, f.quarter)] = f
+    charts = []
+    for service, quarters in sorted(by_service.items()):
+        keys = sorted(quarters)
+        if len(keys) < 2:
+            continue  # one quarter is a figure, not a trend: the table has it
+        values = [None if quarters[k].share is None else 100 * (quarters[k].share or 0) for k in keys]
+        spans = [
+            None if quarters[k].low is None or quarters[k].high is None
+            else (100 * (quarters[k].low or 0), 100 * (quarters[k].high or 0))
+            for k in keys
+        ]
+        charts.append(
+            Markup(
+                svg.line_chart(
+                    [(service, values)],
+                    [f"FY{y} Q{q}" for y, q in keys],
+                    title=f"Trust in {service} by quarter, with 95 % intervals",
+                    y_label="Share who agreed (%)",
+                    unit=" %",
+                    intervals=[spans],
+                    ident=f"trust-{service}",
+                )
+            )
+        )
+    return charts
 
 
 def services_by_trust(survey: Mapping[str, Sequence[Figure]]) -> list[tuple[str, SurveyRow]]:

@@ -512,8 +512,11 @@ def line_chart(
     ident: str | None = None,
     fmt=fmt_number,
     palette: type[Palette] = Palette,
+    intervals: Sequence[Sequence[tuple[float, float] | None]] | None = None,
 ) -> str:
     """Lines over runs: one series per ``(name, values)``, one value per x label (oldest first).
+    ``intervals`` (one list per series, one ``(low, high)`` or None per point) draws each point's
+    interval as a whisker with caps, and the desc gives it in words.
 
     Points are evenly spaced (one per run). ``None`` leaves a gap, never a zero. Each series has
     its own colour, marker shape and dash, and a legend names them below the plot, so no series
@@ -624,7 +627,15 @@ def line_chart(
                     f'<polyline points="{" ".join(seg)}" fill="none" stroke="{colour}" stroke-width="2.5" '
                     f'stroke-linejoin="round"{dash_attr}/>'
                 )
+        spans = list(intervals[s]) if intervals is not None and s < len(intervals) else [None] * n
         for i, v in enumerate(values):
+            span = spans[i] if i < len(spans) else None
+            if v is not None and span is not None:
+                x, y_lo, y_hi = x_of(i), ys(max(y_min, span[0])), ys(min(y_max, span[1]))
+                parts.append(
+                    f'<path class="whisker" d="M{_n(x)},{_n(y_lo)}V{_n(y_hi)}M{_n(x - 4)},{_n(y_lo)}H{_n(x + 4)}'
+                    f'M{_n(x - 4)},{_n(y_hi)}H{_n(x + 4)}" stroke="{colour}" stroke-width="1.5" fill="none"/>'
+                )
             if v is not None:
                 parts.append(
                     f'<g class="point" data-x={attr(x_labels[i])} data-value={attr(fmt(v))}>'
@@ -632,7 +643,16 @@ def line_chart(
                     + "</g>"
                 )
         parts.append("</g>")
-        words = ", ".join(f"{x_labels[i]}: {'no figure' if v is None else fmt(v) + unit}" for i, v in enumerate(values))
+
+        said = []
+        for i, v in enumerate(values):
+            span = spans[i] if i < len(spans) else None
+            if v is None:
+                said.append(f"{x_labels[i]}: no figure")
+                continue
+            extra = f" (interval {fmt(span[0])} to {fmt(span[1])}{unit})" if span is not None else ""
+            said.append(f"{x_labels[i]}: {fmt(v)}{unit}{extra}")
+        words = ", ".join(said)
         described.append(f"{name}: {words}")
     # legend below the x labels, one row per series
     legend_top = bottom + 5 + SMALL_FONT_SIZE + 14

@@ -603,6 +603,8 @@ def test_survey_figures_sit_beside_the_scans_and_services_are_ranked_by_trust(tm
     assert "62 % (" in agency and "FY2025 Q2" in agency  # 250 of 400, with its interval
     assert "insufficient responses (fewer than 30)" in agency  # 12 answers: no figure
     assert "a significant change" in agency  # 80 % -> 62 % between the quarters
+    assert "Trust in renew-licence by quarter, with 95 % intervals" in agency  # the trend, whiskers and all
+    assert 'class="whisker"' in agency and "interval 76" in agency  # FY2025 Q1's Wilson low bound, in words
     index = (out / "index.html").read_text(encoding="utf-8")
     ranked = index[index.index('id="services"') :]
     assert ranked.index("renew-licence") < ranked.index("report-a-fish-kill")  # no figure ranks last
