@@ -431,7 +431,7 @@ def render_html(
     next_steps = []
     if card.next_level is not None:
         next_steps = [(dim_titles.get(k, k), v) for k, v in card.next_level.next_steps.items()]
-    unscored = [d.title for d in card.dimensions if d.score is None]
+    unscored = [d.title for d in card.dimensions if d.score is None and not d.optional]
     level_label = (
         f"Level {card.level}" + (f" · {card.level_name}" if card.level_name else "")
         if card.level is not None

@@ -51,6 +51,7 @@ def test_csv_has_one_flat_row_per_site_per_run(store):
         "score_mobile",
         "score_content",
         "score_security",
+        "score_customer-experience",  # the default rubric's optional survey dimension: empty without data
         "tag_branch",
         "error",
         "published_under",
@@ -101,6 +102,7 @@ def test_json_export_has_rollups_and_every_run(store):
         "mobile",
         "content",
         "security",
+        "customer-experience",
     }
     assert doc["portfolio"]["parts_total"] == 2
 

@@ -42,7 +42,15 @@ def test_shipped_rubrics_are_valid():
 def test_default_rubric_is_georgia_style():
     r = builtin_rubric("default").rubric
     assert [lv.level for lv in r.levels] == [1, 2, 3, 4, 5]
-    assert {d.id for d in r.dimensions} == {"accessibility", "performance", "mobile", "content", "security"}
+    assert {d.id for d in r.dimensions} == {
+        "accessibility",
+        "performance",
+        "mobile",
+        "content",
+        "security",
+        "customer-experience",
+    }
+    assert [d.id for d in r.dimensions if d.optional] == ["customer-experience"]  # survey data: optional
     for d in r.dimensions:
         assert d.goal.endswith("?") and d.evidence and d.collection and d.sample
 

@@ -353,3 +353,20 @@ def test_caps_out_of_range_are_refused_with_their_key():
     bad = dict(CAPPED, dimensions=[{**CAPPED["dimensions"][0], "caps": {"critical": 169}}])
     with pytest.raises(ConfigError, match="caps"):
         rubric(bad)
+
+
+def test_an_optional_dimension_without_data_holds_no_level_back_and_counts_once_it_has_some():
+    from maturity.core.model import SurveyFacts, SurveyFigure
+
+    card = score(builtin_rubric(), [page(), page(f"{ORIGIN}/b")], site())
+    cx = next(d for d in card.dimensions if d.id == "customer-experience")
+    assert cx.score is None and cx.optional and not cx.incomplete
+    assert card.complete and card.level is not None  # before: no level for any site without survey data
+    figures = [SurveyFigure(service="renew", fiscal_year=2025, quarter=1, measure="trust", kind="thumbs", n=400,
+                            share=0.5, low=0.45, high=0.55)]  # fmt: skip
+    with_survey = score(
+        builtin_rubric(), [page(), page(f"{ORIGIN}/b")], site(survey=SurveyFacts(agency="A", figures=figures))
+    )
+    cx = next(d for d in with_survey.dimensions if d.id == "customer-experience")
+    assert cx.score is not None and with_survey.overall is not None and card.overall is not None
+    assert with_survey.overall < card.overall  # 50 % trust, below the 75 % mark, now counts

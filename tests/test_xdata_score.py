@@ -80,16 +80,21 @@ def test_survey_figures_score_the_dimension():
     assert card.level == 4  # 90.6 >= 90
 
 
-def test_existing_rubrics_score_the_same_with_survey_figures_attached():
+def test_the_check_dimensions_score_the_same_with_survey_figures_attached():
+    """idea-act has no survey dimension: nothing moves. The default rubric's optional customer-experience
+    dimension counts once figures are attached, and leaves every other dimension as it was."""
     pages = [page(), page(f"{ORIGIN}/b")]
     facts = _survey(_figure("renew", "trust", 0.2, 400))
-    for name in ("default", "idea-act"):
-        rubric = builtin_rubric(name)
-        plain = score(rubric, pages, site())
-        attached = score(rubric, pages, site(survey=facts.model_dump()))
-        assert attached.overall == plain.overall and attached.level == plain.level
-        assert [(d.id, d.score) for d in attached.dimensions] == [(d.id, d.score) for d in plain.dimensions]
-        assert not any(r.check_id.startswith("survey/") for r in attached.results)
+    idea = builtin_rubric("idea-act")
+    plain, attached = score(idea, pages, site()), score(idea, pages, site(survey=facts.model_dump()))
+    assert attached.overall == plain.overall and attached.level == plain.level
+    assert not any(r.check_id.startswith("survey/") for r in attached.results)
+    default = builtin_rubric("default")
+    plain, attached = score(default, pages, site()), score(default, pages, site(survey=facts.model_dump()))
+    others = [(d.id, d.score) for d in plain.dimensions if d.id != "customer-experience"]
+    assert [(d.id, d.score) for d in attached.dimensions if d.id != "customer-experience"] == others
+    assert _dimension(plain).score is None and _dimension(attached).score is not None
+    assert plain.level is not None  # no survey data holds no level back
 
 
 def test_xdata_score_attaches_the_agencys_figures_to_a_stored_run(tmp_path):

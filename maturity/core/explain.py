@@ -16,7 +16,7 @@ def _num(value: float) -> str:
 def level_reason(card: Scorecard) -> str:
     """One sentence: what kept ``card`` from the next level, or why it has no level at all."""
     if card.level is None:
-        missing = [d.title for d in card.dimensions if d.score is None]
+        missing = [d.title for d in card.dimensions if d.score is None and not d.optional]
         if missing:
             return (
                 "No level: "

@@ -71,6 +71,9 @@ class Dimension(_Strict):
     # Scores that do not flatter: the dimension's score is at most ``caps[impact]`` while any page has a
     # failure of that axe-core impact (the worst present decides), when at least ``cap_share`` of the
     # assessable pages have one (0: any page). A mean over ninety passing rules hides a critical barrier.
+    # A dimension whose evidence an organisation may not have (survey results): without a figure it
+    # is "not assessed", and the level and completeness rest on the other dimensions.
+    optional: bool = False
     caps: dict[Literal["critical", "serious", "moderate", "minor"], float] = Field(default_factory=dict)
     cap_share: float = Field(default=0.0, ge=0, le=1)
 

@@ -90,6 +90,7 @@ class DimensionScore(Frozen):
     checks: list[CheckSummary] = Field(default_factory=list)
     interval: tuple[float, float] | None = None  # 95 % interval of ``score`` (a probability sample only)
     capped: str = ""  # "capped at 69: critical failures on 2 of 33 pages" (the rubric's caps), or ""
+    optional: bool = False  # the rubric's optional dimension: no figure here blocks no level
 
 
 class LevelGap(Frozen):
@@ -332,7 +333,8 @@ def score(loaded: LoadedRubric, pages: list[PageArtifacts], site: SiteFacts) -> 
                 collection=dim.collection,
                 sample=dim.sample,
                 score=None if value is None else round(100 * value, 1),
-                incomplete=any(s.errors for s in summaries) or value is None,
+                incomplete=any(s.errors for s in summaries) or (value is None and not dim.optional),
+                optional=dim.optional,
                 checks=errors.checks(summaries),
                 interval=span,
                 capped=capped,
@@ -524,13 +526,15 @@ def _weighting_text(site: SiteFacts) -> str:
 
 
 def _level(rubric: Rubric, overall: float | None, dims: list[DimensionScore]) -> int | None:
-    if overall is None or any(d.score is None for d in dims):
+    if overall is None or any(d.score is None and not d.optional for d in dims):
         return None
     reached = 1
     by_id = {d.id: d for d in dims}
     for lv in rubric.levels:
         ok = overall >= lv.min_score and all(
-            (by_id[dim.id].score or 0) >= rubric.dimension_minimum(dim, lv) for dim in rubric.dimensions
+            (by_id[dim.id].score or 0) >= rubric.dimension_minimum(dim, lv)
+            for dim in rubric.dimensions
+            if not (dim.optional and by_id[dim.id].score is None)
         )
         if not ok:
             break
@@ -552,6 +556,8 @@ def _next_level(
     for dim in rubric.dimensions:
         need = rubric.dimension_minimum(dim, target)
         have = by_id[dim.id].score
+        if have is None and dim.optional:
+            continue  # no evidence of its kind: it holds no level back
         if have is None or have < need:
             gaps.append(LevelGap(dimension=dim.id, title=dim.title, have=have, need=need))
             short.add(dim.id)
