@@ -128,3 +128,58 @@ def test_the_compliance_date_comes_from_the_parameters():
     later = documents_view(documents(), {"compliance_date": "2018-06-01", "min_pages": 10}, safe_href)
     assert all(r.pre_existing is None for r in later.failing)  # nothing changed before 2018-06-01
     assert later.compliance_date == "2018-06-01"
+
+
+# ---------------------------------------------------------------------------
+# Over time: the agency page's documents trend and the CSV export's document columns
+# ---------------------------------------------------------------------------
+
+
+def store_with_documents(tmp_path):
+    import sys as _sys
+    from pathlib import Path
+
+    _sys.path.insert(0, str(Path(__file__).parent))
+    from test_history import small_portfolio
+
+    from maturity.store import Store
+
+    store = Store(f"sqlite:///{tmp_path / 'm.db'}")
+    ids = small_portfolio(store)
+    bad = documents()  # 1 of 4 assessable pass
+    good = DocumentSet(documents=[doc("budget.pdf", 1, kind="pdf", pdf=GOOD_PDF)])  # 1 of 1
+    for key, docs in (("dnr1", bad), ("dnr3", good)):
+        crawl = store.crawl(ids[key])
+        facts = store.load_site(ids[key]).model_copy(update={"documents": docs})
+        store.set_site(ids[key], facts, crawl.pages_found)
+    return store, ids
+
+
+def test_the_csv_export_has_each_runs_document_figures(tmp_path):
+    import csv
+    import io
+
+    from maturity.run.publish import export
+
+    store, ids = store_with_documents(tmp_path)
+    text, _ = export(store, "csv", method="mean")
+    table = {int(r["run"]): r for r in csv.DictReader(io.StringIO(text))}
+    first, second, last = table[ids["dnr1"]], table[ids["dnr2"]], table[ids["dnr3"]]
+    assert (first["documents_collected"], first["documents_assessed"], first["documents_passing"]) == ("5", "4", "1")
+    assert first["documents_share"] == "25.0" and last["documents_share"] == "100.0"
+    assert second["documents_collected"] == "" and second["documents_share"] == ""  # collected none: no figure
+
+
+def test_the_agency_page_shows_the_share_of_documents_passing_over_time(tmp_path):
+    from maturity.run.publish import build
+
+    store, _ = store_with_documents(tmp_path)
+    build(store, tmp_path / "site", method="mean", title="Scorecards")
+    page_ = lxml.html.parse(str(tmp_path / "site" / "agency" / "department-of-natural-resources.html")).getroot()
+    heading = page_.xpath("//h3[normalize-space()='Documents passing over time']")
+    assert len(heading) == 1
+    table = heading[0].getparent().xpath(".//table[caption[contains(., 'documents at each run')]]")[0]
+    rows = [[text(c) for c in tr] for tr in table.findall("./tbody/tr")]
+    assert [r[1:] for r in rows] == [["5", "4", "1", "25 %"], ["1", "1", "1", "100 %"]]  # run 2 collected none
+    svg = page_.xpath("//svg[.//title[contains(., 'passing every document check')]]")
+    assert len(svg) == 1 and svg[0].get("role") == "img"

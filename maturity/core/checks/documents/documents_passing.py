@@ -3,7 +3,7 @@
 from collections.abc import Mapping
 from typing import Any
 
-from maturity.core.checks import SiteInput, check
+from maturity.core.checks import SiteInput, check, get
 from maturity.core.checks.documents import (
     office_image_alt,
     office_language,
@@ -23,7 +23,7 @@ from maturity.core.checks.documents._judge import (
     referrers_text,
     validate_date,
 )
-from maturity.core.documents import OfficeFacts, PdfFacts
+from maturity.core.documents import DocumentSet, DocumentTally, OfficeFacts, PdfFacts
 from maturity.core.model import CheckResult, Item
 
 ID = "documents-passing"
@@ -48,6 +48,15 @@ def problem_list(facts: PdfFacts | OfficeFacts, params: Mapping[str, Any]) -> li
 def problems(facts: PdfFacts | OfficeFacts, params: Mapping[str, Any]) -> list[str]:
     """As :func:`problem_list`, each problem prefixed with its check's id."""
     return [f"{check_id}: {problem}" for check_id, problem in problem_list(facts, params)]
+
+
+def tally(documents: DocumentSet, params: Mapping[str, Any] | None = None) -> DocumentTally:
+    """How many documents were collected, assessed, and pass every check that applies to them
+    (``params`` over this check's defaults): the figures behind this check's score."""
+    merged = {**get(ID).meta.params, **(params or {})}
+    judged = documents.pdfs() + documents.office_files()
+    failing = sum(1 for d in judged if (facts := d.pdf or d.office) is not None and problem_list(facts, merged))
+    return DocumentTally(collected=len(documents.documents), assessed=len(judged), passing=len(judged) - failing)
 
 
 CHECK_IDS = (ID, *(part.ID for part in PARTS), *(part.ID for part in OFFICE_PARTS))
