@@ -30,7 +30,7 @@ from typing import Any
 from jinja2 import Environment
 from markupsafe import Markup
 
-from maturity.core.documents import DocumentTally
+from maturity.core.documents import DocumentSet, DocumentTally
 from maturity.core.history import (
     ROLLUP_DESCRIPTIONS,
     AgencyView,
@@ -843,10 +843,10 @@ BACK_LINK = (
 )
 
 
-def _run_page(run: RunSnapshot, slug: str) -> str:
+def _run_page(run: RunSnapshot, slug: str, documents: DocumentSet | None = None) -> str:
     """The run's own scorecard, with a way back to the site added under its header."""
     assert run.scorecard is not None
-    page = render_html(run.run, run.scorecard)
+    page = render_html(run.run, run.scorecard, documents=documents)
     crumbs = BACK_LINK.format(slug=slug, agency=svg.esc(run.agency), run=run.crawl_id)
     marker = "</header>\n"
     page = page.replace(marker, marker + crumbs, 1) if marker in page else page
@@ -868,6 +868,7 @@ def build_site(
     extra_nav: Sequence[tuple[str, str]] = (),
     survey: Mapping[str, Sequence[Figure]] | None = None,
     documents: Mapping[int, DocumentTally] | None = None,
+    run_documents: Mapping[int, DocumentSet] | None = None,
 ) -> dict[str, str]:
     """Every file of the site: relative path -> content. ``published`` says, in words, which
     rubric the figures come from (every page's footer repeats it); ``pinned`` is that rubric when
@@ -876,7 +877,8 @@ def build_site(
     ``survey`` holds each agency's customer-survey figures (``maturity xdata import``): shown on its
     agency page beside its scans, services ranked by trust on the index, and in survey.csv/json.
     ``documents`` (crawl id -> the run's documents in figures) gives each site of an agency page the
-    share of its documents passing over time, and the CSV its document columns."""
+    share of its documents passing over time, and the CSV its document columns; ``run_documents``
+    (crawl id -> the run's documents) gives each run page its "Documents" section."""
     if method not in ROLLUP_DESCRIPTIONS:
         raise ValueError(f"unknown rollup method {method!r}")
     views = agencies(dict(runs_by_site), method)
@@ -905,7 +907,7 @@ def build_site(
         for s in v.sites:
             for r in s.runs:
                 if r.scorecard is not None:
-                    files[f"run/{r.crawl_id}.html"] = _run_page(r, slugs[v.name])
+                    files[f"run/{r.crawl_id}.html"] = _run_page(r, slugs[v.name], (run_documents or {}).get(r.crawl_id))
                     run_pages.add(r.crawl_id)
 
     # portfolio pages, one per sort order

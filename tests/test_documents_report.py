@@ -173,7 +173,7 @@ def test_the_csv_export_has_each_runs_document_figures(tmp_path):
 def test_the_agency_page_shows_the_share_of_documents_passing_over_time(tmp_path):
     from maturity.run.publish import build
 
-    store, _ = store_with_documents(tmp_path)
+    store, ids = store_with_documents(tmp_path)
     build(store, tmp_path / "site", method="mean", title="Scorecards")
     page_ = lxml.html.parse(str(tmp_path / "site" / "agency" / "department-of-natural-resources.html")).getroot()
     heading = page_.xpath("//h3[normalize-space()='Documents passing over time']")
@@ -183,3 +183,9 @@ def test_the_agency_page_shows_the_share_of_documents_passing_over_time(tmp_path
     assert [r[1:] for r in rows] == [["5", "4", "1", "25 %"], ["1", "1", "1", "100 %"]]  # run 2 collected none
     svg = page_.xpath("//svg[.//title[contains(., 'passing every document check')]]")
     assert len(svg) == 1 and svg[0].get("role") == "img"
+    # Each run page of the site is the full scorecard, with its Documents section when it collected them.
+    run_page = lxml.html.parse(str(tmp_path / "site" / "run" / f"{ids['dnr1']}.html")).getroot()
+    assert "scan.pdf" in text(run_page.get_element_by_id("documents"))
+    assert not lxml.html.parse(str(tmp_path / "site" / "run" / f"{ids['dnr2']}.html")).getroot().xpath(
+        "//*[@id='documents']"
+    )

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from maturity import __version__
 from maturity.core.checks.documents.documents_passing import tally
-from maturity.core.documents import DocumentTally
+from maturity.core.documents import DocumentSet, DocumentTally
 from maturity.core.history import RunSnapshot, agencies, site_histories
 from maturity.core.rubric import LoadedRubric
 from maturity.core.scoring import RubricRef
@@ -40,18 +40,23 @@ def stored_rubrics(store: Store, by_site: Mapping[str, list[RunSnapshot]]) -> di
     return found
 
 
-def document_tallies(store: Store, by_site: Mapping[str, list[RunSnapshot]]) -> dict[int, DocumentTally]:
-    """Each finished run's documents in figures (collected, assessed, passing), for the runs that
-    collected documents; judged by the document checks with their default parameters."""
-    out: dict[int, DocumentTally] = {}
+def run_documents(store: Store, by_site: Mapping[str, list[RunSnapshot]]) -> dict[int, DocumentSet]:
+    """The documents of each finished run that collected them, by crawl id."""
+    out: dict[int, DocumentSet] = {}
     for runs in by_site.values():
         for r in runs:
             if not r.finished:
                 continue
             documents = store.load_site(r.crawl_id).documents
             if documents is not None:
-                out[r.crawl_id] = tally(documents)
+                out[r.crawl_id] = documents
     return out
+
+
+def document_tallies(store: Store, by_site: Mapping[str, list[RunSnapshot]]) -> dict[int, DocumentTally]:
+    """Each finished run's documents in figures (collected, assessed, passing), for the runs that
+    collected documents; judged by the document checks with their default parameters."""
+    return {crawl_id: tally(docs) for crawl_id, docs in run_documents(store, by_site).items()}
 
 
 @dataclass(frozen=True)
@@ -124,6 +129,7 @@ def build(
         raise UsageError("no runs stored" + (f" for portfolio {portfolio!r}" if portfolio else ""))
     published = published_rubrics(by_site, pin)
     tracker = _title2_page(store, portfolio)
+    documents = run_documents(store, by_site)
     files = build_site(
         by_site,
         method=method,
@@ -137,7 +143,8 @@ def build(
         ).removesuffix(" (--rubric)"),
         extra_nav=[("title2.html", "ADA Title II status")] if tracker is not None else [],
         survey=agency_figures(store),
-        documents=document_tallies(store, by_site),
+        documents={crawl_id: tally(docs) for crawl_id, docs in documents.items()},
+        run_documents=documents,
     )
     if tracker is not None:
         files["title2.html"] = tracker
