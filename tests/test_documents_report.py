@@ -189,3 +189,13 @@ def test_the_agency_page_shows_the_share_of_documents_passing_over_time(tmp_path
     assert not lxml.html.parse(str(tmp_path / "site" / "run" / f"{ids['dnr2']}.html")).getroot().xpath(
         "//*[@id='documents']"
     )
+
+
+def test_rescore_and_report_write_the_documents_section(tmp_path):
+    from maturity.run.scoring import report, rescore
+
+    store, ids = store_with_documents(tmp_path)
+    _, _, paths = rescore(store, ids["dnr1"], builtin_rubric("documents"), tmp_path / "out")
+    assert "scan.pdf" in text(lxml.html.parse(str(paths["html"])).getroot().get_element_by_id("documents"))
+    _, _, again = report(store, ids["dnr2"], tmp_path / "out")  # a run that collected none: no section
+    assert not lxml.html.parse(str(again["html"])).getroot().xpath("//*[@id='documents']")
