@@ -27,6 +27,12 @@ pages                  pages in the run
 pages_assessed         pages that could be assessed
 pages_not_assessable   pages that could not (left out of every score)
 findings               failing instances found (each element or page that failed a check)
+documents_collected    documents (PDF, Word, PowerPoint, Excel) the run fetched (empty: none
+                       collected, or a run from before the collector)
+documents_assessed     ... whose facts could be read and judged
+documents_passing      ... passing every document check that applies to them
+documents_share        documents_passing over documents_assessed, 0–100 (empty: none assessed);
+                       ``maturity documents RUN`` gives a row per document
 score_<dimension>      each dimension's score, 0–100 (empty: not assessable)
 tag_<name>             the site's tags from the portfolio file (state, branch, ...)
 error                  why a failed run stopped
@@ -45,6 +51,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from maturity.core.documents import DocumentTally
 from maturity.core.history import (
     ROLLUP_DESCRIPTIONS,
     AgencyView,
@@ -78,6 +85,10 @@ BASE_COLUMNS = (
     "pages_assessed",
     "pages_not_assessable",
     "findings",
+    "documents_collected",
+    "documents_assessed",
+    "documents_passing",
+    "documents_share",
 )
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -136,9 +147,15 @@ def published_under(pinned: RubricRef | None) -> str:
     return f"rubric {pinned.id} {pinned.version} sha256 {pinned.sha256}"
 
 
-def render_csv(sites: Sequence[SiteHistory], *, pinned: RubricRef | None = None) -> str:
+def render_csv(
+    sites: Sequence[SiteHistory],
+    *,
+    pinned: RubricRef | None = None,
+    documents: Mapping[int, DocumentTally] | None = None,
+) -> str:
     """One row per site per run, oldest run first within each site. ``pinned`` is the rubric the
-    figures were published under (None: each run's first scoring), named in every row."""
+    figures were published under (None: each run's first scoring), named in every row; ``documents``
+    (crawl id -> the run's documents in figures) fills the ``documents_*`` columns."""
     dims = _dimension_ids(sites)
     tags = sorted({k for s in sites for r in s.runs for k in r.tags})
     columns = [*BASE_COLUMNS, *(f"score_{d}" for d in dims), *(f"tag_{t}" for t in tags), "error", "published_under"]
@@ -151,10 +168,23 @@ def render_csv(sites: Sequence[SiteHistory], *, pinned: RubricRef | None = None)
             scores = {d.id: d.score for d in r.scorecard.dimensions} if r.scorecard else {}
             row.update({f"score_{d}": scores.get(d) for d in dims})
             row.update({f"tag_{t}": r.tags.get(t) for t in tags})
+            row.update(_document_cells((documents or {}).get(r.crawl_id)))
             row["error"] = r.error
             row["published_under"] = published_under(pinned)
             writer.writerow({k: _cell(v) for k, v in row.items()})
     return out.getvalue()
+
+
+def _document_cells(t: DocumentTally | None) -> dict[str, Any]:
+    if t is None:
+        return {"documents_collected": None, "documents_assessed": None, "documents_passing": None,
+                "documents_share": None}
+    return {
+        "documents_collected": t.collected,
+        "documents_assessed": t.assessed,
+        "documents_passing": t.passing,
+        "documents_share": None if t.share is None else round(100 * t.share, 1),
+    }
 
 
 def _cell(value: Any) -> Any:

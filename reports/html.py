@@ -20,10 +20,13 @@ from urllib.parse import urlsplit
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from maturity.core.checks.documents.documents_passing import CHECK_IDS as DOCUMENT_CHECKS
+from maturity.core.documents import DocumentSet
 from maturity.core.explain import crawl_effort
 from maturity.core.model import Outcome, RunInfo
 from maturity.core.scoring import CheckSummary, DimensionScore, Finding, Scorecard
 from reports import svg
+from reports.documents_html import documents_view
 
 MAX_FINDING_CHECKS = 10
 MAX_FINDING_ITEMS = 5
@@ -404,9 +407,13 @@ def render_html(
     levels: list[tuple[int, str]] | None = None,
     max_finding_checks: int = MAX_FINDING_CHECKS,
     max_finding_items: int = MAX_FINDING_ITEMS,
+    documents: DocumentSet | None = None,
+    document_params: Mapping[str, Any] | None = None,
 ) -> str:
     """The scorecard page for one run. ``levels`` (number, name) names the rubric's levels in
-    the meter; by default they come from the scorecard (older scorecards: see :func:`infer_levels`)."""
+    the meter; by default they come from the scorecard (older scorecards: see :func:`infer_levels`).
+    ``documents``: the documents the run collected (its site facts'), for the "Documents" section,
+    judged with ``document_params`` (the document checks' parameters; None: their defaults)."""
     if not levels and card.levels:
         levels = [(lv.level, lv.name) for lv in card.levels]
     level_list = sorted(levels) if levels else infer_levels(card)
@@ -458,4 +465,7 @@ def render_html(
         provenance=_provenance(run, card),
         incomplete_note=INCOMPLETE_NOTE,
         not_assessable=NOT_ASSESSABLE,
+        # Documents: their own section, and findings of document checks name a document, not a page.
+        documents=documents_view(documents, document_params, safe_href) if documents is not None else None,
+        document_checks=DOCUMENT_CHECKS,
     )

@@ -30,6 +30,7 @@ from typing import Any
 from jinja2 import Environment
 from markupsafe import Markup
 
+from maturity.core.documents import DocumentSet, DocumentTally
 from maturity.core.history import (
     ROLLUP_DESCRIPTIONS,
     AgencyView,
@@ -358,6 +359,46 @@ class TrendView:
 
 
 @dataclass
+class DocumentsTrend:
+    """The share of a site's documents passing every document check, run by run (runs that collected them)."""
+
+    chart: Markup  # empty with fewer than two runs
+    rows: list[dict[str, Any]]
+
+
+def _documents_trend(history: SiteHistory, tallies: Mapping[int, DocumentTally], ident: str) -> DocumentsTrend | None:
+    runs = [(r, tallies[r.crawl_id]) for r in history.runs if r.crawl_id in tallies]
+    if not runs:
+        return None
+    labels = [short_date(r.run.started_at or "").rsplit(" ", 1)[0] for r, _ in runs]
+    if len(set(labels)) != len(labels):
+        labels = [f"Run {r.crawl_id}" for r, _ in runs]
+    shares = [None if t.share is None else 100 * t.share for _, t in runs]
+    chart = ""
+    if len(runs) >= 2:
+        chart = svg.line_chart(
+            [("Documents passing", shares)],
+            labels,
+            title=f"Share of the documents of {site_name(history.url)} passing every document check, run by run",
+            ident=f"{ident}-documents",
+            y_label="Documents passing (%)",
+            unit=" %",
+        )
+    rows = [
+        {
+            "crawl_id": r.crawl_id,
+            "when": r.run.started_at or "",
+            "collected": t.collected,
+            "assessed": t.assessed,
+            "passing": t.passing,
+            "share": NOT_ASSESSABLE if share is None else f"{svg.fmt_number(share)} %",
+        }
+        for (r, t), share in zip(runs, shares, strict=True)
+    ]
+    return DocumentsTrend(chart=Markup(chart), rows=rows)
+
+
+@dataclass
 class SiteSection:
     history: SiteHistory
     anchor: str
@@ -374,6 +415,7 @@ class SiteSection:
     findings: FindingsView | None
     runs: list[dict[str, Any]]
     failed_attempt: RunSnapshot | None
+    documents: DocumentsTrend | None = None  # the share of documents passing, when runs collected them
 
 
 @dataclass
@@ -801,10 +843,10 @@ BACK_LINK = (
 )
 
 
-def _run_page(run: RunSnapshot, slug: str) -> str:
+def _run_page(run: RunSnapshot, slug: str, documents: DocumentSet | None = None) -> str:
     """The run's own scorecard, with a way back to the site added under its header."""
     assert run.scorecard is not None
-    page = render_html(run.run, run.scorecard)
+    page = render_html(run.run, run.scorecard, documents=documents)
     crumbs = BACK_LINK.format(slug=slug, agency=svg.esc(run.agency), run=run.crawl_id)
     marker = "</header>\n"
     page = page.replace(marker, marker + crumbs, 1) if marker in page else page
@@ -825,13 +867,18 @@ def build_site(
     pinned: RubricRef | None = None,
     extra_nav: Sequence[tuple[str, str]] = (),
     survey: Mapping[str, Sequence[Figure]] | None = None,
+    documents: Mapping[int, DocumentTally] | None = None,
+    run_documents: Mapping[int, DocumentSet] | None = None,
 ) -> dict[str, str]:
     """Every file of the site: relative path -> content. ``published`` says, in words, which
     rubric the figures come from (every page's footer repeats it); ``pinned`` is that rubric when
     one was given (``--rubric FILE``), named in the CSV and JSON. ``extra_nav`` adds (file, label)
     links to every page's navigation (pages the workflow writes beside these, such as title2.html).
     ``survey`` holds each agency's customer-survey figures (``maturity xdata import``): shown on its
-    agency page beside its scans, services ranked by trust on the index, and in survey.csv/json."""
+    agency page beside its scans, services ranked by trust on the index, and in survey.csv/json.
+    ``documents`` (crawl id -> the run's documents in figures) gives each site of an agency page the
+    share of its documents passing over time, and the CSV its document columns; ``run_documents``
+    (crawl id -> the run's documents) gives each run page its "Documents" section."""
     if method not in ROLLUP_DESCRIPTIONS:
         raise ValueError(f"unknown rollup method {method!r}")
     views = agencies(dict(runs_by_site), method)
@@ -860,7 +907,7 @@ def build_site(
         for s in v.sites:
             for r in s.runs:
                 if r.scorecard is not None:
-                    files[f"run/{r.crawl_id}.html"] = _run_page(r, slugs[v.name])
+                    files[f"run/{r.crawl_id}.html"] = _run_page(r, slugs[v.name], (run_documents or {}).get(r.crawl_id))
                     run_pages.add(r.crawl_id)
 
     # portfolio pages, one per sort order
@@ -916,6 +963,8 @@ def build_site(
     # agency pages
     for v in views:
         sections = [_site_section(s, i + 1, run_pages) for i, s in enumerate(v.sites)]
+        for section in sections:
+            section.documents = _documents_trend(section.history, documents or {}, section.anchor)
         agency_levels = _levels_of(v)
         files[f"agency/{slugs[v.name]}.html"] = env.get_template("site_agency.html.j2").render(
             **common,
@@ -947,7 +996,7 @@ def build_site(
     if survey:
         files["survey.csv"] = render_figures_csv(survey)
         files["survey.json"] = render_figures_json(survey)
-    files["portfolio.csv"] = csv_export.render_csv(all_sites, pinned=pinned)
+    files["portfolio.csv"] = csv_export.render_csv(all_sites, pinned=pinned, documents=documents)
     files["portfolio.json"] = csv_export.render_json(
         views, method=method, generated_at=generated_at, title=title, pinned=pinned, survey=survey
     )

@@ -3,6 +3,7 @@ of the workflow (no browser), then the documents rubric and the HTML scorecard."
 
 from __future__ import annotations
 
+import lxml.html
 import pytest
 from factories import page, site
 from pdfs import good_pdf, make_docx, make_pdf
@@ -174,8 +175,14 @@ def test_the_documents_rubric_scores_them_and_the_scorecard_names_referrers(coll
     assert any("mislabelled" in i.detail for i in passing.items)  # listed, not counted
     assert results["office-image-alt"].outcome == Outcome.FAIL
     assert results["office-image-alt"].items[1].url.endswith("/plan.docx")
-    report = render_html(RunInfo(crawl_id=1, target_url=server.origin + "/"), card)
+    report = render_html(RunInfo(crawl_id=1, target_url=server.origin + "/"), card, documents=found.site.documents)
     assert "scan.pdf" in report and "linked from 2 page(s)" in report
+    section = lxml.html.fromstring(report).get_element_by_id("documents")
+    failing, unassessed = section.findall(".//table")
+    first = failing.find("./tbody/tr")
+    assert "Permit application" in first.findtext("th") and "3 pages" in first.text_content()  # the most linked
+    assert "dob" in first.text_content()
+    assert "mislabelled" in unassessed.text_content() and "/locked.pdf" in unassessed.text_content()
 
 
 def test_without_documents_the_checks_error_instead_of_passing():

@@ -117,6 +117,19 @@ class DocumentSet(Frozen):
         return [d for d in self.documents if d.status == "ok" and d.office is not None]
 
 
+class DocumentTally(Frozen):
+    """One run's documents in three figures, for trends and exports (``documents-passing``'s share)."""
+
+    collected: int = 0  # documents fetched (assessable or not)
+    assessed: int = 0  # documents whose facts could be read and judged
+    passing: int = 0  # ... passing every document check that applies to them
+
+    @property
+    def share(self) -> float | None:
+        """The share passing (0..1), or None when no document could be assessed."""
+        return self.passing / self.assessed if self.assessed else None
+
+
 # ---------------------------------------------------------------------------
 # Pre-existing documents (ADA Title II, 28 CFR 35.201(b))
 # ---------------------------------------------------------------------------

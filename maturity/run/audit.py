@@ -272,7 +272,7 @@ def _complete(
         save_artifacts(store, crawl_id, save_to)
     scoring_id, card = score_run(store, crawl_id, rubric)
     info = run_info(store, crawl_id, scoring_id)
-    paths = write_reports(info, card, out_dir)
+    paths = write_reports(info, card, out_dir, documents=store.load_site(crawl_id).documents)
     return AuditResult(crawl_id, scoring_id, info, card, paths, offmachine)
 
 

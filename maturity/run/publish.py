@@ -12,6 +12,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from maturity import __version__
+from maturity.core.checks.documents.documents_passing import tally
+from maturity.core.documents import DocumentSet, DocumentTally
 from maturity.core.history import RunSnapshot, agencies, site_histories
 from maturity.core.rubric import LoadedRubric
 from maturity.core.scoring import RubricRef
@@ -36,6 +38,25 @@ def stored_rubrics(store: Store, by_site: Mapping[str, list[RunSnapshot]]) -> di
         if loaded is not None:
             found[sha] = loaded
     return found
+
+
+def run_documents(store: Store, by_site: Mapping[str, list[RunSnapshot]]) -> dict[int, DocumentSet]:
+    """The documents of each finished run that collected them, by crawl id."""
+    out: dict[int, DocumentSet] = {}
+    for runs in by_site.values():
+        for r in runs:
+            if not r.finished:
+                continue
+            documents = store.load_site(r.crawl_id).documents
+            if documents is not None:
+                out[r.crawl_id] = documents
+    return out
+
+
+def document_tallies(store: Store, by_site: Mapping[str, list[RunSnapshot]]) -> dict[int, DocumentTally]:
+    """Each finished run's documents in figures (collected, assessed, passing), for the runs that
+    collected documents; judged by the document checks with their default parameters."""
+    return {crawl_id: tally(docs) for crawl_id, docs in run_documents(store, by_site).items()}
 
 
 @dataclass(frozen=True)
@@ -108,6 +129,7 @@ def build(
         raise UsageError("no runs stored" + (f" for portfolio {portfolio!r}" if portfolio else ""))
     published = published_rubrics(by_site, pin)
     tracker = _title2_page(store, portfolio)
+    documents = run_documents(store, by_site)
     files = build_site(
         by_site,
         method=method,
@@ -121,6 +143,8 @@ def build(
         ).removesuffix(" (--rubric)"),
         extra_nav=[("title2.html", "ADA Title II status")] if tracker is not None else [],
         survey=agency_figures(store),
+        documents={crawl_id: tally(docs) for crawl_id, docs in documents.items()},
+        run_documents=documents,
     )
     if tracker is not None:
         files["title2.html"] = tracker
@@ -160,7 +184,7 @@ def export(
     published = published_rubrics(by_site, pin)
     pinned = pinned_ref(rubric)
     if fmt == "csv":
-        return render_csv(site_histories(by_site), pinned=pinned), published
+        return render_csv(site_histories(by_site), pinned=pinned, documents=document_tallies(store, by_site)), published
     views = agencies(by_site, method)
     doc = render_json(views, method=method, generated_at=now_iso(), pinned=pinned, survey=agency_figures(store))
     return doc, published

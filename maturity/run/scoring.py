@@ -9,6 +9,7 @@ from pathlib import Path
 from maturity import __version__
 from maturity.core import checks
 from maturity.core.attest import check_against_rubric
+from maturity.core.documents import DocumentSet
 from maturity.core.model import AttestationSet, RunInfo
 from maturity.core.rubric import LoadedRubric
 from maturity.core.scoring import Scorecard, score
@@ -41,12 +42,20 @@ def report_dir(info: RunInfo, card: Scorecard, out_dir: Path, *, first_scoring: 
     return run_dir / f"{name}-{card.rubric.sha256[:12]}"
 
 
-def write_reports(info: RunInfo, card: Scorecard, out_dir: Path, *, first_scoring: bool = True) -> dict[str, Path]:
-    """The HTML and JSON scorecards of one scoring, in its own :func:`report_dir`."""
+def write_reports(
+    info: RunInfo,
+    card: Scorecard,
+    out_dir: Path,
+    *,
+    first_scoring: bool = True,
+    documents: DocumentSet | None = None,
+) -> dict[str, Path]:
+    """The HTML and JSON scorecards of one scoring, in its own :func:`report_dir`; ``documents``
+    (the run's, when it collected them) gives the HTML scorecard its "Documents" section."""
     run_dir = report_dir(info, card, out_dir, first_scoring=first_scoring)
     run_dir.mkdir(parents=True, exist_ok=True)
     paths = {"html": run_dir / "index.html", "json": run_dir / "scorecard.json"}
-    paths["html"].write_text(render_html(info, card), encoding="utf-8")
+    paths["html"].write_text(render_html(info, card, documents=documents), encoding="utf-8")
     paths["json"].write_text(render_json(info, card), encoding="utf-8")
     return paths
 
@@ -64,7 +73,8 @@ def rescore(
     scoring_id, card = score_run(store, crawl_id, rubric)
     info = run_info(store, crawl_id, scoring_id)
     first = store.scorings(crawl_id)[0].id == scoring_id  # a run never scored before: the audit's place
-    return info, card, write_reports(info, card, out_dir, first_scoring=first)
+    documents = store.load_site(crawl_id).documents
+    return info, card, write_reports(info, card, out_dir, first_scoring=first, documents=documents)
 
 
 def report(store: Store, crawl_id: int, out_dir: Path) -> tuple[RunInfo, Scorecard, dict[str, Path]]:
@@ -72,7 +82,8 @@ def report(store: Store, crawl_id: int, out_dir: Path) -> tuple[RunInfo, Scoreca
     scoring, card = store.latest_scorecard(crawl_id)
     info = run_info(store, crawl_id, scoring.id)
     first = store.scorings(crawl_id)[0].id == scoring.id
-    return info, card, write_reports(info, card, out_dir, first_scoring=first)
+    documents = store.load_site(crawl_id).documents
+    return info, card, write_reports(info, card, out_dir, first_scoring=first, documents=documents)
 
 
 def rescore_all(

@@ -3,7 +3,7 @@
 from collections.abc import Mapping
 from typing import Any
 
-from maturity.core.checks import SiteInput, check
+from maturity.core.checks import SiteInput, check, get
 from maturity.core.checks.documents import (
     office_image_alt,
     office_language,
@@ -23,7 +23,7 @@ from maturity.core.checks.documents._judge import (
     referrers_text,
     validate_date,
 )
-from maturity.core.documents import OfficeFacts, PdfFacts
+from maturity.core.documents import DocumentSet, DocumentTally, OfficeFacts, PdfFacts
 from maturity.core.model import CheckResult, Item
 
 ID = "documents-passing"
@@ -32,8 +32,8 @@ PARTS = (pdf_tagged, pdf_title, pdf_language, pdf_text_layer, pdf_figure_alt, pd
 OFFICE_PARTS = (office_title, office_language, office_image_alt)
 
 
-def problems(facts: PdfFacts | OfficeFacts, params: Mapping[str, Any]) -> list[str]:
-    """Every document check's problem with ``facts`` (those that apply), prefixed with the check's id."""
+def problem_list(facts: PdfFacts | OfficeFacts, params: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Every document check's problem with ``facts`` (those that apply): (check id, the problem in words)."""
     found = []
     for part in PARTS if isinstance(facts, PdfFacts) else OFFICE_PARTS:
         applies = getattr(part, "applies", None)
@@ -41,8 +41,26 @@ def problems(facts: PdfFacts | OfficeFacts, params: Mapping[str, Any]) -> list[s
             continue
         problem = part.problem(facts, params)
         if problem is not None:
-            found.append(f"{part.ID}: {problem}")
+            found.append((part.ID, problem))
     return found
+
+
+def problems(facts: PdfFacts | OfficeFacts, params: Mapping[str, Any]) -> list[str]:
+    """As :func:`problem_list`, each problem prefixed with its check's id."""
+    return [f"{check_id}: {problem}" for check_id, problem in problem_list(facts, params)]
+
+
+def tally(documents: DocumentSet, params: Mapping[str, Any] | None = None) -> DocumentTally:
+    """How many documents were collected, assessed, and pass every check that applies to them
+    (``params`` over this check's defaults): the figures behind this check's score."""
+    merged = {**get(ID).meta.params, **(params or {})}
+    judged = documents.pdfs() + documents.office_files()
+    failing = sum(1 for d in judged if (facts := d.pdf or d.office) is not None and problem_list(facts, merged))
+    return DocumentTally(collected=len(documents.documents), assessed=len(judged), passing=len(judged) - failing)
+
+
+CHECK_IDS = (ID, *(part.ID for part in PARTS), *(part.ID for part in OFFICE_PARTS))
+"""Every document check: their findings name a document, not a page."""
 
 
 @check(
