@@ -166,3 +166,60 @@ def test_a_journey_on_a_site_not_checked_is_a_config_error(tmp_path):
     with pytest.raises(ConfigError, match="MATURITY_SECRET_DATE"):
         site_journeys(config, path, ["http://127.0.0.1:9/"], {})
     assert sorted(site_journeys(config, path, ["http://127.0.0.1:9/"], {"MATURITY_SECRET_DATE": "x"})) == ["127.0.0.1"]
+
+
+# -- portfolios ------------------------------------------------------------------
+
+
+def _portfolio_file(tmp_path: Path, origin: str, journeys: str = "[journeys/find.yaml]") -> Path:
+    folder = tmp_path / "journeys"
+    folder.mkdir(exist_ok=True)
+    (folder / "find.yaml").write_text(FIND.format(origin=origin))
+    file = tmp_path / "portfolio.yaml"
+    file.write_text(f"agencies:\n  - name: Parks\n    sites:\n      - url: {origin}/\n        journeys: {journeys}\n")
+    return file
+
+
+def test_a_portfolio_site_lists_its_journeys(tmp_path):
+    from maturity.core.portfolio import load_portfolio
+    from maturity.run.portfolio import check_site_journeys
+
+    p = load_portfolio(_portfolio_file(tmp_path, "http://127.0.0.1:9"))
+    assert p.sites[0].journeys == (str(tmp_path / "journeys" / "find.yaml"),)
+    check_site_journeys(p)  # valid, and it starts on its site
+    with pytest.raises(ConfigError, match=r"agencies\[0\]\.sites\[0\]\.journeys\[0\].*not found"):
+        load_portfolio(_portfolio_file(tmp_path, "http://127.0.0.1:9", "[nowhere.yaml]"))
+    other = _portfolio_file(tmp_path, "http://127.0.0.1:9")
+    other.write_text(other.read_text().replace("127.0.0.1:9/", "127.0.0.1:10/"))
+    with pytest.raises(ConfigError, match=r"not on its site http://127\.0\.0\.1:10/"):
+        check_site_journeys(load_portfolio(other))
+
+
+@pytest.mark.browser
+def test_portfolio_run_runs_a_sites_journeys_after_its_audit(shared_browser, tmp_path):
+    from maturity.core.portfolio import load_portfolio
+    from maturity.core.settings import AuditSettings
+    from maturity.run.portfolio import run_portfolio
+
+    with SiteServer(PAGES) as site:
+        p = load_portfolio(_portfolio_file(tmp_path, site.origin))
+
+        def settings(s):
+            return AuditSettings(url=s.url, max_pages=2, throttle="none", perf_pages=1, user_agent="t")
+
+        store = Store(f"sqlite:///{tmp_path / 'm.db'}")
+        result = run_portfolio(
+            p,
+            settings,
+            store,
+            builtin_rubric(),
+            tmp_path / "out",
+            sites_at_once=1,
+            browsers=[shared_browser],
+            machine=MachineSettings(loopback_only=True),
+        )
+    outcome = result.outcomes[0]
+    assert outcome.ok and outcome.journeys_error is None
+    assert [(j.id, j.outcome) for j in outcome.journeys] == [("find", "completed")]
+    assert outcome.report is not None
+    assert (Path(outcome.report).parent / "journeys" / "find" / "step-01.png").is_file()
