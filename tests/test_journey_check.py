@@ -151,6 +151,12 @@ def test_check_runs_a_sites_journeys_after_its_audit(shared_browser, tmp_path):
     junit = Path(outputs["junit"]).read_text()
     assert 'name="journey book: Book a picnic table"' in junit and "gate: keyboard" in junit
     assert (tmp_path / "out" / "journeys.json").is_file()
+    from maturity.store import JourneyStore
+
+    stored = JourneyStore(store.engine).of_crawl(done.runs[0].crawl_id)
+    assert sorted(j.id for j in stored) == ["book", "find"]
+    store.engine.dispose()
+    assert secret.encode() not in (tmp_path / "m.db").read_bytes()
     assert (tmp_path / "out" / "journeys" / "book" / "step-01.png").is_file()
     for written in [*outputs.values(), tmp_path / "out" / "journeys.json", tmp_path / "out" / "journeys.txt"]:
         assert secret not in Path(written).read_text()
@@ -223,3 +229,6 @@ def test_portfolio_run_runs_a_sites_journeys_after_its_audit(shared_browser, tmp
     assert [(j.id, j.outcome) for j in outcome.journeys] == [("find", "completed")]
     assert outcome.report is not None
     assert (Path(outcome.report).parent / "journeys" / "find" / "step-01.png").is_file()
+    from maturity.store import JourneyStore
+
+    assert [j.id for j in JourneyStore(store.engine).of_crawl(outcome.crawl_id)] == ["find"]

@@ -35,7 +35,7 @@ from maturity.core.scoring import Scorecard
 from maturity.core.settings import CHECK_DEFAULTS, AuditSettings, MachineSettings, compose
 from maturity.kernel.errors import ConfigError, GateFailed, UsageError
 from maturity.run.progress import Progress
-from maturity.store import Store
+from maturity.store import JourneyStore, Store
 from reports.annotations import render_annotations
 from reports.check_json import render_check_json
 from reports.check_summary import summary
@@ -169,9 +169,11 @@ def run_check(
             if mine:  # the site's journeys, after its audit, in the same browser
                 from maturity.run.journey import run_journeys
 
-                journeys += run_journeys(
+                ran = run_journeys(
                     mine, machine=machine, environ=env, browser=browser, screenshots=out_dir / "journeys"
                 )
+                JourneyStore(store.engine).save(done.crawl_id, ran)  # with the run they followed
+                journeys += ran
     finally:
         if own_browser is not None:
             own_browser.close()

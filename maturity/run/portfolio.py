@@ -43,7 +43,7 @@ from maturity.kernel.errors import (
 )
 from maturity.run import interrupt
 from maturity.run.progress import NoDisplay, PortfolioDisplay
-from maturity.store import Store
+from maturity.store import JourneyStore, Store
 
 
 class PerfGate:
@@ -264,7 +264,7 @@ def run_portfolio(
                         SlotProgress(display, slot, site.host_key, gate),
                     )
                     if outcome.ok and site.journeys:
-                        outcome = _site_journeys(site, outcome, browser, machine)
+                        outcome = _site_journeys(site, outcome, browser, machine, store)
                 except (BrowserNotFound, StoreUnavailable) as exc:
                     fatal.append(exc)
                     scheduler.stop()
@@ -332,7 +332,9 @@ def check_site_journeys(portfolio: Portfolio, environ: Mapping[str, str] | None 
                 )
 
 
-def _site_journeys(site: PortfolioSite, outcome: SiteOutcome, browser: Any, machine: MachineSettings) -> SiteOutcome:
+def _site_journeys(
+    site: PortfolioSite, outcome: SiteOutcome, browser: Any, machine: MachineSettings, store: Store
+) -> SiteOutcome:
     """Run the site's journeys after its audit, in the same browser; screenshots beside its report.
     A journey that cannot run leaves the audit's outcome as it was, with the reason."""
     from maturity.run.journey import run_journeys
@@ -344,6 +346,7 @@ def _site_journeys(site: PortfolioSite, outcome: SiteOutcome, browser: Any, mach
         raise
     except MaturityError as exc:
         return replace(outcome, journeys_error=" ".join(str(exc).split())[:500])
+    JourneyStore(store.engine).save(outcome.crawl_id, results)
     return replace(outcome, journeys=tuple(results))
 
 
