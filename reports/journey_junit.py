@@ -21,41 +21,47 @@ def _el(parent: ET.Element, tag: str, text: str | None = None, **attrs: object) 
     return el
 
 
+def journey_suite(root: ET.Element, result: JourneyResult, gates: Sequence[JourneyGate]) -> tuple[int, int, int]:
+    """Add one journey's testsuite (a testcase per step, one per gate); return (tests, failures, skipped)."""
+    suite = _el(root, "testsuite", name=f"journey {result.id}: {result.title}")
+    counts = {"tests": 0, "failures": 0, "skipped": 0}
+    for step in result.steps:
+        seconds = (step.ms_median or 0) / 1000
+        case = _el(
+            suite,
+            "testcase",
+            name=f"step {step.index}: {step.description}",
+            classname=result.id,
+            time=f"{seconds:.3f}",
+        )
+        counts["tests"] += 1
+        if step.outcome in ("failed", "refused"):
+            counts["failures"] += 1
+            _el(case, "failure", step.reason, message=step.reason[:300], type=step.outcome)
+        elif step.outcome in ("not_assessable", "not_reached"):
+            counts["skipped"] += 1
+            _el(case, "skipped", message=step.reason[:300] or step.outcome.replace("_", " "))
+        if step.axe is not None and step.axe.violations:
+            _el(case, "system-out", "axe-core: " + ", ".join(sorted(step.axe.violations)))
+    for gate in gates:
+        case = _el(suite, "testcase", name=f"gate: {gate.name}", classname=result.id)
+        counts["tests"] += 1
+        if not gate.passed:
+            counts["failures"] += 1
+            _el(case, "failure", gate.detail, message=gate.detail[:300], type="gate")
+    for key, value in counts.items():
+        suite.set(key, str(value))
+    return counts["tests"], counts["failures"], counts["skipped"]
+
+
 def journeys_junit(results: Sequence[tuple[JourneyResult, list[JourneyGate]]]) -> str:
     root = ET.Element("testsuites", {"name": "maturity journeys"})
     total = failures = skipped = 0
     for result, gates in results:
-        suite = _el(root, "testsuite", name=f"journey {result.id}: {result.title}")
-        counts = {"tests": 0, "failures": 0, "skipped": 0}
-        for step in result.steps:
-            seconds = (step.ms_median or 0) / 1000
-            case = _el(
-                suite,
-                "testcase",
-                name=f"step {step.index}: {step.description}",
-                classname=result.id,
-                time=f"{seconds:.3f}",
-            )
-            counts["tests"] += 1
-            if step.outcome in ("failed", "refused"):
-                counts["failures"] += 1
-                _el(case, "failure", step.reason, message=step.reason[:300], type=step.outcome)
-            elif step.outcome in ("not_assessable", "not_reached"):
-                counts["skipped"] += 1
-                _el(case, "skipped", message=step.reason[:300] or step.outcome.replace("_", " "))
-            if step.axe is not None and step.axe.violations:
-                _el(case, "system-out", "axe-core: " + ", ".join(sorted(step.axe.violations)))
-        for gate in gates:
-            case = _el(suite, "testcase", name=f"gate: {gate.name}", classname=result.id)
-            counts["tests"] += 1
-            if not gate.passed:
-                counts["failures"] += 1
-                _el(case, "failure", gate.detail, message=gate.detail[:300], type="gate")
-        for key, value in counts.items():
-            suite.set(key, str(value))
-        total += counts["tests"]
-        failures += counts["failures"]
-        skipped += counts["skipped"]
+        tests, failed, skips = journey_suite(root, result, gates)
+        total += tests
+        failures += failed
+        skipped += skips
     root.set("tests", str(total))
     root.set("failures", str(failures))
     root.set("skipped", str(skipped))

@@ -151,6 +151,13 @@ def render_junit(cards: Sequence[Scorecard], result: GateResult) -> str:
     tests, failures = _gates_suite(root, result)
     totals[0] += tests
     totals[1] += failures
+    from reports.journey_junit import journey_suite  # here: that module takes xml_text from this one
+
+    for verdict in result.journeys:  # a testsuite per journey: a testcase per step and per gate
+        tests, failures, skipped = journey_suite(root, verdict.result, verdict.gates)
+        totals[0] += tests
+        totals[1] += failures
+        totals[3] += skipped
     for key, value in zip(("tests", "failures", "errors", "skipped"), totals, strict=True):
         root.set(key, str(value))
     ET.indent(root)

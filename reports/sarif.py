@@ -111,6 +111,62 @@ def _absent(entry: BaselineEntry, index: int | None) -> dict[str, Any]:
     return out
 
 
+JOURNEY_RULES = {
+    "journey-step": "A journey step did not complete",
+    "journey-completion": "A journey did not complete",
+    "journey-keyboard": "A journey cannot be done by keyboard alone as far as by mouse",
+    "journey-time-budget": "A journey took longer than its time budget",
+}
+
+
+def _journey_results(
+    result: GateResult, rules: list[dict[str, Any]], index: dict[str, int], results: list[dict[str, Any]]
+) -> None:
+    """A result per journey step that failed or stopped before a submit, and per journey gate that failed."""
+
+    def rule(rule_id: str) -> int:
+        if rule_id not in index:
+            index[rule_id] = len(rules)
+            rules.append(
+                {
+                    "id": rule_id,
+                    "shortDescription": {"text": JOURNEY_RULES[rule_id]},
+                    "helpUri": f"{INFORMATION_URI}#task-journeys",
+                }
+            )
+        return index[rule_id]
+
+    for verdict in result.journeys:
+        journey = verdict.result
+        for step in journey.steps:
+            if step.outcome not in ("failed", "refused"):
+                continue
+            results.append(
+                {
+                    "ruleId": "journey-step",
+                    "ruleIndex": rule("journey-step"),
+                    "level": "error",
+                    "message": {"text": f"journey {journey.id}, step {step.index} ({step.description}): {step.reason}"},
+                    "locations": [_location(step.url or journey.start, "")],
+                    "properties": {"journey": journey.id, "step": step.index, "outcome": step.outcome},
+                }
+            )
+        for gate in verdict.gates:
+            if gate.passed:
+                continue
+            rule_id = f"journey-{gate.name}"
+            results.append(
+                {
+                    "ruleId": rule_id,
+                    "ruleIndex": rule(rule_id),
+                    "level": "error",
+                    "message": {"text": f"journey {journey.id}: {gate.name}: {gate.detail}"},
+                    "locations": [_location(journey.start, "")],
+                    "properties": {"journey": journey.id},
+                }
+            )
+
+
 def sarif_document(cards: Sequence[Scorecard], result: GateResult) -> dict[str, Any]:
     rules: list[dict[str, Any]] = []
     index: dict[str, int] = {}
@@ -135,6 +191,7 @@ def sarif_document(cards: Sequence[Scorecard], result: GateResult) -> dict[str, 
             results.append(_result(f, card, index[f.check_id], result))
     for entry in result.fixed:
         results.append(_absent(entry, index.get(entry.check_id)))
+    _journey_results(result, rules, index, results)
     run: dict[str, Any] = {
         "tool": {
             "driver": {

@@ -200,6 +200,17 @@ def test_a_journey_completes_with_times_and_axe_and_no_secret_leaves(shared_brow
     assert result.keyboard.focus_not_visible == []
     assert "failed at step 2" in second.output
     assert 'cannot fill the field labelled "County": the list has no such option' in second.output
+    # Stored with a run, as `check`, `portfolio run` and `audit --journeys` store them: the database's
+    # bytes are among those searched below, and what was stored reads back whole.
+    from maturity.store import JourneyStore, Store
+
+    store = Store(f"sqlite:///{tmp_path / 'm.db'}")
+    crawl = store.begin_crawl(site.origin + "/", settings={}, tool_version="test")
+    failed = JourneyResult.model_validate(json.loads((out / "b.json").read_text())[0])
+    JourneyStore(store.engine).save(crawl, [result, failed])
+    assert JourneyStore(store.engine).of_crawl(crawl) == [result, failed]
+    store.engine.dispose()
+    assert (tmp_path / "m.db").stat().st_size > 0
     (tmp_path / "output.txt").write_text(first.output + second.output)
     (tmp_path / "log.txt").write_text("\n".join(r.getMessage() for r in caplog.records))
     assert any("step" in r.getMessage() for r in caplog.records)

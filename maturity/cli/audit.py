@@ -87,9 +87,11 @@ def audit(
     run_summary(result.run, result.scorecard, result.report_paths)
     if journeys_dir:
         from maturity.run.journey import run_journeys, write_journey_reports
+        from maturity.store import JourneyStore
         from reports.journey_text import headline
 
         journeys = run_journeys([journeys_dir], machine=machine_settings(kw))
+        JourneyStore(store.engine).save(result.crawl_id, journeys)
         folder = next(iter(result.report_paths.values())).parent
         written = write_journey_reports(journeys, folder)
         for j in journeys:

@@ -152,6 +152,8 @@ def _run_distributed(loaded: Any, rubric: Any, command_line: dict[str, Any], run
 def _portfolio_summary(result: Any) -> None:
     from rich.table import Table
 
+    from reports.journey_text import headline
+
     console = terminal()
     table = Table(title=f"Portfolio {result.portfolio.id}: {len(result.outcomes)} sites in {result.seconds:.0f} s")
     for name in ("agency", "site", "result", "run", "level", "score", "pages", "not assessable", "seconds"):
@@ -170,6 +172,11 @@ def _portfolio_summary(result: Any) -> None:
             f"{o.seconds:.1f}",
         )
     console.print(table)
+    for o in result.outcomes:  # the journeys run after a site's audit
+        if o.journeys_error:
+            console.print(f"  {o.site.url}: journeys could not run: {o.journeys_error}")
+        for j in o.journeys:
+            console.print(f"  {o.site.url}: journey {j.id}: {headline(j)}")
     failures = result.failures
     if failures:
         console.print(f"{len(failures)} site(s) could not be audited (recorded as failed runs):", style="bold")

@@ -16,6 +16,9 @@ The gates, each optional:
 * ``required_checks``: these check ids must not fail (nor error) on any page where they ran, and
   must have run at all.
 * ``baseline`` (with ``--baseline``): every finding whose fingerprint is not in the baseline fails.
+* ``journeys`` (when the config lists ``journeys:``): each journey must complete (one that is not
+  assessable passes: a person was needed); with ``keyboard: true`` keyboard alone must get as far
+  as the mouse; with ``budget_seconds`` the median total time must be within it.
 
 ``paths`` entries apply other budgets, limits and required checks to the pages whose URL matches a
 regular expression (``re.search``). Every matching entry applies in order, later keys winning;
@@ -39,6 +42,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from maturity.core import checks
 from maturity.core.configfile import load_yaml, problems_error, validate
+from maturity.core.journey import JourneyGate, JourneyResult, journey_gates
 from maturity.core.model import ArtifactError, Outcome, PageArtifacts, PerformanceFacts, PerfRun
 from maturity.core.scoring import Finding, Scorecard
 from maturity.core.settings import SETTING_KEYS, SettingsLayer, compose
@@ -57,7 +61,7 @@ CONFIG_NAMES = ("maturity.yml", "maturity.yaml")
 BASELINE_SCHEMA = "maturity/baseline"
 BASELINE_VERSION = 1
 
-GateName = Literal["min_level", "min_dimensions", "max_findings", "budgets", "required_checks", "baseline"]
+GateName = Literal["min_level", "min_dimensions", "max_findings", "budgets", "required_checks", "baseline", "journeys"]
 
 
 # ---------------------------------------------------------------------------
@@ -123,6 +127,14 @@ def _fraction(value: Any) -> float:
     return number
 
 
+class JourneyGates(_Strict):
+    """Gates on the journeys the config lists: completion always; keyboard alone and a time budget
+    when asked for."""
+
+    keyboard: bool = False
+    budget_seconds: float | None = Field(default=None, gt=0)
+
+
 class Gates(_Strict):
     min_level: int | None = Field(default=None, ge=1, le=10)
     min_dimensions: dict[str, float] = Field(default_factory=dict)
@@ -131,6 +143,7 @@ class Gates(_Strict):
     tolerance: float = 0.10
     required_checks: list[str] = Field(default_factory=list)
     paths: list[PathGates] = Field(default_factory=list)
+    journeys: JourneyGates = Field(default_factory=JourneyGates)
 
     @field_validator("tolerance", mode="before")
     @classmethod
@@ -158,6 +171,9 @@ class CheckConfig(SettingsLayer):
     rubric: str | None = None  # a file (relative to the config file) or a built-in rubric name
     baseline: str | None = None  # default for --baseline (relative to the config file)
     attestations: str | None = None  # the agency's attestation file (relative to the config file)
+    # Journey files or folders of them (relative to the config file); each runs after the audit of
+    # the URL whose host is its start's host.
+    journeys: list[str] = Field(default_factory=list)
     gates: Gates = Field(default_factory=Gates)
 
     def settings_layer(self) -> dict[str, Any]:
@@ -325,6 +341,13 @@ class GateFailure(_Strict):
     fingerprint: str | None = None
 
 
+class JourneyVerdict(_Strict):
+    """One journey's result and the gates applied to it (for JUnit and SARIF entries per step)."""
+
+    result: JourneyResult
+    gates: list[JourneyGate]
+
+
 class GateResult(_Strict):
     passed: bool
     evaluated: list[GateName] = Field(default_factory=list)  # the gates that were configured and checked
@@ -335,6 +358,7 @@ class GateResult(_Strict):
     fixed: list[BaselineEntry] = Field(default_factory=list)  # in the baseline, gone from a page audited now
     unverified: list[BaselineEntry] = Field(default_factory=list)  # in the baseline, page not audited now
     notes: list[str] = Field(default_factory=list)
+    journeys: list[JourneyVerdict] = Field(default_factory=list)
 
     def failures_of(self, gate: str) -> list[GateFailure]:
         return [f for f in self.failures if f.gate == gate]
@@ -367,8 +391,14 @@ def evaluate(
     return evaluate_sites([SiteEvidence(card=card, pages=list(pages))], config, baseline)
 
 
-def evaluate_sites(sites: Sequence[SiteEvidence], config: CheckConfig, baseline: Baseline | None = None) -> GateResult:
-    """Evaluate every configured gate on each site; the baseline is compared with all their findings."""
+def evaluate_sites(
+    sites: Sequence[SiteEvidence],
+    config: CheckConfig,
+    baseline: Baseline | None = None,
+    journeys: Sequence[JourneyResult] = (),
+) -> GateResult:
+    """Evaluate every configured gate on each site; the baseline is compared with all their findings,
+    and the journey gates with each journey's result."""
     gates = config.gates
     failures: list[GateFailure] = []
     notes: list[str] = []
@@ -426,6 +456,22 @@ def evaluate_sites(sites: Sequence[SiteEvidence], config: CheckConfig, baseline:
                 f"{len(unverified)} baseline finding(s) are on pages not audited in this run; kept, not reported fixed"
             )
 
+    verdicts: list[JourneyVerdict] = []
+    if journeys:
+        evaluated.append("journeys")
+        for journey in journeys:
+            applied = journey_gates(
+                journey,
+                keyboard_required=gates.journeys.keyboard,
+                budget_seconds=gates.journeys.budget_seconds,
+            )
+            verdicts.append(JourneyVerdict(result=journey, gates=applied))
+            failures.extend(
+                GateFailure(gate="journeys", message=f"journey {journey.id}: {g.name}: {g.detail}", url=journey.start)
+                for g in applied
+                if not g.passed
+            )
+
     return GateResult(
         passed=decide(failures),
         evaluated=evaluated,
@@ -436,6 +482,7 @@ def evaluate_sites(sites: Sequence[SiteEvidence], config: CheckConfig, baseline:
         fixed=fixed,
         unverified=unverified,
         notes=notes,
+        journeys=verdicts,
     )
 
 

@@ -73,6 +73,7 @@ class _SiteEntry(_Strict):
     url: str
     tags: dict[str, TagValue] = Field(default_factory=dict)
     settings: SettingsLayer = Field(default_factory=SettingsLayer)
+    journeys: list[str] = Field(default_factory=list)  # journey files or folders, relative to the portfolio file
 
 
 class _ServiceEntry(_Strict):
@@ -131,6 +132,7 @@ class PortfolioSite:
     tags: dict[str, str] = field(default_factory=dict)  # portfolio, agency and site tags merged
     attestations: str | None = None  # path of the agency's attestation file (``maturity audit --attestations``)
     settings: dict[str, Any] = field(default_factory=dict)  # what the file sets for it (portfolio < agency < site)
+    journeys: tuple[str, ...] = ()  # journey files or folders (paths), run after the site's audit
 
     @property
     def host_key(self) -> str:
@@ -255,8 +257,11 @@ def parse_yaml(text: str, source: str) -> Portfolio:
             except ConfigError as exc:
                 where = f"{key}.settings" if own_settings else f"{base}.settings"
                 raise ConfigError(source, exc.message, f"{where}.{exc.key}") from None
+            journeys = () if isinstance(entry, str) else _journey_paths(entry.journeys, source, f"{key}.journeys")
             sites.append(
-                PortfolioSite(normalised, agency.name, {**common, **agency_tags, **site_tags}, attestations, merged)
+                PortfolioSite(
+                    normalised, agency.name, {**common, **agency_tags, **site_tags}, attestations, merged, journeys
+                )
             )
         services.extend(_services(agency, source, base))
     pid = parsed.id or slug(Path(source).stem)
@@ -351,6 +356,18 @@ def _attestation_file(value: str | None, source: str, key: str) -> str | None:
     if not path.is_file():
         raise ConfigError(source, f"attestation file not found: {path}", key)
     return str(path)
+
+
+def _journey_paths(values: list[str], source: str, key: str) -> tuple[str, ...]:
+    """A site's journey files or folders, relative to the portfolio file; each must exist (the files
+    themselves are read and checked before the run begins, by the workflow)."""
+    out: list[str] = []
+    for i, value in enumerate(values):
+        path = Path(value) if Path(value).is_absolute() else Path(source).parent / value
+        if not path.exists():
+            raise ConfigError(source, f"journey file or folder not found: {path}", f"{key}[{i}]")
+        out.append(str(path))
+    return tuple(out)
 
 
 _UNION_BRANCHES = ("str", "_SiteEntry")  # pydantic names the branch of `sites: list[str | _SiteEntry]` it tried

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from maturity.core.attest import check_against_rubric, load_attestations
 from maturity.core.gates import (
@@ -27,13 +28,14 @@ from maturity.core.gates import (
 from maturity.core.gates import (
     check_against_rubric as check_gates_against_rubric,
 )
+from maturity.core.journey import JourneyResult
 from maturity.core.model import RunInfo
 from maturity.core.rubric import LoadedRubric, resolve_rubric
 from maturity.core.scoring import Scorecard
 from maturity.core.settings import CHECK_DEFAULTS, AuditSettings, MachineSettings, compose
-from maturity.kernel.errors import GateFailed, UsageError
+from maturity.kernel.errors import ConfigError, GateFailed, UsageError
 from maturity.run.progress import Progress
-from maturity.store import Store
+from maturity.store import JourneyStore, Store
 from reports.annotations import render_annotations
 from reports.check_json import render_check_json
 from reports.check_summary import summary
@@ -54,6 +56,7 @@ class CheckRun:
     result: GateResult
     written: dict[str, Path] = field(default_factory=dict)
     baseline_written: Path | None = None
+    journeys: list[JourneyResult] = field(default_factory=list)
 
 
 def resolve_config(config_opt: str | None, cwd: Path) -> tuple[CheckConfig, Path | None]:
@@ -141,11 +144,13 @@ def run_check(
         check_against_rubric(attested, rubric.rubric.id, rubric.rubric.questions)
 
     all_settings = [check_settings(config, u, settings_overrides, config_path=config_path) for u in urls]
+    journeys_of = site_journeys(config, config_path, [s.url for s in all_settings], env)  # before crawling
     own_browser = None
-    if browser is None and len(all_settings) > 1:
+    if browser is None and (len(all_settings) > 1 or journeys_of):
         own_browser = browser = SharedBrowser(browser_settings(all_settings[0], machine))
     sites: list[SiteEvidence] = []
     runs: list[RunInfo] = []
+    journeys: list[JourneyResult] = []
     try:
         for settings in all_settings:
             done = audit(
@@ -160,6 +165,15 @@ def run_check(
             )
             sites.append(SiteEvidence(card=done.scorecard, pages=store.load_pages(done.crawl_id)))
             runs.append(done.run)
+            mine = journeys_of.pop((urlsplit(settings.url).hostname or "").lower(), [])
+            if mine:  # the site's journeys, after its audit, in the same browser
+                from maturity.run.journey import run_journeys
+
+                ran = run_journeys(
+                    mine, machine=machine, environ=env, browser=browser, screenshots=out_dir / "journeys"
+                )
+                JourneyStore(store.engine).save(done.crawl_id, ran)  # with the run they followed
+                journeys += ran
     finally:
         if own_browser is not None:
             own_browser.close()
@@ -182,10 +196,35 @@ def run_check(
         else:
             echo(f"baseline {baseline_path}: written with {len(new_baseline.findings)} findings")
         old_baseline = new_baseline
-    result = evaluate_sites(sites, config, old_baseline)
+    result = evaluate_sites(sites, config, old_baseline, journeys)
+    if journeys:
+        from maturity.run.journey import write_journey_reports
+
+        for path in write_journey_reports(journeys, out_dir).values():
+            echo(f"journeys: {path}")
     written = write_outputs(cards, runs, result, outputs or {}, config_path=config_path, env=env, echo=echo)
     echo(summary(cards, runs, result, written))
-    return CheckRun(config, cards, runs, result, written, written_baseline)
+    return CheckRun(config, cards, runs, result, written, written_baseline, journeys)
+
+
+def site_journeys(
+    config: CheckConfig, config_path: Path | None, urls: Sequence[str], env: Mapping[str, str]
+) -> dict[str, list[Path]]:
+    """The config's journey files by the host they start on, each valid, its secrets set, and its
+    host one of the URLs checked (a journey belongs to the site it starts on)."""
+    if not config.journeys:
+        return {}
+    from maturity.run.journey import check_journeys
+
+    loaded = check_journeys([relative_to(config_path, p) for p in config.journeys], env)
+    hosts = {(urlsplit(u).hostname or "").lower() for u in urls}
+    out: dict[str, list[Path]] = {}
+    for item in loaded:
+        host = item.journey.start_host
+        if host not in hosts:
+            raise ConfigError(item.source, f"it starts on {host}, which is not among the URLs checked", "start")
+        out.setdefault(host, []).append(Path(item.source))
+    return out
 
 
 def enforce(run: CheckRun) -> None:

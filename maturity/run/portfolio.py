@@ -20,13 +20,14 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from maturity import __version__
 from maturity.core.attest import check_against_rubric, load_attestations
+from maturity.core.journey import JourneyResult
 from maturity.core.model import AttestationSet
 from maturity.core.portfolio import Portfolio, PortfolioSite, host_key
 from maturity.core.rubric import LoadedRubric
@@ -35,13 +36,14 @@ from maturity.core.settings import AuditSettings, MachineSettings
 from maturity.kernel.errors import (
     BlockedByRobots,
     BrowserNotFound,
+    ConfigError,
     MaturityError,
     SiteUnreachable,
     StoreUnavailable,
 )
 from maturity.run import interrupt
 from maturity.run.progress import NoDisplay, PortfolioDisplay
-from maturity.store import Store
+from maturity.store import JourneyStore, Store
 
 
 class PerfGate:
@@ -165,6 +167,8 @@ class SiteOutcome:
     error: str | None = None
     seconds: float = 0.0
     report: str | None = None
+    journeys: tuple[JourneyResult, ...] = ()  # the site's journeys, run after its audit
+    journeys_error: str | None = None  # why they could not run (the audit's outcome stands)
 
     @property
     def ok(self) -> bool:
@@ -224,6 +228,7 @@ def run_portfolio(
         audit_fn = default_audit
     run_audit: AuditFn = audit_fn
     attested = attestations_of(portfolio, rubric)
+    check_site_journeys(portfolio)  # every journey valid, its secrets set, on its site: before any audit
     slots = max(1, min(sites_at_once, len(portfolio.sites)))
     if browsers is not None and len(browsers) < slots:
         raise ValueError(f"{slots} slots need {slots} browsers, got {len(browsers)}")
@@ -258,6 +263,8 @@ def run_portfolio(
                         browser,
                         SlotProgress(display, slot, site.host_key, gate),
                     )
+                    if outcome.ok and site.journeys:
+                        outcome = _site_journeys(site, outcome, browser, machine, store)
                 except (BrowserNotFound, StoreUnavailable) as exc:
                     fatal.append(exc)
                     scheduler.stop()
@@ -309,6 +316,38 @@ def attestations_of(portfolio: Portfolio, rubric: LoadedRubric) -> dict[str, Att
             check_against_rubric(answers, rubric.rubric.id, rubric.rubric.questions)
             read[site.attestations] = answers
     return read
+
+
+def check_site_journeys(portfolio: Portfolio, environ: Mapping[str, str] | None = None) -> None:
+    """Each site's journeys valid, their secrets set, and each starting on its own site's host."""
+    from maturity.run.journey import check_journeys
+
+    for site in portfolio.sites:
+        if not site.journeys:
+            continue
+        for item in check_journeys(list(site.journeys), environ):
+            if host_key(item.journey.start) != site.host_key:
+                raise ConfigError(
+                    item.source, f"it starts on {item.journey.start_host}, not on its site {site.url}", "start"
+                )
+
+
+def _site_journeys(
+    site: PortfolioSite, outcome: SiteOutcome, browser: Any, machine: MachineSettings, store: Store
+) -> SiteOutcome:
+    """Run the site's journeys after its audit, in the same browser; screenshots beside its report.
+    A journey that cannot run leaves the audit's outcome as it was, with the reason."""
+    from maturity.run.journey import run_journeys
+
+    shots = Path(outcome.report).parent / "journeys" if outcome.report else None
+    try:
+        results = run_journeys(list(site.journeys), machine=machine, browser=browser, screenshots=shots)
+    except (BrowserNotFound, StoreUnavailable):
+        raise
+    except MaturityError as exc:
+        return replace(outcome, journeys_error=" ".join(str(exc).split())[:500])
+    JourneyStore(store.engine).save(outcome.crawl_id, results)
+    return replace(outcome, journeys=tuple(results))
 
 
 def _default_browser(settings: AuditSettings, machine: MachineSettings) -> Any:

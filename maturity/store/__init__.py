@@ -1,5 +1,6 @@
 """The store: tables, queries and migrations (the only package that imports SQLAlchemy, SQLModel or Alembic)."""
 
+from maturity.store.journeys import JourneyStore  # registers the journey table (issue 15)
 from maturity.store.store import (
     PENDING,
     Blob,
@@ -21,6 +22,7 @@ __all__ = [
     "Blob",
     "Crawl",
     "DuplicateTask",
+    "JourneyStore",
     "Page",
     "RunRow",
     "Scoring",
