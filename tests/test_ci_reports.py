@@ -191,7 +191,10 @@ def test_markdown_has_the_dimension_table_and_gate_results(card_and_result):
     assert text.startswith("## maturity check ❌ failed")
     assert "| dimension | score | failing checks | note |" in text
     for d in card.dimensions:
-        assert f"| {d.title} | {d.score:.1f} |" in text
+        if d.score is None:  # the optional customer-experience dimension, without survey data
+            assert d.optional and f"| {d.title} | n/a |" in text and "not assessable" in text
+        else:
+            assert f"| {d.title} | {d.score:.1f} |" in text
     assert "| `max_findings` | ❌ 1 failure |" in text
 
 
