@@ -15,7 +15,7 @@ import random
 import struct
 import zlib
 
-__all__ = ["build_heavy_site", "tag_files"]
+__all__ = ["add_site_files", "build_heavy_site", "tag_files"]
 
 FONT_BYTES = 120_000  # about a WOFF2 latin family member; the browser downloads it whatever it holds
 
@@ -149,6 +149,14 @@ def build_heavy_site(total: int, origin: str, tag_origin: str) -> dict[str, tupl
         files[f"/photos/hero-{k}.png"] = (noise_png(800, 700, k), "image/png")
     for i in range(total):
         files[f"/p{i}.html"] = (page(i, total, tag_origin).encode(), "text/html; charset=utf-8")
+    add_site_files(files, total, origin)
+    return files
+
+
+def add_site_files(files: dict[str, tuple[bytes, str]], total: int, origin: str) -> None:
+    """What both benchmark sites add around their pages ``/p0.html``..: a sitemap listing every page
+    (like most agency sites, so a 1,000-page crawl reaches them all), the home page at ``/`` and the
+    privacy, accessibility and contact pages."""
     locs = "".join(f"<url><loc>{origin}/p{i}.html</loc></url>" for i in range(total))
     files["/sitemap.xml"] = (
         f"<?xml version='1.0' encoding='UTF-8'?><urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>"
@@ -158,7 +166,6 @@ def build_heavy_site(total: int, origin: str, tag_origin: str) -> dict[str, tupl
     files["/"] = files["/p0.html"]
     for extra in ("privacy", "accessibility", "contact"):
         files[f"/{extra}.html"] = files["/p1.html"] if total > 1 else files["/p0.html"]
-    return files
 
 
 def tag_files() -> dict[str, tuple[bytes, str]]:

@@ -34,6 +34,8 @@ from contextlib import closing
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from heavysite import add_site_files
+
 HERE = Path(__file__).resolve().parent
 PEERS = HERE / ".peers" / "node_modules" / ".bin"
 CHROME_FLAGS = [
@@ -136,17 +138,8 @@ def build_site(total: int, origin: str) -> dict[str, tuple[bytes, str]]:
     }
     for i in range(total):
         files[f"/p{i}.html"] = (page_html(i, total, per_section).encode(), "text/html; charset=utf-8")
-    # The navigation reaches eight sections; like most agency sites, a sitemap lists every page,
-    # so a 1,000-page crawl reaches all of them.
-    locs = "".join(f"<url><loc>{origin}/p{i}.html</loc></url>" for i in range(total))
-    files["/sitemap.xml"] = (
-        f"<?xml version='1.0' encoding='UTF-8'?><urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>"
-        f"{locs}</urlset>".encode(),
-        "application/xml",
-    )
-    files["/"] = files["/p0.html"]
-    for extra in ("privacy", "accessibility", "contact"):
-        files[f"/{extra}.html"] = files["/p1.html"] if total > 1 else files["/p0.html"]
+    # The navigation reaches eight sections; a sitemap lists every page (bench/heavysite.py).
+    add_site_files(files, total, origin)
     return files
 
 

@@ -313,10 +313,7 @@ def score(loaded: LoadedRubric, pages: list[PageArtifacts], site: SiteFacts) -> 
     results_of = _results_by_dimension(ran)
     for dim in rubric.dimensions:
         summaries = by_dim.get(dim.id, [])
-        value = _weighted((s.weight, s.score) for s in summaries)
-        if _mostly_unrun(summaries):
-            value = None  # not assessed: a figure from the few checks that ran would mislead
-        cap, capped = _cap(dim, results_of.get(dim.id, []), impacts, len(audited))
+        value, cap, capped = _dimension_value(dim, summaries, results_of.get(dim.id, []), impacts, len(audited))
         span = errors.dimension(dim.id, summaries, value)
         if cap is not None and value is not None and value > cap:
             value = cap
@@ -390,9 +387,7 @@ def _overall_of(
     results_of = _results_by_dimension(ran)
     values = []
     for dim in rubric.dimensions:
-        summaries = by_dim.get(dim.id, [])
-        value = None if _mostly_unrun(summaries) else _weighted((s.weight, s.score) for s in summaries)
-        cap, _ = _cap(dim, results_of.get(dim.id, []), impacts, assessable)
+        value, cap, _ = _dimension_value(dim, by_dim.get(dim.id, []), results_of.get(dim.id, []), impacts, assessable)
         if cap is not None and value is not None:
             value = min(value, cap)
         values.append((dim.weight, None if value is None else round(100 * value, 1)))
@@ -408,6 +403,20 @@ def _results_by_dimension(ran: Ran) -> dict[str, list[CheckResult]]:
     for dim, _check_id, _weight, results in ran:
         out[dim.id].extend(results)
     return out
+
+
+def _dimension_value(
+    dim: Dimension,
+    summaries: list[CheckSummary],
+    results: list[CheckResult],
+    impacts: dict[tuple[str, str], str],
+    assessable: int,
+) -> tuple[float | None, float | None, str]:
+    """A dimension's uncapped value (0..1; None when not assessed: most of its checks could not run,
+    and a figure from the few that did would mislead), its cap and why (see :func:`_cap`)."""
+    value = None if _mostly_unrun(summaries) else _weighted((s.weight, s.score) for s in summaries)
+    cap, capped = _cap(dim, results, impacts, assessable)
+    return value, cap, capped
 
 
 def _cap(
