@@ -407,7 +407,7 @@ def barrier_run(shared_browser, tmp_path_factory):
 
 def _by_page(result, origin):
     out: dict[str | None, dict[str, object]] = {}
-    for r in result.scorecard.results:
+    for r in result.scorecard.all_results():
         path = r.url[len(origin) :] if r.url else None
         out.setdefault(path, {})[r.check_id] = r
     return out
