@@ -187,10 +187,13 @@ class Store:
             raise StoreUnavailable(f"database unavailable: {redact_url(url)}: {reason}") from None
 
     # -- blobs -------------------------------------------------------------
-    def _put_blob(self, session: Session, data: Any) -> str:
+    def _put_blob(self, session: Session, data: Any, raw: bytes | None = None) -> str:
         """Store ``data`` once under its hash. Another run (a portfolio's other site, another worker)
-        may be storing the same blob at the same moment: the insert yields to it, never fails."""
-        raw = canonical_json(data)  # serialised once: the key is its hash, the row its compressed bytes
+        may be storing the same blob at the same moment: the insert yields to it, never fails.
+        ``raw`` is ``data`` already serialised (a scorecard: pydantic writes its JSON without
+        building the dictionaries first)."""
+        if raw is None:
+            raw = canonical_json(data)  # serialised once: the key is its hash, the row its compressed bytes
         sha = hashlib.sha256(raw).hexdigest()
         if session.get(Blob, sha) is None:
             data_z = zlib.compress(raw, 6)
@@ -205,11 +208,15 @@ class Store:
         return sha
 
     def get_blob(self, sha: str) -> Any:
+        return json.loads(self.blob_bytes(sha))
+
+    def blob_bytes(self, sha: str) -> bytes:
+        """A blob's JSON text, as stored (decompressed)."""
         with Session(self.engine) as session:
             blob = session.get(Blob, sha)
             if blob is None:
                 raise KeyError(sha)
-            return json.loads(zlib.decompress(blob.data))
+            return zlib.decompress(blob.data)
 
     # -- crawls ------------------------------------------------------------
     def begin_crawl(
@@ -470,7 +477,7 @@ class Store:
         """Store a scorecard with what produced it: the rubric's exact text (a blob, stored once
         however many scorings use it), the tool version and the check catalogue's digest."""
         with Session(self.engine) as session:
-            sha = self._put_blob(session, card.model_dump(mode="json"))
+            sha = self._put_blob(session, None, raw=card.model_dump_json().encode())
             rubric_blob = self._put_blob(session, rubric.text) if rubric is not None and rubric.text else None
             row = Scoring(
                 rubric_blob=rubric_blob,
@@ -498,7 +505,8 @@ class Store:
             return list(session.exec(query).all())
 
     def scorecard(self, scoring: Scoring) -> Scorecard:
-        return Scorecard.model_validate(self.get_blob(scoring.scorecard_sha))
+        # straight from the JSON text: a large run's scorecard is never a tree of dictionaries too
+        return Scorecard.model_validate_json(self.blob_bytes(scoring.scorecard_sha))
 
     def scoring_rubric(self, scoring: Scoring) -> LoadedRubric | None:
         """The rubric a scoring was made under, from its stored text; None for a scoring stored
