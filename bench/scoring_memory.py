@@ -69,6 +69,8 @@ def child(db: Path, out: Path, traced: bool) -> None:
     scored = time.perf_counter() - t
     info = run_info(store, 1, scoring_id)
     write_reports(info, card, out, documents=store.load_site(1).documents)
+    overall, findings = card.overall, len(card.findings)
+    del card  # `maturity export` is its own command: it reads the stored scorecard, not this one
     csv, _ = export(store, "csv", method="mean")
     wall = time.perf_counter() - t
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -80,8 +82,8 @@ def child(db: Path, out: Path, traced: bool) -> None:
                 "peak_rss_mib": peak,
                 "base_rss_mib": base,
                 "traced_peak_mib": tracemalloc.get_traced_memory()[1] / 2**20 if traced else None,
-                "overall": card.overall,
-                "findings": len(card.findings),
+                "overall": overall,
+                "findings": findings,
                 "html_bytes": (out / "run-1" / "index.html").stat().st_size,
                 "csv_bytes": len(csv),
             }

@@ -240,7 +240,7 @@ AXE_RULES = [
 ] + [(f"rule-{k}", "moderate", ["wcag2a", "wcag2aa"]) for k in range(20)]
 
 
-def realistic_page(i: int, total: int, origin: str = ORIGIN) -> PageArtifacts:
+def realistic_page(i: int, total: int, origin: str = ORIGIN, *, violations: bool = True) -> PageArtifacts:
     url = f"{origin}/" if i == 0 else f"{origin}/p{i}.html"
     section = i % 12
     words = [w for w in PLAIN_TEXT.split() if w.isalpha()]
@@ -272,7 +272,7 @@ def realistic_page(i: int, total: int, origin: str = ORIGIN) -> PageArtifacts:
     )
     rules = []
     for k, (rule_id, impact, tags) in enumerate(AXE_RULES):
-        violated = (i + k) % 9 == 0
+        violated = violations and (i + k) % 9 == 0
         outcome = "violation" if violated else ("inapplicable" if (i + k) % 4 == 0 else "pass")
         nodes = (
             [AxeNode(target=f"main > div:nth-child({n}) > img", html=f"<img src='/img/{i}-{n}.png'>") for n in range(3)]
@@ -305,13 +305,14 @@ def realistic_page(i: int, total: int, origin: str = ORIGIN) -> PageArtifacts:
     return PageArtifacts(url=url, depth=0 if i == 0 else 1, artifacts=arts)
 
 
-def store_realistic_run(store: Any, total: int, origin: str = ORIGIN) -> int:
-    """A finished run of ``total`` realistic pages in ``store`` (a maturity.store.Store)."""
+def store_realistic_run(store: Any, total: int, origin: str = ORIGIN, *, violations: bool = True) -> int:
+    """A finished run of ``total`` realistic pages in ``store`` (a maturity.store.Store); without
+    ``violations`` no axe-core rule fails anywhere."""
     crawl_id = int(
         store.begin_crawl(f"{origin}/", settings={"max_pages": total}, tool_version="t", axe_version="4.12.1")
     )
     store.set_site(crawl_id, site(start_url=f"{origin}/", homepage_url=f"{origin}/"), pages_found=total)
     for i in range(total):
-        store.add_page(crawl_id, realistic_page(i, total, origin))
+        store.add_page(crawl_id, realistic_page(i, total, origin, violations=violations))
     store.finish_crawl(crawl_id, timings={"total_s": 1.0})
     return crawl_id

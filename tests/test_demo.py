@@ -42,7 +42,9 @@ def test_every_listed_defect_is_found_and_nothing_else_fails(demo_run):
     for entry in defects()["defects"]:
         pages = assessed if entry["page"] == "*" else [entry["page"]]
         expected |= {(page, entry["check"]) for page in pages}
-    failed = {(r.url[len(origin) :] if r.url else None, r.check_id) for r in card.all_results() if r.outcome == Outcome.FAIL}
+    failed = {
+        (r.url[len(origin) :] if r.url else None, r.check_id) for r in card.all_results() if r.outcome == Outcome.FAIL
+    }
     assert sorted(expected - failed, key=str) == [], "listed defects not found"
     assert sorted(failed - expected, key=str) == [], "checks failed that defects.yaml does not list"
 

@@ -146,8 +146,9 @@ class Scorecard(Frozen):
     next_level: NextLevel | None = None
     pages: list[PageSummary] = Field(default_factory=list)
     findings: list[Finding] = Field(default_factory=list)
-    # The results a report, a gate or fix-first reads again: failures, errors, site-level results and
-    # passes without a score. A page's pass or not-applicable is one character of its check's entry
+    # The results a report or a gate reads again: failures (a page's failing elements are its
+    # findings, not repeated here), errors, site-level results and passes without a score. A
+    # page's pass or not-applicable is one character of its check's entry
     # in ``outcomes`` (check id, codes, partial scores), one a page in the order of the assessable
     # ``pages``: "p" passed, "s" passed with the next partial score, "n" not applicable, "k" the
     # next result in ``results`` (maturity.core.tally). :meth:`all_results` gives every result back.
@@ -170,7 +171,8 @@ class Scorecard(Frozen):
     def all_results(self) -> Iterator[CheckResult]:
         """Every check result of this scoring with its outcome and score, in the order scoring made
         them, one at a time (a site of 10,000 pages is not rebuilt whole); a page's pass or
-        not-applicable comes without its detail. A scorecard stored before ``outcomes`` existed
+        not-applicable comes without its detail, a page's failure without its elements (those are
+        the ``findings``). A scorecard stored before ``outcomes`` existed
         (schema version 1) kept them all in ``results``."""
         if not self.outcomes:
             yield from self.results
@@ -426,7 +428,7 @@ def score(loaded: LoadedRubric, pages: PageSource | Sequence[PageArtifacts], sit
         next_level=_next_level(rubric, level, overall, dimensions),
         pages=first.pages,
         findings=_findings(rubric, (r for _, _, _, run in ran for r in run.kept), impacts, axe_texts),
-        results=[r for _, _, _, run in ran for r in run.kept],
+        results=[_lean(r) for _, _, _, run in ran for r in run.kept],
         outcomes=[(run.check_id, run.codes.decode(), run.scores.tolist()) for _, _, _, run in ran],
         fix_first=fix_first(ran, templates, _what_if(rubric, weights, impacts, len(audited)), overall),
         sample=site.sample.describe() if site.sample is not None and site.sample.method != "crawl" else "",
@@ -450,6 +452,11 @@ def _what_if(
         return hit[1]
 
     return lambda ran: _overall_of(rubric, ran, weights, impacts, assessable, summarise)
+
+
+def _lean(r: CheckResult) -> CheckResult:
+    """A page's failure as the scorecard keeps it: its elements are the findings, not kept twice."""
+    return r.model_copy(update={"items": []}) if r.url is not None and r.outcome == Outcome.FAIL and r.items else r
 
 
 def _overall_of(

@@ -11,7 +11,7 @@ report, a gate or fix-first reads again: failures (their elements are the findin
 errors, site-level results and passes without a score (informational). The detail of a page's
 pass or not-applicable ("1.2 s", "no images") is not kept: it is in the run's stored artifacts,
 and a rescore recomputes it. :meth:`CheckRun.results` gives every result back with its outcome
-and score.
+and score. (The scorecard also keeps a page's failure without its elements: they are its findings.)
 """
 
 from __future__ import annotations

@@ -67,7 +67,7 @@ class CheckMeta:
     summary: Callable[[PageInput], Mapping[str, Any]] | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: scoring keeps one a page for each site check
 class PageInput:
     """What a page check sees: typed artifacts of one page, the site facts, its params."""
 
