@@ -191,11 +191,13 @@ def fingerprint(check_id: str, url: str, selector: str, snippet: str) -> str:
 
 
 def _plan(
-    rubric: Rubric, rules: dict[str, tuple[frozenset[str], str | None]]
+    rubric: Rubric, rules: dict[str, tuple[frozenset[str], str | None]] | Sequence[PageArtifacts]
 ) -> list[tuple[Dimension, str, float, dict]]:
     """The concrete (dimension, check id, weight, params) list, axe tag selections expanded over
-    the axe-core rules of the run (:func:`maturity.core.checks.axe_rules.catalogue`)."""
+    the axe-core rules of the run (:func:`maturity.core.checks.axe_rules.catalogue`, or of ``pages``)."""
     explicit = {p.check for d in rubric.dimensions for p in d.parameters if p.check}
+    if not isinstance(rules, dict):
+        rules = catalogue(f for f in (page.get("axe", keep=False) for page in rules) if isinstance(f, AxeFacts))
     plan: list[tuple[Dimension, str, float, dict]] = []
     for dim in rubric.dimensions:
         for param in dim.parameters:
