@@ -12,6 +12,7 @@ every allocation is traced).
 
     python bench/scoring_memory.py                                  # 200 500 1000 2000, 3 runs
     python bench/scoring_memory.py --pages 100 400 --repeat 1 --tracemalloc
+    python bench/scoring_memory.py --clean     # no axe-core failures: the findings are not what grows
 
 Part (b), ``--audit N``, audits a generated site of ``--site-pages`` pages (default 10,000, every
 one in its sitemap) with ``maturity audit --sample stratified --max-pages N``: discovery finds the
@@ -35,6 +36,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zlib
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -91,7 +93,7 @@ def child(db: Path, out: Path, traced: bool) -> None:
     )
 
 
-def build_run(db: Path, pages: int) -> float:
+def build_run(db: Path, pages: int, violations: bool = True) -> float:
     """A stored run of ``pages`` realistic pages; returns the database's bytes per page."""
     sys.path.insert(0, str(ROOT / "tests"))
     from factories import store_realistic_run
@@ -99,7 +101,7 @@ def build_run(db: Path, pages: int) -> float:
     from maturity.store import Store
 
     store = Store(f"sqlite:///{db}")
-    store_realistic_run(store, pages)
+    store_realistic_run(store, pages, violations=violations)
     store.engine.dispose()
     with sqlite3.connect(db) as con:
         con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -115,15 +117,16 @@ def measure(db: Path, work: Path, traced: bool) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def part_a(sizes: list[int], repeat: int, traced: bool) -> None:
-    print(f"scoring and reporting stored runs of {sizes} synthetic pages, {repeat} run(s) each, medians", flush=True)
+def part_a(sizes: list[int], repeat: int, traced: bool, violations: bool = True) -> None:
+    kind = "synthetic pages" if violations else "synthetic pages where no axe-core rule fails (few findings)"
+    print(f"scoring and reporting stored runs of {sizes} {kind}, {repeat} run(s) each, medians", flush=True)
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         dbs = {}
         for n in sizes:
             t = time.perf_counter()
-            dbs[n] = (work / f"run-{n}.db", build_run(work / f"run-{n}.db", n))
+            dbs[n] = (work / f"run-{n}.db", build_run(work / f"run-{n}.db", n, violations))
             print(f"  stored {n} pages in {time.perf_counter() - t:.0f} s ({dbs[n][1]:,.0f} bytes a page)", flush=True)
         runs: dict[int, list[dict]] = {n: [] for n in sizes}
         for attempt in range(repeat):
@@ -210,10 +213,13 @@ def part_b(audited: int, site_pages: int, repeat: int) -> None:
             ]
             wall, peak, samples = run_measured(cmd, progress=pages_done(db))
             with sqlite3.connect(db) as con:
-                found = con.execute("select pages_found from crawl where id = 1").fetchone()[0]
                 n = con.execute("select count(*) from page where status != 'pending'").fetchone()[0]
+                site_sha = con.execute("select site_sha from crawl where id = 1").fetchone()[0]
+                blob = con.execute("select data from blob where sha256 = ?", (site_sha,)).fetchone()[0]
+            sample = json.loads(zlib.decompress(blob)).get("sample") or {}
+            found = f"{sample.get('population', '?')} pages found, {len(sample.get('strata', []))} strata"
             phases = ", ".join(f"{k} {t} ({o})" for k, (t, o) in pss_by_phase(samples, n).items())
-            print(f"run {attempt + 1}: population {found}, audited {n}, {wall:.0f} s ({wall / max(1, n):.2f} s/page)")
+            print(f"run {attempt + 1}: population {found}; audited {n}, {wall:.0f} s ({wall / max(1, n):.2f} s/page)")
             print(f"  whole-tree peak PSS {peak / 1024:.0f} MiB (target under 1,229 MiB, 1.2 GiB)")
             print(f"  peak PSS by phase, tree (maturity's own process), MiB: {phases}")
             print(f"  database: {db.stat().st_size / max(1, n):,.0f} bytes a page", flush=True)
@@ -228,6 +234,9 @@ def main() -> None:
     parser.add_argument("--pages", type=int, nargs="+", default=[200, 500, 1000, 2000])
     parser.add_argument("--repeat", type=int, default=3, help="runs of each size; figures are medians")
     parser.add_argument("--tracemalloc", action="store_true", help="also trace the Python heap's peak (slower)")
+    parser.add_argument(
+        "--clean", action="store_true", help="pages where no axe-core rule fails: what grows without findings"
+    )
     parser.add_argument("--audit", type=int, default=0, metavar="N", help="part (b): audit N pages of a large site")
     parser.add_argument("--site-pages", type=int, default=10_000, help="the generated site's size for --audit")
     args = parser.parse_args()
@@ -235,7 +244,7 @@ def main() -> None:
     if args.audit:
         part_b(args.audit, args.site_pages, args.repeat)
     else:
-        part_a(args.pages, args.repeat, args.tracemalloc)
+        part_a(args.pages, args.repeat, args.tracemalloc, violations=not args.clean)
 
 
 if __name__ == "__main__":
