@@ -43,7 +43,8 @@ from maturity.kernel.errors import UsageError
     "--journeys",
     "journeys_dir",
     type=click.Path(exists=True),
-    help="Also run these task journeys (a folder or file) after the audit; results beside the scorecards.",
+    help="Also run these task journeys (a folder or file); a login journey runs first and signs the crawl in, "
+    "the others run after the audit. Results beside the scorecards.",
 )
 @store_options
 @output_options
@@ -69,34 +70,51 @@ def audit(
     settings = compose({"url": validate_start_url(url)}, settings_layer(kw), sources=["URL", "the command line"])
     rubric = resolve_rubric(rubric_spec)
     attested = load_attestations(attestations) if attestations else None  # fail before crawling
+    plan = None
     if journeys_dir:
-        from maturity.run.journey import check_journeys
+        from maturity.run.journey import JourneyRun
 
-        check_journeys([journeys_dir])  # valid files and every secret set, before crawling
+        plan = JourneyRun([journeys_dir], machine=machine_settings(kw))  # valid files, secrets set: before crawling
     store = open_store(db, create=True)
-    result = run_audit(
-        settings,
-        store,
-        rubric,
-        Path(out_dir),
-        machine=machine_settings(kw),
-        attested=attested,
-        save_to=Path(save_artifacts) if save_artifacts else None,
-        progress=progress(quiet, verbose),
-    )
-    run_summary(result.run, result.scorecard, result.report_paths)
-    if journeys_dir:
-        from maturity.run.journey import run_journeys, write_journey_reports
-        from maturity.store import JourneyStore
-        from reports.journey_text import headline
 
-        journeys = run_journeys([journeys_dir], machine=machine_settings(kw))
-        JourneyStore(store.engine).save(result.crawl_id, journeys)
-        folder = next(iter(result.report_paths.values())).parent
-        written = write_journey_reports(journeys, folder)
-        for j in journeys:
-            echo(f"journey {j.id}: {headline(j)}")
-        echo(f"journeys: {written['journeys-text']}")
+    def audit_site(login: Any = None, browser: Any = None) -> Any:
+        return run_audit(
+            settings,
+            store,
+            rubric,
+            Path(out_dir),
+            machine=machine_settings(kw),
+            attested=attested,
+            save_to=Path(save_artifacts) if save_artifacts else None,
+            progress=progress(quiet, verbose),
+            browser=browser,
+            login=login,
+        )
+
+    if plan is None:
+        result = audit_site()
+        run_summary(result.run, result.scorecard, result.report_paths)
+        return
+    from crawlers.browser import SharedBrowser
+    from maturity.run.audit import browser_settings
+    from maturity.run.journey import audit_between_journeys, write_journey_reports
+    from maturity.store import JourneyStore
+    from reports.journey_text import headline
+
+    # One browser for the journeys and the audit between them: a login journey's session (kept in
+    # memory only) signs the crawl in, and the other journeys after it.
+    browser = SharedBrowser(browser_settings(settings, machine_settings(kw)))
+    try:
+        result, journeys = audit_between_journeys(plan, browser, settings.url, lambda login: audit_site(login, browser))
+    finally:
+        browser.close()
+    run_summary(result.run, result.scorecard, result.report_paths)
+    JourneyStore(store.engine).save(result.crawl_id, journeys)
+    folder = next(iter(result.report_paths.values())).parent
+    written = write_journey_reports(journeys, folder)
+    for j in journeys:
+        echo(f"journey {j.id}: {headline(j)}")
+    echo(f"journeys: {written['journeys-text']}")
 
 
 @click.command()

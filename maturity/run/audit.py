@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from crawlers.browser import BrowserSession, BrowserSettings, SharedBrowser
 from crawlers.discover import Discovery, DiscoverySettings, discover
+from crawlers.journey import Login
 from crawlers.netpolicy import AddressPolicy, Resolver, system_resolver
 from crawlers.pacing import politeness
 from crawlers.transport import make_client
@@ -107,6 +108,7 @@ class _Run:
     progress: Progress
     timings: dict[str, Any] = field(default_factory=dict)  # seconds, request counts and the politeness applied
     last_request_at: float | None = None  # discovery's last request (time.monotonic()): the first load waits on it
+    login: Login | None = None  # the site's login, when the audit signs in (in memory only)
 
 
 def audit(
@@ -123,8 +125,17 @@ def audit(
     browser: SharedBrowser | None = None,
     task_key: str | None = None,
     resolver: Resolver | None = None,
+    login: Login | None = None,
 ) -> AuditResult:
     """Audit one site end to end and return its scorecard and report paths.
+
+    ``login`` (the site's login journey, already run: :class:`~maturity.run.journey.JourneyRun`)
+    signs the crawl in: discovery fetches with its cookies, every browser context starts with its
+    cookies, localStorage and sessionStorage, and when a page shows the session ended the login
+    journey runs again (bounded) and the page is asked for once more. Pages that need the login
+    and never got it are "not assessable: login required". It needs ``browser`` (discovery signs
+    in again through it). The session is never stored: the run records only the journey's id,
+    whether it signed in and how often it signed in again.
 
     ``machine`` says how to run here (browser, axe script, loopback-only mode); ``attested`` is
     the agency's attestation file, already read, stored with the crawl. ``browser`` reuses an
@@ -143,9 +154,13 @@ def audit(
             f"--sample traffic: no traffic report was imported for {settings.url} "
             "(`maturity traffic import FILE --agency NAME --site URL` first)"
         )
+    if login is not None and browser is None:
+        raise UsageError("an audit that signs in needs a running browser (it signs in again through it)")
     t0 = time.perf_counter()
     progress.phase("discovering", None)
     policy = address_policy(settings, settings.url, resolver)
+    if login is not None and browser is not None:  # signing in again during discovery: under this audit's policy
+        browser.session.reconfigure(browser_settings(settings, machine), settings.url, policy, login=login)
     client = make_client(
         user_agent=settings.user_agent,
         page_timeout=settings.page_timeout,
@@ -161,7 +176,8 @@ def audit(
 
     finding = replace(discovery_settings(settings, machine), max_pages=settings.population_size)
     with client:
-        population = discover(client, settings.url, finding, on_event=on_event)
+        signed_in = _SignedInClient(login, browser, client) if login is not None and browser is not None else None
+        population = discover(client, settings.url, finding, on_event=on_event, login=signed_in)
         progress.phase("checking documents", None)
         population, documents_s = collect_site_documents(client, population, settings)
     if traffic is not None:  # visits per page found: for --sample traffic and page_weighting: traffic
@@ -171,7 +187,7 @@ def audit(
     crawl_id = store.begin_crawl(
         found.site.start_url, settings=settings.recorded(), tool_version=__version__, task_key=task_key
     )
-    run = _Run(settings, machine, store, crawl_id, policy, progress, last_request_at=found.last_request_at)
+    run = _Run(settings, machine, store, crawl_id, policy, progress, last_request_at=found.last_request_at, login=login)
     run.timings["discover_s"] = round(time.perf_counter() - t0, 3)
     run.timings.update(
         politeness=found.politeness.describe(),
@@ -211,6 +227,12 @@ def resume(
     if crawl.status == "finished":
         raise UsageError(f"run {crawl_id} already finished (see `maturity report {crawl_id}`)")
     settings = AuditSettings.from_stored(json.loads(crawl.settings))
+    signed = json.loads(crawl.timings).get("login")
+    if isinstance(signed, dict):  # the session was never kept, so the pages left cannot be seen signed in
+        raise UsageError(
+            f"run {crawl_id} signed in with the login journey {signed.get('journey')}; resume cannot sign in: "
+            "audit the site again with its journeys"
+        )
     policy = address_policy(settings, crawl.target_url, resolver)
     run = _Run(settings, machine or MachineSettings(), store, crawl_id, policy, progress or NoProgress())
     run.timings = dict(json.loads(crawl.timings))
@@ -265,6 +287,12 @@ def _complete(
     store, crawl_id, progress = run.store, run.crawl_id, run.progress
     store.update_crawl(crawl_id, status="running")
     offmachine = _render_pending(run, browser)
+    if run.login is not None:  # what the run did with its login; never the session itself
+        run.timings["login"] = {
+            "journey": run.login.journey.id,
+            "signed_in": run.login.session is not None,
+            "renewals": run.login.renewals,
+        }
     run.timings["total_s"] = round(run.timings.get("total_s", 0) + time.perf_counter() - t0, 3)
     store.finish_crawl(crawl_id, status="finished", timings=run.timings)
     progress.close()
@@ -343,9 +371,10 @@ async def _gather(run: _Run, shared: BrowserSession | None) -> list[str]:
     start_url = run.store.crawl(run.crawl_id).target_url
     settings = browser_settings(run.settings, run.machine, page_gap=_page_gap(run))
     if shared is not None:
-        shared.reconfigure(settings, start_url, run.policy)
+        shared.reconfigure(settings, start_url, run.policy, login=run.login)
         return await _render(run, shared)
     async with BrowserSession(settings, start_url, run.policy) as session:
+        session.login = run.login
         return await _render(run, session)
 
 
@@ -439,6 +468,34 @@ def _record_stop(run: _Run, reason: str) -> None:
         pass
     finally:
         run.progress.close()
+
+
+class _SignedInClient:
+    """Discovery's side of a login: the client carries the session's cookies, and signing in again
+    (when discovery is sent to the login page) runs the login journey in the shared browser."""
+
+    def __init__(self, login: Login, browser: SharedBrowser, client: Any) -> None:
+        self.login, self.browser, self.client = login, browser, client
+        self.seen = 0
+        self._load()
+
+    @property
+    def login_page(self) -> str:
+        return self.login.login_page
+
+    def _load(self) -> None:
+        self.client.cookies.clear()
+        for c in self.login.session.cookies if self.login.session is not None else []:
+            self.client.cookies.set(str(c["name"]), str(c["value"]), domain=str(c["domain"]), path=str(c["path"]))
+        self.seen = self.login.generation
+
+    def renew(self) -> bool:
+        signed_in = bool(self.browser.run(self.login.renew(self.browser.session, self.seen)))
+        self._load()
+        return signed_in
+
+    def required(self) -> str:
+        return self.login.required("discovery was sent to the login page")
 
 
 AuditFn = Callable[..., AuditResult]

@@ -1,0 +1,238 @@
+"""Pages behind a login: the login journey signs the crawl in, on a fixture site of our own on 127.0.0.1.
+
+The site: a login form whose POST sets a session cookie (``sid``) and a sessionStorage token; two
+pages the server keeps for a live session (others are sent to the login page), and one whose own
+script shows the login form unless the token is there. A session serves four requests to the
+server's pages (signing in lands on one of them), then ends. With ``otp`` set, signing in stops at a one-time-code page.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import uuid
+from pathlib import Path
+
+import pytest
+from sites import Resource, SiteServer, html
+
+from maturity.core.rubric import builtin_rubric
+from maturity.core.settings import AuditSettings, MachineSettings
+from maturity.run.audit import audit
+from maturity.run.journey import JourneyRun, audit_between_journeys
+from maturity.store import Store
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "Pw-planted-" + uuid.uuid4().hex[:12]
+
+LOGIN = """\
+id: sign-in
+title: Sign in
+service: Accounts
+start: {origin}/login
+login: true
+limits: {{step_seconds: 1.5}}
+steps:
+  - fill: {{label: Email}}
+    value: a@example.gov
+  - fill: {{label: Password}}
+    value: "${{secret:PW}}"
+  - click: {{role: button, name: Sign in}}
+    submit: allowed
+    expect: {{heading: Your account}}
+"""
+
+MESSAGES = """\
+id: messages
+title: Read my messages
+service: Accounts
+start: {origin}/account
+limits: {{step_seconds: 3}}
+steps:
+  - click: {{role: link, name: Messages}}
+    expect: {{heading: Messages}}
+"""
+
+
+def _site(server_pages_per_session: int = 4) -> tuple[dict[str, object], dict[str, object]]:
+    state: dict[str, object] = {"sessions": {}, "sids": [], "tokens": [], "otp": False, "site": None}
+    sessions: dict[str, int] = state["sessions"]  # type: ignore[assignment]
+    lock = threading.Lock()
+
+    def sign_in() -> Resource:
+        if state["otp"]:
+            return Resource(
+                html(
+                    "Check your phone",
+                    "<h1>Check your phone</h1><label for='c'>Enter the code we sent to your phone</label>"
+                    "<input id='c' autocomplete='one-time-code' inputmode='numeric'>",
+                )
+            )
+        sid, token = "sid-" + uuid.uuid4().hex, "tok-" + uuid.uuid4().hex
+        with lock:
+            sessions[sid] = 0
+            state["sids"].append(sid)  # type: ignore[attr-defined]
+            state["tokens"].append(token)  # type: ignore[attr-defined]
+        return Resource(
+            f"<!doctype html><title>Signing in</title><script>sessionStorage.setItem('token', '{token}');"
+            "location.replace('/account');</script>",
+            headers={"Set-Cookie": f"sid={sid}; Path=/; HttpOnly"},
+        )
+
+    def members(title: str, body: str):
+        def answer() -> Resource:
+            site = state["site"]
+            cookie = site.current.headers.get("Cookie") or ""  # type: ignore[attr-defined]
+            sid = next((c.split("=", 1)[1] for c in cookie.split("; ") if c.startswith("sid=")), "")
+            with lock:
+                used = sessions.get(sid)
+                if used is None or used >= server_pages_per_session:  # no session, or it ended
+                    sessions.pop(sid, None)
+                    return Resource("", status=302, headers={"Location": "/login"})
+                sessions[sid] = used + 1
+            # A sliding session: the cookie is sent again (its value must not be kept anywhere).
+            return Resource(html(title, body), headers={"Set-Cookie": f"sid={sid}; Path=/; HttpOnly"})
+
+        return answer
+
+    routes: dict[str, object] = {
+        "/": html(
+            "Accounts home",
+            "<h1>Accounts</h1><p><a href='/account'>Your account</a> <a href='/messages'>Messages</a> "
+            "<a href='/app'>Applications</a> <a href='/logout'>Sign out</a></p>",
+        ),
+        "/login": html(
+            "Sign in",
+            "<h1>Sign in</h1><form method='post' action='/session'>"
+            "<label for='e'>Email</label><input id='e' name='email'>"
+            "<label for='p'>Password</label><input id='p' name='password' type='password'>"
+            "<button>Sign in</button></form>",
+        ),
+        "/session": sign_in,
+        "/account": members("Your account", "<h1>Your account</h1><p><a href='/messages'>Messages</a></p>"),
+        "/messages": members("Messages", "<h1>Messages</h1><p>You have no new messages.</p>"),
+        # A client-side page: its own script shows the login form unless the session's token is there.
+        "/app": html(
+            "Applications",
+            "<div id='view'></div><script>const t = sessionStorage.getItem('token') || '';"
+            "document.getElementById('view').innerHTML = t.startsWith('tok-') ? "
+            "'<h1>Your applications</h1><p>One application in progress.</p>' : "
+            '\'<h1>Sign in</h1><label for="q">Password</label><input id="q" type="password">\';</script>',
+        ),
+        "/logout": html("Signed out", "<h1>You are signed out</h1>"),
+        "/favicon.ico": Resource(b"", status=204, content_type="image/x-icon"),
+    }
+    return routes, state
+
+
+def _audit(shared_browser, tmp: Path, origin: str, folder: Path, caplog) -> tuple[object, list, Store]:
+    settings = AuditSettings(
+        url=origin + "/",
+        concurrency=2,
+        throttle="none",
+        page_timeout=8,
+        perf_runs=1,
+        perf_pages=3,
+        user_agent="maturity-tests",
+    )
+    store = Store(f"sqlite:///{tmp / 'm.db'}")
+    machine = MachineSettings(loopback_only=True)
+    plan = JourneyRun([folder], machine=machine, environ={"MATURITY_SECRET_PW": PASSWORD}, keyboard=False)
+    with caplog.at_level(logging.DEBUG):
+        done, journeys = audit_between_journeys(
+            plan,
+            shared_browser,
+            settings.url,
+            lambda login: audit(
+                settings,
+                store,
+                builtin_rubric(),
+                tmp / "out",
+                machine=machine,
+                browser=shared_browser,
+                login=login,
+                save_to=tmp / "artifacts",
+            ),
+        )
+    return done, journeys, store
+
+
+def test_the_crawl_signs_in_again_when_the_session_ends_and_keeps_nothing_of_it(shared_browser, tmp_path, caplog):
+    from maturity.run.journey import write_journey_reports
+    from maturity.store import JourneyStore
+
+    routes, state = _site()
+    folder = tmp_path / "journeys"
+    folder.mkdir()
+    with SiteServer(routes) as site:  # type: ignore[arg-type]
+        state["site"] = site
+        (folder / "a-login.yaml").write_text(LOGIN.format(origin=site.origin))
+        (folder / "b-messages.yaml").write_text(MESSAGES.format(origin=site.origin))
+        done, journeys, store = _audit(shared_browser, tmp_path / "run", site.origin, folder, caplog)
+        JourneyStore(store.engine).save(done.crawl_id, journeys)
+        write_journey_reports(journeys, tmp_path / "run" / "out")
+
+    pages = {p.url.removeprefix(site.origin): p for p in store.load_pages(done.crawl_id)}
+    # Every page behind the login was seen signed in: the server's pages with the cookie, the
+    # client-side page with the sessionStorage token (its own script showed the content, not the form).
+    assert {u: p.status for u, p in pages.items()} == dict.fromkeys(["/", "/account", "/messages", "/app"], "ok")
+    assert "One application in progress" in pages["/app"].artifacts["document"]["text"]
+    assert "no new messages" in pages["/messages"].artifacts["document"]["text"]
+    assert "performance" in pages["/messages"].artifacts and "error" not in pages["/messages"].artifacts["performance"]
+    # Discovery asked with the cookie too (the pages were found, not sent to the login page), and
+    # never followed the sign-out link.
+    assert ("GET", "/logout") not in site.requests
+    # The session served four pages and ended mid-crawl: the login journey ran again, and the
+    # page was asked for once more. The journey after the audit used the session the crawl left,
+    # and signed in again when that one ended too.
+    login, messages = journeys
+    assert login.outcome == "completed" and messages.outcome == "completed", messages.reason
+    assert messages.login_renewals == 1
+    timings = store.crawl(done.crawl_id).timings
+    assert '"renewals": 1' in timings and '"signed_in": true' in timings
+    posts = [p for p, _ in site.posted]
+    assert posts == ["/session"] * 3  # the first sign-in, once in the crawl, once in the journey
+    assert all(PASSWORD.encode() in body for _, body in site.posted)
+    # Nothing of the session, nor the password, is in any byte written: the database, the reports,
+    # the saved artifacts, the journeys' reports, or the log.
+    store.engine.dispose()
+    kept = [*state["sids"], *state["tokens"], PASSWORD]  # type: ignore[misc]
+    assert len(kept) == 7
+    written = [f for f in tmp_path.rglob("*") if f.is_file()]
+    assert any(f.suffix == ".db" for f in written) and any(f.name == "journeys.json" for f in written)
+    # The tool's own log records (httpcore's DEBUG traces print raw headers, cookies included; the
+    # tool never turns them on).
+    ours = [r for r in caplog.records if not r.name.startswith(("httpcore", "httpx"))]
+    assert any(r.name.startswith("maturity") for r in ours)
+    logged = "\n".join(f"{r.name} {r.getMessage()}" for r in ours).encode()
+    for value in kept:
+        assert value.encode() not in logged, value
+        for f in written:
+            assert value.encode() not in f.read_bytes(), (value, f.name)
+
+
+def test_pages_behind_a_login_that_needs_a_person_are_not_assessable(shared_browser, tmp_path, caplog):
+    routes, state = _site()
+    state["otp"] = True  # signing in asks for a one-time code
+    folder = tmp_path / "journeys"
+    folder.mkdir()
+    with SiteServer(routes) as site:  # type: ignore[arg-type]
+        state["site"] = site
+        (folder / "a-login.yaml").write_text(LOGIN.format(origin=site.origin))
+        (folder / "b-messages.yaml").write_text(MESSAGES.format(origin=site.origin))
+        done, journeys, store = _audit(shared_browser, tmp_path, site.origin, folder, caplog)
+    login, messages = journeys
+    assert login.outcome == "not_assessable" and "one-time code" in login.reason
+    assert messages.outcome == "not_assessable" and messages.reason.startswith("login required")
+    pages = {p.url.removeprefix(site.origin): p for p in store.load_pages(done.crawl_id)}
+    # The server's pages (sent to the login page) and the client-side page (showing the login
+    # form) are "not assessable: login required", with the login's reason; the public ones are audited.
+    for path in ("/account", "/messages", "/app"):
+        assert pages[path].status == "not_assessable", path
+        assert pages[path].reason.startswith("login required: the login journey sign-in did not complete")
+        assert "one-time code" in pages[path].reason
+    assert pages["/"].status == "ok"
+    # Not failures: the scorecard counts them among the pages not assessed.
+    assert done.scorecard.assessable_pages == 1
+    assert [p for p, _ in site.posted] == ["/session"]  # it did not try again: a person is needed
