@@ -392,3 +392,20 @@ def test_audit_with_journeys_refuses_missing_secrets_before_crawling(tmp_path, m
     with pytest.raises(ConfigError, match="MATURITY_SECRET_LICENCE"):
         CliRunner().invoke(cli, args, standalone_mode=False, catch_exceptions=False)
     assert not (tmp_path / "m.db").exists()  # nothing was started
+
+
+def test_resume_refuses_a_run_that_signed_in(tmp_path):
+    """The login session was never kept, so the pages left could not be seen signed in."""
+    from maturity.core.rubric import builtin_rubric
+    from maturity.core.settings import AuditSettings
+    from maturity.kernel.errors import UsageError
+    from maturity.run.audit import resume
+    from maturity.store import Store
+
+    store = Store(f"sqlite:///{tmp_path / 'm.db'}")
+    settings = AuditSettings(url="http://127.0.0.1:9/")
+    crawl = store.begin_crawl(settings.url, settings=settings.recorded(), tool_version="test")
+    login = {"journey": "sign-in", "signed_in": True, "renewals": 0}
+    store.finish_crawl(crawl, status="failed", timings={"login": login}, error="interrupted")
+    with pytest.raises(UsageError, match="signed in with the login journey sign-in; resume cannot sign in"):
+        resume(store, crawl, builtin_rubric(), tmp_path / "out")
