@@ -4,7 +4,9 @@
 document facts (collect.js, after the page settled), the mobile facts, axe-core's results
 (injected into every frame) and the network log. A page that fails, hangs or crashes its renderer
 becomes a "not assessable" page with the reason, and the run goes on; a page whose axe-core run
-timed out beside the others is tried once more alone.
+timed out beside the others is tried once more alone. When the audit signs in (the session's
+``login``), every context starts with the login's session, and a page that shows the session
+ended signs in again and is loaded once more (else it is "not assessable: login required").
 """
 
 from __future__ import annotations

@@ -8,6 +8,10 @@ change something (a request other than GET, HEAD or OPTIONS; a button named like
 
 Every text that leaves a run (reasons, addresses, axe-core's findings) passes the journey's
 secret redaction first; secrets are typed into the page and go nowhere else.
+
+A login journey's session (:class:`Login`) also signs a crawl in: :mod:`crawlers.gather` and
+:mod:`crawlers.perf` start their contexts with it, tell by :func:`session_ended` that it ended,
+and sign in again through :meth:`Login.renew` (bounded, once for all the workers).
 """
 
 from __future__ import annotations

@@ -3,7 +3,9 @@
 Login journeys (``login: true``) run first; the session each leaves (cookies, localStorage and
 sessionStorage) is kept in memory and starts every other journey of the same site signed in,
 and a journey sent back to the login page mid-run signs in again and runs once more. A journey
-whose site's login did not complete is "not assessable: login required".
+whose site's login did not complete is "not assessable: login required". With an audit
+(:func:`audit_between_journeys`) the login journey runs before the crawl, whose discovery and
+browser contexts use its session too (:mod:`maturity.run.audit`), and the others after it.
 
 Secrets come from the environment (``MATURITY_SECRET_<NAME>``); every text the runs return has
 been redacted by the runner, and nothing raised from here carries a secret's value.
