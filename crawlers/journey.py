@@ -147,7 +147,7 @@ class LoginSession:
         await context.add_init_script(self.restore_script())
 
 
-MAX_RENEWALS = 3  # times one run signs in again after its session ended, before pages count as "login required"
+MAX_RENEWALS = 5  # times one run signs in again after its session ended, before pages count as "login required"
 
 
 class Login:
@@ -166,6 +166,7 @@ class Login:
         self.login_page = journey.start
         self.form_field = login_field(journey)
         self.failure: str | None = None  # why the last sign-in did not complete
+        self.exhausted = False  # it signed in again ``max_renewals`` times, and the session ended once more
         self.generation = 0
         self.renewals = 0
         self.max_renewals = max_renewals
@@ -200,9 +201,8 @@ class Login:
             if self.generation != seen:
                 return self.session is not None
             if self.session is None or self.renewals >= self.max_renewals:
-                if self.session is not None:
-                    self.failure = f"the session ended again after signing in again {self.renewals} times"
-                    self.session = None
+                if self.session is not None:  # no more: the rest of the run goes on without a session
+                    self.exhausted, self.session = True, None
                 return False
             self.renewals += 1
             log.info("the login session of %s ended; signing in again", self.journey.id)
@@ -213,6 +213,11 @@ class Login:
         """A page's reason for being "not assessable: login required"."""
         if self.failure is not None:
             return f"login required: the login journey {self.journey.id} did not complete ({self.failure})"
+        if self.exhausted:
+            return (
+                f"login required: the login session ended again after signing in again {self.renewals} times, "
+                f"the most a run does ({why or 'the login session ended'})"
+            )
         return f"login required: {why or 'the login session ended'}"
 
     async def ended(self, page: PwPage, requested: str) -> str | None:
@@ -349,10 +354,15 @@ async def run_journey(
 async def run_keyboard(
     session: BrowserSession, journey: Journey, secrets: Secrets, *, login: Login | None = None
 ) -> RunRecord:
-    """The journey once more by keyboard alone (not timed into the medians; no axe-core)."""
-    return await run_once(
+    """The journey once more by keyboard alone (not timed into the medians; no axe-core); signed in
+    again and run once more if its login session ends on the way."""
+    seen = login.generation if login else 0
+    record = await run_once(
         session, journey, secrets, with_axe=False, keyboard=True, login=login.session if login else None
     )
+    if record.session_expired_at is not None and login is not None and await login.renew(session, seen):
+        record = await run_once(session, journey, secrets, with_axe=False, keyboard=True, login=login.session)
+    return record
 
 
 async def run_once(

@@ -183,7 +183,8 @@ class JourneyRun:
             own = self.secrets[item.source]
             login, login_result = self.signed_in.get(journey.start_host, (None, None))
             if login is not None and login.session is None and login_result is not None:
-                self.results[item.source] = login_required(journey, login_result)
+                why = login.required() if login_result.outcome == "completed" else None
+                self.results[item.source] = login_required(journey, login_result, why)
                 continue
             shots: dict[int, bytes] | None = {} if self.screenshots is not None else None
             records, renewals = await run_journey(
