@@ -266,7 +266,6 @@ async def _gather_one(
     response = await _load(session, page, ref.url, net)
     if await refused_document(net):
         return _refused_page(ref, http, net)
-    await _check_session(session, page, ref.url)
     if response is not None and response.status >= 400:
         reason = "rate limited (HTTP 429)" if response.status == 429 else f"HTTP {response.status}"
         return PageArtifacts(
@@ -293,6 +292,7 @@ async def _read_page(
     if http is not None:
         artifacts["http"] = http.model_dump(mode="json")
     facts = await asyncio.wait_for(_document_facts(session, page, net), session.settings.page_timeout)
+    await _check_session(session, page, ref.url)  # settled: a form a script draws late is there by now
     artifacts["document"] = DocumentFacts.model_validate(facts["document"]).model_dump(mode="json")
     artifacts["mobile"] = MobileFacts(device=session.settings.device, **facts["mobile"]).model_dump(mode="json")
     artifacts["axe"] = scrub(await session._axe(page))

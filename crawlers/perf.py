@@ -181,11 +181,11 @@ async def _one_perf_load(
     net.locked = True
     if await refused_document(net):
         raise PlaywrightError(net.refused_document or "redirected to a refused address")
-    if session.login is not None:
+    settled = await settle(page, net, session.settings.perf_quiet_ms, session.settings.perf_settle_max_ms)
+    if session.login is not None:  # signed in: a page that shows the session ended is not measured
         why = await session.login.ended(page, url)
         if why is not None:
             raise SessionEnded(why)
-    settled = await settle(page, net, session.settings.perf_quiet_ms, session.settings.perf_settle_max_ms)
     m = await page.evaluate("""() => {
         const nav = performance.getEntriesByType('navigation')[0];
         const fcp = performance.getEntriesByName('first-contentful-paint')[0];

@@ -138,7 +138,9 @@ def _audit(shared_browser, tmp: Path, origin: str, folder: Path, caplog) -> tupl
     )
     store = Store(f"sqlite:///{tmp / 'm.db'}")
     machine = MachineSettings(loopback_only=True)
-    plan = JourneyRun([folder], machine=machine, environ={"MATURITY_SECRET_PW": PASSWORD}, keyboard=False)
+    plan = JourneyRun(
+        [folder], machine=machine, environ={"MATURITY_SECRET_PW": PASSWORD}, keyboard=False, with_axe=False
+    )
     with caplog.at_level(logging.DEBUG):
         done, journeys = audit_between_journeys(
             plan,
