@@ -214,7 +214,25 @@ def test_the_crawl_signs_in_again_when_the_session_ends_and_keeps_nothing_of_it(
             assert value.encode() not in f.read_bytes(), (value, f.name)
 
 
-def test_pages_behind_a_login_that_needs_a_person_are_not_assessable(shared_browser, tmp_path, caplog):
+def test_pages_behind_a_login_that_needs_a_person_are_not_assessable(shared_browser, tmp_path, monkeypatch):
+    """Through ``maturity audit URL --journeys DIR`` (in the tests' browser)."""
+    import json
+
+    from click.testing import CliRunner
+
+    import crawlers.browser
+    from maturity.cli import cli
+    from maturity.store import JourneyStore
+
+    class Borrowed:  # the command's browser is the tests' one, not closed by the command
+        def __init__(self, *_args, **_kwargs):
+            self.session, self.run = shared_browser.session, shared_browser.run
+
+        def close(self):
+            pass
+
+    monkeypatch.setattr(crawlers.browser, "SharedBrowser", Borrowed)
+    monkeypatch.setenv("MATURITY_SECRET_PW", PASSWORD)
     routes, state = _site()
     state["otp"] = True  # signing in asks for a one-time code
     folder = tmp_path / "journeys"
@@ -223,11 +241,18 @@ def test_pages_behind_a_login_that_needs_a_person_are_not_assessable(shared_brow
         state["site"] = site
         (folder / "a-login.yaml").write_text(LOGIN.format(origin=site.origin))
         (folder / "b-messages.yaml").write_text(MESSAGES.format(origin=site.origin))
-        done, journeys, store = _audit(shared_browser, tmp_path, site.origin, folder, caplog)
-    login, messages = journeys
+        args = ["audit", site.origin + "/", "--journeys", str(folder), "--db", f"sqlite:///{tmp_path / 'm.db'}"]
+        args += ["--out", str(tmp_path / "out"), "--throttle", "none", "--perf-pages", "1", "--quiet"]
+        ran = CliRunner().invoke(cli, args, catch_exceptions=False)
+    assert ran.exit_code == 0, ran.output
+    assert "journey sign-in:" in ran.output and "journey messages:" in ran.output
+    store = Store(f"sqlite:///{tmp_path / 'm.db'}")
+    crawl = store.last_crawl_id()
+    assert crawl is not None
+    login, messages = JourneyStore(store.engine).of_crawl(crawl)
     assert login.outcome == "not_assessable" and "one-time code" in login.reason
     assert messages.outcome == "not_assessable" and messages.reason.startswith("login required")
-    pages = {p.url.removeprefix(site.origin): p for p in store.load_pages(done.crawl_id)}
+    pages = {p.url.removeprefix(site.origin): p for p in store.load_pages(crawl)}
     # The server's pages (sent to the login page) and the client-side page (showing the login
     # form) are "not assessable: login required", with the login's reason; the public ones are audited.
     for path in ("/account", "/messages", "/app"):
@@ -235,6 +260,11 @@ def test_pages_behind_a_login_that_needs_a_person_are_not_assessable(shared_brow
         assert pages[path].reason.startswith("login required: the login journey sign-in did not complete")
         assert "one-time code" in pages[path].reason
     assert pages["/"].status == "ok"
+    assert json.loads(store.crawl(crawl).timings)["login"] == {"journey": "sign-in", "signed_in": False, "renewals": 0}
     # Not failures: the scorecard counts them among the pages not assessed.
-    assert done.scorecard.assessable_pages == 1
-    assert [p for p, _ in site.posted] == ["/session"]  # it did not try again: a person is needed
+    card = json.loads((tmp_path / "out" / "run-1" / "scorecard.json").read_text())["scorecard"]
+    assert [p["status"] for p in card["pages"]] == ["ok"] + ["not_assessable"] * 3
+    assert not [r for r in card["results"] if r["url"] and r["url"] != site.origin + "/"]  # nothing judged on them
+    assert (tmp_path / "out" / "run-1" / "journeys.json").is_file()
+    # Signed in by mouse, and by keyboard alone; never again in the crawl: a person is needed.
+    assert [p for p, _ in site.posted] == ["/session"] * 2
