@@ -260,7 +260,9 @@ def test_pages_behind_a_login_that_needs_a_person_are_not_assessable(shared_brow
         assert pages[path].reason.startswith("login required: the login journey sign-in did not complete")
         assert "one-time code" in pages[path].reason
     assert pages["/"].status == "ok"
-    assert json.loads(store.crawl(crawl).timings)["login"] == {"journey": "sign-in", "signed_in": False, "renewals": 0}
+    login_record = {"journey": "sign-in", "signed_in": False, "renewals": 0, "gave_up": False}
+    assert json.loads(store.crawl(crawl).timings)["login"] == login_record
+    assert "no: the login journey sign-in did not complete" in " ".join(ran.output.split())
     # Not failures: the scorecard counts them among the pages not assessed.
     card = json.loads((tmp_path / "out" / "run-1" / "scorecard.json").read_text())["scorecard"]
     assert [p["status"] for p in card["pages"]] == ["ok"] + ["not_assessable"] * 3

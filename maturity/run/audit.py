@@ -292,6 +292,7 @@ def _complete(
             "journey": run.login.journey.id,
             "signed_in": run.login.session is not None,
             "renewals": run.login.renewals,
+            "gave_up": run.login.exhausted,
         }
     run.timings["total_s"] = round(run.timings.get("total_s", 0) + time.perf_counter() - t0, 3)
     store.finish_crawl(crawl_id, status="finished", timings=run.timings)
