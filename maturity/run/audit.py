@@ -197,6 +197,9 @@ def audit(
     )
     if found.stopped:
         run.timings["discovery_stopped"] = found.stopped
+    if login is not None:  # kept from the start: a run stopped part-way is known to have signed in
+        _note_login(run)
+        store.update_crawl(crawl_id, timings=run.timings)
     if found.site.documents is not None and found.site.documents.found:  # runs without documents read as before
         run.timings.update(documents_s=round(documents_s, 3), requests_documents=found.site.documents.requests)
     site = found.site.model_copy(update={"attestations": attested}) if attested else found.site
@@ -287,13 +290,7 @@ def _complete(
     store, crawl_id, progress = run.store, run.crawl_id, run.progress
     store.update_crawl(crawl_id, status="running")
     offmachine = _render_pending(run, browser)
-    if run.login is not None:  # what the run did with its login; never the session itself
-        run.timings["login"] = {
-            "journey": run.login.journey.id,
-            "signed_in": run.login.session is not None,
-            "renewals": run.login.renewals,
-            "gave_up": run.login.exhausted,
-        }
+    _note_login(run)
     run.timings["total_s"] = round(run.timings.get("total_s", 0) + time.perf_counter() - t0, 3)
     store.finish_crawl(crawl_id, status="finished", timings=run.timings)
     progress.close()
@@ -463,12 +460,24 @@ async def _stoppable(work: Any) -> None:
 def _record_stop(run: _Run, reason: str) -> None:
     """Mark the crawl as stopped with its reason; if the database itself is what failed, say so
     instead of hiding the first error behind a second."""
+    _note_login(run)
     try:
         run.store.finish_crawl(run.crawl_id, status="failed", timings=run.timings, error=reason)
     except MaturityError:
         pass
     finally:
         run.progress.close()
+
+
+def _note_login(run: _Run) -> None:
+    """What the run did with its login, in its timings; never the session itself."""
+    if run.login is not None:
+        run.timings["login"] = {
+            "journey": run.login.journey.id,
+            "signed_in": run.login.session is not None,
+            "renewals": run.login.renewals,
+            "gave_up": run.login.exhausted,
+        }
 
 
 class _SignedInClient:
