@@ -118,14 +118,14 @@ MAX_TABS = 300  # Tab presses before a target counts as out of the keyboard's re
 @dataclass(repr=False)
 class LoginSession:
     """What a login journey left: cookies, and localStorage and sessionStorage by origin, with the
-    page it signed in on (where an ended session sends people back) and the field that took its
-    secret (the login form, should it appear again). Held in memory only: never written, never
+    page it signed in on (where an ended session sends people back) and the fields of its login
+    form (should the form appear again). Held in memory only: never written, never
     logged (``repr`` shows counts)."""
 
     cookies: list[dict[str, Any]]
     storage: dict[str, dict[str, dict[str, str]]]  # origin -> {"local": {...}, "session": {...}}
     login_page: str
-    form_field: Target | None = None
+    form: tuple[Target, ...] = ()
 
     def __repr__(self) -> str:
         return f"LoginSession({len(self.cookies)} cookies, origins {sorted(self.storage)})"
@@ -164,7 +164,7 @@ class Login:
         self.secrets = secrets
         self.session: LoginSession | None = None
         self.login_page = journey.start
-        self.form_field = login_field(journey)
+        self.form = login_form(journey)
         self.failure: str | None = None  # why the last sign-in did not complete
         self.exhausted = False  # it signed in again ``max_renewals`` times, and the session ended once more
         self.generation = 0
@@ -222,15 +222,17 @@ class Login:
 
     async def ended(self, page: PwPage, requested: str) -> str | None:
         """Why ``page``, loaded from ``requested``, shows no session (see :func:`session_ended`)."""
-        return await session_ended(page, requested, self.login_page, self.form_field)
+        return await session_ended(page, requested, self.login_page, self.form)
 
 
-def login_field(journey: Journey) -> Target | None:
-    """The login form's tell: the field a login journey types a secret into (else its first field)."""
-    fills = [step for step in journey.steps if step.action == "fill" and step.target is not None]
-    secret = [step for step in fills if SECRET.search(str(step.value))]
-    chosen = secret or fills
-    return chosen[0].target if chosen else None
+def login_form(journey: Journey) -> tuple[Target, ...]:
+    """The login form's tell: the first field a login journey fills and the first it types a secret
+    into (a name and a password), matched exactly when looked for on other pages, so that a page
+    with one password field of its own (changing a password) is not taken for the login form."""
+    fills = [step.target for step in journey.steps if step.action == "fill" and step.target is not None]
+    secrets = [step.target for step in journey.steps if step.action == "fill" and SECRET.search(str(step.value))]
+    chosen = [t for t in (fills[:1] + secrets[:1]) if t is not None]
+    return tuple(t.model_copy(update={"exact": True}) for t in dict.fromkeys(chosen))
 
 
 def _login_page(journey: Journey, record: RunRecord) -> str:
@@ -241,16 +243,16 @@ def _login_page(journey: Journey, record: RunRecord) -> str:
     return journey.start
 
 
-async def session_ended(page: PwPage, requested: str, login_page: str, form_field: Target | None) -> str | None:
+async def session_ended(page: PwPage, requested: str, login_page: str, form: tuple[Target, ...]) -> str | None:
     """Why a page shows the login session is gone: it landed on the login page, or the login form
-    (its secret field) is on it. None when signed in, and always for the login page itself."""
+    (every field of ``form`` visible) is on it. None when signed in, and always for the login page itself."""
     if _same_page(requested, login_page) or page.is_closed():
         return None
     if _same_page(page.url, login_page):
         return f"{requested} led to the login page"
-    if form_field is not None:
+    if form:
         try:
-            shown = await _locator(page, form_field).first.is_visible()
+            shown = all([await _locator(page, field).first.is_visible() for field in form])
         except PlaywrightError:
             shown = False
         if shown:
@@ -261,7 +263,7 @@ async def session_ended(page: PwPage, requested: str, login_page: str, form_fiel
 _SESSION_STORAGE = "() => Object.fromEntries(Object.keys(sessionStorage).map(k => [k, sessionStorage.getItem(k)]))"
 
 
-async def _capture(context: BrowserContext, page: PwPage, login_page: str, form_field: Target | None) -> LoginSession:
+async def _capture(context: BrowserContext, page: PwPage, login_page: str, form: tuple[Target, ...]) -> LoginSession:
     state = await context.storage_state()
     storage: dict[str, dict[str, dict[str, str]]] = {
         str(o["origin"]): {"local": {str(i["name"]): str(i["value"]) for i in o.get("localStorage") or []}}
@@ -275,7 +277,7 @@ async def _capture(context: BrowserContext, page: PwPage, login_page: str, form_
         cookies=[dict(c) for c in state.get("cookies") or []],
         storage=storage,
         login_page=login_page,
-        form_field=form_field,
+        form=form,
     )
 
 
@@ -418,7 +420,7 @@ async def run_once(
                 # Sent back to the login page, or (after loading an address) shown the login form.
                 requested = journey.address(step.goto) if step is not None and step.goto else journey.start
                 loaded = step is None or step.action == "goto"
-                why = await session_ended(state.page, requested, login.login_page, login.form_field if loaded else None)
+                why = await session_ended(state.page, requested, login.login_page, login.form if loaded else ())
                 if why is not None:
                     expired = i
                     result = StepRun(
@@ -439,7 +441,7 @@ async def run_once(
                     shots[i] = shot
         if capture is not None and state is not None and all(s.outcome == "completed" for s in steps):
             capture.append(
-                await _capture(context, state.page, state.first_fill_url or journey.start, login_field(journey))
+                await _capture(context, state.page, state.first_fill_url or journey.start, login_form(journey))
             )
     except PlaywrightError as exc:  # the context or page could not be made: this run only
         steps.append(StepRun(outcome="failed", reason=f"the browser failed: {one_line(exc)}"))

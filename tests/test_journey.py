@@ -417,7 +417,7 @@ def test_signing_in_again_is_once_for_all_workers_bounded_and_says_why():
     sign-in itself is replaced)."""
     import asyncio
 
-    from crawlers.journey import Login, LoginSession, login_field
+    from crawlers.journey import Login, LoginSession, login_form
     from maturity.core.journey import Journey
 
     journey = Journey.model_validate(
@@ -434,7 +434,8 @@ def test_signing_in_again_is_once_for_all_workers_bounded_and_says_why():
             ],
         }
     )
-    assert login_field(journey) == journey.steps[1].fill  # the login form's tell: the field given a secret
+    # The login form's tell, looked for exactly: the first field filled and the one given a secret.
+    assert [(t.label, t.exact) for t in login_form(journey)] == [("Email", True), ("Password", True)]
     login = Login(journey, Secrets({"PW": "x"}), max_renewals=2)
     signed: list[int] = []
 

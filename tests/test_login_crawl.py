@@ -110,7 +110,12 @@ def _site(server_pages_per_session: int = 4) -> tuple[dict[str, object], dict[st
             "<button>Sign in</button></form>",
         ),
         "/session": sign_in,
-        "/account": members("Your account", "<h1>Your account</h1><p><a href='/messages'>Messages</a></p>"),
+        "/account": members(
+            "Your account",
+            "<h1>Your account</h1><p><a href='/messages'>Messages</a></p>"
+            # A password field of its own is not the login form.
+            "<form><label for='np'>New password</label><input id='np' type='password'></form>",
+        ),
         "/messages": members("Messages", "<h1>Messages</h1><p>You have no new messages.</p>"),
         # A client-side page: its own script shows the login form unless the session's token is there.
         "/app": html(
@@ -118,7 +123,8 @@ def _site(server_pages_per_session: int = 4) -> tuple[dict[str, object], dict[st
             "<div id='view'></div><script>const t = sessionStorage.getItem('token') || '';"
             "document.getElementById('view').innerHTML = t.startsWith('tok-') ? "
             "'<h1>Your applications</h1><p>One application in progress.</p>' : "
-            '\'<h1>Sign in</h1><label for="q">Password</label><input id="q" type="password">\';</script>',
+            '\'<h1>Sign in</h1><label for="r">Email</label><input id="r">'
+            '<label for="q">Password</label><input id="q" type="password">\';</script>',
         ),
         "/logout": html("Signed out", "<h1>You are signed out</h1>"),
         "/favicon.ico": Resource(b"", status=204, content_type="image/x-icon"),
