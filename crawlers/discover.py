@@ -449,7 +449,8 @@ class _Crawl:
                         if "set-cookie" in result.headers:
                             result.headers["set-cookie"] = ", ".join(result.set_cookies)
                     wait = self._retry_wait(response, result.retries)
-                    if target is None and wait is None:
+                    lost = self._sent_to_login(url, target, response.status_code)
+                    if target is None and wait is None and not lost:
                         self._finish(result, response, read_html, deadline)
                         result.elapsed_ms += (time.perf_counter() - began) * 1000
                         return result
@@ -465,22 +466,22 @@ class _Crawl:
                 result.problem = refusal or f"connection failed: {plain_error(exc)}"
                 return result
             result.elapsed_ms += (time.perf_counter() - began) * 1000
+            if lost and self.login is not None:
+                if not signed_in_again and self.login.renew():  # the session ended: sign in again, ask once more
+                    signed_in_again = True
+                    how = "HTTP 401" if result.status == 401 else "sent to the login page"
+                    self.decide(url, "retrying", f"the login session ended ({how}); signed in again")
+                    result = Fetched(requested=url, final_url=url, status=None, retries=result.retries)
+                    visited, current = {url}, url
+                    continue
+                result.problem, result.login_required = self.login.required(), True
+                return result
             if wait is not None:
                 result.retries += 1
                 self.decide(current, "retrying", f"HTTP {result.status}: waiting {wait:.1f} s")
                 self.http.wait(wait)
                 continue
             assert target is not None
-            login = self.login
-            if login is not None and _same_page(target, login.login_page) and not _same_page(url, login.login_page):
-                if not signed_in_again and login.renew():  # the session ended: sign in again, ask once more
-                    signed_in_again = True
-                    self.decide(url, "retrying", "the login session ended (sent to the login page); signed in again")
-                    result = Fetched(requested=url, final_url=url, status=None, retries=result.retries)
-                    visited, current = {url}, url
-                    continue
-                result.problem, result.login_required = login.required(), True
-                return result
             problem = self._hop_problem(target, visited, len(result.redirects), start)
             if problem is not None:
                 result.problem = problem
@@ -489,6 +490,14 @@ class _Crawl:
             result.redirects.append(Redirect(url=current, status=response.status_code))
             visited.add(target)
             current = target
+
+    def _sent_to_login(self, url: str, target: str | None, status: int) -> bool:
+        """Signed in, asking for ``url`` (not the login page) was answered as if not signed in: a
+        redirect to the login page, or 401 (authentication required)."""
+        login = self.login
+        if login is None or _same_page(url, login.login_page):
+            return False
+        return status == 401 or (target is not None and target != "" and _same_page(target, login.login_page))
 
     def _retry_wait(self, response: httpx.Response, retries: int) -> float | None:
         """Seconds to wait before asking again, or None when this answer is final."""

@@ -266,6 +266,8 @@ async def _gather_one(
     response = await _load(session, page, ref.url, net)
     if await refused_document(net):
         return _refused_page(ref, http, net)
+    if response is not None and response.status == 401 and session.login is not None:
+        raise SessionEnded(f"{ref.url} answered HTTP 401 (authentication required)")
     if response is not None and response.status >= 400:
         reason = "rate limited (HTTP 429)" if response.status == 429 else f"HTTP {response.status}"
         return PageArtifacts(

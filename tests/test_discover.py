@@ -843,12 +843,20 @@ def _members_site(sessions: list[str], uses: dict[str, int], per_session: int) -
         headers = {**HTML, "set-cookie": f"sid={sid}; Path=/; HttpOnly; Secure"}
         return httpx.Response(200, headers=headers, content=page("/mail", title=request.url.path))
 
+    def api(request: httpx.Request) -> httpx.Response:  # answers 401 rather than sending to the login page
+        sid = request.headers.get("cookie", "").removeprefix("sid=")
+        if sid not in sessions or uses.get(sid, 0) >= per_session:
+            return httpx.Response(401, headers=HTML, content=b"<html><p>Sign in first</p></html>")
+        uses[sid] = uses.get(sid, 0) + 1
+        return httpx.Response(200, headers=HTML, content=page(title="Forms"))
+
     return Site(
         {
-            "/": (200, HTML, page("/account", "/mail", "/sign-out", "/login")),
+            "/": (200, HTML, page("/account", "/mail", "/sign-out", "/login", "/forms")),
             "/login": (200, HTML, page(title="Sign in")),
             "/account": members,
             "/mail": members,
+            "/forms": api,
             "/sign-out": (200, HTML, page(title="Signed out")),
         }
     )
@@ -860,10 +868,12 @@ def test_discovery_signed_in_asks_again_after_signing_in_and_keeps_no_cookie_val
     client = site.client()
     login = _FakeLogin(client, sessions, can_renew=True)
     result = discover(client, BASE + "/", DiscoverySettings(user_agent=UA, check_links=0), login=login)
-    # /account used the first session; /mail was sent to the login page, signed in again, and asked once more.
-    assert page_urls(result) == [f"{BASE}/", f"{BASE}/account", f"{BASE}/mail", f"{BASE}/login"]
-    assert result.not_assessable == {} and login.renewals == 1 and uses == {"s-1": 1, "s-2": 1}
-    assert any("signed in again" in r for r in reasons(result, f"{BASE}/mail"))
+    # /account used the first session; /mail was sent to the login page, signed in again, and asked
+    # once more; /forms answered 401 (authentication required): the same.
+    assert page_urls(result) == [f"{BASE}/", f"{BASE}/account", f"{BASE}/mail", f"{BASE}/login", f"{BASE}/forms"]
+    assert result.not_assessable == {} and login.renewals == 2 and uses == {"s-1": 1, "s-2": 1, "s-3": 1}
+    assert any("sent to the login page); signed in again" in r for r in reasons(result, f"{BASE}/mail"))
+    assert any("HTTP 401); signed in again" in r for r in reasons(result, f"{BASE}/forms"))
     # A sign-out link is not followed (it would end the session); a cookie's value is not kept.
     assert f"{BASE}/sign-out" not in site.fetched("GET")
     assert "would end the login session" in " ".join(reasons(result, f"{BASE}/sign-out"))
@@ -881,8 +891,10 @@ def test_discovery_without_a_session_marks_pages_behind_the_login_not_assessable
     assert result.not_assessable == {
         f"{BASE}/account": login.required(),
         f"{BASE}/mail": login.required(),
+        f"{BASE}/forms": login.required(),
     }
     assert f"{BASE}/login" in page_urls(result) and f"{BASE}/login" not in result.not_assessable
     # Without a login, the same redirect is followed as before: the login page is where it lands.
     plain = run(_members_site([], {}, per_session=0), check_links=0)
     assert plain.not_assessable == {} and f"{BASE}/account" not in page_urls(plain)
+    assert f"{BASE}/forms" not in page_urls(plain) and plain.site.link_status[f"{BASE}/forms"] == 401
