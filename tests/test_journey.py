@@ -407,7 +407,7 @@ def test_resume_refuses_a_run_that_signed_in(tmp_path):
     crawl = store.begin_crawl(settings.url, settings=settings.recorded(), tool_version="test")
     login = {"journey": "sign-in", "signed_in": True, "renewals": 0}
     store.finish_crawl(crawl, status="failed", timings={"login": login}, error="interrupted")
-    with pytest.raises(UsageError, match="signed in with the login journey sign-in; resume cannot sign in"):
+    with pytest.raises(UsageError, match="signed in with the login journey sign-in, whose session was not kept"):
         resume(store, crawl, builtin_rubric(), tmp_path / "out")
 
 

@@ -250,11 +250,25 @@ def test_pages_behind_a_login_that_needs_a_person_are_not_assessable(shared_brow
         args = ["audit", site.origin + "/", "--journeys", str(folder), "--db", f"sqlite:///{tmp_path / 'm.db'}"]
         args += ["--out", str(tmp_path / "out"), "--throttle", "none", "--perf-pages", "1", "--quiet"]
         ran = CliRunner().invoke(cli, args, catch_exceptions=False)
+        crawl = Store(f"sqlite:///{tmp_path / 'm.db'}").last_crawl_id()
+        # Later the code is no longer asked for. A run that signed in and stopped with /app left
+        # to audit: `resume` refuses without its journeys, and with them signs in again first.
+        state["otp"] = False
+        interrupted = _stopped_signed_in_run(tmp_path / "m.db", site.origin, ["/app"])
+        resume = ["resume", str(interrupted), "--db", f"sqlite:///{tmp_path / 'm.db'}", "--out", str(tmp_path / "out")]
+        refused = CliRunner().invoke(cli, [*resume, "--quiet"])
+        login_only = folder / "a-login.yaml"
+        resumed = CliRunner().invoke(cli, [*resume, "--journeys", str(login_only), "--quiet"], catch_exceptions=False)
+    assert refused.exit_code != 0 and "--journeys DIR` signs in again" in str(refused.exception)
+    assert resumed.exit_code == 0, resumed.output
+    again = Store(f"sqlite:///{tmp_path / 'm.db'}")
+    app = next(p for p in again.load_pages(interrupted) if p.url.endswith("/app"))
+    assert app.status == "ok" and "One application in progress" in app.artifacts["document"]["text"]
+    assert [j.outcome for j in JourneyStore(again.engine).of_crawl(interrupted)] == ["completed"]
+    again.engine.dispose()
     assert ran.exit_code == 0, ran.output
     assert "journey sign-in:" in ran.output and "journey messages:" in ran.output
     store = Store(f"sqlite:///{tmp_path / 'm.db'}")
-    crawl = store.last_crawl_id()
-    assert crawl is not None
     login, messages = JourneyStore(store.engine).of_crawl(crawl)
     assert login.outcome == "not_assessable" and "one-time code" in login.reason
     assert messages.outcome == "not_assessable" and messages.reason.startswith("login required")
@@ -275,4 +289,21 @@ def test_pages_behind_a_login_that_needs_a_person_are_not_assessable(shared_brow
     assert not [r for r in card["results"] if r["url"] and r["url"] != site.origin + "/"]  # nothing judged on them
     assert (tmp_path / "out" / "run-1" / "journeys.json").is_file()
     # Signed in by mouse, and by keyboard alone; never again in the crawl: a person is needed.
-    assert [p for p, _ in site.posted] == ["/session"] * 2
+    # Then twice more (mouse and keyboard) for the resume.
+    assert [p for p, _ in site.posted] == ["/session"] * 4
+
+
+def _stopped_signed_in_run(db: Path, origin: str, pending: list[str]) -> int:
+    """A run stored as an audit that signed in leaves it when stopped part-way: pages still pending."""
+    from maturity.core.model import PageArtifacts, SiteFacts
+    from maturity.store import PENDING
+
+    store = Store(f"sqlite:///{db}")
+    settings = AuditSettings(url=origin + "/", throttle="none", perf_pages=1, user_agent="maturity-tests")
+    crawl = store.begin_crawl(settings.url, settings=settings.recorded(), tool_version="test")
+    store.set_site(crawl, SiteFacts(start_url=settings.url), len(pending))
+    store.plan_pages(crawl, [PageArtifacts(url=origin + p, depth=1, status=PENDING) for p in pending])
+    login = {"journey": "sign-in", "signed_in": True, "renewals": 0, "gave_up": False}
+    store.finish_crawl(crawl, status="failed", timings={"login": login, "page_gap_s": 0.2}, error="interrupted")
+    store.engine.dispose()
+    return crawl

@@ -220,24 +220,28 @@ def resume(
     progress: Progress | None = None,
     browser: SharedBrowser | None = None,
     resolver: Resolver | None = None,
+    login: Login | None = None,
 ) -> AuditResult:
     """Finish an interrupted run: audit only the pages still pending, measure only what is missing.
 
     Discovery is not repeated and no finished page is fetched again; the settings are the run's own,
-    read back through the settings model's validation.
+    read back through the settings model's validation. A run that signed in needs ``login`` (its
+    login journey run again: the session was never kept) and ``browser``.
     """
     crawl = store.crawl(crawl_id)
     if crawl.status == "finished":
         raise UsageError(f"run {crawl_id} already finished (see `maturity report {crawl_id}`)")
     settings = AuditSettings.from_stored(json.loads(crawl.settings))
     signed = json.loads(crawl.timings).get("login")
-    if isinstance(signed, dict):  # the session was never kept, so the pages left cannot be seen signed in
+    if isinstance(signed, dict) and login is None:  # the session was never kept: sign in again first
         raise UsageError(
-            f"run {crawl_id} signed in with the login journey {signed.get('journey')}; resume cannot sign in: "
-            "audit the site again with its journeys"
+            f"run {crawl_id} signed in with the login journey {signed.get('journey')}, whose session was not "
+            f"kept: `maturity resume {crawl_id} --journeys DIR` signs in again"
         )
+    if login is not None and browser is None:
+        raise UsageError("a resume that signs in needs a running browser (it signs in again through it)")
     policy = address_policy(settings, crawl.target_url, resolver)
-    run = _Run(settings, machine or MachineSettings(), store, crawl_id, policy, progress or NoProgress())
+    run = _Run(settings, machine or MachineSettings(), store, crawl_id, policy, progress or NoProgress(), login=login)
     run.timings = dict(json.loads(crawl.timings))
     run.timings["resumed"] = run.timings.get("resumed", 0) + 1
     return _complete(run, rubric, out_dir, time.perf_counter(), browser, None)
