@@ -996,7 +996,7 @@ def build_site(
     if survey:
         files["survey.csv"] = render_figures_csv(survey)
         files["survey.json"] = render_figures_json(survey)
-    files["portfolio.csv"] = csv_export.render_csv(all_sites, pinned=pinned, documents=documents)
+    files["portfolio.csv"] = csv_export.render_csv(all_sites, pinned=pinned, documents=documents, survey=survey)
     files["portfolio.json"] = csv_export.render_json(
         views, method=method, generated_at=generated_at, title=title, pinned=pinned, survey=survey
     )

@@ -184,7 +184,13 @@ def export(
     published = published_rubrics(by_site, pin)
     pinned = pinned_ref(rubric)
     if fmt == "csv":
-        return render_csv(site_histories(by_site), pinned=pinned, documents=document_tallies(store, by_site)), published
+        text = render_csv(
+            site_histories(by_site),
+            pinned=pinned,
+            documents=document_tallies(store, by_site),
+            survey=agency_figures(store),
+        )
+        return text, published
     views = agencies(by_site, method)
     doc = render_json(views, method=method, generated_at=now_iso(), pinned=pinned, survey=agency_figures(store))
     return doc, published
