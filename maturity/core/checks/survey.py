@@ -147,8 +147,8 @@ def describe_survey(survey: SurveyFacts | None, rule: str = COMPLETE) -> str:
     trust comes from (or why the dimension is not assessed)."""
     if survey is None:
         return (
-            "no survey results are imported for this site's agency (`maturity xdata import`): "
-            "customer experience is not assessed"
+            "no survey results are imported for this site's agency (maturity xdata import), "
+            "so customer experience is not assessed"
         )
     whose = survey.agency
     here = [s.name for s in survey.services if s.here]
