@@ -253,13 +253,39 @@ async def _screenshot(browser, url: str, width: int, path: Path) -> None:
 
 
 @pytest.mark.browser
+def _survey_and_journeys(store: Store) -> dict:
+    """Survey figures, services and journeys for the Department of Natural Resources, so its page's
+    survey and services sections are audited and seen too (pure inputs of build_site)."""
+    from maturity.core.journey import JourneyResult
+    from maturity.core.model import SurveyService
+    from maturity.core.xdata import Tally, figures
+
+    agency = "Department of Natural Resources"
+    tallies = [
+        Tally(service="fishing-licence", fiscal_year=2025, quarter=q, measure="trust", kind="thumbs", n=n, positive=p)
+        for q, n, p in ((1, 412, 331), (2, 389, 301), (3, 27, 22))
+    ]
+    runs = [r.crawl for r in store.history() if r.crawl.agency == agency and r.crawl.status == "finished"]
+    newest = runs[-1].id
+    assert newest is not None
+    done = JourneyResult(
+        id="buy", title="Buy a fishing licence", service="fishing-licence", start="https://x.example/", k=1,
+        outcome="failed", failed_step=2, reason="the Pay button cannot be reached by keyboard", steps=[],
+    )  # fmt: skip
+    return {
+        "survey": {agency: figures(tallies)},
+        "journeys": {newest: [done]},
+        "services": {newest: [SurveyService(id="fishing-licence", name="Buy a fishing licence", here=True)]},
+    }
+
+
 def test_the_site_has_zero_accessibility_failures_and_looks_right(shared_browser, store, tmp_path):
     from maturity.core.rubric import builtin_rubric
     from maturity.core.settings import AuditSettings
     from maturity.run.audit import audit
 
     loaded = builtin_rubric()
-    files = build(store, rubrics={loaded.sha256: loaded})
+    files = build(store, rubrics={loaded.sha256: loaded}, **_survey_and_journeys(store))
     routes: dict = {
         "/" + name: Resource(body, content_type=CONTENT_TYPES[Path(name).suffix]) for name, body in files.items()
     }
@@ -299,6 +325,8 @@ def test_the_site_has_zero_accessibility_failures_and_looks_right(shared_browser
         if r.outcome.value not in ("pass", "not_applicable")
     ]
     assert failures == []
+    agency_page = files["agency/department-of-natural-resources.html"]
+    assert 'id="services"' in agency_page and 'id="survey"' in agency_page  # both sections were audited
     assert all(size > 10_000 for size in shots.values()), shots
 
 
