@@ -612,7 +612,7 @@ class SurveyFacts(Frozen):
     as_of: str | None = None  # the run date (ISO date) the quarters are counted from; None: no limit
     fiscal_year_start: int = 10  # the month fiscal years start in (10: the federal year)
     services: list[SurveyService] = Field(default_factory=list)  # the agency's services (portfolio)
-    scope: str = "agency"  # "agency": every service's figures; "site": only the services this site delivers
+    scope: Literal["agency", "site"] = "agency"  # every service's figures, or only the site's services
 
 
 class TrafficFacts(Frozen):
