@@ -683,7 +683,14 @@ def test_the_agency_page_joins_each_services_sites_journeys_and_survey_figures(t
     first = store_run(store, [page()], agency=agency)
     journeys.save(first, [journey("renew", "renew-licence", "failed", failed_step=1, reason="no form")])
     latest = store_run(store, [page()], agency=agency, days=7)
-    journeys.save(latest, [journey("renew", "renew-licence", "completed", total_ms_median=4200.0)])
+    journeys.save(
+        latest,
+        [
+            journey("renew", "renew-licence", "completed", total_ms_median=4200.0),
+            # named by the service's name (any case): a sign-in wall at the start page
+            journey("status", "renew a FISHING licence", "not_assessable", failed_step=0, reason="a sign-in wall"),
+        ],
+    )
     services = [  # as a portfolio run records the agency's services with the run of the site delivering one
         SurveyService(id="renew-licence", name="Renew a fishing licence", journeys=["renew"], here=True),
         SurveyService(id="report-a-fish-kill", name="Report a fish kill"),
@@ -710,6 +717,7 @@ def test_the_agency_page_joins_each_services_sites_journeys_and_survey_figures(t
     link = table.xpath(".//a[contains(@href, '../run/')]/@href")
     assert f"../run/{latest}.html" in link and f"../run/{first}.html" not in link  # the latest run
     assert renew[1].startswith("Journey renew: completed in 4.2 s")  # the newer run's outcome, not "no form"
+    assert "Journey status: not assessable at the start page: a sign-in wall" in renew[1]
     assert renew[2].startswith("FY2025 Q1: 80 % (76–84)") and "low reliability" not in renew[2]
     assert renew[3] == "412" and "I trust this office" in renew[2]
     assert "fishkill.example.gov" in fish_kill[0]  # the site its journey ran on
