@@ -38,7 +38,24 @@ tag_<name>             the site's tags from the portfolio file (state, branch, .
 error                  why a failed run stopped
 published_under        the rubric published figures come from: ``rubric ID VERSION sha256 SHA``
                        (``--rubric FILE``), or ``each run's first scoring`` (the default pin)
+service                a service row's service (empty on run rows; see below)
+survey_quarter         its federal fiscal quarter (``FY2025 Q2``)
+survey_trust           the share who agreed with the trust question, 0–100 (empty: fewer
+                       than 30 responses, "insufficient responses", never a figure)
+survey_trust_low       its Wilson 95 % interval, 0–100
+survey_trust_high
+survey_n               respondents behind it (shown even when too few for a figure)
+survey_status          ok, low reliability (n 30–59 or an interval over 20 points wide) or
+                       insufficient responses
+survey_asked_as        thumbs (A-11 v2), likert (4–5 on the 5-point scale) or share (a table's)
+survey_trust_question  the trust question's wording, which differs between programmes
 =====================  =====================================================================
+
+Survey figures (``maturity xdata import``) come as **service rows** after the run rows: one per
+agency, service and fiscal quarter with a trust figure, for the agencies whose runs are exported.
+A service row has no run: its ``agency`` and ``portfolio`` are set and the run columns are empty;
+a run row's ``service`` and ``survey_*`` cells are empty (its ``score_customer-experience`` is
+what the run's scoring made of the figures).
 
 The JSON names the published rubric at its top (``published``), the same way.
 """
@@ -137,6 +154,44 @@ def _dimension_ids(sites: Sequence[SiteHistory]) -> list[str]:
     return ids
 
 
+SURVEY_COLUMNS = (
+    "service",
+    "survey_quarter",
+    "survey_trust",
+    "survey_trust_low",
+    "survey_trust_high",
+    "survey_n",
+    "survey_status",
+    "survey_asked_as",
+    "survey_trust_question",
+)
+_TRUST_KINDS = ("thumbs", "likert", "share")  # how trust was asked when it is a share (not a mean)
+
+
+def survey_rows(agency: str, portfolio: str | None, figures: Sequence[Any]) -> list[dict[str, Any]]:
+    """One agency's trust figures (maturity.core.xdata.Figure) as service rows, by service and quarter."""
+    rows = []
+    for f in figures:
+        if f.measure != "trust" or f.kind not in _TRUST_KINDS:
+            continue
+        rows.append(
+            {
+                "portfolio": portfolio,
+                "agency": agency,
+                "service": f.service,
+                "survey_quarter": f"FY{f.fiscal_year} Q{f.quarter}",
+                "survey_trust": None if f.share is None else round(100 * f.share, 1),
+                "survey_trust_low": None if f.share is None or f.low is None else round(100 * f.low, 1),
+                "survey_trust_high": None if f.share is None or f.high is None else round(100 * f.high, 1),
+                "survey_n": f.n,
+                "survey_status": f.status,
+                "survey_asked_as": f.kind,
+                "survey_trust_question": f.trust_question,
+            }
+        )
+    return sorted(rows, key=lambda r: (r["service"], r["survey_quarter"], r["survey_asked_as"]))
+
+
 FIRST_SCORING_TEXT = "each run's first scoring"
 
 
@@ -152,13 +207,22 @@ def render_csv(
     *,
     pinned: RubricRef | None = None,
     documents: Mapping[int, DocumentTally] | None = None,
+    survey: Mapping[str, Sequence[Any]] | None = None,
 ) -> str:
     """One row per site per run, oldest run first within each site. ``pinned`` is the rubric the
     figures were published under (None: each run's first scoring), named in every row; ``documents``
-    (crawl id -> the run's documents in figures) fills the ``documents_*`` columns."""
+    (crawl id -> the run's documents in figures) fills the ``documents_*`` columns; ``survey``
+    (agency -> its maturity.core.xdata.Figure list) adds the service rows of the exported agencies."""
     dims = _dimension_ids(sites)
     tags = sorted({k for s in sites for r in s.runs for k in r.tags})
-    columns = [*BASE_COLUMNS, *(f"score_{d}" for d in dims), *(f"tag_{t}" for t in tags), "error", "published_under"]
+    columns = [
+        *BASE_COLUMNS,
+        *(f"score_{d}" for d in dims),
+        *(f"tag_{t}" for t in tags),
+        "error",
+        "published_under",
+        *SURVEY_COLUMNS,
+    ]
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\r\n", extrasaction="raise")
     writer.writeheader()
@@ -172,6 +236,13 @@ def render_csv(
             row["error"] = r.error
             row["published_under"] = published_under(pinned)
             writer.writerow({k: _cell(v) for k, v in row.items()})
+    portfolios: dict[str, set[str | None]] = {}
+    for s in sites:
+        portfolios.setdefault(s.agency, set()).update(r.portfolio for r in s.runs)
+    for agency, names in portfolios.items():
+        portfolio = next(iter(names)) if len(names) == 1 else None
+        for row in survey_rows(agency, portfolio, (survey or {}).get(agency, ())):
+            writer.writerow({k: _cell(row.get(k)) for k in columns})
     return out.getvalue()
 
 

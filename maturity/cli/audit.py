@@ -45,6 +45,12 @@ from maturity.kernel.errors import UsageError
     type=click.Path(exists=True),
     help="Also run these task journeys (a folder or file) after the audit; results beside the scorecards.",
 )
+@click.option(
+    "--agency",
+    default=None,
+    help="The agency whose imported survey figures the run carries [default: that of the site's newest "
+    "portfolio run, if any].",
+)
 @store_options
 @output_options
 def audit(
@@ -57,6 +63,7 @@ def audit(
     attestations: str | None,
     save_artifacts: str | None,
     journeys_dir: str | None,
+    agency: str | None,
     **kw: Any,
 ) -> None:
     """Crawl URL, audit every sampled page in Chromium, score it and write the scorecards."""
@@ -83,6 +90,7 @@ def audit(
         attested=attested,
         save_to=Path(save_artifacts) if save_artifacts else None,
         progress=progress(quiet, verbose),
+        agency=" ".join(agency.split()) if agency else None,
     )
     run_summary(result.run, result.scorecard, result.report_paths)
     if journeys_dir:

@@ -609,13 +609,27 @@ class SurveyFigure(Frozen):
     trust_question: str | None = None
 
 
+class SurveyService(Frozen):
+    """One of the agency's services as its portfolio file lists it (issue 18)."""
+
+    id: str
+    name: str
+    journeys: list[str] = Field(default_factory=list)  # ids of the journeys that walk through it
+    here: bool = False  # one of its URLs is on this crawl's site: the site delivers it
+
+
 class SurveyFacts(Frozen):
-    """The agency's survey figures as attached to a crawl (``maturity xdata score``), so every
-    later rescoring sees the same figures."""
+    """The agency's survey figures as attached to a crawl (by the audit itself when the agency has
+    imported survey results, or by ``maturity xdata score``), so every later rescoring sees the
+    same figures. Only quarters that began on or before the run date are attached."""
 
     agency: str
     attached_at: str = ""  # ISO timestamp
     figures: list[SurveyFigure] = Field(default_factory=list)
+    as_of: str | None = None  # the run date (ISO date) the quarters are counted from; None: no limit
+    fiscal_year_start: int = 10  # the month fiscal years start in (10: the federal year)
+    services: list[SurveyService] = Field(default_factory=list)  # the agency's services (portfolio)
+    scope: Literal["agency", "site"] = "agency"  # every service's figures, or only the site's services
 
 
 class TrafficFacts(Frozen):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,7 @@ from maturity import __version__
 from maturity.core.attest import check_against_rubric
 from maturity.core.checks import NOT_SAMPLED
 from maturity.core.model import ArtifactError, AttestationSet, HttpFacts, PageArtifacts, PageRef, RunInfo
+from maturity.core.portfolio import PortfolioService
 from maturity.core.rubric import LoadedRubric
 from maturity.core.sampling import Candidate, draw, stratum_key
 from maturity.core.scoring import Scorecard, score
@@ -36,6 +37,7 @@ from maturity.run.documents import collect_site_documents
 from maturity.run.progress import NoProgress, Progress
 from maturity.run.scoring import score_run, write_reports
 from maturity.run.traffic import site_traffic, traffic_facts
+from maturity.run.xdata import survey_for_run
 from maturity.store import PENDING, Store
 from maturity.store.readback import run_info
 
@@ -123,6 +125,9 @@ def audit(
     browser: SharedBrowser | None = None,
     task_key: str | None = None,
     resolver: Resolver | None = None,
+    agency: str | None = None,
+    services: Sequence[PortfolioService] = (),
+    fiscal_year_start: int = 10,
 ) -> AuditResult:
     """Audit one site end to end and return its scorecard and report paths.
 
@@ -131,7 +136,10 @@ def audit(
     already running Chromium (portfolio runs, tests); without it the audit starts its own.
     ``resolver`` answers host names for the address policy (tests inject one); ``transport``
     replaces discovery's network transport (tests); ``save_to`` also writes the crawl's
-    artifacts as files (:mod:`maturity.run.artifacts`).
+    artifacts as files (:mod:`maturity.run.artifacts`). The run carries the survey figures of
+    ``agency`` (without one, the agency of the site's newest portfolio run), up to the run date,
+    when it has imported any (:func:`maturity.run.xdata.survey_for_run`; ``services`` are its
+    portfolio's services, ``fiscal_year_start`` its fiscal year's first month).
     """
     machine = machine or MachineSettings()
     progress = progress or NoProgress()
@@ -184,6 +192,9 @@ def audit(
     if found.site.documents is not None and found.site.documents.found:  # runs without documents read as before
         run.timings.update(documents_s=round(documents_s, 3), requests_documents=found.site.documents.requests)
     site = found.site.model_copy(update={"attestations": attested}) if attested else found.site
+    survey = survey_for_run(store, site, agency, services=services, fiscal_year_start=fiscal_year_start)
+    if survey is not None:  # the customer-experience dimension is scored; without figures: not assessed
+        site = site.model_copy(update={"survey": survey})
     store.set_site(crawl_id, site, len(found.pages))
     store.plan_pages(crawl_id, planned_pages(found))
     if settings.target_margin is not None:

@@ -258,7 +258,13 @@ def run_portfolio(
                         out_dir,
                         portfolio,
                         lambda *a, **kw: run_audit(
-                            *a, machine=machine, attested=attested.get(site.attestations or ""), **kw
+                            *a,
+                            machine=machine,
+                            attested=attested.get(site.attestations or ""),
+                            agency=site.agency,  # its survey figures, when imported (issue 18)
+                            services=portfolio.services,
+                            fiscal_year_start=portfolio.fiscal_year_start,
+                            **kw,
                         ),
                         browser,
                         SlotProgress(display, slot, site.host_key, gate),

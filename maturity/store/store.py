@@ -521,6 +521,16 @@ class Store:
         with Session(self.engine) as session:
             return list(session.exec(select(Crawl).where(col(Crawl.id) > crawl_id).order_by(col(Crawl.id))).all())
 
+    def agency_of(self, target_url: str) -> str | None:
+        """The agency of the newest crawl of ``target_url`` that has one (a portfolio run's), or None."""
+        with Session(self.engine) as session:
+            return session.exec(
+                select(Crawl.agency)
+                .where(Crawl.target_url == target_url, col(Crawl.agency).is_not(None))
+                .order_by(col(Crawl.id).desc())
+                .limit(1)
+            ).first()
+
     def history(self, portfolio: str | None = None) -> list[StoredRun]:
         """Every crawl (of ``portfolio``, or all), oldest first, with its scorings and page list.
 
