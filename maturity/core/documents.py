@@ -23,8 +23,10 @@ class Frozen(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
+
 DocumentKind = Literal["pdf", "docx", "xlsx", "pptx", "other"]
-DocumentStatus = Literal["ok", "not_assessable", "not_analysed"]  # not_analysed: recognised, no facts read
+DocumentStatus = Literal["ok", "not_assessable", "not_analysed", "pending"]
+# not_analysed: recognised, no facts read; pending: fetched, its facts not read yet (an audit under way)
 
 
 class PdfFormField(Frozen):
