@@ -186,5 +186,12 @@ def export(
     if fmt == "csv":
         return render_csv(site_histories(by_site), pinned=pinned, documents=document_tallies(store, by_site)), published
     views = agencies(by_site, method)
-    doc = render_json(views, method=method, generated_at=now_iso(), pinned=pinned, survey=agency_figures(store))
+    doc = render_json(
+        views,
+        method=method,
+        generated_at=now_iso(),
+        pinned=pinned,
+        survey=agency_figures(store),
+        documents=document_tallies(store, by_site),
+    )
     return doc, published

@@ -56,7 +56,9 @@ def tally(documents: DocumentSet, params: Mapping[str, Any] | None = None) -> Do
     merged = {**get(ID).meta.params, **(params or {})}
     judged = documents.pdfs() + documents.office_files()
     failing = sum(1 for d in judged if (facts := d.pdf or d.office) is not None and problem_list(facts, merged))
-    return DocumentTally(collected=len(documents.documents), assessed=len(judged), passing=len(judged) - failing)
+    return DocumentTally(
+        found=documents.found, collected=len(documents.documents), assessed=len(judged), passing=len(judged) - failing
+    )
 
 
 CHECK_IDS = (ID, *(part.ID for part in PARTS), *(part.ID for part in OFFICE_PARTS))

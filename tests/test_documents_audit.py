@@ -1,0 +1,127 @@
+"""Documents in a whole audit (shared browser, a fixture site on 127.0.0.1): parsed while the pages
+render, their facts reused by the next run of the site, and a stopped run's documents fetched and
+read on ``resume``."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import threading
+import time
+
+import pytest
+from pdfs import good_pdf, make_pdf
+from sites import Resource, SiteServer, html
+
+from crawlers.documents import BackgroundParser
+from maturity.core.rubric import builtin_rubric
+from maturity.core.settings import AuditSettings
+from maturity.run import documents as run_documents
+from maturity.run.audit import audit, resume
+from maturity.store import Store
+
+PDF = "application/pdf"
+REPORT = good_pdf(title="Annual report")
+SCAN = make_pdf(pages=2, text=False)
+
+
+def routes() -> dict:
+    links = "<p><a href='/report.pdf'>Annual report</a></p><p><a href='/scan.pdf'>Notice</a></p>"
+    return {
+        "/": html("Documents fixture home", f"<h1>Home</h1>{links}<p><a href='/about'>About us</a></p>"),
+        "/about": html("About the documents fixture", f"<h1>About</h1>{links}<p><a href='/contact'>Contact</a></p>"),
+        "/contact": html("Contact the documents fixture", "<h1>Contact</h1><p>Write to us.</p>"),
+        "/report.pdf": Resource(REPORT, content_type=PDF),
+        "/scan.pdf": Resource(SCAN, content_type=PDF),
+    }
+
+
+def settings(url: str) -> AuditSettings:
+    return AuditSettings(
+        url=url, max_pages=3, concurrency=1, throttle="none", perf_pages=0, user_agent="maturity-tests", page_timeout=15
+    )
+
+
+@pytest.mark.browser
+def test_documents_parse_while_pages_render_and_a_later_run_reuses_their_facts(shared_browser, tmp_path, monkeypatch):
+    store = Store(f"sqlite:///{tmp_path / 'm.db'}")
+    rendered = threading.Event()  # set when the browser's first page is stored
+    add_page = store.add_page
+
+    def add_page_and_tell(*args, **kwargs):
+        add_page(*args, **kwargs)
+        rendered.set()
+
+    monkeypatch.setattr(store, "add_page", add_page_and_tell)
+    gate: list[bool] = []
+
+    class AfterFirstPage(BackgroundParser):
+        """Parses only once a page was rendered: an audit that waited for its documents before
+        rendering would never get there (the gate would time out and say so)."""
+
+        def _parse(self, kind, body):
+            gate.append(rendered.wait(20))
+            return super()._parse(kind, body)
+
+    monkeypatch.setattr(run_documents, "BackgroundParser", AfterFirstPage)
+    rubric = builtin_rubric("documents")
+    with SiteServer(routes()) as server:
+        first = audit(settings(server.url("/")), store, rubric, tmp_path / "out", browser=shared_browser)
+        timings = first.run.timings
+        assert gate == [True, True]  # both parsed after a page was rendered, none before
+        assert timings["documents_parsed"] == 2 and timings["documents_reused"] == 0
+        assert 0 < timings["documents_parse_overlap_s"] <= timings["documents_parse_s"]
+        assert "documents_parse_wait_s" in timings
+        docs = {d.url.rsplit("/", 1)[-1]: d for d in store.load_site(first.crawl_id).documents.documents}
+        assert docs["report.pdf"].status == "ok" and docs["report.pdf"].pdf.title == "Annual report"
+        assert docs["scan.pdf"].pdf.pages_with_text == 0
+        results = {r.check_id: r for r in first.scorecard.results}
+        assert results["pdf-text-layer"].items[-1].url.endswith("/scan.pdf")  # scored with the facts
+        html_report = first.report_paths["html"].read_text(encoding="utf-8")
+        assert 'id="documents"' in html_report and "scan.pdf" in html_report
+
+        monkeypatch.setattr(run_documents, "BackgroundParser", BackgroundParser)
+        rendered.clear()
+        second = audit(settings(server.url("/")), store, rubric, tmp_path / "out", browser=shared_browser)
+        assert second.run.timings["documents_reused"] == 2 and second.run.timings["documents_parsed"] == 0
+        again = store.load_site(second.crawl_id).documents
+        assert again == store.load_site(first.crawl_id).documents  # the same facts, not parsed again
+        assert server.requests.count(("GET", "/report.pdf")) == 2  # fetched by each run (the hash needs the bytes)
+
+        # A run stopped before its documents were parsed keeps them pending; resume fetches and reads them.
+        stopped = store.begin_crawl(server.url("/"), settings=settings(server.url("/")).recorded(), tool_version="t")
+        pending = again.model_copy(
+            update={"documents": [d.model_copy(update={"status": "pending", "pdf": None}) for d in again.documents]}
+        )
+        store.set_site(stopped, store.load_site(second.crawl_id).model_copy(update={"documents": pending}), 2)
+        for page in store.load_pages(second.crawl_id):
+            add_page(stopped, page)
+        store.update_crawl(stopped, timings={"page_gap_s": 0.0})
+        before = len(server.requests)
+        resumed = resume(store, stopped, rubric, tmp_path / "out", browser=shared_browser)
+        again_fetched = [p for m, p in server.requests[before:] if p.endswith(".pdf")]
+        assert sorted(again_fetched) == ["/report.pdf", "/scan.pdf"]  # fetched again, once each
+        assert resumed.run.timings["documents_reused"] == 2
+        back = store.load_site(stopped).documents
+        assert back.documents == again.documents and back.requests == again.requests + 2  # none lost
+
+
+def test_the_parser_never_holds_the_event_loop():
+    """While a 300-page PDF is parsed, an event loop in this process keeps its 20 ms beat."""
+    big = make_pdf(pages=300, tagged=True, title="Long")
+
+    async def beat(parsing: BackgroundParser) -> list[float]:
+        ticks = [time.monotonic()]
+        while not parsing.finished():
+            await asyncio.sleep(0.02)
+            ticks.append(time.monotonic())
+        return ticks
+
+    with BackgroundParser(timeout=60) as parsing:
+        parsing.submit("big", "pdf", big)
+        ticks = asyncio.run(beat(parsing))
+        ((facts, reason),) = parsing.join().values()
+    assert reason is None and facts is not None and facts.pages == 300
+    ((start, end),) = parsing.spans
+    assert len([t for t in ticks if start < t < end]) >= 3  # the loop beat on while the file was parsed
+    assert max(b - a for a, b in itertools.pairwise(ticks)) < 0.2
