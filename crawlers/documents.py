@@ -400,9 +400,12 @@ class ParserProcess:
         self.timeout = timeout
         self.memory_mb = memory_mb
         self._proc: subprocess.Popen[bytes] | None = None
+        self._closed = False
         self.started = 0  # child processes started (a new one after each kill)
 
     def _start(self) -> subprocess.Popen[bytes]:
+        if self._closed:  # closed from another thread (a run stopping): start nothing more
+            raise EOFError
         if self._proc is None or self._proc.poll() is not None:
             self._stop()
             self._proc = subprocess.Popen(
@@ -412,6 +415,9 @@ class ParserProcess:
                 stderr=subprocess.DEVNULL,
             )
             self.started += 1
+            if self._closed:
+                self._stop()
+                raise EOFError
         return self._proc
 
     def parse(self, data: bytes, kind: DocumentKind = "pdf") -> tuple[PdfFacts | OfficeFacts | None, str | None]:
@@ -451,6 +457,9 @@ class ParserProcess:
                 pipe.close()
 
     def close(self) -> None:
+        """Stop the child; a parse under way in another thread ends as "too complex" (its caller,
+        :class:`BackgroundParser`, drops that answer). The parser cannot be used after."""
+        self._closed = True
         self._stop()
 
     def __enter__(self) -> ParserProcess:
@@ -512,7 +521,8 @@ class BackgroundParser:
         futures = list(self._futures.values())
         while futures:
             check()
-            futures = list(wait(futures, timeout=0.2).not_done)
+            # a future cancelled by close() is done, but wait() counts it only once a worker saw it
+            futures = [f for f in wait(futures, timeout=0.2).not_done if not f.done()]
         out: dict[str, Outcome] = {}
         for sha, future in self._futures.items():
             answer = _answer(future, wait=True)

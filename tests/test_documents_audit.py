@@ -36,9 +36,15 @@ def routes() -> dict:
     }
 
 
-def settings(url: str) -> AuditSettings:
+def settings(url: str, pages: int = 3) -> AuditSettings:
     return AuditSettings(
-        url=url, max_pages=3, concurrency=1, throttle="none", perf_pages=0, user_agent="maturity-tests", page_timeout=15
+        url=url,
+        max_pages=pages,
+        concurrency=1,
+        throttle="none",
+        perf_pages=0,
+        user_agent="maturity-tests",
+        page_timeout=15,
     )
 
 
@@ -82,10 +88,11 @@ def test_documents_parse_while_pages_render_and_a_later_run_reuses_their_facts(s
 
         monkeypatch.setattr(run_documents, "BackgroundParser", BackgroundParser)
         rendered.clear()
-        second = audit(settings(server.url("/")), store, rubric, tmp_path / "out", browser=shared_browser)
+        second = audit(settings(server.url("/"), pages=1), store, rubric, tmp_path / "out", browser=shared_browser)
         assert second.run.timings["documents_reused"] == 2 and second.run.timings["documents_parsed"] == 0
         again = store.load_site(second.crawl_id).documents
-        assert again == store.load_site(first.crawl_id).documents  # the same facts, not parsed again
+        facts = [d.pdf for d in store.load_site(first.crawl_id).documents.documents]
+        assert [d.pdf for d in again.documents] == facts  # the same facts, not parsed again
         assert server.requests.count(("GET", "/report.pdf")) == 2  # fetched by each run (the hash needs the bytes)
 
         # A run stopped before its documents were parsed keeps them pending; resume fetches and reads them.
@@ -125,3 +132,14 @@ def test_the_parser_never_holds_the_event_loop():
     ((start, end),) = parsing.spans
     assert len([t for t in ticks if start < t < end]) >= 3  # the loop beat on while the file was parsed
     assert max(b - a for a, b in itertools.pairwise(ticks)) < 0.2
+
+
+def test_a_stopped_parser_drops_what_it_had_not_read():
+    """A run that stops stores only the documents parsed by then; the rest stay pending for resume."""
+    with BackgroundParser(timeout=60) as parsing:
+        parsing.submit("long", "pdf", make_pdf(pages=300))
+        parsing.submit("report", "pdf", REPORT)
+        began = time.monotonic()
+        parsing.close()
+    assert time.monotonic() - began < 5  # the child is stopped, not waited for
+    assert parsing.finished() == {} and parsing.join() == {}
