@@ -248,7 +248,10 @@ def test_the_agency_page_shows_the_share_of_documents_passing_over_time(tmp_path
 
 
 def test_rescore_and_report_write_the_documents_section(tmp_path):
+    import jsonschema
+
     from maturity.run.scoring import report, rescore
+    from reports.json_report import json_schema
 
     store, ids = store_with_documents(tmp_path)
     _, _, paths = rescore(store, ids["dnr1"], builtin_rubric("documents"), tmp_path / "out")
@@ -257,6 +260,7 @@ def test_rescore_and_report_write_the_documents_section(tmp_path):
     assert not lxml.html.parse(str(again["html"])).getroot().xpath("//*[@id='documents']")
     scorecard = json.loads(paths["json"].read_text(encoding="utf-8"))
     assert scorecard["documents"]["checked"] == 4 and scorecard["documents"]["passing"] == 1
+    jsonschema.validate(scorecard, json_schema())  # `maturity schema` describes the figures
     assert json.loads(again["json"].read_text(encoding="utf-8"))["documents"] is None
 
 
