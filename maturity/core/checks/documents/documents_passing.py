@@ -105,14 +105,19 @@ def run(site: SiteInput) -> CheckResult:
         if found:
             failing.append(document_item(doc, "; ".join(found), params))
     unassessed = [
-        Item(url=d.url, snippet=d.url.rsplit("/", 1)[-1][:120], detail=f"{d.status.replace('_', ' ')}: {d.reason}; "
-             f"{referrers_text(d)}")
+        Item(
+            url=d.url,
+            snippet=d.url.rsplit("/", 1)[-1][:120],
+            detail=f"{d.status.replace('_', ' ')}: {d.reason}; {referrers_text(d)}",
+        )
         for d in documents.documents
         if d not in pdfs
     ]
     if not pdfs:
-        what = f"{len(documents.documents)} document(s) collected, none assessable" if documents.documents else (
-            "no documents linked from the audited pages or listed in the sitemaps"
+        what = (
+            f"{len(documents.documents)} document(s) collected, none assessable"
+            if documents.documents
+            else ("no documents linked from the audited pages or listed in the sitemaps")
         )
         result = CheckResult.not_applicable(ID, None, what)
         return result.model_copy(update={"items": [*result.items, *unassessed]})
