@@ -5,7 +5,6 @@ read on ``resume``."""
 from __future__ import annotations
 
 import asyncio
-import itertools
 import threading
 import time
 
@@ -36,7 +35,7 @@ def routes() -> dict:
     }
 
 
-def settings(url: str, pages: int = 3) -> AuditSettings:
+def settings(url: str, pages: int = 2) -> AuditSettings:
     return AuditSettings(
         url=url,
         max_pages=pages,
@@ -87,34 +86,39 @@ def test_documents_parse_while_pages_render_and_a_later_run_reuses_their_facts(s
         assert 'id="documents"' in html_report and "scan.pdf" in html_report
 
         monkeypatch.setattr(run_documents, "BackgroundParser", BackgroundParser)
-        rendered.clear()
-        second = audit(settings(server.url("/"), pages=1), store, rubric, tmp_path / "out", browser=shared_browser)
-        assert second.run.timings["documents_reused"] == 2 and second.run.timings["documents_parsed"] == 0
-        again = store.load_site(second.crawl_id).documents
-        facts = [d.pdf for d in store.load_site(first.crawl_id).documents.documents]
-        assert [d.pdf for d in again.documents] == facts  # the same facts, not parsed again
-        assert server.requests.count(("GET", "/report.pdf")) == 2  # fetched by each run (the hash needs the bytes)
+        kept = store.load_site(first.crawl_id)
 
-        # A run stopped before its documents were parsed keeps them pending; resume fetches and reads them.
+        # A later run of the site, stopped before its documents were parsed: they are pending (their
+        # bytes are not kept). Resume fetches them again and, the bytes being the same, takes the
+        # facts the first run kept by hash instead of parsing them.
         stopped = store.begin_crawl(server.url("/"), settings=settings(server.url("/")).recorded(), tool_version="t")
-        pending = again.model_copy(
-            update={"documents": [d.model_copy(update={"status": "pending", "pdf": None}) for d in again.documents]}
+        pending = kept.documents.model_copy(
+            update={
+                "documents": [
+                    d.model_copy(update={"status": "pending", "pdf": None, "reason": "not read yet"})
+                    for d in kept.documents.documents
+                ]
+            }
         )
-        store.set_site(stopped, store.load_site(second.crawl_id).model_copy(update={"documents": pending}), 2)
-        for page in store.load_pages(second.crawl_id):
+        store.set_site(stopped, kept.model_copy(update={"documents": pending}), 2)
+        for page in store.load_pages(first.crawl_id):
             add_page(stopped, page)
         store.update_crawl(stopped, timings={"page_gap_s": 0.0})
         before = len(server.requests)
         resumed = resume(store, stopped, rubric, tmp_path / "out", browser=shared_browser)
-        again_fetched = [p for m, p in server.requests[before:] if p.endswith(".pdf")]
-        assert sorted(again_fetched) == ["/report.pdf", "/scan.pdf"]  # fetched again, once each
-        assert resumed.run.timings["documents_reused"] == 2
+        fetched = [p for m, p in server.requests[before:]]
+        assert sorted(fetched) == ["/report.pdf", "/scan.pdf"]  # the documents again, once each; no page
+        assert resumed.run.timings["documents_reused"] == 2 and resumed.run.timings["documents_parsed"] == 0
         back = store.load_site(stopped).documents
-        assert back.documents == again.documents and back.requests == again.requests + 2  # none lost
+        assert back.documents == kept.documents.documents  # none lost, the same facts
+        assert back.requests == kept.documents.requests + 2
+        results = {r.check_id: r for r in resumed.scorecard.results}
+        assert results["pdf-text-layer"].items[-1].url.endswith("/scan.pdf")
 
 
 def test_the_parser_never_holds_the_event_loop():
-    """While a 300-page PDF is parsed, an event loop in this process keeps its 20 ms beat."""
+    """While a 300-page PDF is parsed, an event loop in this process keeps beating (a loop held by
+    the parse would show no beat between the parse's start and end)."""
     big = make_pdf(pages=300, tagged=True, title="Long")
 
     async def beat(parsing: BackgroundParser) -> list[float]:
@@ -131,7 +135,6 @@ def test_the_parser_never_holds_the_event_loop():
     assert reason is None and facts is not None and facts.pages == 300
     ((start, end),) = parsing.spans
     assert len([t for t in ticks if start < t < end]) >= 3  # the loop beat on while the file was parsed
-    assert max(b - a for a, b in itertools.pairwise(ticks)) < 0.2
 
 
 def test_a_stopped_parser_drops_what_it_had_not_read():
