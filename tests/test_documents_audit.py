@@ -41,7 +41,7 @@ def settings(url: str, pages: int = 2) -> AuditSettings:
         max_pages=pages,
         concurrency=1,
         throttle="none",
-        perf_pages=0,
+        perf_pages=1,
         user_agent="maturity-tests",
         page_timeout=15,
     )
