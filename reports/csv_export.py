@@ -27,10 +27,12 @@ pages                  pages in the run
 pages_assessed         pages that could be assessed
 pages_not_assessable   pages that could not (left out of every score)
 findings               failing instances found (each element or page that failed a check)
-documents_collected    documents (PDF, Word, PowerPoint, Excel) the run fetched (empty: none
-                       collected, or a run from before the collector)
-documents_assessed     ... whose facts could be read and judged
+documents_found        document URLs linked from the audited pages or listed in the sitemaps
+                       (empty: none collected, or a run from before the collector)
+documents_collected    documents (PDF, Word, PowerPoint, Excel) the run fetched (at most --max-documents)
+documents_assessed     ... whose facts could be read and judged (checked)
 documents_passing      ... passing every document check that applies to them
+documents_not_assessable  ... collected but not checkable (encrypted, damaged, too large, mislabelled)
 documents_share        documents_passing over documents_assessed, 0–100 (empty: none assessed);
                        ``maturity documents RUN`` gives a row per document
 score_<dimension>      each dimension's score, 0–100 (empty: not assessable)
@@ -102,9 +104,11 @@ BASE_COLUMNS = (
     "pages_assessed",
     "pages_not_assessable",
     "findings",
+    "documents_found",
     "documents_collected",
     "documents_assessed",
     "documents_passing",
+    "documents_not_assessable",
     "documents_share",
 )
 
@@ -247,15 +251,22 @@ def render_csv(
 
 
 def _document_cells(t: DocumentTally | None) -> dict[str, Any]:
+    names = ("found", "collected", "assessed", "passing", "not_assessable", "share")
     if t is None:
-        return {"documents_collected": None, "documents_assessed": None, "documents_passing": None,
-                "documents_share": None}
+        return {f"documents_{name}": None for name in names}
+    figures = t.figures()
     return {
-        "documents_collected": t.collected,
-        "documents_assessed": t.assessed,
-        "documents_passing": t.passing,
-        "documents_share": None if t.share is None else round(100 * t.share, 1),
+        "documents_found": figures.found,
+        "documents_collected": figures.collected,
+        "documents_assessed": figures.checked,
+        "documents_passing": figures.passing,
+        "documents_not_assessable": figures.not_assessable,
+        "documents_share": figures.share_passing,
     }
+
+
+def _document_json(t: DocumentTally | None) -> dict[str, Any] | None:
+    return None if t is None else t.figures().model_dump(mode="json")
 
 
 def _cell(value: Any) -> Any:
@@ -306,10 +317,14 @@ def render_json(
     title: str = "",
     pinned: RubricRef | None = None,
     survey: Mapping[str, Sequence[Any]] | None = None,
+    documents: Mapping[int, DocumentTally] | None = None,
 ) -> str:
     """The portfolio as one JSON document: rollups per agency and for the whole, every run of every site,
     and the rubric the figures were published under (``pinned``; None: each run's first scoring).
-    ``survey``: each agency's customer-survey figures (maturity.core.xdata.Figure), beside its runs."""
+    ``survey``: each agency's customer-survey figures (maturity.core.xdata.Figure), beside its runs.
+    ``documents`` (crawl id -> the run's documents in figures): each run's ``documents`` object
+    (null for a run that collected none)."""
+    tallies = documents or {}
     from reports.xdata_export import figure_row  # it imports this module's neutralise
 
     doc = {
@@ -342,6 +357,7 @@ def render_json(
                                 **run_row(r, s.agency),
                                 "dimensions": {d.id: d.score for d in r.scorecard.dimensions} if r.scorecard else {},
                                 "tags": r.tags,
+                                "documents": _document_json(tallies.get(r.crawl_id)),
                                 "error": r.error,
                             }
                             for r in s.runs

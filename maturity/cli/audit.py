@@ -136,13 +136,11 @@ def rescore(
 
     rubric = resolve_rubric(rubric_spec)
     if artifacts_dir is not None:
-        from maturity.run.artifacts import score_artifacts
-        from maturity.run.scoring import write_reports
+        from maturity.run.artifacts import rescore_artifacts
 
         if run is not None or attestations:
             raise UsageError("--artifacts scores the saved crawl alone: give no RUN and no --attestations")
-        info, card = score_artifacts(Path(artifacts_dir), rubric)
-        run_summary(info, card, write_reports(info, card, Path(out_dir), first_scoring=False))
+        run_summary(*rescore_artifacts(Path(artifacts_dir), rubric, Path(out_dir)))
         return
     if run is None:
         raise UsageError("give the RUN to score again (see `maturity runs`), or --artifacts DIR")

@@ -24,8 +24,10 @@ class Frozen(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
+
 DocumentKind = Literal["pdf", "docx", "xlsx", "pptx", "other"]
-DocumentStatus = Literal["ok", "not_assessable", "not_analysed"]  # not_analysed: recognised, no facts read
+DocumentStatus = Literal["ok", "not_assessable", "not_analysed", "pending"]
+# not_analysed: recognised, no facts read; pending: fetched, its facts not read yet (an audit under way)
 
 
 class PdfFormField(Frozen):
@@ -119,16 +121,43 @@ class DocumentSet(Frozen):
 
 
 class DocumentTally(Frozen):
-    """One run's documents in three figures, for trends and exports (``documents-passing``'s share)."""
+    """One run's documents in figures, for trends and exports (``documents-passing``'s share)."""
 
+    found: int = 0  # distinct document URLs linked or listed (before --max-documents)
     collected: int = 0  # documents fetched (assessable or not)
-    assessed: int = 0  # documents whose facts could be read and judged
+    assessed: int = 0  # documents whose facts could be read and judged (checked)
     passing: int = 0  # ... passing every document check that applies to them
+
+    @property
+    def not_assessable(self) -> int:
+        """Documents collected whose facts could not be judged (encrypted, damaged, too large, ...)."""
+        return self.collected - self.assessed
 
     @property
     def share(self) -> float | None:
         """The share passing (0..1), or None when no document could be assessed."""
         return self.passing / self.assessed if self.assessed else None
+
+    def figures(self) -> DocumentFigures:
+        return DocumentFigures(
+            found=self.found,
+            collected=self.collected,
+            checked=self.assessed,
+            passing=self.passing,
+            not_assessable=self.not_assessable,
+            share_passing=None if self.share is None else round(100 * self.share, 1),
+        )
+
+
+class DocumentFigures(Frozen):
+    """A run's documents in the JSON exports and the JSON scorecard."""
+
+    found: int = Field(description="Distinct document URLs linked from the audited pages or listed in the sitemaps")
+    collected: int = Field(description="Documents fetched (at most --max-documents), assessable or not")
+    checked: int = Field(description="Documents whose facts could be read and judged by the document checks")
+    passing: int = Field(description="Checked documents passing every document check that applies to them")
+    not_assessable: int = Field(description="Collected documents that could not be checked (the reason is listed)")
+    share_passing: float | None = Field(description="passing over checked, 0-100 with one decimal (null: none checked)")
 
 
 # ---------------------------------------------------------------------------

@@ -220,5 +220,12 @@ def export(
         )
         return text, published
     views = agencies(by_site, method)
-    doc = render_json(views, method=method, generated_at=now_iso(), pinned=pinned, survey=agency_figures(store))
+    doc = render_json(
+        views,
+        method=method,
+        generated_at=now_iso(),
+        pinned=pinned,
+        survey=agency_figures(store),
+        documents=document_tallies(store, by_site),
+    )
     return doc, published
