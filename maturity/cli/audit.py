@@ -46,6 +46,12 @@ from maturity.kernel.errors import UsageError
     help="Also run these task journeys (a folder or file); a login journey runs first and signs the crawl in, "
     "the others run after the audit. Results beside the scorecards.",
 )
+@click.option(
+    "--agency",
+    default=None,
+    help="The agency whose imported survey figures the run carries [default: that of the site's newest "
+    "portfolio run, if any].",
+)
 @store_options
 @output_options
 def audit(
@@ -58,6 +64,7 @@ def audit(
     attestations: str | None,
     save_artifacts: str | None,
     journeys_dir: str | None,
+    agency: str | None,
     **kw: Any,
 ) -> None:
     """Crawl URL, audit every sampled page in Chromium, score it and write the scorecards."""
@@ -87,6 +94,7 @@ def audit(
             attested=attested,
             save_to=Path(save_artifacts) if save_artifacts else None,
             progress=progress(quiet, verbose),
+            agency=" ".join(agency.split()) if agency else None,
             browser=browser,
             login=login,
         )
@@ -127,13 +135,11 @@ def rescore(
 
     rubric = resolve_rubric(rubric_spec)
     if artifacts_dir is not None:
-        from maturity.run.artifacts import score_artifacts
-        from maturity.run.scoring import write_reports
+        from maturity.run.artifacts import rescore_artifacts
 
         if run is not None or attestations:
             raise UsageError("--artifacts scores the saved crawl alone: give no RUN and no --attestations")
-        info, card = score_artifacts(Path(artifacts_dir), rubric)
-        run_summary(info, card, write_reports(info, card, Path(out_dir), first_scoring=False))
+        run_summary(*rescore_artifacts(Path(artifacts_dir), rubric, Path(out_dir)))
         return
     if run is None:
         raise UsageError("give the RUN to score again (see `maturity runs`), or --artifacts DIR")

@@ -10,7 +10,8 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from maturity import __version__
 from maturity.core.attest import check_against_rubric
 from maturity.core.checks import NOT_SAMPLED
 from maturity.core.model import ArtifactError, AttestationSet, HttpFacts, PageArtifacts, PageRef, RunInfo
+from maturity.core.portfolio import PortfolioService
 from maturity.core.rubric import LoadedRubric
 from maturity.core.sampling import Candidate, draw, stratum_key
 from maturity.core.scoring import Scorecard, score
@@ -33,10 +35,11 @@ from maturity.core.settings import AuditSettings, MachineSettings
 from maturity.kernel.errors import CannotRun, MaturityError, StoreUnavailable, UsageError
 from maturity.run import interrupt
 from maturity.run.artifacts import save_artifacts
-from maturity.run.documents import collect_site_documents
+from maturity.run.documents import DocumentJob, fetch_site_documents, refetch_pending
 from maturity.run.progress import NoProgress, Progress
 from maturity.run.scoring import score_run, write_reports
 from maturity.run.traffic import site_traffic, traffic_facts
+from maturity.run.xdata import survey_for_run
 from maturity.store import PENDING, Store
 from maturity.store.readback import run_info
 
@@ -108,6 +111,8 @@ class _Run:
     progress: Progress
     timings: dict[str, Any] = field(default_factory=dict)  # seconds, request counts and the politeness applied
     last_request_at: float | None = None  # discovery's last request (time.monotonic()): the first load waits on it
+    documents: DocumentJob | None = None  # the documents being parsed while the pages render
+    rendering: list[tuple[float, float]] = field(default_factory=list)  # (start, end) of the browser phases
     login: Login | None = None  # the site's login, when the audit signs in (in memory only)
 
 
@@ -125,6 +130,9 @@ def audit(
     browser: SharedBrowser | None = None,
     task_key: str | None = None,
     resolver: Resolver | None = None,
+    agency: str | None = None,
+    services: Sequence[PortfolioService] = (),
+    fiscal_year_start: int = 10,
     login: Login | None = None,
 ) -> AuditResult:
     """Audit one site end to end and return its scorecard and report paths.
@@ -142,7 +150,10 @@ def audit(
     already running Chromium (portfolio runs, tests); without it the audit starts its own.
     ``resolver`` answers host names for the address policy (tests inject one); ``transport``
     replaces discovery's network transport (tests); ``save_to`` also writes the crawl's
-    artifacts as files (:mod:`maturity.run.artifacts`).
+    artifacts as files (:mod:`maturity.run.artifacts`). The run carries the survey figures of
+    ``agency`` (without one, the agency of the site's newest portfolio run), up to the run date,
+    when it has imported any (:func:`maturity.run.xdata.survey_for_run`; ``services`` are its
+    portfolio's services, ``fiscal_year_start`` its fiscal year's first month).
     """
     machine = machine or MachineSettings()
     progress = progress or NoProgress()
@@ -178,36 +189,48 @@ def audit(
     with client:
         signed_in = _SignedInClient(login, browser, client) if login is not None and browser is not None else None
         population = discover(client, settings.url, finding, on_event=on_event, login=signed_in)
-        progress.phase("checking documents", None)
-        population, documents_s = collect_site_documents(client, population, settings)
-    if traffic is not None:  # visits per page found: for --sample traffic and page_weighting: traffic
-        facts = traffic_facts(traffic, (p.url for p in population.pages))
-        population = replace(population, site=population.site.model_copy(update={"traffic": facts}))
-    found = sample_pages(population, settings, settings.first_sample_size)
-    crawl_id = store.begin_crawl(
-        found.site.start_url, settings=settings.recorded(), tool_version=__version__, task_key=task_key
-    )
-    run = _Run(settings, machine, store, crawl_id, policy, progress, last_request_at=found.last_request_at, login=login)
-    run.timings["discover_s"] = round(time.perf_counter() - t0, 3)
-    run.timings.update(
-        politeness=found.politeness.describe(),
-        page_gap_s=found.politeness.page_gap_s,
-        requests_discovery=found.requests,
-        request_budget=found.request_budget,
-    )
-    if found.stopped:
-        run.timings["discovery_stopped"] = found.stopped
-    if login is not None:  # kept from the start: a run stopped part-way is known to have signed in
-        _note_login(run)
-        store.update_crawl(crawl_id, timings=run.timings)
-    if found.site.documents is not None and found.site.documents.found:  # runs without documents read as before
-        run.timings.update(documents_s=round(documents_s, 3), requests_documents=found.site.documents.requests)
-    site = found.site.model_copy(update={"attestations": attested}) if attested else found.site
-    store.set_site(crawl_id, site, len(found.pages))
-    store.plan_pages(crawl_id, planned_pages(found))
-    if settings.target_margin is not None:
-        _grow_to_margin(run, population, rubric, browser)
-    return _complete(run, rubric, out_dir, t0, browser, save_to)
+        progress.phase("fetching documents", None)
+        job = DocumentJob(store, population.site.start_url)
+        try:
+            population, documents_s = fetch_site_documents(client, population, settings, job)
+        except BaseException:
+            job.close()
+            raise
+    with closing(job):  # the parser ends with the audit, however it ends
+        if traffic is not None:  # visits per page found: for --sample traffic and page_weighting: traffic
+            facts = traffic_facts(traffic, (p.url for p in population.pages))
+            population = replace(population, site=population.site.model_copy(update={"traffic": facts}))
+        found = sample_pages(population, settings, settings.first_sample_size)
+        crawl_id = store.begin_crawl(
+            found.site.start_url, settings=settings.recorded(), tool_version=__version__, task_key=task_key
+        )
+        run = _Run(
+            settings, machine, store, crawl_id, policy, progress, last_request_at=found.last_request_at, login=login
+        )
+        run.documents = job
+        run.timings["discover_s"] = round(time.perf_counter() - t0, 3)
+        run.timings.update(
+            politeness=found.politeness.describe(),
+            page_gap_s=found.politeness.page_gap_s,
+            requests_discovery=found.requests,
+            request_budget=found.request_budget,
+        )
+        if found.stopped:
+            run.timings["discovery_stopped"] = found.stopped
+        if login is not None:  # kept from the start: a run stopped part-way is known to have signed in
+            _note_login(run)
+            store.update_crawl(crawl_id, timings=run.timings)
+        if found.site.documents is not None and found.site.documents.found:  # runs without documents read as before
+            run.timings.update(documents_s=round(documents_s, 3), requests_documents=found.site.documents.requests)
+        site = found.site.model_copy(update={"attestations": attested}) if attested else found.site
+        survey = survey_for_run(store, site, agency, services=services, fiscal_year_start=fiscal_year_start)
+        if survey is not None:  # the customer-experience dimension is scored; without figures: not assessed
+            site = site.model_copy(update={"survey": survey})
+        store.set_site(crawl_id, site, len(found.pages))  # documents still being parsed are stored as pending
+        store.plan_pages(crawl_id, planned_pages(found))
+        if settings.target_margin is not None:
+            _grow_to_margin(run, population, rubric, browser)
+        return _complete(run, rubric, out_dir, t0, browser, save_to)
 
 
 def resume(
@@ -244,7 +267,41 @@ def resume(
     run = _Run(settings, machine or MachineSettings(), store, crawl_id, policy, progress or NoProgress(), login=login)
     run.timings = dict(json.loads(crawl.timings))
     run.timings["resumed"] = run.timings.get("resumed", 0) + 1
-    return _complete(run, rubric, out_dir, time.perf_counter(), browser, None)
+    began = time.perf_counter()
+    try:
+        _refetch_documents(run, crawl.target_url, crawl.pages_found, browser)
+        return _complete(run, rubric, out_dir, began, browser, None)
+    finally:
+        if run.documents is not None:
+            run.documents.close()
+
+
+def _refetch_documents(run: _Run, target_url: str, pages_found: int, browser: SharedBrowser | None = None) -> None:
+    """The documents the stopped run had fetched but not parsed (their bytes are not kept): fetched
+    again, politely, before the browser starts, and parsed while it renders (with the login's
+    cookies when the run signs in)."""
+    store, crawl_id = run.store, run.crawl_id
+    site = store.load_site(crawl_id)
+    if site.documents is None or not any(d.status == "pending" for d in site.documents.documents):
+        return
+    run.progress.phase("fetching documents again", None)
+    run.documents = DocumentJob(store, target_url)
+    client = make_client(
+        user_agent=run.settings.user_agent,
+        page_timeout=run.settings.page_timeout,
+        policy=run.policy,
+        loopback_only=run.machine.loopback_only,
+        trust_ca_pem=run.machine.trust_ca_pem,
+    )
+    with client:
+        if run.login is not None and browser is not None:
+            _SignedInClient(run.login, browser, client)  # the client carries the session's cookies
+        documents, last = refetch_pending(
+            client, site.documents, run.settings, run.documents, gap=_page_gap(run), start_url=target_url
+        )
+    store.set_site(crawl_id, site.model_copy(update={"documents": documents}), pages_found)
+    _count(run.timings, "requests_documents", documents.requests - site.documents.requests)
+    run.last_request_at = last
 
 
 def sample_pages(found: Discovery, settings: AuditSettings, n: int | None = None) -> Discovery:
@@ -314,6 +371,7 @@ def _render_pending(run: _Run, browser: SharedBrowser | None) -> list[str]:
         work = _gather(run, browser.session if browser else None)
         offmachine: list[str] = browser.run(work) if browser else asyncio.run(work)
         interrupt.check()
+        _finish_documents(run, wait=True)
     except interrupt.Interrupted:
         _record_stop(run, "interrupted: stopped on request")
         raise interrupt.Interrupted(
@@ -334,6 +392,31 @@ def _render_pending(run: _Run, browser: SharedBrowser | None) -> list[str]:
             f"`maturity resume {crawl_id}` continues)"
         ) from exc
     return offmachine
+
+
+def _finish_documents(run: _Run, *, wait: bool) -> None:
+    """Store what parsing the run's documents gave (``wait``: all of it, once the pages are rendered;
+    else what is in, when the run stops: the rest stays pending for ``resume``) and say in the
+    timings how long parsing took and how much of it ran while the pages rendered."""
+    job = run.documents
+    if job is None:
+        return
+    began = time.perf_counter()
+    if wait:
+        job.wait(interrupt.check)
+    run.documents = None
+    try:
+        if not job.handed_over:
+            return  # no document was fetched: the run's timings read as before
+        job.finish(run.store, run.crawl_id)
+    finally:
+        job.close()
+    for key, value in job.timings(run.rendering).items():
+        run.timings[key] = round(run.timings.get(key, 0) + value, 3)
+    if wait:
+        run.timings["documents_parse_wait_s"] = round(
+            run.timings.get("documents_parse_wait_s", 0) + time.perf_counter() - began, 3
+        )
 
 
 def _grow_to_margin(run: _Run, population: Discovery, rubric: LoadedRubric, browser: SharedBrowser | None) -> None:
@@ -390,6 +473,14 @@ def _page_gap(run: _Run) -> float:
 
 async def _render(run: _Run, session: BrowserSession) -> list[str]:
     """Phase 1 (concurrent) on pending pages, then phase 2 (serial performance) where it is missing."""
+    began = time.monotonic()
+    try:
+        return await _render_phases(run, session)
+    finally:
+        run.rendering.append((began, time.monotonic()))  # documents parse meanwhile (DocumentJob)
+
+
+async def _render_phases(run: _Run, session: BrowserSession) -> list[str]:
     store, crawl_id, progress, timings = run.store, run.crawl_id, run.progress, run.timings
     store.update_crawl(crawl_id, axe_version=session.axe_version, browser_version=session.browser_version)
     if run.last_request_at is not None:
@@ -463,10 +554,14 @@ async def _stoppable(work: Any) -> None:
 
 def _record_stop(run: _Run, reason: str) -> None:
     """Mark the crawl as stopped with its reason; if the database itself is what failed, say so
-    instead of hiding the first error behind a second."""
+    instead of hiding the first error behind a second. Documents parsed by then are stored; the
+    others stay pending (``resume`` fetches and parses them)."""
     _note_login(run)
     try:
-        run.store.finish_crawl(run.crawl_id, status="failed", timings=run.timings, error=reason)
+        try:
+            _finish_documents(run, wait=False)
+        finally:
+            run.store.finish_crawl(run.crawl_id, status="failed", timings=run.timings, error=reason)
     except MaturityError:
         pass
     finally:

@@ -248,7 +248,15 @@ def _audit_or_resume(
     attested = AttestationSet.model_validate(job["attestations"]) if job.get("attestations") else None
     try:
         return audit(
-            settings, store, rubric, out_dir, machine=machine, browser=browser, task_key=job["key"], attested=attested
+            settings,
+            store,
+            rubric,
+            out_dir,
+            machine=machine,
+            browser=browser,
+            task_key=job["key"],
+            attested=attested,
+            agency=job.get("agency"),
         )
     except DuplicateTask:  # another delivery began the same crawl a moment before
         again = store.crawl_for_key(job["key"])

@@ -267,7 +267,14 @@ def run_portfolio(
                             out_dir,
                             portfolio,
                             lambda *a, signed=signed_in, **kw: run_audit(
-                                *a, machine=machine, attested=attested.get(site.attestations or ""), **signed, **kw
+                                *a,
+                                machine=machine,
+                                attested=attested.get(site.attestations or ""),
+                                agency=site.agency,  # its survey figures, when imported (issue 18)
+                                services=portfolio.services,
+                                fiscal_year_start=portfolio.fiscal_year_start,
+                                **signed,
+                                **kw,
                             ),
                             browser,
                             SlotProgress(display, slot, site.host_key, gate),

@@ -51,12 +51,13 @@ def write_reports(
     documents: DocumentSet | None = None,
 ) -> dict[str, Path]:
     """The HTML and JSON scorecards of one scoring, in its own :func:`report_dir`; ``documents``
-    (the run's, when it collected them) gives the HTML scorecard its "Documents" section."""
+    (the run's, when it collected them) gives the HTML scorecard its "Documents" section and the
+    JSON scorecard its ``documents`` figures."""
     run_dir = report_dir(info, card, out_dir, first_scoring=first_scoring)
     run_dir.mkdir(parents=True, exist_ok=True)
     paths = {"html": run_dir / "index.html", "json": run_dir / "scorecard.json"}
     paths["html"].write_text(render_html(info, card, documents=documents), encoding="utf-8")
-    paths["json"].write_text(render_json(info, card), encoding="utf-8")
+    paths["json"].write_text(render_json(info, card, documents), encoding="utf-8")
     return paths
 
 
