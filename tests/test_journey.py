@@ -392,3 +392,69 @@ def test_audit_with_journeys_refuses_missing_secrets_before_crawling(tmp_path, m
     with pytest.raises(ConfigError, match="MATURITY_SECRET_LICENCE"):
         CliRunner().invoke(cli, args, standalone_mode=False, catch_exceptions=False)
     assert not (tmp_path / "m.db").exists()  # nothing was started
+
+
+def test_resume_refuses_a_run_that_signed_in(tmp_path):
+    """The login session was never kept, so the pages left could not be seen signed in."""
+    from maturity.core.rubric import builtin_rubric
+    from maturity.core.settings import AuditSettings
+    from maturity.kernel.errors import UsageError
+    from maturity.run.audit import resume
+    from maturity.store import Store
+
+    store = Store(f"sqlite:///{tmp_path / 'm.db'}")
+    settings = AuditSettings(url="http://127.0.0.1:9/")
+    crawl = store.begin_crawl(settings.url, settings=settings.recorded(), tool_version="test")
+    login = {"journey": "sign-in", "signed_in": True, "renewals": 0}
+    store.finish_crawl(crawl, status="failed", timings={"login": login}, error="interrupted")
+    with pytest.raises(UsageError, match="signed in with the login journey sign-in, whose session was not kept"):
+        resume(store, crawl, builtin_rubric(), tmp_path / "out")
+
+
+def test_signing_in_again_is_once_for_all_workers_bounded_and_says_why():
+    """The crawl's workers that saw one session end sign in once; after ``max_renewals`` the run
+    goes on without a session, and pages say "login required" with the reason (no browser: the
+    sign-in itself is replaced)."""
+    import asyncio
+
+    from crawlers.journey import Login, LoginSession, login_form
+    from maturity.core.journey import Journey
+
+    journey = Journey.model_validate(
+        {
+            "id": "sign-in",
+            "title": "Sign in",
+            "service": "Accounts",
+            "start": "http://127.0.0.1:9/login",
+            "login": True,
+            "steps": [
+                {"fill": {"label": "Email"}, "value": "a@example.gov"},
+                {"fill": {"label": "Password"}, "value": "${secret:PW}"},
+                {"click": "Sign in", "submit": "allowed"},
+            ],
+        }
+    )
+    # The login form's tell, looked for exactly: the first field filled and the one given a secret.
+    assert [(t.label, t.exact) for t in login_form(journey)] == [("Email", True), ("Password", True)]
+    login = Login(journey, Secrets({"PW": "x"}), max_renewals=2)
+    signed: list[int] = []
+
+    async def sign_in(_browser, **_kw):
+        await asyncio.sleep(0.01)  # the others wait for this one
+        signed.append(1)
+        login.session = LoginSession(cookies=[], storage={}, login_page=journey.start)
+        login.generation += 1
+
+    login.sign_in = sign_in  # type: ignore[method-assign]
+
+    async def workers(seen: int, n: int) -> list[bool]:
+        return list(await asyncio.gather(*(login.renew(None, seen) for _ in range(n))))  # type: ignore[arg-type]
+
+    asyncio.run(sign_in(None))
+    assert asyncio.run(workers(1, 3)) == [True] * 3 and len(signed) == 2  # three saw it end: one sign-in
+    assert asyncio.run(workers(2, 1)) == [True] and len(signed) == 3
+    assert login.required("x led to the login page") == "login required: x led to the login page"
+    assert asyncio.run(workers(3, 2)) == [False, False] and len(signed) == 3  # the bound: no more
+    assert login.session is None and login.renewals == 2
+    assert login.required("y").startswith("login required: the login session ended again after signing in again 2")
+    assert asyncio.run(workers(3, 1)) == [False]  # and never again in this run

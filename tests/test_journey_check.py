@@ -201,6 +201,19 @@ def test_a_portfolio_site_lists_its_journeys(tmp_path):
         check_site_journeys(load_portfolio(other))
 
 
+def test_a_distributed_run_with_a_login_journey_is_refused_before_anything_is_queued(tmp_path):
+    from maturity.core.portfolio import load_portfolio
+    from maturity.kernel.errors import UsageError
+    from maturity.run.distributed import portfolio_jobs
+
+    p = load_portfolio(_portfolio_file(tmp_path, "http://127.0.0.1:9"))
+    assert len(portfolio_jobs(p, "r1", builtin_rubric())) == 1  # a journey that does not sign in: queued
+    login = tmp_path / "journeys" / "find.yaml"
+    login.write_text(login.read_text().replace("steps:", "login: true\nsteps:"))
+    with pytest.raises(UsageError, match=r"has a login journey .*find\.yaml.*without --distributed"):
+        portfolio_jobs(load_portfolio(tmp_path / "portfolio.yaml"), "r1", builtin_rubric())
+
+
 @pytest.mark.browser
 def test_portfolio_run_runs_a_sites_journeys_after_its_audit(shared_browser, tmp_path):
     from maturity.core.portfolio import load_portfolio

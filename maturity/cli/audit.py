@@ -43,7 +43,8 @@ from maturity.kernel.errors import UsageError
     "--journeys",
     "journeys_dir",
     type=click.Path(exists=True),
-    help="Also run these task journeys (a folder or file) after the audit; results beside the scorecards.",
+    help="Also run these task journeys (a folder or file); a login journey runs first and signs the crawl in, "
+    "the others run after the audit. Results beside the scorecards.",
 )
 @click.option(
     "--agency",
@@ -76,35 +77,33 @@ def audit(
     settings = compose({"url": validate_start_url(url)}, settings_layer(kw), sources=["URL", "the command line"])
     rubric = resolve_rubric(rubric_spec)
     attested = load_attestations(attestations) if attestations else None  # fail before crawling
+    plan = None
     if journeys_dir:
-        from maturity.run.journey import check_journeys
+        from maturity.run.journey import JourneyRun
 
-        check_journeys([journeys_dir])  # valid files and every secret set, before crawling
+        plan = JourneyRun([journeys_dir], machine=machine_settings(kw))  # valid files, secrets set: before crawling
     store = open_store(db, create=True)
-    result = run_audit(
-        settings,
-        store,
-        rubric,
-        Path(out_dir),
-        machine=machine_settings(kw),
-        attested=attested,
-        save_to=Path(save_artifacts) if save_artifacts else None,
-        progress=progress(quiet, verbose),
-        agency=" ".join(agency.split()) if agency else None,
-    )
-    run_summary(result.run, result.scorecard, result.report_paths)
-    if journeys_dir:
-        from maturity.run.journey import run_journeys, write_journey_reports
-        from maturity.store import JourneyStore
-        from reports.journey_text import headline
 
-        journeys = run_journeys([journeys_dir], machine=machine_settings(kw))
-        JourneyStore(store.engine).save(result.crawl_id, journeys)
-        folder = next(iter(result.report_paths.values())).parent
-        written = write_journey_reports(journeys, folder)
-        for j in journeys:
-            echo(f"journey {j.id}: {headline(j)}")
-        echo(f"journeys: {written['journeys-text']}")
+    def audit_site(login: Any = None, browser: Any = None) -> Any:
+        return run_audit(
+            settings,
+            store,
+            rubric,
+            Path(out_dir),
+            machine=machine_settings(kw),
+            attested=attested,
+            save_to=Path(save_artifacts) if save_artifacts else None,
+            progress=progress(quiet, verbose),
+            agency=" ".join(agency.split()) if agency else None,
+            browser=browser,
+            login=login,
+        )
+
+    if plan is None:
+        result = audit_site()
+        run_summary(result.run, result.scorecard, result.report_paths)
+        return
+    _with_journeys(plan, store, settings.url, audit_site, kw)
 
 
 @click.command()
@@ -155,19 +154,80 @@ def rescore(
 @click.argument("run", type=int)
 @rubric_option
 @machine_options
+@click.option(
+    "--journeys",
+    "journeys_dir",
+    type=click.Path(exists=True),
+    help="The site's task journeys: a run that signed in signs in again with its login journey; the "
+    "others run after the pages left.",
+)
 @store_options
 @output_options
-def resume(run: int, db: str, out_dir: str, quiet: bool, verbose: bool, rubric_spec: str | None, **kw: Any) -> None:
+def resume(
+    run: int,
+    db: str,
+    out_dir: str,
+    quiet: bool,
+    verbose: bool,
+    rubric_spec: str | None,
+    journeys_dir: str | None,
+    **kw: Any,
+) -> None:
     """Finish an interrupted run: only pages not yet audited are fetched, nothing finished is redone."""
     stop_gracefully()
     from maturity.core.rubric import resolve_rubric
     from maturity.run.audit import resume as do_resume
 
     rubric = resolve_rubric(rubric_spec)
-    result = do_resume(
-        open_store(db), run, rubric, Path(out_dir), machine=machine_settings(kw), progress=progress(quiet, verbose)
-    )
+    plan = None
+    if journeys_dir:
+        from maturity.run.journey import JourneyRun
+
+        plan = JourneyRun([journeys_dir], machine=machine_settings(kw))  # valid files, secrets set: first
+    store = open_store(db)
+
+    def finish(login: Any = None, browser: Any = None) -> Any:
+        return do_resume(
+            store,
+            run,
+            rubric,
+            Path(out_dir),
+            machine=machine_settings(kw),
+            progress=progress(quiet, verbose),
+            browser=browser,
+            login=login,
+        )
+
+    if plan is None:
+        result = finish()
+        run_summary(result.run, result.scorecard, result.report_paths)
+        return
+    _with_journeys(plan, store, store.crawl(run).target_url, finish, kw)
+
+
+def _with_journeys(plan: Any, store: Any, url: str, work: Any, kw: dict[str, Any]) -> None:
+    """``work(login, browser)`` (an audit, or a resume) between the site's journeys in one browser:
+    a login journey's session (kept in memory only) signs the crawl in, the other journeys run after it."""
+    from crawlers.browser import SharedBrowser
+    from maturity.core.settings import compose
+    from maturity.run.audit import browser_settings
+    from maturity.run.journey import audit_between_journeys, write_journey_reports
+    from maturity.store import JourneyStore
+    from reports.journey_text import headline
+
+    settings = compose({"url": url}, settings_layer(kw), sources=["the run", "the command line"])
+    browser = SharedBrowser(browser_settings(settings, machine_settings(kw)))
+    try:
+        result, journeys = audit_between_journeys(plan, browser, url, lambda login: work(login, browser))
+    finally:
+        browser.close()
     run_summary(result.run, result.scorecard, result.report_paths)
+    JourneyStore(store.engine).save(result.crawl_id, journeys)
+    folder = next(iter(result.report_paths.values())).parent
+    written = write_journey_reports(journeys, folder)
+    for j in journeys:
+        echo(f"journey {j.id}: {headline(j)}")
+    echo(f"journeys: {written['journeys-text']}")
 
 
 @click.command()

@@ -754,10 +754,11 @@ def effort(journey: Journey, records: list[RunRecord]) -> Effort:
     )
 
 
-def login_required(journey: Journey, login: JourneyResult) -> JourneyResult:
-    """A journey that needs a login that did not succeed: not assessable, never a failure of its own."""
+def login_required(journey: Journey, login: JourneyResult, reason: str | None = None) -> JourneyResult:
+    """A journey that needs a login that did not succeed: not assessable, never a failure of its own.
+    ``reason``: why, when the login journey itself completed (its session ended too often since)."""
     where = f"at step {login.failed_step}: {login.reason}" if login.failed_step is not None else login.reason
-    reason = f"login required: the login journey {login.id} did not complete ({login.outcome} {where})"
+    reason = reason or f"login required: the login journey {login.id} did not complete ({login.outcome} {where})"
     steps = [StepRun(outcome="not_assessable", reason=reason)]
     steps += [StepRun(outcome="not_reached") for _ in journey.steps]
     return summarise(journey, [RunRecord(steps=steps)])

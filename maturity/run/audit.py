@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 from crawlers.browser import BrowserSession, BrowserSettings, SharedBrowser
 from crawlers.discover import Discovery, DiscoverySettings, discover
+from crawlers.journey import Login
 from crawlers.netpolicy import AddressPolicy, Resolver, system_resolver
 from crawlers.pacing import politeness
 from crawlers.transport import make_client
@@ -112,6 +113,7 @@ class _Run:
     last_request_at: float | None = None  # discovery's last request (time.monotonic()): the first load waits on it
     documents: DocumentJob | None = None  # the documents being parsed while the pages render
     rendering: list[tuple[float, float]] = field(default_factory=list)  # (start, end) of the browser phases
+    login: Login | None = None  # the site's login, when the audit signs in (in memory only)
 
 
 def audit(
@@ -131,8 +133,17 @@ def audit(
     agency: str | None = None,
     services: Sequence[PortfolioService] = (),
     fiscal_year_start: int = 10,
+    login: Login | None = None,
 ) -> AuditResult:
     """Audit one site end to end and return its scorecard and report paths.
+
+    ``login`` (the site's login journey, already run: :class:`~maturity.run.journey.JourneyRun`)
+    signs the crawl in: discovery fetches with its cookies, every browser context starts with its
+    cookies, localStorage and sessionStorage, and when a page shows the session ended the login
+    journey runs again (bounded) and the page is asked for once more. Pages that need the login
+    and never got it are "not assessable: login required". It needs ``browser`` (discovery signs
+    in again through it). The session is never stored: the run records only the journey's id,
+    whether it signed in and how often it signed in again.
 
     ``machine`` says how to run here (browser, axe script, loopback-only mode); ``attested`` is
     the agency's attestation file, already read, stored with the crawl. ``browser`` reuses an
@@ -154,9 +165,13 @@ def audit(
             f"--sample traffic: no traffic report was imported for {settings.url} "
             "(`maturity traffic import FILE --agency NAME --site URL` first)"
         )
+    if login is not None and browser is None:
+        raise UsageError("an audit that signs in needs a running browser (it signs in again through it)")
     t0 = time.perf_counter()
     progress.phase("discovering", None)
     policy = address_policy(settings, settings.url, resolver)
+    if login is not None and browser is not None:  # signing in again during discovery: under this audit's policy
+        browser.session.reconfigure(browser_settings(settings, machine), settings.url, policy, login=login)
     client = make_client(
         user_agent=settings.user_agent,
         page_timeout=settings.page_timeout,
@@ -172,7 +187,8 @@ def audit(
 
     finding = replace(discovery_settings(settings, machine), max_pages=settings.population_size)
     with client:
-        population = discover(client, settings.url, finding, on_event=on_event)
+        signed_in = _SignedInClient(login, browser, client) if login is not None and browser is not None else None
+        population = discover(client, settings.url, finding, on_event=on_event, login=signed_in)
         progress.phase("fetching documents", None)
         job = DocumentJob(store, population.site.start_url)
         try:
@@ -188,7 +204,9 @@ def audit(
         crawl_id = store.begin_crawl(
             found.site.start_url, settings=settings.recorded(), tool_version=__version__, task_key=task_key
         )
-        run = _Run(settings, machine, store, crawl_id, policy, progress, last_request_at=found.last_request_at)
+        run = _Run(
+            settings, machine, store, crawl_id, policy, progress, last_request_at=found.last_request_at, login=login
+        )
         run.documents = job
         run.timings["discover_s"] = round(time.perf_counter() - t0, 3)
         run.timings.update(
@@ -199,6 +217,9 @@ def audit(
         )
         if found.stopped:
             run.timings["discovery_stopped"] = found.stopped
+        if login is not None:  # kept from the start: a run stopped part-way is known to have signed in
+            _note_login(run)
+            store.update_crawl(crawl_id, timings=run.timings)
         if found.site.documents is not None and found.site.documents.found:  # runs without documents read as before
             run.timings.update(documents_s=round(documents_s, 3), requests_documents=found.site.documents.requests)
         site = found.site.model_copy(update={"attestations": attested}) if attested else found.site
@@ -222,32 +243,43 @@ def resume(
     progress: Progress | None = None,
     browser: SharedBrowser | None = None,
     resolver: Resolver | None = None,
+    login: Login | None = None,
 ) -> AuditResult:
     """Finish an interrupted run: audit only the pages still pending, measure only what is missing.
 
     Discovery is not repeated and no finished page is fetched again; the settings are the run's own,
-    read back through the settings model's validation.
+    read back through the settings model's validation. A run that signed in needs ``login`` (its
+    login journey run again: the session was never kept) and ``browser``.
     """
     crawl = store.crawl(crawl_id)
     if crawl.status == "finished":
         raise UsageError(f"run {crawl_id} already finished (see `maturity report {crawl_id}`)")
     settings = AuditSettings.from_stored(json.loads(crawl.settings))
+    signed = json.loads(crawl.timings).get("login")
+    if isinstance(signed, dict) and login is None:  # the session was never kept: sign in again first
+        raise UsageError(
+            f"run {crawl_id} signed in with the login journey {signed.get('journey')}, whose session was not "
+            f"kept: `maturity resume {crawl_id} --journeys DIR` signs in again"
+        )
+    if login is not None and browser is None:
+        raise UsageError("a resume that signs in needs a running browser (it signs in again through it)")
     policy = address_policy(settings, crawl.target_url, resolver)
-    run = _Run(settings, machine or MachineSettings(), store, crawl_id, policy, progress or NoProgress())
+    run = _Run(settings, machine or MachineSettings(), store, crawl_id, policy, progress or NoProgress(), login=login)
     run.timings = dict(json.loads(crawl.timings))
     run.timings["resumed"] = run.timings.get("resumed", 0) + 1
     began = time.perf_counter()
     try:
-        _refetch_documents(run, crawl.target_url, crawl.pages_found)
+        _refetch_documents(run, crawl.target_url, crawl.pages_found, browser)
         return _complete(run, rubric, out_dir, began, browser, None)
     finally:
         if run.documents is not None:
             run.documents.close()
 
 
-def _refetch_documents(run: _Run, target_url: str, pages_found: int) -> None:
+def _refetch_documents(run: _Run, target_url: str, pages_found: int, browser: SharedBrowser | None = None) -> None:
     """The documents the stopped run had fetched but not parsed (their bytes are not kept): fetched
-    again, politely, before the browser starts, and parsed while it renders."""
+    again, politely, before the browser starts, and parsed while it renders (with the login's
+    cookies when the run signs in)."""
     store, crawl_id = run.store, run.crawl_id
     site = store.load_site(crawl_id)
     if site.documents is None or not any(d.status == "pending" for d in site.documents.documents):
@@ -262,6 +294,8 @@ def _refetch_documents(run: _Run, target_url: str, pages_found: int) -> None:
         trust_ca_pem=run.machine.trust_ca_pem,
     )
     with client:
+        if run.login is not None and browser is not None:
+            _SignedInClient(run.login, browser, client)  # the client carries the session's cookies
         documents, last = refetch_pending(
             client, site.documents, run.settings, run.documents, gap=_page_gap(run), start_url=target_url
         )
@@ -317,6 +351,7 @@ def _complete(
     store, crawl_id, progress = run.store, run.crawl_id, run.progress
     store.update_crawl(crawl_id, status="running")
     offmachine = _render_pending(run, browser)
+    _note_login(run)
     run.timings["total_s"] = round(run.timings.get("total_s", 0) + time.perf_counter() - t0, 3)
     store.finish_crawl(crawl_id, status="finished", timings=run.timings)
     progress.close()
@@ -421,9 +456,10 @@ async def _gather(run: _Run, shared: BrowserSession | None) -> list[str]:
     start_url = run.store.crawl(run.crawl_id).target_url
     settings = browser_settings(run.settings, run.machine, page_gap=_page_gap(run))
     if shared is not None:
-        shared.reconfigure(settings, start_url, run.policy)
+        shared.reconfigure(settings, start_url, run.policy, login=run.login)
         return await _render(run, shared)
     async with BrowserSession(settings, start_url, run.policy) as session:
+        session.login = run.login
         return await _render(run, session)
 
 
@@ -520,6 +556,7 @@ def _record_stop(run: _Run, reason: str) -> None:
     """Mark the crawl as stopped with its reason; if the database itself is what failed, say so
     instead of hiding the first error behind a second. Documents parsed by then are stored; the
     others stay pending (``resume`` fetches and parses them)."""
+    _note_login(run)
     try:
         try:
             _finish_documents(run, wait=False)
@@ -529,6 +566,45 @@ def _record_stop(run: _Run, reason: str) -> None:
         pass
     finally:
         run.progress.close()
+
+
+def _note_login(run: _Run) -> None:
+    """What the run did with its login, in its timings; never the session itself."""
+    if run.login is not None:
+        run.timings["login"] = {
+            "journey": run.login.journey.id,
+            "signed_in": run.login.session is not None,
+            "renewals": run.login.renewals,
+            "gave_up": run.login.exhausted,
+        }
+
+
+class _SignedInClient:
+    """Discovery's side of a login: the client carries the session's cookies, and signing in again
+    (when discovery is sent to the login page) runs the login journey in the shared browser."""
+
+    def __init__(self, login: Login, browser: SharedBrowser, client: Any) -> None:
+        self.login, self.browser, self.client = login, browser, client
+        self.seen = 0
+        self._load()
+
+    @property
+    def login_page(self) -> str:
+        return self.login.login_page
+
+    def _load(self) -> None:
+        self.client.cookies.clear()
+        for c in self.login.session.cookies if self.login.session is not None else []:
+            self.client.cookies.set(str(c["name"]), str(c["value"]), domain=str(c["domain"]), path=str(c["path"]))
+        self.seen = self.login.generation
+
+    def renew(self) -> bool:
+        signed_in = bool(self.browser.run(self.login.renew(self.browser.session, self.seen)))
+        self._load()
+        return signed_in
+
+    def required(self) -> str:
+        return self.login.required("discovery was sent to the login page")
 
 
 AuditFn = Callable[..., AuditResult]

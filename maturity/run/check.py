@@ -126,7 +126,7 @@ def run_check(
     the command line (relative to the working directory), which wins over the config's.
     """
     from crawlers.browser import SharedBrowser
-    from maturity.run.audit import audit, browser_settings
+    from maturity.run.audit import AuditResult, audit, browser_settings
 
     env = os.environ if env is None else env
     machine = machine or MachineSettings()
@@ -153,27 +153,33 @@ def run_check(
     journeys: list[JourneyResult] = []
     try:
         for settings in all_settings:
-            done = audit(
-                settings,
-                store,
-                rubric,
-                out_dir,
-                machine=machine,
-                attested=attested,
-                progress=progress() if progress else None,
-                browser=browser,
-            )
-            sites.append(SiteEvidence(card=done.scorecard, pages=store.load_pages(done.crawl_id)))
-            runs.append(done.run)
-            mine = journeys_of.pop((urlsplit(settings.url).hostname or "").lower(), [])
-            if mine:  # the site's journeys, after its audit, in the same browser
-                from maturity.run.journey import run_journeys
 
-                ran = run_journeys(
-                    mine, machine=machine, environ=env, browser=browser, screenshots=out_dir / "journeys"
+            def audit_site(login: Any = None, settings: AuditSettings = settings) -> AuditResult:
+                return audit(
+                    settings,
+                    store,
+                    rubric,
+                    out_dir,
+                    machine=machine,
+                    attested=attested,
+                    progress=progress() if progress else None,
+                    browser=browser,
+                    login=login,
                 )
+
+            mine = journeys_of.pop((urlsplit(settings.url).hostname or "").lower(), [])
+            if mine:  # the site's login journey before its audit (signing the crawl in), the others after it
+                from maturity.run.journey import JourneyRun, audit_between_journeys
+
+                assert browser is not None
+                plan = JourneyRun(mine, machine=machine, environ=env, screenshots=out_dir / "journeys")
+                done, ran = audit_between_journeys(plan, browser, settings.url, audit_site)
                 JourneyStore(store.engine).save(done.crawl_id, ran)  # with the run they followed
                 journeys += ran
+            else:
+                done = audit_site()
+            sites.append(SiteEvidence(card=done.scorecard, pages=store.load_pages(done.crawl_id)))
+            runs.append(done.run)
     finally:
         if own_browser is not None:
             own_browser.close()

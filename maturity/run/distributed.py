@@ -345,7 +345,11 @@ def run_distributed(
 def portfolio_jobs(
     portfolio: Portfolio, run_id: str, rubric: LoadedRubric, command_line: dict[str, Any] | None = None
 ) -> list[dict[str, Any]]:
-    """One job per site of a portfolio run; every attestation file is read (and refused) first."""
+    """One job per site of a portfolio run; every attestation file is read (and refused) first.
+
+    A site with a login journey is refused: a worker would have to sign in itself (a session is
+    never sent through the queue or the database), which distributed runs do not do yet."""
+    refuse_logins(portfolio)
     attested = attestations_of(portfolio, rubric)
     return [
         make_job(
@@ -359,6 +363,21 @@ def portfolio_jobs(
         )
         for site in portfolio.sites
     ]
+
+
+def refuse_logins(portfolio: Portfolio) -> None:
+    """Refuse, before anything is queued, a portfolio whose sites sign in (see :func:`portfolio_jobs`)."""
+    from maturity.core.journey import load_journey
+    from maturity.run.journey import journey_paths
+
+    for site in portfolio.sites:
+        for path in journey_paths(list(site.journeys)):
+            if load_journey(path).journey.login:
+                raise UsageError(
+                    f"{site.url} has a login journey ({path}): distributed runs do not sign in (a login "
+                    "session is never sent to the workers through the queue or the database, and the workers "
+                    "do not run journeys yet); run this portfolio without --distributed"
+                )
 
 
 def worker_argv(*, hostname: str | None = None, loglevel: str = "INFO") -> list[str]:
