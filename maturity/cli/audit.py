@@ -69,11 +69,14 @@ def audit(
     settings = compose({"url": validate_start_url(url)}, settings_layer(kw), sources=["URL", "the command line"])
     rubric = resolve_rubric(rubric_spec)
     attested = load_attestations(attestations) if attestations else None  # fail before crawling
+    journeys = None
     if journeys_dir:
-        from maturity.run.journey import check_journeys
+        from maturity.run.journey import JourneysAfter, check_journeys
 
         check_journeys([journeys_dir])  # valid files and every secret set, before crawling
     store = open_store(db, create=True)
+    if journeys_dir:
+        journeys = JourneysAfter([journeys_dir], store, Path(out_dir), machine=machine_settings(kw))
     result = run_audit(
         settings,
         store,
@@ -83,20 +86,25 @@ def audit(
         attested=attested,
         save_to=Path(save_artifacts) if save_artifacts else None,
         progress=progress(quiet, verbose),
+        before_scoring=journeys,
     )
     run_summary(result.run, result.scorecard, result.report_paths)
-    if journeys_dir:
-        from maturity.run.journey import run_journeys, write_journey_reports
-        from maturity.store import JourneyStore
-        from reports.journey_text import headline
+    if journeys is not None:
+        journey_summary(journeys, next(iter(result.report_paths.values())).parent)
 
-        journeys = run_journeys([journeys_dir], machine=machine_settings(kw))
-        JourneyStore(store.engine).save(result.crawl_id, journeys)
-        folder = next(iter(result.report_paths.values())).parent
-        written = write_journey_reports(journeys, folder)
-        for j in journeys:
-            echo(f"journey {j.id}: {headline(j)}")
-        echo(f"journeys: {written['journeys-text']}")
+
+def journey_summary(journeys: Any, folder: Path) -> None:
+    """Each journey's one-line outcome and where its reports are (or why the journeys could not run)."""
+    from maturity.run.journey import write_journey_reports
+    from reports.journey_text import headline
+
+    if journeys.error:
+        echo(f"journeys could not run: {journeys.error}")
+        return
+    written = write_journey_reports(journeys.results, folder)
+    for j in journeys.results:
+        echo(f"journey {j.id}: {headline(j)}")
+    echo(f"journeys: {written['journeys-text']}")
 
 
 @click.command()

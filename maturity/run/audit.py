@@ -34,7 +34,7 @@ from maturity.run import interrupt
 from maturity.run.artifacts import save_artifacts
 from maturity.run.documents import collect_site_documents
 from maturity.run.progress import NoProgress, Progress
-from maturity.run.scoring import score_run, write_reports
+from maturity.run.scoring import score_run, stored_journeys, write_reports
 from maturity.run.traffic import site_traffic, traffic_facts
 from maturity.store import PENDING, Store
 from maturity.store.readback import run_info
@@ -123,6 +123,7 @@ def audit(
     browser: SharedBrowser | None = None,
     task_key: str | None = None,
     resolver: Resolver | None = None,
+    before_scoring: Callable[[int], None] | None = None,
 ) -> AuditResult:
     """Audit one site end to end and return its scorecard and report paths.
 
@@ -131,7 +132,8 @@ def audit(
     already running Chromium (portfolio runs, tests); without it the audit starts its own.
     ``resolver`` answers host names for the address policy (tests inject one); ``transport``
     replaces discovery's network transport (tests); ``save_to`` also writes the crawl's
-    artifacts as files (:mod:`maturity.run.artifacts`).
+    artifacts as files (:mod:`maturity.run.artifacts`). ``before_scoring(crawl_id)`` runs once the
+    pages are stored, before the run is scored (the site's journeys: :class:`maturity.run.journey.JourneysAfter`).
     """
     machine = machine or MachineSettings()
     progress = progress or NoProgress()
@@ -188,7 +190,7 @@ def audit(
     store.plan_pages(crawl_id, planned_pages(found))
     if settings.target_margin is not None:
         _grow_to_margin(run, population, rubric, browser)
-    return _complete(run, rubric, out_dir, t0, browser, save_to)
+    return _complete(run, rubric, out_dir, t0, browser, save_to, before_scoring)
 
 
 def resume(
@@ -259,7 +261,13 @@ def planned_pages(found: Discovery) -> list[PageArtifacts]:
 
 
 def _complete(
-    run: _Run, rubric: LoadedRubric, out_dir: Path, t0: float, browser: SharedBrowser | None, save_to: Path | None
+    run: _Run,
+    rubric: LoadedRubric,
+    out_dir: Path,
+    t0: float,
+    browser: SharedBrowser | None,
+    save_to: Path | None,
+    before_scoring: Callable[[int], None] | None = None,
 ) -> AuditResult:
     """Render what is pending, measure what is missing, then finish, score and report."""
     store, crawl_id, progress = run.store, run.crawl_id, run.progress
@@ -270,9 +278,12 @@ def _complete(
     progress.close()
     if save_to is not None:
         save_artifacts(store, crawl_id, save_to)
+    if before_scoring is not None:
+        before_scoring(crawl_id)
     scoring_id, card = score_run(store, crawl_id, rubric)
     info = run_info(store, crawl_id, scoring_id)
-    paths = write_reports(info, card, out_dir, documents=store.load_site(crawl_id).documents)
+    documents = store.load_site(crawl_id).documents
+    paths = write_reports(info, card, out_dir, documents=documents, journeys=stored_journeys(store, crawl_id))
     return AuditResult(crawl_id, scoring_id, info, card, paths, offmachine)
 
 

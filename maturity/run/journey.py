@@ -16,6 +16,7 @@ import contextlib
 import logging
 import os
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,7 @@ from maturity.core.journey import (
     summarise,
 )
 from maturity.core.settings import AuditSettings, MachineSettings, compose
-from maturity.kernel.errors import CannotRun, ConfigError, MaturityError
+from maturity.kernel.errors import BrowserNotFound, CannotRun, ConfigError, MaturityError, StoreUnavailable
 from maturity.run.audit import address_policy, browser_settings
 
 log = logging.getLogger("maturity.journey")
@@ -139,6 +140,46 @@ def run_journeys(
         raise
     except Exception as exc:  # a bug: one line, redacted, with no chained traceback that could carry a value
         raise CannotRun(f"journeys could not run: {type(exc).__name__}: {everything.redact(str(exc))}") from None
+
+
+@dataclass
+class JourneysAfter:
+    """A site's journeys, run once its audit has stored its pages and before the run is scored
+    (``audit(before_scoring=...)``), so the scoring's Tasks dimension sees them. The results are
+    stored with the crawl and the screenshots written to ``OUT/run-N/journeys/``, beside the
+    scorecard. A journey that cannot run leaves the audit as it is: the reason is kept in ``error``
+    (a missing browser or database still stops the run)."""
+
+    paths: Sequence[str | Path]
+    store: Any  # maturity.store.Store
+    out_dir: Path
+    machine: MachineSettings | None = None
+    environ: Mapping[str, str] | None = None
+    browser: SharedBrowser | None = None
+    runs: int = 1
+    results: list[JourneyResult] = field(default_factory=list)
+    error: str | None = None
+
+    def __call__(self, crawl_id: int) -> None:
+        from maturity.run.scoring import JOURNEY_SHOTS, run_folder
+        from maturity.store import JourneyStore
+
+        shots = run_folder(self.out_dir, crawl_id) / JOURNEY_SHOTS
+        try:
+            self.results = run_journeys(
+                self.paths,
+                runs=self.runs,
+                machine=self.machine,
+                environ=self.environ,
+                browser=self.browser,
+                screenshots=shots,
+            )
+        except (BrowserNotFound, StoreUnavailable):
+            raise
+        except MaturityError as exc:
+            self.error = " ".join(str(exc).split())[:500]
+            return
+        JourneyStore(self.store.engine).save(crawl_id, self.results, screenshots=shots)
 
 
 def check_journeys(paths: Sequence[str | Path], environ: Mapping[str, str] | None = None) -> list[LoadedJourney]:
