@@ -85,3 +85,28 @@ def journey_result(
         ]
         result = result.model_copy(update={"steps": steps})
     return result
+
+
+def png(width: int = 41, height: int = 84) -> bytes:
+    """A small grey PNG (a stand-in for a phone screenshot, a tenth of its size)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    rows = b"".join(b"\x00" + b"\xaa" * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+def save_with_screenshots(store, crawl_id: int, results: list[JourneyResult], folder) -> None:
+    """Store ``results`` with the crawl, writing a PNG for every screenshot they name under ``folder``."""
+    from maturity.store import JourneyStore
+
+    for r in results:
+        for s in r.steps:
+            if s.screenshot:
+                (folder / s.screenshot).parent.mkdir(parents=True, exist_ok=True)
+                (folder / s.screenshot).write_bytes(png())
+    JourneyStore(store.engine).save(crawl_id, results, screenshots=folder)

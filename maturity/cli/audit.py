@@ -103,7 +103,13 @@ def journey_summary(journeys: Any, folder: Path) -> None:
         return
     written = write_journey_reports(journeys.results, folder)
     for j in journeys.results:
-        echo(f"journey {j.id}: {headline(j)}")
+        kb = j.keyboard
+        by_keys = ""
+        if kb is not None:
+            by_keys = "; by keyboard alone: " + (
+                "completed" if kb.outcome == "completed" else f"{kb.outcome} at step {kb.failed_step}: {kb.reason}"
+            )
+        echo(f"journey {j.id}: {headline(j)}{by_keys}")
     echo(f"journeys: {written['journeys-text']}")
 
 
@@ -198,23 +204,32 @@ def demo(
     stop_gracefully()
     from maturity.core.rubric import builtin_rubric
     from maturity.run.audit import audit as run_audit
-    from maturity.run.demo.run import demo_machine, demo_settings
+    import os
+
+    from maturity.run.demo.run import demo_environ, demo_journeys, demo_machine, demo_settings
     from maturity.run.demo.server import DemoServer
     from maturity.run.demo.tls import local_tls
+    from maturity.run.journey import JourneysAfter
 
     store = open_store(db, create=True)
     tls = local_tls()  # a certificate made for this run, trusted by this run only
     with DemoServer(port=port, tls=tls.server_context) as server:
         echo(f"demo site: {server.origin}/  (a fictional state agency with deliberate defects)", err=True)
+        machine = demo_machine(machine_settings(kw), tls, server.http_port)
+        # Its sign-in and two task journeys (files written with the server's address, to read as examples)
+        files = demo_journeys(server.origin, Path(out_dir) / "demo-journeys")
+        journeys = JourneysAfter(files, store, Path(out_dir), machine=machine, environ=demo_environ(os.environ))
         result = run_audit(
             demo_settings(server.origin, concurrency=concurrency),
             store,
             builtin_rubric("default"),
             Path(out_dir),
-            machine=demo_machine(machine_settings(kw), tls, server.http_port),
+            machine=machine,
             progress=progress(quiet, verbose),
+            before_scoring=journeys,
         )
         run_summary(result.run, result.scorecard, result.report_paths)
+        journey_summary(journeys, next(iter(result.report_paths.values())).parent)
         if keep_serving:
             echo("serving the demo site; press Ctrl-C to stop", err=True)
             from maturity.run.interrupt import STOP

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -41,3 +43,26 @@ def defects() -> dict[str, Any]:
         (resources.files("maturity.run.demo") / "defects.yaml").read_text(encoding="utf-8")
     )
     return data
+
+
+# The demo's login password: any value signs in (the demo checks only that one was typed). A secret
+# all the same, so the demo shows it masked in the screenshots and absent from every report.
+DEMO_SECRETS = {"MATURITY_SECRET_DEMO_PASSWORD": "columbia-demo-password"}
+
+
+def demo_journeys(origin: str, folder: Path) -> list[Path]:
+    """The demo's journey files (a login, one journey that completes, one with a step only a mouse
+    can do), written to ``folder`` with the server's address in place of ``{{origin}}``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    for item in sorted((resources.files("maturity.run.demo") / "journeys").iterdir(), key=lambda t: t.name):
+        if item.name.endswith(".yaml"):
+            path = folder / item.name
+            path.write_text(item.read_text(encoding="utf-8").replace("{{origin}}", origin), encoding="utf-8")
+            out.append(path)
+    return out
+
+
+def demo_environ(environ: Mapping[str, str]) -> dict[str, str]:
+    """``environ`` with the demo's secrets (a value already set is kept)."""
+    return {**DEMO_SECRETS, **environ}
