@@ -863,3 +863,18 @@ def test_task_checks_score_in_proportion_and_name_the_journey_and_step():
     assert "label (serious)" in barrier.items[0].detail and barrier.items[1].snippet == "journey renew, step 3"
     # a failed journey is judged by completion, not by its steps, time or fields
     assert run("task-steps", page(), journeys_site(jr(fail_at=1))).outcome == Outcome.NOT_APPLICABLE
+
+
+def test_task_accessibility_counts_the_wcag_rules_and_leaves_best_practices_to_the_strip():
+    from journey_results import journey_result as jr
+
+    result = jr(violations={1: {"region": 1}})
+    tagged = [
+        s.model_copy(update={"axe": s.axe.model_copy(update={"tags": {"region": ["cat.keyboard", "best-practice"]}})})
+        if s.axe is not None and s.axe.violations
+        else s
+        for s in result.steps
+    ]
+    best_practice = result.model_copy(update={"steps": tagged})
+    assert run("task-accessibility", page(), journeys_site(best_practice)).outcome == Outcome.PASS
+    assert run("task-accessibility", page(), journeys_site(result)).outcome == Outcome.FAIL  # tags unknown: counted

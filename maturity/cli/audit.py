@@ -202,10 +202,10 @@ def demo(
 ) -> None:
     """Serve the bundled sample agency site on 127.0.0.1, audit it and write its scorecard."""
     stop_gracefully()
-    from maturity.core.rubric import builtin_rubric
-    from maturity.run.audit import audit as run_audit
     import os
 
+    from maturity.core.rubric import builtin_rubric
+    from maturity.run.audit import audit as run_audit
     from maturity.run.demo.run import demo_environ, demo_journeys, demo_machine, demo_settings
     from maturity.run.demo.server import DemoServer
     from maturity.run.demo.tls import local_tls
