@@ -153,13 +153,15 @@ def journey_view(result: JourneyResult, shots: str = "journeys/", changes: Seque
             )
         )
     if result.outcome == "completed":
-        summary = "Completed" + (f" in {seconds(result.total_ms_median)}" if result.total_ms_median else "")
+        summary = f"{len(result.steps) - 1} steps" + (
+            f", {seconds(result.total_ms_median)} in all" if result.total_ms_median else ""
+        )
         if result.k > 1:
             summary += f" (median of {result.k} runs"
             summary += f", spread {seconds(result.total_ms_spread)})" if result.total_ms_spread is not None else ")"
+        summary += "."
     else:
-        what = "Failed" if result.outcome == "failed" else "Not assessable"
-        summary = f"{what} at step {result.failed_step}: {result.reason}"
+        summary = f"At step {result.failed_step}: {result.reason}"
     if kb is None:
         keyboard = "Not tried by keyboard alone."
     elif kb.outcome == "completed":

@@ -82,7 +82,7 @@ def test_demo_writes_both_scorecards(demo_run):
 
 
 def test_the_demo_signs_in_and_runs_its_two_journeys_one_of_them_mouse_only(demo_run):
-    result, origin, journeys = demo_run
+    result, _, journeys = demo_run
     by_id = {j.id: j for j in journeys.results}
     assert list(by_id) == ["find-a-campsite", "renew-fishing-licence", "sign-in"]  # file order
     assert {j.outcome for j in by_id.values()} == {"completed"}  # the others ran signed in

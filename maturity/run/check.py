@@ -33,9 +33,9 @@ from maturity.core.model import RunInfo
 from maturity.core.rubric import LoadedRubric, resolve_rubric
 from maturity.core.scoring import Scorecard
 from maturity.core.settings import CHECK_DEFAULTS, AuditSettings, MachineSettings, compose
-from maturity.kernel.errors import ConfigError, GateFailed, UsageError
+from maturity.kernel.errors import CannotRun, ConfigError, GateFailed, UsageError
 from maturity.run.progress import Progress
-from maturity.store import JourneyStore, Store
+from maturity.store import Store
 from reports.annotations import render_annotations
 from reports.check_json import render_check_json
 from reports.check_summary import summary
@@ -127,6 +127,7 @@ def run_check(
     """
     from crawlers.browser import SharedBrowser
     from maturity.run.audit import audit, browser_settings
+    from maturity.run.journey import JourneysAfter
 
     env = os.environ if env is None else env
     machine = machine or MachineSettings()
@@ -153,6 +154,9 @@ def run_check(
     journeys: list[JourneyResult] = []
     try:
         for settings in all_settings:
+            mine = journeys_of.pop((urlsplit(settings.url).hostname or "").lower(), [])
+            # the site's journeys, once its pages are stored and before it is scored, in the same browser
+            hook = JourneysAfter(mine, store, out_dir, machine=machine, environ=env, browser=browser) if mine else None
             done = audit(
                 settings,
                 store,
@@ -162,18 +166,14 @@ def run_check(
                 attested=attested,
                 progress=progress() if progress else None,
                 browser=browser,
+                before_scoring=hook,
             )
             sites.append(SiteEvidence(card=done.scorecard, pages=store.load_pages(done.crawl_id)))
             runs.append(done.run)
-            mine = journeys_of.pop((urlsplit(settings.url).hostname or "").lower(), [])
-            if mine:  # the site's journeys, after its audit, in the same browser
-                from maturity.run.journey import run_journeys
-
-                ran = run_journeys(
-                    mine, machine=machine, environ=env, browser=browser, screenshots=out_dir / "journeys"
-                )
-                JourneyStore(store.engine).save(done.crawl_id, ran)  # with the run they followed
-                journeys += ran
+            if hook is not None:
+                if hook.error:
+                    raise CannotRun(f"the journeys of {settings.url} could not run: {hook.error}")
+                journeys += hook.results
     finally:
         if own_browser is not None:
             own_browser.close()

@@ -43,7 +43,7 @@ from maturity.kernel.errors import (
 )
 from maturity.run import interrupt
 from maturity.run.progress import NoDisplay, PortfolioDisplay
-from maturity.store import JourneyStore, Store
+from maturity.store import Store
 
 
 class PerfGate:
@@ -250,6 +250,8 @@ def run_portfolio(
                     if browsers is None and owned is None:
                         factory = browser_factory or (lambda s: _default_browser(s, machine))
                         owned = browser = factory(settings)
+                    # the site's journeys, once its pages are stored and before it is scored, in the same browser
+                    hook = _site_journeys(site, browser, machine, store, out_dir) if site.journeys else None
                     outcome = _audit_one(
                         site,
                         settings,
@@ -257,14 +259,18 @@ def run_portfolio(
                         rubric,
                         out_dir,
                         portfolio,
-                        lambda *a, **kw: run_audit(
-                            *a, machine=machine, attested=attested.get(site.attestations or ""), **kw
+                        lambda *a, _hook=hook, **kw: run_audit(
+                            *a,
+                            machine=machine,
+                            attested=attested.get(site.attestations or ""),
+                            **({"before_scoring": _hook} if _hook is not None else {}),
+                            **kw,
                         ),
                         browser,
                         SlotProgress(display, slot, site.host_key, gate),
                     )
-                    if outcome.ok and site.journeys:
-                        outcome = _site_journeys(site, outcome, browser, machine, store)
+                    if outcome.ok and hook is not None:
+                        outcome = replace(outcome, journeys=tuple(hook.results), journeys_error=hook.error)
                 except (BrowserNotFound, StoreUnavailable) as exc:
                     fatal.append(exc)
                     scheduler.stop()
@@ -332,22 +338,13 @@ def check_site_journeys(portfolio: Portfolio, environ: Mapping[str, str] | None 
                 )
 
 
-def _site_journeys(
-    site: PortfolioSite, outcome: SiteOutcome, browser: Any, machine: MachineSettings, store: Store
-) -> SiteOutcome:
-    """Run the site's journeys after its audit, in the same browser; screenshots beside its report.
-    A journey that cannot run leaves the audit's outcome as it was, with the reason."""
-    from maturity.run.journey import run_journeys
+def _site_journeys(site: PortfolioSite, browser: Any, machine: MachineSettings, store: Store, out_dir: Path) -> Any:
+    """The site's journeys, run by its audit once the pages are stored and before the run is scored,
+    in the same browser; screenshots beside its report. A journey that cannot run leaves the
+    audit's outcome as it was, with the reason (the hook's ``error``)."""
+    from maturity.run.journey import JourneysAfter
 
-    shots = Path(outcome.report).parent / "journeys" if outcome.report else None
-    try:
-        results = run_journeys(list(site.journeys), machine=machine, browser=browser, screenshots=shots)
-    except (BrowserNotFound, StoreUnavailable):
-        raise
-    except MaturityError as exc:
-        return replace(outcome, journeys_error=" ".join(str(exc).split())[:500])
-    JourneyStore(store.engine).save(outcome.crawl_id, results)
-    return replace(outcome, journeys=tuple(results))
+    return JourneysAfter(list(site.journeys), store, out_dir, machine=machine, browser=browser)
 
 
 def _default_browser(settings: AuditSettings, machine: MachineSettings) -> Any:
