@@ -244,19 +244,27 @@ def _heat_cell(score: float | None, incomplete: bool, levels: Sequence[LevelRef]
 
 
 def _dimension_columns(views: Sequence[AgencyView]) -> list[tuple[str, str]]:
+    """The dimensions of the latest scorecards, in rubric order. An optional dimension (customer
+    experience without survey data) gets a column only when some agency has a figure in it."""
     columns: dict[str, str] = {}
+    shown: set[str] = set()
     for v in views:
         for s in v.sites:
             if s.latest and s.latest.scorecard:
                 for d in s.latest.scorecard.dimensions:
                     columns.setdefault(d.id, d.title)
-    return list(columns.items())
+                    if not d.optional or d.score is not None:
+                        shown.add(d.id)
+    return [(did, title) for did, title in columns.items() if did in shown]
 
 
 def _dimension_incomplete(view: AgencyView, dim: str) -> bool:
-    """Whether an agency's figure of ``dim`` rests on incomplete evidence, or leaves out a site that has none."""
+    """Whether an agency's figure of ``dim`` rests on incomplete evidence, or leaves out a site that has
+    none (an optional dimension without data leaves nothing out: it is not assessed by design)."""
     cards = [s.latest.scorecard for s in view.sites if s.latest and s.latest.scorecard]
-    return any(x.id == dim and (x.incomplete or x.score is None) for c in cards for x in c.dimensions)
+    return any(
+        x.id == dim and (x.incomplete or (x.score is None and not x.optional)) for c in cards for x in c.dimensions
+    )
 
 
 def heat_map(

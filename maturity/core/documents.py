@@ -11,11 +11,12 @@ at two URLs, is one :class:`PublishedDocument` with its URLs and every page that
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-from email.utils import parsedate_to_datetime
+from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from maturity.kernel.dates import parse_date
 
 
 class Frozen(BaseModel):
@@ -145,22 +146,6 @@ def looks_like_form(doc: PublishedDocument) -> bool:
         return True
     text = " ".join([doc.url, *doc.urls, *doc.link_texts]).lower()
     return any(word in text for word in FORM_WORDS)
-
-
-def parse_date(value: str | None) -> date | None:
-    """An ISO 8601 date or timestamp, or an HTTP date (RFC 9110), as a UTC date; None when unreadable."""
-    if not value:
-        return None
-    text = value.strip()
-    try:
-        return parsedate_to_datetime(text).astimezone(UTC).date()
-    except (TypeError, ValueError, IndexError):
-        pass
-    try:
-        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return (parsed.astimezone(UTC) if parsed.tzinfo else parsed).date()
 
 
 def newest_date(doc: PublishedDocument) -> date | None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from enum import StrEnum
 from typing import Any, Literal
 
@@ -560,8 +561,24 @@ class SampleFacts(Frozen):
     def drawn(self) -> int:
         return sum(len(s.drawn) for s in self.strata)
 
-    def describe(self) -> str:
-        """The sample in words, for the scorecard."""
+    def describe(self, audited: Iterable[str] | None = None) -> str:
+        """The sample in words, for the scorecard. With ``audited`` (the pages that could be assessed),
+        it also names the groups none of whose drawn pages could be: they are missing from the figures."""
+        return self._how() + (self._missing(set(audited)) if audited is not None else "")
+
+    def _missing(self, audited: set[str]) -> str:
+        lost = [s for s in self.strata if s.drawn and not audited.intersection(s.drawn)]
+        if not lost or self.method == "traffic":
+            return ""
+        pages = sum(s.size for s in lost)
+        names = ", ".join(s.key for s in lost[:3]) + (f" and {len(lost) - 3} more" if len(lost) > 3 else "")
+        group = "group" if len(lost) == 1 else "groups"
+        return (
+            f". {len(lost)} {group} ({pages:,} pages found) had no page that could be assessed and "
+            f"{'is' if len(lost) == 1 else 'are'} missing from the figures: {names}"
+        )
+
+    def _how(self) -> str:
         if self.method == "traffic":
             return (
                 f"{self.drawn:,} of {self.population:,} pages found: the home page, its main navigation and the "

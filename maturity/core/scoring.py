@@ -365,7 +365,7 @@ def score(loaded: LoadedRubric, pages: list[PageArtifacts], site: SiteFacts) -> 
             lambda changed: _overall_of(rubric, changed, weights, impacts, len(audited)),
             overall,
         ),
-        sample=site.sample.describe() if site.sample is not None and site.sample.method != "crawl" else "",
+        sample=site.sample.describe(audited) if site.sample is not None and site.sample.method != "crawl" else "",
         page_weighting=_weighting_text(site) if by_traffic else "",
         overall_interval=overall_interval,
         level_uncertain=_level_uncertain(rubric, overall_interval, dimensions),
