@@ -5,13 +5,10 @@ from __future__ import annotations
 import pytest
 
 from maturity.core.model import Outcome
-from maturity.core.rubric import builtin_rubric
 from maturity.core.settings import MachineSettings
-from maturity.run.audit import audit
-from maturity.run.demo.run import defects, demo_environ, demo_journeys, demo_machine, demo_settings
+from maturity.run.demo.run import defects, run_demo
 from maturity.run.demo.server import DemoServer
 from maturity.run.demo.tls import local_tls
-from maturity.run.journey import JourneysAfter
 from maturity.store import Store
 
 pytestmark = pytest.mark.browser
@@ -20,18 +17,14 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def demo_run(tmp_path_factory):
     """The demo as `maturity demo` runs it: over HTTPS with a certificate made for the run, which
-    only this audit trusts (so it launches its own browser rather than the tests' shared one)."""
+    only this run trusts (so it launches its own browser, one for the audit and the journeys, rather than
+    the tests' shared one)."""
     tmp = tmp_path_factory.mktemp("demo")
     tls = local_tls()
     store = Store(f"sqlite:///{tmp / 'demo.db'}")
     with DemoServer(tls=tls.server_context) as server:
         origin = server.origin
-        machine = demo_machine(MachineSettings(), tls, server.http_port)
-        files = demo_journeys(origin, tmp / "out" / "demo-journeys")
-        journeys = JourneysAfter(files, store, tmp / "out", machine=machine, environ=demo_environ({}))
-        result = audit(
-            demo_settings(origin), store, builtin_rubric(), tmp / "out", machine=machine, before_scoring=journeys
-        )
+        result, journeys = run_demo(origin, tls, server.http_port, store, tmp / "out", MachineSettings(), environ={})
     assert journeys.error is None, journeys.error
     return result, origin, journeys
 

@@ -204,29 +204,25 @@ def demo(
     stop_gracefully()
     import os
 
-    from maturity.core.rubric import builtin_rubric
-    from maturity.run.audit import audit as run_audit
-    from maturity.run.demo.run import demo_environ, demo_journeys, demo_machine, demo_settings
+    from maturity.run.demo.run import run_demo
     from maturity.run.demo.server import DemoServer
     from maturity.run.demo.tls import local_tls
-    from maturity.run.journey import JourneysAfter
 
     store = open_store(db, create=True)
     tls = local_tls()  # a certificate made for this run, trusted by this run only
     with DemoServer(port=port, tls=tls.server_context) as server:
         echo(f"demo site: {server.origin}/  (a fictional state agency with deliberate defects)", err=True)
-        machine = demo_machine(machine_settings(kw), tls, server.http_port)
-        # Its sign-in and two task journeys (files written with the server's address, to read as examples)
-        files = demo_journeys(server.origin, Path(out_dir) / "demo-journeys")
-        journeys = JourneysAfter(files, store, Path(out_dir), machine=machine, environ=demo_environ(os.environ))
-        result = run_audit(
-            demo_settings(server.origin, concurrency=concurrency),
+        # with its sign-in and two task journeys (files written with the server's address, to read as examples)
+        result, journeys = run_demo(
+            server.origin,
+            tls,
+            server.http_port,
             store,
-            builtin_rubric("default"),
             Path(out_dir),
-            machine=machine,
+            machine_settings(kw),
+            environ=os.environ,
+            concurrency=concurrency,
             progress=progress(quiet, verbose),
-            before_scoring=journeys,
         )
         run_summary(result.run, result.scorecard, result.report_paths)
         journey_summary(journeys, next(iter(result.report_paths.values())).parent)

@@ -5,12 +5,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from maturity.core.settings import AuditSettings, MachineSettings
 from maturity.run.demo.tls import LocalTLS
+
+if TYPE_CHECKING:
+    from maturity.run.audit import AuditResult
+    from maturity.run.journey import JourneysAfter
+    from maturity.run.progress import Progress
+    from maturity.store import Store
 
 
 def demo_settings(origin: str, *, concurrency: int = 2) -> AuditSettings:
@@ -66,3 +72,43 @@ def demo_journeys(origin: str, folder: Path) -> list[Path]:
 def demo_environ(environ: Mapping[str, str]) -> dict[str, str]:
     """``environ`` with the demo's secrets (a value already set is kept)."""
     return {**DEMO_SECRETS, **environ}
+
+
+def run_demo(
+    origin: str,
+    tls: LocalTLS,
+    http_port: int | None,
+    store: Store,
+    out_dir: Path,
+    machine: MachineSettings,
+    *,
+    environ: Mapping[str, str],
+    concurrency: int = 2,
+    progress: Progress | None = None,
+) -> tuple[AuditResult, JourneysAfter]:
+    """The demo's audit of the served site with its journeys (run before it is scored), in one
+    Chromium that trusts the run's certificate; the journey files are written to ``OUT/demo-journeys``."""
+    from crawlers.browser import SharedBrowser
+    from maturity.core.rubric import builtin_rubric
+    from maturity.run.audit import audit, browser_settings
+    from maturity.run.journey import JourneysAfter
+
+    machine = demo_machine(machine, tls, http_port)
+    settings = demo_settings(origin, concurrency=concurrency)
+    browser = SharedBrowser(browser_settings(settings, machine))
+    try:
+        files = demo_journeys(origin, out_dir / "demo-journeys")
+        journeys = JourneysAfter(files, store, out_dir, machine=machine, environ=demo_environ(environ), browser=browser)
+        result = audit(
+            settings,
+            store,
+            builtin_rubric("default"),
+            out_dir,
+            machine=machine,
+            progress=progress,
+            browser=browser,
+            before_scoring=journeys,
+        )
+    finally:
+        browser.close()
+    return result, journeys
