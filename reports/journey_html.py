@@ -37,8 +37,8 @@ OUTCOME_CLASS = {
     "not_reached": "not_applicable",
 }
 BAND_TEXT = (
-    f"a time counts as changed only beyond its noise band: the larger spread measured in the two runs, "
-    f"else ±{STEP_BAND_MS:g} ms or {STEP_BAND_RELATIVE:.0%} of the time, whichever is larger"
+    f"a time counts as changed only beyond its noise band, the largest of the spreads measured in the two runs, "
+    f"±{STEP_BAND_MS:g} ms and {STEP_BAND_RELATIVE:.0%} of the time"
 )
 
 
