@@ -171,7 +171,7 @@ def journey_view(result: JourneyResult, shots: str = "journeys/", changes: Seque
         )
     else:
         keyboard = f"By keyboard alone: {'failed' if kb.outcome == 'failed' else 'not assessable'} at step "
-        keyboard += f"{kb.failed_step}: {kb.reason}"
+        keyboard += f"{kb.failed_step}: {kb.reason}" + ("" if kb.reason.endswith((".", ")")) else ".")
     effort = ""
     if result.effort is not None:
         e = result.effort
