@@ -882,8 +882,10 @@ async def _axe(state: _State) -> AxeSummary:
         return AxeSummary(url=url, error=str(raw.get("error") or "axe-core did not run"))
     violations: dict[str, int] = {}
     impacts: dict[str, str] = {}
+    tags: dict[str, list[str]] = {}
     for rule in raw["rules"]:
         if rule.get("outcome") == "violation":
             violations[rule["id"]] = len(rule.get("nodes") or [])
             impacts[rule["id"]] = rule.get("impact") or ""
-    return AxeSummary(url=url, violations=violations, impacts=impacts)
+            tags[rule["id"]] = [str(t) for t in rule.get("tags") or []]
+    return AxeSummary(url=url, violations=violations, impacts=impacts, tags=tags)

@@ -64,6 +64,7 @@ from reports.html import (
     safe_href,
     site_name,
 )
+from reports.journey_html import BAND_TEXT, JourneyView, journey_views
 from reports.journey_text import headline
 from reports.xdata_export import render_figures_csv, render_figures_json
 
@@ -427,6 +428,7 @@ class SiteSection:
     runs: list[dict[str, Any]]
     failed_attempt: RunSnapshot | None
     documents: DocumentsTrend | None = None  # the share of documents passing, when runs collected them
+    journeys: list[JourneyView] = field(default_factory=list)  # the newest run's task journeys, as strips
 
 
 @dataclass
@@ -711,6 +713,13 @@ def _site_section(history: SiteHistory, index: int, run_pages: set[int]) -> Site
         findings=findings,
         runs=runs,
         failed_attempt=history.last_attempt if history.last_attempt_failed else None,
+        journeys=journey_views(
+            latest.journeys,
+            f"../run/{latest.crawl_id}/journeys/",
+            history.previous.journeys if history.previous is not None and history.previous.journeys else None,
+        )
+        if latest is not None
+        else [],
     )
 
 
@@ -857,7 +866,9 @@ BACK_LINK = (
 def _run_page(run: RunSnapshot, slug: str, documents: DocumentSet | None = None) -> str:
     """The run's own scorecard, with a way back to the site added under its header."""
     assert run.scorecard is not None
-    page = render_html(run.run, run.scorecard, documents=documents)
+    page = render_html(
+        run.run, run.scorecard, documents=documents, journeys=run.journeys, shots=f"{run.crawl_id}/journeys/"
+    )
     crumbs = BACK_LINK.format(slug=slug, agency=svg.esc(run.agency), run=run.crawl_id)
     marker = "</header>\n"
     page = page.replace(marker, marker + crumbs, 1) if marker in page else page
@@ -914,6 +925,7 @@ def build_site(
         "method_text": ROLLUP_DESCRIPTIONS[method],
         "rubric_file": rubric_views[current_sha].file if current_sha else None,
         "not_assessable": NOT_ASSESSABLE,
+        "journey_band": BAND_TEXT,
     }
     files: dict[str, str] = {}
 
@@ -1084,7 +1096,8 @@ def trust_charts(figures: Sequence[Figure]) -> list[Markup]:
             continue  # one quarter is a figure, not a trend: the table has it
         values = [None if quarters[k].share is None else 100 * (quarters[k].share or 0) for k in keys]
         spans = [
-            None if quarters[k].low is None or quarters[k].high is None
+            None
+            if quarters[k].low is None or quarters[k].high is None
             else (100 * (quarters[k].low or 0), 100 * (quarters[k].high or 0))
             for k in keys
         ]

@@ -52,6 +52,7 @@ def test_csv_has_one_flat_row_per_site_per_run(store):
         "score_content",
         "score_security",
         "score_customer-experience",  # the default rubric's optional survey dimension: empty without data
+        "score_tasks",  # ... and its optional journeys dimension: empty without journeys
         "tag_branch",
         "error",
         "published_under",
@@ -139,6 +140,7 @@ def test_json_export_has_rollups_and_every_run(store):
         "content",
         "security",
         "customer-experience",
+        "tasks",
     }
     assert doc["portfolio"]["parts_total"] == 2
 

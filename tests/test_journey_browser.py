@@ -207,8 +207,17 @@ def test_a_journey_completes_with_times_and_axe_and_no_secret_leaves(shared_brow
     store = Store(f"sqlite:///{tmp_path / 'm.db'}")
     crawl = store.begin_crawl(site.origin + "/", settings={}, tool_version="test")
     failed = JourneyResult.model_validate(json.loads((out / "b.json").read_text())[0])
-    JourneyStore(store.engine).save(crawl, [result, failed])
+    JourneyStore(store.engine).save(crawl, [result, failed], screenshots=out / "shots")
     assert JourneyStore(store.engine).of_crawl(crawl) == [result, failed]
+    # ... and the scorecard shows them as strips of screenshots, copied beside it (searched below too)
+    from maturity.core.rubric import builtin_rubric
+    from maturity.run.scoring import report, score_run
+
+    store.finish_crawl(crawl)
+    score_run(store, crawl, builtin_rubric())
+    _, _, paths = report(store, crawl, out / "scorecards")
+    html = paths["html"].read_text()
+    assert 'id="tasks"' in html and html.count('src="journeys/renew/step-') == 6
     store.engine.dispose()
     assert (tmp_path / "m.db").stat().st_size > 0
     (tmp_path / "output.txt").write_text(first.output + second.output)

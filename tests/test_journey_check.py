@@ -157,7 +157,9 @@ def test_check_runs_a_sites_journeys_after_its_audit(shared_browser, tmp_path):
     assert sorted(j.id for j in stored) == ["book", "find"]
     store.engine.dispose()
     assert secret.encode() not in (tmp_path / "m.db").read_bytes()
-    assert (tmp_path / "out" / "journeys" / "book" / "step-01.png").is_file()
+    assert (tmp_path / "out" / f"run-{done.runs[0].crawl_id}" / "journeys" / "book" / "step-01.png").is_file()
+    tasks = next(d for d in done.cards[0].dimensions if d.id == "tasks")  # run before scoring: scored with it
+    assert {c.check_id: c.outcome.value for c in tasks.checks}["task-keyboard"] == "fail"
     for written in [*outputs.values(), tmp_path / "out" / "journeys.json", tmp_path / "out" / "journeys.txt"]:
         assert secret not in Path(written).read_text()
 
@@ -245,3 +247,5 @@ def test_portfolio_run_runs_a_sites_journeys_after_its_audit(shared_browser, tmp
     from maturity.store import JourneyStore
 
     assert [j.id for j in JourneyStore(store.engine).of_crawl(outcome.crawl_id)] == ["find"]
+    _, card = store.latest_scorecard(outcome.crawl_id)
+    assert next(d for d in card.dimensions if d.id == "tasks").score is not None  # run before scoring

@@ -28,8 +28,33 @@ LIB = "https://library.example.gov"
 @pytest.fixture
 def store(tmp_path) -> Store:
     s = Store(f"sqlite:///{tmp_path / 'm.db'}")
-    small_portfolio(s)
+    ids = small_portfolio(s)
+    with_journeys(s, ids["dnr3"])
     return s
+
+
+def with_journeys(store: Store, crawl_id: int) -> None:
+    """Two task journeys stored with a run (one with a step only a mouse can do), screenshots named."""
+    from journey_results import journey_result
+
+    from maturity.store import JourneyStore
+
+    results = [journey_result(shots=True), journey_result(ident="apply", keyboard="failed", shots=True)]
+    JourneyStore(store.engine).save(crawl_id, results)
+
+
+def screenshot_routes(files: dict[str, str]) -> dict[str, Resource]:
+    """A PNG for every screenshot the site's pages show (the site build copies them; here they are served)."""
+    import posixpath
+
+    from journey_results import png
+
+    found = {
+        posixpath.normpath(posixpath.join(posixpath.dirname(name), src))
+        for name, body in files.items()
+        for src in re.findall(r'src="([^"]+\.png)"', body)
+    }
+    return {"/" + path: Resource(png(), content_type="image/png") for path in found}
 
 
 def build(store: Store, **kw) -> dict[str, str]:
@@ -289,6 +314,8 @@ def test_the_site_has_zero_accessibility_failures_and_looks_right(shared_browser
     routes: dict = {
         "/" + name: Resource(body, content_type=CONTENT_TYPES[Path(name).suffix]) for name, body in files.items()
     }
+    routes.update(screenshot_routes(files))
+    assert any("/journeys/" in r for r in routes)  # the agency page shows journeys: they are audited too
     routes["/"] = routes["/index.html"]
     with SiteServer(routes) as server:
         settings = AuditSettings(
@@ -451,7 +478,7 @@ def test_the_index_has_agencies_by_dimension_as_a_heat_map_readable_without_colo
         ("Mobile-friendliness", "col"),
         ("Content", "col"),
         ("Security", "col"),
-    ]  # no "Customer experience": an optional dimension no agency has data for gets no column of blanks
+    ]  # no "Customer experience" nor "Tasks": an optional dimension no agency has data for gets no column of blanks
     words = {"Initial", "Developing", "Defined", "Managed", "Optimised"}
     rows = {text(r.xpath("./th")[0]): r.xpath("./td") for r in table.xpath("./tbody/tr")}
     assert set(rows) == {"Department of Natural Resources", "State Library"}
@@ -580,9 +607,11 @@ def test_every_page_fits_a_412_px_screen(shared_browser, tmp_path):
         tags={"branch": "executive", "population_tier": "large"},
         days=5,
     )
+    with_journeys(s, 4)  # the newest run of the natural resources site: its agency page shows the strips
     loaded = builtin_rubric()
     files = build(s, rubrics={loaded.sha256: loaded})
     routes = {"/" + n: Resource(b, content_type=CONTENT_TYPES[Path(n).suffix]) for n, b in files.items()}
+    routes.update(screenshot_routes(files))
     pages = sorted(n for n in files if n.endswith(".html"))
     assert {"index.html", "tag/branch-executive.html", "run/1.html", "rubric.html"} <= set(pages)
     session = shared_browser.session

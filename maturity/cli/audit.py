@@ -84,7 +84,7 @@ def audit(
         plan = JourneyRun([journeys_dir], machine=machine_settings(kw))  # valid files, secrets set: before crawling
     store = open_store(db, create=True)
 
-    def audit_site(login: Any = None, browser: Any = None) -> Any:
+    def audit_site(login: Any = None, browser: Any = None, journeys: Any = None) -> Any:
         return run_audit(
             settings,
             store,
@@ -97,13 +97,34 @@ def audit(
             agency=" ".join(agency.split()) if agency else None,
             browser=browser,
             login=login,
+            before_scoring=journeys,
         )
 
     if plan is None:
         result = audit_site()
         run_summary(result.run, result.scorecard, result.report_paths)
         return
-    _with_journeys(plan, store, settings.url, audit_site, kw)
+    _with_journeys(plan, store, settings.url, audit_site, out_dir, kw)
+
+
+def journey_summary(journeys: Any, folder: Path) -> None:
+    """Each journey's one-line outcome and where its reports are (or why the journeys could not run)."""
+    from maturity.run.journey import write_journey_reports
+    from reports.journey_text import headline
+
+    if journeys.error:
+        echo(f"journeys could not run: {journeys.error}")
+        return
+    written = write_journey_reports(journeys.results, folder)
+    for j in journeys.results:
+        kb = j.keyboard
+        by_keys = ""
+        if kb is not None:
+            by_keys = "; by keyboard alone: " + (
+                "completed" if kb.outcome == "completed" else f"{kb.outcome} at step {kb.failed_step}: {kb.reason}"
+            )
+        echo(f"journey {j.id}: {headline(j)}{by_keys}")
+    echo(f"journeys: {written['journeys-text']}")
 
 
 @click.command()
@@ -186,7 +207,7 @@ def resume(
         plan = JourneyRun([journeys_dir], machine=machine_settings(kw))  # valid files, secrets set: first
     store = open_store(db)
 
-    def finish(login: Any = None, browser: Any = None) -> Any:
+    def finish(login: Any = None, browser: Any = None, journeys: Any = None) -> Any:
         return do_resume(
             store,
             run,
@@ -196,38 +217,35 @@ def resume(
             progress=progress(quiet, verbose),
             browser=browser,
             login=login,
+            before_scoring=journeys,
         )
 
     if plan is None:
         result = finish()
         run_summary(result.run, result.scorecard, result.report_paths)
         return
-    _with_journeys(plan, store, store.crawl(run).target_url, finish, kw)
+    _with_journeys(plan, store, store.crawl(run).target_url, finish, out_dir, kw)
 
 
-def _with_journeys(plan: Any, store: Any, url: str, work: Any, kw: dict[str, Any]) -> None:
-    """``work(login, browser)`` (an audit, or a resume) between the site's journeys in one browser:
-    a login journey's session (kept in memory only) signs the crawl in, the other journeys run after it."""
+def _with_journeys(plan: Any, store: Any, url: str, work: Any, out_dir: str, kw: dict[str, Any]) -> None:
+    """``work(login, browser, journeys)`` (an audit, or a resume) with the site's journeys, in one
+    browser: a login journey's session (kept in memory only) signs the crawl in, and the other
+    journeys run once the pages are stored and before the run is scored (its Tasks dimension)."""
     from crawlers.browser import SharedBrowser
     from maturity.core.settings import compose
     from maturity.run.audit import browser_settings
-    from maturity.run.journey import audit_between_journeys, write_journey_reports
-    from maturity.store import JourneyStore
-    from reports.journey_text import headline
+    from maturity.run.journey import audit_between_journeys
 
     settings = compose({"url": url}, settings_layer(kw), sources=["the run", "the command line"])
     browser = SharedBrowser(browser_settings(settings, machine_settings(kw)))
     try:
-        result, journeys = audit_between_journeys(plan, browser, url, lambda login: work(login, browser))
+        result, journeys = audit_between_journeys(
+            plan, browser, url, lambda login, hook: work(login, browser, hook), store, Path(out_dir)
+        )
     finally:
         browser.close()
     run_summary(result.run, result.scorecard, result.report_paths)
-    JourneyStore(store.engine).save(result.crawl_id, journeys)
-    folder = next(iter(result.report_paths.values())).parent
-    written = write_journey_reports(journeys, folder)
-    for j in journeys:
-        echo(f"journey {j.id}: {headline(j)}")
-    echo(f"journeys: {written['journeys-text']}")
+    journey_summary(journeys, next(iter(result.report_paths.values())).parent)
 
 
 @click.command()
@@ -254,9 +272,9 @@ def demo(
 ) -> None:
     """Serve the bundled sample agency site on 127.0.0.1, audit it and write its scorecard."""
     stop_gracefully()
-    from maturity.core.rubric import builtin_rubric
-    from maturity.run.audit import audit as run_audit
-    from maturity.run.demo.run import demo_machine, demo_settings
+    import os
+
+    from maturity.run.demo.run import run_demo
     from maturity.run.demo.server import DemoServer
     from maturity.run.demo.tls import local_tls
 
@@ -264,15 +282,20 @@ def demo(
     tls = local_tls()  # a certificate made for this run, trusted by this run only
     with DemoServer(port=port, tls=tls.server_context) as server:
         echo(f"demo site: {server.origin}/  (a fictional state agency with deliberate defects)", err=True)
-        result = run_audit(
-            demo_settings(server.origin, concurrency=concurrency),
+        # with its sign-in and two task journeys (files written with the server's address, to read as examples)
+        result, journeys = run_demo(
+            server.origin,
+            tls,
+            server.http_port,
             store,
-            builtin_rubric("default"),
             Path(out_dir),
-            machine=demo_machine(machine_settings(kw), tls, server.http_port),
+            machine_settings(kw),
+            environ=os.environ,
+            concurrency=concurrency,
             progress=progress(quiet, verbose),
         )
         run_summary(result.run, result.scorecard, result.report_paths)
+        journey_summary(journeys, next(iter(result.report_paths.values())).parent)
         if keep_serving:
             echo("serving the demo site; press Ctrl-C to stop", err=True)
             from maturity.run.interrupt import STOP

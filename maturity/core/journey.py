@@ -556,6 +556,7 @@ class AxeSummary(_Strict):
     url: str
     violations: dict[str, int] = Field(default_factory=dict)  # rule id -> nodes
     impacts: dict[str, str] = Field(default_factory=dict)  # rule id -> impact
+    tags: dict[str, list[str]] = Field(default_factory=dict)  # rule id -> its axe-core tags (wcag2a, ...)
     error: str | None = None
 
     @property

@@ -23,6 +23,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from maturity.core.documents import DocumentSet
+from maturity.core.journey import JourneyResult
 
 
 class Frozen(BaseModel):
@@ -662,6 +663,9 @@ class SiteFacts(Frozen):
     survey: SurveyFacts | None = None  # customer survey figures, attached on request (issue 18)
     # The documents the site links to, fetched and parsed (maturity.core.documents); None: not collected.
     documents: DocumentSet | None = None
+    # The task journeys run with this crawl (issue 15), attached when it is scored from the store's
+    # journey results (maturity.run.scoring); None: no journey was run, the Tasks dimension is not assessed.
+    journeys: list[JourneyResult] | None = None
 
 
 ARTIFACT_MODELS: dict[str, type[Frozen]] = {

@@ -37,7 +37,7 @@ from maturity.run import interrupt
 from maturity.run.artifacts import save_artifacts
 from maturity.run.documents import DocumentJob, fetch_site_documents, refetch_pending
 from maturity.run.progress import NoProgress, Progress
-from maturity.run.scoring import score_run, write_reports
+from maturity.run.scoring import score_run, stored_journeys, write_reports
 from maturity.run.traffic import site_traffic, traffic_facts
 from maturity.run.xdata import survey_for_run
 from maturity.store import PENDING, Store
@@ -134,6 +134,7 @@ def audit(
     services: Sequence[PortfolioService] = (),
     fiscal_year_start: int = 10,
     login: Login | None = None,
+    before_scoring: Callable[[int], None] | None = None,
 ) -> AuditResult:
     """Audit one site end to end and return its scorecard and report paths.
 
@@ -154,6 +155,8 @@ def audit(
     ``agency`` (without one, the agency of the site's newest portfolio run), up to the run date,
     when it has imported any (:func:`maturity.run.xdata.survey_for_run`; ``services`` are its
     portfolio's services, ``fiscal_year_start`` its fiscal year's first month).
+    ``before_scoring(crawl_id)`` runs once the pages are stored, before the run is scored (the
+    site's other journeys: :class:`maturity.run.journey.JourneysAfter`).
     """
     machine = machine or MachineSettings()
     progress = progress or NoProgress()
@@ -230,7 +233,7 @@ def audit(
         store.plan_pages(crawl_id, planned_pages(found))
         if settings.target_margin is not None:
             _grow_to_margin(run, population, rubric, browser)
-        return _complete(run, rubric, out_dir, t0, browser, save_to)
+        return _complete(run, rubric, out_dir, t0, browser, save_to, before_scoring)
 
 
 def resume(
@@ -244,12 +247,14 @@ def resume(
     browser: SharedBrowser | None = None,
     resolver: Resolver | None = None,
     login: Login | None = None,
+    before_scoring: Callable[[int], None] | None = None,
 ) -> AuditResult:
     """Finish an interrupted run: audit only the pages still pending, measure only what is missing.
 
     Discovery is not repeated and no finished page is fetched again; the settings are the run's own,
     read back through the settings model's validation. A run that signed in needs ``login`` (its
-    login journey run again: the session was never kept) and ``browser``.
+    login journey run again: the session was never kept) and ``browser``. ``before_scoring`` as
+    for :func:`audit`.
     """
     crawl = store.crawl(crawl_id)
     if crawl.status == "finished":
@@ -270,7 +275,7 @@ def resume(
     began = time.perf_counter()
     try:
         _refetch_documents(run, crawl.target_url, crawl.pages_found, browser)
-        return _complete(run, rubric, out_dir, began, browser, None)
+        return _complete(run, rubric, out_dir, began, browser, None, before_scoring)
     finally:
         if run.documents is not None:
             run.documents.close()
@@ -345,7 +350,13 @@ def planned_pages(found: Discovery) -> list[PageArtifacts]:
 
 
 def _complete(
-    run: _Run, rubric: LoadedRubric, out_dir: Path, t0: float, browser: SharedBrowser | None, save_to: Path | None
+    run: _Run,
+    rubric: LoadedRubric,
+    out_dir: Path,
+    t0: float,
+    browser: SharedBrowser | None,
+    save_to: Path | None,
+    before_scoring: Callable[[int], None] | None = None,
 ) -> AuditResult:
     """Render what is pending, measure what is missing, then finish, score and report."""
     store, crawl_id, progress = run.store, run.crawl_id, run.progress
@@ -357,9 +368,12 @@ def _complete(
     progress.close()
     if save_to is not None:
         save_artifacts(store, crawl_id, save_to)
+    if before_scoring is not None:
+        before_scoring(crawl_id)
     scoring_id, card = score_run(store, crawl_id, rubric)
     info = run_info(store, crawl_id, scoring_id)
-    paths = write_reports(info, card, out_dir, documents=store.load_site(crawl_id).documents)
+    documents = store.load_site(crawl_id).documents
+    paths = write_reports(info, card, out_dir, documents=documents, journeys=stored_journeys(store, crawl_id))
     return AuditResult(crawl_id, scoring_id, info, card, paths, offmachine)
 
 

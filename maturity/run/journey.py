@@ -18,6 +18,7 @@ import contextlib
 import logging
 import os
 from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -37,7 +38,7 @@ from maturity.core.journey import (
     summarise,
 )
 from maturity.core.settings import AuditSettings, MachineSettings, compose
-from maturity.kernel.errors import CannotRun, ConfigError, MaturityError
+from maturity.kernel.errors import BrowserNotFound, CannotRun, ConfigError, MaturityError, StoreUnavailable
 from maturity.run.audit import address_policy, browser_settings
 
 log = logging.getLogger("maturity.journey")
@@ -220,16 +221,72 @@ class JourneyRun:
 
 
 def audit_between_journeys(
-    plan: JourneyRun, browser: SharedBrowser, site_url: str, audit: Callable[[Login | None], T]
-) -> tuple[T, list[JourneyResult]]:
+    plan: JourneyRun,
+    browser: SharedBrowser,
+    site_url: str,
+    audit: Callable[[Login | None, JourneysAfter], T],
+    store: Any,
+    out_dir: Path,
+) -> tuple[T, JourneysAfter]:
     """A site's audit between its journeys, in one browser: the login journey first, its session
     then signs the crawl in (``audit`` gets the site's :class:`Login`, or None), and the other
-    journeys run after the audit with the same session. Logs are redacted throughout (a login
-    that ends mid-crawl types its secrets again)."""
+    journeys run with the same session once the audit has stored its pages and before it is
+    scored (``audit`` gets that hook too: pass it as ``before_scoring``). Logs are redacted
+    throughout (a login that ends mid-crawl types its secrets again). Returns the audit's result
+    and the hook, which holds the journeys' results (or why they could not run)."""
     plan.in_browser(browser, plan.sign_in)
+    hook = JourneysAfter([], store, out_dir, machine=plan.machine, browser=browser, plan=plan)
     with redacted_logs(plan.everything):
-        done = audit(plan.login_for(site_url))
-    return done, plan.in_browser(browser, plan.run_others)
+        done = audit(plan.login_for(site_url), hook)
+    return done, hook
+
+
+@dataclass
+class JourneysAfter:
+    """A site's journeys, run once its audit has stored its pages and before the run is scored
+    (``audit(before_scoring=...)``), so the scoring's Tasks dimension sees them. The results are
+    stored with the crawl and the screenshots written to ``OUT/run-N/journeys/``, beside the
+    scorecard. With ``plan`` (a :class:`JourneyRun` whose login journeys already ran and signed
+    the crawl in) the plan's other journeys run, signed in; without it every journey file in
+    ``paths`` runs, login journeys first. A journey that cannot run leaves the audit as it is:
+    the reason is kept in ``error`` (a missing browser or database still stops the run)."""
+
+    paths: Sequence[str | Path]
+    store: Any  # maturity.store.Store
+    out_dir: Path
+    machine: MachineSettings | None = None
+    environ: Mapping[str, str] | None = None
+    browser: SharedBrowser | None = None
+    runs: int = 1
+    plan: JourneyRun | None = None
+    results: list[JourneyResult] = field(default_factory=list)
+    error: str | None = None
+
+    def __call__(self, crawl_id: int) -> None:
+        from maturity.run.scoring import JOURNEY_SHOTS, run_folder
+        from maturity.store import JourneyStore
+
+        shots = run_folder(self.out_dir, crawl_id) / JOURNEY_SHOTS
+        try:
+            if self.plan is not None:
+                assert self.browser is not None, "a signed-in plan runs in the browser that signed it in"
+                self.plan.screenshots = shots
+                self.results = self.plan.in_browser(self.browser, self.plan.run_others)
+            else:
+                self.results = run_journeys(
+                    self.paths,
+                    runs=self.runs,
+                    machine=self.machine,
+                    environ=self.environ,
+                    browser=self.browser,
+                    screenshots=shots,
+                )
+        except (BrowserNotFound, StoreUnavailable):
+            raise
+        except MaturityError as exc:
+            self.error = " ".join(str(exc).split())[:500]
+            return
+        JourneyStore(self.store.engine).save(crawl_id, self.results, screenshots=shots)
 
 
 def check_journeys(paths: Sequence[str | Path], environ: Mapping[str, str] | None = None) -> list[LoadedJourney]:

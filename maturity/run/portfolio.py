@@ -44,7 +44,7 @@ from maturity.kernel.errors import (
 )
 from maturity.run import interrupt
 from maturity.run.progress import NoDisplay, PortfolioDisplay
-from maturity.store import JourneyStore, Store
+from maturity.store import Store
 
 if TYPE_CHECKING:
     from maturity.run.journey import JourneyRun
@@ -254,10 +254,19 @@ def run_portfolio(
                     if browsers is None and owned is None:
                         factory = browser_factory or (lambda s: _default_browser(s, machine))
                         owned = browser = factory(settings)
-                    # The site's login journey first: its session signs the crawl in.
+                    # The site's login journey first: its session signs the crawl in; its other
+                    # journeys run once its pages are stored and before it is scored, in the same browser.
                     plan, journeys_error = _sign_in(site, browser, machine) if site.journeys else (None, None)
-                    login = plan.login_for(site.url) if plan is not None else None
-                    signed_in = {"login": login} if login is not None else {}
+                    extra: dict[str, Any] = {}
+                    hook = None
+                    if plan is not None:
+                        from maturity.run.journey import JourneysAfter
+
+                        hook = JourneysAfter([], store, out_dir, machine=machine, browser=browser, plan=plan)
+                        extra["before_scoring"] = hook
+                        login = plan.login_for(site.url)
+                        if login is not None:
+                            extra["login"] = login
                     with _redacted(plan):
                         outcome = _audit_one(
                             site,
@@ -266,14 +275,14 @@ def run_portfolio(
                             rubric,
                             out_dir,
                             portfolio,
-                            lambda *a, signed=signed_in, **kw: run_audit(
+                            lambda *a, _extra=extra, **kw: run_audit(
                                 *a,
                                 machine=machine,
                                 attested=attested.get(site.attestations or ""),
                                 agency=site.agency,  # its survey figures, when imported (issue 18)
                                 services=portfolio.services,
                                 fiscal_year_start=portfolio.fiscal_year_start,
-                                **signed,
+                                **_extra,
                                 **kw,
                             ),
                             browser,
@@ -281,8 +290,8 @@ def run_portfolio(
                         )
                     if outcome.ok and journeys_error is not None:
                         outcome = replace(outcome, journeys_error=journeys_error)
-                    elif outcome.ok and plan is not None:
-                        outcome = _site_journeys(outcome, browser, plan, store)
+                    elif outcome.ok and hook is not None:
+                        outcome = replace(outcome, journeys=tuple(hook.results), journeys_error=hook.error)
                 except (BrowserNotFound, StoreUnavailable) as exc:
                     fatal.append(exc)
                     scheduler.stop()
@@ -372,21 +381,6 @@ def _sign_in(site: PortfolioSite, browser: Any, machine: MachineSettings) -> tup
     except MaturityError as exc:
         return None, " ".join(str(exc).split())[:500]
     return plan, None
-
-
-def _site_journeys(outcome: SiteOutcome, browser: Any, plan: JourneyRun, store: Store) -> SiteOutcome:
-    """Run the site's other journeys after its audit, in the same browser and signed in where it
-    has a login; screenshots beside its report. A journey that cannot run leaves the audit's
-    outcome as it was, with the reason."""
-    plan.screenshots = Path(outcome.report).parent / "journeys" if outcome.report else None
-    try:
-        results = plan.in_browser(browser, plan.run_others)
-    except (BrowserNotFound, StoreUnavailable):
-        raise
-    except MaturityError as exc:
-        return replace(outcome, journeys_error=" ".join(str(exc).split())[:500])
-    JourneyStore(store.engine).save(outcome.crawl_id, results)
-    return replace(outcome, journeys=tuple(results))
 
 
 def _default_browser(settings: AuditSettings, machine: MachineSettings) -> Any:

@@ -7,7 +7,7 @@ disk, so a site built on another machine, or after a rubric file changed, shows 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -156,6 +156,7 @@ def build(
     published = published_rubrics(by_site, pin)
     tracker = _title2_page(store, portfolio)
     documents = run_documents(store, by_site)
+    by_site = journey_screenshots(store, by_site, out_dir.resolve() / "run")
     files = build_site(
         by_site,
         method=method,
@@ -188,6 +189,30 @@ def build(
         targets[rel].write_text(content, encoding="utf-8")
     agency_pages = sum(1 for rel in files if rel.startswith("agency/"))
     return BuiltSite(out_dir, len(files), agency_pages, len(by_site), published)
+
+
+def journey_screenshots(
+    store: Store, by_site: Mapping[str, list[RunSnapshot]], runs_dir: Path
+) -> dict[str, list[RunSnapshot]]:
+    """Each run's journey screenshots copied to ``runs_dir/<crawl id>/journeys/`` (beside its run
+    page); a screenshot whose file is gone is dropped from the run's journeys, so no page shows a
+    broken image."""
+    from maturity.run.scoring import JOURNEY_SHOTS, place_screenshots, stored_journeys
+
+    out: dict[str, list[RunSnapshot]] = {}
+    for url, runs in by_site.items():
+        out[url] = [
+            replace(
+                r,
+                journeys=place_screenshots(
+                    stored_journeys(store, r.crawl_id), runs_dir / str(r.crawl_id) / JOURNEY_SHOTS
+                ),
+            )
+            if r.journeys
+            else r
+            for r in runs
+        ]
+    return out
 
 
 def _title2_page(store: Store, portfolio: str | None) -> str | None:
