@@ -148,11 +148,11 @@ def _audit(shared_browser, tmp: Path, origin: str, folder: Path, caplog) -> tupl
         [folder], machine=machine, environ={"MATURITY_SECRET_PW": PASSWORD}, keyboard=False, with_axe=False
     )
     with caplog.at_level(logging.DEBUG):
-        done, journeys = audit_between_journeys(
+        done, hook = audit_between_journeys(
             plan,
             shared_browser,
             settings.url,
-            lambda login: audit(
+            lambda login, hook: audit(
                 settings,
                 store,
                 builtin_rubric(),
@@ -161,14 +161,17 @@ def _audit(shared_browser, tmp: Path, origin: str, folder: Path, caplog) -> tupl
                 browser=shared_browser,
                 login=login,
                 save_to=tmp / "artifacts",
+                before_scoring=hook,
             ),
+            store,
+            tmp / "out",
         )
-    return done, journeys, store
+    assert hook.error is None, hook.error
+    return done, hook.results, store
 
 
 def test_the_crawl_signs_in_again_when_the_session_ends_and_keeps_nothing_of_it(shared_browser, tmp_path, caplog):
     from maturity.run.journey import write_journey_reports
-    from maturity.store import JourneyStore
 
     routes, state = _site()
     folder = tmp_path / "journeys"
@@ -178,7 +181,6 @@ def test_the_crawl_signs_in_again_when_the_session_ends_and_keeps_nothing_of_it(
         (folder / "a-login.yaml").write_text(LOGIN.format(origin=site.origin))
         (folder / "b-messages.yaml").write_text(MESSAGES.format(origin=site.origin))
         done, journeys, store = _audit(shared_browser, tmp_path / "run", site.origin, folder, caplog)
-        JourneyStore(store.engine).save(done.crawl_id, journeys)
         write_journey_reports(journeys, tmp_path / "run" / "out")
 
     pages = {p.url.removeprefix(site.origin): p for p in store.load_pages(done.crawl_id)}
