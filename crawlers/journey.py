@@ -392,6 +392,8 @@ async def run_once(
         context = await session.new_context(device=session.settings.device, net=net)
         if login is not None:
             await login.enter(context)
+        received = _Received()
+        context.on("requestfinished", received.count)
         page = await context.new_page()
         state = _State(session, journey, secrets, page, net, keyboard=keyboard)
         gate_state = state
@@ -415,7 +417,10 @@ async def run_once(
                     )
                 )
                 break
+            before = received.total
             result = await _run_step(state, step, min(_step_seconds(journey, step), remaining))
+            if result.outcome == "completed":
+                result = result.model_copy(update={"bytes": await received.since(before)})
             if login is not None and result.outcome in ("completed", "failed"):
                 # Sent back to the login page, or (after loading an address) shown the login form.
                 requested = journey.address(step.goto) if step is not None and step.goto else journey.start
@@ -457,6 +462,35 @@ async def run_once(
         texts=texts,
     )
     return RunRecord.model_validate(secrets.redact_deep(record.model_dump(mode="json")))
+
+
+class _Received:
+    """Bytes the run's pages received (response headers and bodies as transferred), counted as each
+    request finishes; Chromium reports a request's sizes a moment later, so a step's count waits
+    (briefly) for the requests that finished during it."""
+
+    WAIT_S = 1.0
+
+    def __init__(self) -> None:
+        self.total = 0
+        self._pending: set[asyncio.Future[None]] = set()
+
+    def count(self, request: Any) -> None:
+        task = asyncio.ensure_future(self._add(request))
+        self._pending.add(task)
+        task.add_done_callback(self._pending.discard)
+
+    async def _add(self, request: Any) -> None:
+        try:
+            sizes = await request.sizes()
+        except PlaywrightError:  # the page or its context went away
+            return
+        self.total += max(0, int(sizes.get("responseBodySize", 0))) + max(0, int(sizes.get("responseHeadersSize", 0)))
+
+    async def since(self, before: int) -> int:
+        if self._pending:
+            await asyncio.wait(set(self._pending), timeout=self.WAIT_S)
+        return self.total - before
 
 
 def _step_seconds(journey: Journey, step: Step | None) -> float:

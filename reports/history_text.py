@@ -13,7 +13,7 @@ from maturity.core.history import (
 )
 from reports.html import INCOMPLETE_MARK
 from reports.journey_html import BAND_TEXT
-from reports.journey_text import comparison_text
+from reports.journey_text import comparison_text, fmt_bytes
 
 
 def fmt_value(value: float | None, unit: str = "") -> str:
@@ -22,7 +22,7 @@ def fmt_value(value: float | None, unit: str = "") -> str:
     if unit == "ms":
         return f"{value:,.0f} ms"
     if unit == "bytes":
-        return f"{value / 1024:,.0f} KB" if abs(value) >= 1024 else f"{value:,.0f} B"
+        return fmt_bytes(value)
     if unit == "":
         text = f"{value:.3f}".rstrip("0").rstrip(".") if abs(value) < 1 else f"{value:.1f}".rstrip("0").rstrip(".")
         return text or "0"

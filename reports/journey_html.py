@@ -21,6 +21,7 @@ from maturity.core.journey import (
     StepRun,
     compare_journeys,
 )
+from reports.journey_text import fmt_bytes
 
 OUTCOME_LABELS = {
     "completed": "Completed",
@@ -87,10 +88,11 @@ def _title(step: StepResult) -> str:
 def _time(step: StepResult, k: int) -> str:
     if step.ms_median is None:
         return "not timed"
+    received = f"; {fmt_bytes(step.bytes_median)} received" if step.bytes_median is not None else ""
     if k > 1:
         spread = f", spread {seconds(step.ms_spread)}" if step.ms_spread is not None else ""
-        return f"{seconds(step.ms_median)} (median of {k} runs{spread})"
-    return seconds(step.ms_median)
+        return f"{seconds(step.ms_median)} (median of {k} runs{spread}){received}"
+    return seconds(step.ms_median) + received
 
 
 def _accessibility(step: StepResult) -> str:
@@ -156,6 +158,8 @@ def journey_view(result: JourneyResult, shots: str = "journeys/", changes: Seque
         summary = f"{len(result.steps) - 1} steps" + (
             f", {seconds(result.total_ms_median)} in all" if result.total_ms_median else ""
         )
+        if result.total_bytes_median is not None:
+            summary += f", {fmt_bytes(result.total_bytes_median)} received"
         if result.k > 1:
             summary += f" (median of {result.k} runs"
             summary += f", spread {seconds(result.total_ms_spread)})" if result.total_ms_spread is not None else ")"

@@ -20,7 +20,7 @@ from maturity.core.journey import (
     valid_key,
 )
 from maturity.kernel.errors import ConfigError
-from reports.journey_text import journey_json
+from reports.journey_text import journey_json, journey_text
 
 GOOD = textwrap.dedent(
     """\
@@ -174,7 +174,7 @@ def test_k_runs_give_the_median_and_spread_and_the_first_failure_decides():
             elif fail_at is not None and i > fail_at:
                 steps.append(StepRun(outcome="not_reached"))
             else:
-                steps.append(StepRun(outcome="completed", ms=times[i]))
+                steps.append(StepRun(outcome="completed", ms=times[i], bytes=int(times[i]) * 10))
         return RunRecord(steps=steps)
 
     base = [100.0] * n
@@ -182,6 +182,7 @@ def test_k_runs_give_the_median_and_spread_and_the_first_failure_decides():
     assert result.outcome == "completed" and result.k == 3
     assert result.steps[3].ms_median == 110 and result.steps[3].ms_spread == 40
     assert result.total_ms_median == 110 * n and result.total_ms_spread == 40 * n
+    assert result.steps[3].bytes_median == 1100 and result.total_bytes_median == 1100 * n  # bytes: medians too
     assert result.steps[0].description.startswith("open the start page")
     e = result.effort
     assert e is not None and (e.steps, e.interactions, e.fields) == (10, 7, 3)
@@ -192,6 +193,8 @@ def test_k_runs_give_the_median_and_spread_and_the_first_failure_decides():
     assert failed.outcomes_by_run == ["failed", "completed"]
     assert failed.steps[6].outcome == "not_reached"
     assert failed.total_ms_median == 100 * n  # only completed runs are timed
+    assert failed.total_bytes_median == 1000 * n  # and weighed
+    assert "1,000 B received" in journey_text(failed)  # the first step's median, said in the report
 
 
 def test_journey_validate_command(tmp_path):

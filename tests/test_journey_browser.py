@@ -175,6 +175,13 @@ def test_a_journey_completes_with_times_and_axe_and_no_secret_leaves(shared_brow
     assert [s.outcome for s in result.steps[:7]] == ["completed"] * 7
     assert all(s.ms_median is not None and s.ms_median > 0 for s in result.steps[:7])
     assert result.steps[5].ms_spread is not None and len(result.steps[5].runs) == 2
+    # The bytes each step received: opening the start page brought the page itself (as transferred,
+    # headers included); a step that only types into a field brings nothing.
+    home = len(PAGES["/"].encode()) if isinstance(PAGES["/"], str) else 0
+    assert result.steps[0].bytes_median is not None and result.steps[0].bytes_median > home > 0
+    assert all(s.bytes_median is not None for s in result.steps[:7])
+    typed = [s for s in result.steps[1:7] if s.action == "fill"]
+    assert typed and all(s.bytes_median == 0 for s in typed), [(s.action, s.bytes_median) for s in result.steps]
     # axe-core ran on each state reached (not after an expect step, which changes nothing).
     assert result.steps[0].axe is not None and result.steps[5].axe is not None and result.steps[6].axe is None
     assert result.steps[0].axe.error is None

@@ -574,6 +574,7 @@ class StepRun(_Strict):
     note: str = ""
     tabs: int | None = None  # keyboard run: Tab presses that reached the step's target
     focus_visible: bool | None = None  # keyboard run: the target showed where focus was
+    bytes: int | None = None  # bytes received during the step (bodies and headers, as transferred)
 
 
 class KeyboardResult(_Strict):
@@ -599,6 +600,7 @@ class StepResult(_Strict):
     url: str = ""
     ms_median: float | None = None
     ms_spread: float | None = None  # max − min over the runs that completed the step
+    bytes_median: float | None = None  # bytes received during the step, median of the runs that completed it
     runs: list[StepRun] = Field(default_factory=list)
     axe: AxeSummary | None = None
     screenshot: str | None = None  # file name of the state's screenshot (first run), when taken
@@ -618,6 +620,7 @@ class JourneyResult(_Strict):
     steps: list[StepResult]
     total_ms_median: float | None = None
     total_ms_spread: float | None = None
+    total_bytes_median: float | None = None  # bytes received over the whole journey, median of completed runs
     outcomes_by_run: list[Outcome] = Field(default_factory=list)
     refused_hosts: list[str] = Field(default_factory=list)
     keyboard: KeyboardResult | None = None
@@ -679,6 +682,7 @@ def summarise(
         runs = [r.steps[i] for r in records if i < len(r.steps)]
         mine = runs[0] if runs else StepRun(outcome="not_reached")
         times = [r.ms for r in runs if r.ms is not None and r.outcome == "completed"]
+        sizes = [r.bytes for r in runs if r.bytes is not None and r.outcome == "completed"]
         words, level = _reading(first.texts.get(i), grade)
         steps.append(
             StepResult(
@@ -691,13 +695,16 @@ def summarise(
                 url=mine.url,
                 ms_median=statistics.median(times) if times else None,
                 ms_spread=(max(times) - min(times)) if len(times) > 1 else None,
+                bytes_median=statistics.median(sizes) if sizes else None,
                 runs=runs,
                 axe=first.axe.get(i),
                 words=words,
                 reading_grade=level,
             )
         )
-    totals = [sum(s.ms or 0 for s in r.steps) for r in records if run_outcome(r.steps)[0] == "completed"]
+    finished = [r for r in records if run_outcome(r.steps)[0] == "completed"]
+    totals = [sum(s.ms or 0 for s in r.steps) for r in finished]
+    weights = [sum(s.bytes for s in r.steps if s.bytes is not None) for r in finished if _weighed(r)]
     return JourneyResult(
         id=journey.id,
         title=journey.title,
@@ -710,11 +717,17 @@ def summarise(
         steps=steps,
         total_ms_median=statistics.median(totals) if totals else None,
         total_ms_spread=(max(totals) - min(totals)) if len(totals) > 1 else None,
+        total_bytes_median=statistics.median(weights) if weights else None,
         outcomes_by_run=[run_outcome(r.steps)[0] for r in records],
         refused_hosts=sorted({h for r in records for h in r.refused_hosts}),
         keyboard=keyboard_result(keyboard) if keyboard is not None else None,
         effort=effort(journey, records),
     )
+
+
+def _weighed(record: RunRecord) -> bool:
+    """Whether every completed step of a run has its bytes (a runner that counts them)."""
+    return all(s.bytes is not None for s in record.steps if s.outcome == "completed")
 
 
 READING_MIN_WORDS = 30  # fewer words than this: no grade (a form's labels alone say little)
