@@ -203,13 +203,18 @@ def test_a_portfolio_site_lists_its_journeys(tmp_path):
         check_site_journeys(load_portfolio(other))
 
 
-def test_a_distributed_run_with_a_login_journey_is_refused_before_anything_is_queued(tmp_path):
+def test_a_distributed_run_with_journeys_is_refused_before_anything_is_queued(tmp_path):
+    import dataclasses
+
     from maturity.core.portfolio import load_portfolio
     from maturity.kernel.errors import UsageError
     from maturity.run.distributed import portfolio_jobs
 
     p = load_portfolio(_portfolio_file(tmp_path, "http://127.0.0.1:9"))
-    assert len(portfolio_jobs(p, "r1", builtin_rubric())) == 1  # a journey that does not sign in: queued
+    plain = dataclasses.replace(p, sites=[dataclasses.replace(s, journeys=()) for s in p.sites])
+    assert len(portfolio_jobs(plain, "r1", builtin_rubric())) == 1  # no journeys: queued
+    with pytest.raises(UsageError, match=r"has task journeys .*workers do not run journeys yet"):
+        portfolio_jobs(p, "r1", builtin_rubric())  # never queued with its journeys left out in silence
     login = tmp_path / "journeys" / "find.yaml"
     login.write_text(login.read_text().replace("steps:", "login: true\nsteps:"))
     with pytest.raises(UsageError, match=r"has a login journey .*find\.yaml.*without --distributed"):

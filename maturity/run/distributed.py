@@ -347,9 +347,9 @@ def portfolio_jobs(
 ) -> list[dict[str, Any]]:
     """One job per site of a portfolio run; every attestation file is read (and refused) first.
 
-    A site with a login journey is refused: a worker would have to sign in itself (a session is
-    never sent through the queue or the database), which distributed runs do not do yet."""
-    refuse_logins(portfolio)
+    A site with task journeys is refused: the workers do not run journeys yet, and one with a login
+    journey would have to sign in itself (a session is never sent through the queue or the database)."""
+    refuse_journeys(portfolio)
     attested = attestations_of(portfolio, rubric)
     return [
         make_job(
@@ -365,8 +365,9 @@ def portfolio_jobs(
     ]
 
 
-def refuse_logins(portfolio: Portfolio) -> None:
-    """Refuse, before anything is queued, a portfolio whose sites sign in (see :func:`portfolio_jobs`)."""
+def refuse_journeys(portfolio: Portfolio) -> None:
+    """Refuse, before anything is queued, a portfolio whose sites have task journeys (see
+    :func:`portfolio_jobs`): said, never skipped in silence."""
     from maturity.core.journey import load_journey
     from maturity.run.journey import journey_paths
 
@@ -378,6 +379,11 @@ def refuse_logins(portfolio: Portfolio) -> None:
                     "session is never sent to the workers through the queue or the database, and the workers "
                     "do not run journeys yet); run this portfolio without --distributed"
                 )
+        if site.journeys:
+            raise UsageError(
+                f"{site.url} has task journeys ({', '.join(site.journeys)}): distributed workers do not run "
+                "journeys yet; run this portfolio without --distributed (or without its journeys)"
+            )
 
 
 def worker_argv(*, hostname: str | None = None, loglevel: str = "INFO") -> list[str]:
