@@ -26,6 +26,7 @@ from crawlers import gather as _gather
 from crawlers import perf as _perf
 from crawlers.gather import PageDone
 from crawlers.guard import NetworkGuard, NetworkLog
+from crawlers.journey import Login
 from crawlers.launch import DESKTOP_VIEWPORT, BrowserSettings, axe_source, find_browser, launch, script
 from crawlers.memory import MemoryWatch
 from crawlers.netpolicy import AddressPolicy
@@ -67,6 +68,8 @@ class BrowserSession:
         self.browser_path = ""
         self.browser_version = ""
         self.relaunches = 0
+        # The site's login, when the audit signs in: every context of the crawl starts with its session.
+        self.login: Login | None = None
         self._relaunching: tuple[asyncio.AbstractEventLoop, asyncio.Lock] | None = None  # per event loop
 
     async def _decide(self, host: str) -> list[str]:
@@ -107,14 +110,23 @@ class BrowserSession:
             finally:
                 await self.proxy.close()
 
-    def reconfigure(self, settings: BrowserSettings, start_url: str, policy: AddressPolicy | None = None) -> None:
-        """Reuse the running browser for another audit (another site, other settings, its own address policy)."""
+    def reconfigure(
+        self,
+        settings: BrowserSettings,
+        start_url: str,
+        policy: AddressPolicy | None = None,
+        *,
+        login: Login | None = None,
+    ) -> None:
+        """Reuse the running browser for another audit (another site, other settings, its own address
+        policy, and its login when it signs in)."""
         if settings.axe_path != self.settings.axe_path:
             self.axe_script, self.axe_version = axe_source(settings.axe_path)
         self.settings = settings
         self.pacer = HostPacer(settings.page_gap)
         self.guard = NetworkGuard(settings, start_url, policy, self.pacer)
         self.memory = MemoryWatch(settings.max_page_memory_mb)
+        self.login = login
 
     async def _launch(self) -> None:
         assert self._pw is not None

@@ -32,12 +32,13 @@ Nothing here judges what it finds: a 404 is a link status, not a failure of the 
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Literal, Protocol
 from urllib.parse import urlsplit
 
 import httpx
@@ -173,6 +174,26 @@ class Discovery:
     may_fetch: Callable[[str], str | None] | None = None
 
 
+class DiscoveryLogin(Protocol):
+    """A site's login as discovery sees it; the client already carries the session's cookies."""
+
+    @property
+    def login_page(self) -> str: ...
+
+    def renew(self) -> bool:
+        """Sign in again after the session ended (the client's cookies then hold the new session);
+        True when signed in. Bounded by the login itself."""
+        ...
+
+    def required(self) -> str:
+        """The reason a page that needs the login is not assessable ("login required: ...")."""
+        ...
+
+
+# Links that would end the login session if followed (a GET to sign out): not fetched when signed in.
+_SIGN_OUT = re.compile(r"(log|sign)[-_ ]?(out|off)|logoff|signoff|abmelden", re.IGNORECASE)
+
+
 def discover(
     client: httpx.Client,
     start_url: str,
@@ -180,6 +201,7 @@ def discover(
     *,
     on_event: Callable[[Decision], None] | None = None,
     sleep: Callable[[float], None] = time.sleep,
+    login: DiscoveryLogin | None = None,
 ) -> Discovery:
     """Find the pages to audit, breadth first from ``start_url``.
 
@@ -188,11 +210,16 @@ def discover(
     ``respect_robots`` is off) and :class:`SiteUnreachable` when the start URL gets
     no HTTP response at all. Everything else (404s, 5xx, loops, huge pages) is
     recorded, not raised.
+
+    With ``login`` (the client carrying its session's cookies), a redirect to the login page
+    from another page means the session ended: discovery signs in again (``login.renew``) and
+    asks once more; a page still sent there is "not assessable: login required". Sign-out links
+    are not followed, and the values of cookies the site sets are not kept.
     """
     start = normalize_url(start_url)
     if start is None:
         raise InvalidURL(f"not an http(s) URL with a host: {start_url!r}")
-    return _Crawl(client, start, settings, on_event, sleep).run()
+    return _Crawl(client, start, settings, on_event, sleep, login).run()
 
 
 # ---------------------------------------------------------------------------
@@ -218,8 +245,10 @@ class _Crawl:
         settings: DiscoverySettings,
         on_event: Callable[[Decision], None] | None,
         sleep: Callable[[float], None],
+        login: DiscoveryLogin | None = None,
     ) -> None:
         self.client = client
+        self.login = login
         self.start = start
         self.settings = settings
         self.scope = Scope(start_url=start, include=settings.include, exclude=settings.exclude)
@@ -404,6 +433,7 @@ class _Crawl:
         deadline = self._deadline()
         visited = {url}
         current = url
+        signed_in_again = False
         while True:
             result.final_url = current
             began = time.perf_counter()
@@ -414,8 +444,13 @@ class _Crawl:
                     result.status = response.status_code
                     result.headers = {k.lower(): v for k, v in response.headers.items()}
                     result.set_cookies = response.headers.get_list("set-cookie")
+                    if self.login is not None:  # a signed-in crawl keeps no cookie's value (a session's)
+                        result.set_cookies = [_without_value(c) for c in result.set_cookies]
+                        if "set-cookie" in result.headers:
+                            result.headers["set-cookie"] = ", ".join(result.set_cookies)
                     wait = self._retry_wait(response, result.retries)
-                    if target is None and wait is None:
+                    lost = self._sent_to_login(url, target, response.status_code)
+                    if target is None and wait is None and not lost:
                         self._finish(result, response, read_html, deadline)
                         result.elapsed_ms += (time.perf_counter() - began) * 1000
                         return result
@@ -431,6 +466,16 @@ class _Crawl:
                 result.problem = refusal or f"connection failed: {plain_error(exc)}"
                 return result
             result.elapsed_ms += (time.perf_counter() - began) * 1000
+            if lost and self.login is not None:
+                if not signed_in_again and self.login.renew():  # the session ended: sign in again, ask once more
+                    signed_in_again = True
+                    how = "HTTP 401" if result.status == 401 else "sent to the login page"
+                    self.decide(url, "retrying", f"the login session ended ({how}); signed in again")
+                    result = Fetched(requested=url, final_url=url, status=None, retries=result.retries)
+                    visited, current = {url}, url
+                    continue
+                result.problem, result.login_required = self.login.required(), True
+                return result
             if wait is not None:
                 result.retries += 1
                 self.decide(current, "retrying", f"HTTP {result.status}: waiting {wait:.1f} s")
@@ -445,6 +490,14 @@ class _Crawl:
             result.redirects.append(Redirect(url=current, status=response.status_code))
             visited.add(target)
             current = target
+
+    def _sent_to_login(self, url: str, target: str | None, status: int) -> bool:
+        """Signed in, asking for ``url`` (not the login page) was answered as if not signed in: a
+        redirect to the login page, or 401 (authentication required)."""
+        login = self.login
+        if login is None or _same_page(url, login.login_page):
+            return False
+        return status == 401 or (target is not None and target != "" and _same_page(target, login.login_page))
 
     def _retry_wait(self, response: httpx.Response, retries: int) -> float | None:
         """Seconds to wait before asking again, or None when this answer is final."""
@@ -537,6 +590,9 @@ class _Crawl:
         if not self._robots_allows(entry.url):
             self.decide(entry.url, "skipped", "robots.txt disallows")
             return
+        if self.login is not None and _SIGN_OUT.search(urlsplit(entry.url).path):
+            self.decide(entry.url, "skipped", "a sign-out link: it would end the login session")
+            return
         media_type = type_by_extension(entry.url)
         if media_type is not None:
             self.non_html[entry.url] = media_type
@@ -608,6 +664,9 @@ class _Crawl:
             return
         result = self._fetch(entry.url)
         self._record_status(result)
+        if result.login_required:  # a page behind the login, which the crawl does not have
+            self._add_page(entry, entry.url, result, result.problem)
+            return
         if result.timed_out:
             self._add_page(entry, entry.url, result, "timed out")
             return
@@ -725,6 +784,19 @@ class _Crawl:
             self._record_status(result)
             action = "fetched" if result.status is not None and result.status < 400 else "failed"
             self.decide(url, action, f"link check: {status_text(result)}")
+
+
+def _same_page(url: str, other: str) -> bool:
+    """The same page, query and fragment aside (a login page with ``?next=...`` is still the login page)."""
+    a, b = urlsplit(url), urlsplit(other)
+    return (a.scheme, a.netloc, a.path.rstrip("/")) == (b.scheme, b.netloc, b.path.rstrip("/"))
+
+
+def _without_value(set_cookie: str) -> str:
+    """A Set-Cookie header with its value masked: the name and attributes stay (the cookie checks read them)."""
+    head, sep, attributes = set_cookie.partition(";")
+    name = head.split("=", 1)[0].strip()
+    return f"{name}=[value not kept]{sep}{attributes}"
 
 
 def sitemap_url_bound(max_pages: int) -> int:

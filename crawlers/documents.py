@@ -19,6 +19,7 @@ takes over) and the document is "not assessable: too complex", never a stalled o
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
@@ -29,9 +30,11 @@ import subprocess
 import sys
 import time
 import zipfile
-from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import CancelledError, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -57,6 +60,7 @@ _ZIP_PARTS: tuple[tuple[str, DocumentKind], ...] = (
     ("ppt/presentation.xml", "pptx"),
 )
 MAX_REDIRECTS = 5
+PENDING_REASON = "its facts are not read yet (the run stopped before it was parsed)"
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,24 @@ class DocumentSettings:
     parse_memory_mb: int = 512  # address space of the parser process (68 MiB resident for 200 ordinary PDFs)
     user_agent: str = "maturity"
     gap: float = 0.0  # seconds between two requests to the site (the audit's politeness)
+
+
+@functools.cache
+def parser_version() -> str:
+    """What reads a document's facts, in one string: a digest of the parsing code (this package's
+    pdffacts, officefacts and pdfworker) and the versions of the libraries it uses. Facts kept by
+    an earlier run are reused only under the same parser version (:mod:`maturity.store.documents`)."""
+    digest = hashlib.sha256()
+    here = Path(__file__).resolve().parent
+    for name in ("pdffacts.py", "officefacts.py", "pdfworker.py"):
+        digest.update((here / name).read_bytes())
+    libraries = []
+    for lib in ("pikepdf", "pypdfium2", "lxml"):
+        try:
+            libraries.append(f"{lib} {metadata.version(lib)}")
+        except metadata.PackageNotFoundError:
+            libraries.append(f"{lib} ?")
+    return f"{digest.hexdigest()[:16]}; {'; '.join(libraries)}"
 
 
 def is_document_url(url: str, media_type: str) -> bool:
@@ -122,13 +144,16 @@ def describe_content(body: bytes) -> str:
 # ---------------------------------------------------------------------------
 
 
+Outcome = tuple[PdfFacts | OfficeFacts | None, str | None]
+"""What parsing one document gives: its facts, or (None, the reason it is not assessable)."""
+
+
 @dataclass
 class _Draft:
     doc: dict[str, Any]
     referrers: set[str] = field(default_factory=set)
     urls: list[str] = field(default_factory=list)
     link_texts: list[str] = field(default_factory=list)
-    parsed: Future[tuple[PdfFacts | OfficeFacts | None, str | None]] | None = None
 
 
 def collect_documents(
@@ -142,40 +167,65 @@ def collect_documents(
     parser: ParserProcess | None = None,
     before_each: Callable[[str], None] = lambda _url: None,
 ) -> tuple[DocumentSet, float | None]:
-    """Fetch and parse up to ``max_documents`` of ``candidates`` (most-linked first).
+    """Fetch and parse up to ``max_documents`` of ``candidates`` (most-linked first): each file is
+    parsed (:class:`BackgroundParser`) while the next one downloads, and all are parsed on return.
 
     ``allowed(url)`` says why a URL may not be fetched (out of scope, robots.txt), or None;
     ``before_each(url)`` is called before each document (progress; it may raise to stop).
     Returns the documents and the time of the last request (``time.monotonic()``), which the
-    next phase waits on."""
+    next phase waits on. An audit uses the two halves, :func:`fetch_documents` and
+    :class:`BackgroundParser`, to parse while its pages render."""
+    with BackgroundParser(settings.parse_timeout, settings.parse_memory_mb, parser=parser) as parsing:
+        fetched, last = fetch_documents(
+            client,
+            candidates,
+            settings,
+            allowed=allowed,
+            last_request_at=last_request_at,
+            sleep=sleep,
+            before_each=before_each,
+            on_body=parsing.submit,
+        )
+        return with_facts(fetched, parsing.join()), last
+
+
+def fetch_documents(
+    client: httpx.Client,
+    candidates: list[Candidate],
+    settings: DocumentSettings,
+    *,
+    allowed: Callable[[str], str | None],
+    last_request_at: float | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    before_each: Callable[[str], None] = lambda _url: None,
+    on_body: Callable[[str, DocumentKind, bytes], None] = lambda _sha, _kind, _body: None,
+) -> tuple[DocumentSet, float | None]:
+    """Fetch up to ``max_documents`` of ``candidates`` (most-linked first), parsing none.
+
+    A document whose bytes were read and recognised is ``pending`` (its facts are not read yet):
+    its bytes go to ``on_body(sha256, kind, bytes)`` as soon as they arrive, once per content,
+    and :func:`with_facts` fills in what parsing them gives."""
     ranked = rank(candidates)
     chosen, left = ranked[: settings.max_documents], ranked[settings.max_documents :]
     http = Http(client, settings.user_agent, sleep, RequestBudget(max(1, len(chosen)) * (MAX_REDIRECTS + 1)))
     http.delay = settings.gap
     if last_request_at is not None and settings.gap > 0:  # the gap holds from discovery's last request too
         sleep(max(0.0, last_request_at + settings.gap - time.monotonic()))
-    own_parser = parser is None
-    parser = parser or ParserProcess(settings.parse_timeout, settings.parse_memory_mb)
     drafts: dict[str, _Draft] = {}  # sha256 (or "url:" + URL when unread) -> the document
-    try:
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="documents") as pool:
-            for cand in chosen:
-                before_each(cand.url)
-                doc, body = _fetch(http, cand.url, settings, allowed)
-                key = doc["sha256"] or f"url:{cand.url}"
-                draft = drafts.get(key)
-                if draft is None:
-                    draft = drafts[key] = _Draft(doc=doc)
-                    if body is not None and doc["status"] == "ok":
-                        draft.parsed = pool.submit(parser.parse, body, doc["kind"])
-                draft.urls.append(cand.url)
-                draft.referrers.update(cand.referrers)
-                draft.link_texts.extend(t for t in cand.link_texts if t not in draft.link_texts)
-                draft.doc["in_sitemap"] = draft.doc.get("in_sitemap", False) or cand.in_sitemap
-            documents = [_finish(d) for d in drafts.values()]
-    finally:
-        if own_parser:
-            parser.close()
+    for cand in chosen:
+        before_each(cand.url)
+        doc, body = fetch_one(http, cand.url, settings, allowed)
+        key = doc["sha256"] or f"url:{cand.url}"
+        draft = drafts.get(key)
+        if draft is None:
+            draft = drafts[key] = _Draft(doc=doc)
+            if body is not None and doc["status"] == "pending":
+                on_body(doc["sha256"], doc["kind"], body)
+        draft.urls.append(cand.url)
+        draft.referrers.update(cand.referrers)
+        draft.link_texts.extend(t for t in cand.link_texts if t not in draft.link_texts)
+        draft.doc["in_sitemap"] = draft.doc.get("in_sitemap", False) or cand.in_sitemap
+    documents = [_finish(d) for d in drafts.values()]
     documents.sort(key=lambda d: (-len(d.referrers), d.url))
     result = DocumentSet(
         found=len(ranked),
@@ -187,16 +237,60 @@ def collect_documents(
     return result, http.last_request_at or last_request_at
 
 
-def _finish(draft: _Draft) -> PublishedDocument:
-    doc = dict(draft.doc)
-    if draft.parsed is not None:
-        facts, reason = draft.parsed.result()
-        doc["pdf" if isinstance(facts, PdfFacts) else "office"] = facts
+def fetch_pending(
+    client: httpx.Client,
+    documents: DocumentSet,
+    settings: DocumentSettings,
+    *,
+    allowed: Callable[[str], str | None],
+    sleep: Callable[[float], None] = time.sleep,
+    before_each: Callable[[str], None] = lambda _url: None,
+    on_body: Callable[[str, DocumentKind, bytes], None] = lambda _sha, _kind, _body: None,
+) -> tuple[DocumentSet, float | None]:
+    """The pending documents of a stopped run fetched again (their bytes are never kept), each from
+    its first URL, with the same checks as the first time; the others are left as they are.
+    Bytes that changed since are the document's new content; a file that cannot be read now is
+    not assessable, with the reason. Returns the documents and the time of the last request."""
+    pending = [d for d in documents.documents if d.status == "pending"]
+    http = Http(client, settings.user_agent, sleep, RequestBudget(max(1, len(pending)) * (MAX_REDIRECTS + 1)))
+    http.delay = settings.gap
+    again: dict[str, PublishedDocument] = {}
+    for doc in pending:
+        before_each(doc.url)
+        fetched, body = fetch_one(http, doc.url, settings, allowed)
+        keys = ("kind", "media_type", "last_modified", "bytes", "sha256", "status", "reason")
+        update = {k: fetched[k] for k in keys if k in fetched}
+        again[doc.url] = doc.model_copy(update=update)
+        if body is not None and fetched["status"] == "pending":
+            on_body(fetched["sha256"], fetched["kind"], body)
+    done = [again.get(d.url, d) if d.status == "pending" else d for d in documents.documents]
+    updated = documents.model_copy(update={"documents": done, "requests": documents.requests + http.budget.made})
+    return updated, http.last_request_at
+
+
+def with_facts(documents: DocumentSet, outcomes: Mapping[str, Outcome]) -> DocumentSet:
+    """``documents`` with what parsing gave (sha256 -> outcome) filled in: each pending document
+    with an outcome gets its facts, or becomes not assessable with the reason."""
+    done = []
+    for doc in documents.documents:
+        outcome = outcomes.get(doc.sha256) if doc.status == "pending" else None
+        if outcome is None:
+            done.append(doc)
+            continue
+        facts, reason = outcome
+        update: dict[str, Any] = {"status": "ok", "reason": None}
+        if facts is not None:
+            update["pdf" if isinstance(facts, PdfFacts) else "office"] = facts
         if reason is not None:
-            doc.update(status="not_assessable", reason=reason)
+            update.update(status="not_assessable", reason=reason)
+        done.append(doc.model_copy(update=update))
+    return documents.model_copy(update={"documents": done})
+
+
+def _finish(draft: _Draft) -> PublishedDocument:
     urls = list(dict.fromkeys(draft.urls))
     return PublishedDocument(
-        **{k: v for k, v in doc.items() if k != "url"},
+        **{k: v for k, v in draft.doc.items() if k != "url"},
         url=urls[0],
         urls=urls,
         referrers=sorted(draft.referrers),
@@ -204,7 +298,7 @@ def _finish(draft: _Draft) -> PublishedDocument:
     )
 
 
-def _fetch(
+def fetch_one(
     http: Http, url: str, settings: DocumentSettings, allowed: Callable[[str], str | None]
 ) -> tuple[dict[str, Any], bytes | None]:
     """One document, redirects followed hop by hop: its record and its bytes (None when unread)."""
@@ -277,7 +371,7 @@ def _read(
     if kind == "pdf" and b"%%EOF" not in body[-2048:]:
         doc["reason"] = "truncated: the file has no end-of-file marker (%%EOF)"
         return doc, None
-    doc["status"] = "ok"
+    doc.update(status="pending", reason=PENDING_REASON)  # read and recognised: its facts come from parsing
     return doc, body
 
 
@@ -306,9 +400,12 @@ class ParserProcess:
         self.timeout = timeout
         self.memory_mb = memory_mb
         self._proc: subprocess.Popen[bytes] | None = None
+        self._closed = False
         self.started = 0  # child processes started (a new one after each kill)
 
     def _start(self) -> subprocess.Popen[bytes]:
+        if self._closed:  # closed from another thread (a run stopping): start nothing more
+            raise EOFError
         if self._proc is None or self._proc.poll() is not None:
             self._stop()
             self._proc = subprocess.Popen(
@@ -318,6 +415,9 @@ class ParserProcess:
                 stderr=subprocess.DEVNULL,
             )
             self.started += 1
+            if self._closed:
+                self._stop()
+                raise EOFError
         return self._proc
 
     def parse(self, data: bytes, kind: DocumentKind = "pdf") -> tuple[PdfFacts | OfficeFacts | None, str | None]:
@@ -357,6 +457,9 @@ class ParserProcess:
                 pipe.close()
 
     def close(self) -> None:
+        """Stop the child; a parse under way in another thread ends as "too complex" (its caller,
+        :class:`BackgroundParser`, drops that answer). The parser cannot be used after."""
+        self._closed = True
         self._stop()
 
     def __enter__(self) -> ParserProcess:
@@ -364,6 +467,98 @@ class ParserProcess:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class BackgroundParser:
+    """Parses documents while the caller does something else (fetching the next file, rendering pages).
+
+    :meth:`submit` returns at once; one thread of this process hands the files, one at a time, to
+    a :class:`ParserProcess` and waits on its answers (it only waits: the parsing itself runs in the
+    child process, so neither this process's event loop nor its other threads are held).
+    :meth:`join` waits for every answer; :meth:`finished` takes those already in without waiting;
+    :meth:`close` drops the rest (a stopped run parses them again when it is resumed).
+    Each parse's start and end (``time.monotonic()``) are kept in ``spans``, to tell how long
+    parsing ran beside another phase (:func:`overlap`)."""
+
+    def __init__(self, timeout: float = 20.0, memory_mb: int = 512, *, parser: ParserProcess | None = None) -> None:
+        self._own_parser = parser is None
+        self._parser = parser or ParserProcess(timeout, memory_mb)
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="documents")
+        self._futures: dict[str, Future[Outcome | None]] = {}
+        self._closing = False
+        self.spans: list[tuple[float, float]] = []
+
+    def submit(self, sha256: str, kind: DocumentKind, body: bytes) -> None:
+        """Parse ``body`` (a ``kind`` document) in the background; once per ``sha256``."""
+        if sha256 not in self._futures and not self._closing:
+            self._futures[sha256] = self._pool.submit(self._parse, kind, body)
+
+    def _parse(self, kind: DocumentKind, body: bytes) -> Outcome | None:
+        if self._closing:
+            return None
+        began = time.monotonic()
+        try:
+            outcome = self._parser.parse(body, kind)
+        except Exception:
+            if self._closing:  # the child and its pipes were closed under it: no answer
+                return None
+            raise
+        finally:
+            self.spans.append((began, time.monotonic()))
+        return None if self._closing else outcome
+
+    @property
+    def submitted(self) -> int:
+        return len(self._futures)
+
+    def finished(self) -> dict[str, Outcome]:
+        """The answers already in (sha256 -> outcome), without waiting."""
+        return {sha: out for sha, f in self._futures.items() if f.done() and (out := _answer(f)) is not None}
+
+    def join(self, check: Callable[[], None] = lambda: None) -> dict[str, Outcome]:
+        """Every answer (sha256 -> outcome), waiting for those still being parsed; ``check()`` is
+        called while it waits (a few times a second: it may raise to stop waiting)."""
+        futures = list(self._futures.values())
+        while futures:
+            check()
+            # a future cancelled by close() is done, but wait() counts it only once a worker saw it
+            futures = [f for f in wait(futures, timeout=0.2).not_done if not f.done()]
+        out: dict[str, Outcome] = {}
+        for sha, future in self._futures.items():
+            answer = _answer(future, wait=True)
+            if answer is not None:
+                out[sha] = answer
+        return out
+
+    def close(self) -> None:
+        """Stop: nothing more is parsed, the child process ends (a parse under way is dropped)."""
+        self._closing = True
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        if self._own_parser:
+            self._parser.close()  # ends a parse under way at once (its thread sees EOF)
+        self._pool.shutdown(wait=True)
+        if self._own_parser:
+            self._parser.close()
+
+    def __enter__(self) -> BackgroundParser:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _answer(future: Future[Outcome | None], *, wait: bool = False) -> Outcome | None:
+    if future.cancelled() or (not wait and not future.done()):
+        return None
+    try:
+        return future.result()
+    except CancelledError:
+        return None
+
+
+def overlap(spans: Iterable[tuple[float, float]], began: float, ended: float) -> float:
+    """Seconds of ``spans`` (start, end) that fall between ``began`` and ``ended``."""
+    return sum(max(0.0, min(end, ended) - max(start, began)) for start, end in spans)
 
 
 def _read_exactly(stream: Any, size: int, deadline: float) -> bytes:

@@ -82,6 +82,7 @@ class Fetched:
     budget_spent: bool = False  # not asked: the run's or the pattern's request budget was used up
     digest: str | None = None  # sha256 of the body read as a page, for duplicate detection
     not_page: str | None = None  # why a 2xx answer is no page (a download, binary served as HTML)
+    login_required: bool = False  # sent to the login page, and signing in (again) was not possible
 
     def http_facts(self) -> HttpFacts | None:
         if self.status is None:

@@ -4,7 +4,9 @@
 document facts (collect.js, after the page settled), the mobile facts, axe-core's results
 (injected into every frame) and the network log. A page that fails, hangs or crashes its renderer
 becomes a "not assessable" page with the reason, and the run goes on; a page whose axe-core run
-timed out beside the others is tried once more alone.
+timed out beside the others is tried once more alone. When the audit signs in (the session's
+``login``), every context starts with the login's session, and a page that shows the session
+ended signs in again and is loaded once more (else it is "not assessable: login required").
 """
 
 from __future__ import annotations
@@ -101,6 +103,8 @@ async def _worker(
     timed out is put there instead of reported (:meth:`gather` tries it again alone)."""
     net = NetworkLog(pacer=session.pacer)
     context: BrowserContext | None = None
+    made_for: BrowserContext | None = None  # the context signed in at generation ``made_in`` of the login
+    made_in = 0
     page: PwPage | None = None
     try:
         while True:
@@ -112,14 +116,34 @@ async def _worker(
                 await close_quietly(page)
                 page, served = None, 0
             served += 1
-            for attempt in (1, 2):
+            attempt = signed_in_again = 0
+            while True:
+                attempt += 1
+                login = session.login
+                if login is not None and context is not None and made_in != login.generation:
+                    await close_quietly(context)  # signed in again since: a context with the new session
+                    context = None
                 if context is None or page is None or page.is_closed():
                     context, page = await _fresh(session, context, net)
+                    if context is not made_for:
+                        made_for, made_in = context, login.generation if login is not None else 0
                 started = time.perf_counter()
                 began = time.monotonic()
                 budget = _page_budget(session)
                 try:
                     result = await asyncio.wait_for(_gather_one(session, page, ref, http.get(ref.url), net), budget)
+                except SessionEnded as ended:
+                    assert login is not None
+                    if not signed_in_again and await login.renew(session, made_in):
+                        signed_in_again = 1  # the page once more, signed in again
+                        continue
+                    result = PageArtifacts(
+                        url=ref.url,
+                        depth=ref.depth,
+                        status="not_assessable",
+                        reason=login.required(str(ended)),
+                        artifacts=http_only(http.get(ref.url)),
+                    )
                 except (TimeoutError, PlaywrightError) as exc:
                     crashed = isinstance(exc, PlaywrightError) and looks_crashed(exc)
                     await close_quietly(page)
@@ -180,13 +204,40 @@ async def _fresh(
     for _ in range(2):
         try:
             if context is None:
-                context = await session.new_context(device=session.settings.device, net=net)
+                context = await _signed_in_context(session, net)
             return context, await _new_page(session, context, net)
         except PlaywrightError:
             await close_quietly(context)
             context = None
-    context = await session.new_context(device=session.settings.device, net=net)
+    context = await _signed_in_context(session, net)
     return context, await _new_page(session, context, net)
+
+
+async def _signed_in_context(session: BrowserSession, net: NetworkLog) -> BrowserContext:
+    """A fresh context, with the login's session (cookies, localStorage, sessionStorage) when the audit signs in."""
+    context = await session.new_context(device=session.settings.device, net=net)
+    if session.login is not None and session.login.session is not None:
+        await session.login.session.enter(context)
+    return context
+
+
+class SessionEnded(Exception):
+    """The page showed that the login session is gone (the login page, or its form); the message says how."""
+
+
+async def _cookies_again(session: BrowserSession, context: BrowserContext) -> None:
+    """Each page a first visit: cookies cleared, then (signed in) the login's cookies put back."""
+    await context.clear_cookies()
+    if session.login is not None and session.login.session is not None:
+        await context.add_cookies(session.login.session.cookies)  # type: ignore[arg-type]
+
+
+async def _check_session(session: BrowserSession, page: PwPage, url: str) -> None:
+    """Raise :class:`SessionEnded` when a signed-in crawl's page shows the session is gone."""
+    if session.login is not None:
+        why = await session.login.ended(page, url)
+        if why is not None:
+            raise SessionEnded(why)
 
 
 async def _load(session: BrowserSession, page: PwPage, url: str, net: NetworkLog) -> Any:
@@ -211,10 +262,12 @@ async def _load(session: BrowserSession, page: PwPage, url: str, net: NetworkLog
 async def _gather_one(
     session: BrowserSession, page: PwPage, ref: PageRef, http: HttpFacts | None, net: NetworkLog
 ) -> PageArtifacts:
-    await page.context.clear_cookies()
+    await _cookies_again(session, page.context)
     response = await _load(session, page, ref.url, net)
     if await refused_document(net):
         return _refused_page(ref, http, net)
+    if response is not None and response.status == 401 and session.login is not None:
+        raise SessionEnded(f"{ref.url} answered HTTP 401 (authentication required)")
     if response is not None and response.status >= 400:
         reason = "rate limited (HTTP 429)" if response.status == 429 else f"HTTP {response.status}"
         return PageArtifacts(
@@ -241,6 +294,7 @@ async def _read_page(
     if http is not None:
         artifacts["http"] = http.model_dump(mode="json")
     facts = await asyncio.wait_for(_document_facts(session, page, net), session.settings.page_timeout)
+    await _check_session(session, page, ref.url)  # settled: a form a script draws late is there by now
     artifacts["document"] = DocumentFacts.model_validate(facts["document"]).model_dump(mode="json")
     artifacts["mobile"] = MobileFacts(device=session.settings.device, **facts["mobile"]).model_dump(mode="json")
     artifacts["axe"] = scrub(await session._axe(page))

@@ -8,6 +8,10 @@ change something (a request other than GET, HEAD or OPTIONS; a button named like
 
 Every text that leaves a run (reasons, addresses, axe-core's findings) passes the journey's
 secret redaction first; secrets are typed into the page and go nowhere else.
+
+A login journey's session (:class:`Login`) also signs a crawl in: :mod:`crawlers.gather` and
+:mod:`crawlers.perf` start their contexts with it, tell by :func:`session_ended` that it ended,
+and sign in again through :meth:`Login.renew` (bounded, once for all the workers).
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ from maturity.core.journey import (
     Target,
     changes_something,
     looks_like_submit,
+    run_outcome,
 )
 
 if TYPE_CHECKING:
@@ -113,12 +118,14 @@ MAX_TABS = 300  # Tab presses before a target counts as out of the keyboard's re
 @dataclass(repr=False)
 class LoginSession:
     """What a login journey left: cookies, and localStorage and sessionStorage by origin, with the
-    page it signed in on (where an ended session sends people back). Held in memory only: never
-    written, never logged (``repr`` shows counts)."""
+    page it signed in on (where an ended session sends people back) and the fields of its login
+    form (should the form appear again). Held in memory only: never written, never
+    logged (``repr`` shows counts)."""
 
     cookies: list[dict[str, Any]]
     storage: dict[str, dict[str, dict[str, str]]]  # origin -> {"local": {...}, "session": {...}}
     login_page: str
+    form: tuple[Target, ...] = ()
 
     def __repr__(self) -> str:
         return f"LoginSession({len(self.cookies)} cookies, origins {sorted(self.storage)})"
@@ -134,14 +141,36 @@ class LoginSession:
             " if (sessionStorage.getItem(k) === null) sessionStorage.setItem(k, v); } catch (e) {} })();"
         )
 
+    async def enter(self, context: BrowserContext) -> None:
+        """Sign a fresh context in: the cookies, and the storage put back in every document."""
+        await context.add_cookies(self.cookies)  # type: ignore[arg-type]
+        await context.add_init_script(self.restore_script())
+
+
+MAX_RENEWALS = 5  # times one run signs in again after its session ended, before pages count as "login required"
+
 
 class Login:
-    """A site's login journey and the session it left, signed in again when the session ends."""
+    """A site's login journey and the session it left, signed in again when the session ends.
 
-    def __init__(self, journey: Journey, secrets: Secrets) -> None:
+    Shared by the crawl (discovery, every browser context) and the site's other journeys. The
+    session ending is seen as a redirect to the login page or the login form on a page that is
+    not the login page; signing in again is bounded (``max_renewals`` for the whole run), and
+    ``generation`` counts the sign-ins, so concurrent workers that all saw the session end sign
+    in once and each then opens a fresh context."""
+
+    def __init__(self, journey: Journey, secrets: Secrets, *, max_renewals: int = MAX_RENEWALS) -> None:
         self.journey = journey
         self.secrets = secrets
         self.session: LoginSession | None = None
+        self.login_page = journey.start
+        self.form = login_form(journey)
+        self.failure: str | None = None  # why the last sign-in did not complete
+        self.exhausted = False  # it signed in again ``max_renewals`` times, and the session ended once more
+        self.generation = 0
+        self.renewals = 0
+        self.max_renewals = max_renewals
+        self._lock: tuple[asyncio.AbstractEventLoop, asyncio.Lock] | None = None
 
     def __repr__(self) -> str:
         return f"Login({self.journey.id}, signed in: {self.session is not None})"
@@ -152,13 +181,89 @@ class Login:
         kept: list[LoginSession] = []
         record = await run_once(browser, self.journey, self.secrets, with_axe=with_axe, capture=kept, shots=shots)
         self.session = kept[0] if kept else None
+        self.login_page = self.session.login_page if self.session else _login_page(self.journey, record)
+        if self.session is None:
+            outcome, step, reason = run_outcome(record.steps)
+            self.failure = f"{outcome.replace('_', ' ')} at step {step}: {reason}"
+        else:
+            self.failure = None
+        self.generation += 1
         return record
+
+    async def renew(self, browser: BrowserSession, seen: int) -> bool:
+        """Sign in again after the session ended for a worker signed in at generation ``seen``:
+        once for all the workers that saw it end (a later generation means another did it), never
+        after a sign-in that failed, and at most ``max_renewals`` times. True: signed in now."""
+        loop = asyncio.get_running_loop()
+        if self._lock is None or self._lock[0] is not loop:
+            self._lock = (loop, asyncio.Lock())
+        async with self._lock[1]:
+            if self.generation != seen:
+                return self.session is not None
+            if self.session is None or self.renewals >= self.max_renewals:
+                if self.session is not None:  # no more: the rest of the run goes on without a session
+                    self.exhausted, self.session = True, None
+                return False
+            self.renewals += 1
+            log.info("the login session of %s ended; signing in again", self.journey.id)
+            await self.sign_in(browser)
+            return self.session is not None
+
+    def required(self, why: str = "") -> str:
+        """A page's reason for being "not assessable: login required"."""
+        if self.failure is not None:
+            return f"login required: the login journey {self.journey.id} did not complete ({self.failure})"
+        if self.exhausted:
+            return (
+                f"login required: the login session ended again after signing in again {self.renewals} times, "
+                f"the most a run does ({why or 'the login session ended'})"
+            )
+        return f"login required: {why or 'the login session ended'}"
+
+    async def ended(self, page: PwPage, requested: str) -> str | None:
+        """Why ``page``, loaded from ``requested``, shows no session (see :func:`session_ended`)."""
+        return await session_ended(page, requested, self.login_page, self.form)
+
+
+def login_form(journey: Journey) -> tuple[Target, ...]:
+    """The login form's tell: the first field a login journey fills and the first it types a secret
+    into (a name and a password), matched exactly when looked for on other pages, so that a page
+    with one password field of its own (changing a password) is not taken for the login form."""
+    fills = [step.target for step in journey.steps if step.action == "fill" and step.target is not None]
+    secrets = [step.target for step in journey.steps if step.action == "fill" and SECRET.search(str(step.value))]
+    chosen = [t for t in (fills[:1] + secrets[:1]) if t is not None]
+    return tuple(t.model_copy(update={"exact": True}) for t in dict.fromkeys(chosen))
+
+
+def _login_page(journey: Journey, record: RunRecord) -> str:
+    """Where a login journey's first field was (its login page), from a run that may not have completed."""
+    for i, step in enumerate(journey.steps, start=1):
+        if step.action == "fill" and i < len(record.steps) and record.steps[i].url:
+            return record.steps[i].url
+    return journey.start
+
+
+async def session_ended(page: PwPage, requested: str, login_page: str, form: tuple[Target, ...]) -> str | None:
+    """Why a page shows the login session is gone: it landed on the login page, or the login form
+    (every field of ``form`` visible) is on it. None when signed in, and always for the login page itself."""
+    if _same_page(requested, login_page) or page.is_closed():
+        return None
+    if _same_page(page.url, login_page):
+        return f"{requested} led to the login page"
+    if form:
+        try:
+            shown = all([await _locator(page, field).first.is_visible() for field in form])
+        except PlaywrightError:
+            shown = False
+        if shown:
+            return f"{requested} shows the login form"
+    return None
 
 
 _SESSION_STORAGE = "() => Object.fromEntries(Object.keys(sessionStorage).map(k => [k, sessionStorage.getItem(k)]))"
 
 
-async def _capture(context: BrowserContext, page: PwPage, login_page: str) -> LoginSession:
+async def _capture(context: BrowserContext, page: PwPage, login_page: str, form: tuple[Target, ...]) -> LoginSession:
     state = await context.storage_state()
     storage: dict[str, dict[str, dict[str, str]]] = {
         str(o["origin"]): {"local": {str(i["name"]): str(i["value"]) for i in o.get("localStorage") or []}}
@@ -168,7 +273,12 @@ async def _capture(context: BrowserContext, page: PwPage, login_page: str) -> Lo
     storage.setdefault(origin, {})["session"] = {
         str(k): str(v) for k, v in (await page.evaluate(_SESSION_STORAGE)).items()
     }
-    return LoginSession(cookies=[dict(c) for c in state.get("cookies") or []], storage=storage, login_page=login_page)
+    return LoginSession(
+        cookies=[dict(c) for c in state.get("cookies") or []],
+        storage=storage,
+        login_page=login_page,
+        form=form,
+    )
 
 
 def _same_page(url: str, other: str) -> bool:
@@ -228,14 +338,14 @@ async def run_journey(
     for k in range(runs):
         axe = with_axe and k == 0
         mine = shots if k == 0 else None
+        seen = login.generation if login else 0
         record = await run_once(
             session, journey, secrets, with_axe=axe, login=login.session if login else None, shots=mine
         )
         if record.session_expired_at is not None and login is not None:
             renewals += 1
             log.info("journey %s: the login session ended at step %s; signing in again", journey.id, k)
-            await login.sign_in(session)
-            if login.session is not None:
+            if await login.renew(session, seen) and login.session is not None:
                 if mine is not None:
                     mine.clear()
                 record = await run_once(session, journey, secrets, with_axe=axe, login=login.session, shots=mine)
@@ -246,10 +356,15 @@ async def run_journey(
 async def run_keyboard(
     session: BrowserSession, journey: Journey, secrets: Secrets, *, login: Login | None = None
 ) -> RunRecord:
-    """The journey once more by keyboard alone (not timed into the medians; no axe-core)."""
-    return await run_once(
+    """The journey once more by keyboard alone (not timed into the medians; no axe-core); signed in
+    again and run once more if its login session ends on the way."""
+    seen = login.generation if login else 0
+    record = await run_once(
         session, journey, secrets, with_axe=False, keyboard=True, login=login.session if login else None
     )
+    if record.session_expired_at is not None and login is not None and await login.renew(session, seen):
+        record = await run_once(session, journey, secrets, with_axe=False, keyboard=True, login=login.session)
+    return record
 
 
 async def run_once(
@@ -276,8 +391,9 @@ async def run_once(
     try:
         context = await session.new_context(device=session.settings.device, net=net)
         if login is not None:
-            await context.add_cookies(login.cookies)  # type: ignore[arg-type]
-            await context.add_init_script(login.restore_script())
+            await login.enter(context)
+        received = _Received()
+        context.on("requestfinished", received.count)
         page = await context.new_page()
         state = _State(session, journey, secrets, page, net, keyboard=keyboard)
         gate_state = state
@@ -301,21 +417,23 @@ async def run_once(
                     )
                 )
                 break
+            before = received.total
             result = await _run_step(state, step, min(_step_seconds(journey, step), remaining))
-            if (
-                login is not None
-                and result.outcome in ("completed", "failed")
-                and _same_page(state.page.url, login.login_page)
-                and not _same_page(
-                    journey.address(step.goto or "") if step and step.goto else journey.start, login.login_page
-                )
-            ):
-                expired = i
-                result = StepRun(
-                    outcome="failed",
-                    url=result.url,
-                    reason="the login session ended: this step led back to the login page",
-                )
+            if result.outcome == "completed":
+                result = result.model_copy(update={"bytes": await received.since(before)})
+            if login is not None and result.outcome in ("completed", "failed"):
+                # Sent back to the login page, or (after loading an address) shown the login form.
+                requested = journey.address(step.goto) if step is not None and step.goto else journey.start
+                loaded = step is None or step.action == "goto"
+                why = await session_ended(state.page, requested, login.login_page, login.form if loaded else ())
+                if why is not None:
+                    expired = i
+                    result = StepRun(
+                        outcome="failed",
+                        url=result.url,
+                        reason="the login session ended: "
+                        + ("this step led back to the login page" if "login page" in why else "the login form is back"),
+                    )
             steps.append(result)
             if result.outcome != "completed":
                 break
@@ -327,7 +445,9 @@ async def run_once(
                 if shot is not None:
                     shots[i] = shot
         if capture is not None and state is not None and all(s.outcome == "completed" for s in steps):
-            capture.append(await _capture(context, state.page, state.first_fill_url or journey.start))
+            capture.append(
+                await _capture(context, state.page, state.first_fill_url or journey.start, login_form(journey))
+            )
     except PlaywrightError as exc:  # the context or page could not be made: this run only
         steps.append(StepRun(outcome="failed", reason=f"the browser failed: {one_line(exc)}"))
     finally:
@@ -342,6 +462,35 @@ async def run_once(
         texts=texts,
     )
     return RunRecord.model_validate(secrets.redact_deep(record.model_dump(mode="json")))
+
+
+class _Received:
+    """Bytes the run's pages received (response headers and bodies as transferred), counted as each
+    request finishes; Chromium reports a request's sizes a moment later, so a step's count waits
+    (briefly) for the requests that finished during it."""
+
+    WAIT_S = 1.0
+
+    def __init__(self) -> None:
+        self.total = 0
+        self._pending: set[asyncio.Future[None]] = set()
+
+    def count(self, request: Any) -> None:
+        task = asyncio.ensure_future(self._add(request))
+        self._pending.add(task)
+        task.add_done_callback(self._pending.discard)
+
+    async def _add(self, request: Any) -> None:
+        try:
+            sizes = await request.sizes()
+        except PlaywrightError:  # the page or its context went away
+            return
+        self.total += max(0, int(sizes.get("responseBodySize", 0))) + max(0, int(sizes.get("responseHeadersSize", 0)))
+
+    async def since(self, before: int) -> int:
+        if self._pending:
+            await asyncio.wait(set(self._pending), timeout=self.WAIT_S)
+        return self.total - before
 
 
 def _step_seconds(journey: Journey, step: Step | None) -> float:
@@ -767,8 +916,10 @@ async def _axe(state: _State) -> AxeSummary:
         return AxeSummary(url=url, error=str(raw.get("error") or "axe-core did not run"))
     violations: dict[str, int] = {}
     impacts: dict[str, str] = {}
+    tags: dict[str, list[str]] = {}
     for rule in raw["rules"]:
         if rule.get("outcome") == "violation":
             violations[rule["id"]] = len(rule.get("nodes") or [])
             impacts[rule["id"]] = rule.get("impact") or ""
-    return AxeSummary(url=url, violations=violations, impacts=impacts)
+            tags[rule["id"]] = [str(t) for t in rule.get("tags") or []]
+    return AxeSummary(url=url, violations=violations, impacts=impacts, tags=tags)

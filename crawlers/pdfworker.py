@@ -62,8 +62,13 @@ def serve(memory_mb: int, stdin: BinaryIO, stdout: BinaryIO) -> None:
 
 def main() -> None:
     """Keep the answers' channel to ourselves: a C library that prints to standard output (PDFium,
-    qpdf) writes to standard error instead, and cannot corrupt an answer."""
+    qpdf) writes to standard error instead, and cannot corrupt an answer. Ctrl-C in the terminal
+    reaches this process too: it is ignored, the parent decides when parsing stops (a document cut
+    short by it would otherwise read as "too complex" instead of staying pending for ``resume``)."""
     import os
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     answers = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())

@@ -18,6 +18,7 @@ from playwright.async_api import BrowserContext
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page as PwPage
 
+from crawlers.gather import SessionEnded
 from crawlers.guard import NetworkLog, refused_document
 from crawlers.mapping import summarise_runs
 from crawlers.settle import settle
@@ -56,9 +57,10 @@ async def measure(session: BrowserSession, urls: list[str], on_perf: PerfDone) -
     """Serial phase: ``perf_runs`` loads per URL under the throttling profile, one page at a time."""
     profile = PROFILES[session.settings.throttle]
     net = NetworkLog()
-    context = await session.new_context(device=profile["device"], net=net)
+    login = session.login
+    context = await _context(session, profile, net)
+    made_in = login.generation if login is not None else 0
     try:
-        await context.add_init_script(session.perf_js)
         wire: dict[str, Any] = {"bytes": 0, "requests": 0, "by_type": {}, "types": {}, "count_by_type": {}}
 
         def on_sent(ev: dict[str, Any]) -> None:
@@ -84,16 +86,35 @@ async def measure(session: BrowserSession, urls: list[str], on_perf: PerfDone) -
             runs: list[PerfRun] = []
             error: str | None = None
             kind = "timeout"
-            for _ in range(max(1, session.settings.perf_runs)):
+            signed_in_again = False
+            tries = max(1, session.settings.perf_runs)
+            while tries > 0:
+                tries -= 1
+                if login is not None and made_in != login.generation:  # signed in again: a fresh context
+                    await close_quietly(context)
+                    context = await _context(session, profile, net)
+                    made_in = login.generation
+                    page = await context.new_page()
+                    await _wire_cdp(session, context, page, profile, on_sent, on_finished)
                 wire.update(bytes=0, requests=0, by_type={}, types={}, count_by_type={})
                 began = time.monotonic()
                 try:
                     await page.goto("about:blank")
                     await context.clear_cookies()
+                    if login is not None and login.session is not None:
+                        await context.add_cookies(login.session.cookies)  # type: ignore[arg-type]
                     run = await asyncio.wait_for(
                         _one_perf_load(session, page, url, wire, net), session.settings.page_timeout + 15
                     )
                     runs.append(run)
+                except SessionEnded as ended:
+                    assert login is not None
+                    if not signed_in_again and await login.renew(session, made_in):
+                        signed_in_again = True
+                        tries += 1  # this run once more, signed in again
+                        continue
+                    error, kind = login.required(str(ended)), "login"
+                    break
                 except Exception as exc:  # timeouts, crashes, and facts a hostile page made unreadable
                     if not isinstance(exc, TimeoutError | PlaywrightError):
                         log.exception("could not measure %s", url)
@@ -112,6 +133,16 @@ async def measure(session: BrowserSession, urls: list[str], on_perf: PerfDone) -
             await maybe_await(on_perf(url, data, (time.perf_counter() - started) * 1000))
     finally:
         await close_quietly(context)
+
+
+async def _context(session: BrowserSession, profile: dict[str, Any], net: NetworkLog) -> BrowserContext:
+    """The phase's context: the performance observer in every document, and the login's session
+    (cookies, localStorage, sessionStorage) when the audit signs in."""
+    context = await session.new_context(device=profile["device"], net=net)
+    await context.add_init_script(session.perf_js)
+    if session.login is not None and session.login.session is not None:
+        await session.login.session.enter(context)
+    return context
 
 
 async def _wire_cdp(
@@ -151,6 +182,10 @@ async def _one_perf_load(
     if await refused_document(net):
         raise PlaywrightError(net.refused_document or "redirected to a refused address")
     settled = await settle(page, net, session.settings.perf_quiet_ms, session.settings.perf_settle_max_ms)
+    if session.login is not None:  # signed in: a page that shows the session ended is not measured
+        why = await session.login.ended(page, url)
+        if why is not None:
+            raise SessionEnded(why)
     m = await page.evaluate("""() => {
         const nav = performance.getEntriesByType('navigation')[0];
         const fcp = performance.getEntriesByName('first-contentful-paint')[0];

@@ -27,10 +27,12 @@ pages                  pages in the run
 pages_assessed         pages that could be assessed
 pages_not_assessable   pages that could not (left out of every score)
 findings               failing instances found (each element or page that failed a check)
-documents_collected    documents (PDF, Word, PowerPoint, Excel) the run fetched (empty: none
-                       collected, or a run from before the collector)
-documents_assessed     ... whose facts could be read and judged
+documents_found        document URLs linked from the audited pages or listed in the sitemaps
+                       (empty: none collected, or a run from before the collector)
+documents_collected    documents (PDF, Word, PowerPoint, Excel) the run fetched (at most --max-documents)
+documents_assessed     ... whose facts could be read and judged (checked)
 documents_passing      ... passing every document check that applies to them
+documents_not_assessable  ... collected but not checkable (encrypted, damaged, too large, mislabelled)
 documents_share        documents_passing over documents_assessed, 0–100 (empty: none assessed);
                        ``maturity documents RUN`` gives a row per document
 score_<dimension>      each dimension's score, 0–100 (empty: not assessable)
@@ -38,7 +40,24 @@ tag_<name>             the site's tags from the portfolio file (state, branch, .
 error                  why a failed run stopped
 published_under        the rubric published figures come from: ``rubric ID VERSION sha256 SHA``
                        (``--rubric FILE``), or ``each run's first scoring`` (the default pin)
+service                a service row's service (empty on run rows; see below)
+survey_quarter         its federal fiscal quarter (``FY2025 Q2``)
+survey_trust           the share who agreed with the trust question, 0–100 (empty: fewer
+                       than 30 responses, "insufficient responses", never a figure)
+survey_trust_low       its Wilson 95 % interval, 0–100
+survey_trust_high
+survey_n               respondents behind it (shown even when too few for a figure)
+survey_status          ok, low reliability (n 30–59 or an interval over 20 points wide) or
+                       insufficient responses
+survey_asked_as        thumbs (A-11 v2), likert (4–5 on the 5-point scale) or share (a table's)
+survey_trust_question  the trust question's wording, which differs between programmes
 =====================  =====================================================================
+
+Survey figures (``maturity xdata import``) come as **service rows** after the run rows: one per
+agency, service and fiscal quarter with a trust figure, for the agencies whose runs are exported.
+A service row has no run: its ``agency`` and ``portfolio`` are set and the run columns are empty;
+a run row's ``service`` and ``survey_*`` cells are empty (its ``score_customer-experience`` is
+what the run's scoring made of the figures).
 
 The JSON names the published rubric at its top (``published``), the same way.
 """
@@ -85,9 +104,11 @@ BASE_COLUMNS = (
     "pages_assessed",
     "pages_not_assessable",
     "findings",
+    "documents_found",
     "documents_collected",
     "documents_assessed",
     "documents_passing",
+    "documents_not_assessable",
     "documents_share",
 )
 
@@ -137,6 +158,44 @@ def _dimension_ids(sites: Sequence[SiteHistory]) -> list[str]:
     return ids
 
 
+SURVEY_COLUMNS = (
+    "service",
+    "survey_quarter",
+    "survey_trust",
+    "survey_trust_low",
+    "survey_trust_high",
+    "survey_n",
+    "survey_status",
+    "survey_asked_as",
+    "survey_trust_question",
+)
+_TRUST_KINDS = ("thumbs", "likert", "share")  # how trust was asked when it is a share (not a mean)
+
+
+def survey_rows(agency: str, portfolio: str | None, figures: Sequence[Any]) -> list[dict[str, Any]]:
+    """One agency's trust figures (maturity.core.xdata.Figure) as service rows, by service and quarter."""
+    rows = []
+    for f in figures:
+        if f.measure != "trust" or f.kind not in _TRUST_KINDS:
+            continue
+        rows.append(
+            {
+                "portfolio": portfolio,
+                "agency": agency,
+                "service": f.service,
+                "survey_quarter": f"FY{f.fiscal_year} Q{f.quarter}",
+                "survey_trust": None if f.share is None else round(100 * f.share, 1),
+                "survey_trust_low": None if f.share is None or f.low is None else round(100 * f.low, 1),
+                "survey_trust_high": None if f.share is None or f.high is None else round(100 * f.high, 1),
+                "survey_n": f.n,
+                "survey_status": f.status,
+                "survey_asked_as": f.kind,
+                "survey_trust_question": f.trust_question,
+            }
+        )
+    return sorted(rows, key=lambda r: (r["service"], r["survey_quarter"], r["survey_asked_as"]))
+
+
 FIRST_SCORING_TEXT = "each run's first scoring"
 
 
@@ -152,13 +211,22 @@ def render_csv(
     *,
     pinned: RubricRef | None = None,
     documents: Mapping[int, DocumentTally] | None = None,
+    survey: Mapping[str, Sequence[Any]] | None = None,
 ) -> str:
     """One row per site per run, oldest run first within each site. ``pinned`` is the rubric the
     figures were published under (None: each run's first scoring), named in every row; ``documents``
-    (crawl id -> the run's documents in figures) fills the ``documents_*`` columns."""
+    (crawl id -> the run's documents in figures) fills the ``documents_*`` columns; ``survey``
+    (agency -> its maturity.core.xdata.Figure list) adds the service rows of the exported agencies."""
     dims = _dimension_ids(sites)
     tags = sorted({k for s in sites for r in s.runs for k in r.tags})
-    columns = [*BASE_COLUMNS, *(f"score_{d}" for d in dims), *(f"tag_{t}" for t in tags), "error", "published_under"]
+    columns = [
+        *BASE_COLUMNS,
+        *(f"score_{d}" for d in dims),
+        *(f"tag_{t}" for t in tags),
+        "error",
+        "published_under",
+        *SURVEY_COLUMNS,
+    ]
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\r\n", extrasaction="raise")
     writer.writeheader()
@@ -172,19 +240,33 @@ def render_csv(
             row["error"] = r.error
             row["published_under"] = published_under(pinned)
             writer.writerow({k: _cell(v) for k, v in row.items()})
+    portfolios: dict[str, set[str | None]] = {}
+    for s in sites:
+        portfolios.setdefault(s.agency, set()).update(r.portfolio for r in s.runs)
+    for agency, names in portfolios.items():
+        portfolio = next(iter(names)) if len(names) == 1 else None
+        for row in survey_rows(agency, portfolio, (survey or {}).get(agency, ())):
+            writer.writerow({k: _cell(row.get(k)) for k in columns})
     return out.getvalue()
 
 
 def _document_cells(t: DocumentTally | None) -> dict[str, Any]:
+    names = ("found", "collected", "assessed", "passing", "not_assessable", "share")
     if t is None:
-        return {"documents_collected": None, "documents_assessed": None, "documents_passing": None,
-                "documents_share": None}
+        return {f"documents_{name}": None for name in names}
+    figures = t.figures()
     return {
-        "documents_collected": t.collected,
-        "documents_assessed": t.assessed,
-        "documents_passing": t.passing,
-        "documents_share": None if t.share is None else round(100 * t.share, 1),
+        "documents_found": figures.found,
+        "documents_collected": figures.collected,
+        "documents_assessed": figures.checked,
+        "documents_passing": figures.passing,
+        "documents_not_assessable": figures.not_assessable,
+        "documents_share": figures.share_passing,
     }
+
+
+def _document_json(t: DocumentTally | None) -> dict[str, Any] | None:
+    return None if t is None else t.figures().model_dump(mode="json")
 
 
 def _cell(value: Any) -> Any:
@@ -235,10 +317,14 @@ def render_json(
     title: str = "",
     pinned: RubricRef | None = None,
     survey: Mapping[str, Sequence[Any]] | None = None,
+    documents: Mapping[int, DocumentTally] | None = None,
 ) -> str:
     """The portfolio as one JSON document: rollups per agency and for the whole, every run of every site,
     and the rubric the figures were published under (``pinned``; None: each run's first scoring).
-    ``survey``: each agency's customer-survey figures (maturity.core.xdata.Figure), beside its runs."""
+    ``survey``: each agency's customer-survey figures (maturity.core.xdata.Figure), beside its runs.
+    ``documents`` (crawl id -> the run's documents in figures): each run's ``documents`` object
+    (null for a run that collected none)."""
+    tallies = documents or {}
     from reports.xdata_export import figure_row  # it imports this module's neutralise
 
     doc = {
@@ -271,6 +357,7 @@ def render_json(
                                 **run_row(r, s.agency),
                                 "dimensions": {d.id: d.score for d in r.scorecard.dimensions} if r.scorecard else {},
                                 "tags": r.tags,
+                                "documents": _document_json(tallies.get(r.crawl_id)),
                                 "error": r.error,
                             }
                             for r in s.runs

@@ -22,7 +22,12 @@ from maturity.core.documents import DocumentSet, PublishedDocument, looks_like_f
 MAX_REFERRERS_SHOWN = 5
 
 KIND_LABELS = {"pdf": "PDF", "docx": "Word", "xlsx": "Excel", "pptx": "PowerPoint", "other": "Other"}
-STATUS_LABELS = {"not_assessable": "Not assessable", "not_analysed": "Not analysed", "ok": "Not read"}
+STATUS_LABELS = {
+    "not_assessable": "Not assessable",
+    "not_analysed": "Not analysed",
+    "pending": "Not read yet",
+    "ok": "Not read",
+}
 
 
 @dataclass

@@ -12,6 +12,8 @@ from maturity.core.history import (
     rubric_label,
 )
 from reports.html import INCOMPLETE_MARK
+from reports.journey_html import BAND_TEXT
+from reports.journey_text import comparison_text, fmt_bytes
 
 
 def fmt_value(value: float | None, unit: str = "") -> str:
@@ -20,7 +22,7 @@ def fmt_value(value: float | None, unit: str = "") -> str:
     if unit == "ms":
         return f"{value:,.0f} ms"
     if unit == "bytes":
-        return f"{value / 1024:,.0f} KB" if abs(value) >= 1024 else f"{value:,.0f} B"
+        return fmt_bytes(value)
     if unit == "":
         text = f"{value:.3f}".rstrip("0").rstrip(".") if abs(value) < 1 else f"{value:.1f}".rstrip("0").rstrip(".")
         return text or "0"
@@ -135,6 +137,12 @@ def describe(c: Comparison, *, max_items: int = 10) -> list[str]:
             )
     if c.metrics_note:
         lines.append(f"  note: {c.metrics_note}")
+    if c.journeys or c.journeys_added or c.journeys_removed:
+        lines.append(f"  task journeys ({BAND_TEXT}):")
+        for jc in c.journeys:
+            lines += ["    " + line for line in comparison_text(jc).splitlines()]
+        lines += [f"    journey {ident}: run with the newer run only" for ident in c.journeys_added]
+        lines += [f"    journey {ident}: run with the older run only" for ident in c.journeys_removed]
     return lines
 
 

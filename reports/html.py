@@ -23,10 +23,12 @@ from markupsafe import Markup
 from maturity.core.checks.documents.documents_passing import CHECK_IDS as DOCUMENT_CHECKS
 from maturity.core.documents import DocumentSet
 from maturity.core.explain import crawl_effort
+from maturity.core.journey import JourneyResult
 from maturity.core.model import Outcome, RunInfo
 from maturity.core.scoring import CheckSummary, DimensionScore, Finding, Scorecard
 from reports import svg
 from reports.documents_html import documents_view
+from reports.journey_html import journey_views
 
 MAX_FINDING_CHECKS = 10
 MAX_FINDING_ITEMS = 5
@@ -409,11 +411,15 @@ def render_html(
     max_finding_items: int = MAX_FINDING_ITEMS,
     documents: DocumentSet | None = None,
     document_params: Mapping[str, Any] | None = None,
+    journeys: list[JourneyResult] | None = None,
+    shots: str = "journeys/",
 ) -> str:
     """The scorecard page for one run. ``levels`` (number, name) names the rubric's levels in
     the meter; by default they come from the scorecard (older scorecards: see :func:`infer_levels`).
     ``documents``: the documents the run collected (its site facts'), for the "Documents" section,
-    judged with ``document_params`` (the document checks' parameters; None: their defaults)."""
+    judged with ``document_params`` (the document checks' parameters; None: their defaults).
+    ``journeys``: the task journeys run with it, for the "Tasks" section (each a strip of its steps'
+    screenshots, found under ``shots``, relative to the page)."""
     if not levels and card.levels:
         levels = [(lv.level, lv.name) for lv in card.levels]
     level_list = sorted(levels) if levels else infer_levels(card)
@@ -468,4 +474,5 @@ def render_html(
         # Documents: their own section, and findings of document checks name a document, not a page.
         documents=documents_view(documents, document_params, safe_href) if documents is not None else None,
         document_checks=DOCUMENT_CHECKS,
+        journeys=journey_views(journeys or [], shots),
     )

@@ -19,6 +19,11 @@ _OUTCOME = {
 }
 
 
+def fmt_bytes(value: float) -> str:
+    """Bytes as people read them: KB (1,024 bytes) from 1 KB, bytes below."""
+    return f"{value / 1024:,.0f} KB" if abs(value) >= 1024 else f"{value:,.0f} B"
+
+
 def _ms(value: float | None) -> str:
     return "" if value is None else f"{value:,.0f} ms"
 
@@ -27,7 +32,8 @@ def _time(step: StepResult) -> str:
     if step.ms_median is None:
         return ""
     spread = f" (spread {step.ms_spread:,.0f})" if step.ms_spread is not None else ""
-    return _ms(step.ms_median) + spread
+    received = f", {fmt_bytes(step.bytes_median)} received" if step.bytes_median is not None else ""
+    return _ms(step.ms_median) + spread + received
 
 
 def _axe(step: StepResult) -> str:
@@ -63,7 +69,8 @@ def journey_text(result: JourneyResult) -> str:
         lines.append(f"runs: {result.k} ({runs}); times are medians, spread is max - min")
     if result.total_ms_median is not None:
         spread = f" (spread {result.total_ms_spread:,.0f})" if result.total_ms_spread is not None else ""
-        lines.append(f"total: {_ms(result.total_ms_median)}{spread}")
+        received = f", {fmt_bytes(result.total_bytes_median)} received" if result.total_bytes_median is not None else ""
+        lines.append(f"total: {_ms(result.total_ms_median)}{spread}{received}")
     if result.effort is not None:
         e = result.effort
         requests = f", {e.requests:g} requests" if e.requests is not None else ""

@@ -1,7 +1,9 @@
 """The JSON scorecard: a documented, versioned schema.
 
 The document is ``{"schema": "maturity/scorecard", "schema_version": N, "run": RunInfo,
-"scorecard": Scorecard}``. ``maturity schema`` prints its JSON Schema (generated
+"scorecard": Scorecard, "documents": DocumentFigures | null}`` (``documents``: the run's documents
+in figures, judged by the document checks with their default parameters; null when the run
+collected none). ``maturity schema`` prints its JSON Schema (generated
 from the same models, so code and schema cannot drift). The version goes up
 whenever a field is removed or changes meaning; added fields keep the version.
 """
@@ -13,6 +15,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from maturity.core.checks.documents.documents_passing import tally
+from maturity.core.documents import DocumentFigures, DocumentSet
 from maturity.core.model import RunInfo
 from maturity.core.scoring import SCORECARD_SCHEMA_VERSION, Scorecard
 
@@ -26,26 +30,32 @@ class ScorecardDocument(BaseModel):
     schema_version: int = SCORECARD_SCHEMA_VERSION
     run: RunInfo
     scorecard: Scorecard
+    documents: DocumentFigures | None = None
 
 
-def document(run: RunInfo, card: Scorecard, exclude: set[str] | None = None) -> dict[str, Any]:
+def document(
+    run: RunInfo, card: Scorecard, documents: DocumentSet | None = None, exclude: set[str] | None = None
+) -> dict[str, Any]:
     return {
         "schema": SCHEMA_ID,
         "schema_version": SCORECARD_SCHEMA_VERSION,
         "run": run.model_dump(mode="json"),
         "scorecard": card.model_dump(mode="json", exclude=exclude),
+        "documents": None if documents is None else tally(documents).figures().model_dump(mode="json"),
     }
 
 
 _LONG = ("findings", "results", "outcomes")  # the lists that grow with the run: written one entry at a time
 
 
-def render_json(run: RunInfo, card: Scorecard) -> str:
-    """The document as ``json.dumps(document(run, card), indent=2)`` writes it, byte for byte, but
-    without the whole scorecard as dictionaries at once: the long lists are written one entry at
-    a time into the text (a run of thousands of pages holds its text, not a tree of it too)."""
+def render_json(run: RunInfo, card: Scorecard, documents: DocumentSet | None = None) -> str:
+    """The document as ``json.dumps(document(run, card, documents), indent=2)`` writes it, byte for
+    byte, but without the whole scorecard as dictionaries at once: the long lists are written one
+    entry at a time into the text (a run of thousands of pages holds its text, not a tree of it
+    too). ``documents``: the run's documents (None: it collected none), as figures beside the
+    scorecard."""
     marks = {name: f"\x00{name}\x00" for name in _LONG}
-    doc = document(run, card, exclude=set(_LONG))
+    doc = document(run, card, documents, exclude=set(_LONG))
     doc["scorecard"] = {k: marks.get(k, v) for k, v in _in_field_order(card, doc["scorecard"]).items()}
     text = json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=False)
     for name, mark in marks.items():

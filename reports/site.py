@@ -46,9 +46,11 @@ from maturity.core.history import (
     scored_site,
     trend,
 )
+from maturity.core.journey import JourneyResult
+from maturity.core.model import SurveyService
 from maturity.core.rubric import LoadedRubric
 from maturity.core.scoring import LevelRef, RubricRef, Scorecard
-from maturity.core.xdata import Figure
+from maturity.core.xdata import LOW_RELIABILITY, Figure
 from maturity.kernel.plainwords import plain_reason
 from reports import csv_export, svg
 from reports.history_text import change_figures, fmt_value
@@ -62,6 +64,8 @@ from reports.html import (
     safe_href,
     site_name,
 )
+from reports.journey_html import BAND_TEXT, JourneyView, journey_views
+from reports.journey_text import headline
 from reports.xdata_export import render_figures_csv, render_figures_json
 
 SORTS = {"score": "index.html", "name": "index-by-name.html", "change": "index-by-change.html"}
@@ -243,19 +247,27 @@ def _heat_cell(score: float | None, incomplete: bool, levels: Sequence[LevelRef]
 
 
 def _dimension_columns(views: Sequence[AgencyView]) -> list[tuple[str, str]]:
+    """The dimensions of the latest scorecards, in rubric order. An optional dimension (customer
+    experience without survey data) gets a column only when some agency has a figure in it."""
     columns: dict[str, str] = {}
+    shown: set[str] = set()
     for v in views:
         for s in v.sites:
             if s.latest and s.latest.scorecard:
                 for d in s.latest.scorecard.dimensions:
                     columns.setdefault(d.id, d.title)
-    return list(columns.items())
+                    if not d.optional or d.score is not None:
+                        shown.add(d.id)
+    return [(did, title) for did, title in columns.items() if did in shown]
 
 
 def _dimension_incomplete(view: AgencyView, dim: str) -> bool:
-    """Whether an agency's figure of ``dim`` rests on incomplete evidence, or leaves out a site that has none."""
+    """Whether an agency's figure of ``dim`` rests on incomplete evidence, or leaves out a site that has
+    none (an optional dimension without data leaves nothing out: it is not assessed by design)."""
     cards = [s.latest.scorecard for s in view.sites if s.latest and s.latest.scorecard]
-    return any(x.id == dim and (x.incomplete or x.score is None) for c in cards for x in c.dimensions)
+    return any(
+        x.id == dim and (x.incomplete or (x.score is None and not x.optional)) for c in cards for x in c.dimensions
+    )
 
 
 def heat_map(
@@ -416,6 +428,7 @@ class SiteSection:
     runs: list[dict[str, Any]]
     failed_attempt: RunSnapshot | None
     documents: DocumentsTrend | None = None  # the share of documents passing, when runs collected them
+    journeys: list[JourneyView] = field(default_factory=list)  # the newest run's task journeys, as strips
 
 
 @dataclass
@@ -700,6 +713,13 @@ def _site_section(history: SiteHistory, index: int, run_pages: set[int]) -> Site
         findings=findings,
         runs=runs,
         failed_attempt=history.last_attempt if history.last_attempt_failed else None,
+        journeys=journey_views(
+            latest.journeys,
+            f"../run/{latest.crawl_id}/journeys/",
+            history.previous.journeys if history.previous is not None and history.previous.journeys else None,
+        )
+        if latest is not None
+        else [],
     )
 
 
@@ -846,7 +866,9 @@ BACK_LINK = (
 def _run_page(run: RunSnapshot, slug: str, documents: DocumentSet | None = None) -> str:
     """The run's own scorecard, with a way back to the site added under its header."""
     assert run.scorecard is not None
-    page = render_html(run.run, run.scorecard, documents=documents)
+    page = render_html(
+        run.run, run.scorecard, documents=documents, journeys=run.journeys, shots=f"{run.crawl_id}/journeys/"
+    )
     crumbs = BACK_LINK.format(slug=slug, agency=svg.esc(run.agency), run=run.crawl_id)
     marker = "</header>\n"
     page = page.replace(marker, marker + crumbs, 1) if marker in page else page
@@ -869,6 +891,8 @@ def build_site(
     survey: Mapping[str, Sequence[Figure]] | None = None,
     documents: Mapping[int, DocumentTally] | None = None,
     run_documents: Mapping[int, DocumentSet] | None = None,
+    journeys: Mapping[int, Sequence[JourneyResult]] | None = None,
+    services: Mapping[int, Sequence[SurveyService]] | None = None,
 ) -> dict[str, str]:
     """Every file of the site: relative path -> content. ``published`` says, in words, which
     rubric the figures come from (every page's footer repeats it); ``pinned`` is that rubric when
@@ -878,7 +902,10 @@ def build_site(
     agency page beside its scans, services ranked by trust on the index, and in survey.csv/json.
     ``documents`` (crawl id -> the run's documents in figures) gives each site of an agency page the
     share of its documents passing over time, and the CSV its document columns; ``run_documents``
-    (crawl id -> the run's documents) gives each run page its "Documents" section."""
+    (crawl id -> the run's documents) gives each run page its "Documents" section. ``journeys``
+    (crawl id -> the journeys run after it) and ``services`` (crawl id -> the agency's services as
+    the run recorded them from its portfolio) join them on the agency page, per service: its sites'
+    latest scores, its journeys' latest outcomes and its survey figures (:func:`service_rows`)."""
     if method not in ROLLUP_DESCRIPTIONS:
         raise ValueError(f"unknown rollup method {method!r}")
     views = agencies(dict(runs_by_site), method)
@@ -898,6 +925,7 @@ def build_site(
         "method_text": ROLLUP_DESCRIPTIONS[method],
         "rubric_file": rubric_views[current_sha].file if current_sha else None,
         "not_assessable": NOT_ASSESSABLE,
+        "journey_band": BAND_TEXT,
     }
     files: dict[str, str] = {}
 
@@ -980,6 +1008,9 @@ def build_site(
             tag_files=tag_files,
             survey=survey_rows((survey or {}).get(v.name, ())),
             trust_charts=trust_charts((survey or {}).get(v.name, ())),
+            services=service_rows(
+                v, sections, (survey or {}).get(v.name, ()), journeys or {}, services or {}, run_pages
+            ),
         )
 
     # rubric pages
@@ -996,7 +1027,7 @@ def build_site(
     if survey:
         files["survey.csv"] = render_figures_csv(survey)
         files["survey.json"] = render_figures_json(survey)
-    files["portfolio.csv"] = csv_export.render_csv(all_sites, pinned=pinned, documents=documents)
+    files["portfolio.csv"] = csv_export.render_csv(all_sites, pinned=pinned, documents=documents, survey=survey)
     files["portfolio.json"] = csv_export.render_json(
         views, method=method, generated_at=generated_at, title=title, pinned=pinned, survey=survey
     )
@@ -1018,7 +1049,7 @@ class SurveyRow:
 def _share(f: Figure) -> str:
     if f.share is None or f.low is None or f.high is None:
         return "insufficient responses (fewer than 30)" if f.n < 30 else "no share (a mean only)"
-    flag = " (low reliability)" if f.status != "OK" else ""
+    flag = " (low reliability)" if f.status == LOW_RELIABILITY else ""
     return f"{100 * f.share:.0f} % ({100 * f.low:.0f}–{100 * f.high:.0f}){flag}"
 
 
@@ -1065,7 +1096,8 @@ def trust_charts(figures: Sequence[Figure]) -> list[Markup]:
             continue  # one quarter is a figure, not a trend: the table has it
         values = [None if quarters[k].share is None else 100 * (quarters[k].share or 0) for k in keys]
         spans = [
-            None if quarters[k].low is None or quarters[k].high is None
+            None
+            if quarters[k].low is None or quarters[k].high is None
             else (100 * (quarters[k].low or 0), 100 * (quarters[k].high or 0))
             for k in keys
         ]
@@ -1085,6 +1117,142 @@ def trust_charts(figures: Sequence[Figure]) -> list[Markup]:
     return charts
 
 
+@dataclass(frozen=True)
+class ServiceSite:
+    """A site delivering a service, with its latest score."""
+
+    name: str
+    anchor: str  # its section on the agency page
+    level: str
+    overall: str
+    href: str | None  # its latest run's page
+    when: str
+
+
+@dataclass(frozen=True)
+class ServiceJourney:
+    """A journey through a service, as it went the last time it ran."""
+
+    id: str
+    title: str
+    outcome: str  # completed | failed | not_assessable
+    text: str  # "completed in 4.2 s", "failed at step 3: ..."
+    when: str
+
+
+@dataclass(frozen=True)
+class ServiceRow:
+    """One service on its agency page: what is happening (its sites' scans and its journeys) beside
+    why (its newest trust figure from the agency's survey)."""
+
+    id: str
+    name: str
+    sites: list[ServiceSite]
+    journeys: list[ServiceJourney]
+    trust: SurveyRow | None
+
+
+def _journey_text(j: JourneyResult) -> str:
+    if j.outcome == "completed":
+        return "completed" + ("" if j.total_ms_median is None else f" in {j.total_ms_median / 1000:.1f} s")
+    where = "the start page" if j.failed_step == 0 else f"step {j.failed_step}"
+    text = headline(j).replace(f"step {j.failed_step}", where, 1)
+    return text.rstrip(": ")
+
+
+def service_rows(
+    view: AgencyView,
+    sections: Sequence[SiteSection],
+    figures: Sequence[Figure],
+    journeys: Mapping[int, Sequence[JourneyResult]],
+    services: Mapping[int, Sequence[SurveyService]],
+    run_pages: set[int],
+) -> list[ServiceRow]:
+    """The agency's services, each with its sites' latest scores, its journeys' latest outcomes and
+    its newest trust figure. A service is one the agency's portfolio listed (as its runs recorded
+    it), one its survey figures name, or one a journey names in ``service``; a site delivers it when
+    the portfolio lists one of its URLs there or when a journey through it ran after the site's audit.
+    A journey belongs to the service whose ``journeys`` list its id, or whose id or name it gives."""
+    names: dict[str, str] = {}  # service id -> name
+    listed_journeys: dict[str, str] = {}  # journey id -> service id
+    delivered: dict[str, set[str]] = {}  # service id -> site URLs
+    for site in view.sites:
+        recorded = next((services[r.crawl_id] for r in reversed(site.runs) if r.crawl_id in services), ())
+        for svc in recorded:
+            names.setdefault(svc.id, svc.name)
+            for jid in svc.journeys:
+                listed_journeys.setdefault(jid, svc.id)
+            if svc.here:
+                delivered.setdefault(svc.id, set()).add(site.url)
+    for f in figures:
+        if f.service not in names and not any(f.service == n for n in names.values()):
+            names[f.service] = f.service
+
+    def key_of(j: JourneyResult) -> str:
+        if j.id in listed_journeys:
+            return listed_journeys[j.id]
+        wanted = j.service.casefold()
+        for sid, name in names.items():
+            if wanted in (sid.casefold(), name.casefold()):
+                return sid
+        names[j.service] = j.service
+        return j.service
+
+    latest_journeys: dict[str, dict[str, ServiceJourney]] = {}
+    for site in view.sites:
+        for r in site.runs:  # oldest first: a newer run's result of the same journey replaces the older
+            for j in journeys.get(r.crawl_id, ()):
+                sid = key_of(j)
+                delivered.setdefault(sid, set()).add(site.url)
+                latest_journeys.setdefault(sid, {})[j.id] = ServiceJourney(
+                    id=j.id, title=j.title, outcome=j.outcome, text=_journey_text(j), when=r.run.started_at
+                )
+    trust = {row.service: row for row in _newest_trust(figures)}
+    by_url = {sec.history.url: sec for sec in sections}
+    rows = []
+    for sid, name in names.items():
+        sites = []
+        for url in sorted(delivered.get(sid, ())):
+            sec = by_url.get(url)
+            if sec is None:
+                continue
+            latest = sec.latest
+            card = sec.card
+            sites.append(
+                ServiceSite(
+                    name=sec.name,
+                    anchor=sec.anchor,
+                    level=sec.level_label if card is not None else "not scored yet",
+                    overall=fmt_marked(card.overall, not card.complete) if card is not None else "—",
+                    href=f"../run/{latest.crawl_id}.html" if latest and latest.crawl_id in run_pages else None,
+                    when=latest.run.started_at if latest else "",
+                )
+            )
+        row_trust = trust.get(sid) or trust.get(name)
+        rows.append(
+            ServiceRow(
+                id=sid,
+                name=name,
+                sites=sites,
+                journeys=sorted(latest_journeys.get(sid, {}).values(), key=lambda j: j.id),
+                trust=row_trust,
+            )
+        )
+    return sorted(rows, key=lambda r: r.name.casefold())
+
+
+def _newest_trust(figures: Sequence[Figure]) -> list[SurveyRow]:
+    """Each service's newest trust figure (a share, or "insufficient responses" with its n)."""
+    newest: dict[str, Figure] = {}
+    for f in figures:
+        if f.measure != "trust" or f.kind == "mean":
+            continue
+        old = newest.get(f.service)
+        if old is None or (f.fiscal_year, f.quarter) > (old.fiscal_year, old.quarter):
+            newest[f.service] = f
+    return survey_rows(list(newest.values()))
+
+
 def services_by_trust(survey: Mapping[str, Sequence[Figure]]) -> list[tuple[str, SurveyRow]]:
     """Each service's newest trust figure, highest share first; those without enough answers last."""
     newest: dict[tuple[str, str], Figure] = {}
@@ -1100,4 +1268,4 @@ def services_by_trust(survey: Mapping[str, Sequence[Figure]]) -> list[tuple[str,
     return [(agency, survey_rows([f])[0]) for (agency, _service), f in ranked]
 
 
-__all__ = ["build_site", "services_by_trust", "slugify", "survey_rows", "unique_slugs"]
+__all__ = ["build_site", "service_rows", "services_by_trust", "slugify", "survey_rows", "unique_slugs"]

@@ -38,6 +38,8 @@ class SiteServer:
         self.tls = tls
         self.requests: list[tuple[str, str]] = []  # (method, path)
         self.posted: list[tuple[str, bytes]] = []  # (path, body) of each POST
+        # The request being answered, for a callable route on the handler's thread (``.headers``, ``.path``).
+        self.current = threading.local()
         self._server: ThreadingHTTPServer | None = None
 
     @property
@@ -71,6 +73,7 @@ class SiteServer:
                 outer.requests.append((self.command, self.path))
                 entry = outer.routes.get(self.path.split("#")[0]) or outer.routes.get(self.path.split("?")[0])
                 if callable(entry):
+                    outer.current.headers, outer.current.path = self.headers, self.path
                     entry = entry()
                 if entry is None:
                     entry = Resource("<!doctype html><title>Not found</title><h1>Not found</h1>", status=404)

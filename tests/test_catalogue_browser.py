@@ -359,7 +359,8 @@ def test_the_table_covers_every_built_in_check():
     listed = {check_id for table in (EXPECTED, TITLE2_EXPECTED) for outcomes in table.values() for check_id in outcomes}
     # Document checks judge files, not pages, under their own rubric: tests/test_documents_site.py runs
     # them on a fixture site that links real PDFs.
-    pages = {c.id for c in checks.all_checks() if c.meta.dimension != "documents"}
+    # Task checks judge journeys, not pages: tests/test_checks.py and tests/test_tasks.py cover them.
+    pages = {c.id for c in checks.all_checks() if c.meta.dimension not in ("documents", "tasks")}
     assert pages <= listed
 
 

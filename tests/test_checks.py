@@ -806,3 +806,75 @@ def test_barrier_checks_with_nothing_to_examine_are_not_applicable():
     for check_id in ("click-focus", "focusable-role", "hover-only", "text-spacing"):
         assert run(check_id, page(document=document(examined=nothing))).outcome == Outcome.NOT_APPLICABLE, check_id
         assert run(check_id, page()).outcome == Outcome.PASS, check_id
+
+
+# -- task checks (issue 15): the journeys run with the crawl, pure -------------------------------------
+
+
+def journeys_site(*results) -> SiteFacts:
+    return site(journeys=[r.model_dump(mode="json") for r in results])
+
+
+def _task_cases() -> dict[str, tuple[SiteFacts, SiteFacts]]:
+    from journey_results import journey_result as jr
+
+    return {
+        "task-completion": (journeys_site(jr(), jr(ident="apply", fail_at=2)), journeys_site(jr(), jr(ident="apply"))),
+        "task-keyboard": (journeys_site(jr(keyboard="failed")), journeys_site(jr())),
+        "task-steps": (journeys_site(jr(fields=22)), journeys_site(jr(fields=3))),
+        "task-time": (journeys_site(jr(ms=[300, 300, 6000, 300])), journeys_site(jr(ms=400))),
+        "task-accessibility": (journeys_site(jr(violations={2: {"label": 1}})), journeys_site(jr())),
+        "task-form-burden": (journeys_site(jr(fields=18)), journeys_site(jr(fields=4))),
+    }
+
+
+SITE_CASES.update(_task_cases())
+
+
+@pytest.mark.parametrize("check_id", sorted(c for c in SITE_CASES if c.startswith("task-")))
+def test_task_checks_do_not_apply_without_journeys_or_when_a_person_was_needed(check_id):
+    from journey_results import journey_result as jr
+
+    assert run(check_id, page(), site()).outcome == Outcome.NOT_APPLICABLE
+    assert run(check_id, page(), site(journeys=[])).outcome == Outcome.NOT_APPLICABLE
+    assert run(check_id, page(), journeys_site(jr(not_assessable=True))).outcome == Outcome.NOT_APPLICABLE
+
+
+def test_task_checks_score_in_proportion_and_name_the_journey_and_step():
+    from journey_results import journey_result as jr
+
+    both = journeys_site(jr(), jr(ident="apply", fail_at=2))
+    result = run("task-completion", page(), both)
+    assert result.score == 0.5
+    assert [(i.snippet, i.detail) for i in result.items] == [
+        ("journey apply, step 2", 'Renew a fishing licence: failed at step 2 of 3: the button "Continue" was not found')
+    ]
+    hidden = run("task-keyboard", page(), journeys_site(jr(focus_hidden=[2])))
+    assert hidden.outcome == Outcome.FAIL and hidden.score == pytest.approx(1 - 0.5 / 3, abs=1e-4)
+    assert "focus was not visible at step(s) 2" in hidden.items[0].detail
+    assert run("task-steps", page(), journeys_site(jr(fields=38))).score == pytest.approx(20 / 40, abs=1e-4)
+    slow = run("task-time", page(), journeys_site(jr(ms=[4500, 4500, 4500, 4500])))
+    assert slow.outcome == Outcome.FAIL and 0.3 < (slow.score or 0) < 0.5
+    assert [i.snippet for i in slow.items] == [f"journey renew, step {i}" for i in range(4)]
+    stricter = run("task-time", page(), journeys_site(jr(ms=400)), params={"curve": [100, 300]})
+    assert stricter.outcome == Outcome.FAIL
+    barrier = run("task-accessibility", page(), journeys_site(jr(violations={2: {"label": 2}, 3: {"region": 1}})))
+    assert barrier.score == pytest.approx(2 / 4, abs=1e-4)
+    assert "label (serious)" in barrier.items[0].detail and barrier.items[1].snippet == "journey renew, step 3"
+    # a failed journey is judged by completion, not by its steps, time or fields
+    assert run("task-steps", page(), journeys_site(jr(fail_at=1))).outcome == Outcome.NOT_APPLICABLE
+
+
+def test_task_accessibility_counts_the_wcag_rules_and_leaves_best_practices_to_the_strip():
+    from journey_results import journey_result as jr
+
+    result = jr(violations={1: {"region": 1}})
+    tagged = [
+        s.model_copy(update={"axe": s.axe.model_copy(update={"tags": {"region": ["cat.keyboard", "best-practice"]}})})
+        if s.axe is not None and s.axe.violations
+        else s
+        for s in result.steps
+    ]
+    best_practice = result.model_copy(update={"steps": tagged})
+    assert run("task-accessibility", page(), journeys_site(best_practice)).outcome == Outcome.PASS
+    assert run("task-accessibility", page(), journeys_site(result)).outcome == Outcome.FAIL  # tags unknown: counted

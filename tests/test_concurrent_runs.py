@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from datetime import UTC, datetime
 
 import pytest
 from sites import Resource, SiteServer, html
 from sqlmodel import Session, select
+from xdata_fixtures import quarter_start, touchpoints_v2
 
+from maturity.run.xdata import import_file
 from maturity.store import Page, Store
 
 pytestmark = pytest.mark.browser
@@ -23,8 +26,13 @@ def site(name: str) -> dict:
 
 
 def test_two_runs_share_one_sqlite_database(tmp_path):
+    """Also: `maturity audit --agency` carries that agency's imported survey figures (Alpha's), and
+    a run of an agency without any (Beta) has customer experience not assessed (issue 18)."""
     db = tmp_path / "shared.db"
-    Store(f"sqlite:///{db}")  # create the schema first, as the first of two runs would
+    store = Store(f"sqlite:///{db}")  # create the schema first, as the first of two runs would
+    survey = tmp_path / "alpha-survey.csv"  # the last complete quarter: 36 of 40 trust (90 %)
+    survey.write_text(touchpoints_v2([(quarter_start(datetime.now(UTC), 1), 40, 36, 0, 0)]), encoding="utf-8")
+    import_file(store, survey, agency="Alpha Agency", service="permits")
     with SiteServer(site("Alpha")) as alpha, SiteServer(site("Beta")) as beta:
         procs = [
             subprocess.Popen(
@@ -45,6 +53,7 @@ def test_two_runs_share_one_sqlite_database(tmp_path):
                     "0",
                     "--out",
                     str(tmp_path / "out"),
+                    *(["--agency", "Alpha Agency"] if server is alpha else []),
                 ],
                 cwd=tmp_path,
                 text=True,
@@ -69,3 +78,10 @@ def test_two_runs_share_one_sqlite_database(tmp_path):
         windows.append((min(times), max(times)))
     (a_start, a_end), (b_start, b_end) = windows
     assert a_start < b_end and b_start < a_end, f"the runs did not overlap: {windows}"
+    cx = {}
+    for run in runs:
+        card = store.latest_scorecard(run.crawl.id)[1]
+        cx[run.crawl.target_url] = (next(d.score for d in card.dimensions if d.id == "customer-experience"), card)
+    (alpha_cx, alpha_card), (beta_cx, beta_card) = cx[alpha.url("/")], cx[beta.url("/")]
+    assert alpha_cx == 100.0 and "figures of Alpha Agency" in alpha_card.survey and "permits FY" in alpha_card.survey
+    assert beta_cx is None and "no survey results are imported" in beta_card.survey

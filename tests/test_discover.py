@@ -802,3 +802,99 @@ def test_numbered_pages_are_content_not_a_trap() -> None:
     result = run(site, max_pages=40, check_links=0)
     assert len(result.pages) == 30, links
     assert not [d for d in result.decisions if d.reason.startswith("trap")]
+
+
+# ---------------------------------------------------------------------------
+# Signed in: the login's cookies, signing in again, "login required"
+# ---------------------------------------------------------------------------
+
+
+class _FakeLogin:
+    """A login as discovery sees it: its client's cookie is the session; ``renew`` makes a new one."""
+
+    def __init__(self, client: httpx.Client, sessions: list[str], *, can_renew: bool) -> None:
+        self.client, self.sessions, self.can_renew = client, sessions, can_renew
+        self.login_page = BASE + "/login"
+        self.renewals = 0
+        client.cookies.set("sid", sessions[-1], domain="example.gov", path="/")
+
+    def renew(self) -> bool:
+        if not self.can_renew:
+            return False
+        self.renewals += 1
+        self.sessions.append(f"s-{len(self.sessions) + 1}")
+        self.client.cookies.clear()
+        self.client.cookies.set("sid", self.sessions[-1], domain="example.gov", path="/")
+        return True
+
+    def required(self) -> str:
+        return "login required: the login journey sign-in did not complete"
+
+
+def _members_site(sessions: list[str], uses: dict[str, int], per_session: int) -> Site:
+    """/account and /mail need the ``sid`` cookie of a live session; a session serves ``per_session``
+    requests, then sends to the login page. /account renews the cookie (its value must not be kept)."""
+
+    def members(request: httpx.Request) -> httpx.Response:
+        sid = request.headers.get("cookie", "").removeprefix("sid=")
+        if sid not in sessions or uses.get(sid, 0) >= per_session:
+            return httpx.Response(302, headers={"location": "/login?next=" + request.url.path})
+        uses[sid] = uses.get(sid, 0) + 1
+        headers = {**HTML, "set-cookie": f"sid={sid}; Path=/; HttpOnly; Secure"}
+        return httpx.Response(200, headers=headers, content=page("/mail", title=request.url.path))
+
+    def api(request: httpx.Request) -> httpx.Response:  # answers 401 rather than sending to the login page
+        sid = request.headers.get("cookie", "").removeprefix("sid=")
+        if sid not in sessions or uses.get(sid, 0) >= per_session:
+            return httpx.Response(401, headers=HTML, content=b"<html><p>Sign in first</p></html>")
+        uses[sid] = uses.get(sid, 0) + 1
+        return httpx.Response(200, headers=HTML, content=page(title="Forms"))
+
+    return Site(
+        {
+            "/": (200, HTML, page("/account", "/mail", "/sign-out", "/login", "/forms")),
+            "/login": (200, HTML, page(title="Sign in")),
+            "/account": members,
+            "/mail": members,
+            "/forms": api,
+            "/sign-out": (200, HTML, page(title="Signed out")),
+        }
+    )
+
+
+def test_discovery_signed_in_asks_again_after_signing_in_and_keeps_no_cookie_value() -> None:
+    sessions, uses = ["s-1"], {}
+    site = _members_site(sessions, uses, per_session=1)
+    client = site.client()
+    login = _FakeLogin(client, sessions, can_renew=True)
+    result = discover(client, BASE + "/", DiscoverySettings(user_agent=UA, check_links=0), login=login)
+    # /account used the first session; /mail was sent to the login page, signed in again, and asked
+    # once more; /forms answered 401 (authentication required): the same.
+    assert page_urls(result) == [f"{BASE}/", f"{BASE}/account", f"{BASE}/mail", f"{BASE}/login", f"{BASE}/forms"]
+    assert result.not_assessable == {} and login.renewals == 2 and uses == {"s-1": 1, "s-2": 1, "s-3": 1}
+    assert any("sent to the login page); signed in again" in r for r in reasons(result, f"{BASE}/mail"))
+    assert any("HTTP 401); signed in again" in r for r in reasons(result, f"{BASE}/forms"))
+    # A sign-out link is not followed (it would end the session); a cookie's value is not kept.
+    assert f"{BASE}/sign-out" not in site.fetched("GET")
+    assert "would end the login session" in " ".join(reasons(result, f"{BASE}/sign-out"))
+    facts = result.http[f"{BASE}/account"]
+    assert facts.set_cookies == ["sid=[value not kept]; Path=/; HttpOnly; Secure"]
+    assert "s-1" not in str(facts.model_dump())
+
+
+def test_discovery_without_a_session_marks_pages_behind_the_login_not_assessable() -> None:
+    sessions: list[str] = ["s-1"]
+    site = _members_site(sessions, {}, per_session=0)  # no session is ever good: the login did not complete
+    client = site.client()
+    login = _FakeLogin(client, sessions, can_renew=False)
+    result = discover(client, BASE + "/", DiscoverySettings(user_agent=UA, check_links=0), login=login)
+    assert result.not_assessable == {
+        f"{BASE}/account": login.required(),
+        f"{BASE}/mail": login.required(),
+        f"{BASE}/forms": login.required(),
+    }
+    assert f"{BASE}/login" in page_urls(result) and f"{BASE}/login" not in result.not_assessable
+    # Without a login, the same redirect is followed as before: the login page is where it lands.
+    plain = run(_members_site([], {}, per_session=0), check_links=0)
+    assert plain.not_assessable == {} and f"{BASE}/account" not in page_urls(plain)
+    assert f"{BASE}/forms" not in page_urls(plain) and plain.site.link_status[f"{BASE}/forms"] == 401

@@ -148,6 +148,19 @@ def test_the_run_summary_counts_the_document_requests():
     assert rows["Requests to the site"] == "12: discovery 8, documents 2, rendering 2; 6.0 per page"
 
 
+def test_the_run_summary_says_whether_the_crawl_signed_in():
+    from maturity.core.explain import crawl_effort
+
+    def said(**login):
+        return dict(crawl_effort({"login": {"journey": "sign-in", **login}}, 2))["Signed in"]
+
+    assert said(signed_in=True, renewals=0) == "with the login journey sign-in"
+    assert said(signed_in=True, renewals=1).endswith("the session ended and it signed in again 1 time")
+    assert said(signed_in=False, renewals=0).startswith("no: the login journey sign-in did not complete")
+    assert "after signing in again 5 times, the most a run does" in said(signed_in=False, renewals=5, gave_up=True)
+    assert "Signed in" not in dict(crawl_effort({"requests_discovery": 1}, 1))
+
+
 # ---------------------------------------------------------------------------
 # Word, PowerPoint and Excel
 # ---------------------------------------------------------------------------
@@ -158,8 +171,10 @@ def test_a_word_file_with_and_without_alt_text_and_headings():
 
     from crawlers.officefacts import office_facts
 
-    good = office_facts(make_docx(title="Licence guide", lang="en-US", images_alt=["Map of the lakes"],
-                                  headings=2, decorative=1), "docx")
+    good = office_facts(
+        make_docx(title="Licence guide", lang="en-US", images_alt=["Map of the lakes"], headings=2, decorative=1),
+        "docx",
+    )
     assert (good.title, good.lang, good.headings, good.paragraphs) == ("Licence guide", "en-US", 2, 3)
     assert (good.images, good.images_without_alt) == (2, 0)  # the decorative one needs none
     bad = office_facts(make_docx(images_alt=[None, "Chart"]), "docx")
@@ -196,9 +211,12 @@ def test_office_bombs_and_damage_are_not_assessable():
     laughs = '<!ENTITY e0 "lol">' + "".join(f'<!ENTITY e{n} "{f"&e{n - 1};" * 10}">' for n in range(1, 10))
     bomb = io.BytesIO()  # "billion laughs": 10^9 copies of "lol" once expanded
     with zf.ZipFile(bomb, "w") as z:
-        z.writestr("word/document.xml", f"<!DOCTYPE d [{laughs}]>"
-                   '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
-                   "<w:p><w:r><w:t>&e9;</w:t></w:r></w:p></w:body></w:document>")
+        z.writestr(
+            "word/document.xml",
+            f"<!DOCTYPE d [{laughs}]>"
+            '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
+            "<w:p><w:r><w:t>&e9;</w:t></w:r></w:p></w:body></w:document>",
+        )
     started = time.monotonic()
     try:  # not expanded: libxml2 refuses the amplification, or keeps the reference as it is
         assert office_facts(bomb.getvalue(), "docx").paragraphs <= 1

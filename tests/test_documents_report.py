@@ -4,6 +4,8 @@ that could not be assessed; and findings of document checks labelled as document
 
 from __future__ import annotations
 
+import json
+
 import lxml.html
 from factories import page, site
 
@@ -15,8 +17,16 @@ from reports.documents_html import documents_view
 from reports.html import render_html, safe_href
 
 ORIGIN = "https://agency.example.gov"
-GOOD_PDF = PdfFacts(pages=1, tagged=True, has_struct_tree=True, marked=True, title="Budget", display_doc_title=True,
-                    lang="en-US", pages_with_text=1)
+GOOD_PDF = PdfFacts(
+    pages=1,
+    tagged=True,
+    has_struct_tree=True,
+    marked=True,
+    title="Budget",
+    display_doc_title=True,
+    lang="en-US",
+    pages_with_text=1,
+)
 
 
 def refs(n: int) -> list[str]:
@@ -28,15 +38,37 @@ def doc(name: str, n_refs: int, **kw: object) -> PublishedDocument:
 
 
 def documents() -> DocumentSet:
-    return DocumentSet(found=6, max_documents=5, documents=[
-        doc("budget.pdf", 9, kind="pdf", pdf=GOOD_PDF),
-        doc("scan.pdf", 2, kind="pdf", last_modified="Tue, 01 Jan 2019 00:00:00 GMT",
-            pdf=PdfFacts(pages=3, pages_with_text=0, pages_without_text=[1, 2, 3])),
-        doc("permit.pdf", 7, kind="pdf", link_texts=["Apply for a permit"],
-            pdf=GOOD_PDF.model_copy(update={"title": "Permit application", "lang": None})),
-        doc("plan.docx", 1, kind="docx", office=OfficeFacts(title="Plan", lang="en", images=2, images_without_alt=1)),
-        doc("locked.pdf", 4, kind="pdf", status="not_assessable", reason="encrypted: a password is needed to open it"),
-    ])
+    return DocumentSet(
+        found=6,
+        max_documents=5,
+        documents=[
+            doc("budget.pdf", 9, kind="pdf", pdf=GOOD_PDF),
+            doc(
+                "scan.pdf",
+                2,
+                kind="pdf",
+                last_modified="Tue, 01 Jan 2019 00:00:00 GMT",
+                pdf=PdfFacts(pages=3, pages_with_text=0, pages_without_text=[1, 2, 3]),
+            ),
+            doc(
+                "permit.pdf",
+                7,
+                kind="pdf",
+                link_texts=["Apply for a permit"],
+                pdf=GOOD_PDF.model_copy(update={"title": "Permit application", "lang": None}),
+            ),
+            doc(
+                "plan.docx", 1, kind="docx", office=OfficeFacts(title="Plan", lang="en", images=2, images_without_alt=1)
+            ),
+            doc(
+                "locked.pdf",
+                4,
+                kind="pdf",
+                status="not_assessable",
+                reason="encrypted: a password is needed to open it",
+            ),
+        ],
+    )
 
 
 def render(docs: DocumentSet | None) -> lxml.html.HtmlElement:
@@ -116,8 +148,9 @@ def test_page_findings_keep_their_page_and_code_labels():
 
 
 def test_a_document_url_that_is_not_http_is_shown_not_linked():
-    bad = PublishedDocument(url="javascript:alert(1)", referrers=["javascript:alert(2)"], kind="pdf",
-                            pdf=PdfFacts(pages=1))
+    bad = PublishedDocument(
+        url="javascript:alert(1)", referrers=["javascript:alert(2)"], kind="pdf", pdf=PdfFacts(pages=1)
+    )
     view = documents_view(DocumentSet(documents=[bad]), None, safe_href)
     assert view.failing[0].link.href is None and view.failing[0].referrers[0].href is None
     section = render(DocumentSet(documents=[bad])).get_element_by_id("documents")
@@ -168,6 +201,27 @@ def test_the_csv_export_has_each_runs_document_figures(tmp_path):
     assert (first["documents_collected"], first["documents_assessed"], first["documents_passing"]) == ("5", "4", "1")
     assert first["documents_share"] == "25.0" and last["documents_share"] == "100.0"
     assert second["documents_collected"] == "" and second["documents_share"] == ""  # collected none: no figure
+    assert (first["documents_found"], first["documents_not_assessable"]) == ("6", "1")
+
+
+def test_the_json_export_has_each_runs_document_figures(tmp_path):
+    import json
+
+    from maturity.run.publish import export
+
+    store, ids = store_with_documents(tmp_path)
+    text_, _ = export(store, "json", method="mean")
+    runs = {r["run"]: r for agency in json.loads(text_)["agencies"] for site_ in agency["sites"] for r in site_["runs"]}
+    assert runs[ids["dnr1"]]["documents"] == {
+        "found": 6,  # linked or listed, before --max-documents 5
+        "collected": 5,
+        "checked": 4,
+        "passing": 1,
+        "not_assessable": 1,  # locked.pdf
+        "share_passing": 25.0,
+    }
+    assert runs[ids["dnr3"]]["documents"]["share_passing"] == 100.0
+    assert runs[ids["dnr2"]]["documents"] is None  # collected none: no figures, not zeros
 
 
 def test_the_agency_page_shows_the_share_of_documents_passing_over_time(tmp_path):
@@ -186,16 +240,44 @@ def test_the_agency_page_shows_the_share_of_documents_passing_over_time(tmp_path
     # Each run page of the site is the full scorecard, with its Documents section when it collected them.
     run_page = lxml.html.parse(str(tmp_path / "site" / "run" / f"{ids['dnr1']}.html")).getroot()
     assert "scan.pdf" in text(run_page.get_element_by_id("documents"))
-    assert not lxml.html.parse(str(tmp_path / "site" / "run" / f"{ids['dnr2']}.html")).getroot().xpath(
-        "//*[@id='documents']"
+    assert (
+        not lxml.html.parse(str(tmp_path / "site" / "run" / f"{ids['dnr2']}.html"))
+        .getroot()
+        .xpath("//*[@id='documents']")
     )
 
 
 def test_rescore_and_report_write_the_documents_section(tmp_path):
+    import jsonschema
+
     from maturity.run.scoring import report, rescore
+    from reports.json_report import json_schema
 
     store, ids = store_with_documents(tmp_path)
     _, _, paths = rescore(store, ids["dnr1"], builtin_rubric("documents"), tmp_path / "out")
     assert "scan.pdf" in text(lxml.html.parse(str(paths["html"])).getroot().get_element_by_id("documents"))
     _, _, again = report(store, ids["dnr2"], tmp_path / "out")  # a run that collected none: no section
     assert not lxml.html.parse(str(again["html"])).getroot().xpath("//*[@id='documents']")
+    scorecard = json.loads(paths["json"].read_text(encoding="utf-8"))
+    assert scorecard["documents"]["checked"] == 4 and scorecard["documents"]["passing"] == 1
+    jsonschema.validate(scorecard, json_schema())  # `maturity schema` describes the figures
+    assert json.loads(again["json"].read_text(encoding="utf-8"))["documents"] is None
+
+
+def test_rescoring_saved_artifacts_keeps_the_documents(tmp_path):
+    """``maturity rescore --artifacts``: the saved site facts carry the documents with their facts,
+    so the scorecard written from the files alone has its Documents section and figures."""
+    from maturity.run.artifacts import load_artifacts, rescore_artifacts, save_artifacts
+    from maturity.run.scoring import rescore
+
+    store, ids = store_with_documents(tmp_path)
+    folder = save_artifacts(store, ids["dnr1"], tmp_path / "artifacts")
+    assert load_artifacts(folder)[1].documents == documents()  # the facts, not only the URLs
+    rubric = builtin_rubric("documents")
+    _, stored_card, stored = rescore(store, ids["dnr1"], rubric, tmp_path / "stored")
+    _, card, paths = rescore_artifacts(folder, rubric, tmp_path / "files")
+    assert card == stored_card
+    section = lxml.html.parse(str(paths["html"])).getroot().get_element_by_id("documents")
+    assert text(section) == text(lxml.html.parse(str(stored["html"])).getroot().get_element_by_id("documents"))
+    assert "scan.pdf" in text(section)
+    assert json.loads(paths["json"].read_text(encoding="utf-8"))["documents"]["share_passing"] == 25.0

@@ -20,7 +20,7 @@ from maturity.run.retention import prune_plan
 from maturity.run.scoring import rescore_all
 from maturity.store import Store
 from maturity.store.readback import load_snapshots
-from reports.csv_export import BASE_COLUMNS, neutralise, render_csv, render_json
+from reports.csv_export import BASE_COLUMNS, SURVEY_COLUMNS, neutralise, render_csv, render_json
 from reports.site import build_site
 
 
@@ -52,9 +52,11 @@ def test_csv_has_one_flat_row_per_site_per_run(store):
         "score_content",
         "score_security",
         "score_customer-experience",  # the default rubric's optional survey dimension: empty without data
+        "score_tasks",  # ... and its optional journeys dimension: empty without journeys
         "tag_branch",
         "error",
         "published_under",
+        *SURVEY_COLUMNS,  # filled on service rows only (none here: no survey results imported)
     ]
     assert [(r["agency"], r["run"], r["status"]) for r in table] == [
         ("Department of Natural Resources", "1", "finished"),
@@ -68,6 +70,41 @@ def test_csv_has_one_flat_row_per_site_per_run(store):
     assert float(first["overall"]) > 0 and first["level"].isdigit() and first["complete"] in ("true", "false")
     assert first["pages"] == "2" and first["tag_branch"] == "executive" and first["started_at"].startswith("2025-03-03")
     assert failed["overall"] == "" and failed["level"] == "" and failed["error"] == "cannot connect"
+
+
+def test_csv_export_has_a_row_per_service_and_quarter_with_its_trust_figure(store, tmp_path):
+    """The figures of XDATA.md's worked table: FY2025 Q1 331 of 412 agreed, 80.3 % [76.2, 83.9];
+    FY2025 Q3 27 answers, too few for a figure ("insufficient responses", n shown)."""
+    from datetime import datetime
+
+    from xdata_fixtures import V2_TRUST, touchpoints_v2
+
+    from maturity.run.xdata import import_file
+
+    survey = tmp_path / "s.csv"
+    survey.write_text(
+        touchpoints_v2([(datetime(2024, 10, 1), 412, 331, 0, 0), (datetime(2025, 4, 1), 27, 22, 0, 0)]),
+        encoding="utf-8",
+    )
+    import_file(store, survey, agency="Department of Natural Resources", service="fishing-licence")
+    import_file(store, survey, agency="Nobody Exported", service="x")  # an agency with no runs: no rows
+    from maturity.run.publish import export
+
+    table = rows(export(store, "csv", method="page-weighted")[0])  # what `maturity export --format csv` writes
+    runs = [r for r in table if r["run"]]
+    services = [r for r in table if r["service"]]
+    assert len(runs) == 5 and all(not r["service"] and not r["survey_n"] for r in runs)
+    assert [(r["agency"], r["service"], r["survey_quarter"]) for r in services] == [
+        ("Department of Natural Resources", "fishing-licence", "FY2025 Q1"),
+        ("Department of Natural Resources", "fishing-licence", "FY2025 Q3"),
+    ]
+    q1, q3 = services
+    assert (q1["survey_trust"], q1["survey_trust_low"], q1["survey_trust_high"]) == ("80.3", "76.2", "83.9")
+    assert (q1["survey_n"], q1["survey_status"], q1["survey_asked_as"]) == ("412", "ok", "thumbs")
+    assert q1["survey_trust_question"] == V2_TRUST and q1["run"] == "" and q1["overall"] == ""
+    assert (q3["survey_trust"], q3["survey_trust_low"], q3["survey_n"]) == ("", "", "27")
+    assert q3["survey_status"] == "insufficient responses"
+    assert q1["portfolio"] == runs[0]["portfolio"]
 
 
 @pytest.mark.parametrize("value", ["=1+1", "+1", "-2", "@SUM(A1)", "\tx", "\rx", '=HYPERLINK("http://x","y")'])
@@ -103,6 +140,7 @@ def test_json_export_has_rollups_and_every_run(store):
         "content",
         "security",
         "customer-experience",
+        "tasks",
     }
     assert doc["portfolio"]["parts_total"] == 2
 

@@ -20,7 +20,7 @@ from maturity.core.journey import (
     valid_key,
 )
 from maturity.kernel.errors import ConfigError
-from reports.journey_text import journey_json
+from reports.journey_text import journey_json, journey_text
 
 GOOD = textwrap.dedent(
     """\
@@ -174,7 +174,7 @@ def test_k_runs_give_the_median_and_spread_and_the_first_failure_decides():
             elif fail_at is not None and i > fail_at:
                 steps.append(StepRun(outcome="not_reached"))
             else:
-                steps.append(StepRun(outcome="completed", ms=times[i]))
+                steps.append(StepRun(outcome="completed", ms=times[i], bytes=int(times[i]) * 10))
         return RunRecord(steps=steps)
 
     base = [100.0] * n
@@ -182,6 +182,7 @@ def test_k_runs_give_the_median_and_spread_and_the_first_failure_decides():
     assert result.outcome == "completed" and result.k == 3
     assert result.steps[3].ms_median == 110 and result.steps[3].ms_spread == 40
     assert result.total_ms_median == 110 * n and result.total_ms_spread == 40 * n
+    assert result.steps[3].bytes_median == 1100 and result.total_bytes_median == 1100 * n  # bytes: medians too
     assert result.steps[0].description.startswith("open the start page")
     e = result.effort
     assert e is not None and (e.steps, e.interactions, e.fields) == (10, 7, 3)
@@ -192,6 +193,8 @@ def test_k_runs_give_the_median_and_spread_and_the_first_failure_decides():
     assert failed.outcomes_by_run == ["failed", "completed"]
     assert failed.steps[6].outcome == "not_reached"
     assert failed.total_ms_median == 100 * n  # only completed runs are timed
+    assert failed.total_bytes_median == 1000 * n  # and weighed
+    assert "1,000 B received" in journey_text(failed)  # the first step's median, said in the report
 
 
 def test_journey_validate_command(tmp_path):
@@ -392,3 +395,69 @@ def test_audit_with_journeys_refuses_missing_secrets_before_crawling(tmp_path, m
     with pytest.raises(ConfigError, match="MATURITY_SECRET_LICENCE"):
         CliRunner().invoke(cli, args, standalone_mode=False, catch_exceptions=False)
     assert not (tmp_path / "m.db").exists()  # nothing was started
+
+
+def test_resume_refuses_a_run_that_signed_in(tmp_path):
+    """The login session was never kept, so the pages left could not be seen signed in."""
+    from maturity.core.rubric import builtin_rubric
+    from maturity.core.settings import AuditSettings
+    from maturity.kernel.errors import UsageError
+    from maturity.run.audit import resume
+    from maturity.store import Store
+
+    store = Store(f"sqlite:///{tmp_path / 'm.db'}")
+    settings = AuditSettings(url="http://127.0.0.1:9/")
+    crawl = store.begin_crawl(settings.url, settings=settings.recorded(), tool_version="test")
+    login = {"journey": "sign-in", "signed_in": True, "renewals": 0}
+    store.finish_crawl(crawl, status="failed", timings={"login": login}, error="interrupted")
+    with pytest.raises(UsageError, match="signed in with the login journey sign-in, whose session was not kept"):
+        resume(store, crawl, builtin_rubric(), tmp_path / "out")
+
+
+def test_signing_in_again_is_once_for_all_workers_bounded_and_says_why():
+    """The crawl's workers that saw one session end sign in once; after ``max_renewals`` the run
+    goes on without a session, and pages say "login required" with the reason (no browser: the
+    sign-in itself is replaced)."""
+    import asyncio
+
+    from crawlers.journey import Login, LoginSession, login_form
+    from maturity.core.journey import Journey
+
+    journey = Journey.model_validate(
+        {
+            "id": "sign-in",
+            "title": "Sign in",
+            "service": "Accounts",
+            "start": "http://127.0.0.1:9/login",
+            "login": True,
+            "steps": [
+                {"fill": {"label": "Email"}, "value": "a@example.gov"},
+                {"fill": {"label": "Password"}, "value": "${secret:PW}"},
+                {"click": "Sign in", "submit": "allowed"},
+            ],
+        }
+    )
+    # The login form's tell, looked for exactly: the first field filled and the one given a secret.
+    assert [(t.label, t.exact) for t in login_form(journey)] == [("Email", True), ("Password", True)]
+    login = Login(journey, Secrets({"PW": "x"}), max_renewals=2)
+    signed: list[int] = []
+
+    async def sign_in(_browser, **_kw):
+        await asyncio.sleep(0.01)  # the others wait for this one
+        signed.append(1)
+        login.session = LoginSession(cookies=[], storage={}, login_page=journey.start)
+        login.generation += 1
+
+    login.sign_in = sign_in  # type: ignore[method-assign]
+
+    async def workers(seen: int, n: int) -> list[bool]:
+        return list(await asyncio.gather(*(login.renew(None, seen) for _ in range(n))))  # type: ignore[arg-type]
+
+    asyncio.run(sign_in(None))
+    assert asyncio.run(workers(1, 3)) == [True] * 3 and len(signed) == 2  # three saw it end: one sign-in
+    assert asyncio.run(workers(2, 1)) == [True] and len(signed) == 3
+    assert login.required("x led to the login page") == "login required: x led to the login page"
+    assert asyncio.run(workers(3, 2)) == [False, False] and len(signed) == 3  # the bound: no more
+    assert login.session is None and login.renewals == 2
+    assert login.required("y").startswith("login required: the login session ended again after signing in again 2")
+    assert asyncio.run(workers(3, 1)) == [False]  # and never again in this run

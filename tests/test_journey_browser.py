@@ -175,6 +175,13 @@ def test_a_journey_completes_with_times_and_axe_and_no_secret_leaves(shared_brow
     assert [s.outcome for s in result.steps[:7]] == ["completed"] * 7
     assert all(s.ms_median is not None and s.ms_median > 0 for s in result.steps[:7])
     assert result.steps[5].ms_spread is not None and len(result.steps[5].runs) == 2
+    # The bytes each step received: opening the start page brought the page itself (as transferred,
+    # headers included); a step that only types into a field brings nothing.
+    home = len(PAGES["/"].encode()) if isinstance(PAGES["/"], str) else 0
+    assert result.steps[0].bytes_median is not None and result.steps[0].bytes_median > home > 0
+    assert all(s.bytes_median is not None for s in result.steps[:7])
+    typed = [s for s in result.steps[1:7] if s.action == "fill"]
+    assert typed and all(s.bytes_median == 0 for s in typed), [(s.action, s.bytes_median) for s in result.steps]
     # axe-core ran on each state reached (not after an expect step, which changes nothing).
     assert result.steps[0].axe is not None and result.steps[5].axe is not None and result.steps[6].axe is None
     assert result.steps[0].axe.error is None
@@ -207,8 +214,17 @@ def test_a_journey_completes_with_times_and_axe_and_no_secret_leaves(shared_brow
     store = Store(f"sqlite:///{tmp_path / 'm.db'}")
     crawl = store.begin_crawl(site.origin + "/", settings={}, tool_version="test")
     failed = JourneyResult.model_validate(json.loads((out / "b.json").read_text())[0])
-    JourneyStore(store.engine).save(crawl, [result, failed])
+    JourneyStore(store.engine).save(crawl, [result, failed], screenshots=out / "shots")
     assert JourneyStore(store.engine).of_crawl(crawl) == [result, failed]
+    # ... and the scorecard shows them as strips of screenshots, copied beside it (searched below too)
+    from maturity.core.rubric import builtin_rubric
+    from maturity.run.scoring import report, score_run
+
+    store.finish_crawl(crawl)
+    score_run(store, crawl, builtin_rubric())
+    _, _, paths = report(store, crawl, out / "scorecards")
+    html = paths["html"].read_text()
+    assert 'id="tasks"' in html and html.count('src="journeys/renew/step-') == 6
     store.engine.dispose()
     assert (tmp_path / "m.db").stat().st_size > 0
     (tmp_path / "output.txt").write_text(first.output + second.output)

@@ -157,7 +157,9 @@ def test_check_runs_a_sites_journeys_after_its_audit(shared_browser, tmp_path):
     assert sorted(j.id for j in stored) == ["book", "find"]
     store.engine.dispose()
     assert secret.encode() not in (tmp_path / "m.db").read_bytes()
-    assert (tmp_path / "out" / "journeys" / "book" / "step-01.png").is_file()
+    assert (tmp_path / "out" / f"run-{done.runs[0].crawl_id}" / "journeys" / "book" / "step-01.png").is_file()
+    tasks = next(d for d in done.cards[0].dimensions if d.id == "tasks")  # run before scoring: scored with it
+    assert {c.check_id: c.outcome.value for c in tasks.checks}["task-keyboard"] == "fail"
     for written in [*outputs.values(), tmp_path / "out" / "journeys.json", tmp_path / "out" / "journeys.txt"]:
         assert secret not in Path(written).read_text()
 
@@ -201,6 +203,24 @@ def test_a_portfolio_site_lists_its_journeys(tmp_path):
         check_site_journeys(load_portfolio(other))
 
 
+def test_a_distributed_run_with_journeys_is_refused_before_anything_is_queued(tmp_path):
+    import dataclasses
+
+    from maturity.core.portfolio import load_portfolio
+    from maturity.kernel.errors import UsageError
+    from maturity.run.distributed import portfolio_jobs
+
+    p = load_portfolio(_portfolio_file(tmp_path, "http://127.0.0.1:9"))
+    plain = dataclasses.replace(p, sites=[dataclasses.replace(s, journeys=()) for s in p.sites])
+    assert len(portfolio_jobs(plain, "r1", builtin_rubric())) == 1  # no journeys: queued
+    with pytest.raises(UsageError, match=r"has task journeys .*workers do not run journeys yet"):
+        portfolio_jobs(p, "r1", builtin_rubric())  # never queued with its journeys left out in silence
+    login = tmp_path / "journeys" / "find.yaml"
+    login.write_text(login.read_text().replace("steps:", "login: true\nsteps:"))
+    with pytest.raises(UsageError, match=r"has a login journey .*find\.yaml.*without --distributed"):
+        portfolio_jobs(load_portfolio(tmp_path / "portfolio.yaml"), "r1", builtin_rubric())
+
+
 @pytest.mark.browser
 def test_portfolio_run_runs_a_sites_journeys_after_its_audit(shared_browser, tmp_path):
     from maturity.core.portfolio import load_portfolio
@@ -232,3 +252,5 @@ def test_portfolio_run_runs_a_sites_journeys_after_its_audit(shared_browser, tmp
     from maturity.store import JourneyStore
 
     assert [j.id for j in JourneyStore(store.engine).of_crawl(outcome.crawl_id)] == ["find"]
+    _, card = store.latest_scorecard(outcome.crawl_id)
+    assert next(d for d in card.dimensions if d.id == "tasks").score is not None  # run before scoring

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -16,14 +17,24 @@ import sqlalchemy as sa
 from alembic import command
 from factories import page, site
 from sites import SiteServer, html
+from xdata_fixtures import quarter_start, touchpoints_v2
 
 from maturity.cli.progress import Display
-from maturity.core.portfolio import Portfolio, PortfolioSite, host_key, load_portfolio, site_settings
+from maturity.core.portfolio import (
+    Portfolio,
+    PortfolioService,
+    PortfolioSite,
+    host_key,
+    load_portfolio,
+    site_settings,
+)
 from maturity.core.rubric import builtin_rubric
 from maturity.core.scoring import score
 from maturity.core.settings import AuditSettings
+from maturity.core.xdata import fiscal_quarter
 from maturity.kernel.errors import BrowserNotFound, ConfigError, SiteUnreachable
 from maturity.run.portfolio import HostScheduler, PerfGate, run_portfolio
+from maturity.run.xdata import import_file
 from maturity.store.store import Store, _migrations_config
 
 YAML = """\
@@ -543,6 +554,15 @@ def agency_site(name: str) -> dict[str, str]:
 
 @pytest.mark.browser
 def test_portfolio_run_with_the_shared_browser(shared_browser, tmp_path):
+    """Also: the run of an agency with imported survey results carries them and scores its
+    customer-experience dimension with the latest complete quarter; one without is not assessed."""
+    store = Store(f"sqlite:///{tmp_path / 'm.db'}")
+    now = datetime.now(UTC).replace(tzinfo=None)
+    survey = tmp_path / "parks-survey.csv"  # last quarter 80 of 100 trust; this quarter, under way, 10 of 100
+    survey.write_text(
+        touchpoints_v2([(quarter_start(now, 1), 100, 80, 0, 0), (quarter_start(now), 100, 10, 0, 0)]), encoding="utf-8"
+    )
+    import_file(store, survey, agency="Parks", service="renew")
     with SiteServer(agency_site("Parks Agency")) as a, SiteServer(agency_site("Revenue Agency")) as b:
         p = Portfolio(
             id="loop",
@@ -553,6 +573,7 @@ def test_portfolio_run_with_the_shared_browser(shared_browser, tmp_path):
                 PortfolioSite(f"http://127.0.0.1:{closed_port()}/", "Ghost", {}),
                 PortfolioSite(b.url("/"), "Revenue", {}),
             ],
+            services=[PortfolioService("Parks", "renew", "Renew a permit", urls=(a.url("/services"),))],
         )
 
         def settings(s: PortfolioSite) -> AuditSettings:
@@ -565,7 +586,6 @@ def test_portfolio_run_with_the_shared_browser(shared_browser, tmp_path):
                 page_timeout=8,
             )
 
-        store = Store(f"sqlite:///{tmp_path / 'm.db'}")
         result = run_portfolio(
             p, settings, store, builtin_rubric(), tmp_path / "out", sites_at_once=1, browsers=[shared_browser]
         )
@@ -573,6 +593,15 @@ def test_portfolio_run_with_the_shared_browser(shared_browser, tmp_path):
     assert result.outcomes[0].pages == 2 and result.outcomes[0].level is not None
     crawls = {r.crawl.agency: r.crawl for r in store.history("loop")}
     assert crawls["Parks"].status == "finished" and crawls["Ghost"].status == "failed"
+    parks, revenue = (store.latest_scorecard(o.crawl_id)[1] for o in (result.outcomes[0], result.outcomes[2]))
+    cx = [next(d for d in c.dimensions if d.id == "customer-experience") for c in (parks, revenue)]
+    assert [d.score for d in cx] == [100.0, None]  # 80 % last quarter (not 10 % this one); Revenue: none
+    fy, q = fiscal_quarter(quarter_start(now, 1).date())
+    assert f"renew FY{fy} Q{q} (n 100)" in parks.survey and "latest complete quarter" in parks.survey
+    assert "services delivered on this site: Renew a permit" in parks.survey
+    assert "no survey results are imported" in revenue.survey
+    attached = store.load_site(result.outcomes[0].crawl_id).survey
+    assert attached is not None and attached.agency == "Parks" and attached.as_of == now.date().isoformat()
 
 
 @pytest.mark.browser

@@ -49,8 +49,9 @@ def test_default_rubric_is_georgia_style():
         "content",
         "security",
         "customer-experience",
+        "tasks",
     }
-    assert [d.id for d in r.dimensions if d.optional] == ["customer-experience"]  # survey data: optional
+    assert [d.id for d in r.dimensions if d.optional] == ["customer-experience", "tasks"]  # survey, journeys
     for d in r.dimensions:
         assert d.goal.endswith("?") and d.evidence and d.collection and d.sample
 

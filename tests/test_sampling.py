@@ -10,7 +10,7 @@ import yaml
 from factories import ORIGIN, document, page, site
 
 from crawlers.links import page_shape
-from maturity.core.model import SampleFacts, Stratum
+from maturity.core.model import PageArtifacts, SampleFacts, Stratum
 from maturity.core.rubric import parse_rubric
 from maturity.core.sampling import ESSENTIAL, Candidate, design_weights, draw, interval, linearised_ratio, stratum_key
 from maturity.core.scoring import score
@@ -376,3 +376,21 @@ def test_audit_sample_traffic_audits_the_most_visited_pages(shared_browser, tmp_
     assert "most visited" in result.scorecard.sample
     stored = store.load_site(result.crawl_id).traffic
     assert stored is not None and stored.views[server.url("/p2.html")] == 750  # query strings cut, rows summed
+
+
+def test_a_group_with_no_assessable_page_is_named_as_missing_from_the_figures() -> None:
+    rubric = parse_rubric(yaml.safe_dump(SMALL).encode(), "small.yaml")
+    common = [f"{ORIGIN}/news/{i}" for i in range(3)]
+    rare = [f"{ORIGIN}/old/{i}" for i in range(2)]
+    lost = [PageArtifacts(url=u, status="not_assessable", reason="HTTP 500") for u in rare]
+    sample = SampleFacts(
+        method="stratified",
+        seed=1,
+        population=100,
+        strata=[Stratum(key="news", size=90, drawn=common), Stratum(key="old", size=10, drawn=rare)],
+    )
+    card = score(rubric, [*(page(u) for u in common), *lost], site(sample=sample))
+    assert "1 group (10 pages found) had no page that could be assessed" in card.sample
+    assert card.sample.endswith("missing from the figures: old")
+    whole = score(rubric, [page(u) for u in common + rare], site(sample=sample))
+    assert "missing" not in whole.sample

@@ -370,3 +370,41 @@ def test_an_optional_dimension_without_data_holds_no_level_back_and_counts_once_
     cx = next(d for d in with_survey.dimensions if d.id == "customer-experience")
     assert cx.score is not None and with_survey.overall is not None and card.overall is not None
     assert with_survey.overall < card.overall  # 50 % trust, below the 75 % mark, now counts
+
+
+def test_the_tasks_dimension_is_not_assessed_without_journeys_and_scored_from_them():
+    from journey_results import journey_result as jr
+
+    pages = [page(), page(f"{ORIGIN}/b")]
+    card = score(builtin_rubric(), pages, site())
+    tasks = next(d for d in card.dimensions if d.id == "tasks")
+    assert tasks.score is None and tasks.optional and not tasks.incomplete  # not assessed, never 0
+    assert card.complete and card.level is not None
+    assert {c.outcome for c in tasks.checks} == {Outcome.NOT_APPLICABLE}
+    assert all("tasks" not in (g.dimension or "") for g in (card.next_level.gaps if card.next_level else []))
+
+    good = score(builtin_rubric(), pages, site(journeys=[jr(), jr(ident="apply")]))
+    tasks = next(d for d in good.dimensions if d.id == "tasks")
+    assert tasks.score == 100 and good.level == card.level
+
+    mouse_only = jr(ident="apply", keyboard="failed", violations={2: {"label": 1}})
+    bad = score(builtin_rubric(), pages, site(journeys=[jr(), mouse_only, jr(ident="pay", fail_at=2)]))
+    tasks = next(d for d in bad.dimensions if d.id == "tasks")
+    by_id = {c.check_id: c for c in tasks.checks}
+    assert by_id["task-completion"].outcome == Outcome.FAIL and by_id["task-keyboard"].outcome == Outcome.FAIL
+    # completion 2/3 (weight 5), keyboard 2/3 (3), states clean (1 + 3/4 + 1)/3 (3), time, steps, fields 1 (2, 1, 1)
+    expected = (5 * 2 / 3 + 3 * 2 / 3 + 3 * (2.75 / 3) + 2 + 1 + 1) / 15
+    assert tasks.score == pytest.approx(100 * expected, abs=0.1)
+    assert bad.overall is not None and card.overall is not None and bad.overall < card.overall
+    found = {(f.check_id, f.snippet) for f in bad.findings if f.dimension == "tasks"}
+    assert ("task-keyboard", "journey apply") in found and ("task-completion", "journey pay, step 2") in found
+
+
+def test_the_default_rubric_version_moved_with_the_tasks_dimension():
+    r = builtin_rubric().rubric
+    assert r.version == "1.3.0"
+    tasks = next(d for d in r.dimensions if d.id == "tasks")
+    assert tasks.optional and tasks.collection == "journeys"
+    assert {p.check for p in tasks.parameters} == {
+        "task-completion", "task-keyboard", "task-steps", "task-time", "task-accessibility", "task-form-burden",
+    }  # fmt: skip

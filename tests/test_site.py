@@ -28,8 +28,33 @@ LIB = "https://library.example.gov"
 @pytest.fixture
 def store(tmp_path) -> Store:
     s = Store(f"sqlite:///{tmp_path / 'm.db'}")
-    small_portfolio(s)
+    ids = small_portfolio(s)
+    with_journeys(s, ids["dnr3"])
     return s
+
+
+def with_journeys(store: Store, crawl_id: int) -> None:
+    """Two task journeys stored with a run (one with a step only a mouse can do), screenshots named."""
+    from journey_results import journey_result
+
+    from maturity.store import JourneyStore
+
+    results = [journey_result(shots=True), journey_result(ident="apply", keyboard="failed", shots=True)]
+    JourneyStore(store.engine).save(crawl_id, results)
+
+
+def screenshot_routes(files: dict[str, str]) -> dict[str, Resource]:
+    """A PNG for every screenshot the site's pages show (the site build copies them; here they are served)."""
+    import posixpath
+
+    from journey_results import png
+
+    found = {
+        posixpath.normpath(posixpath.join(posixpath.dirname(name), src))
+        for name, body in files.items()
+        for src in re.findall(r'src="([^"]+\.png)"', body)
+    }
+    return {"/" + path: Resource(png(), content_type="image/png") for path in found}
 
 
 def build(store: Store, **kw) -> dict[str, str]:
@@ -253,16 +278,44 @@ async def _screenshot(browser, url: str, width: int, path: Path) -> None:
 
 
 @pytest.mark.browser
+def _survey_and_journeys(store: Store) -> dict:
+    """Survey figures, services and journeys for the Department of Natural Resources, so its page's
+    survey and services sections are audited and seen too (pure inputs of build_site)."""
+    from maturity.core.journey import JourneyResult
+    from maturity.core.model import SurveyService
+    from maturity.core.xdata import Tally, figures
+
+    agency = "Department of Natural Resources"
+    tallies = [
+        Tally(service="fishing-licence", fiscal_year=2025, quarter=q, measure="trust", kind="thumbs", n=n, positive=p)
+        for q, n, p in ((1, 412, 331), (2, 389, 301), (3, 27, 22))
+    ]
+    runs = [r.crawl for r in store.history() if r.crawl.agency == agency and r.crawl.status == "finished"]
+    newest = runs[-1].id
+    assert newest is not None
+    done = JourneyResult(
+        id="buy", title="Buy a fishing licence", service="fishing-licence", start="https://x.example/", k=1,
+        outcome="failed", failed_step=2, reason="the Pay button cannot be reached by keyboard", steps=[],
+    )  # fmt: skip
+    return {
+        "survey": {agency: figures(tallies)},
+        "journeys": {newest: [done]},
+        "services": {newest: [SurveyService(id="fishing-licence", name="Buy a fishing licence", here=True)]},
+    }
+
+
 def test_the_site_has_zero_accessibility_failures_and_looks_right(shared_browser, store, tmp_path):
     from maturity.core.rubric import builtin_rubric
     from maturity.core.settings import AuditSettings
     from maturity.run.audit import audit
 
     loaded = builtin_rubric()
-    files = build(store, rubrics={loaded.sha256: loaded})
+    files = build(store, rubrics={loaded.sha256: loaded}, **_survey_and_journeys(store))
     routes: dict = {
         "/" + name: Resource(body, content_type=CONTENT_TYPES[Path(name).suffix]) for name, body in files.items()
     }
+    routes.update(screenshot_routes(files))
+    assert any("/journeys/" in r for r in routes)  # the agency page shows journeys: they are audited too
     routes["/"] = routes["/index.html"]
     with SiteServer(routes) as server:
         settings = AuditSettings(
@@ -299,6 +352,8 @@ def test_the_site_has_zero_accessibility_failures_and_looks_right(shared_browser
         if r.outcome.value not in ("pass", "not_applicable")
     ]
     assert failures == []
+    agency_page = files["agency/department-of-natural-resources.html"]
+    assert 'id="services"' in agency_page and 'id="survey"' in agency_page  # both sections were audited
     assert all(size > 10_000 for size in shots.values()), shots
 
 
@@ -423,14 +478,12 @@ def test_the_index_has_agencies_by_dimension_as_a_heat_map_readable_without_colo
         ("Mobile-friendliness", "col"),
         ("Content", "col"),
         ("Security", "col"),
-        ("Customer experience", "col"),  # optional: "Not assessable" cells until survey data is attached
-    ]
+    ]  # no "Customer experience" nor "Tasks": an optional dimension no agency has data for gets no column of blanks
     words = {"Initial", "Developing", "Defined", "Managed", "Optimised"}
     rows = {text(r.xpath("./th")[0]): r.xpath("./td") for r in table.xpath("./tbody/tr")}
     assert set(rows) == {"Department of Natural Resources", "State Library"}
     for name, cells in rows.items():
-        assert len(cells) == 7
-        assert "Not assessable" in text(cells[6])  # no survey data attached: said in words, never a 0
+        assert len(cells) == 6
         for cell in cells[:6]:  # a number and a level word in every cell: the colour only repeats them
             score, word = (
                 text(cell.xpath("./span[@class='heat-score']")[0]),
@@ -554,9 +607,11 @@ def test_every_page_fits_a_412_px_screen(shared_browser, tmp_path):
         tags={"branch": "executive", "population_tier": "large"},
         days=5,
     )
+    with_journeys(s, 4)  # the newest run of the natural resources site: its agency page shows the strips
     loaded = builtin_rubric()
     files = build(s, rubrics={loaded.sha256: loaded})
     routes = {"/" + n: Resource(b, content_type=CONTENT_TYPES[Path(n).suffix]) for n, b in files.items()}
+    routes.update(screenshot_routes(files))
     pages = sorted(n for n in files if n.endswith(".html"))
     assert {"index.html", "tag/branch-executive.html", "run/1.html", "rubric.html"} <= set(pages)
     session = shared_browser.session
@@ -631,3 +686,67 @@ def test_a_site_without_survey_data_has_no_survey_sections(tmp_path):
     out = tmp_path / "site"
     build(store, out, method="mean", title="Scorecards")
     assert 'id="services"' not in (out / "index.html").read_text() and not (out / "survey.csv").exists()
+
+
+def test_the_agency_page_joins_each_services_sites_journeys_and_survey_figures(tmp_path):
+    """Store level, no browser: per service, the scans of the sites delivering it (their latest
+    scores), its journeys' latest outcomes and its newest trust figure, side by side."""
+    from maturity.core.journey import JourneyResult
+    from maturity.core.model import SurveyFacts, SurveyService
+    from maturity.run.publish import build
+    from maturity.run.xdata import import_file
+    from maturity.store import JourneyStore
+
+    agency = "Department of Natural Resources"
+    store = Store(f"sqlite:///{tmp_path / 'm.db'}")
+    journeys = JourneyStore(store.engine)
+    other = "https://fishkill.example.gov"
+
+    def journey(jid: str, service: str, outcome: str, **kw) -> JourneyResult:
+        return JourneyResult(
+            id=jid, title=f"Journey {jid}", service=service, start=f"{ORIGIN}/", k=1, outcome=outcome, steps=[], **kw
+        )
+
+    first = store_run(store, [page()], agency=agency)
+    journeys.save(first, [journey("renew", "renew-licence", "failed", failed_step=1, reason="no form")])
+    latest = store_run(store, [page()], agency=agency, days=7)
+    journeys.save(
+        latest,
+        [
+            journey("renew", "renew-licence", "completed", total_ms_median=4200.0),
+            # named by the service's name (any case): a sign-in wall at the start page
+            journey("status", "renew a FISHING licence", "not_assessable", failed_step=0, reason="a sign-in wall"),
+        ],
+    )
+    services = [  # as a portfolio run records the agency's services with the run of the site delivering one
+        SurveyService(id="renew-licence", name="Renew a fishing licence", journeys=["renew"], here=True),
+        SurveyService(id="report-a-fish-kill", name="Report a fish kill"),
+    ]
+    facts = store.load_site(latest).model_copy(update={"survey": SurveyFacts(agency=agency, services=services)})
+    store.set_site(latest, facts, 1)
+    kill = store_run(store, [page(f"{other}/")], origin=other, agency=agency, days=7)
+    journeys.save(kill, [journey("fish-kill", "Report a fish kill", "failed", failed_step=2, reason="no Submit")])
+    aggregate = tmp_path / "aggregate.csv"
+    aggregate.write_text(
+        "service,quarter,question,n,positive,offered,question_text\n"
+        "renew-licence,FY2025 Q1,trust,412,331,15000,I trust this office to do what is right.\n"
+        "report-a-fish-kill,FY2025 Q2,trust,12,11,,I trust this office to do what is right.\n"
+    )
+    import_file(store, aggregate, agency=agency)
+    out = tmp_path / "site"
+    build(store, out, method="mean", title="Scorecards")
+    page_ = lxml.html.fromstring(next((out / "agency").glob("*.html")).read_bytes())
+    table = page_.get_element_by_id("services").find(".//table")
+    rows = {text(r.find("th")): [text(td) for td in r.findall("td")] for r in table.find("tbody").findall("tr")}
+    assert list(rows) == ["Renew a fishing licencerenew-licence", "Report a fish killreport-a-fish-kill"]
+    renew, fish_kill = rows.values()
+    assert "overall" in renew[0] and "fishkill" not in renew[0]  # its own site only, with its latest score
+    link = table.xpath(".//a[contains(@href, '../run/')]/@href")
+    assert f"../run/{latest}.html" in link and f"../run/{first}.html" not in link  # the latest run
+    assert renew[1].startswith("Journey renew: completed in 4.2 s")  # the newer run's outcome, not "no form"
+    assert "Journey status: not assessable at the start page: a sign-in wall" in renew[1]
+    assert renew[2].startswith("FY2025 Q1: 80 % (76–84)") and "low reliability" not in renew[2]
+    assert renew[3] == "412" and "I trust this office" in renew[2]
+    assert "fishkill.example.gov" in fish_kill[0]  # the site its journey ran on
+    assert fish_kill[1].startswith("Journey fish-kill: failed at step 2: no Submit")
+    assert fish_kill[2].startswith("FY2025 Q2: insufficient responses (fewer than 30)") and fish_kill[3] == "12"

@@ -262,3 +262,15 @@ def test_a_dropped_server_connection_is_replaced_and_a_lasting_outage_is_one_err
     finally:
         _allow(db_url)
     store.engine.dispose()
+
+
+def test_document_facts_are_kept_by_site_hash_and_parser_version(store):
+    """Migration 0008: a document's facts, kept once per site, content hash and parser version."""
+    from maturity.core.documents import PdfFacts
+
+    facts = PdfFacts(pages=2, tagged=True, title="Minutes").model_dump(mode="json")
+    store.keep_document_facts(f"{ORIGIN}/", "v1", {"a" * 64: ("pdf", facts)})
+    store.keep_document_facts(f"{ORIGIN}/", "v1", {"a" * 64: ("pdf", {"pages": 9})})  # kept already: unchanged
+    assert store.document_facts(f"{ORIGIN}/", "v1", ["a" * 64, "b" * 64]) == {"a" * 64: ("pdf", facts)}
+    assert store.document_facts(f"{ORIGIN}/", "v2", ["a" * 64]) == {}  # read by another parser: parsed again
+    assert store.document_facts("https://other.example/", "v1", ["a" * 64]) == {}  # another site's

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -13,10 +14,11 @@ from xdata_fixtures import touchpoints_v2
 
 from maturity.core import checks
 from maturity.core.model import Outcome, SurveyFacts, SurveyFigure
-from maturity.core.rubric import builtin_rubric, builtin_rubric_names, parse_rubric
+from maturity.core.portfolio import PortfolioService
+from maturity.core.rubric import LoadedRubric, builtin_rubric, builtin_rubric_names, parse_rubric
 from maturity.core.scoring import score
 from maturity.kernel.errors import ConfigError, UsageError
-from maturity.run.xdata import import_file, score_with_survey
+from maturity.run.xdata import import_file, score_with_survey, survey_for_run
 from maturity.store import Store
 
 AGENCY = "Columbia Licence Office"
@@ -107,8 +109,6 @@ def test_xdata_score_attaches_the_agencys_figures_to_a_stored_run(tmp_path):
     with pytest.raises(UsageError, match="give --agency"):
         score_with_survey(store, crawl_id, builtin_rubric("cx"), tmp_path / "out")
     responses = tmp_path / "r.csv"
-    from datetime import datetime
-
     responses.write_text(touchpoints_v2([(datetime(2024, 10, 1), 100, 80, 0, 0)]), encoding="utf-8")
     import_file(store, responses, agency=AGENCY, service="renew")
     args = ["xdata", "score", str(crawl_id), "--agency", AGENCY, "--db", db, "--out", str(tmp_path / "out")]
@@ -126,3 +126,88 @@ def test_xdata_score_attaches_the_agencys_figures_to_a_stored_run(tmp_path):
     card = store.latest_scorecard(crawl_id)[1]
     assert card.rubric.id == "cx" and _dimension(card).score == 100.0  # 80 % trust against a 75 % mark
     assert Path(tmp_path / "out").exists()
+
+
+# ---------------------------------------------------------------------------
+# Every scored run carries its agency's figures, up to its own date (issue 18)
+# ---------------------------------------------------------------------------
+
+
+def _cx_with(trust_params: str) -> LoadedRubric:
+    text = (Path(__file__).parent.parent / "rubrics" / "cx.yaml").read_text(encoding="utf-8")
+    old = "{check: survey/trust, weight: 5, params: {min_share: 0.75}}"
+    assert old in text
+    return parse_rubric(text.replace(old, f"{{check: survey/trust, weight: 5, params: {trust_params}}}").encode(), "x")
+
+
+def test_a_run_is_scored_with_the_latest_complete_quarter_on_its_date():
+    """The run date 2025-03-01 is in FY2025 Q2 (January-March 2025): the newest complete quarter is
+    FY2025 Q1, so Q1's 80 % counts, not Q2's 20 % (under way that day), unless the rubric says current."""
+    facts = SurveyFacts(
+        agency=AGENCY,
+        as_of="2025-03-01",
+        figures=[_figure("renew", "trust", 0.80, 100, quarter=1), _figure("renew", "trust", 0.20, 100, quarter=2)],
+    )
+    card = score(builtin_rubric("cx"), [page()], site(survey=facts.model_dump()))
+    trust = next(r for r in card.results if r.check_id == "survey/trust")
+    assert trust.outcome == Outcome.PASS and trust.items[0].value == pytest.approx(0.80)
+    assert "FY2025 Q1" in trust.items[0].detail and "latest complete quarter" in trust.items[0].detail
+    assert "up to FY2025 Q1 (latest complete quarter on the run date 2025-03-01)" in card.survey
+    assert "renew FY2025 Q1 (n 100)" in card.survey
+    current = score(_cx_with("{min_share: 0.75, quarter: current}"), [page()], site(survey=facts.model_dump()))
+    trust = next(r for r in current.results if r.check_id == "survey/trust")
+    assert trust.outcome == Outcome.FAIL and trust.score == pytest.approx(0.20 / 0.75)
+    assert "renew FY2025 Q2 (n 100)" in current.survey and "the run date's own quarter" in current.survey
+    # a run dated in FY2025 Q1 has no complete quarter with figures: not assessed, never 0
+    early = facts.model_copy(update={"as_of": "2024-11-15"})
+    dim = _dimension(score(builtin_rubric("cx"), [page()], site(survey=early.model_dump())))
+    assert dim.score is None
+    with pytest.raises(ConfigError, match="quarter"):
+        _cx_with("{min_share: 0.75, quarter: latest}")
+
+
+def test_the_scorecard_says_when_no_survey_results_are_imported():
+    card = score(builtin_rubric("default"), [page()], site())
+    assert "no survey results are imported" in card.survey and _dimension(card).score is None
+    assert score(builtin_rubric("idea-act"), [page()], site()).survey == ""  # no survey dimension: nothing said
+
+
+def test_a_run_carries_its_agencys_figures_up_to_its_date(tmp_path):
+    """Store level: what a new run (an audit, a portfolio run's audit) attaches before it is scored."""
+    store = Store(f"sqlite:///{tmp_path / 'm.db'}")
+    responses = tmp_path / "r.csv"
+    # FY2025 Q1 (October 2024): 80 of 100 up; FY2025 Q3 (April 2025): after the run date 2025-03-01
+    responses.write_text(
+        touchpoints_v2([(datetime(2024, 10, 1), 100, 80, 0, 0), (datetime(2025, 4, 1), 100, 10, 0, 0)]),
+        encoding="utf-8",
+    )
+    import_file(store, responses, agency=AGENCY, service="renew")
+    assert survey_for_run(store, site(), None) is None  # a plain audit of a site no portfolio run tagged
+    assert survey_for_run(store, site(), "Another Agency") is None  # an agency without survey results
+    facts = survey_for_run(store, site(), AGENCY)
+    assert facts is not None and facts.as_of == "2025-03-01" and facts.scope == "agency"
+    assert {(f.fiscal_year, f.quarter) for f in facts.figures} == {(2025, 1)}  # Q3 began after the run date
+    # a plain audit without --agency: the agency of the site's newest portfolio run
+    tagged = store.begin_crawl(f"{ORIGIN}/", settings={}, tool_version="t")
+    store.set_membership(tagged, agency=AGENCY, portfolio="p")
+    found = survey_for_run(store, site(), None)
+    assert found is not None and found.agency == AGENCY
+    # the portfolio's services: a site delivering "renew" carries only renew's figures
+    services = [
+        PortfolioService(agency=AGENCY, id="renew", name="Renew a licence", urls=(f"{ORIGIN}/renew",)),
+        PortfolioService(agency=AGENCY, id="road-test", name="Book a road test", urls=("https://other.example/",)),
+    ]
+    mine = survey_for_run(store, site(), AGENCY, services=services)
+    assert mine is not None and mine.scope == "site"
+    assert [(s.id, s.here) for s in mine.services] == [("renew", True), ("road-test", False)]
+    card = score(builtin_rubric("default"), [page()], site(survey=mine.model_dump()))
+    assert _dimension(card).score == 100.0  # 80 % trust in FY2025 Q1 against the 75 % mark
+    assert "services delivered on this site: Renew a licence" in card.survey
+    # a site that delivers none of the listed services carries every service's figures
+    unlisted = survey_for_run(store, site(), AGENCY, services=services[1:])
+    assert unlisted is not None and unlisted.scope == "agency" and {f.service for f in unlisted.figures} == {"renew"}
+    # a site that delivers only a service without survey results: not assessed, never 0
+    road = [PortfolioService(agency=AGENCY, id="road-test", name="Book a road test", urls=(f"{ORIGIN}/",))]
+    bare = survey_for_run(store, site(), AGENCY, services=road)
+    assert bare is not None and bare.scope == "site" and bare.figures == []
+    assert _dimension(score(builtin_rubric("default"), [page()], site(survey=bare.model_dump()))).score is None

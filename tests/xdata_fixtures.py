@@ -266,3 +266,11 @@ def qualtrics(answers: list[tuple[int, int, int]], start: datetime, meta: dict[s
         values |= meta or {}
         rows.append([*(values[m] for m in QUALTRICS_META), AGREE[a - 1], AGREE[b - 1], AGREE[c - 1], "Thanks."])
     return to_csv(header, rows)
+
+
+def quarter_start(day: datetime, back: int = 0) -> datetime:
+    """The first day of the federal fiscal quarter ``back`` quarters before ``day``'s (quarters
+    start in October, January, April and July)."""
+    months = day.year * 12 + (day.month - 1)
+    months -= months % 3 + 3 * back  # calendar quarters start where federal ones do
+    return datetime(months // 12, months % 12 + 1, 1)

@@ -83,6 +83,8 @@ def run_summary(info: Any, card: Any, paths: dict[str, Path]) -> None:
         low_high = card.overall_interval
         span = f"; overall {low_high[0]:.0f}-{low_high[1]:.0f} (95 %)" if low_high else ""
         console.print(f"Sample: {card.sample}{span}." + (" The level is uncertain." if card.level_uncertain else ""))
+    if getattr(card, "survey", ""):
+        console.print(f"Customer survey: {card.survey}.")
     failing = sorted(
         (c for d in card.dimensions for c in d.checks if c.outcome == "fail"), key=lambda c: (-c.failed, -c.weight)
     )[:8]

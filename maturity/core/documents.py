@@ -11,11 +11,12 @@ at two URLs, is one :class:`PublishedDocument` with its URLs and every page that
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-from email.utils import parsedate_to_datetime
+from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from maturity.kernel.dates import parse_date
 
 
 class Frozen(BaseModel):
@@ -23,8 +24,10 @@ class Frozen(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
+
 DocumentKind = Literal["pdf", "docx", "xlsx", "pptx", "other"]
-DocumentStatus = Literal["ok", "not_assessable", "not_analysed"]  # not_analysed: recognised, no facts read
+DocumentStatus = Literal["ok", "not_assessable", "not_analysed", "pending"]
+# not_analysed: recognised, no facts read; pending: fetched, its facts not read yet (an audit under way)
 
 
 class PdfFormField(Frozen):
@@ -118,16 +121,43 @@ class DocumentSet(Frozen):
 
 
 class DocumentTally(Frozen):
-    """One run's documents in three figures, for trends and exports (``documents-passing``'s share)."""
+    """One run's documents in figures, for trends and exports (``documents-passing``'s share)."""
 
+    found: int = 0  # distinct document URLs linked or listed (before --max-documents)
     collected: int = 0  # documents fetched (assessable or not)
-    assessed: int = 0  # documents whose facts could be read and judged
+    assessed: int = 0  # documents whose facts could be read and judged (checked)
     passing: int = 0  # ... passing every document check that applies to them
+
+    @property
+    def not_assessable(self) -> int:
+        """Documents collected whose facts could not be judged (encrypted, damaged, too large, ...)."""
+        return self.collected - self.assessed
 
     @property
     def share(self) -> float | None:
         """The share passing (0..1), or None when no document could be assessed."""
         return self.passing / self.assessed if self.assessed else None
+
+    def figures(self) -> DocumentFigures:
+        return DocumentFigures(
+            found=self.found,
+            collected=self.collected,
+            checked=self.assessed,
+            passing=self.passing,
+            not_assessable=self.not_assessable,
+            share_passing=None if self.share is None else round(100 * self.share, 1),
+        )
+
+
+class DocumentFigures(Frozen):
+    """A run's documents in the JSON exports and the JSON scorecard."""
+
+    found: int = Field(description="Distinct document URLs linked from the audited pages or listed in the sitemaps")
+    collected: int = Field(description="Documents fetched (at most --max-documents), assessable or not")
+    checked: int = Field(description="Documents whose facts could be read and judged by the document checks")
+    passing: int = Field(description="Checked documents passing every document check that applies to them")
+    not_assessable: int = Field(description="Collected documents that could not be checked (the reason is listed)")
+    share_passing: float | None = Field(description="passing over checked, 0-100 with one decimal (null: none checked)")
 
 
 # ---------------------------------------------------------------------------
@@ -145,22 +175,6 @@ def looks_like_form(doc: PublishedDocument) -> bool:
         return True
     text = " ".join([doc.url, *doc.urls, *doc.link_texts]).lower()
     return any(word in text for word in FORM_WORDS)
-
-
-def parse_date(value: str | None) -> date | None:
-    """An ISO 8601 date or timestamp, or an HTTP date (RFC 9110), as a UTC date; None when unreadable."""
-    if not value:
-        return None
-    text = value.strip()
-    try:
-        return parsedate_to_datetime(text).astimezone(UTC).date()
-    except (TypeError, ValueError, IndexError):
-        pass
-    try:
-        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return (parsed.astimezone(UTC) if parsed.tzinfo else parsed).date()
 
 
 def newest_date(doc: PublishedDocument) -> date | None:

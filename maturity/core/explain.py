@@ -68,4 +68,23 @@ def crawl_effort(timings: dict[str, object], pages: int) -> list[tuple[str, str]
     stopped = timings.get("discovery_stopped")
     if isinstance(stopped, str) and stopped:
         rows.append(("Discovery stopped early", stopped))
+    login = timings.get("login")
+    if isinstance(login, dict) and login.get("journey"):
+        n = login.get("renewals") or 0
+        times = f"{n} time{'s' if n != 1 else ''}"
+        if login.get("gave_up"):
+            text = (
+                f"with the login journey {login['journey']}, until its session ended after signing in again "
+                f"{times}, the most a run does; pages after that are not assessable (login required)"
+            )
+        elif login.get("signed_in"):
+            text = f"with the login journey {login['journey']}" + (
+                f"; the session ended and it signed in again {times}" if n else ""
+            )
+        else:
+            text = (
+                f"no: the login journey {login['journey']} did not complete; pages behind the login are not "
+                "assessable (login required)"
+            )
+        rows.append(("Signed in", text))
     return rows

@@ -35,6 +35,7 @@ from statistics import median
 from typing import Literal
 
 from maturity.core import checks
+from maturity.core.journey import JourneyComparison, JourneyResult, compare_journeys
 from maturity.core.model import PerformanceFacts, RunInfo
 from maturity.core.scoring import DimensionScore, Finding, PageSummary, Scorecard
 
@@ -61,6 +62,7 @@ class RunSnapshot:
     pages: list[PageSummary] = field(default_factory=list)
     scorecard: Scorecard | None = None
     perf: dict[str, PerformanceFacts] | None = None
+    journeys: list[JourneyResult] = field(default_factory=list)  # the task journeys run with it (issue 15)
 
     @property
     def crawl_id(self) -> int:
@@ -287,6 +289,11 @@ class Comparison:
     metrics: list[Change]
     metrics_note: str
     settings_changed: list[SettingChange] = field(default_factory=list)
+    # Task journeys run with both runs, compared (maturity.core.journey.compare_journeys: outcome,
+    # keyboard, steps added or removed, times beyond the noise band); journeys run with one run only.
+    journeys: list[JourneyComparison] = field(default_factory=list)
+    journeys_added: list[str] = field(default_factory=list)
+    journeys_removed: list[str] = field(default_factory=list)
 
     @property
     def level_changed(self) -> bool:
@@ -349,6 +356,7 @@ def compare(before: RunSnapshot, after: RunSnapshot) -> Comparison:
     before_set, after_set = set(before_urls), set(after_urls)
     old_status = {p.url: p.status for p in before.pages}
     metrics, metrics_note = _metric_changes(before, after)
+    old_journeys = {j.id: j for j in before.journeys}
     return Comparison(
         before=before,
         after=after,
@@ -366,6 +374,9 @@ def compare(before: RunSnapshot, after: RunSnapshot) -> Comparison:
         metrics=metrics,
         metrics_note=metrics_note,
         settings_changed=settings_changes(before, after),
+        journeys=[compare_journeys(old_journeys[j.id], j) for j in after.journeys if j.id in old_journeys],
+        journeys_added=[j.id for j in after.journeys if j.id not in old_journeys],
+        journeys_removed=[j.id for j in before.journeys if j.id not in {a.id for a in after.journeys}],
     )
 
 

@@ -556,6 +556,7 @@ class AxeSummary(_Strict):
     url: str
     violations: dict[str, int] = Field(default_factory=dict)  # rule id -> nodes
     impacts: dict[str, str] = Field(default_factory=dict)  # rule id -> impact
+    tags: dict[str, list[str]] = Field(default_factory=dict)  # rule id -> its axe-core tags (wcag2a, ...)
     error: str | None = None
 
     @property
@@ -573,6 +574,7 @@ class StepRun(_Strict):
     note: str = ""
     tabs: int | None = None  # keyboard run: Tab presses that reached the step's target
     focus_visible: bool | None = None  # keyboard run: the target showed where focus was
+    bytes: int | None = None  # bytes received during the step (bodies and headers, as transferred)
 
 
 class KeyboardResult(_Strict):
@@ -598,6 +600,7 @@ class StepResult(_Strict):
     url: str = ""
     ms_median: float | None = None
     ms_spread: float | None = None  # max − min over the runs that completed the step
+    bytes_median: float | None = None  # bytes received during the step, median of the runs that completed it
     runs: list[StepRun] = Field(default_factory=list)
     axe: AxeSummary | None = None
     screenshot: str | None = None  # file name of the state's screenshot (first run), when taken
@@ -617,6 +620,7 @@ class JourneyResult(_Strict):
     steps: list[StepResult]
     total_ms_median: float | None = None
     total_ms_spread: float | None = None
+    total_bytes_median: float | None = None  # bytes received over the whole journey, median of completed runs
     outcomes_by_run: list[Outcome] = Field(default_factory=list)
     refused_hosts: list[str] = Field(default_factory=list)
     keyboard: KeyboardResult | None = None
@@ -678,6 +682,7 @@ def summarise(
         runs = [r.steps[i] for r in records if i < len(r.steps)]
         mine = runs[0] if runs else StepRun(outcome="not_reached")
         times = [r.ms for r in runs if r.ms is not None and r.outcome == "completed"]
+        sizes = [r.bytes for r in runs if r.bytes is not None and r.outcome == "completed"]
         words, level = _reading(first.texts.get(i), grade)
         steps.append(
             StepResult(
@@ -690,13 +695,16 @@ def summarise(
                 url=mine.url,
                 ms_median=statistics.median(times) if times else None,
                 ms_spread=(max(times) - min(times)) if len(times) > 1 else None,
+                bytes_median=statistics.median(sizes) if sizes else None,
                 runs=runs,
                 axe=first.axe.get(i),
                 words=words,
                 reading_grade=level,
             )
         )
-    totals = [sum(s.ms or 0 for s in r.steps) for r in records if run_outcome(r.steps)[0] == "completed"]
+    finished = [r for r in records if run_outcome(r.steps)[0] == "completed"]
+    totals = [sum(s.ms or 0 for s in r.steps) for r in finished]
+    weights = [sum(s.bytes for s in r.steps if s.bytes is not None) for r in finished if _weighed(r)]
     return JourneyResult(
         id=journey.id,
         title=journey.title,
@@ -709,11 +717,17 @@ def summarise(
         steps=steps,
         total_ms_median=statistics.median(totals) if totals else None,
         total_ms_spread=(max(totals) - min(totals)) if len(totals) > 1 else None,
+        total_bytes_median=statistics.median(weights) if weights else None,
         outcomes_by_run=[run_outcome(r.steps)[0] for r in records],
         refused_hosts=sorted({h for r in records for h in r.refused_hosts}),
         keyboard=keyboard_result(keyboard) if keyboard is not None else None,
         effort=effort(journey, records),
     )
+
+
+def _weighed(record: RunRecord) -> bool:
+    """Whether every completed step of a run has its bytes (a runner that counts them)."""
+    return all(s.bytes is not None for s in record.steps if s.outcome == "completed")
 
 
 READING_MIN_WORDS = 30  # fewer words than this: no grade (a form's labels alone say little)
@@ -754,10 +768,11 @@ def effort(journey: Journey, records: list[RunRecord]) -> Effort:
     )
 
 
-def login_required(journey: Journey, login: JourneyResult) -> JourneyResult:
-    """A journey that needs a login that did not succeed: not assessable, never a failure of its own."""
+def login_required(journey: Journey, login: JourneyResult, reason: str | None = None) -> JourneyResult:
+    """A journey that needs a login that did not succeed: not assessable, never a failure of its own.
+    ``reason``: why, when the login journey itself completed (its session ended too often since)."""
     where = f"at step {login.failed_step}: {login.reason}" if login.failed_step is not None else login.reason
-    reason = f"login required: the login journey {login.id} did not complete ({login.outcome} {where})"
+    reason = reason or f"login required: the login journey {login.id} did not complete ({login.outcome} {where})"
     steps = [StepRun(outcome="not_assessable", reason=reason)]
     steps += [StepRun(outcome="not_reached") for _ in journey.steps]
     return summarise(journey, [RunRecord(steps=steps)])

@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from enum import StrEnum
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from maturity.core.documents import DocumentSet
+from maturity.core.journey import JourneyResult
 
 
 class Frozen(BaseModel):
@@ -559,8 +561,24 @@ class SampleFacts(Frozen):
     def drawn(self) -> int:
         return sum(len(s.drawn) for s in self.strata)
 
-    def describe(self) -> str:
-        """The sample in words, for the scorecard."""
+    def describe(self, audited: Iterable[str] | None = None) -> str:
+        """The sample in words, for the scorecard. With ``audited`` (the pages that could be assessed),
+        it also names the groups none of whose drawn pages could be: they are missing from the figures."""
+        return self._how() + (self._missing(set(audited)) if audited is not None else "")
+
+    def _missing(self, audited: set[str]) -> str:
+        lost = [s for s in self.strata if s.drawn and not audited.intersection(s.drawn)]
+        if not lost or self.method == "traffic":
+            return ""
+        pages = sum(s.size for s in lost)
+        names = ", ".join(s.key for s in lost[:3]) + (f" and {len(lost) - 3} more" if len(lost) > 3 else "")
+        group = "group" if len(lost) == 1 else "groups"
+        return (
+            f". {len(lost)} {group} ({pages:,} pages found) had no page that could be assessed and "
+            f"{'is' if len(lost) == 1 else 'are'} missing from the figures: {names}"
+        )
+
+    def _how(self) -> str:
         if self.method == "traffic":
             return (
                 f"{self.drawn:,} of {self.population:,} pages found: the home page, its main navigation and the "
@@ -592,13 +610,27 @@ class SurveyFigure(Frozen):
     trust_question: str | None = None
 
 
+class SurveyService(Frozen):
+    """One of the agency's services as its portfolio file lists it (issue 18)."""
+
+    id: str
+    name: str
+    journeys: list[str] = Field(default_factory=list)  # ids of the journeys that walk through it
+    here: bool = False  # one of its URLs is on this crawl's site: the site delivers it
+
+
 class SurveyFacts(Frozen):
-    """The agency's survey figures as attached to a crawl (``maturity xdata score``), so every
-    later rescoring sees the same figures."""
+    """The agency's survey figures as attached to a crawl (by the audit itself when the agency has
+    imported survey results, or by ``maturity xdata score``), so every later rescoring sees the
+    same figures. Only quarters that began on or before the run date are attached."""
 
     agency: str
     attached_at: str = ""  # ISO timestamp
     figures: list[SurveyFigure] = Field(default_factory=list)
+    as_of: str | None = None  # the run date (ISO date) the quarters are counted from; None: no limit
+    fiscal_year_start: int = 10  # the month fiscal years start in (10: the federal year)
+    services: list[SurveyService] = Field(default_factory=list)  # the agency's services (portfolio)
+    scope: Literal["agency", "site"] = "agency"  # every service's figures, or only the site's services
 
 
 class TrafficFacts(Frozen):
@@ -631,6 +663,9 @@ class SiteFacts(Frozen):
     survey: SurveyFacts | None = None  # customer survey figures, attached on request (issue 18)
     # The documents the site links to, fetched and parsed (maturity.core.documents); None: not collected.
     documents: DocumentSet | None = None
+    # The task journeys run with this crawl (issue 15), attached when it is scored from the store's
+    # journey results (maturity.run.scoring); None: no journey was run, the Tasks dimension is not assessed.
+    journeys: list[JourneyResult] | None = None
 
 
 ARTIFACT_MODELS: dict[str, type[Frozen]] = {

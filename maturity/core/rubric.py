@@ -54,7 +54,7 @@ class Parameter(_Strict):
     params: dict[str, Any] = Field(default_factory=dict)
 
 
-Collection = Literal["browser", "http", "crawl", "attestation", "survey", "mixed"]
+Collection = Literal["browser", "http", "crawl", "attestation", "survey", "journeys", "mixed"]
 
 
 class Dimension(_Strict):

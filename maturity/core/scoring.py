@@ -160,6 +160,8 @@ class Scorecard(Frozen):
     overall_interval: tuple[float, float] | None = None
     level_uncertain: bool = False
     page_weighting: str = ""  # "" (each page once), or how pages were weighted (the rubric's page_weighting)
+    # The survey figures a customer-experience dimension was scored with: whose, and which quarter (issue 18).
+    survey: str = ""
     # What to fix first: each issue once (a shared template's element counts once), ranked by the
     # overall points its fix gains (maturity.core.fixfirst).
     fix_first: list[FixItem] = Field(default_factory=list)
@@ -433,8 +435,9 @@ def score(loaded: LoadedRubric, pages: PageSource | Sequence[PageArtifacts], sit
         results=[_lean(r) for _, _, _, run in ran for r in run.kept],
         outcomes=[(run.check_id, run.codes.decode(), run.scores.tolist()) for _, _, _, run in ran],
         fix_first=fix_first(ran, templates, _what_if(rubric, weights, impacts, len(audited)), overall),
-        sample=site.sample.describe() if site.sample is not None and site.sample.method != "crawl" else "",
+        sample=site.sample.describe(audited) if site.sample is not None and site.sample.method != "crawl" else "",
         page_weighting=_weighting_text(site) if by_traffic else "",
+        survey=_survey_text(rubric, site),
         overall_interval=overall_interval,
         level_uncertain=_level_uncertain(rubric, overall_interval, dimensions),
     )
@@ -616,6 +619,19 @@ def _level_uncertain(rubric: Rubric, overall: tuple[float, float] | None, dims: 
             if minimum and d.interval is not None and d.interval[0] < minimum <= d.interval[1]:
                 return True
     return False
+
+
+def _survey_text(rubric: Rubric, site: SiteFacts) -> str:
+    """ "" unless the rubric scores survey figures; then which figures and quarters the run carries."""
+    from maturity.core.checks.survey import describe_survey
+
+    for dim in rubric.dimensions:
+        for param in dim.parameters:
+            if param.check and param.check.startswith(checks.SURVEY_PREFIX):
+                meta = checks.get(param.check).meta
+                rule = str({**meta.params, **param.params}.get("quarter", "complete"))
+                return describe_survey(site.survey, rule)
+    return ""
 
 
 def _weighting_text(site: SiteFacts) -> str:

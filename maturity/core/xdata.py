@@ -134,6 +134,26 @@ def fiscal_quarter(day: date, start_month: int = FEDERAL_YEAR_START) -> tuple[in
     return year, offset // 3 + 1
 
 
+def previous_quarter(fiscal_year: int, quarter: int) -> tuple[int, int]:
+    """The fiscal quarter before (FY2025 Q1 -> FY2024 Q4)."""
+    return (fiscal_year, quarter - 1) if quarter > 1 else (fiscal_year - 1, 4)
+
+
+COMPLETE = "complete"  # the newest quarter that ended before the run date (the default)
+CURRENT = "current"  # the run date's own quarter may count too, though it has not ended
+QUARTER_RULES = (COMPLETE, CURRENT)
+
+
+def last_quarter(as_of: date, start_month: int = FEDERAL_YEAR_START, rule: str = COMPLETE) -> tuple[int, int]:
+    """The newest fiscal quarter a run on ``as_of`` may be scored with: under ``complete`` the last
+    quarter that ended before that day (a run on 6 December 2026, FY2027 Q1, uses FY2026 Q4 at
+    the newest), under ``current`` the day's own quarter."""
+    if rule not in QUARTER_RULES:
+        raise ValueError(f"quarter: one of {', '.join(QUARTER_RULES)}")
+    current = fiscal_quarter(as_of, start_month)
+    return current if rule == CURRENT else previous_quarter(*current)
+
+
 _QUARTER = re.compile(r"^\s*(?:FY\s*)?(\d{4})\s*[-_ ]?\s*Q([1-4])\s*$", re.IGNORECASE)
 
 

@@ -4,7 +4,8 @@
 
     manifest.json      {"schema": "maturity/artifacts", "schema_version": 1, "pages": 34}
     run.json           the run's provenance (tool, axe-core and browser versions, settings, timings)
-    site.json          the site facts (robots.txt, sitemaps, link statuses, probes, attestations)
+    site.json          the site facts (robots.txt, sitemaps, link statuses, probes, attestations,
+                       and the documents collected with their facts)
     pages/0001.json    one page's artifacts, in crawl order
 
 and ``maturity rescore --artifacts DIR/run-N --rubric R --out OUT`` reads them back and scores
@@ -24,6 +25,7 @@ from maturity.core.model import PageArtifacts, RunInfo, SiteFacts
 from maturity.core.rubric import LoadedRubric
 from maturity.core.scoring import Scorecard, score
 from maturity.kernel.errors import UsageError
+from maturity.run.scoring import write_reports
 from maturity.store import Store
 from maturity.store.readback import run_info
 
@@ -83,3 +85,13 @@ def score_artifacts(directory: Path, rubric: LoadedRubric) -> tuple[RunInfo, Sco
     """Score a saved crawl: nothing stored, nothing fetched."""
     info, site, pages = load_artifacts(directory)
     return info, score(rubric, pages, site)
+
+
+def rescore_artifacts(
+    directory: Path, rubric: LoadedRubric, out_dir: Path
+) -> tuple[RunInfo, Scorecard, dict[str, Path]]:
+    """``maturity rescore --artifacts``: score a saved crawl and write its reports, the documents it
+    collected (kept in ``site.json``) included, as the audit wrote them."""
+    info, site, pages = load_artifacts(directory)
+    card = score(rubric, pages, site)
+    return info, card, write_reports(info, card, out_dir, first_scoring=False, documents=site.documents)

@@ -10,7 +10,8 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from urllib.parse import urlsplit
 
 from crawlers.browser import BrowserSession, BrowserSettings, SharedBrowser
 from crawlers.discover import Discovery, DiscoverySettings, discover
+from crawlers.journey import Login
 from crawlers.netpolicy import AddressPolicy, Resolver, system_resolver
 from crawlers.pacing import politeness
 from crawlers.transport import make_client
@@ -25,6 +27,7 @@ from maturity import __version__
 from maturity.core.attest import check_against_rubric
 from maturity.core.checks import NOT_SAMPLED
 from maturity.core.model import ArtifactError, AttestationSet, HttpFacts, PageArtifacts, PageRef, RunInfo
+from maturity.core.portfolio import PortfolioService
 from maturity.core.rubric import LoadedRubric
 from maturity.core.sampling import Candidate, draw, stratum_key
 from maturity.core.scoring import Scorecard, score
@@ -32,10 +35,11 @@ from maturity.core.settings import AuditSettings, MachineSettings
 from maturity.kernel.errors import CannotRun, MaturityError, StoreUnavailable, UsageError
 from maturity.run import interrupt
 from maturity.run.artifacts import save_artifacts
-from maturity.run.documents import collect_site_documents
+from maturity.run.documents import DocumentJob, fetch_site_documents, refetch_pending
 from maturity.run.progress import NoProgress, Progress
-from maturity.run.scoring import score_run, write_reports
+from maturity.run.scoring import score_run, stored_journeys, write_reports
 from maturity.run.traffic import site_traffic, traffic_facts
+from maturity.run.xdata import survey_for_run
 from maturity.store import PENDING, Store
 from maturity.store.readback import run_info
 from maturity.store.store import StoredPages
@@ -108,6 +112,9 @@ class _Run:
     progress: Progress
     timings: dict[str, Any] = field(default_factory=dict)  # seconds, request counts and the politeness applied
     last_request_at: float | None = None  # discovery's last request (time.monotonic()): the first load waits on it
+    documents: DocumentJob | None = None  # the documents being parsed while the pages render
+    rendering: list[tuple[float, float]] = field(default_factory=list)  # (start, end) of the browser phases
+    login: Login | None = None  # the site's login, when the audit signs in (in memory only)
 
 
 def audit(
@@ -124,15 +131,33 @@ def audit(
     browser: SharedBrowser | None = None,
     task_key: str | None = None,
     resolver: Resolver | None = None,
+    agency: str | None = None,
+    services: Sequence[PortfolioService] = (),
+    fiscal_year_start: int = 10,
+    login: Login | None = None,
+    before_scoring: Callable[[int], None] | None = None,
 ) -> AuditResult:
     """Audit one site end to end and return its scorecard and report paths.
+
+    ``login`` (the site's login journey, already run: :class:`~maturity.run.journey.JourneyRun`)
+    signs the crawl in: discovery fetches with its cookies, every browser context starts with its
+    cookies, localStorage and sessionStorage, and when a page shows the session ended the login
+    journey runs again (bounded) and the page is asked for once more. Pages that need the login
+    and never got it are "not assessable: login required". It needs ``browser`` (discovery signs
+    in again through it). The session is never stored: the run records only the journey's id,
+    whether it signed in and how often it signed in again.
 
     ``machine`` says how to run here (browser, axe script, loopback-only mode); ``attested`` is
     the agency's attestation file, already read, stored with the crawl. ``browser`` reuses an
     already running Chromium (portfolio runs, tests); without it the audit starts its own.
     ``resolver`` answers host names for the address policy (tests inject one); ``transport``
     replaces discovery's network transport (tests); ``save_to`` also writes the crawl's
-    artifacts as files (:mod:`maturity.run.artifacts`).
+    artifacts as files (:mod:`maturity.run.artifacts`). The run carries the survey figures of
+    ``agency`` (without one, the agency of the site's newest portfolio run), up to the run date,
+    when it has imported any (:func:`maturity.run.xdata.survey_for_run`; ``services`` are its
+    portfolio's services, ``fiscal_year_start`` its fiscal year's first month).
+    ``before_scoring(crawl_id)`` runs once the pages are stored, before the run is scored (the
+    site's other journeys: :class:`maturity.run.journey.JourneysAfter`).
     """
     machine = machine or MachineSettings()
     progress = progress or NoProgress()
@@ -144,9 +169,13 @@ def audit(
             f"--sample traffic: no traffic report was imported for {settings.url} "
             "(`maturity traffic import FILE --agency NAME --site URL` first)"
         )
+    if login is not None and browser is None:
+        raise UsageError("an audit that signs in needs a running browser (it signs in again through it)")
     t0 = time.perf_counter()
     progress.phase("discovering", None)
     policy = address_policy(settings, settings.url, resolver)
+    if login is not None and browser is not None:  # signing in again during discovery: under this audit's policy
+        browser.session.reconfigure(browser_settings(settings, machine), settings.url, policy, login=login)
     client = make_client(
         user_agent=settings.user_agent,
         page_timeout=settings.page_timeout,
@@ -162,34 +191,50 @@ def audit(
 
     finding = replace(discovery_settings(settings, machine), max_pages=settings.population_size)
     with client:
-        population = discover(client, settings.url, finding, on_event=on_event)
-        progress.phase("checking documents", None)
-        population, documents_s = collect_site_documents(client, population, settings)
-    if traffic is not None:  # visits per page found: for --sample traffic and page_weighting: traffic
-        facts = traffic_facts(traffic, (p.url for p in population.pages))
-        population = replace(population, site=population.site.model_copy(update={"traffic": facts}))
-    found = sample_pages(population, settings, settings.first_sample_size)
-    crawl_id = store.begin_crawl(
-        found.site.start_url, settings=settings.recorded(), tool_version=__version__, task_key=task_key
-    )
-    run = _Run(settings, machine, store, crawl_id, policy, progress, last_request_at=found.last_request_at)
-    run.timings["discover_s"] = round(time.perf_counter() - t0, 3)
-    run.timings.update(
-        politeness=found.politeness.describe(),
-        page_gap_s=found.politeness.page_gap_s,
-        requests_discovery=found.requests,
-        request_budget=found.request_budget,
-    )
-    if found.stopped:
-        run.timings["discovery_stopped"] = found.stopped
-    if found.site.documents is not None and found.site.documents.found:  # runs without documents read as before
-        run.timings.update(documents_s=round(documents_s, 3), requests_documents=found.site.documents.requests)
-    site = found.site.model_copy(update={"attestations": attested}) if attested else found.site
-    store.set_site(crawl_id, site, len(found.pages))
-    store.plan_pages(crawl_id, planned_pages(found))
-    if settings.target_margin is not None:
-        _grow_to_margin(run, population, rubric, browser)
-    return _complete(run, rubric, out_dir, t0, browser, save_to)
+        signed_in = _SignedInClient(login, browser, client) if login is not None and browser is not None else None
+        population = discover(client, settings.url, finding, on_event=on_event, login=signed_in)
+        progress.phase("fetching documents", None)
+        job = DocumentJob(store, population.site.start_url)
+        try:
+            population, documents_s = fetch_site_documents(client, population, settings, job)
+        except BaseException:
+            job.close()
+            raise
+    with closing(job):  # the parser ends with the audit, however it ends
+        if traffic is not None:  # visits per page found: for --sample traffic and page_weighting: traffic
+            facts = traffic_facts(traffic, (p.url for p in population.pages))
+            population = replace(population, site=population.site.model_copy(update={"traffic": facts}))
+        found = sample_pages(population, settings, settings.first_sample_size)
+        crawl_id = store.begin_crawl(
+            found.site.start_url, settings=settings.recorded(), tool_version=__version__, task_key=task_key
+        )
+        run = _Run(
+            settings, machine, store, crawl_id, policy, progress, last_request_at=found.last_request_at, login=login
+        )
+        run.documents = job
+        run.timings["discover_s"] = round(time.perf_counter() - t0, 3)
+        run.timings.update(
+            politeness=found.politeness.describe(),
+            page_gap_s=found.politeness.page_gap_s,
+            requests_discovery=found.requests,
+            request_budget=found.request_budget,
+        )
+        if found.stopped:
+            run.timings["discovery_stopped"] = found.stopped
+        if login is not None:  # kept from the start: a run stopped part-way is known to have signed in
+            _note_login(run)
+            store.update_crawl(crawl_id, timings=run.timings)
+        if found.site.documents is not None and found.site.documents.found:  # runs without documents read as before
+            run.timings.update(documents_s=round(documents_s, 3), requests_documents=found.site.documents.requests)
+        site = found.site.model_copy(update={"attestations": attested}) if attested else found.site
+        survey = survey_for_run(store, site, agency, services=services, fiscal_year_start=fiscal_year_start)
+        if survey is not None:  # the customer-experience dimension is scored; without figures: not assessed
+            site = site.model_copy(update={"survey": survey})
+        store.set_site(crawl_id, site, len(found.pages))  # documents still being parsed are stored as pending
+        store.plan_pages(crawl_id, planned_pages(found))
+        if settings.target_margin is not None:
+            _grow_to_margin(run, population, rubric, browser)
+        return _complete(run, rubric, out_dir, t0, browser, save_to, before_scoring)
 
 
 def resume(
@@ -202,21 +247,67 @@ def resume(
     progress: Progress | None = None,
     browser: SharedBrowser | None = None,
     resolver: Resolver | None = None,
+    login: Login | None = None,
+    before_scoring: Callable[[int], None] | None = None,
 ) -> AuditResult:
     """Finish an interrupted run: audit only the pages still pending, measure only what is missing.
 
     Discovery is not repeated and no finished page is fetched again; the settings are the run's own,
-    read back through the settings model's validation.
+    read back through the settings model's validation. A run that signed in needs ``login`` (its
+    login journey run again: the session was never kept) and ``browser``. ``before_scoring`` as
+    for :func:`audit`.
     """
     crawl = store.crawl(crawl_id)
     if crawl.status == "finished":
         raise UsageError(f"run {crawl_id} already finished (see `maturity report {crawl_id}`)")
     settings = AuditSettings.from_stored(json.loads(crawl.settings))
+    signed = json.loads(crawl.timings).get("login")
+    if isinstance(signed, dict) and login is None:  # the session was never kept: sign in again first
+        raise UsageError(
+            f"run {crawl_id} signed in with the login journey {signed.get('journey')}, whose session was not "
+            f"kept: `maturity resume {crawl_id} --journeys DIR` signs in again"
+        )
+    if login is not None and browser is None:
+        raise UsageError("a resume that signs in needs a running browser (it signs in again through it)")
     policy = address_policy(settings, crawl.target_url, resolver)
-    run = _Run(settings, machine or MachineSettings(), store, crawl_id, policy, progress or NoProgress())
+    run = _Run(settings, machine or MachineSettings(), store, crawl_id, policy, progress or NoProgress(), login=login)
     run.timings = dict(json.loads(crawl.timings))
     run.timings["resumed"] = run.timings.get("resumed", 0) + 1
-    return _complete(run, rubric, out_dir, time.perf_counter(), browser, None)
+    began = time.perf_counter()
+    try:
+        _refetch_documents(run, crawl.target_url, crawl.pages_found, browser)
+        return _complete(run, rubric, out_dir, began, browser, None, before_scoring)
+    finally:
+        if run.documents is not None:
+            run.documents.close()
+
+
+def _refetch_documents(run: _Run, target_url: str, pages_found: int, browser: SharedBrowser | None = None) -> None:
+    """The documents the stopped run had fetched but not parsed (their bytes are not kept): fetched
+    again, politely, before the browser starts, and parsed while it renders (with the login's
+    cookies when the run signs in)."""
+    store, crawl_id = run.store, run.crawl_id
+    site = store.load_site(crawl_id)
+    if site.documents is None or not any(d.status == "pending" for d in site.documents.documents):
+        return
+    run.progress.phase("fetching documents again", None)
+    run.documents = DocumentJob(store, target_url)
+    client = make_client(
+        user_agent=run.settings.user_agent,
+        page_timeout=run.settings.page_timeout,
+        policy=run.policy,
+        loopback_only=run.machine.loopback_only,
+        trust_ca_pem=run.machine.trust_ca_pem,
+    )
+    with client:
+        if run.login is not None and browser is not None:
+            _SignedInClient(run.login, browser, client)  # the client carries the session's cookies
+        documents, last = refetch_pending(
+            client, site.documents, run.settings, run.documents, gap=_page_gap(run), start_url=target_url
+        )
+    store.set_site(crawl_id, site.model_copy(update={"documents": documents}), pages_found)
+    _count(run.timings, "requests_documents", documents.requests - site.documents.requests)
+    run.last_request_at = last
 
 
 def sample_pages(found: Discovery, settings: AuditSettings, n: int | None = None) -> Discovery:
@@ -260,20 +351,30 @@ def planned_pages(found: Discovery) -> list[PageArtifacts]:
 
 
 def _complete(
-    run: _Run, rubric: LoadedRubric, out_dir: Path, t0: float, browser: SharedBrowser | None, save_to: Path | None
+    run: _Run,
+    rubric: LoadedRubric,
+    out_dir: Path,
+    t0: float,
+    browser: SharedBrowser | None,
+    save_to: Path | None,
+    before_scoring: Callable[[int], None] | None = None,
 ) -> AuditResult:
     """Render what is pending, measure what is missing, then finish, score and report."""
     store, crawl_id, progress = run.store, run.crawl_id, run.progress
     store.update_crawl(crawl_id, status="running")
     offmachine = _render_pending(run, browser)
+    _note_login(run)
     run.timings["total_s"] = round(run.timings.get("total_s", 0) + time.perf_counter() - t0, 3)
     store.finish_crawl(crawl_id, status="finished", timings=run.timings)
     progress.close()
     if save_to is not None:
         save_artifacts(store, crawl_id, save_to)
+    if before_scoring is not None:
+        before_scoring(crawl_id)
     scoring_id, card = score_run(store, crawl_id, rubric)
     info = run_info(store, crawl_id, scoring_id)
-    paths = write_reports(info, card, out_dir, documents=store.load_site(crawl_id).documents)
+    documents = store.load_site(crawl_id).documents
+    paths = write_reports(info, card, out_dir, documents=documents, journeys=stored_journeys(store, crawl_id))
     return AuditResult(crawl_id, scoring_id, info, card, paths, offmachine)
 
 
@@ -285,6 +386,7 @@ def _render_pending(run: _Run, browser: SharedBrowser | None) -> list[str]:
         work = _gather(run, browser.session if browser else None)
         offmachine: list[str] = browser.run(work) if browser else asyncio.run(work)
         interrupt.check()
+        _finish_documents(run, wait=True)
     except interrupt.Interrupted:
         _record_stop(run, "interrupted: stopped on request")
         raise interrupt.Interrupted(
@@ -305,6 +407,31 @@ def _render_pending(run: _Run, browser: SharedBrowser | None) -> list[str]:
             f"`maturity resume {crawl_id}` continues)"
         ) from exc
     return offmachine
+
+
+def _finish_documents(run: _Run, *, wait: bool) -> None:
+    """Store what parsing the run's documents gave (``wait``: all of it, once the pages are rendered;
+    else what is in, when the run stops: the rest stays pending for ``resume``) and say in the
+    timings how long parsing took and how much of it ran while the pages rendered."""
+    job = run.documents
+    if job is None:
+        return
+    began = time.perf_counter()
+    if wait:
+        job.wait(interrupt.check)
+    run.documents = None
+    try:
+        if not job.handed_over:
+            return  # no document was fetched: the run's timings read as before
+        job.finish(run.store, run.crawl_id)
+    finally:
+        job.close()
+    for key, value in job.timings(run.rendering).items():
+        run.timings[key] = round(run.timings.get(key, 0) + value, 3)
+    if wait:
+        run.timings["documents_parse_wait_s"] = round(
+            run.timings.get("documents_parse_wait_s", 0) + time.perf_counter() - began, 3
+        )
 
 
 def _grow_to_margin(run: _Run, population: Discovery, rubric: LoadedRubric, browser: SharedBrowser | None) -> None:
@@ -343,9 +470,10 @@ async def _gather(run: _Run, shared: BrowserSession | None) -> list[str]:
     start_url = run.store.crawl(run.crawl_id).target_url
     settings = browser_settings(run.settings, run.machine, page_gap=_page_gap(run))
     if shared is not None:
-        shared.reconfigure(settings, start_url, run.policy)
+        shared.reconfigure(settings, start_url, run.policy, login=run.login)
         return await _render(run, shared)
     async with BrowserSession(settings, start_url, run.policy) as session:
+        session.login = run.login
         return await _render(run, session)
 
 
@@ -359,6 +487,14 @@ def _page_gap(run: _Run) -> float:
 
 async def _render(run: _Run, session: BrowserSession) -> list[str]:
     """Phase 1 (concurrent) on pending pages, then phase 2 (serial performance) where it is missing."""
+    began = time.monotonic()
+    try:
+        return await _render_phases(run, session)
+    finally:
+        run.rendering.append((began, time.monotonic()))  # documents parse meanwhile (DocumentJob)
+
+
+async def _render_phases(run: _Run, session: BrowserSession) -> list[str]:
     store, crawl_id, progress, timings = run.store, run.crawl_id, run.progress, run.timings
     store.update_crawl(crawl_id, axe_version=session.axe_version, browser_version=session.browser_version)
     if run.last_request_at is not None:
@@ -439,13 +575,57 @@ async def _stoppable(work: Any) -> None:
 
 def _record_stop(run: _Run, reason: str) -> None:
     """Mark the crawl as stopped with its reason; if the database itself is what failed, say so
-    instead of hiding the first error behind a second."""
+    instead of hiding the first error behind a second. Documents parsed by then are stored; the
+    others stay pending (``resume`` fetches and parses them)."""
+    _note_login(run)
     try:
-        run.store.finish_crawl(run.crawl_id, status="failed", timings=run.timings, error=reason)
+        try:
+            _finish_documents(run, wait=False)
+        finally:
+            run.store.finish_crawl(run.crawl_id, status="failed", timings=run.timings, error=reason)
     except MaturityError:
         pass
     finally:
         run.progress.close()
+
+
+def _note_login(run: _Run) -> None:
+    """What the run did with its login, in its timings; never the session itself."""
+    if run.login is not None:
+        run.timings["login"] = {
+            "journey": run.login.journey.id,
+            "signed_in": run.login.session is not None,
+            "renewals": run.login.renewals,
+            "gave_up": run.login.exhausted,
+        }
+
+
+class _SignedInClient:
+    """Discovery's side of a login: the client carries the session's cookies, and signing in again
+    (when discovery is sent to the login page) runs the login journey in the shared browser."""
+
+    def __init__(self, login: Login, browser: SharedBrowser, client: Any) -> None:
+        self.login, self.browser, self.client = login, browser, client
+        self.seen = 0
+        self._load()
+
+    @property
+    def login_page(self) -> str:
+        return self.login.login_page
+
+    def _load(self) -> None:
+        self.client.cookies.clear()
+        for c in self.login.session.cookies if self.login.session is not None else []:
+            self.client.cookies.set(str(c["name"]), str(c["value"]), domain=str(c["domain"]), path=str(c["path"]))
+        self.seen = self.login.generation
+
+    def renew(self) -> bool:
+        signed_in = bool(self.browser.run(self.login.renew(self.browser.session, self.seen)))
+        self._load()
+        return signed_in
+
+    def required(self) -> str:
+        return self.login.required("discovery was sent to the login page")
 
 
 AuditFn = Callable[..., AuditResult]

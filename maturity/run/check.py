@@ -33,9 +33,9 @@ from maturity.core.model import RunInfo
 from maturity.core.rubric import LoadedRubric, resolve_rubric
 from maturity.core.scoring import Scorecard
 from maturity.core.settings import CHECK_DEFAULTS, AuditSettings, MachineSettings, compose
-from maturity.kernel.errors import ConfigError, GateFailed, UsageError
+from maturity.kernel.errors import CannotRun, ConfigError, GateFailed, UsageError
 from maturity.run.progress import Progress
-from maturity.store import JourneyStore, Store
+from maturity.store import Store
 from reports.annotations import render_annotations
 from reports.check_json import render_check_json
 from reports.check_summary import summary
@@ -126,7 +126,7 @@ def run_check(
     the command line (relative to the working directory), which wins over the config's.
     """
     from crawlers.browser import SharedBrowser
-    from maturity.run.audit import audit, browser_settings
+    from maturity.run.audit import AuditResult, audit, browser_settings
 
     env = os.environ if env is None else env
     machine = machine or MachineSettings()
@@ -153,27 +153,37 @@ def run_check(
     journeys: list[JourneyResult] = []
     try:
         for settings in all_settings:
-            done = audit(
-                settings,
-                store,
-                rubric,
-                out_dir,
-                machine=machine,
-                attested=attested,
-                progress=progress() if progress else None,
-                browser=browser,
-            )
+
+            def audit_site(
+                login: Any = None, hook: Any = None, settings: AuditSettings = settings
+            ) -> AuditResult:
+                return audit(
+                    settings,
+                    store,
+                    rubric,
+                    out_dir,
+                    machine=machine,
+                    attested=attested,
+                    progress=progress() if progress else None,
+                    browser=browser,
+                    login=login,
+                    before_scoring=hook,
+                )
+
+            mine = journeys_of.pop((urlsplit(settings.url).hostname or "").lower(), [])
+            if mine:  # the site's login journey signs the crawl in; the others run before it is scored
+                from maturity.run.journey import JourneyRun, audit_between_journeys
+
+                assert browser is not None
+                plan = JourneyRun(mine, machine=machine, environ=env)
+                done, hook = audit_between_journeys(plan, browser, settings.url, audit_site, store, out_dir)
+                if hook.error:
+                    raise CannotRun(f"the journeys of {settings.url} could not run: {hook.error}")
+                journeys += hook.results
+            else:
+                done = audit_site()
             sites.append(SiteEvidence(card=done.scorecard, pages=store.load_pages(done.crawl_id)))
             runs.append(done.run)
-            mine = journeys_of.pop((urlsplit(settings.url).hostname or "").lower(), [])
-            if mine:  # the site's journeys, after its audit, in the same browser
-                from maturity.run.journey import run_journeys
-
-                ran = run_journeys(
-                    mine, machine=machine, environ=env, browser=browser, screenshots=out_dir / "journeys"
-                )
-                JourneyStore(store.engine).save(done.crawl_id, ran)  # with the run they followed
-                journeys += ran
     finally:
         if own_browser is not None:
             own_browser.close()

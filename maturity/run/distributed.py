@@ -248,7 +248,15 @@ def _audit_or_resume(
     attested = AttestationSet.model_validate(job["attestations"]) if job.get("attestations") else None
     try:
         return audit(
-            settings, store, rubric, out_dir, machine=machine, browser=browser, task_key=job["key"], attested=attested
+            settings,
+            store,
+            rubric,
+            out_dir,
+            machine=machine,
+            browser=browser,
+            task_key=job["key"],
+            attested=attested,
+            agency=job.get("agency"),
         )
     except DuplicateTask:  # another delivery began the same crawl a moment before
         again = store.crawl_for_key(job["key"])
@@ -337,7 +345,11 @@ def run_distributed(
 def portfolio_jobs(
     portfolio: Portfolio, run_id: str, rubric: LoadedRubric, command_line: dict[str, Any] | None = None
 ) -> list[dict[str, Any]]:
-    """One job per site of a portfolio run; every attestation file is read (and refused) first."""
+    """One job per site of a portfolio run; every attestation file is read (and refused) first.
+
+    A site with task journeys is refused: the workers do not run journeys yet, and one with a login
+    journey would have to sign in itself (a session is never sent through the queue or the database)."""
+    refuse_journeys(portfolio)
     attested = attestations_of(portfolio, rubric)
     return [
         make_job(
@@ -351,6 +363,27 @@ def portfolio_jobs(
         )
         for site in portfolio.sites
     ]
+
+
+def refuse_journeys(portfolio: Portfolio) -> None:
+    """Refuse, before anything is queued, a portfolio whose sites have task journeys (see
+    :func:`portfolio_jobs`): said, never skipped in silence."""
+    from maturity.core.journey import load_journey
+    from maturity.run.journey import journey_paths
+
+    for site in portfolio.sites:
+        for path in journey_paths(list(site.journeys)):
+            if load_journey(path).journey.login:
+                raise UsageError(
+                    f"{site.url} has a login journey ({path}): distributed runs do not sign in (a login "
+                    "session is never sent to the workers through the queue or the database, and the workers "
+                    "do not run journeys yet); run this portfolio without --distributed"
+                )
+        if site.journeys:
+            raise UsageError(
+                f"{site.url} has task journeys ({', '.join(site.journeys)}): distributed workers do not run "
+                "journeys yet; run this portfolio without --distributed (or without its journeys)"
+            )
 
 
 def worker_argv(*, hostname: str | None = None, loglevel: str = "INFO") -> list[str]:

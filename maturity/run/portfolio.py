@@ -18,12 +18,13 @@ The terminal display lives with the commands; this module reports through
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from maturity import __version__
 from maturity.core.attest import check_against_rubric, load_attestations
@@ -43,7 +44,10 @@ from maturity.kernel.errors import (
 )
 from maturity.run import interrupt
 from maturity.run.progress import NoDisplay, PortfolioDisplay
-from maturity.store import JourneyStore, Store
+from maturity.store import Store
+
+if TYPE_CHECKING:
+    from maturity.run.journey import JourneyRun
 
 
 class PerfGate:
@@ -250,21 +254,44 @@ def run_portfolio(
                     if browsers is None and owned is None:
                         factory = browser_factory or (lambda s: _default_browser(s, machine))
                         owned = browser = factory(settings)
-                    outcome = _audit_one(
-                        site,
-                        settings,
-                        store,
-                        rubric,
-                        out_dir,
-                        portfolio,
-                        lambda *a, **kw: run_audit(
-                            *a, machine=machine, attested=attested.get(site.attestations or ""), **kw
-                        ),
-                        browser,
-                        SlotProgress(display, slot, site.host_key, gate),
-                    )
-                    if outcome.ok and site.journeys:
-                        outcome = _site_journeys(site, outcome, browser, machine, store)
+                    # The site's login journey first: its session signs the crawl in; its other
+                    # journeys run once its pages are stored and before it is scored, in the same browser.
+                    plan, journeys_error = _sign_in(site, browser, machine) if site.journeys else (None, None)
+                    extra: dict[str, Any] = {}
+                    hook = None
+                    if plan is not None:
+                        from maturity.run.journey import JourneysAfter
+
+                        hook = JourneysAfter([], store, out_dir, machine=machine, browser=browser, plan=plan)
+                        extra["before_scoring"] = hook
+                        login = plan.login_for(site.url)
+                        if login is not None:
+                            extra["login"] = login
+                    with _redacted(plan):
+                        outcome = _audit_one(
+                            site,
+                            settings,
+                            store,
+                            rubric,
+                            out_dir,
+                            portfolio,
+                            lambda *a, _extra=extra, **kw: run_audit(
+                                *a,
+                                machine=machine,
+                                attested=attested.get(site.attestations or ""),
+                                agency=site.agency,  # its survey figures, when imported (issue 18)
+                                services=portfolio.services,
+                                fiscal_year_start=portfolio.fiscal_year_start,
+                                **_extra,
+                                **kw,
+                            ),
+                            browser,
+                            SlotProgress(display, slot, site.host_key, gate),
+                        )
+                    if outcome.ok and journeys_error is not None:
+                        outcome = replace(outcome, journeys_error=journeys_error)
+                    elif outcome.ok and hook is not None:
+                        outcome = replace(outcome, journeys=tuple(hook.results), journeys_error=hook.error)
                 except (BrowserNotFound, StoreUnavailable) as exc:
                     fatal.append(exc)
                     scheduler.stop()
@@ -332,22 +359,28 @@ def check_site_journeys(portfolio: Portfolio, environ: Mapping[str, str] | None 
                 )
 
 
-def _site_journeys(
-    site: PortfolioSite, outcome: SiteOutcome, browser: Any, machine: MachineSettings, store: Store
-) -> SiteOutcome:
-    """Run the site's journeys after its audit, in the same browser; screenshots beside its report.
-    A journey that cannot run leaves the audit's outcome as it was, with the reason."""
-    from maturity.run.journey import run_journeys
+def _redacted(plan: JourneyRun | None) -> contextlib.AbstractContextManager[None]:
+    """Logs redacted during a signed-in audit (signing in again types the secrets)."""
+    if plan is None:
+        return contextlib.nullcontext()
+    from maturity.run.journey import redacted_logs
 
-    shots = Path(outcome.report).parent / "journeys" if outcome.report else None
+    return redacted_logs(plan.everything)
+
+
+def _sign_in(site: PortfolioSite, browser: Any, machine: MachineSettings) -> tuple[JourneyRun | None, str | None]:
+    """The site's journeys read and its login journey run (before its audit), or why they could not
+    be (the audit goes on unsigned; its outcome stands)."""
+    from maturity.run.journey import JourneyRun
+
     try:
-        results = run_journeys(list(site.journeys), machine=machine, browser=browser, screenshots=shots)
+        plan = JourneyRun(list(site.journeys), machine=machine)
+        plan.in_browser(browser, plan.sign_in)
     except (BrowserNotFound, StoreUnavailable):
         raise
     except MaturityError as exc:
-        return replace(outcome, journeys_error=" ".join(str(exc).split())[:500])
-    JourneyStore(store.engine).save(outcome.crawl_id, results)
-    return replace(outcome, journeys=tuple(results))
+        return None, " ".join(str(exc).split())[:500]
+    return plan, None
 
 
 def _default_browser(settings: AuditSettings, machine: MachineSettings) -> Any:

@@ -7,7 +7,7 @@ disk, so a site built on another machine, or after a rubric file changed, shows 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -15,11 +15,13 @@ from maturity import __version__
 from maturity.core.checks.documents.documents_passing import tally
 from maturity.core.documents import DocumentSet, DocumentTally
 from maturity.core.history import RunSnapshot, agencies, site_histories
+from maturity.core.journey import JourneyResult
+from maturity.core.model import SurveyService
 from maturity.core.rubric import LoadedRubric
 from maturity.core.scoring import RubricRef
 from maturity.kernel.errors import UsageError
 from maturity.run.xdata import agency_figures
-from maturity.store import Store
+from maturity.store import JourneyStore, Store
 from maturity.store.readback import FIRST_SCORING, load_snapshots
 from reports.csv_export import render_csv, render_json
 from reports.site import build_site
@@ -57,6 +59,30 @@ def document_tallies(store: Store, by_site: Mapping[str, list[RunSnapshot]]) -> 
     """Each finished run's documents in figures (collected, assessed, passing), for the runs that
     collected documents; judged by the document checks with their default parameters."""
     return {crawl_id: tally(docs) for crawl_id, docs in run_documents(store, by_site).items()}
+
+
+def run_journeys(store: Store, by_site: Mapping[str, list[RunSnapshot]]) -> dict[int, list[JourneyResult]]:
+    """The journeys run after each finished run (issue 15), by crawl id, for the runs that had any."""
+    journeys = JourneyStore(store.engine)
+    out: dict[int, list[JourneyResult]] = {}
+    for runs in by_site.values():
+        for r in runs:
+            found = journeys.of_crawl(r.crawl_id) if r.finished else []
+            if found:
+                out[r.crawl_id] = found
+    return out
+
+
+def run_services(store: Store, by_site: Mapping[str, list[RunSnapshot]]) -> dict[int, list[SurveyService]]:
+    """The agency's services as each finished run recorded them from its portfolio (with whether
+    the run's site delivers each), for the runs that carry survey figures."""
+    out: dict[int, list[SurveyService]] = {}
+    for runs in by_site.values():
+        for r in runs:
+            survey = store.load_site(r.crawl_id).survey if r.finished else None
+            if survey is not None and survey.services:
+                out[r.crawl_id] = list(survey.services)
+    return out
 
 
 @dataclass(frozen=True)
@@ -130,6 +156,7 @@ def build(
     published = published_rubrics(by_site, pin)
     tracker = _title2_page(store, portfolio)
     documents = run_documents(store, by_site)
+    by_site = journey_screenshots(store, by_site, out_dir.resolve() / "run")
     files = build_site(
         by_site,
         method=method,
@@ -145,6 +172,8 @@ def build(
         survey=agency_figures(store),
         documents={crawl_id: tally(docs) for crawl_id, docs in documents.items()},
         run_documents=documents,
+        journeys=run_journeys(store, by_site),
+        services=run_services(store, by_site),
     )
     if tracker is not None:
         files["title2.html"] = tracker
@@ -160,6 +189,30 @@ def build(
         targets[rel].write_text(content, encoding="utf-8")
     agency_pages = sum(1 for rel in files if rel.startswith("agency/"))
     return BuiltSite(out_dir, len(files), agency_pages, len(by_site), published)
+
+
+def journey_screenshots(
+    store: Store, by_site: Mapping[str, list[RunSnapshot]], runs_dir: Path
+) -> dict[str, list[RunSnapshot]]:
+    """Each run's journey screenshots copied to ``runs_dir/<crawl id>/journeys/`` (beside its run
+    page); a screenshot whose file is gone is dropped from the run's journeys, so no page shows a
+    broken image."""
+    from maturity.run.scoring import JOURNEY_SHOTS, place_screenshots, stored_journeys
+
+    out: dict[str, list[RunSnapshot]] = {}
+    for url, runs in by_site.items():
+        out[url] = [
+            replace(
+                r,
+                journeys=place_screenshots(
+                    stored_journeys(store, r.crawl_id), runs_dir / str(r.crawl_id) / JOURNEY_SHOTS
+                ),
+            )
+            if r.journeys
+            else r
+            for r in runs
+        ]
+    return out
 
 
 def _title2_page(store: Store, portfolio: str | None) -> str | None:
@@ -184,7 +237,20 @@ def export(
     published = published_rubrics(by_site, pin)
     pinned = pinned_ref(rubric)
     if fmt == "csv":
-        return render_csv(site_histories(by_site), pinned=pinned, documents=document_tallies(store, by_site)), published
+        text = render_csv(
+            site_histories(by_site),
+            pinned=pinned,
+            documents=document_tallies(store, by_site),
+            survey=agency_figures(store),
+        )
+        return text, published
     views = agencies(by_site, method)
-    doc = render_json(views, method=method, generated_at=now_iso(), pinned=pinned, survey=agency_figures(store))
+    doc = render_json(
+        views,
+        method=method,
+        generated_at=now_iso(),
+        pinned=pinned,
+        survey=agency_figures(store),
+        documents=document_tallies(store, by_site),
+    )
     return doc, published

@@ -4,38 +4,54 @@ rendering a scoring's reports. No browser and no network: this module imports ne
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 from maturity import __version__
 from maturity.core import checks
 from maturity.core.attest import check_against_rubric
 from maturity.core.documents import DocumentSet
-from maturity.core.model import AttestationSet, RunInfo
+from maturity.core.journey import JourneyResult
+from maturity.core.model import AttestationSet, RunInfo, SiteFacts
 from maturity.core.rubric import LoadedRubric
 from maturity.core.scoring import Scorecard, score
-from maturity.store import Store
+from maturity.store import JourneyStore, Store
 from maturity.store.readback import run_info
 from maturity.store.store import StoredPages
 from reports.html import render_html
 from reports.json_report import render_json
 
 
+def site_facts(store: Store, crawl_id: int) -> SiteFacts:
+    """The crawl's site facts with the task journeys stored with it (the Tasks dimension reads them)."""
+    site = store.load_site(crawl_id)
+    journeys = JourneyStore(store.engine).of_crawl(crawl_id)
+    return site.model_copy(update={"journeys": journeys}) if journeys else site
+
+
 def score_run(store: Store, crawl_id: int, rubric: LoadedRubric) -> tuple[int, Scorecard]:
     """Score a stored crawl and store the scoring beside earlier ones, with the rubric's exact text,
-    the tool version and the check catalogue's digest (a scoring is self-contained). The pages are
-    streamed from the store one at a time: memory does not grow with the size of the run."""
-    card = score(rubric, StoredPages(store, crawl_id), store.load_site(crawl_id))
+    the tool version and the check catalogue's digest (a scoring is self-contained). The journeys
+    stored with the crawl are part of its evidence. The pages are streamed from the store one at a
+    time: memory does not grow with the size of the run."""
+    card = score(rubric, StoredPages(store, crawl_id), site_facts(store, crawl_id))
     scoring_id = store.add_scoring(
         crawl_id, card, rubric=rubric, tool_version=__version__, checks_digest=checks.catalogue_digest()
     )
     return scoring_id, card
 
 
+def run_folder(out_dir: Path, crawl_id: int) -> Path:
+    """``OUT/run-N/``: where a run's first scoring's reports go, and its journeys' screenshots
+    (``OUT/run-N/journeys/``)."""
+    return out_dir / f"run-{crawl_id}"
+
+
 def report_dir(info: RunInfo, card: Scorecard, out_dir: Path, *, first_scoring: bool) -> Path:
     """Where one scoring's reports go, so no scoring's reports replace another's: ``OUT/run-N/`` for
     a run's first scoring (the audit's), ``OUT/run-N/scoring-M/`` for each later one (``rescore``),
     and ``OUT/run-N/<rubric id>-<sha256[:12]>/`` for a scoring of saved artifacts (no scoring id)."""
-    run_dir = out_dir / f"run-{info.crawl_id}"
+    run_dir = run_folder(out_dir, info.crawl_id)
     if first_scoring:
         return run_dir
     if info.scoring_id is not None:
@@ -51,15 +67,48 @@ def write_reports(
     *,
     first_scoring: bool = True,
     documents: DocumentSet | None = None,
+    journeys: list[tuple[JourneyResult, Path | None]] | None = None,
 ) -> dict[str, Path]:
     """The HTML and JSON scorecards of one scoring, in its own :func:`report_dir`; ``documents``
-    (the run's, when it collected them) gives the HTML scorecard its "Documents" section."""
+    (the run's, when it collected them) gives the HTML scorecard its "Documents" section and the
+    JSON scorecard its ``documents`` figures, and
+    ``journeys`` (each with its screenshots' folder: :meth:`JourneyStore.with_screenshots`) its
+    "Tasks" section, the screenshots copied beside it as ``journeys/<id>/step-NN.png``."""
     run_dir = report_dir(info, card, out_dir, first_scoring=first_scoring)
     run_dir.mkdir(parents=True, exist_ok=True)
     paths = {"html": run_dir / "index.html", "json": run_dir / "scorecard.json"}
-    paths["html"].write_text(render_html(info, card, documents=documents), encoding="utf-8")
-    paths["json"].write_text(render_json(info, card), encoding="utf-8")
+    shown = place_screenshots(journeys or [], run_dir / JOURNEY_SHOTS)
+    paths["html"].write_text(render_html(info, card, documents=documents, journeys=shown), encoding="utf-8")
+    paths["json"].write_text(render_json(info, card, documents), encoding="utf-8")
     return paths
+
+
+JOURNEY_SHOTS = "journeys"  # the screenshots' folder beside a report
+
+
+def place_screenshots(journeys: list[tuple[JourneyResult, Path | None]], target: Path) -> list[JourneyResult]:
+    """Each journey with its screenshots copied under ``target`` (unless already there); a step
+    whose screenshot file is gone keeps no name, so no report shows a broken image."""
+    out = []
+    for result, folder in journeys:
+        steps = []
+        for step in result.steps:
+            name = step.screenshot
+            source = folder / name if folder is not None and name else None
+            if name is None or source is None or not source.is_file() or ".." in Path(name).parts:
+                steps.append(step.model_copy(update={"screenshot": None}))
+                continue
+            dest = target / name
+            if source.resolve() != dest.resolve():
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(source, dest)
+            steps.append(step)
+        out.append(result.model_copy(update={"steps": steps}))
+    return out
+
+
+def stored_journeys(store: Store, crawl_id: int) -> list[tuple[JourneyResult, Path | None]]:
+    return JourneyStore(store.engine).with_screenshots(crawl_id)
 
 
 def rescore(
@@ -76,7 +125,8 @@ def rescore(
     info = run_info(store, crawl_id, scoring_id)
     first = store.scorings(crawl_id)[0].id == scoring_id  # a run never scored before: the audit's place
     documents = store.load_site(crawl_id).documents
-    return info, card, write_reports(info, card, out_dir, first_scoring=first, documents=documents)
+    journeys = stored_journeys(store, crawl_id)
+    return info, card, write_reports(info, card, out_dir, first_scoring=first, documents=documents, journeys=journeys)
 
 
 def report(store: Store, crawl_id: int, out_dir: Path) -> tuple[RunInfo, Scorecard, dict[str, Path]]:
@@ -85,7 +135,8 @@ def report(store: Store, crawl_id: int, out_dir: Path) -> tuple[RunInfo, Scoreca
     info = run_info(store, crawl_id, scoring.id)
     first = store.scorings(crawl_id)[0].id == scoring.id
     documents = store.load_site(crawl_id).documents
-    return info, card, write_reports(info, card, out_dir, first_scoring=first, documents=documents)
+    journeys = stored_journeys(store, crawl_id)
+    return info, card, write_reports(info, card, out_dir, first_scoring=first, documents=documents, journeys=journeys)
 
 
 def rescore_all(

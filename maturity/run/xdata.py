@@ -8,20 +8,21 @@ already counted by an earlier, overlapping export is not counted again.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
-from maturity.core.model import RunInfo, SurveyFacts, SurveyFigure
-from maturity.core.portfolio import Portfolio
+from maturity.core.model import RunInfo, SiteFacts, SurveyFacts, SurveyFigure, SurveyService
+from maturity.core.portfolio import Portfolio, PortfolioService, host_key
 from maturity.core.rubric import LoadedRubric
 from maturity.core.scoring import Scorecard
-from maturity.core.xdata import Figure, ImportSummary, figures, tally
+from maturity.core.xdata import Figure, ImportSummary, figures, fiscal_quarter, tally
 from maturity.core.xdata_formats import Options, load_column_map, parse
 from maturity.kernel.errors import ConfigError, UsageError
 from maturity.run.scoring import rescore
 from maturity.store import Store
+from maturity.store.tables import Crawl
 from maturity.store.xdata import Batch, StoredImport, XdataStore, response_digest
 
 
@@ -151,12 +152,54 @@ def import_file(
     )
 
 
-def survey_facts(store: Store, agency: str, attached_at: str) -> SurveyFacts:
-    """The agency's figures as the site facts carry them (every quarter; suppressed ones without a share)."""
+def site_services(services: Sequence[PortfolioService], agency: str, site_url: str) -> list[SurveyService]:
+    """The agency's services from its portfolio file, each marked ``here`` when one of its URLs is
+    on ``site_url``'s host (the site delivers it)."""
+    return [
+        SurveyService(
+            id=s.id,
+            name=s.name,
+            journeys=list(s.journeys),
+            here=any(host_key(u) == host_key(site_url) for u in s.urls),
+        )
+        for s in services
+        if s.agency == agency
+    ]
+
+
+def survey_facts(
+    store: Store,
+    agency: str,
+    attached_at: str,
+    *,
+    as_of: str | None = None,
+    fiscal_year_start: int = 10,
+    services: Sequence[SurveyService] = (),
+) -> SurveyFacts | None:
+    """The agency's figures as the site facts carry them (suppressed quarters without a share), or
+    None when the agency has no survey results at all.
+
+    ``as_of`` (the run date) leaves out every quarter that began after it: a run is scored with the
+    figures as they could have been on its day, whatever is imported later. ``services`` are the
+    agency's services (:func:`site_services`): when the site delivers some of them it carries only
+    their figures (``scope: site``); otherwise every service's (``scope: agency``)."""
     figs = agency_figures(store, agency).get(agency, [])
+    if not figs:
+        return None
+    if as_of:
+        newest = fiscal_quarter(date.fromisoformat(as_of[:10]), fiscal_year_start)
+        figs = [f for f in figs if (f.fiscal_year, f.quarter) <= newest]
+    listed = list(services)
+    here = {key for s in listed if s.here for key in (s.id, s.name)}
+    if here:
+        figs = [f for f in figs if f.service in here]
     return SurveyFacts(
         agency=agency,
         attached_at=attached_at,
+        as_of=as_of[:10] if as_of else None,
+        fiscal_year_start=fiscal_year_start,
+        services=listed,
+        scope="site" if here else "agency",
         figures=[
             SurveyFigure(
                 service=f.service,
@@ -175,19 +218,60 @@ def survey_facts(store: Store, agency: str, attached_at: str) -> SurveyFacts:
     )
 
 
+def run_date(site: SiteFacts, crawl: Crawl) -> str:
+    """The day a run saw its site (discovery's time; the crawl's start for runs without it)."""
+    return site.crawled_at or crawl.started_at.isoformat()
+
+
+def survey_for_run(
+    store: Store,
+    site: SiteFacts,
+    agency: str | None,
+    *,
+    services: Sequence[PortfolioService] = (),
+    fiscal_year_start: int = 10,
+) -> SurveyFacts | None:
+    """What a new run carries: the survey figures of ``agency`` (for a plain ``maturity audit``
+    given none, the agency of the site's newest portfolio run), quarters up to the run date, or
+    None when there is no agency or it has no survey results (the dimension is then not assessed)."""
+    name = agency or store.agency_of(site.start_url)
+    if not name:
+        return None
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    return survey_facts(
+        store,
+        name,
+        now,
+        as_of=site.crawled_at or now,
+        fiscal_year_start=fiscal_year_start,
+        services=site_services(services, name, site.start_url),
+    )
+
+
 def score_with_survey(
     store: Store, crawl_id: int, rubric: LoadedRubric, out_dir: Path, *, agency: str | None = None
 ) -> tuple[RunInfo, Scorecard, dict[str, Path], SurveyFacts]:
     """Attach the agency's survey figures to a stored crawl (replacing any attached before), then
     score it under ``rubric`` (a new scoring; the old ones stay). The crawl's agency is the one
-    its portfolio run stored, unless ``agency`` is given."""
+    its portfolio run stored, unless ``agency`` is given. Quarters are counted from the run's date,
+    and the services the portfolio listed when the run was audited are kept."""
     crawl = store.crawl(crawl_id)
     name = agency or crawl.agency
     if not name:
         raise UsageError(f"run {crawl_id} belongs to no agency (a plain `maturity audit`): give --agency")
-    facts = survey_facts(store, name, datetime.now(UTC).isoformat(timespec="seconds"))
-    site = store.load_site(crawl_id).model_copy(update={"survey": facts})
-    store.set_site(crawl_id, site, crawl.pages_found)
+    site = store.load_site(crawl_id)
+    before = site.survey if site.survey is not None and site.survey.agency == name else None
+    facts = survey_facts(
+        store,
+        name,
+        datetime.now(UTC).isoformat(timespec="seconds"),
+        as_of=run_date(site, crawl),
+        fiscal_year_start=before.fiscal_year_start if before else 10,
+        services=before.services if before else (),
+    )
+    if facts is None:
+        facts = SurveyFacts(agency=name, attached_at=datetime.now(UTC).isoformat(timespec="seconds"))
+    store.set_site(crawl_id, site.model_copy(update={"survey": facts}), crawl.pages_found)
     info, card, paths = rescore(store, crawl_id, rubric, out_dir)
     return info, card, paths, facts
 

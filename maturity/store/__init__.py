@@ -1,5 +1,6 @@
 """The store: tables, queries and migrations (the only package that imports SQLAlchemy, SQLModel or Alembic)."""
 
+from maturity.store.documents import DocumentFactsRow  # registers the document facts table (issue 17)
 from maturity.store.journeys import JourneyStore  # registers the journey table (issue 15)
 from maturity.store.store import (
     PENDING,
@@ -21,6 +22,7 @@ __all__ = [
     "PENDING",
     "Blob",
     "Crawl",
+    "DocumentFactsRow",
     "DuplicateTask",
     "JourneyStore",
     "Page",

@@ -12,6 +12,7 @@ from maturity.core.history import RunSnapshot
 from maturity.core.model import PerformanceFacts, RunInfo
 from maturity.core.portfolio import host_key
 from maturity.core.scoring import PageSummary
+from maturity.store.journeys import JourneyStore
 from maturity.store.store import FIRST_SCORING, Store, StoredRun, published_scoring, redact_url
 from maturity.store.tables import Crawl, Scoring
 
@@ -83,6 +84,7 @@ def load_snapshots(
             continue
         by_site.setdefault(run.crawl.target_url, []).append(run)
     out: dict[str, list[RunSnapshot]] = {}
+    journeys = JourneyStore(store.engine)
     for url, runs in by_site.items():
         newest = max((s for r in runs for s in r.scorings), key=lambda s: s.id or 0, default=None)
         reference = newest.rubric_sha256 if newest else None
@@ -112,6 +114,7 @@ def load_snapshots(
                     pages=[PageSummary(url=u, status=s, reason=r) for u, s, r in run.pages],
                     scorecard=card,
                     perf=perf,
+                    journeys=journeys.of_crawl(run.crawl.id) if run.crawl.id is not None else [],
                 )
             )
         out[url] = list(reversed(snaps))

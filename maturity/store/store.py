@@ -21,7 +21,7 @@ import re
 import threading
 import time
 import zlib
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from importlib import resources
@@ -41,6 +41,7 @@ from maturity.core.model import PageArtifacts, SiteFacts, canonical_json
 from maturity.core.rubric import LoadedRubric, parse_rubric
 from maturity.core.scoring import Scorecard
 from maturity.kernel.errors import ConfigError, StoreUnavailable, UsageError
+from maturity.store.documents import keep_facts, known_facts
 from maturity.store.tables import PENDING, Blob, Crawl, Page, Scoring, utcnow
 
 
@@ -464,6 +465,15 @@ class Store:
             return SiteFacts(start_url=crawl.target_url)
         return SiteFacts.model_validate(self.get_blob(crawl.site_sha))
 
+    # -- document facts by content hash (maturity.store.documents) -----------
+    def document_facts(self, site: str, parser: str, hashes: Iterable[str]) -> dict[str, tuple[str, Any]]:
+        """Facts an earlier run of ``site`` kept for these documents: sha256 -> (kind, facts as JSON data)."""
+        return known_facts(self.engine, site, parser, hashes)
+
+    def keep_document_facts(self, site: str, parser: str, facts: Mapping[str, tuple[str, Any]]) -> None:
+        """Keep what parsing these documents of ``site`` gave, for later runs of it."""
+        keep_facts(self.engine, site, parser, facts)
+
     # -- scorings ----------------------------------------------------------
     def add_scoring(
         self,
@@ -577,6 +587,16 @@ class Store:
         """Crawls with a higher id than ``crawl_id``, oldest first."""
         with Session(self.engine) as session:
             return list(session.exec(select(Crawl).where(col(Crawl.id) > crawl_id).order_by(col(Crawl.id))).all())
+
+    def agency_of(self, target_url: str) -> str | None:
+        """The agency of the newest crawl of ``target_url`` that has one (a portfolio run's), or None."""
+        with Session(self.engine) as session:
+            return session.exec(
+                select(Crawl.agency)
+                .where(Crawl.target_url == target_url, col(Crawl.agency).is_not(None))
+                .order_by(col(Crawl.id).desc())
+                .limit(1)
+            ).first()
 
     def history(self, portfolio: str | None = None) -> list[StoredRun]:
         """Every crawl (of ``portfolio``, or all), oldest first, with its scorings and page list.

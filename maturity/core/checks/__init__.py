@@ -38,7 +38,7 @@ from maturity.core.model import (
     SiteFacts,
 )
 
-DIMENSIONS = ("accessibility", "performance", "mobile", "content", "security", "documents")
+DIMENSIONS = ("accessibility", "performance", "mobile", "content", "security", "documents", "tasks")
 Scope = Literal["page", "site"]
 AXE_PREFIX = "axe/"
 ATTEST_PREFIX = "attest/"

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import UTC, date, datetime
-from email.utils import parsedate_to_datetime
+from datetime import date
 from types import SimpleNamespace
 from typing import Any
 from urllib.parse import urlsplit
 
 from maturity.core.checks import PageInput, SiteInput
 from maturity.core.model import CheckResult, Link, normalise_for_lookup
+from maturity.kernel.dates import parse_date
 
 
 def keep(page: PageInput, **fields: tuple[str, ...]) -> dict[str, Any]:
@@ -52,27 +52,6 @@ def host_of(url: str) -> str:
         return (urlsplit(url).hostname or "").lower()
     except ValueError:
         return ""
-
-
-def parse_date(value: str | None) -> date | None:
-    """An ISO 8601 date or timestamp, or an HTTP date (RFC 9110), as a UTC date; None when unreadable."""
-    if not value:
-        return None
-    text = value.strip()
-    try:
-        return parsedate_to_datetime(text).astimezone(UTC).date()
-    except (TypeError, ValueError, IndexError):
-        pass
-    try:
-        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        try:
-            parsed = datetime.fromisoformat(text[:10])
-        except ValueError:
-            return None
-    if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(UTC)
-    return parsed.date()
 
 
 def first_date(values: Iterable[str | None]) -> date | None:

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from importlib import resources
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from maturity.core.settings import AuditSettings, MachineSettings
 from maturity.run.demo.tls import LocalTLS
+
+if TYPE_CHECKING:
+    from maturity.run.audit import AuditResult
+    from maturity.run.journey import JourneysAfter
+    from maturity.run.progress import Progress
+    from maturity.store import Store
 
 
 def demo_settings(origin: str, *, concurrency: int = 2) -> AuditSettings:
@@ -41,3 +49,66 @@ def defects() -> dict[str, Any]:
         (resources.files("maturity.run.demo") / "defects.yaml").read_text(encoding="utf-8")
     )
     return data
+
+
+# The demo's login password: any value signs in (the demo checks only that one was typed). A secret
+# all the same, so the demo shows it masked in the screenshots and absent from every report.
+DEMO_SECRETS = {"MATURITY_SECRET_DEMO_PASSWORD": "columbia-demo-password"}
+
+
+def demo_journeys(origin: str, folder: Path) -> list[Path]:
+    """The demo's journey files (a login, one journey that completes, one with a step only a mouse
+    can do), written to ``folder`` with the server's address in place of ``{{origin}}``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    for item in sorted((resources.files("maturity.run.demo") / "journeys").iterdir(), key=lambda t: t.name):
+        if item.name.endswith(".yaml"):
+            path = folder / item.name
+            path.write_text(item.read_text(encoding="utf-8").replace("{{origin}}", origin), encoding="utf-8")
+            out.append(path)
+    return out
+
+
+def demo_environ(environ: Mapping[str, str]) -> dict[str, str]:
+    """``environ`` with the demo's secrets (a value already set is kept)."""
+    return {**DEMO_SECRETS, **environ}
+
+
+def run_demo(
+    origin: str,
+    tls: LocalTLS,
+    http_port: int | None,
+    store: Store,
+    out_dir: Path,
+    machine: MachineSettings,
+    *,
+    environ: Mapping[str, str],
+    concurrency: int = 2,
+    progress: Progress | None = None,
+) -> tuple[AuditResult, JourneysAfter]:
+    """The demo's audit of the served site with its journeys (run before it is scored), in one
+    Chromium that trusts the run's certificate; the journey files are written to ``OUT/demo-journeys``."""
+    from crawlers.browser import SharedBrowser
+    from maturity.core.rubric import builtin_rubric
+    from maturity.run.audit import audit, browser_settings
+    from maturity.run.journey import JourneysAfter
+
+    machine = demo_machine(machine, tls, http_port)
+    settings = demo_settings(origin, concurrency=concurrency)
+    browser = SharedBrowser(browser_settings(settings, machine))
+    try:
+        files = demo_journeys(origin, out_dir / "demo-journeys")
+        journeys = JourneysAfter(files, store, out_dir, machine=machine, environ=demo_environ(environ), browser=browser)
+        result = audit(
+            settings,
+            store,
+            builtin_rubric("default"),
+            out_dir,
+            machine=machine,
+            progress=progress,
+            browser=browser,
+            before_scoring=journeys,
+        )
+    finally:
+        browser.close()
+    return result, journeys

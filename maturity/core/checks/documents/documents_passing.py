@@ -56,7 +56,9 @@ def tally(documents: DocumentSet, params: Mapping[str, Any] | None = None) -> Do
     merged = {**get(ID).meta.params, **(params or {})}
     judged = documents.pdfs() + documents.office_files()
     failing = sum(1 for d in judged if (facts := d.pdf or d.office) is not None and problem_list(facts, merged))
-    return DocumentTally(collected=len(documents.documents), assessed=len(judged), passing=len(judged) - failing)
+    return DocumentTally(
+        found=documents.found, collected=len(documents.documents), assessed=len(judged), passing=len(judged) - failing
+    )
 
 
 CHECK_IDS = (ID, *(part.ID for part in PARTS), *(part.ID for part in OFFICE_PARTS))
@@ -103,14 +105,19 @@ def run(site: SiteInput) -> CheckResult:
         if found:
             failing.append(document_item(doc, "; ".join(found), params))
     unassessed = [
-        Item(url=d.url, snippet=d.url.rsplit("/", 1)[-1][:120], detail=f"{d.status.replace('_', ' ')}: {d.reason}; "
-             f"{referrers_text(d)}")
+        Item(
+            url=d.url,
+            snippet=d.url.rsplit("/", 1)[-1][:120],
+            detail=f"{d.status.replace('_', ' ')}: {d.reason}; {referrers_text(d)}",
+        )
         for d in documents.documents
         if d not in pdfs
     ]
     if not pdfs:
-        what = f"{len(documents.documents)} document(s) collected, none assessable" if documents.documents else (
-            "no documents linked from the audited pages or listed in the sitemaps"
+        what = (
+            f"{len(documents.documents)} document(s) collected, none assessable"
+            if documents.documents
+            else ("no documents linked from the audited pages or listed in the sitemaps")
         )
         result = CheckResult.not_applicable(ID, None, what)
         return result.model_copy(update={"items": [*result.items, *unassessed]})
