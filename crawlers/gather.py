@@ -20,6 +20,7 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page as PwPage
 
 from crawlers.guard import NetworkLog, record_requests, refused_document
+from crawlers.interact import PARTS, interact
 from crawlers.mapping import map_axe, scrub
 from crawlers.plainwords import plain_error
 from crawlers.retry import RetryPolicy
@@ -29,6 +30,7 @@ from maturity.core.model import (
     ArtifactError,
     DocumentFacts,
     HttpFacts,
+    InteractionFacts,
     MobileFacts,
     NetworkFacts,
     PageArtifacts,
@@ -249,6 +251,12 @@ async def _read_page(
         for i, r in enumerate(net.requests)
     ]
     artifacts["network"] = NetworkFacts(requests=requests).model_dump(mode="json")
+    # Last: keys pressed, the mouse moved, text enlarged, the window narrowed (bounded; crawlers/interact.py).
+    if page.is_closed():  # axe-core timed out and its tab was closed
+        used = InteractionFacts(undecided=dict.fromkeys(PARTS, "the tab was closed after axe-core timed out"))
+    else:
+        used = InteractionFacts.model_validate(scrub(await interact(page, session.interact_js)))
+    artifacts["document"]["interaction"] = used.model_dump(mode="json")
     if await refused_document(net):  # a frame added after the load was redirected there
         return _refused_page(ref, http, net)
     return PageArtifacts(url=ref.url, depth=ref.depth, artifacts=artifacts)
