@@ -62,6 +62,8 @@ async ({ part, arg }) => {
       kind: "element", key: S.keys.get(el), selector: cssPath(el), text: name(el),
       top: Math.round(r.top + scrollY), left: Math.round(r.left + scrollX), width: Math.round(r.width), height: Math.round(r.height),
       pinned: pinned(el), modal: Boolean(modalOf(el)),
+      // controls whose own parts take focus one Tab after another (media controls, date fields)
+      composite: el.matches("audio, video, input[type='date'], input[type='time'], input[type='datetime-local'], input[type='month'], input[type='week']"),
     };
   };
   // relative luminance (WCAG 2.2 definition) of what an element shows: its background over what is behind it
@@ -216,6 +218,8 @@ async ({ part, arg }) => {
     // focus shows; hovering follows, one control at a time, from outside.
     const hidden = (el) => { const s = getComputedStyle(el); return s.display === "none" || s.visibility === "hidden" || !el.getClientRects().length; };
     const skip = "script, style, template, noscript, option, optgroup, datalist, select, details, dialog, [aria-hidden='true']";
+    const active = deepActive();
+    if (active && active.blur) active.blur();  // what the keyboard walk left open closes first
     S.hover = [];
     const containers = new Set();
     for (const el of tabbable().slice(0, 400)) {

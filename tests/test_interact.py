@@ -29,3 +29,5 @@ def test_a_cycle_is_a_return_before_the_end_of_the_page():
     modal = find_cycle([el(1, modal=True), el(2, modal=True), el(1, modal=True)])
     assert modal is not None and modal["modal"] is True
     assert find_cycle([el(1), {"kind": "frame", "selector": "iframe"}, el(1)]) is None  # unseen inside a frame
+    player = el(2, composite=True)  # Tab through an <audio>'s own controls, then on
+    assert find_cycle([el(1), player, player, player, el(3)]) is None

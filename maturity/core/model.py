@@ -345,6 +345,7 @@ class TabStop(Frozen):
     height: float = 0
     pinned: bool = False  # fixed or sticky, or inside such an element
     modal: bool = False  # inside an open modal dialog
+    composite: bool = False  # its own parts take focus in turn (media controls, date fields)
 
 
 class FocusCycle(Frozen):
