@@ -145,7 +145,7 @@ async ({ part, arg }) => {
     // WCAG 1.4.4: every text's font size doubled (and a line height in px with it); boxes that clip
     // their overflow and fit their text before, but not after, are listed. The sizes are put back.
     if (!document.body) return { clipped: [], boxes: 0 };
-    const all = Array.from(document.body.querySelectorAll("*")).slice(0, 6000)
+    const all = Array.from(document.body.querySelectorAll("*")).slice(0, 4000)
       .filter((el) => !["SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE", "svg", "IMG", "VIDEO", "IFRAME", "CANVAS"].includes(el.tagName));
     const clips = (v) => v === "hidden" || v === "clip";
     const boxes = all.filter((el) => {
@@ -156,7 +156,7 @@ async ({ part, arg }) => {
     const axes = new Map(boxes.map((el) => { const s = getComputedStyle(el); return [el, [clips(s.overflowX), clips(s.overflowY)]]; }));
     const clipped = (el) => { const [x, y] = axes.get(el); return (y && el.scrollHeight > el.clientHeight + 2) || (x && el.scrollWidth > el.clientWidth + 2); };
     const before = new Set(boxes.filter(clipped));
-    const sized = all.slice(0, 4000).map((el) => {
+    const sized = all.map((el) => {
       const s = getComputedStyle(el);
       return [el, parseFloat(s.fontSize), s.lineHeight.endsWith("px") ? parseFloat(s.lineHeight) : null,
         el.style.getPropertyValue("font-size"), el.style.getPropertyPriority("font-size"),
@@ -222,14 +222,19 @@ async ({ part, arg }) => {
     if (active && active.blur) active.blur();  // what the keyboard walk left open closes first
     S.hover = [];
     const containers = new Set();
+    const started = performance.now();
+    const others = (c, el) => {  // another control shown in c (stops at the first)
+      for (const o of c.querySelectorAll(TABBABLE)) if (o !== el && o.tabIndex >= 0 && o.getClientRects().length) return true;
+      return false;
+    };
     for (const el of tabbable().slice(0, 400)) {
-      if (S.hover.length >= arg.max) break;
+      if (S.hover.length >= arg.max || performance.now() - started > 150) break;  // bounded on any page
       if (el.closest("details")) continue;
       let found = null;
       for (let c = el.parentElement, up = 0; c && up < 2 && c !== document.body; c = c.parentElement, up++) {
         if (containers.has(c)) break;
-        // a neighbourhood of this control alone: no other control shown in it
-        if (Array.from(c.querySelectorAll(TABBABLE)).filter((o) => o.tabIndex >= 0 && o.getClientRects().length).length > 1) break;
+        // a small neighbourhood of this control alone: no other control shown in it
+        if (c.getElementsByTagName("*").length > 200 || others(c, el)) break;
         const described = (el.getAttribute("aria-describedby") || "").split(/\s+/).filter(Boolean)
           .map((id) => document.getElementById(id)).filter((t) => t && hidden(t) && fold(t.textContent));
         const inside = Array.from(c.querySelectorAll("*")).slice(0, 200)
