@@ -21,6 +21,7 @@ checks'. Measured cost on plain pages: see the README (barrier checks).
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -29,6 +30,8 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page as PwPage
 
 from crawlers.tabs import close_quietly, one_line
+
+log = logging.getLogger("maturity.browser")
 
 PART_MS = {"motion": 1200, "text_resize": 600, "keyboard": 1500, "hover": 1000, "reflow": 800}
 TOTAL_MS = 3000  # the hard cap for one page, all parts together
@@ -67,6 +70,9 @@ async def interact(page: PwPage, script: str) -> dict[str, Any]:
             facts["undecided"][part] = f"did not finish within {limit:.0f} ms"
         except PlaywrightError as exc:
             facts["undecided"][part] = f"the page broke it: {one_line(exc)}"
+        except Exception as exc:  # facts the page made unreadable (or our bug): this part only
+            log.exception("interaction part %s failed", part)
+            facts["undecided"][part] = f"failed: {type(exc).__name__}: {one_line(exc)}"
         facts["ms"][part] = round((time.perf_counter() - started) * 1000, 1)
         if part in facts["undecided"]:
             facts.pop(part, None)
