@@ -183,6 +183,13 @@ async ({ part, arg }) => {
     // with where focus was, so the presses need no reads in between.
     if (document.activeElement && document.activeElement.blur) document.activeElement.blur();
     scrollTo(0, 0);
+    // No spell checking while keys are pressed: a field that takes real keyboard focus makes the browser
+    // fetch a dictionary from its vendor (an address outside the audit). Put back at cleanup.
+    if (!S.spell) {
+      S.spell = [document.documentElement, ...Array.from(document.querySelectorAll("[spellcheck]")).slice(0, 500)]
+        .map((el) => [el, el.getAttribute("spellcheck")]);
+      for (const [el] of S.spell) el.setAttribute("spellcheck", "false");
+    }
     S.walk = [];
     const marker = document.createElement("span");
     marker.tabIndex = -1;
@@ -309,6 +316,8 @@ async ({ part, arg }) => {
 
   if (part === "cleanup") {
     if (S.marker) { S.marker.remove(); S.marker = null; }
+    for (const [el, value] of S.spell || []) { if (value === null) el.removeAttribute("spellcheck"); else el.setAttribute("spellcheck", value); }
+    S.spell = null;
     S.walk = null;
     S.hover = null;
     if (document.activeElement && document.activeElement.blur) document.activeElement.blur();

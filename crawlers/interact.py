@@ -7,7 +7,9 @@ Run after the document facts and axe-core, in the same tab, in this order:
   sampled frame by frame for ``FLASH_SAMPLE_MS``;
 - ``text_resize``: every text's font size doubled in the page (WCAG 1.4.4), boxes that now clip;
 - ``keyboard``: Tab pressed from the top of the page at most ``TAB_PRESSES`` times; when focus comes
-  back to where it was before reaching the end, Tab, Escape then Tab, and Shift+Tab are tried to leave;
+  back to where it was before reaching the end, Tab, Escape then Tab, and Shift+Tab are tried to leave.
+  Spell checking is off meanwhile (``spellcheck="false"``, put back after): a field focused by real
+  keys made Chromium fetch its dictionary from its vendor, an address outside the audit;
 - ``hover``: at most ``HOVER_PROBES`` controls with hidden content beside them, each focused, then
   hovered with the mouse;
 - ``reflow``: the window narrowed to 320 CSS px as a desktop browser (WCAG 1.4.10), then put back.
