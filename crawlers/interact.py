@@ -116,9 +116,10 @@ async def _keyboard(page: PwPage, call: Call, facts: dict[str, Any]) -> None:
     presses = min(TAB_PRESSES, int(start["tabbable"]) + 2)
     cdp = await page.context.new_cdp_session(page)
     try:
-        # All presses sent at once: the browser handles input events one after another, in order, and
-        # the page notes where focus was at each; one round trip instead of two per press.
-        await asyncio.gather(*(press(cdp, "Tab") for _ in range(presses)))
+        # All presses sent at once, key down and key up in turn: the browser handles input events one
+        # after another, in order, and the page notes where focus was at each; one round trip in all.
+        events = [{"type": kind, **KEYS["Tab"]} for _ in range(presses) for kind in ("rawKeyDown", "keyUp")]
+        await asyncio.gather(*(cdp.send("Input.dispatchKeyEvent", event) for event in events))
         walk = await call("keyboard_read")
         stops = align(walk, presses)
         cycle = find_cycle(stops)
