@@ -88,6 +88,14 @@ async ({ part, arg }) => {
 
   if (part === "motion") {
     const watch = window.__maturityWatch;
+    // A page that scripts keep changing (twice or more, and in the last half second) is watched until
+    // arg.watch_ms after its load event: a counter updating every second shows itself; a page that went
+    // still after loading costs nothing.
+    const busy = (e) => e.text + e.style >= 2 && e.last > performance.now() - 500;  // changed twice, lately too
+    if (watch && watch.loaded != null && Array.from(watch.seen.values()).some(busy)) {
+      const wait = Math.min(arg.watch_ms, arg.watch_ms - (performance.now() - watch.loaded));
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    }
     const out = { observed_ms: watch && watch.loaded != null ? Math.round(performance.now() - watch.loaded) : 0,
       animations: [], changes: [], luminance: [], sample_ms: 0, controls: [] };
     const byTarget = new Map();
@@ -96,8 +104,16 @@ async ({ part, arg }) => {
       const el = effect && effect.target;
       if (a.playState !== "running" || !(el instanceof Element) || !el.getClientRects().length) continue;
       const t = effect.getComputedTiming();
-      const props = new Set();
-      try { for (const k of effect.getKeyframes()) for (const p of Object.keys(k)) if (!["offset", "computedOffset", "easing", "composite"].includes(p)) props.add(p); } catch (e) { /* */ }
+      // the properties whose value changes from keyframe to keyframe (a shorthand lists all its longhands)
+      const values = new Map();
+      try {
+        for (const k of effect.getKeyframes()) for (const [p, v] of Object.entries(k)) {
+          if (["offset", "computedOffset", "easing", "composite"].includes(p)) continue;
+          if (!values.has(p)) values.set(p, new Set());
+          values.get(p).add(String(v));
+        }
+      } catch (e) { /* */ }
+      const props = new Set(Array.from(values).filter(([, v]) => v.size > 1 || effect.getKeyframes().length === 1).map(([p]) => p));
       const total = t.activeDuration === Infinity ? null : Math.round(Number(t.activeDuration) || 0) / 1000;
       const prev = byTarget.get(el);
       if (prev && (prev.seconds === null || (total !== null && prev.seconds >= total))) { props.forEach((p) => prev.properties.push(p)); continue; }

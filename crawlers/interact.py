@@ -3,8 +3,9 @@
 Run after the document facts and axe-core, in the same tab, in this order:
 
 - ``motion``: running animations, elements scripts kept changing since the load event (noted by
-  watch.js, an init script) and the page's buttons; where something could flash, its luminance is
-  sampled frame by frame for ``FLASH_SAMPLE_MS``;
+  watch.js, an init script; a page that keeps changing is watched until ``WATCH_MS`` after its load)
+  and the page's buttons; where something could flash, its luminance is sampled frame by frame for
+  ``FLASH_SAMPLE_MS``;
 - ``text_resize``: every text's font size doubled in the page (WCAG 1.4.4), boxes that now clip;
 - ``keyboard``: Tab pressed from the top of the page at most ``TAB_PRESSES`` times; when focus comes
   back to where it was before reaching the end, Tab, Escape then Tab, and Shift+Tab are tried to leave.
@@ -35,11 +36,12 @@ from crawlers.tabs import close_quietly, one_line
 
 log = logging.getLogger("maturity.browser")
 
-PART_MS = {"motion": 1200, "text_resize": 600, "keyboard": 1500, "hover": 1000, "reflow": 800}
+PART_MS = {"motion": 2200, "text_resize": 600, "keyboard": 1500, "hover": 1000, "reflow": 800}
 TOTAL_MS = 3000  # the hard cap for one page, all parts together
 TAB_PRESSES = 20  # the walk stops earlier on a page with fewer elements in its tab order
 HOVER_PROBES = 4
 FLASH_SAMPLE_MS = 500  # only where something animates a colour or opacity, or a script restyles it
+WATCH_MS = 1500  # a page scripts keep changing is watched this long after its load event, at least
 REFLOW_WIDTH = 320  # WCAG 2.2 SC 1.4.10: 320 CSS px wide (1280 px at 400 % zoom)
 PARTS = tuple(PART_MS)
 
@@ -90,7 +92,7 @@ Call = Callable[..., Awaitable[Any]]
 
 
 async def _motion(call: Call, facts: dict[str, Any]) -> None:
-    facts["motion"] = await call("motion", {"sample_ms": FLASH_SAMPLE_MS})
+    facts["motion"] = await call("motion", {"sample_ms": FLASH_SAMPLE_MS, "watch_ms": WATCH_MS})
 
 
 async def _text_resize(call: Call, facts: dict[str, Any]) -> None:

@@ -646,6 +646,7 @@ EVIDENCE = {
         "tab-order": (1, "Step 2: pay | 144 px above"),
     },
     "/motion-bad": {
+        # the news line, then the counter
         "moving-content": (2, "The north campground opens on Monday | animates transform without end"),
         "flashing": (1, "flashes a second over 60000 px²"),
     },

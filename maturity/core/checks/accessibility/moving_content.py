@@ -37,7 +37,7 @@ MOVING = re.compile(
         "min_seconds": 5,  # WCAG 2.2.2: "starts automatically, lasts more than five seconds"
         "min_area_px": 4096,  # a 64 × 64 px loading spinner and smaller are left out
         "min_updates": 3,
-        "min_span_ms": 1000,
+        "min_span_ms": 500,  # a burst of changes while the page builds itself is not an update
         "pause_words": r"\b(pause|stop|freeze|halt)\b|⏸",
     },
     source="WCAG 2.2 SC 2.2.2 Pause, Stop, Hide; failures F16 (scrolling content without a mechanism to "
