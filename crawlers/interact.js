@@ -91,8 +91,10 @@ async ({ part, arg }) => {
     // A page that scripts keep changing (twice or more, and in the last half second) is watched until
     // arg.watch_ms after its load event: a counter updating every second shows itself; a page that went
     // still after loading costs nothing.
-    const busy = (e) => e.text + e.style >= 2 && e.last > performance.now() - 500;  // changed twice, lately too
-    if (watch && watch.loaded != null && Array.from(watch.seen.values()).some(busy)) {
+    // the page's own content, not the document's frame (our fact gathering adds a style to <head>)
+    const content = (el) => el.isConnected && !["HTML", "HEAD", "BODY", "STYLE", "SCRIPT", "TITLE", "LINK", "META"].includes(el.tagName) && !el.closest("head");
+    const busy = ([el, e]) => e.text + e.style >= 2 && e.last > performance.now() - 500 && content(el);  // lately too
+    if (watch && watch.loaded != null && Array.from(watch.seen).some(busy)) {
       const wait = Math.min(arg.watch_ms, arg.watch_ms - (performance.now() - watch.loaded));
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     }
@@ -126,7 +128,7 @@ async ({ part, arg }) => {
       watch.stopped = true;  // what follows is ours (keys, mouse, resizing), not the page's
       for (const [el, e] of watch.seen) {
         if (out.changes.length >= 50) break;
-        if (!el.isConnected || e.text + e.style < 2 || ["HTML", "HEAD", "BODY", "STYLE", "SCRIPT", "TITLE"].includes(el.tagName)) continue;
+        if (e.text + e.style < 2 || !content(el)) continue;
         out.changes.push({ selector: cssPath(el), text: name(el), area: area(el), text_changes: e.text, style_changes: e.style,
           span_ms: Math.round(e.last - e.first) });
       }

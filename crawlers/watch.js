@@ -29,6 +29,7 @@
         else if (r.addedNodes.length || r.removedNodes.length) note(r.target, "text");
       }
     });
+    state.discard = () => observer.takeRecords();  // changes made while stopped, not yet delivered
     observer.observe(document, {
       subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ["style", "class"],
     });
