@@ -63,6 +63,8 @@ class BrowserSession:
         self.collect_js = script("collect.js")
         self.perf_js = script("perf.js")
         self.settle_js = script("settle.js")
+        self.watch_js = script("watch.js")
+        self.interact_js = script("interact.js")
         self._pw: Playwright | None = None
         self.browser: Browser | None = None
         self.browser_path = ""
@@ -176,6 +178,7 @@ class BrowserSession:
         # no navigation once the page has loaded. WebSockets have their own router (Playwright >= 1.48).
         await context.route("**/*", lambda route: self.guard.route(route, net))
         await context.add_init_script(self.settle_js)
+        await context.add_init_script(self.watch_js)
         if net is not None:
             context.on("request", lambda request: self.guard.watch_redirect(request, net))
             context.on("request", net.began)

@@ -750,6 +750,8 @@
     return parts.join("|");
   };
   const previous = document.activeElement;
+  const watch = window.__maturityWatch;  // watch.js: what the page changes by itself, not what focusing it does
+  if (watch) watch.stopped = true;
   let focusSampled = 0;
   const focusMissing = [];
   for (const el of focusSample) {
@@ -768,6 +770,10 @@
     if (previous && previous !== document.body && previous.focus) previous.focus({ preventScroll: true });
     else if (document.activeElement && document.activeElement.blur) document.activeElement.blur();
   } catch (e) { /* nothing to restore */ }
+  if (watch) {
+    if (watch.discard) watch.discard();  // the observer delivers later: drop what focusing changed
+    watch.stopped = false;
+  }
   // ---- text spacing (WCAG 1.4.12): apply the criterion's spacing, then list text boxes that now clip ----
   // Runs last and removes its style again; a box that clipped before the spacing is not counted.
   const spacingClipped = attempt(() => {

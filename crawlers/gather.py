@@ -20,8 +20,10 @@ from typing import TYPE_CHECKING, Any
 from playwright.async_api import BrowserContext
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page as PwPage
+from pydantic import ValidationError
 
 from crawlers.guard import NetworkLog, record_requests, refused_document
+from crawlers.interact import PARTS, interact
 from crawlers.mapping import map_axe, scrub
 from crawlers.plainwords import plain_error
 from crawlers.retry import RetryPolicy
@@ -31,6 +33,7 @@ from maturity.core.model import (
     ArtifactError,
     DocumentFacts,
     HttpFacts,
+    InteractionFacts,
     MobileFacts,
     NetworkFacts,
     PageArtifacts,
@@ -303,6 +306,17 @@ async def _read_page(
         for i, r in enumerate(net.requests)
     ]
     artifacts["network"] = NetworkFacts(requests=requests).model_dump(mode="json")
+    # Last: keys pressed, the mouse moved, text enlarged, the window narrowed (bounded; crawlers/interact.py).
+    if page.is_closed():  # axe-core timed out and its tab was closed
+        used = InteractionFacts(undecided=dict.fromkeys(PARTS, "the tab was closed after axe-core timed out"))
+    else:
+        raw = scrub(await interact(page, session.interact_js))
+        try:
+            used = InteractionFacts.model_validate(raw)
+        except ValidationError as exc:  # a page that fed the phase values it cannot hold: the page stands
+            why = f"its facts could not be read ({exc.error_count()} errors)"
+            used = InteractionFacts(undecided=dict.fromkeys(PARTS, why))
+    artifacts["document"]["interaction"] = used.model_dump(mode="json")
     if await refused_document(net):  # a frame added after the load was redirected there
         return _refused_page(ref, http, net)
     return PageArtifacts(url=ref.url, depth=ref.depth, artifacts=artifacts)

@@ -14,18 +14,23 @@ from maturity.core.model import (
     FocusFacts,
     Heading,
     HttpFacts,
+    InteractionFacts,
+    KeyboardWalk,
     Link,
     MobileFacts,
+    MotionFacts,
     NetworkFacts,
     PageArtifacts,
     PerformanceFacts,
     PerfRun,
+    ReflowFacts,
     Request,
     Resource,
     RobotsFacts,
     SecurityTxtFacts,
     SiteFacts,
     SitemapFacts,
+    TabStop,
     TechFacts,
 )
 
@@ -35,6 +40,26 @@ PLAIN_TEXT = (
     "You can renew your fishing licence online. It takes about ten minutes. "
     "Have your licence number and a card ready. We send a receipt by email. "
 ) * 6
+
+
+def interaction(**over: Any) -> InteractionFacts:
+    """A calm page used with keys, mouse, large text and a narrow window: nothing found, nothing undecided."""
+    stops = [
+        TabStop(key=1, selector="a.skip", text="Skip to main content", top=0, left=8, width=160, height=24),
+        TabStop(key=2, selector="nav a", text="Services", top=80, left=8, width=120, height=44),
+        TabStop(key=3, selector="#main a", text="Renew online", top=400, left=8, width=200, height=24),
+        TabStop(kind="none"),
+    ]
+    base = InteractionFacts(
+        ms={"motion": 3.0, "text_resize": 4.0, "keyboard": 40.0, "hover": 0.5, "reflow": 20.0},
+        keyboard=KeyboardWalk(presses=5, tabbable=3, stops=stops),
+        hover=[],
+        text_resize=[],
+        resize_boxes=2,
+        reflow=ReflowFacts(width=320, scroll_width=320),
+        motion=MotionFacts(observed_ms=1500, controls=["Search"]),
+    )
+    return base.model_copy(update=over)
 
 
 def document(**over: Any) -> dict[str, Any]:
@@ -89,6 +114,7 @@ def document(**over: Any) -> dict[str, Any]:
         focus_jumps=[],
         examined={"clickables": 3, "tabindex": 1, "hover_rules": 2, "clip_boxes": 4, "focus_order": 20},
         tech=TechFacts(),
+        interaction=interaction(),
     ).model_dump(mode="json")
     base.update(over)
     base.setdefault("canonical", None)

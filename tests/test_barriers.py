@@ -2,7 +2,9 @@
 (the same page with the barriers fixed) fails none of them.
 
 One site, one audit (default rubric, loopback only, no throttling): tables, forms, links and
-buttons, text spacing, each as a barrier page and a clean twin; a USWDS-style and a GOV.UK-style page
+buttons, text spacing, keyboard, and the barriers only using the page shows (a keyboard trap, focus sent
+back up the page, a tooltip on hover only, text cut off at 200 %, a form too wide for 320 px, scrolling
+news, a counter and a flashing box), each as a barrier page and a clean twin; a USWDS-style and a GOV.UK-style page
 written here, on which no accessibility check fails (axe-core's rules included); and a page carrying
 a content management system's markers and a Login.gov sign-in form, for the informational checks.
 """
@@ -48,6 +50,14 @@ BARRIER_CHECKS = {
     "alt-title-conflict",
     "lang-parts",
     "focus-order",
+    # interactive: keys pressed, the mouse moved, text enlarged, the window narrowed, motion watched
+    "keyboard-trap",
+    "tab-order",
+    "hover-content",
+    "text-resize",
+    "reflow",
+    "flashing",
+    "moving-content",
 }
 
 STYLE = (
@@ -223,10 +233,99 @@ KEYBOARD_GOOD = page(
         # a scrolling region takes focus so it can be scrolled with the keyboard
         "<div tabindex='0' style='height:3em;overflow:auto'><p>Stocking dates are published every spring.</p>"
         "<p>Trout are stocked first, then bass.</p><p>Perch follow in the autumn.</p></div>"
+        # the script that sets li.sfHover on focus, as Superfish does
+        "<script>for (const li of document.querySelectorAll('.sf li')) {"
+        "li.addEventListener('focusin', () => li.classList.add('sfHover'));"
+        "li.addEventListener('focusout', (e) => {"
+        "if (!li.contains(e.relatedTarget)) li.classList.remove('sfHover'); });"
+        "}</script>"
     ),
     head=MENU_CSS.replace(".menu li:hover > ul{", ".menu li:hover > ul, .menu li:focus-within > ul{")
     + "<style>.sf li ul,.dd li ul{display:none}.sf li:hover > ul,.sf li.sfHover > ul{display:block}"
     ".dd li:hover > ul{display:block}</style>",
+)
+
+# -- used in the browser: keys, mouse, large text, a narrow window ---------------------------------------
+# A date picker that keeps Tab and Shift+Tab to itself; a tooltip a script shows on mouse hover only; a
+# box of fixed height and line height; a form 360 px wide; steps a web component shows in reverse order.
+PICKER = (
+    "<div id='picker' role='group' aria-label='Arrival date'><button type='button'>Day</button>"
+    "<button type='button'>Month</button></div>"
+)
+TRAP_JS = (
+    "<script>const picker = document.getElementById('picker'), parts = picker.querySelectorAll('button');"
+    "picker.addEventListener('keydown', (e) => { if (e.key !== 'Tab') return; e.preventDefault();"
+    "(document.activeElement === parts[0] ? parts[1] : parts[0]).focus(); });</script>"
+)
+TIP = (
+    "<span class='tip'><button type='button' id='fees'>Fees</button>"
+    "<span class='tipbox' id='fees-tip' role='tooltip' style='display:none'>A site costs $25 a night</span></span>"
+)
+TIP_JS = (
+    "<script>const fees = document.getElementById('fees'), tip = document.getElementById('fees-tip');"
+    "const show = () => { tip.style.display = 'block'; }, hide = () => { tip.style.display = 'none'; };"
+    "fees.addEventListener('mouseenter', show); fees.addEventListener('mouseleave', hide);"
+)
+STEPS_JS = (
+    "<script>customElements.define('booking-steps', class extends HTMLElement {{ connectedCallback() {{"
+    "const root = this.attachShadow({{mode: 'open'}});"
+    "root.innerHTML = \"<div style='display:flex;flex-direction:{0}'>"
+    "<a href='/forms-good' style='display:block;padding:60px 0'>Step 1: choose a site</a>"
+    "<a href='/tables-good' style='display:block;padding:60px 0'>Step 2: pay</a></div>\"; }} }});</script>"
+)
+INTERACT_BAD = page(
+    "Book a campsite",
+    "<p><a href='/'>All parks</a></p><booking-steps></booking-steps>"
+    + PICKER
+    + TIP
+    + "<div style='width:280px;height:30px;line-height:24px;overflow:hidden'>Call 555-0100 to book</div>"
+    + "<form action='/book' style='width:360px'><p>Sites are held for thirty minutes while you pay.</p></form>"
+    + TRAP_JS
+    + TIP_JS
+    + "</script>"
+    + STEPS_JS.format("column-reverse"),
+)
+INTERACT_GOOD = page(
+    "Book a campsite, fixed",
+    "<p><a href='/'>All parks</a></p><booking-steps></booking-steps>"
+    + PICKER
+    + TIP
+    + "<div style='width:280px;min-height:30px;line-height:24px;overflow:hidden'>Call 555-0100 to book</div>"
+    + "<form action='/book' style='max-width:360px'><p>Sites are held for thirty minutes while you pay.</p></form>"
+    + TIP_JS
+    + "fees.addEventListener('focus', show); fees.addEventListener('blur', hide);</script>"
+    + STEPS_JS.format("column"),
+)
+
+# -- motion: a scrolling news line, a counter a script updates, a box flashing black and white ----------
+MOTION_CSS = (
+    "<style>.news{{width:280px;overflow:hidden}}.news p{{animation:scroll 12s linear infinite;margin:0}}"
+    "@keyframes scroll{{from{{transform:translateX(280px)}}to{{transform:translateX(-280px)}}}}"
+    ".alert{{width:300px;height:200px;animation:flash {0} steps(1) infinite}}"
+    "@keyframes flash{{0%{{background:#000}}50%{{background:#fff}}}}"
+    ".spin{{width:24px;height:24px;border:3px solid #005ea2;animation:spin 1s linear infinite}}"
+    "@keyframes spin{{to{{transform:rotate(360deg)}}}}</style>"
+)
+COUNTER = (
+    "<p>Visitors today: <span id='visitors'>100</span></p><script>let visitors = 100;"
+    "window.counter = setInterval(() => {{ document.getElementById('visitors').textContent = ++visitors; }}, 250);"
+    "{0}</script>"
+)
+MOTION_BAD = page(
+    "Park news",
+    "<div class='news'><p>The north campground opens on Monday</p></div><div class='alert'></div>" + COUNTER.format(""),
+    head=MOTION_CSS.format("0.2s"),
+)
+MOTION_GOOD = page(
+    "Park news, fixed",
+    "<div class='news'><p>The north campground opens on Monday</p></div>"
+    "<button type='button' id='pause'>Pause the news and updates</button><div class='alert'></div>"
+    "<div class='spin' role='progressbar' aria-label='Loading'></div>"
+    + COUNTER.format(
+        "document.getElementById('pause').addEventListener('click', () => {{ clearInterval(window.counter);"
+        "document.querySelector('.news p').style.animationPlayState = 'paused'; }});"
+    ),
+    head=MOTION_CSS.format("1s"),
 )
 
 # -- language, media and images -------------------------------------------------------------------------
@@ -337,6 +436,10 @@ PAGES = {
     "/keyboard-good": KEYBOARD_GOOD,
     "/media-bad": MEDIA_BAD,
     "/media-good": MEDIA_GOOD,
+    "/interact-bad": INTERACT_BAD,
+    "/interact-good": INTERACT_GOOD,
+    "/motion-bad": MOTION_BAD,
+    "/motion-good": MOTION_GOOD,
     "/uswds": USWDS,
     "/govuk": GOVUK,
 }
@@ -353,12 +456,15 @@ FAILS = {
         "click-focus",
         "alt-text-placeholder",
     },
-    "/spacing-bad": {"text-spacing"},
-    "/keyboard-bad": {"hover-only", "focusable-role", "focus-order"},
+    "/spacing-bad": {"text-spacing", "text-resize"},  # a box of fixed height clips large text too
+    "/keyboard-bad": {"hover-only", "focusable-role", "focus-order", "hover-content", "tab-order"},
     "/media-bad": {"rtl-direction", "audio-transcript", "alt-title-conflict", "lang-parts"},
+    "/interact-bad": {"keyboard-trap", "hover-content", "text-resize", "reflow", "tab-order"},
+    "/motion-bad": {"moving-content", "flashing"},
 }
 TWINS = {"/tables-good": "/tables-bad", "/forms-good": "/forms-bad", "/links-good": "/links-bad"}
 TWINS |= {"/spacing-good": "/spacing-bad", "/keyboard-good": "/keyboard-bad", "/media-good": "/media-bad"}
+TWINS |= {"/interact-good": "/interact-bad", "/motion-good": "/motion-bad"}
 CLEAN = [*TWINS, "/uswds", "/govuk", "/", "/drupal"]
 
 PNG = (
@@ -485,8 +591,12 @@ def test_cms_and_login_provider_are_informational_facts(barrier_run):
     assert login.items[0].url == origin + "/drupal"
     # the HTML scorecard shows what was found beside the check, as a fact
     scorecard_html = result.report_paths["html"].read_text()
-    assert "<li>Drupal 10 on 1 of 16 pages (generator" in scorecard_html
-    assert "<li>Login.gov on 1 of 16 pages (address https://secure.login.gov/openid_connect/authorize" in scorecard_html
+    pages = len(PAGES) + 2
+    assert f"<li>Drupal 10 on 1 of {pages} pages (generator" in scorecard_html
+    assert (
+        f"<li>Login.gov on 1 of {pages} pages (address https://secure.login.gov/openid_connect/authorize"
+        in scorecard_html
+    )
     # never a finding, never a figure
     assert not [f for f in result.scorecard.findings if f.check_id in ("cms", "login-provider")]
     summaries = {c.check_id: c for d in result.scorecard.dimensions for c in d.checks}
@@ -517,11 +627,28 @@ EVIDENCE = {
         "click-focus": (1, "<div> onclick"),
         "alt-text-placeholder": (1, "IMG_2041.jpg"),
     },
-    "/spacing-bad": {"text-spacing": (1, "Open weekdays from nine to five")},
+    "/spacing-bad": {
+        "text-spacing": (1, "Open weekdays from nine to five"),
+        "text-resize": (1, "Open weekdays from nine to five | needs 96 px, has 48 px"),
+    },
     "/keyboard-bad": {
         "hover-only": (1, "shown by '.menu li:hover > ul' only; 2 controls inside"),
         "focusable-role": (1, "<div> tabindex=0, no role"),
         "focus-order": (1, "Step 1: fill in the form"),
+        "hover-content": (1, "hover shows 'Permits Licences'; focus does not"),
+        "tab-order": (1, "Step 1: fill in the form"),
+    },
+    "/interact-bad": {
+        "keyboard-trap": (1, "focus stays among 2 element(s) (#picker > button:nth-of-type(1), #picker > button"),
+        "hover-content": (1, "hover shows 'A site costs $25 a night'; focus does not"),
+        "text-resize": (1, "Call 555-0100 to book | needs 96 px, has 30 px"),
+        "reflow": (1, "Sites are held for thirty minutes"),
+        "tab-order": (1, "Step 2: pay | 144 px above"),
+    },
+    "/motion-bad": {
+        # the news line, then the counter
+        "moving-content": (2, "The north campground opens on Monday | animates transform without end"),
+        "flashing": (1, "flashes a second over 60000 px²"),
     },
     "/media-bad": {
         "rtl-direction": (1, "left-to-right (lang=en)"),

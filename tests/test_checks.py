@@ -5,15 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from factories import ORIGIN, PLAIN_TEXT, axe, document, http, mobile, network, page, perf, site
+from factories import ORIGIN, PLAIN_TEXT, axe, document, http, interaction, mobile, network, page, perf, site
 
 from maturity.core import checks
 from maturity.core.checks.accessibility.all_caps_text import caps_runs
+from maturity.core.checks.accessibility.flashing import transitions
 from maturity.core.checks.content.lang_matches_text import detect
 from maturity.core.checks.performance._metric import log_normal_score
 from maturity.core.documents import DocumentSet, OfficeFacts, PdfFacts, PdfFormField, PublishedDocument
 from maturity.core.model import (
     AdjacentLink,
+    Animation,
     AudioFacts,
     ChoiceGroup,
     Clickable,
@@ -21,6 +23,7 @@ from maturity.core.model import (
     ContextChange,
     DesignFacts,
     FieldsetFacts,
+    FocusCycle,
     FocusFacts,
     FocusJump,
     FocusTarget,
@@ -28,25 +31,33 @@ from maturity.core.model import (
     FormField,
     Heading,
     HintFacts,
+    HoverProbe,
     HoverReveal,
     Image,
     ImageButton,
+    KeyboardWalk,
     LabelFacts,
     Link,
+    LuminanceSeries,
     Media,
+    MotionFacts,
     NetworkFacts,
     Outcome,
+    Overflow,
     PageArtifacts,
     Passage,
+    ReflowFacts,
     Request,
     RequiredMark,
     Resource,
     RobotsFacts,
     RtlText,
+    ScriptChange,
     SecurityTxtFacts,
     SiteFacts,
     SitemapFacts,
     TableFacts,
+    TabStop,
     TapTarget,
     TechFacts,
     TextRun,
@@ -65,6 +76,29 @@ def run(check_id: str, pages: list[PageArtifacts] | PageArtifacts, site_facts=No
 def j(*models) -> list[dict]:
     """Models as the plain JSON an artifact holds."""
     return [m.model_dump(mode="json") for m in models]
+
+
+def used(**over: Any) -> PageArtifacts:
+    """A page whose interaction facts differ from the calm page's by ``over``."""
+    return page(document=document(interaction=interaction(**over).model_dump(mode="json")))
+
+
+def walk(*stops: TabStop, cycle: FocusCycle | None = None) -> KeyboardWalk:
+    return KeyboardWalk(presses=len(stops), tabbable=len(stops), stops=list(stops), cycle=cycle)
+
+
+TRAP = FocusCycle(selectors=["#day", "#month"], text="Day", keys=["Tab", "Tab", "Tab", "Escape", "Tab", "Shift+Tab"])
+ABOVE = [
+    TabStop(key=1, selector="a.step2", text="Step 2", top=400, left=0, width=300, height=40),
+    TabStop(key=2, selector="a.step1", text="Step 1", top=200, left=0, width=300, height=40),
+]
+
+
+def flicker(every_ms: int, area: float = 80000, ms: int = 500) -> LuminanceSeries:
+    """Black and white, switching every ``every_ms``, sampled each 16 ms."""
+    return LuminanceSeries(
+        selector="div.alert", area=area, samples=[(t, float((t // every_ms) % 2)) for t in range(0, ms + 1, 16)]
+    )
 
 
 def net(*requests: Request) -> dict:
@@ -388,6 +422,44 @@ CASES |= {
         page(document=document(focus_jumps=j(FocusJump(selector="a.s1", previous="a.s2", up=180)))),
         page(document=document(focus_jumps=j(FocusJump(selector="a.x", previous="a.y", up=30)))),  # a float
     ),
+    # interactive barrier checks: facts of the interactive phase (crawlers/interact.py)
+    "keyboard-trap": (
+        used(keyboard=walk(*ABOVE, cycle=TRAP)),
+        used(keyboard=walk(*ABOVE, cycle=TRAP.model_copy(update={"escaped": True}))),
+    ),
+    "tab-order": (used(keyboard=walk(*ABOVE)), page()),
+    "hover-content": (
+        used(hover=[HoverProbe(selector="#fees", text="Fees", shown_on_hover=1, revealed="Fees are $25")]),
+        used(hover=[HoverProbe(selector="#fees", text="Fees", shown_on_hover=1, shown_on_focus=1)]),
+    ),
+    "text-resize": (
+        used(text_resize=[ClippedText(selector="div.box", snippet="Call 555-0100", height=30, needed=48)]),
+        page(),
+    ),
+    "reflow": (
+        used(
+            reflow=ReflowFacts(
+                width=320,
+                scroll_width=380,
+                scrolls=True,
+                overflowing=[Overflow(selector="form", text="Apply", past=60)],
+            )
+        ),
+        page(),
+    ),
+    "flashing": (
+        used(motion=MotionFacts(luminance=[flicker(100)])),
+        used(motion=MotionFacts(luminance=[flicker(500)])),
+    ),
+    "moving-content": (
+        used(motion=MotionFacts(animations=[Animation(selector="p.news", area=20000, properties=["transform"])])),
+        used(
+            motion=MotionFacts(
+                animations=[Animation(selector="p.news", area=20000, properties=["transform"])],
+                controls=["Search", "Pause the news"],
+            )
+        ),
+    ),
 }
 INFORMATIONAL = {"cms", "login-provider"}  # never fail: they name what they find (test_tech_detection below)
 CASE_PARAMS = {"design-system": {"required": True}}  # informational unless a rubric requires it
@@ -396,13 +468,28 @@ CASE_PARAMS = {"design-system": {"required": True}}  # informational unless a ru
 def pdf_site(**facts: Any) -> SiteFacts:
     """Site facts with one assessable PDF that passes every document check, but for ``facts``."""
     good: dict[str, Any] = dict(
-        pages=3, tagged=True, has_struct_tree=True, marked=True, title="Annual report", display_doc_title=True,
-        lang="en-US", pages_with_text=3, figures=1, headings=2, bookmarks=2,
+        pages=3,
+        tagged=True,
+        has_struct_tree=True,
+        marked=True,
+        title="Annual report",
+        display_doc_title=True,
+        lang="en-US",
+        pages_with_text=3,
+        figures=1,
+        headings=2,
+        bookmarks=2,
         form_fields=[PdfFormField(name="name", kind="Tx", tooltip=True)],
     )
     doc = PublishedDocument(
-        url=f"{ORIGIN}/report.pdf", urls=[f"{ORIGIN}/report.pdf"], referrers=[f"{ORIGIN}/"], kind="pdf",
-        media_type="application/pdf", sha256="0" * 64, bytes=1000, pdf=PdfFacts(**{**good, **facts}),
+        url=f"{ORIGIN}/report.pdf",
+        urls=[f"{ORIGIN}/report.pdf"],
+        referrers=[f"{ORIGIN}/"],
+        kind="pdf",
+        media_type="application/pdf",
+        sha256="0" * 64,
+        bytes=1000,
+        pdf=PdfFacts(**{**good, **facts}),
     )
     return site(documents=DocumentSet(found=1, max_documents=25, documents=[doc]))
 
@@ -411,8 +498,13 @@ def office_site(**facts: Any) -> SiteFacts:
     """Site facts with one assessable Word file that passes every document check, but for ``facts``."""
     good: dict[str, Any] = dict(title="Licence guide", lang="en-US", images=2, headings=3, paragraphs=20)
     doc = PublishedDocument(
-        url=f"{ORIGIN}/guide.docx", urls=[f"{ORIGIN}/guide.docx"], referrers=[f"{ORIGIN}/"], kind="docx",
-        sha256="1" * 64, bytes=1000, office=OfficeFacts(**{**good, **facts}),
+        url=f"{ORIGIN}/guide.docx",
+        urls=[f"{ORIGIN}/guide.docx"],
+        referrers=[f"{ORIGIN}/"],
+        kind="docx",
+        sha256="1" * 64,
+        bytes=1000,
+        office=OfficeFacts(**{**good, **facts}),
     )
     return site(documents=DocumentSet(found=1, max_documents=25, documents=[doc]))
 
@@ -878,3 +970,71 @@ def test_task_accessibility_counts_the_wcag_rules_and_leaves_best_practices_to_t
     best_practice = result.model_copy(update={"steps": tagged})
     assert run("task-accessibility", page(), journeys_site(best_practice)).outcome == Outcome.PASS
     assert run("task-accessibility", page(), journeys_site(result)).outcome == Outcome.FAIL  # tags unknown: counted
+
+
+INTERACTIVE = ("keyboard-trap", "tab-order", "hover-content", "text-resize", "reflow", "flashing", "moving-content")
+
+
+def test_interactive_checks_say_not_assessable_when_their_part_ran_out_of_time():
+    parts = {"motion", "text_resize", "keyboard", "hover", "reflow"}
+    late = used(undecided=dict.fromkeys(parts, "did not finish within 900 ms"))
+    for check_id in INTERACTIVE:
+        result = run(check_id, late)
+        assert result.outcome == Outcome.NOT_APPLICABLE, check_id
+        assert result.items[0].detail.startswith("not assessable: the "), check_id
+        assert "did not finish within 900 ms" in result.items[0].detail
+    old = page(document=document(interaction=None))
+    for check_id in INTERACTIVE:
+        result = run(check_id, old)
+        assert result.outcome == Outcome.ERROR and "older version" in (result.error or ""), check_id
+
+
+def test_a_cycle_is_no_trap_inside_a_modal_dialog_with_a_button():
+    modal = TRAP.model_copy(update={"modal": True})
+    assert run("keyboard-trap", used(keyboard=walk(*ABOVE, cycle=modal))).outcome == Outcome.PASS
+    failed = run("keyboard-trap", used(keyboard=walk(*ABOVE, cycle=TRAP)))
+    assert failed.items[0].selector == "#day" and "Escape" in failed.items[0].detail
+
+
+def test_tab_order_leaves_out_what_cannot_be_compared():
+    low, high = ABOVE
+    assert run("tab-order", used(keyboard=walk(low, TabStop(kind="none"), high))).outcome == Outcome.PASS  # wrap
+    pinned = high.model_copy(update={"pinned": True})
+    assert run("tab-order", used(keyboard=walk(low, pinned))).outcome == Outcome.PASS
+    beside = high.model_copy(update={"left": 320})  # another column
+    assert run("tab-order", used(keyboard=walk(low, beside))).outcome == Outcome.PASS
+    near = high.model_copy(update={"top": 330})  # up, but by less than min_px
+    assert run("tab-order", used(keyboard=walk(low, near))).outcome == Outcome.PASS
+    assert run("tab-order", used(keyboard=walk(low, near)), params={"min_px": 50}).outcome == Outcome.FAIL
+    assert run("tab-order", used(keyboard=walk(low))).outcome == Outcome.NOT_APPLICABLE
+
+
+def test_flashes_are_counted_by_wcag_general_flash_threshold():
+    assert transitions([0, 1, 0, 1, 0], 0.1, 0.8) == 4
+    assert transitions([0.85, 0.95, 0.85, 0.95], 0.1, 0.8) == 0  # the darker state is not below 0.8
+    assert transitions([0.5, 0.55, 0.5, 0.55], 0.1, 0.8) == 0  # changes under 10 %
+    assert transitions([0, 0.5, 1, 0.5, 0], 0.1, 0.8) == 2  # one rise and one fall, however many steps
+    small = used(motion=MotionFacts(luminance=[flicker(100, area=20000)]))  # under 25 % of a 10 degree field
+    assert run("flashing", small).outcome == Outcome.PASS
+    failed = run("flashing", used(motion=MotionFacts(luminance=[flicker(100)])))
+    # a switch each 100 ms is 5 flashes a second; 4 switches fall in the 496 ms sampled: counted low, never high
+    assert failed.items[0].detail.startswith("4.0 flashes a second")
+    assert run("flashing", page()).outcome == Outcome.NOT_APPLICABLE
+
+
+def test_moving_content_leaves_out_spinners_short_animations_and_slow_updates():
+    def outcome(**motion: Any) -> Outcome:
+        return run("moving-content", used(motion=MotionFacts(**motion))).outcome
+
+    spinner = Animation(selector="i.spin", area=32 * 32, properties=["transform"])
+    short = Animation(selector="p.in", area=20000, seconds=1.5, properties=["opacity"])
+    colour = Animation(selector="p.glow", area=20000, properties=["backgroundColor"])
+    assert outcome(animations=[spinner, short, colour]) == Outcome.PASS
+    ticker = ScriptChange(selector="#count", text="42", text_changes=5, span_ms=1800)
+    assert outcome(changes=[ticker]) == Outcome.FAIL
+    assert outcome(changes=[ticker], controls=["Stop updates"]) == Outcome.PASS
+    once = ticker.model_copy(update={"span_ms": 300})  # a burst while loading, not an updating region
+    assert outcome(changes=[once]) == Outcome.PASS
+    slide = ScriptChange(selector="ul.carousel", area=90000, style_changes=4, span_ms=2500)
+    assert outcome(changes=[slide]) == Outcome.FAIL
+    assert outcome() == Outcome.NOT_APPLICABLE

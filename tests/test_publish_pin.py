@@ -75,13 +75,13 @@ def test_rubric_option_publishes_that_rubric_and_says_which_runs_it_did_not_scor
     store, ids, path = trial
     _, card, _ = rescore(store, ids["dnr3"], load_rubric(path), tmp_path / "out")
     text, published = export(store, "csv", method="mean", rubric=load_rubric(path))
-    assert published.startswith("rubric idea-act 1.1.0")
+    assert published.startswith("rubric idea-act 1.2.0")
     table = {r["run"]: r for r in rows(text)}
     newest = table[str(ids["dnr3"])]
     assert newest["rubric_id"] == "idea-act" and float(newest["overall"]) == pytest.approx(card.overall, abs=0.05)
     older = table[str(ids["dnr1"])]
     assert older["overall"] == "" and older["scoring"] == ""
-    assert older["error"].startswith("not scored under rubric idea-act 1.1.0")
+    assert older["error"].startswith("not scored under rubric idea-act 1.2.0")
     failed = table[str(ids["lib2"])]  # a failed run keeps its own reason
     assert failed["error"] == "cannot connect"
 
@@ -89,19 +89,19 @@ def test_rubric_option_publishes_that_rubric_and_says_which_runs_it_did_not_scor
     proc = cli("export", "--format", "csv", "--rubric", str(path), "--db", store.url)
     assert proc.returncode == 0, proc.stderr
     assert rows(proc.stdout.replace("\r", "")) == rows(text)
-    assert "published: rubric idea-act 1.1.0" in proc.stderr
+    assert "published: rubric idea-act 1.2.0" in proc.stderr
     proc = cli("site", "build", "--out", str(tmp_path / "site"), "--db", store.url)
     assert proc.returncode == 0, proc.stderr
     assert "published: rubric default" in proc.stdout
     proc = cli("site", "build", "--out", str(tmp_path / "pinned"), "--rubric", str(path), "--db", store.url)
     assert proc.returncode == 0, proc.stderr
-    assert "published: rubric idea-act 1.1.0" in proc.stdout
+    assert "published: rubric idea-act 1.2.0" in proc.stdout
     assert (tmp_path / "pinned" / "index.html").read_text() != (tmp_path / "site" / "index.html").read_text()
     # ... and so does every page of the site, for a reader who never saw the command
     pages = [tmp_path / "pinned" / "index.html", *sorted((tmp_path / "pinned" / "agency").glob("*.html"))]
     assert len(pages) > 1
     for page in pages:
-        assert "Figures published under rubric idea-act 1.1.0" in page.read_text(), page
+        assert "Figures published under rubric idea-act 1.2.0" in page.read_text(), page
     assert "Figures published under rubric default" in (tmp_path / "site" / "index.html").read_text()
 
 
@@ -114,11 +114,11 @@ def test_runs_lists_the_published_scoring(trial, tmp_path):
     assert by_run[ids["dnr3"]]["rubric"].startswith("default ")
     proc = cli("runs", "--json", "--rubric", str(path), "--db", store.url)
     by_run = {r["run"]: r for r in map(json.loads, proc.stdout.splitlines())}
-    assert by_run[ids["dnr3"]]["rubric"] == "idea-act 1.1.0"
-    assert by_run[ids["dnr1"]]["rubric"] is None and by_run[ids["dnr1"]]["not_scored_under"] == "idea-act 1.1.0"
+    assert by_run[ids["dnr3"]]["rubric"] == "idea-act 1.2.0"
+    assert by_run[ids["dnr1"]]["rubric"] is None and by_run[ids["dnr1"]]["not_scored_under"] == "idea-act 1.2.0"
     proc = cli("runs", "--rubric", str(path), "--db", store.url)  # piped: a line per fact
     assert proc.returncode == 0, proc.stderr
-    assert "not scored under idea-act 1.1.0" in proc.stdout and "published: rubric idea-act 1.1.0" in proc.stdout
+    assert "not scored under idea-act 1.2.0" in proc.stdout and "published: rubric idea-act 1.2.0" in proc.stdout
     assert ORIGIN in proc.stdout
 
 
@@ -170,11 +170,11 @@ def test_the_exports_name_the_published_rubric_in_their_body(trial, tmp_path):
     trial_rubric = load_rubric(path)
     rescore(store, ids["dnr3"], trial_rubric, tmp_path / "out")
     text, _ = export(store, "csv", method="mean", rubric=trial_rubric)
-    assert {r["published_under"] for r in rows(text)} == {f"rubric idea-act 1.1.0 sha256 {trial_rubric.sha256}"}
+    assert {r["published_under"] for r in rows(text)} == {f"rubric idea-act 1.2.0 sha256 {trial_rubric.sha256}"}
     doc = json.loads(export(store, "json", method="mean", rubric=trial_rubric)[0])
     assert doc["published"]["pin"] == "rubric"
-    assert doc["published"]["rubric"] == {"id": "idea-act", "version": "1.1.0", "sha256": trial_rubric.sha256}
+    assert doc["published"]["rubric"] == {"id": "idea-act", "version": "1.2.0", "sha256": trial_rubric.sha256}
     # the site's own copies say it too
     build(store, tmp_path / "site", method="mean", title="t", rubric=trial_rubric)
     assert json.loads((tmp_path / "site" / "portfolio.json").read_text())["published"]["rubric"]["id"] == "idea-act"
-    assert "idea-act 1.1.0" in (tmp_path / "site" / "portfolio.csv").read_text().splitlines()[1]
+    assert "idea-act 1.2.0" in (tmp_path / "site" / "portfolio.csv").read_text().splitlines()[1]

@@ -40,12 +40,13 @@ def criteria_of_rubric() -> tuple[list[str], list[str]]:
     return automated, [a for a in asked if a]
 
 
-def test_every_wcag21_a_and_aa_criterion_is_either_checked_or_asked_never_both() -> None:
+def test_every_wcag21_a_and_aa_criterion_is_checked_or_asked_both_only_where_a_check_is_partial() -> None:
     automated, asked = criteria_of_rubric()
     assert len(title2.WCAG21_A_AA) == 50  # 30 at Level A, 20 at AA (W3C WCAG 2.1)
     assert sum(1 for _, level in title2.WCAG21_A_AA.values() if level == "A") == 30
     assert set(automated) | set(asked) == set(title2.WCAG21_A_AA)
-    assert not set(automated) & set(asked)
+    # a bounded browser check finds failures of these, and a person is still asked about them
+    assert set(automated) & set(asked) == set(title2.CHECKED_AND_ASKED)
     assert len(asked) == len(set(asked)) == 27
     for dim in RUBRIC.rubric.dimensions:  # one parameter per automated criterion, by its axe tag
         tags = [t for p in dim.parameters for t in p.axe_tags or ()]

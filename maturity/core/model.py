@@ -334,6 +334,120 @@ class FocusJump(Frozen):
     text: str = ""
 
 
+class TabStop(Frozen):
+    """Where focus was after one press of Tab in the interactive walk."""
+
+    kind: Literal["element", "none", "frame"] = "element"  # none: nothing focused (past the end)
+    key: int = 0  # one number per element of the page: the same key is the same element again
+    selector: str = ""
+    text: str = ""
+    top: float = 0  # in the document, CSS px
+    left: float = 0
+    width: float = 0
+    height: float = 0
+    pinned: bool = False  # fixed or sticky, or inside such an element
+    modal: bool = False  # inside an open modal dialog
+    composite: bool = False  # its own parts take focus in turn (media controls, date fields)
+
+
+class FocusCycle(Frozen):
+    """Tab brought focus back to an element it had visited, without passing the end of the page."""
+
+    selectors: list[str]  # the elements focus went round
+    text: str = ""
+    keys: list[str] = Field(default_factory=list)  # keys then pressed to leave, in order
+    escaped: bool = False  # one of them moved focus out of the cycle
+    modal: bool = False  # the cycle is inside an open modal dialog that has a button
+
+
+class KeyboardWalk(Frozen):
+    """Tab pressed from the top of the page, a bounded number of times."""
+
+    presses: int
+    tabbable: int = 0  # elements the page puts in the tab order (as the DOM says)
+    stops: list[TabStop] = Field(default_factory=list)  # focus after each press, in order
+    cycle: FocusCycle | None = None
+
+
+class HoverProbe(Frozen):
+    """A control whose neighbourhood holds hidden content: hovered with the mouse, then focused."""
+
+    selector: str
+    text: str = ""
+    shown_on_hover: int = 0  # hidden elements near it that hovering showed
+    shown_on_focus: int = 0  # of those, how many keyboard focus showed too
+    revealed: str = ""  # the text hovering showed (first 100 characters)
+
+
+class Animation(Frozen):
+    """An animation running on an element (CSS animation or transition, or the Web Animations API)."""
+
+    selector: str
+    text: str = ""
+    area: float = 0  # CSS px²
+    seconds: float | None = None  # how long it runs in all; None: without end
+    period_ms: float = 0  # one iteration
+    properties: list[str] = Field(default_factory=list)
+
+
+class ScriptChange(Frozen):
+    """An element a script kept changing after the page loaded."""
+
+    selector: str
+    text: str = ""
+    area: float = 0
+    text_changes: int = 0
+    style_changes: int = 0  # style or class attribute changes
+    span_ms: float = 0  # from its first change to its last
+
+
+class LuminanceSeries(Frozen):
+    """An element's relative luminance sampled frame by frame (ms since the first sample, luminance)."""
+
+    selector: str
+    area: float = 0
+    samples: list[tuple[float, float]] = Field(default_factory=list)
+
+
+class MotionFacts(Frozen):
+    observed_ms: float = 0  # from the load event to this reading
+    animations: list[Animation] = Field(default_factory=list)
+    changes: list[ScriptChange] = Field(default_factory=list)
+    luminance: list[LuminanceSeries] = Field(default_factory=list)
+    sample_ms: float = 0  # how long the luminance was sampled (0: nothing to sample)
+    controls: list[str] = Field(default_factory=list)  # names of the page's buttons and toggles
+
+
+class Overflow(Frozen):
+    selector: str
+    text: str = ""
+    past: float = 0  # CSS px past the right edge of the viewport
+
+
+class ReflowFacts(Frozen):
+    """The page laid out in a 320 CSS px wide window (a desktop browser zoomed to 400 %)."""
+
+    width: float
+    scroll_width: float
+    scrolls: bool = False  # the page scrolls sideways (its root does not hide the overflow)
+    overflowing: list[Overflow] = Field(default_factory=list)
+
+
+class InteractionFacts(Frozen):
+    """What the browser showed when the page was used: keys pressed, mouse moved, text enlarged,
+    the window narrowed, motion watched. Each part is bounded in time; a part that did not finish
+    is named in ``undecided`` with the reason, and its field stays None."""
+
+    ms: dict[str, float] = Field(default_factory=dict)  # time each part took
+    undecided: dict[str, str] = Field(default_factory=dict)
+    keyboard: KeyboardWalk | None = None
+    hover: list[HoverProbe] | None = None
+    text_resize: list[ClippedText] | None = None  # boxes that clip their text at 200 % text size
+    resize_boxes: int = 0  # boxes that clip their overflow, examined at 200 %
+    reflow: ReflowFacts | None = None
+    motion: MotionFacts | None = None
+
+
 class TechFacts(Frozen):
     """Raw markers of the software behind a page; :mod:`maturity.core.tech` names it."""
 
@@ -397,6 +511,7 @@ class DocumentFacts(Frozen):
     focus_jumps: list[FocusJump] | None = None
     examined: dict[str, int] | None = None
     tech: TechFacts | None = None
+    interaction: InteractionFacts | None = None  # facts of the interactive phase (crawlers/interact.py)
 
 
 class AxeNode(Frozen):

@@ -1,0 +1,345 @@
+// The interactive phase's in-page half: called as ({part, ...}) by crawlers/interact.py, one part at
+// a time, between key presses, mouse moves and window changes made from outside. Returns plain JSON
+// facts, no judgement. State between calls lives on one non-enumerable window property.
+async ({ part, arg }) => {
+  const KEY = "__maturityInteract";
+  if (!window[KEY]) Object.defineProperty(window, KEY, { value: { keys: new WeakMap(), next: 1 }, enumerable: false });
+  const S = window[KEY];
+  const fold = (s) => (s || "").replace(/\s+/g, " ").trim();
+  const cap = (s, n) => (s.length > n ? s.slice(0, n) : s);
+  const cssPath = (el) => {
+    if (!(el instanceof Element)) return "";
+    const parts = [];
+    let node = el;
+    while (node && node.nodeType === 1 && parts.length < 5) {
+      if (node.id && /^[A-Za-z][\w-]*$/.test(node.id)) { parts.unshift("#" + node.id); break; }
+      let p = node.localName;
+      const parent = node.parentElement;
+      if (parent) {
+        const same = Array.from(parent.children).filter((c) => c.localName === node.localName);
+        if (same.length > 1) p += `:nth-of-type(${same.indexOf(node) + 1})`;
+      }
+      parts.unshift(p);
+      node = parent;
+    }
+    return parts.join(" > ");
+  };
+  const shown = (el) => {
+    if (!el.isConnected || !el.getClientRects().length) return false;
+    const s = getComputedStyle(el);
+    return s.visibility !== "hidden" && s.opacity !== "0";
+  };
+  const name = (el) => cap(fold(el.getAttribute("aria-label") || el.innerText || el.textContent || el.getAttribute("title") ||
+    el.getAttribute("alt") || el.getAttribute("value") || ""), 80);
+  const area = (el) => { const r = el.getBoundingClientRect(); return Math.round(r.width * r.height); };
+  const TABBABLE = "a[href], button, input:not([type='hidden']), select, textarea, iframe, [tabindex], [contenteditable='true'], summary, audio[controls], video[controls]";
+  const tabbable = () => Array.from(document.querySelectorAll(TABBABLE)).slice(0, 5000)
+    .filter((el) => !el.disabled && el.tabIndex >= 0 && el.getClientRects().length);
+  const deepActive = () => {
+    let el = document.activeElement;
+    while (el && el.shadowRoot && el.shadowRoot.activeElement) el = el.shadowRoot.activeElement;
+    return el;
+  };
+  const pinned = (el) => {
+    for (let n = el; n && n !== document.body && n !== document.documentElement; n = n.parentElement || (n.getRootNode() && n.getRootNode().host)) {
+      const pos = getComputedStyle(n).position;
+      if (pos === "fixed" || pos === "sticky") return true;
+    }
+    return false;
+  };
+  const modalOf = (el) => {
+    const d = el.closest("dialog[open], [role='dialog'][aria-modal='true'], [role='alertdialog'][aria-modal='true']");
+    return d && (d.localName !== "dialog" || d.matches(":modal") || d.getAttribute("aria-modal") === "true") ? d : null;
+  };
+  const stop = (el) => {
+    if (!el || el === document.body || el === document.documentElement) return { kind: "none" };
+    if (el.localName === "iframe" || el.localName === "frame" || el.localName === "object" || el.localName === "embed") {
+      return { kind: "frame", selector: cssPath(el) };
+    }
+    if (!S.keys.has(el)) S.keys.set(el, S.next++);
+    const r = el.getBoundingClientRect();
+    return {
+      kind: "element", key: S.keys.get(el), selector: cssPath(el), text: name(el),
+      top: Math.round(r.top + scrollY), left: Math.round(r.left + scrollX), width: Math.round(r.width), height: Math.round(r.height),
+      pinned: pinned(el), modal: Boolean(modalOf(el)),
+      // controls whose own parts take focus one Tab after another (media controls, date fields)
+      composite: el.matches("audio, video, input[type='date'], input[type='time'], input[type='datetime-local'], input[type='month'], input[type='week']"),
+    };
+  };
+  // relative luminance (WCAG 2.2 definition) of what an element shows: its background over what is behind it
+  const channel = (c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4); };
+  const rgba = (v) => { const m = /rgba?\(([^)]+)\)/.exec(v || ""); if (!m) return null; const p = m[1].split(/[\s,\/]+/).filter(Boolean).map(Number); return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1]; };
+  const lum = (c) => 0.2126 * channel(c[0]) + 0.7152 * channel(c[1]) + 0.0722 * channel(c[2]);
+  const behind = (el) => {
+    for (let n = el.parentElement; n; n = n.parentElement) {
+      const c = rgba(getComputedStyle(n).backgroundColor);
+      if (c && c[3] > 0) return lum(c);
+    }
+    return 1;  // the canvas: white
+  };
+  const luminance = (el, back) => {
+    const s = getComputedStyle(el);
+    if (s.visibility === "hidden" || s.display === "none") return back;
+    const c = rgba(s.backgroundColor) || [255, 255, 255, 0];
+    const a = c[3] * parseFloat(s.opacity || "1");
+    return a * lum(c) + (1 - a) * back;
+  };
+  const frame = () => new Promise((resolve) => { requestAnimationFrame(() => resolve()); setTimeout(resolve, 50); });
+
+  if (part === "motion") {
+    const watch = window.__maturityWatch;
+    // A page that scripts keep changing (twice or more, and in the last half second) is watched until
+    // arg.watch_ms after its load event: a counter updating every second shows itself; a page that went
+    // still after loading costs nothing.
+    // the page's own content, not the document's frame (our fact gathering adds a style to <head>)
+    const content = (el) => el.isConnected && !["HTML", "HEAD", "BODY", "STYLE", "SCRIPT", "TITLE", "LINK", "META"].includes(el.tagName) && !el.closest("head");
+    const busy = ([el, e]) => e.text + e.style >= 2 && e.last > performance.now() - 500 && content(el);  // lately too
+    if (watch && watch.loaded != null && Array.from(watch.seen).some(busy)) {
+      const wait = Math.min(arg.watch_ms, arg.watch_ms - (performance.now() - watch.loaded));
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+    const out = { observed_ms: watch && watch.loaded != null ? Math.round(performance.now() - watch.loaded) : 0,
+      animations: [], changes: [], luminance: [], sample_ms: 0, controls: [] };
+    const byTarget = new Map();
+    for (const a of document.getAnimations().slice(0, 300)) {
+      const effect = a.effect;
+      const el = effect && effect.target;
+      if (a.playState !== "running" || !(el instanceof Element) || !el.getClientRects().length) continue;
+      const t = effect.getComputedTiming();
+      // the properties whose value changes from keyframe to keyframe (a shorthand lists all its longhands)
+      const values = new Map();
+      try {
+        for (const k of effect.getKeyframes()) for (const [p, v] of Object.entries(k)) {
+          if (["offset", "computedOffset", "easing", "composite"].includes(p)) continue;
+          if (!values.has(p)) values.set(p, new Set());
+          values.get(p).add(String(v));
+        }
+      } catch (e) { /* */ }
+      const props = new Set(Array.from(values).filter(([, v]) => v.size > 1 || effect.getKeyframes().length === 1).map(([p]) => p));
+      const total = t.activeDuration === Infinity ? null : Math.round(Number(t.activeDuration) || 0) / 1000;
+      const prev = byTarget.get(el);
+      if (prev && (prev.seconds === null || (total !== null && prev.seconds >= total))) { props.forEach((p) => prev.properties.push(p)); continue; }
+      byTarget.set(el, { selector: cssPath(el), text: name(el), area: area(el), seconds: total,
+        period_ms: Math.round(Number(t.duration) || 0), properties: [...new Set([...(prev ? prev.properties : []), ...props])].slice(0, 20) });
+      if (byTarget.size >= 50) break;
+    }
+    out.animations = Array.from(byTarget.values());
+    if (watch) {
+      watch.stopped = true;  // what follows is ours (keys, mouse, resizing), not the page's
+      for (const [el, e] of watch.seen) {
+        if (out.changes.length >= 50) break;
+        if (e.text + e.style < 2 || !content(el)) continue;
+        out.changes.push({ selector: cssPath(el), text: name(el), area: area(el), text_changes: e.text, style_changes: e.style,
+          span_ms: Math.round(e.last - e.first) });
+      }
+    }
+    out.controls = Array.from(document.querySelectorAll("button, [role='button'], [role='switch'], input[type='button'], input[type='submit'], input[type='checkbox']"))
+      .slice(0, 300).filter((el) => el.getClientRects().length).map((el) => {
+        const labels = el.labels ? Array.from(el.labels).map((l) => l.textContent).join(" ") : "";
+        return cap(fold([el.getAttribute("aria-label"), el.getAttribute("title"), el.innerText || el.value, labels].filter(Boolean).join(" ")), 60);
+      }).filter(Boolean).slice(0, 200);
+    // Luminance, frame by frame, of what could flash: animated colours or opacity, elements a script restyles.
+    const flashy = /^(background|backgroundColor|background-color|opacity|visibility|filter|color|display)$/;
+    const candidates = [];
+    for (const [el, a] of byTarget) if (a.properties.some((p) => flashy.test(p)) && (a.period_ms || 0) < 2000) candidates.push(el);
+    if (watch) for (const [el, e] of watch.seen) if (e.style >= 3 && el.isConnected && !candidates.includes(el)) candidates.push(el);
+    const sampled = candidates.filter((el) => el.getClientRects().length).slice(0, 10);
+    if (sampled.length) {
+      const backs = sampled.map(behind);
+      const series = sampled.map(() => []);
+      const t0 = performance.now();
+      while (performance.now() - t0 < arg.sample_ms) {
+        const t = Math.round(performance.now() - t0);
+        sampled.forEach((el, i) => { if (series[i].length < 120) series[i].push([t, Math.round(luminance(el, backs[i]) * 1000) / 1000]); });
+        await frame();
+      }
+      out.sample_ms = Math.round(performance.now() - t0);
+      out.luminance = sampled.map((el, i) => ({ selector: cssPath(el), area: area(el), samples: series[i] }));
+    }
+    return out;
+  }
+
+  if (part === "text_resize") {
+    // WCAG 1.4.4: every text's font size doubled (and a line height in px with it); boxes that clip
+    // their overflow and fit their text before, but not after, are listed. The sizes are put back.
+    if (!document.body) return { clipped: [], boxes: 0 };
+    const all = Array.from(document.body.querySelectorAll("*")).slice(0, 4000)
+      .filter((el) => !["SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE", "svg", "IMG", "VIDEO", "IFRAME", "CANVAS"].includes(el.tagName));
+    const clips = (v) => v === "hidden" || v === "clip";
+    const boxes = all.filter((el) => {
+      const s = getComputedStyle(el);
+      return (clips(s.overflowX) || clips(s.overflowY)) && s.display !== "none" && s.visibility !== "hidden" &&
+        fold(el.textContent).length > 0 && el.clientWidth > 2 && el.clientHeight > 2;
+    }).slice(0, 500);
+    const axes = new Map(boxes.map((el) => { const s = getComputedStyle(el); return [el, [clips(s.overflowX), clips(s.overflowY)]]; }));
+    const clipped = (el) => { const [x, y] = axes.get(el); return (y && el.scrollHeight > el.clientHeight + 2) || (x && el.scrollWidth > el.clientWidth + 2); };
+    const before = new Set(boxes.filter(clipped));
+    const sized = all.map((el) => {
+      const s = getComputedStyle(el);
+      return [el, parseFloat(s.fontSize), s.lineHeight.endsWith("px") ? parseFloat(s.lineHeight) : null,
+        el.style.getPropertyValue("font-size"), el.style.getPropertyPriority("font-size"),
+        el.style.getPropertyValue("line-height"), el.style.getPropertyPriority("line-height")];
+    });
+    for (const [el, size, line] of sized) {
+      el.style.setProperty("font-size", `${size * 2}px`, "important");
+      if (line !== null) el.style.setProperty("line-height", `${line * 2}px`, "important");
+    }
+    try {
+      return { boxes: boxes.length, clipped: boxes.filter((el) => !before.has(el) && clipped(el)).slice(0, 50).map((el) => ({
+        selector: cssPath(el), snippet: cap(fold(el.innerText || el.textContent), 120), height: el.clientHeight, needed: el.scrollHeight })) };
+    } finally {
+      for (const [el, , , fs, fsp, lh, lhp] of sized) {
+        if (fs) el.style.setProperty("font-size", fs, fsp); else el.style.removeProperty("font-size");
+        if (lh) el.style.setProperty("line-height", lh, lhp); else el.style.removeProperty("line-height");
+      }
+    }
+  }
+
+  if (part === "keyboard_start") {
+    // Focus moves from the top of the page: a focusable marker before everything, focused then removed
+    // at the first key press (Tab starts from where it was). Each Tab press is noted as it happens,
+    // with where focus was, so the presses need no reads in between.
+    if (document.activeElement && document.activeElement.blur) document.activeElement.blur();
+    scrollTo(0, 0);
+    // No spell checking while keys are pressed: a field that takes real keyboard focus makes the browser
+    // fetch a dictionary from its vendor (an address outside the audit). Put back at cleanup.
+    if (!S.spell) {
+      S.spell = [document.documentElement, ...Array.from(document.querySelectorAll("[spellcheck]")).slice(0, 500)]
+        .map((el) => [el, el.getAttribute("spellcheck")]);
+      for (const [el] of S.spell) el.setAttribute("spellcheck", "false");
+    }
+    S.walk = [];
+    const marker = document.createElement("span");
+    marker.tabIndex = -1;
+    document.body.prepend(marker);
+    marker.focus({ preventScroll: true });
+    S.marker = marker;
+    if (!S.listening) {
+      S.listening = true;
+      window.addEventListener("keydown", (e) => {
+        if (e.key !== "Tab" || !S.walk) return;
+        S.walk.push(S.walk.length === 0 ? null : stop(deepActive()));
+        if (S.marker) { const m = S.marker; S.marker = null; setTimeout(() => m.remove(), 0); }
+      }, true);
+    }
+    return { tabbable: tabbable().length };
+  }
+  if (part === "keyboard_read") {
+    const walk = (S.walk || []).slice(1);
+    walk.push(stop(deepActive()));
+    S.walk = null;
+    return walk;
+  }
+  if (part === "focus_now") return stop(deepActive());
+  if (part === "modal_with_button") {
+    const el = deepActive();
+    const d = el && el.closest ? modalOf(el) : null;
+    return Boolean(d && d.querySelector("button, [role='button'], a[href]"));
+  }
+
+  if (part === "hover_list") {
+    // Controls whose neighbourhood (parent or grandparent) holds hidden content with text, and no
+    // disclosure button (aria-expanded): what a hover could reveal. Each is focused first, to see what
+    // focus shows; hovering follows, one control at a time, from outside.
+    const hidden = (el) => { const s = getComputedStyle(el); return s.display === "none" || s.visibility === "hidden" || !el.getClientRects().length; };
+    const skip = "script, style, template, noscript, option, optgroup, datalist, select, details, dialog, [aria-hidden='true']";
+    const active = deepActive();
+    if (active && active.blur) active.blur();  // what the keyboard walk left open closes first
+    S.hover = [];
+    const containers = new Set();
+    const started = performance.now();
+    const others = (c, el) => {  // another control shown in c (stops at the first)
+      for (const o of c.querySelectorAll(TABBABLE)) if (o !== el && o.tabIndex >= 0 && o.getClientRects().length) return true;
+      return false;
+    };
+    for (const el of tabbable().slice(0, 400)) {
+      if (S.hover.length >= arg.max || performance.now() - started > 150) break;  // bounded on any page
+      if (el.closest("details")) continue;
+      let found = null;
+      for (let c = el.parentElement, up = 0; c && up < 2 && c !== document.body; c = c.parentElement, up++) {
+        if (containers.has(c)) break;
+        // a small neighbourhood of this control alone: no other control shown in it
+        if (c.getElementsByTagName("*").length > 200 || others(c, el)) break;
+        const described = (el.getAttribute("aria-describedby") || "").split(/\s+/).filter(Boolean)
+          .map((id) => document.getElementById(id)).filter((t) => t && hidden(t) && fold(t.textContent));
+        const inside = Array.from(c.querySelectorAll("*")).slice(0, 200)
+          .filter((t) => !t.matches(skip) && !t.closest(skip) && fold(t.textContent) && hidden(t) && !(t.parentElement && hidden(t.parentElement) && c.contains(t.parentElement) && t.parentElement !== c));
+        const targets = [...new Set([...described, ...inside])].slice(0, 10);
+        if (targets.length && !c.querySelector("[aria-expanded]")) { found = [c, targets]; break; }
+      }
+      if (!found) continue;
+      containers.add(found[0]);
+      S.hover.push({ el, targets: found[1] });
+    }
+    return S.hover.length;
+  }
+  if (part === "hover_step") {
+    // arg.read: the probe whose hover result to read now (the mouse is over it); arg.next: the probe to
+    // focus now, then scroll to and return the centre of (the mouse goes there next).
+    const out = {};
+    if (arg.read != null) {
+      const p = S.hover[arg.read];
+      const on = p.targets.filter(shown);
+      p.onHover = on;
+      out.result = { selector: cssPath(p.el), text: name(p.el), shown_on_hover: on.length,
+        shown_on_focus: on.filter((t) => p.onFocus.includes(t)).length,
+        revealed: cap(fold(on.map((t) => t.innerText || t.textContent).join(" ")), 100) };
+    }
+    if (arg.next != null) {
+      const p = S.hover[arg.next];
+      p.el.focus({ preventScroll: true });
+      p.onFocus = p.targets.filter(shown);  // focus handlers and :focus-within rules apply at once
+      p.el.blur();
+      p.el.scrollIntoView({ block: "center", inline: "nearest" });
+      const r = p.el.getBoundingClientRect();
+      out.point = [r.left + r.width / 2, r.top + r.height / 2];
+    }
+    return out;
+  }
+
+  if (part === "reflow") {
+    // WCAG 1.4.10 at 320 CSS px: elements with text or controls that reach past the right edge and make
+    // the page scroll sideways. Content that may scroll in two dimensions (tables, code, media, maps) and
+    // what sits in its own scrolling box is left out; so are elements moved off the screen on purpose.
+    await frame();  // the page's own resize handlers run first
+    const root = document.documentElement;
+    const width = innerWidth;
+    const scrollWidth = Math.max(root.scrollWidth, document.body ? document.body.scrollWidth : 0);
+    const hides = (el) => el && ["hidden", "clip"].includes(getComputedStyle(el).overflowX);
+    const scrolls = scrollWidth > width + 1 && !hides(root) && !hides(document.body);
+    const overflowing = [];
+    if (scrolls && document.body) {
+      const exempt = "table, pre, code, img, picture, video, canvas, svg, iframe, object, embed, map, math, [role='application'], [role='img']";
+      const scroller = (el) => {
+        for (let n = el.parentElement; n && n !== document.body && n !== root; n = n.parentElement) {
+          if (["auto", "scroll", "hidden", "clip"].includes(getComputedStyle(n).overflowX)) return true;
+        }
+        return false;
+      };
+      for (const el of Array.from(document.body.querySelectorAll("*")).slice(0, 6000)) {
+        if (overflowing.length >= 20) break;
+        const r = el.getBoundingClientRect();
+        if (r.right <= width + 1 || r.width <= 2 || r.left >= width) continue;
+        const own = Array.from(el.childNodes).some((n) => n.nodeType === 3 && fold(n.textContent));
+        const control = el.matches("a[href], button, input, select, textarea");
+        if (!own && !control) continue;
+        if (el.closest(exempt) || scroller(el) || getComputedStyle(el).visibility === "hidden") continue;
+        // the outermost overflowing element is reported once, not each of its overflowing children
+        if (overflowing.some((o) => o.el.contains(el))) continue;
+        overflowing.push({ el, selector: cssPath(el), text: name(el), past: Math.round(r.right - width) });
+      }
+    }
+    return { width, scroll_width: scrollWidth, scrolls, overflowing: overflowing.map(({ el, ...rest }) => rest) };
+  }
+
+  if (part === "cleanup") {
+    if (S.marker) { S.marker.remove(); S.marker = null; }
+    for (const [el, value] of S.spell || []) { if (value === null) el.removeAttribute("spellcheck"); else el.setAttribute("spellcheck", value); }
+    S.spell = null;
+    S.walk = null;
+    S.hover = null;
+    if (document.activeElement && document.activeElement.blur) document.activeElement.blur();
+    return true;
+  }
+  throw new Error(`unknown part ${part}`);
+}

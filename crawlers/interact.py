@@ -1,0 +1,233 @@
+"""The interactive phase of a page: what only using it shows, each part bounded in time.
+
+Run after the document facts and axe-core, in the same tab, in this order:
+
+- ``motion``: running animations, elements scripts kept changing since the load event (noted by
+  watch.js, an init script; a page that keeps changing is watched until ``WATCH_MS`` after its load)
+  and the page's buttons; where something could flash, its luminance is sampled frame by frame for
+  ``FLASH_SAMPLE_MS``;
+- ``text_resize``: every text's font size doubled in the page (WCAG 1.4.4), boxes that now clip;
+- ``keyboard``: Tab pressed from the top of the page at most ``TAB_PRESSES`` times; when focus comes
+  back to where it was before reaching the end, Tab, Escape then Tab, and Shift+Tab are tried to leave.
+  Spell checking is off meanwhile (``spellcheck="false"``, put back after): a field focused by real
+  keys made Chromium fetch its dictionary from its vendor, an address outside the audit;
+- ``hover``: at most ``HOVER_PROBES`` controls with hidden content beside them, each focused, then
+  hovered with the mouse;
+- ``reflow``: the window narrowed to 320 CSS px as a desktop browser (WCAG 1.4.10), then put back.
+
+Each part gets at most ``PART_MS[part]`` and all together at most ``TOTAL_MS``; a part that does not
+finish in time, or that the page breaks, is named in ``undecided`` (its checks then say "not
+assessable" for the page) and the page's other facts stand. Nothing here judges: thresholds are the
+checks'. Measured cost on plain pages: see the README (barrier checks).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Page as PwPage
+
+from crawlers.tabs import close_quietly, one_line
+
+log = logging.getLogger("maturity.browser")
+
+PART_MS = {"motion": 2200, "text_resize": 600, "keyboard": 1500, "hover": 1000, "reflow": 800}
+TOTAL_MS = 3000  # the hard cap for one page, all parts together
+TAB_PRESSES = 20  # the walk stops earlier on a page with fewer elements in its tab order
+HOVER_PROBES = 4
+FLASH_SAMPLE_MS = 500  # only where something animates a colour or opacity, or a script restyles it
+WATCH_MS = 1500  # a page scripts keep changing is watched this long after its load event, at least
+REFLOW_WIDTH = 320  # WCAG 2.2 SC 1.4.10: 320 CSS px wide (1280 px at 400 % zoom)
+PARTS = tuple(PART_MS)
+
+
+async def interact(page: PwPage, script: str) -> dict[str, Any]:
+    """The page's :class:`~maturity.core.model.InteractionFacts`, as plain JSON."""
+
+    async def call(part: str, arg: dict[str, Any] | None = None) -> Any:
+        return await page.evaluate(script, {"part": part, "arg": arg or {}})
+
+    facts: dict[str, Any] = {"ms": {}, "undecided": {}}
+    runs: dict[str, Callable[[], Awaitable[None]]] = {
+        "motion": lambda: _motion(call, facts),
+        "text_resize": lambda: _text_resize(call, facts),
+        "keyboard": lambda: _keyboard(page, call, facts),
+        "hover": lambda: _hover(page, call, facts),
+        "reflow": lambda: _reflow(page, call, facts),
+    }
+    began = time.perf_counter()
+    for part in PARTS:
+        left = TOTAL_MS - (time.perf_counter() - began) * 1000
+        limit = min(PART_MS[part], left)
+        if limit <= 0 or page.is_closed():
+            facts["undecided"][part] = "no time was left for it on this page" if limit <= 0 else "the tab was closed"
+            continue
+        started = time.perf_counter()
+        try:
+            await asyncio.wait_for(runs[part](), limit / 1000)
+        except TimeoutError:
+            facts["undecided"][part] = f"did not finish within {limit:.0f} ms"
+        except PlaywrightError as exc:
+            facts["undecided"][part] = f"the page broke it: {one_line(exc)}"
+        except Exception as exc:  # facts the page made unreadable (or our bug): this part only
+            log.exception("interaction part %s failed", part)
+            facts["undecided"][part] = f"failed: {type(exc).__name__}: {one_line(exc)}"
+        facts["ms"][part] = round((time.perf_counter() - started) * 1000, 1)
+        if part in facts["undecided"]:
+            facts.pop(part, None)
+    if not page.is_closed():
+        try:
+            await asyncio.wait_for(call("cleanup"), 1)
+        except (TimeoutError, PlaywrightError):
+            pass
+    return facts
+
+
+Call = Callable[..., Awaitable[Any]]
+
+
+async def _motion(call: Call, facts: dict[str, Any]) -> None:
+    facts["motion"] = await call("motion", {"sample_ms": FLASH_SAMPLE_MS, "watch_ms": WATCH_MS})
+
+
+async def _text_resize(call: Call, facts: dict[str, Any]) -> None:
+    out = await call("text_resize")
+    facts["text_resize"], facts["resize_boxes"] = out["clipped"], out["boxes"]
+
+
+KEYS = {
+    "Tab": {"key": "Tab", "code": "Tab", "windowsVirtualKeyCode": 9},
+    "Shift+Tab": {"key": "Tab", "code": "Tab", "windowsVirtualKeyCode": 9, "modifiers": 8},
+    "Escape": {"key": "Escape", "code": "Escape", "windowsVirtualKeyCode": 27},
+}
+
+
+async def press(cdp: Any, key: str) -> None:
+    """One key pressed and released, as the browser's input (the page cannot tell it from a person's)."""
+    await cdp.send("Input.dispatchKeyEvent", {"type": "rawKeyDown", **KEYS[key]})
+    await cdp.send("Input.dispatchKeyEvent", {"type": "keyUp", **KEYS[key]})
+
+
+async def _keyboard(page: PwPage, call: Call, facts: dict[str, Any]) -> None:
+    start = await call("keyboard_start")
+    presses = min(TAB_PRESSES, int(start["tabbable"]) + 2)
+    cdp = await page.context.new_cdp_session(page)
+    try:
+        # All presses sent at once, key down and key up in turn: the browser handles input events one
+        # after another, in order, and the page notes where focus was at each; one round trip in all.
+        events = [{"type": kind, **KEYS["Tab"]} for _ in range(presses) for kind in ("rawKeyDown", "keyUp")]
+        await asyncio.gather(*(cdp.send("Input.dispatchKeyEvent", event) for event in events))
+        walk = await call("keyboard_read")
+        stops = align(walk, presses)
+        cycle = find_cycle(stops)
+        if cycle is not None:
+            cycle = await _try_to_leave(cdp, call, cycle)
+    finally:
+        await cdp.detach()
+    facts["keyboard"] = {"presses": presses, "tabbable": start["tabbable"], "stops": stops, "cycle": cycle}
+
+
+def align(walk: list[dict[str, Any]], presses: int) -> list[dict[str, Any]]:
+    """Focus after each press. The page notes each press as its key goes down (where focus was after
+    the one before) and the last reading follows the last press; once focus is inside a frame the
+    frame's document gets the keys, so the notes stop: the walk is cut there, ending on the frame."""
+    if len(walk) >= presses:
+        return walk[:presses]
+    return [*walk[:-1], {"kind": "frame", "selector": ""}]
+
+
+def find_cycle(stops: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """Focus back on an element visited since the walk last passed the end of the page (nothing
+    focused), or Tab that did not move it: the elements it went round, else None. Tab moving through
+    the parts of a media player or a date field (one element to the page) is no return."""
+    seen: dict[int, int] = {}
+    for i, stop in enumerate(stops):
+        if stop.get("kind") == "frame":
+            return None  # what happens inside a frame cannot be seen from here
+        if stop.get("kind") != "element":
+            seen.clear()
+            continue
+        key = int(stop["key"])
+        if stop.get("composite") and i > 0 and stops[i - 1].get("key") == key:
+            continue  # Tab moving between the parts of a media player or a date field
+        if key in seen:
+            went = stops[seen[key] : i] or [stop]
+            return {
+                "selectors": [s["selector"] for s in went][:10],
+                "keys_in": sorted({int(s["key"]) for s in went}),
+                "text": stop.get("text", ""),
+                "modal": all(s.get("modal") for s in went),
+            }
+        seen[key] = i
+    return None
+
+
+async def _try_to_leave(cdp: Any, call: Call, cycle: dict[str, Any]) -> dict[str, Any]:
+    """Tab (once more round the cycle), Escape then Tab, then Shift+Tab: does any take focus out?"""
+    inside = set(cycle.pop("keys_in"))
+    rounds = min(len(inside) + 1, 6)
+    keys = ["Tab"] * rounds + ["Escape", "Tab"] + ["Shift+Tab"] * rounds
+    tried: list[str] = []
+    escaped = False
+    for key in keys:
+        await press(cdp, key)
+        tried.append(key)
+        if key == "Escape":
+            continue
+        now = await call("focus_now")
+        if now.get("kind") != "element" or int(now.get("key", 0)) not in inside:
+            escaped = True
+            break
+    modal = bool(cycle["modal"]) and not escaped and bool(await call("modal_with_button"))
+    return {**cycle, "keys": tried, "escaped": escaped, "modal": modal}
+
+
+async def _hover(page: PwPage, call: Call, facts: dict[str, Any]) -> None:
+    count = int(await call("hover_list", {"max": HOVER_PROBES}))
+    results: list[dict[str, Any]] = []
+    previous: int | None = None
+    try:
+        for k in [*range(count), None]:
+            out = await call("hover_step", {"read": previous, "next": k})
+            if "result" in out:
+                results.append(out["result"])
+            if k is not None:
+                x, y = out["point"]
+                await page.mouse.move(x, y)
+            previous = k
+    finally:
+        if not page.is_closed():
+            await page.mouse.move(0, 0)
+    facts["hover"] = results
+
+
+async def _reflow(page: PwPage, call: Call, facts: dict[str, Any]) -> None:
+    viewport = page.viewport_size
+    cdp = await page.context.new_cdp_session(page)
+    try:
+        height = viewport["height"] if viewport else 800
+        await cdp.send(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": REFLOW_WIDTH, "height": height, "deviceScaleFactor": 1, "mobile": False},
+        )
+        facts["reflow"] = await call("reflow")
+    finally:
+        await _restore(page, cdp, viewport)
+
+
+async def _restore(page: PwPage, cdp: Any, viewport: Any) -> None:
+    """Back to the tab's own emulation (Playwright's, for the next page); a tab that will not come
+    back is closed, and the worker opens a fresh one."""
+    try:
+        if viewport:
+            await asyncio.wait_for(page.set_viewport_size(viewport), 3)
+        else:
+            await asyncio.wait_for(cdp.send("Emulation.clearDeviceMetricsOverride"), 3)
+        await asyncio.wait_for(cdp.detach(), 3)
+    except (TimeoutError, PlaywrightError):
+        await close_quietly(page)

@@ -1,0 +1,39 @@
+// Installed before any page script (an init script): from the load event on, notes which elements
+// scripts keep changing (text, or the style and class attributes), so the interactive phase can tell
+// auto-updating and script-driven moving content from a page that holds still. Cheap: one observer,
+// counters for at most 300 elements, nothing read from the layout.
+(() => {
+  const KEY = "__maturityWatch";
+  if (window[KEY] || window.top !== window) return;
+  const now = performance.now.bind(performance);
+  const seen = new Map();  // element -> {text, style, first, last}
+  const state = { loaded: null, seen, stopped: false };  // stopped: our own changes follow
+  Object.defineProperty(window, KEY, { value: state, enumerable: false });
+  const note = (el, field) => {
+    if (state.stopped || !el || el.nodeType !== 1) return;
+    let entry = seen.get(el);
+    if (!entry) {
+      if (seen.size >= 300) return;
+      entry = { text: 0, style: 0, first: now(), last: 0 };
+      seen.set(el, entry);
+    }
+    entry[field]++;
+    entry.last = now();
+  };
+  const start = () => {
+    state.loaded = now();
+    const observer = new MutationObserver((records) => {
+      for (const r of records) {
+        if (r.type === "attributes") note(r.target, "style");
+        else if (r.type === "characterData") note(r.target.parentElement, "text");
+        else if (r.addedNodes.length || r.removedNodes.length) note(r.target, "text");
+      }
+    });
+    state.discard = () => observer.takeRecords();  // changes made while stopped, not yet delivered
+    observer.observe(document, {
+      subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ["style", "class"],
+    });
+  };
+  if (document.readyState === "complete") start();
+  else window.addEventListener("load", start, { once: true });
+})();

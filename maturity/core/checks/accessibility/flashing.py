@@ -1,0 +1,73 @@
+"""flashing: nothing flashes more than three times a second over a large area (WCAG 2.3.1)."""
+
+from collections.abc import Sequence
+
+from maturity.core.checks import PageInput, check
+from maturity.core.checks.accessibility._interaction import interaction
+from maturity.core.model import CheckResult, Item
+
+ID = "flashing"
+
+
+@check(
+    id=ID,
+    dimension="accessibility",
+    title="Nothing flashes more than three times a second",
+    failure_title="Something flashes more than three times a second",
+    description=(
+        "Flashing can cause seizures in people with photosensitive epilepsy. Do not flash more than three "
+        "times in any second. Watched in the browser: every element whose colour or opacity an animation "
+        "changes, or whose style a script kept changing since the page loaded, has its relative luminance "
+        "sampled frame by frame for half a second. A flash is a pair of opposing changes of at least "
+        "`min_change` where the darker state is below `dark_max` (WCAG's general flash threshold); it fails "
+        "when an element of at least `min_area_px` CSS px² flashes more than `max_per_second` times a "
+        "second. Video, canvas, images and red flashes are not measured."
+    ),
+    requires=("document",),
+    # WCAG 2.2 definition "general flash and red flash thresholds": changes of 10 % of the maximum relative
+    # luminance where the darker image is below 0.80; an area of 25 % of a 10° visual field, which the
+    # Understanding document puts at a 341 × 256 px rectangle on a 1024 × 768 screen: 0.25 × 341 × 256.
+    params={"max_per_second": 3, "min_change": 0.1, "dark_max": 0.8, "min_area_px": 21824},
+    source="WCAG 2.2 SC 2.3.1 Three Flashes or Below Threshold and its definition of the general flash "
+    "threshold; technique G19",
+    help_url="https://www.w3.org/WAI/WCAG22/Understanding/three-flashes-or-below-threshold",
+)
+def run(page: PageInput) -> CheckResult:
+    facts = interaction(ID, page, "motion")
+    if isinstance(facts, CheckResult):
+        return facts
+    motion = facts.motion
+    assert motion is not None
+    if not motion.luminance:
+        return CheckResult.not_applicable(ID, page.url, "no element changed colour or opacity while watched")
+    p = page.params
+    items = []
+    for series in motion.luminance:
+        if series.area < float(p["min_area_px"]) or len(series.samples) < 2:
+            continue
+        seconds = (series.samples[-1][0] - series.samples[0][0]) / 1000
+        flashes = transitions([v for _, v in series.samples], float(p["min_change"]), float(p["dark_max"])) / 2
+        rate = flashes / seconds if seconds > 0 else 0.0
+        if rate > float(p["max_per_second"]):
+            detail = f"{rate:.1f} flashes a second over {series.area:g} px²"
+            items.append(Item(url=page.url, selector=series.selector, detail=detail))
+    if not items:
+        return CheckResult.passed(ID, page.url)
+    return CheckResult.failed(ID, page.url, items=items, value=float(len(items)))
+
+
+def transitions(values: Sequence[float], min_change: float, dark_max: float) -> int:
+    """Changes of luminance of at least ``min_change``, each opposite to the one before, where the
+    darker of the two states is below ``dark_max``: two make a flash."""
+    if not values:
+        return 0
+    count, ref, direction = 0, values[0], 0
+    for value in values[1:]:
+        if (direction > 0 and value > ref) or (direction < 0 and value < ref):
+            ref = value  # still going the same way: the peak moves on
+            continue
+        if abs(value - ref) >= min_change and min(value, ref) < dark_max:
+            count += 1
+            direction = 1 if value > ref else -1
+            ref = value
+    return count
