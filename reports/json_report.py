@@ -33,20 +33,47 @@ class ScorecardDocument(BaseModel):
     documents: DocumentFigures | None = None
 
 
-def document(run: RunInfo, card: Scorecard, documents: DocumentSet | None = None) -> dict[str, Any]:
+def document(
+    run: RunInfo, card: Scorecard, documents: DocumentSet | None = None, exclude: set[str] | None = None
+) -> dict[str, Any]:
     return {
         "schema": SCHEMA_ID,
         "schema_version": SCORECARD_SCHEMA_VERSION,
         "run": run.model_dump(mode="json"),
-        "scorecard": card.model_dump(mode="json"),
+        "scorecard": card.model_dump(mode="json", exclude=exclude),
         "documents": None if documents is None else tally(documents).figures().model_dump(mode="json"),
     }
 
 
+_LONG = ("findings", "results", "outcomes")  # the lists that grow with the run: written one entry at a time
+
+
 def render_json(run: RunInfo, card: Scorecard, documents: DocumentSet | None = None) -> str:
-    """``documents``: the run's documents (None: it collected none), as figures beside the scorecard."""
-    text = json.dumps(document(run, card, documents), indent=2, ensure_ascii=False, sort_keys=False)
+    """The document as ``json.dumps(document(run, card, documents), indent=2)`` writes it, byte for
+    byte, but without the whole scorecard as dictionaries at once: the long lists are written one
+    entry at a time into the text (a run of thousands of pages holds its text, not a tree of it
+    too). ``documents``: the run's documents (None: it collected none), as figures beside the
+    scorecard."""
+    marks = {name: f"\x00{name}\x00" for name in _LONG}
+    doc = document(run, card, documents, exclude=set(_LONG))
+    doc["scorecard"] = {k: marks.get(k, v) for k, v in _in_field_order(card, doc["scorecard"]).items()}
+    text = json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=False)
+    for name, mark in marks.items():
+        items = getattr(card, name)
+        dumped = (json.dumps(_plain(item), indent=2, ensure_ascii=False) for item in items)
+        # a list two levels down: its entries at six spaces, its closing bracket at four
+        body = ",\n".join("      " + entry.replace("\n", "\n      ") for entry in dumped)
+        text = text.replace(json.dumps(mark), "[\n" + body + "\n    ]" if items else "[]", 1)
     return text + "\n"
+
+
+def _in_field_order(card: Scorecard, dumped: dict[str, Any]) -> dict[str, Any]:
+    """``dumped`` with the long lists put back in their place (as their marks), in the model's order."""
+    return {name: dumped.get(name) for name in type(card).model_fields if name in dumped or name in _LONG}
+
+
+def _plain(item: Any) -> Any:
+    return item.model_dump(mode="json") if hasattr(item, "model_dump") else json.loads(json.dumps(item))
 
 
 def json_schema() -> dict[str, Any]:

@@ -236,3 +236,109 @@ def site(**over: Any) -> SiteFacts:
     }
     base.update(over)
     return SiteFacts.model_validate(base)
+
+
+# A realistic page of a generated agency site, for measuring scoring and reporting at scale without a
+# browser (bench/scoring_memory.py and tests/test_streaming.py): every page different (so the store
+# keeps one blob per artifact a page, as a real crawl does), about 90 links, a few kilobytes of text,
+# 40 axe-core rules with a few violations, 20 requests, one template shared by the whole site.
+AXE_RULES = [
+    ("image-alt", "critical", ["wcag2a"]),
+    ("color-contrast", "serious", ["wcag2aa"]),
+    ("link-name", "serious", ["wcag2a"]),
+    ("label", "critical", ["wcag2a"]),
+    ("html-has-lang", "serious", ["wcag2a"]),
+    ("document-title", "serious", ["wcag2a"]),
+    ("list", "serious", ["wcag2a"]),
+    ("listitem", "serious", ["wcag2a"]),
+    ("heading-order", "moderate", ["best-practice"]),
+    ("region", "moderate", ["best-practice"]),
+    ("button-name", "critical", ["wcag2a"]),
+    ("aria-allowed-attr", "critical", ["wcag2a"]),
+    ("aria-hidden-focus", "serious", ["wcag2a"]),
+    ("frame-title", "serious", ["wcag2a"]),
+    ("duplicate-id-aria", "critical", ["wcag2a"]),
+    ("target-size", "serious", ["wcag22aa"]),
+    ("autocomplete-valid", "serious", ["wcag21aa"]),
+    ("meta-viewport", "critical", ["wcag2aa"]),
+    ("bypass", "serious", ["wcag2a"]),
+    ("valid-lang", "serious", ["wcag2aa"]),
+] + [(f"rule-{k}", "moderate", ["wcag2a", "wcag2aa"]) for k in range(20)]
+
+
+def realistic_page(i: int, total: int, origin: str = ORIGIN, *, violations: bool = True) -> PageArtifacts:
+    url = f"{origin}/" if i == 0 else f"{origin}/p{i}.html"
+    section = i % 12
+    words = [w for w in PLAIN_TEXT.split() if w.isalpha()]
+    text = " ".join(words[(i * 7 + k) % len(words)] for k in range(700)) + f" Page {i}."
+    nav = [Link(href=f"{origin}/section{s}/", text=f"Section {s} services") for s in range(12)]
+    body = [
+        Link(href=f"{origin}/p{(i * 31 + k) % total}.html", text=f"Service {(i * 31 + k) % total}") for k in range(70)
+    ]
+    foot = [
+        Link(href=f"{origin}/privacy", text="Privacy policy"),
+        Link(href=f"{origin}/accessibility", text="Accessibility statement"),
+        Link(href=f"{origin}/contact", text="Contact us"),
+        Link(href=f"{origin}/foia", text="Public records (FOIA)"),
+        Link(href=f"{origin}/files/report-{i}.pdf", text=f"Annual report {i} (PDF)"),
+    ]
+    doc = document(
+        url=url,
+        title=f"Service {i}: section {section} | Department of Natural Resources",
+        meta={
+            "description": f"How to apply for service {i} of section {section}, what it costs and who to ask.",
+            "viewport": "width=device-width, initial-scale=1",
+        },
+        headings=[Heading(level=1, text=f"Service {i}").model_dump()]
+        + [Heading(level=2, text=f"Part {k} of service {i}").model_dump() for k in range(6)],
+        links=[link.model_dump() for link in nav + body + foot],
+        text=text,
+        word_count=len(text.split()),
+        template={"header": "1a2b", "nav": "3c4d", "footer": "5e6f"},
+    )
+    rules = []
+    for k, (rule_id, impact, tags) in enumerate(AXE_RULES):
+        violated = violations and (i + k) % 9 == 0
+        outcome = "violation" if violated else ("inapplicable" if (i + k) % 4 == 0 else "pass")
+        nodes = (
+            [AxeNode(target=f"main > div:nth-child({n}) > img", html=f"<img src='/img/{i}-{n}.png'>") for n in range(3)]
+            if violated
+            else []
+        )
+        rules.append(
+            AxeRule(
+                id=rule_id,
+                outcome=outcome,  # type: ignore[arg-type]
+                impact=impact if violated else None,
+                tags=tags,
+                help=f"Rule {rule_id} must hold",
+                help_url=f"https://dequeuniversity.com/rules/axe/4.12/{rule_id}",
+                description=f"Ensures that {rule_id} holds on every element it applies to",
+                nodes=nodes,
+            )
+        )
+    requests = [Request(url=f"{origin}/assets/{i % 5}/file{k}.js", resource_type="script") for k in range(18)]
+    requests.append(Request(url=DAP, resource_type="script"))
+    requests.append(Request(url=url, resource_type="document", status=200))
+    arts = {
+        "http": http(url),
+        "document": doc,
+        "mobile": mobile(text_chars_total=900 + i, target_sizes=[(120.0, 48.0 + k % 3, 30.0) for k in range(40)]),
+        "performance": perf(lcp_ms=1200 + (i * 37) % 2000, cls=(i % 10) / 100, bytes=300_000 + i),
+        "network": NetworkFacts(requests=requests).model_dump(mode="json"),
+        "axe": AxeFacts(version="4.12.1", rules=rules).model_dump(mode="json"),
+    }
+    return PageArtifacts(url=url, depth=0 if i == 0 else 1, artifacts=arts)
+
+
+def store_realistic_run(store: Any, total: int, origin: str = ORIGIN, *, violations: bool = True) -> int:
+    """A finished run of ``total`` realistic pages in ``store`` (a maturity.store.Store); without
+    ``violations`` no axe-core rule fails anywhere."""
+    crawl_id = int(
+        store.begin_crawl(f"{origin}/", settings={"max_pages": total}, tool_version="t", axe_version="4.12.1")
+    )
+    store.set_site(crawl_id, site(start_url=f"{origin}/", homepage_url=f"{origin}/"), pages_found=total)
+    for i in range(total):
+        store.add_page(crawl_id, realistic_page(i, total, origin, violations=violations))
+    store.finish_crawl(crawl_id, timings={"total_s": 1.0})
+    return crawl_id

@@ -385,7 +385,7 @@ def test_checks_of_the_title2_rubric_have_their_outcome_on_the_same_run(catalogu
 
     result, origin, store = catalogue_run
     card = score(builtin_rubric("ada-title-ii"), store.load_pages(result.crawl_id), store.load_site(result.crawl_id))
-    got = {(r.url[len(origin) :] if r.url else None, r.check_id): r for r in card.results}
+    got = {(r.url[len(origin) :] if r.url else None, r.check_id): r for r in card.all_results()}
     for path, outcomes in TITLE2_EXPECTED.items():
         for check_id, expected in outcomes.items():
             r = got.get((path, check_id))
@@ -399,7 +399,7 @@ def test_every_check_has_its_outcome_on_the_fixture_site(catalogue_run):
     card = result.scorecard
     audited = {p.url[len(origin) :] for p in card.pages if p.status == "ok"}
     assert audited == {"/", "/barriers", "/wide", "/forms", "/es-mislabelled", "/es/"}
-    got = {(r.url[len(origin) :] if r.url else None, r.check_id): r for r in card.results}
+    got = {(r.url[len(origin) :] if r.url else None, r.check_id): r for r in card.all_results()}
     wrong = []
     for path, outcomes in EXPECTED.items():
         for check_id, expected in outcomes.items():
@@ -414,5 +414,5 @@ def test_every_check_has_its_outcome_on_the_fixture_site(catalogue_run):
 
 def test_nothing_errored_and_nothing_left_the_machine(catalogue_run):
     result, _, _ = catalogue_run
-    assert [(r.url, r.check_id, r.error) for r in result.scorecard.results if r.outcome == Outcome.ERROR] == []
+    assert [(r.url, r.check_id, r.error) for r in result.scorecard.all_results() if r.outcome == Outcome.ERROR] == []
     assert result.offmachine_attempts == []

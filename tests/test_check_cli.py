@@ -288,8 +288,8 @@ def test_check_scores_the_agencys_attestations_from_the_config(shared_browser, t
 
         attested = check().cards[0]
         unanswered = check(config.model_copy(update={"attestations": None})).cards[0]
-    by_id = {r.check_id: r for r in attested.results}
+    by_id = {r.check_id: r for r in attested.all_results()}
     assert questions and all(by_id[f"attest/{q}"].outcome.value == "pass" for q in questions)
-    others = {r.check_id: r for r in unanswered.results}
+    others = {r.check_id: r for r in unanswered.all_results()}
     assert all(others[f"attest/{q}"].outcome.value == "error" for q in questions)  # unanswered: not a fail
     assert attested.complete and not unanswered.complete

@@ -91,7 +91,7 @@ def settings_for(url: str) -> AuditSettings:
 def outcomes(card, origin: str) -> set[tuple[str, str, str]]:
     return {
         ((r.url or "").replace(origin, ""), r.check_id, r.outcome.value)
-        for r in card.results
+        for r in card.all_results()
         if r.check_id not in TIMING
     }
 
@@ -179,7 +179,7 @@ def test_two_workers_share_a_portfolio_and_match_a_local_run(postgres_db, tmp_pa
             )
             _, remote = store.latest_scorecard(result["crawl_id"])
             assert outcomes(remote, server.origin) == outcomes(here.scorecard, server.origin)
-            assert any(r.outcome == Outcome.FAIL and r.check_id == "axe/image-alt" for r in remote.results)
+            assert any(r.outcome == Outcome.FAIL and r.check_id == "axe/image-alt" for r in remote.all_results())
     finally:
         for server in servers:
             server.__exit__(None, None, None)
@@ -247,7 +247,7 @@ def test_a_job_carries_the_agencys_attestations_to_a_worker_without_the_file(tmp
         result = run_job(job, worker="w1", store=Store(db), out_dir=tmp_path / "out", browser=shared_browser)
     assert result["status"] == "finished", result
     _, card = Store(db).latest_scorecard(result["crawl_id"])
-    by_id = {r.check_id: r.outcome for r in card.results}
+    by_id = {r.check_id: r.outcome for r in card.all_results()}
     assert all(by_id[f"attest/{q}"] == Outcome.PASS for q in questions)
     assert Store(db).load_site(result["crawl_id"]).attestations.source == "coordinator/answers.yaml"
 

@@ -161,7 +161,7 @@ def test_max_documents_keeps_the_most_linked(collected):
 def test_the_documents_rubric_scores_them_and_the_scorecard_names_referrers(collected):
     server, _, found, _ = collected
     card = score(builtin_rubric("documents"), [page(server.origin + "/")], found.site)
-    results = {r.check_id: r for r in card.results}
+    results = {r.check_id: r for r in card.all_results()}
     assert results["pdf-text-layer"].outcome == Outcome.FAIL
     scan = [i for i in results["pdf-text-layer"].items if i.url.endswith("/scan.pdf")]
     assert scan and "no text on any of its 2 page(s)" in scan[0].detail and server.url("/about") in scan[0].detail
@@ -187,7 +187,7 @@ def test_the_documents_rubric_scores_them_and_the_scorecard_names_referrers(coll
 
 def test_without_documents_the_checks_error_instead_of_passing():
     card = score(builtin_rubric("documents"), [page()], site())
-    assert {r.outcome for r in card.results} == {Outcome.ERROR}
+    assert {r.outcome for r in card.all_results()} == {Outcome.ERROR}
 
 
 def test_a_redirect_to_a_disallowed_url_is_not_followed():

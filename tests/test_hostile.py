@@ -297,7 +297,7 @@ def test_the_run_finishes_within_its_bound_and_keeps_the_good_pages(hostile):
         (d.id, d.score, [(c.check_id, c.errors, c.passed + c.failed) for c in d.checks if c.errors])
         for d in card.dimensions
     ]
-    clean = [r for r in card.results if r.url == hostile["origin"] + "/clean-a"]
+    clean = [r for r in card.all_results() if r.url == hostile["origin"] + "/clean-a"]
     assert any(r.outcome == Outcome.PASS for r in clean)
     assert hostile["result"].offmachine_attempts  # the metadata page tried, and was stopped
 

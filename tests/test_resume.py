@@ -69,7 +69,7 @@ def outcomes(store: Store, crawl_id: int, origin: str) -> set[tuple[str, str, st
     }
     return {
         ((r.url or "").replace(origin, ""), r.check_id, r.outcome.value)
-        for r in card.results
+        for r in card.all_results()
         if r.check_id not in timing
     }
 

@@ -90,7 +90,7 @@ def test_the_check_dimensions_score_the_same_with_survey_figures_attached():
     idea = builtin_rubric("idea-act")
     plain, attached = score(idea, pages, site()), score(idea, pages, site(survey=facts.model_dump()))
     assert attached.overall == plain.overall and attached.level == plain.level
-    assert not any(r.check_id.startswith("survey/") for r in attached.results)
+    assert not any(r.check_id.startswith("survey/") for r in attached.all_results())
     default = builtin_rubric("default")
     plain, attached = score(default, pages, site()), score(default, pages, site(survey=facts.model_dump()))
     others = [(d.id, d.score) for d in plain.dimensions if d.id != "customer-experience"]

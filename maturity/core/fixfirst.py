@@ -21,10 +21,11 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Literal
 
 from maturity.core.model import CheckResult, Frozen, Item, Outcome
+from maturity.core.tally import CheckRun
 
 __all__ = ["FixItem", "fix_first", "group_failures"]
 
-Ran = list[tuple[Any, str, float, list[CheckResult]]]  # (dimension, check id, weight, results)
+Ran = list[tuple[Any, str, float, CheckRun]]  # (dimension, check id, weight, results)
 CANDIDATES = 40  # groups whose gain is computed (the likeliest first): rescoring is a full pass each
 
 
@@ -53,8 +54,8 @@ class _Group:
 def group_failures(ran: Ran, templates: Mapping[str, str]) -> list[_Group]:
     """Every failing page result of a page-level, non-measured check, grouped as above."""
     groups: dict[tuple[str, object], _Group] = {}
-    for _dim, check_id, weight, results in ran:
-        for r in results:
+    for _dim, check_id, weight, run in ran:
+        for r in run.kept:  # every failure is kept (maturity.core.tally)
             if r.outcome != Outcome.FAIL or r.url is None or _measured(r):
                 continue
             elements = [i for i in r.items if i.selector or i.snippet]
@@ -80,22 +81,18 @@ def _measured(r: CheckResult) -> bool:
 
 def _without(ran: Ran, group: _Group) -> Ran:
     """``ran`` with ``group`` fixed: its pages pass the check where nothing else failed there."""
+
+    def fix(r: CheckResult) -> CheckResult:
+        if r.url not in group.pages or r.outcome != Outcome.FAIL:
+            return r
+        left = [] if group.key is None else [i for i in r.items if not group.matches(i)]
+        if any(i.selector or i.snippet for i in left):
+            return r.model_copy(update={"items": left})
+        return CheckResult.passed(r.check_id, r.url)
+
     out: Ran = []
-    for dim, check_id, weight, results in ran:
-        if check_id != group.check_id:
-            out.append((dim, check_id, weight, results))
-            continue
-        fixed = []
-        for r in results:
-            if r.url not in group.pages or r.outcome != Outcome.FAIL:
-                fixed.append(r)
-                continue
-            left = [] if group.key is None else [i for i in r.items if not group.matches(i)]
-            if any(i.selector or i.snippet for i in left):
-                fixed.append(r.model_copy(update={"items": left}))
-            else:
-                fixed.append(CheckResult.passed(r.check_id, r.url))
-        out.append((dim, check_id, weight, fixed))
+    for dim, check_id, weight, run in ran:
+        out.append((dim, check_id, weight, run if check_id != group.check_id else run.replaced(fix)))
     return out
 
 

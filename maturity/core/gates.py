@@ -705,10 +705,12 @@ def _budgets(pages: Sequence[PageArtifacts], gates: Gates) -> tuple[list[GateFai
 
 
 def _required_checks(card: Scorecard, gates: Gates) -> list[GateFailure]:
-    by_check: dict[str, list[Any]] = defaultdict(list)
-    for r in card.results:
-        by_check[r.check_id].append(r)
     wanted: dict[str, str | None] = {c: None for c in gates.required_checks}  # check -> pattern (None: everywhere)
+    named = set(wanted) | {c for entry in gates.paths for c in entry.required_checks}
+    by_check: dict[str, list[Any]] = defaultdict(list)
+    for r in card.all_results():  # the required checks' results only: a large site is not rebuilt whole
+        if r.check_id in named:
+            by_check[r.check_id].append(r)
     out: list[GateFailure] = []
     for check_id in wanted:
         out.extend(_required(card, check_id, by_check.get(check_id, []), None))

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from pydantic import Field
@@ -40,8 +40,11 @@ from maturity.core.model import (
 )
 from maturity.core.rubric import Dimension, LoadedRubric, Rubric, question_params
 from maturity.core.sampling import design_weights, interval, linearised_ratio
+from maturity.core.tally import CheckRun, PageList, PageSource, rebuild
 
-SCORECARD_SCHEMA_VERSION = 1
+# 2: ``results`` keeps the results a report, a gate or fix-first reads again; ``outcomes`` holds
+# every page's other outcomes, one character a page (Scorecard.all_results gives them all back).
+SCORECARD_SCHEMA_VERSION = 2
 
 
 class RubricRef(Frozen):
@@ -143,7 +146,14 @@ class Scorecard(Frozen):
     next_level: NextLevel | None = None
     pages: list[PageSummary] = Field(default_factory=list)
     findings: list[Finding] = Field(default_factory=list)
+    # The results a report or a gate reads again: failures (a page's failing elements are its
+    # findings, not repeated here), errors, site-level results and passes without a score. A
+    # page's pass or not-applicable is one character of its check's entry
+    # in ``outcomes`` (check id, codes, partial scores), one a page in the order of the assessable
+    # ``pages``: "p" passed, "s" passed with the next partial score, "n" not applicable, "k" the
+    # next result in ``results`` (maturity.core.tally). :meth:`all_results` gives every result back.
     results: list[CheckResult] = Field(default_factory=list)
+    outcomes: list[tuple[str, str, list[float]]] = Field(default_factory=list)
     # A probability sample (``--sample stratified|random``): how it was drawn, the overall score's
     # 95 % interval, and whether a level threshold falls inside an interval (the level is uncertain).
     sample: str = ""
@@ -160,6 +170,20 @@ class Scorecard(Frozen):
     def assessable_pages(self) -> int:
         return sum(1 for p in self.pages if p.status == "ok")
 
+    def all_results(self) -> Iterator[CheckResult]:
+        """Every check result of this scoring with its outcome and score, in the order scoring made
+        them, one at a time (a site of 10,000 pages is not rebuilt whole); a page's pass or
+        not-applicable comes without its detail, a page's failure without its elements (those are
+        the ``findings``). A scorecard stored before ``outcomes`` existed
+        (schema version 1) kept them all in ``results``."""
+        if not self.outcomes:
+            yield from self.results
+            return
+        urls = [p.url for p in self.pages if p.status == "ok"]
+        kept = iter(self.results)
+        for check_id, codes, scores in self.outcomes:
+            yield from rebuild(check_id, codes, scores, urls, kept)
+
 
 def fingerprint(check_id: str, url: str, selector: str, snippet: str) -> str:
     """Stable id of a finding across runs: check, normalised URL, then selector (or content hash)."""
@@ -168,10 +192,14 @@ def fingerprint(check_id: str, url: str, selector: str, snippet: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:20]
 
 
-def _plan(rubric: Rubric, pages: list[PageArtifacts]) -> list[tuple[Dimension, str, float, dict]]:
-    """The concrete (dimension, check id, weight, params) list, axe tag selections expanded."""
+def _plan(
+    rubric: Rubric, rules: dict[str, tuple[frozenset[str], str | None]] | Sequence[PageArtifacts]
+) -> list[tuple[Dimension, str, float, dict]]:
+    """The concrete (dimension, check id, weight, params) list, axe tag selections expanded over
+    the axe-core rules of the run (:func:`maturity.core.checks.axe_rules.catalogue`, or of ``pages``)."""
     explicit = {p.check for d in rubric.dimensions for p in d.parameters if p.check}
-    rules = catalogue(f for f in (page.get("axe", keep=False) for page in pages) if isinstance(f, AxeFacts))
+    if not isinstance(rules, dict):
+        rules = catalogue(f for f in (page.get("axe", keep=False) for page in rules) if isinstance(f, AxeFacts))
     plan: list[tuple[Dimension, str, float, dict]] = []
     for dim in rubric.dimensions:
         for param in dim.parameters:
@@ -195,7 +223,7 @@ def _summarise(
     dim: Dimension,
     check_id: str,
     weight: float,
-    results: list[CheckResult],
+    run: CheckRun,
     axe_text: AxeText | None = None,
     weights: dict[str, float] | None = None,
 ) -> CheckSummary:
@@ -205,10 +233,7 @@ def _summarise(
     if checks.is_attest_id(check_id):  # an attested question: its title is the rubric's question
         text = next((p.text for p in dim.parameters if checks.ATTEST_PREFIX + (p.question or "") == check_id), "")
         meta = replace(meta, title=text or meta.title, failure_title=text or meta.failure_title)
-    counts: defaultdict[Outcome, int] = defaultdict(int)
-    for r in results:
-        counts[r.outcome] += 1
-    scored = [r for r in results if r.score is not None and r.outcome in (Outcome.PASS, Outcome.FAIL)]
+    counts = run.counts()
     if counts[Outcome.FAIL]:
         outcome = Outcome.FAIL
     elif counts[Outcome.PASS]:
@@ -226,24 +251,24 @@ def _summarise(
         help_url=meta.help_url,
         scope=meta.scope,
         weight=weight,
-        score=_mean(scored, weights),
+        score=_mean(list(run.scored()), weights),
         outcome=outcome,
         passed=counts[Outcome.PASS],
         failed=counts[Outcome.FAIL],
         not_applicable=counts[Outcome.NOT_APPLICABLE],
         errors=counts[Outcome.ERROR],
-        error_messages=sorted({r.error for r in results if r.error})[:5],
+        error_messages=sorted({r.error for r in run.kept if r.error})[:5],
     )
 
 
-def _mean(scored: list[CheckResult], weights: dict[str, float] | None) -> float | None:
+def _mean(scored: list[tuple[str | None, float]], weights: dict[str, float] | None) -> float | None:
     """A check's site figure: the mean of its page scores, each page weighted by the pages of the
     population it stands for (a stratified sample); unweighted otherwise."""
     if not scored:
         return None
     if weights is None:
-        return sum(r.score or 0.0 for r in scored) / len(scored)
-    pairs = [(weights.get(r.url or "", 1.0), r.score or 0.0) for r in scored]
+        return sum(score for _, score in scored) / len(scored)
+    pairs = [(weights.get(url or "", 1.0), score) for url, score in scored]
     total = sum(w for w, _ in pairs)
     return sum(w * s for w, s in pairs) / total if total else None
 
@@ -270,46 +295,93 @@ def _mostly_unrun(summaries: list[CheckSummary]) -> bool:
     return applicable > 0 and unrun * 2 > applicable
 
 
+@dataclass
+class _FirstLook:
+    """What scoring needs before it runs a check: the run's pages (URL and status), the axe-core
+    rules seen (to expand a rubric's tag selections), each violation's impact and axe's own text."""
+
+    pages: list[PageSummary]
+    rules: dict[str, tuple[frozenset[str], str | None]]
+    impacts: dict[tuple[str, str], str]
+    texts: dict[str, AxeText]
+
+
+def _first_look(source: PageSource) -> _FirstLook:
+    pages: list[PageSummary] = []
+    impacts: dict[tuple[str, str], str] = {}
+    texts: dict[str, AxeText] = {}
+
+    def axe_facts() -> Iterator[AxeFacts]:
+        for page in source.pages({"axe"}):
+            pages.append(PageSummary(url=page.url, status=page.status, reason=page.reason))
+            facts = page.get("axe", keep=False)
+            if not isinstance(facts, AxeFacts):
+                continue
+            if page.status == "ok":
+                _note_axe(page.url, facts, impacts, texts)
+            yield facts
+
+    rules = catalogue(axe_facts())
+    return _FirstLook(pages=pages, rules=rules, impacts=impacts, texts=texts)
+
+
 def run_checks(
-    rubric: Rubric, pages: list[PageArtifacts], site: SiteFacts
-) -> list[tuple[Dimension, str, float, list[CheckResult]]]:
-    """Every planned check on every assessable page, page by page: a page's artifacts are validated
-    once for all its checks, then let go (a large run does not hold them all as models); then the
-    site-level checks, which read every page once more."""
-    assessable = [p for p in pages if p.status == "ok"]
-    plan = [(dim, checks.get(check_id), weight, params) for dim, check_id, weight, params in _plan(rubric, pages)]
-    results: list[list[CheckResult]] = [[] for _ in plan]
+    rubric: Rubric, source: PageSource, site: SiteFacts, rules: dict[str, tuple[frozenset[str], str | None]]
+) -> tuple[Ran, dict[str, str]]:
+    """Every planned check on every assessable page, streamed from ``source`` page by page: a
+    page's artifacts are validated once for all its checks, each site check keeps its summary of
+    the page (see maturity.core.checks.CheckMeta.summary), and the page is let go. Then the site
+    checks run on their summaries. Returns the results and each page's template key (fix-first)."""
+    plan = [(dim, checks.get(check_id), weight, params) for dim, check_id, weight, params in _plan(rubric, rules)]
+    urls: list[str] = []
+    runs = [CheckRun(check_.id, urls) for _, check_, _, _ in plan]
     per_page = [(i, check_, params) for i, (_, check_, _, params) in enumerate(plan) if check_.meta.scope != "site"]
     per_site = [(i, check_, params) for i, (_, check_, _, params) in enumerate(plan) if check_.meta.scope == "site"]
-    for page in assessable:
+    inputs: dict[int, list[checks.PageInput]] = {i: [] for i, _, _ in per_site}
+    templates: list[tuple[str, dict[str, str] | None]] = []
+    for page in source.pages():
+        if page.status != "ok":
+            continue
+        urls.append(page.url)
         for i, check_, params in per_page:
-            results[i].append(checks.run_page_check(check_, page, site, params))
-        page.release()
-    if assessable:
+            runs[i].add(checks.run_page_check(check_, page, site, params))
         for i, check_, params in per_site:
-            results[i].append(checks.run_site_check(check_, assessable, site, params))
-    for page in assessable:
+            summary = checks.page_input(check_, page, site, params)
+            if summary is not None:
+                inputs[i].append(summary)
+        templates.append((page.url, _template(page)))
         page.release()
-    return [(dim, check_.id, weight, results[i]) for i, (dim, check_, weight, _) in enumerate(plan)]
+    if urls:
+        for i, check_, params in per_site:
+
+            def full(url: str, check_: checks.Check = check_, params: dict = params) -> checks.PageInput | None:
+                page = source.page(url)
+                return None if page is None else checks.page_input(check_, page, site, params, whole=True)
+
+            runs[i].add(checks.run_site_check_on(check_, inputs.pop(i), site, params, seen=len(urls), full=full))
+    ran = [(dim, check_.id, weight, runs[i]) for i, (dim, check_, weight, _) in enumerate(plan)]
+    return ran, page_templates(templates)
 
 
-def score(loaded: LoadedRubric, pages: list[PageArtifacts], site: SiteFacts) -> Scorecard:
+def score(loaded: LoadedRubric, pages: PageSource | Sequence[PageArtifacts], site: SiteFacts) -> Scorecard:
+    """Score a run. ``pages`` is read twice, page by page (the axe-core rules first, then every
+    check): a :class:`~maturity.core.tally.PageSource` such as the store's, or a list of pages."""
     rubric = loaded.rubric
-    ran = run_checks(rubric, pages, site)
+    source: PageSource = PageList(pages) if isinstance(pages, Sequence) else pages
+    first = _first_look(source)
+    ran, templates = run_checks(rubric, source, site, first.rules)
     by_dim: dict[str, list[CheckSummary]] = defaultdict(list)
-    results: list[CheckResult] = []
-    impacts, axe_texts = _axe_facts(pages)
-    audited = [p.url for p in pages if p.status == "ok"]
+    impacts, axe_texts = first.impacts, first.texts
+    audited = [p.url for p in first.pages if p.status == "ok"]
     weights = design_weights(site.sample, audited)
     by_traffic = rubric.page_weighting == "traffic" and site.traffic is not None
     if by_traffic and site.traffic is not None:  # each page by its visits (and what it stands for)
         design = weights or {}
         weights = {u: max(1, site.traffic.views.get(u, 0)) * design.get(u, 1.0) for u in audited}
-    for dim, check_id, weight, check_results in ran:
-        by_dim[dim.id].append(_summarise(dim, check_id, weight, check_results, axe_texts.get(check_id), weights))
-        results.extend(check_results)
+    for dim, check_id, weight, run in ran:
+        by_dim[dim.id].append(_summarise(dim, check_id, weight, run, axe_texts.get(check_id), weights))
     # Intervals are for design weights alone: weighting by visits is a choice of what counts, not a draw.
-    errors = _Uncertainty(None if by_traffic else site.sample, audited, weights or {}, results)
+    errors = _Uncertainty(None if by_traffic else site.sample, audited, weights or {}, ran)
 
     dimensions = []
     results_of = _results_by_dimension(ran)
@@ -358,15 +430,11 @@ def score(loaded: LoadedRubric, pages: list[PageArtifacts], site: SiteFacts) -> 
         complete=complete,
         dimensions=dimensions,
         next_level=_next_level(rubric, level, overall, dimensions),
-        pages=[PageSummary(url=p.url, status=p.status, reason=p.reason) for p in pages],
-        findings=_findings(rubric, results, impacts, axe_texts),
-        results=results,
-        fix_first=fix_first(
-            ran,
-            page_templates((p.url, _template(p)) for p in pages if p.status == "ok"),
-            lambda changed: _overall_of(rubric, changed, weights, impacts, len(audited)),
-            overall,
-        ),
+        pages=first.pages,
+        findings=_findings(rubric, (r for _, _, _, run in ran for r in run.kept), impacts, axe_texts),
+        results=[_lean(r) for _, _, _, run in ran for r in run.kept],
+        outcomes=[(run.check_id, run.codes.decode(), run.scores.tolist()) for _, _, _, run in ran],
+        fix_first=fix_first(ran, templates, _what_if(rubric, weights, impacts, len(audited)), overall),
         sample=site.sample.describe(audited) if site.sample is not None and site.sample.method != "crawl" else "",
         page_weighting=_weighting_text(site) if by_traffic else "",
         survey=_survey_text(rubric, site),
@@ -375,18 +443,43 @@ def score(loaded: LoadedRubric, pages: list[PageArtifacts], site: SiteFacts) -> 
     )
 
 
+def _what_if(
+    rubric: Rubric, weights: dict[str, float] | None, impacts: dict[tuple[str, str], str], assessable: int
+) -> Callable[[Ran], float | None]:
+    """:func:`_overall_of` for fix-first's what-ifs, each check's summary computed once: a what-if
+    changes one check, and the others are the same objects every time."""
+    memo: dict[int, tuple[CheckRun, CheckSummary]] = {}
+
+    def summarise(dim: Dimension, check_id: str, weight: float, run: CheckRun) -> CheckSummary:
+        hit = memo.get(id(run))
+        if hit is None or hit[0] is not run:
+            hit = memo[id(run)] = (run, _summarise(dim, check_id, weight, run, None, weights))
+        return hit[1]
+
+    return lambda ran: _overall_of(rubric, ran, weights, impacts, assessable, summarise)
+
+
+def _lean(r: CheckResult) -> CheckResult:
+    """A page's failure as the scorecard keeps it: its elements are the findings, not kept twice."""
+    return r.model_copy(update={"items": []}) if r.url is not None and r.outcome == Outcome.FAIL and r.items else r
+
+
 def _overall_of(
     rubric: Rubric,
     ran: Ran,
     weights: dict[str, float] | None,
     impacts: dict[tuple[str, str], str],
     assessable: int,
+    summarise: Callable[[Dimension, str, float, CheckRun], CheckSummary] | None = None,
 ) -> float | None:
     """The overall score of ``ran`` by the same rules as :func:`score` (for what-if rescoring)."""
     by_dim: dict[str, list[CheckSummary]] = defaultdict(list)
-    for dim, check_id, weight, results in ran:
+    for dim, check_id, weight, run in ran:
         assert isinstance(dim, Dimension)
-        by_dim[dim.id].append(_summarise(dim, check_id, weight, results, None, weights))
+        if summarise is not None:
+            by_dim[dim.id].append(summarise(dim, check_id, weight, run))
+        else:
+            by_dim[dim.id].append(_summarise(dim, check_id, weight, run, None, weights))
     results_of = _results_by_dimension(ran)
     values = []
     for dim in rubric.dimensions:
@@ -402,9 +495,10 @@ IMPACTS = ("critical", "serious", "moderate", "minor")  # axe-core's, worst firs
 
 
 def _results_by_dimension(ran: Ran) -> dict[str, list[CheckResult]]:
+    """Each dimension's kept results (its failures among them: what its cap reads)."""
     out: dict[str, list[CheckResult]] = defaultdict(list)
-    for dim, _check_id, _weight, results in ran:
-        out[dim.id].extend(results)
+    for dim, _check_id, _weight, run in ran:
+        out[dim.id].extend(run.kept)
     return out
 
 
@@ -455,25 +549,22 @@ class _Uncertainty:
     check's linearised values, combined with the rubric's weights for dimensions and the overall
     score. Site-level checks are read from the whole site, so they add no sampling error."""
 
-    def __init__(
-        self, sample: SampleFacts | None, audited: list[str], weights: dict[str, float], results: list[CheckResult]
-    ) -> None:
+    def __init__(self, sample: SampleFacts | None, audited: list[str], weights: dict[str, float], ran: Ran) -> None:
         self.sample = sample if sample is not None and sample.method != "crawl" else None
         self.audited = audited
         self.weights = weights
-        self.by_check: dict[str, list[CheckResult]] = defaultdict(list)
-        if self.sample is not None:
-            for r in results:
-                if r.url is not None and r.score is not None and r.outcome in (Outcome.PASS, Outcome.FAIL):
-                    self.by_check[r.check_id].append(r)
+        self.by_check: dict[str, list[CheckRun]] = defaultdict(list)
+        for _dim, check_id, _weight, run in ran:
+            self.by_check[check_id].append(run)
         self.by_dimension: dict[str, dict[str, float]] = {}
 
     def _linear(self, summary: CheckSummary) -> dict[str, float]:
-        scored = self.by_check.get(summary.check_id, [])
+        """The check's linearised values by page (read from its results when asked: one check at a time)."""
+        scored = [(url, s) for run in self.by_check.get(summary.check_id, []) for url, s in run.scored() if url]
         if not scored or summary.score is None:
             return {}
-        total = sum(self.weights.get(r.url or "", 1.0) for r in scored)
-        return linearised_ratio({r.url or "": r.score or 0.0 for r in scored}, self.weights, total, summary.score)
+        total = sum(self.weights.get(url, 1.0) for url, _ in scored)
+        return linearised_ratio(dict(scored), self.weights, total, summary.score)
 
     def checks(self, summaries: list[CheckSummary]) -> list[CheckSummary]:
         if self.sample is None:
@@ -617,26 +708,21 @@ class AxeText:
         )
 
 
-def _axe_facts(pages: list[PageArtifacts]) -> tuple[dict[tuple[str, str], str], dict[str, AxeText]]:
-    """(page URL, axe check id) -> the impact axe gave the violated rule on that page; and
-    axe check id -> axe's own title, help page and description of the rule (the first seen)."""
-    impacts: dict[tuple[str, str], str] = {}
-    texts: dict[str, AxeText] = {}
-    for page in pages:
-        facts = page.get("axe", keep=False) if page.status == "ok" else None
-        if isinstance(facts, AxeFacts):
-            for rule in facts.rules:
-                check_id = checks.AXE_PREFIX + rule.id
-                if rule.outcome == "violation" and rule.impact:
-                    impacts[(page.url, check_id)] = rule.impact
-                if rule.help and check_id not in texts:
-                    texts[check_id] = AxeText(rule.help, rule.help_url, rule.description)
-    return impacts, texts
+def _note_axe(url: str, facts: AxeFacts, impacts: dict[tuple[str, str], str], texts: dict[str, AxeText]) -> None:
+    """Record, for one assessable page, the impact axe gave each violated rule there ((page URL,
+    axe check id) -> impact) and axe's own title, help page and description of each rule (the
+    first seen)."""
+    for rule in facts.rules:
+        check_id = checks.AXE_PREFIX + rule.id
+        if rule.outcome == "violation" and rule.impact:
+            impacts[(url, check_id)] = rule.impact
+        if rule.help and check_id not in texts:
+            texts[check_id] = AxeText(rule.help, rule.help_url, rule.description)
 
 
 def _findings(
     rubric: Rubric,
-    results: list[CheckResult],
+    results: Iterable[CheckResult],
     impacts: dict[tuple[str, str], str] | None = None,
     axe_texts: dict[str, AxeText] | None = None,
 ) -> list[Finding]:

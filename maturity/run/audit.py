@@ -42,6 +42,7 @@ from maturity.run.traffic import site_traffic, traffic_facts
 from maturity.run.xdata import survey_for_run
 from maturity.store import PENDING, Store
 from maturity.store.readback import run_info
+from maturity.store.store import StoredPages
 
 
 @dataclass(frozen=True)
@@ -444,11 +445,10 @@ def _grow_to_margin(run: _Run, population: Discovery, rubric: LoadedRubric, brow
     while True:
         store.update_crawl(crawl_id, status="running")
         _render_pending(run, browser)
-        pages = store.load_pages(crawl_id)
-        card = score(rubric, pages, store.load_site(crawl_id))
+        card = score(rubric, StoredPages(store, crawl_id), store.load_site(crawl_id))
         span = card.overall_interval
         half = None if span is None else round((span[1] - span[0]) / 2, 1)
-        planned = store.load_pages(crawl_id, include_pending=True)
+        planned = list(store.iter_pages(crawl_id, names=(), include_pending=True))  # URLs and status only
         if half is not None and half <= margin:
             run.timings["target_margin"] = f"met: ±{half:g} points with {len(planned)} pages (target ±{margin:g})"
             return
@@ -499,9 +499,15 @@ async def _render_phases(run: _Run, session: BrowserSession) -> list[str]:
     store.update_crawl(crawl_id, axe_version=session.axe_version, browser_version=session.browser_version)
     if run.last_request_at is not None:
         session.pacer.hold(urlsplit(session.start_url).hostname or "", run.last_request_at)
-    planned = store.load_pages(crawl_id, include_pending=True)
+    # Pending pages carry their discovery HTTP facts; finished ones are not read again (a resumed
+    # run of thousands of pages would otherwise hold every artifact here).
+    planned = list(store.iter_pages(crawl_id, names=(), include_pending=True))
     pending = [PageRef(url=p.url, depth=p.depth) for p in planned if p.status == PENDING]
-    http = {p.url: HttpFacts.model_validate(p.artifacts["http"]) for p in planned if "http" in p.artifacts}
+    http = {
+        p.url: HttpFacts.model_validate(p.artifacts["http"])
+        for p in store.iter_pages(crawl_id, names=("http",), include_pending=True)
+        if p.status == PENDING and "http" in p.artifacts
+    }
 
     def page_done(page: PageArtifacts, elapsed_ms: float) -> None:
         if interrupt.STOP.is_set() and page.status != "ok":
@@ -515,7 +521,8 @@ async def _render_phases(run: _Run, session: BrowserSession) -> list[str]:
     await _stoppable(session.gather(pending, http, page_done))
     timings["concurrent_s"] = round(timings.get("concurrent_s", 0) + time.perf_counter() - t, 3)
 
-    assessed = [p for p in store.load_pages(crawl_id) if p.status == "ok"]  # crawl order
+    # crawl order; only whether each page has its performance artifact is read
+    assessed = [p for p in store.iter_pages(crawl_id, names=("performance",)) if p.status == "ok"]
     sample_size = run.settings.perf_sample
     sample = assessed if sample_size is None else assessed[:sample_size]
     to_measure = [p.url for p in sample if "performance" not in p.artifacts]

@@ -17,6 +17,7 @@ from maturity.core.rubric import LoadedRubric
 from maturity.core.scoring import Scorecard, score
 from maturity.store import JourneyStore, Store
 from maturity.store.readback import run_info
+from maturity.store.store import StoredPages
 from reports.html import render_html
 from reports.json_report import render_json
 
@@ -31,8 +32,9 @@ def site_facts(store: Store, crawl_id: int) -> SiteFacts:
 def score_run(store: Store, crawl_id: int, rubric: LoadedRubric) -> tuple[int, Scorecard]:
     """Score a stored crawl and store the scoring beside earlier ones, with the rubric's exact text,
     the tool version and the check catalogue's digest (a scoring is self-contained). The journeys
-    stored with the crawl are part of its evidence."""
-    card = score(rubric, store.load_pages(crawl_id), site_facts(store, crawl_id))
+    stored with the crawl are part of its evidence. The pages are streamed from the store one at a
+    time: memory does not grow with the size of the run."""
+    card = score(rubric, StoredPages(store, crawl_id), site_facts(store, crawl_id))
     scoring_id = store.add_scoring(
         crawl_id, card, rubric=rubric, tool_version=__version__, checks_digest=checks.catalogue_digest()
     )

@@ -21,7 +21,7 @@ import re
 import threading
 import time
 import zlib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from importlib import resources
@@ -188,10 +188,13 @@ class Store:
             raise StoreUnavailable(f"database unavailable: {redact_url(url)}: {reason}") from None
 
     # -- blobs -------------------------------------------------------------
-    def _put_blob(self, session: Session, data: Any) -> str:
+    def _put_blob(self, session: Session, data: Any, raw: bytes | None = None) -> str:
         """Store ``data`` once under its hash. Another run (a portfolio's other site, another worker)
-        may be storing the same blob at the same moment: the insert yields to it, never fails."""
-        raw = canonical_json(data)  # serialised once: the key is its hash, the row its compressed bytes
+        may be storing the same blob at the same moment: the insert yields to it, never fails.
+        ``raw`` is ``data`` already serialised (a scorecard: pydantic writes its JSON without
+        building the dictionaries first)."""
+        if raw is None:
+            raw = canonical_json(data)  # serialised once: the key is its hash, the row its compressed bytes
         sha = hashlib.sha256(raw).hexdigest()
         if session.get(Blob, sha) is None:
             data_z = zlib.compress(raw, 6)
@@ -206,11 +209,15 @@ class Store:
         return sha
 
     def get_blob(self, sha: str) -> Any:
+        return json.loads(self.blob_bytes(sha))
+
+    def blob_bytes(self, sha: str) -> bytes:
+        """A blob's JSON text, as stored (decompressed)."""
         with Session(self.engine) as session:
             blob = session.get(Blob, sha)
             if blob is None:
                 raise KeyError(sha)
-            return json.loads(zlib.decompress(blob.data))
+            return zlib.decompress(blob.data)
 
     # -- crawls ------------------------------------------------------------
     def begin_crawl(
@@ -403,6 +410,55 @@ class Store:
             for row, names in refs
         ]
 
+    def iter_pages(
+        self, crawl_id: int, *, names: Collection[str] | None = None, include_pending: bool = False, chunk: int = 200
+    ) -> Iterator[PageArtifacts]:
+        """A crawl's pages in crawl order, read one at a time (the rows ``chunk`` at a time), so a
+        run of any size is never in memory whole; ``names`` reads only those artifacts. Pending
+        pages are left out as in :meth:`load_pages`."""
+        last = 0
+        while True:
+            rows = self.page_rows(crawl_id, after=last, limit=chunk)
+            if not rows:
+                return
+            for row_id, url, depth, status, reason, refs in rows:
+                last = row_id
+                if status == PENDING and not include_pending:
+                    continue
+                wanted = {n: sha for n, sha in json.loads(refs).items() if names is None or n in names}
+                yield PageArtifacts(url=url, depth=depth, status=status, reason=reason, artifacts=self.blobs(wanted))
+
+    def page_rows(
+        self, crawl_id: int, *, after: int = 0, limit: int = 200
+    ) -> list[tuple[int, str, int, str, str | None, str]]:
+        """(row id, URL, depth, status, reason, artifact keys as JSON) of up to ``limit`` pages after row ``after``."""
+        with Session(self.engine) as session:
+            query = (
+                select(Page).where(Page.crawl_id == crawl_id, col(Page.id) > after).order_by(col(Page.id)).limit(limit)
+            )
+            return [(r.id or 0, r.url, r.depth, r.status, r.reason, r.artifacts) for r in session.exec(query).all()]
+
+    def blobs(self, refs: dict[str, str]) -> dict[str, Any]:
+        """name -> the JSON of the blob ``refs[name]`` names (one query for them all)."""
+        if not refs:
+            return {}
+        with Session(self.engine) as session:
+            rows = session.exec(select(Blob.sha256, Blob.data).where(col(Blob.sha256).in_(set(refs.values())))).all()
+        data = {sha: raw for sha, raw in rows}
+        missing = [sha for sha in refs.values() if sha not in data]
+        if missing:
+            raise KeyError(missing[0])
+        return {name: json.loads(zlib.decompress(data[sha])) for name, sha in refs.items()}
+
+    def load_page(self, crawl_id: int, url: str) -> PageArtifacts | None:
+        """One stored page of a crawl with all its artifacts (None when the crawl has no such page)."""
+        with Session(self.engine) as session:
+            row = session.exec(select(Page).where(Page.crawl_id == crawl_id, Page.url == url)).first()
+        if row is None:
+            return None
+        artifacts = self.blobs(json.loads(row.artifacts))
+        return PageArtifacts(url=row.url, depth=row.depth, status=row.status, reason=row.reason, artifacts=artifacts)
+
     def load_site(self, crawl_id: int) -> SiteFacts:
         crawl = self.crawl(crawl_id)
         if crawl.site_sha is None:
@@ -431,7 +487,7 @@ class Store:
         """Store a scorecard with what produced it: the rubric's exact text (a blob, stored once
         however many scorings use it), the tool version and the check catalogue's digest."""
         with Session(self.engine) as session:
-            sha = self._put_blob(session, card.model_dump(mode="json"))
+            sha = self._put_blob(session, None, raw=card.model_dump_json().encode())
             rubric_blob = self._put_blob(session, rubric.text) if rubric is not None and rubric.text else None
             row = Scoring(
                 rubric_blob=rubric_blob,
@@ -459,7 +515,8 @@ class Store:
             return list(session.exec(query).all())
 
     def scorecard(self, scoring: Scoring) -> Scorecard:
-        return Scorecard.model_validate(self.get_blob(scoring.scorecard_sha))
+        # straight from the JSON text: a large run's scorecard is never a tree of dictionaries too
+        return Scorecard.model_validate_json(self.blob_bytes(scoring.scorecard_sha))
 
     def scoring_rubric(self, scoring: Scoring) -> LoadedRubric | None:
         """The rubric a scoring was made under, from its stored text; None for a scoring stored
@@ -627,6 +684,21 @@ class Store:
 for _name, _method in list(vars(Store).items()):
     if callable(_method) and not _name.startswith("_"):
         setattr(Store, _name, _reconnecting(_method))
+
+
+@dataclass(frozen=True)
+class StoredPages:
+    """A stored crawl's pages as scoring reads them (maturity.core.tally.PageSource): streamed from
+    the database one at a time, never all in memory."""
+
+    store: Store
+    crawl_id: int
+
+    def pages(self, names: Collection[str] | None = None) -> Iterator[PageArtifacts]:
+        return self.store.iter_pages(self.crawl_id, names=names)
+
+    def page(self, url: str) -> PageArtifacts | None:
+        return self.store.load_page(self.crawl_id, url)
 
 
 @dataclass

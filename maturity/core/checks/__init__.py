@@ -61,9 +61,13 @@ class CheckMeta:
     # Checks the shape of a rubric's params (merged over the defaults) at rubric load time:
     # returns [(key under params, message)], empty when they are fine.
     validate: Callable[[Mapping[str, Any]], list[tuple[str, str]]] | None = None
+    # A site check's per-page summary: what it keeps of each page while scoring streams the pages
+    # (the few fields it reads, filtered), so a site of 10,000 pages is not held whole. None keeps
+    # the page's required artifacts whole (a plugin that declares none still works, holding more).
+    summary: Callable[[PageInput], Mapping[str, Any]] | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: scoring keeps one a page for each site check
 class PageInput:
     """What a page check sees: typed artifacts of one page, the site facts, its params."""
 
@@ -102,8 +106,19 @@ class SiteInput:
     """What a site check sees: the site facts and every assessable page."""
 
     site: SiteFacts
-    pages: list[PageInput]
+    pages: list[PageInput]  # each page's summary (see CheckMeta.summary), in crawl order
     params: Mapping[str, Any]
+    # A page's whole artifacts read again (for the one or two pages a check looks at closely, such
+    # as the home page or the accessibility statement); None when there is no source to read from.
+    full: Callable[[str], PageInput | None] | None = None
+
+    def page(self, url: str) -> PageInput | None:
+        """The page at ``url`` with all its required artifacts (read again when the list holds
+        summaries); None when it is not among the pages."""
+        summary = next((p for p in self.pages if p.url == url), None)
+        if summary is None or self.full is None:
+            return summary
+        return self.full(url) or summary
 
 
 PageFn = Callable[[PageInput], CheckResult]
@@ -155,6 +170,7 @@ def check(
     source: str = "",
     help_url: str = "",
     validate: Callable[[Mapping[str, Any]], list[tuple[str, str]]] | None = None,
+    summary: Callable[[PageInput], Mapping[str, Any]] | None = None,
 ) -> Callable[[Callable[..., CheckResult]], Callable[..., CheckResult]]:
     """Decorator: register ``fn`` as a check with the given metadata."""
 
@@ -171,6 +187,7 @@ def check(
             source=source,
             help_url=help_url,
             validate=validate,
+            summary=summary,
         )
         register(Check(meta=meta, fn=fn))
         return fn
@@ -304,17 +321,47 @@ def run_page_check(check_: Check, page: PageArtifacts, site: SiteFacts, params: 
     return _call(check_, page.url, PageInput(url=page.url, site=site, params=merged, artifacts=typed))
 
 
+def page_input(
+    check_: Check, page: PageArtifacts, site: SiteFacts, params: Mapping[str, Any], *, whole: bool = False
+) -> PageInput | None:
+    """What a site check keeps of one page (its summary, see :attr:`CheckMeta.summary`, or with
+    ``whole`` its required artifacts whole); None when the page lacks an artifact the check needs
+    (it simply does not contribute)."""
+    typed = _typed_artifacts(page, check_.meta.requires)
+    if isinstance(typed, str):
+        return None
+    full = PageInput(url=page.url, site=site, params={**check_.meta.params, **params}, artifacts=typed)
+    if whole or check_.meta.summary is None:
+        return full
+    return PageInput(url=page.url, site=site, params=full.params, artifacts=check_.meta.summary(full))
+
+
 def run_site_check(
     check_: Check, pages: list[PageArtifacts], site: SiteFacts, params: Mapping[str, Any]
 ) -> CheckResult:
+    inputs = [i for p in pages if (i := page_input(check_, p, site, params)) is not None]
+    by_url = {p.url: p for p in pages}
+
+    def full(url: str) -> PageInput | None:
+        page = by_url.get(url)
+        return None if page is None else page_input(check_, page, site, params, whole=True)
+
+    return run_site_check_on(check_, inputs, site, params, seen=len(pages), full=full)
+
+
+def run_site_check_on(
+    check_: Check,
+    inputs: list[PageInput],
+    site: SiteFacts,
+    params: Mapping[str, Any],
+    *,
+    seen: int,
+    full: Callable[[str], PageInput | None] | None = None,
+) -> CheckResult:
+    """A site check on the summaries of the ``seen`` assessable pages (those missing an artifact it
+    needs left out); ``full`` reads a page's whole artifacts again."""
     merged = {**check_.meta.params, **params}
-    inputs: list[PageInput] = []
-    for page in pages:
-        typed = _typed_artifacts(page, check_.meta.requires)
-        if isinstance(typed, str):
-            continue  # a page missing an artifact simply does not contribute
-        inputs.append(PageInput(url=page.url, site=site, params=merged, artifacts=typed))
     needs_pages = any(name != "site" for name in check_.meta.requires)
-    if needs_pages and not inputs and pages:
+    if needs_pages and not inputs and seen:
         return CheckResult.errored(check_.id, None, "no page had the artifacts this check needs")
-    return _call(check_, None, SiteInput(site=site, pages=inputs, params=merged))
+    return _call(check_, None, SiteInput(site=site, pages=inputs, params=merged, full=full))

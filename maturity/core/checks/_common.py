@@ -5,12 +5,31 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from datetime import date
+from types import SimpleNamespace
 from typing import Any
 from urllib.parse import urlsplit
 
 from maturity.core.checks import PageInput, SiteInput
 from maturity.core.model import CheckResult, Link, normalise_for_lookup
 from maturity.kernel.dates import parse_date
+
+
+def keep(page: PageInput, **fields: tuple[str, ...]) -> dict[str, Any]:
+    """A site check's summary of a page (see CheckMeta.summary): only the named fields of each
+    artifact. Reading any other field is an error of the check, never a silent default."""
+    artifacts = page.artifacts
+    return {name: SimpleNamespace(**{f: getattr(artifacts[name], f) for f in names}) for name, names in fields.items()}
+
+
+def is_home(page: PageInput) -> bool:
+    """Whether ``page`` is the home page or the start page (:func:`home_page` looks among those)."""
+    key = normalise_for_lookup(page.url)
+    return any(normalise_for_lookup(u) == key for u in (page.site.homepage_url, page.site.start_url) if u)
+
+
+def home_only(page: PageInput) -> dict[str, Any]:
+    """The summary of a check that reads the home page alone: that page whole, nothing of the others."""
+    return dict(page.artifacts) if is_home(page) else {}
 
 
 def not_gathered(check_id: str, url: str | None, what: str) -> CheckResult:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import date
+from types import SimpleNamespace
 from typing import Any
 
 from maturity.core.checks import PageInput, SiteInput, check
@@ -96,6 +97,13 @@ def _validate(params: Mapping[str, Any]) -> list[tuple[str, str]]:
     return problems
 
 
+def _summary(page: PageInput) -> dict[str, Any]:
+    """A page's summary: its links that match ``link`` (the statement page itself is read again whole)."""
+    link_rx = compile_link_spec(page.params["link"])
+    links = [a for a in page.document.links if a.href.startswith("http") and link_matches(a, link_rx)]
+    return {"document": SimpleNamespace(links=links)}
+
+
 @check(
     id=ID,
     dimension="accessibility",
@@ -113,6 +121,7 @@ def _validate(params: Mapping[str, Any]) -> list[tuple[str, str]]:
     ),
     requires=("document",),
     scope="site",
+    summary=_summary,
     params={
         "link": {"url": r"accessib", "text": r"accessibility"},
         "standard": r"\b(?:WCAG|Web Content Accessibility Guidelines)\b[^.\n]{0,40}?\b2\.[1-9]\b[^.\n]{0,40}?"
@@ -127,8 +136,7 @@ def _validate(params: Mapping[str, Any]) -> list[tuple[str, str]]:
 def run(site: SiteInput) -> CheckResult:
     if not site.pages:
         return CheckResult.errored(ID, None, "no page was assessed")
-    link_rx = compile_link_spec(site.params["link"])
-    links = [a for p in site.pages for a in p.document.links if a.href.startswith("http") and link_matches(a, link_rx)]
+    links = [a for p in site.pages for a in p.document.links]
     if not links:
         items = [Item(url=site.site.start_url, detail="no sampled page links an accessibility statement")]
         return CheckResult.failed(ID, None, items=items, score=0.0)
@@ -138,6 +146,7 @@ def run(site: SiteInput) -> CheckResult:
         return CheckResult.errored(
             ID, None, f"the statement {links[0].href} was not among the audited pages (raise --max-pages to reach it)"
         )
+    page = site.page(page.url) or page  # the statement page whole: its text, links and forms
     text = f"{page.document.title or ''}\n{page.document.text}"
     problems: list[str] = []
     standard = re.search(site.params["standard"], text, re.IGNORECASE)

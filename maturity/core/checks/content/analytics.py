@@ -4,7 +4,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from maturity.core.checks import SiteInput, check
+from maturity.core.checks import PageInput, SiteInput, check
 from maturity.core.checks._common import validate_regex
 from maturity.core.model import CheckResult, Item
 
@@ -16,6 +16,12 @@ def _validate(params: Mapping[str, Any]) -> list[tuple[str, str]]:
     if not isinstance(services, dict) or not services:
         return [("services", "give a mapping of service names to URL patterns")]
     return [p for name, pattern in services.items() for p in validate_regex(pattern, f"services.{name}")]
+
+
+def _services(page: PageInput) -> dict[str, Any]:
+    """A page's summary: the analytics services its requests reached."""
+    services = {name: re.compile(pattern, re.IGNORECASE) for name, pattern in dict(page.params["services"]).items()}
+    return {"services": {name for name, rx in services.items() for r in page.network.requests if rx.search(r.url)}}
 
 
 @check(
@@ -31,6 +37,7 @@ def _validate(params: Mapping[str, Any]) -> list[tuple[str, str]]:
     ),
     requires=("network",),
     scope="site",
+    summary=_services,
     params={
         "min_share": 0.9,
         "services": {
@@ -51,11 +58,10 @@ def _validate(params: Mapping[str, Any]) -> list[tuple[str, str]]:
 def run(site: SiteInput) -> CheckResult:
     if not site.pages:
         return CheckResult.errored(ID, None, "no page had a network log")
-    services = {name: re.compile(pattern, re.IGNORECASE) for name, pattern in dict(site.params["services"]).items()}
     found: set[str] = set()
     without = []
     for page in site.pages:
-        here = {name for name, rx in services.items() for r in page.network.requests if rx.search(r.url)}
+        here = page.artifacts["services"]
         found |= here
         if not here:
             without.append(page.url)

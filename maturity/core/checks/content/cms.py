@@ -25,6 +25,7 @@ ID = "cms"
     ),
     requires=("document", "http", "network"),
     scope="site",
+    summary=lambda page: {"found": detect_cms(page.document, page.http, page.network)},
     source="Markers documented by each product; Wappalyzer-style detection (own signature table)",
 )
 def run(site: SiteInput) -> CheckResult:
@@ -34,7 +35,7 @@ def run(site: SiteInput) -> CheckResult:
     versions: dict[str, set[str]] = {}
     evidence: dict[str, tuple[str, str]] = {}
     for page in site.pages:
-        for d in detect_cms(page.document, page.http, page.network):
+        for d in page.artifacts["found"]:
             found[d.name] += 1
             if d.version:
                 versions.setdefault(d.name, set()).add(d.version)

@@ -1,6 +1,7 @@
 """description-unique: no two pages share a meta description (site-level)."""
 
 from collections import defaultdict
+from types import SimpleNamespace
 
 from maturity.core.checks import SiteInput, check
 from maturity.core.model import CheckResult, Item
@@ -21,6 +22,7 @@ ID = "description-unique"
     ),
     requires=("document",),
     scope="site",
+    summary=lambda page: {"document": SimpleNamespace(meta={"description": page.document.meta.get("description")})},
     source="IDEA Act §3(a)(3) (no duplicative content); Google Search Central (unique descriptions)",
     help_url="https://developers.google.com/search/docs/appearance/snippet",
 )

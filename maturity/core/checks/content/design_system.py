@@ -1,6 +1,7 @@
 """design-system: the site uses the U.S. Web Design System (informational unless a rubric requires it; site-level)."""
 
 import re
+from types import SimpleNamespace
 
 from maturity.core.checks import SiteInput, check
 from maturity.core.checks._common import not_gathered
@@ -26,6 +27,10 @@ _ASSET = re.compile(r"uswds", re.IGNORECASE)
     ),
     requires=("document", "network"),
     scope="site",
+    summary=lambda page: {
+        "document": SimpleNamespace(design=page.document.design),
+        "network": SimpleNamespace(requests=[r for r in page.network.requests if _ASSET.search(r.url)]),
+    },
     params={"required": False, "min_classes": 5},
     source="21st Century IDEA Act §3(a)(2) (consistent appearance) and §3(b) (USWDS); OMB M-23-22; "
     "GSA Site Scanning USWDS fields",

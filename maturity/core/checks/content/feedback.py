@@ -58,6 +58,15 @@ def signal(page: PageInput, link: LinkPatterns, text: re.Pattern[str], requests:
     ),
     requires=("document", "network"),
     scope="site",
+    summary=lambda page: {
+        "signal": signal(
+            page,
+            compile_link_spec(page.params["link"]),
+            re.compile(page.params["text"], re.IGNORECASE),
+            re.compile(page.params["requests"], re.IGNORECASE),
+        ),
+        "other_text": page.document.other_text is not None,
+    },
     params={
         "min_share": 0.5,
         "link": {
@@ -76,12 +85,9 @@ def signal(page: PageInput, link: LinkPatterns, text: re.Pattern[str], requests:
 def run(site: SiteInput) -> CheckResult:
     if not site.pages:
         return CheckResult.errored(ID, None, "no page was assessed")
-    if all(p.document.other_text is None for p in site.pages):
+    if not any(p.artifacts["other_text"] for p in site.pages):
         return not_gathered(ID, None, "text outside the main content")
-    link = compile_link_spec(site.params["link"])
-    text = re.compile(site.params["text"], re.IGNORECASE)
-    requests = re.compile(site.params["requests"], re.IGNORECASE)
-    found = {p.url: s for p in site.pages if (s := signal(p, link, text, requests)) is not None}
+    found = {p.url: s for p in site.pages if (s := p.artifacts["signal"]) is not None}
     share = len(found) / len(site.pages)
     detail = f"feedback offered on {len(found)} of {len(site.pages)} pages"
     example = next(iter(found.items()), None)

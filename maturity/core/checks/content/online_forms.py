@@ -1,13 +1,31 @@
 """online-forms: services offered as online forms, not only as PDF forms to print (site-level)."""
 
 import re
+from types import SimpleNamespace
+from typing import Any
 
-from maturity.core.checks import SiteInput, check
+from maturity.core.checks import PageInput, SiteInput, check
 from maturity.core.checks._common import host_of, validate_regex
 from maturity.core.checks.content.pdf_share import is_pdf
 from maturity.core.model import CheckResult, Item, normalise_for_lookup
 
 ID = "online-forms"
+
+
+def _summary(page: PageInput) -> dict[str, Any]:
+    """A page's summary: its online forms and its links to PDF forms on the site's own hosts."""
+    site = page.site
+    hosts = {host_of(u) for u in (site.start_url, site.homepage_url or "") if u}
+    pattern = re.compile(page.params["pdf_form_pattern"], re.IGNORECASE)
+    forms = [f for f in page.document.forms if f.role != "search" and f.fields]
+    links = []
+    for link in page.document.links:
+        url = normalise_for_lookup(link.href)
+        if not url or host_of(url) not in hosts or not is_pdf(url, site.non_html):
+            continue
+        if pattern.search(url.rsplit("/", 1)[-1]) or pattern.search(link.text):
+            links.append(link)
+    return {"document": SimpleNamespace(forms=forms, links=links)}
 
 
 @check(
@@ -24,6 +42,7 @@ ID = "online-forms"
     ),
     requires=("document",),
     scope="site",
+    summary=_summary,
     params={"min_online_share": 0.5, "pdf_form_pattern": r"\bforms?\b|application|apply|formulario|solicitud"},
     source="IDEA Act §3(e) (digitize forms) and §3(a)(7) (customized, transactions online); OMB M-23-22",
     validate=lambda p: validate_regex(p.get("pdf_form_pattern"), "pdf_form_pattern"),

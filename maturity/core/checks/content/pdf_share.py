@@ -1,8 +1,10 @@
 """pdf-share: how much of what the site links to is PDF rather than web pages (site-level)."""
 
+import sys
+from typing import Any
 from urllib.parse import urlsplit
 
-from maturity.core.checks import SiteInput, check
+from maturity.core.checks import PageInput, SiteInput, check
 from maturity.core.checks._common import host_of
 from maturity.core.model import CheckResult, Item, normalise_for_lookup
 
@@ -11,6 +13,14 @@ ID = "pdf-share"
 
 def is_pdf(url: str, non_html: dict[str, str]) -> bool:
     return non_html.get(url, "").startswith("application/pdf") or urlsplit(url).path.lower().endswith(".pdf")
+
+
+def _internal_targets(page: PageInput) -> dict[str, Any]:
+    """A page's summary: the normalised URLs of its links on the site's own hosts (interned: a URL
+    every page links is one string, so the summaries stay small however many pages there are)."""
+    hosts = {host_of(u) for u in (page.site.start_url, page.site.homepage_url or "") if u}
+    targets = (normalise_for_lookup(link.href) for link in page.document.links)
+    return {"targets": tuple(sys.intern(u) for u in targets if u is not None and host_of(u) in hosts)}
 
 
 @check(
@@ -26,20 +36,17 @@ def is_pdf(url: str, non_html: dict[str, str]) -> bool:
     ),
     requires=("document",),
     scope="site",
+    summary=_internal_targets,
     params={"max_share": 0.2},
     source="OMB M-23-22 (digital-first: publish in HTML rather than PDF where possible); "
     "DOMAIN.md (IDEA Act: accessible)",
 )
 def run(site: SiteInput) -> CheckResult:
-    hosts = {host_of(u) for u in (site.site.start_url, site.site.homepage_url or "") if u}
     non_html = site.site.non_html
     pdfs: set[str] = set()
     pages: set[str] = set()
     for page in site.pages:
-        for link in page.document.links:
-            url = normalise_for_lookup(link.href)
-            if url is None or host_of(url) not in hosts:
-                continue
+        for url in page.artifacts["targets"]:
             if is_pdf(url, non_html):
                 pdfs.add(url)
             elif url not in non_html:

@@ -7,6 +7,7 @@ from maturity.core.checks import SiteInput, check
 from maturity.core.checks._common import (
     compile_link_spec,
     describe_link_spec,
+    home_only,
     home_page,
     link_matches,
     validate_link_specs,
@@ -33,6 +34,7 @@ def _validate(params: Mapping[str, Any]) -> list[tuple[str, str]]:
     ),
     requires=("document",),
     scope="site",
+    summary=home_only,
     params={
         "links": {
             "privacy": r"privacy",

@@ -3,7 +3,7 @@
 from collections import Counter
 
 from maturity.core.checks import SiteInput, check
-from maturity.core.checks._common import not_gathered
+from maturity.core.checks._common import keep, not_gathered
 from maturity.core.model import CheckResult, Item
 
 ID = "shared-layout"
@@ -23,6 +23,7 @@ REGIONS = ("header", "nav", "footer")
     ),
     requires=("document",),
     scope="site",
+    summary=lambda page: keep(page, document=("template",)),
     params={"min_share": 0.9},
     source="21st Century IDEA Act §3(a)(2) (consistent in appearance) and §3(a)(3) (no duplicative legacy sites)",
 )

@@ -1,6 +1,9 @@
 """site-search: the site offers a search box (site-level)."""
 
-from maturity.core.checks import SiteInput, check
+from types import SimpleNamespace
+from typing import Any
+
+from maturity.core.checks import PageInput, SiteInput, check
 from maturity.core.checks._common import home_page, host_of
 from maturity.core.model import CheckResult, DocumentFacts, Item
 
@@ -9,6 +12,13 @@ ID = "site-search"
 
 def has_search(doc: DocumentFacts) -> bool:
     return doc.landmarks.get("search", 0) > 0 or any(f.role == "search" for f in doc.forms)
+
+
+def _summary(page: PageInput) -> dict[str, Any]:
+    """What the check reads of a page: its search landmarks and search forms."""
+    doc = page.document
+    forms = [f for f in doc.forms if f.role == "search"]
+    return {"document": SimpleNamespace(landmarks={"search": doc.landmarks.get("search", 0)}, forms=forms)}
 
 
 @check(
@@ -24,6 +34,7 @@ def has_search(doc: DocumentFacts) -> bool:
     ),
     requires=("document",),
     scope="site",
+    summary=_summary,
     params={"on_home_page": False},
     source="IDEA Act §3(a)(4) (searchable); GSA Site Scanning fields site_search and search.gov",
 )

@@ -3,6 +3,7 @@
 from collections import defaultdict
 
 from maturity.core.checks import SiteInput, check
+from maturity.core.checks._common import keep
 from maturity.core.model import CheckResult, Item
 
 ID = "title-unique"
@@ -19,6 +20,7 @@ ID = "title-unique"
     ),
     requires=("document",),
     scope="site",
+    summary=lambda page: keep(page, document=("title",)),
     source="IDEA Act §3(a)(3) (no duplicative sites); GSA Site Scanning field title",
 )
 def run(site: SiteInput) -> CheckResult:

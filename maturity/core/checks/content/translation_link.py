@@ -1,7 +1,7 @@
 """translation-link: the home page offers the site in another language (site-level)."""
 
 from maturity.core.checks import SiteInput, check
-from maturity.core.checks._common import compile_link_spec, home_page, link_matches, validate_link_specs
+from maturity.core.checks._common import compile_link_spec, home_only, home_page, link_matches, validate_link_specs
 from maturity.core.model import CheckResult, Item
 
 ID = "translation-link"
@@ -20,6 +20,7 @@ ID = "translation-link"
     ),
     requires=("document",),
     scope="site",
+    summary=home_only,
     params={
         "link": {
             "url": r"(^|/)(es|es-us|espanol|spanish)(/|$)|[?&](lang|hl)=es\b|translat",

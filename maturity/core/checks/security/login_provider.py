@@ -23,6 +23,7 @@ ID = "login-provider"
     ),
     requires=("document",),
     scope="site",
+    summary=lambda page: {"found": detect_login(page.document)},
     source="The providers' documented sign-in hosts (own signature table)",
     help_url="https://developers.login.gov/",
 )
@@ -32,7 +33,7 @@ def run(site: SiteInput) -> CheckResult:
     found: Counter[str] = Counter()
     evidence: dict[str, tuple[str, str]] = {}
     for page in site.pages:
-        for d in detect_login(page.document):
+        for d in page.artifacts["found"]:
             found[d.name] += 1
             evidence.setdefault(d.name, (page.url, "; ".join(d.evidence[:2])))
     if not found:

@@ -1,0 +1,136 @@
+"""Scoring a run page by page: where the pages come from, and one check's results held compactly.
+
+Pure. Scoring reads a run's pages from a :class:`PageSource` (the store streams them from the
+database one at a time; :class:`PageList` wraps pages already in memory), so peak memory does not
+grow with the number of pages: each page's artifacts are read, checked and let go.
+
+A check's results on a run (:class:`CheckRun`) are one byte a page in :attr:`CheckRun.codes`
+(most results: an axe-core rule that held, a check with nothing to check on a page), a float for
+a pass with a partial score (a load time on its curve), and whole results only for what a
+report, a gate or fix-first reads again: failures (their elements are the findings),
+errors, site-level results and passes without a score (informational). The detail of a page's
+pass or not-applicable ("1.2 s", "no images") is not kept: it is in the run's stored artifacts,
+and a rescore recomputes it. :meth:`CheckRun.results` gives every result back with its outcome
+and score. (The scorecard also keeps a page's failure without its elements: they are its findings.)
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections import Counter
+from collections.abc import Callable, Collection, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from maturity.core.model import CheckResult, Outcome, PageArtifacts
+
+__all__ = ["CheckRun", "PageList", "PageSource", "rebuild"]
+
+PASS = "p"  # passed with score 1.0
+PARTIAL = "s"  # passed with the next score of CheckRun.scores
+NOT_APPLICABLE = "n"
+KEPT = "k"  # the next result of CheckRun.kept
+
+
+class PageSource(Protocol):
+    """A run's pages in crawl order, read afresh on each call (the store reads them one at a time)."""
+
+    def pages(self, names: Collection[str] | None = None) -> Iterator[PageArtifacts]:
+        """Every page; ``names`` limits the artifacts read to those (None: all of them)."""
+        ...
+
+    def page(self, url: str) -> PageArtifacts | None:
+        """One page with all its artifacts (None when the run has no such page)."""
+        ...
+
+
+@dataclass(frozen=True)
+class PageList:
+    """Pages already in memory, as a :class:`PageSource`."""
+
+    items: Sequence[PageArtifacts]
+
+    def pages(self, names: Collection[str] | None = None) -> Iterator[PageArtifacts]:
+        return iter(self.items)
+
+    def page(self, url: str) -> PageArtifacts | None:
+        return next((p for p in self.items if p.url == url), None)
+
+
+@dataclass
+class CheckRun:
+    """One planned check's results on a run, in order: one a page for a page check (``urls`` are
+    the assessable pages, shared by every check), one for a site check."""
+
+    check_id: str
+    urls: Sequence[str]
+    codes: bytearray = field(default_factory=bytearray)
+    scores: array[float] = field(default_factory=lambda: array("d"))
+    kept: list[CheckResult] = field(default_factory=list)
+
+    def add(self, r: CheckResult) -> None:
+        i = len(self.codes)
+        on_page = r.check_id == self.check_id and r.url is not None and i < len(self.urls) and r.url == self.urls[i]
+        if on_page and r.outcome == Outcome.PASS and r.score == 1.0:
+            self.codes.append(ord(PASS))
+        elif on_page and r.outcome == Outcome.PASS and r.score is not None:
+            self.codes.append(ord(PARTIAL))
+            self.scores.append(r.score)
+        elif on_page and r.outcome == Outcome.NOT_APPLICABLE:
+            self.codes.append(ord(NOT_APPLICABLE))
+        else:
+            self.codes.append(ord(KEPT))
+            self.kept.append(r)
+
+    def results(self) -> Iterator[CheckResult]:
+        """Every result, with its outcome and score (see the module's docstring)."""
+        return rebuild(self.check_id, self.codes.decode(), self.scores, self.urls, iter(self.kept))
+
+    def counts(self) -> Counter[Outcome]:
+        counts: Counter[Outcome] = Counter(r.outcome for r in self.kept)
+        counts[Outcome.PASS] += self.codes.count(ord(PASS)) + self.codes.count(ord(PARTIAL))
+        counts[Outcome.NOT_APPLICABLE] += self.codes.count(ord(NOT_APPLICABLE))
+        return counts
+
+    def scored(self) -> Iterator[tuple[str | None, float]]:
+        """(URL, score) of each passed or failed result with a score, in order."""
+        kept, scores = iter(self.kept), iter(self.scores)
+        for i, code in enumerate(self.codes):
+            if code == ord(PASS):
+                yield self.urls[i], 1.0
+            elif code == ord(PARTIAL):
+                yield self.urls[i], next(scores)
+            elif code == ord(KEPT):
+                r = next(kept)
+                if r.score is not None and r.outcome in (Outcome.PASS, Outcome.FAIL):
+                    yield r.url, r.score
+
+    def replaced(self, change: Callable[[CheckResult], CheckResult]) -> CheckRun:
+        """A copy with ``change`` applied to each kept result (a fix-first what-if)."""
+        out = CheckRun(self.check_id, self.urls)
+        kept, scores = iter(self.kept), iter(self.scores)
+        for code in self.codes:
+            if code == ord(KEPT):
+                out.add(change(next(kept)))
+                continue
+            out.codes.append(code)
+            if code == ord(PARTIAL):
+                out.scores.append(next(scores))
+        return out
+
+
+def rebuild(
+    check_id: str, codes: str, scores: Sequence[float], urls: Sequence[str], kept: Iterator[CheckResult]
+) -> Iterator[CheckResult]:
+    """The results ``codes`` stand for (a page's pass or not-applicable without its detail),
+    taking each partial score from ``scores`` and each kept result from ``kept`` in turn."""
+    partial = iter(scores)
+    for i, code in enumerate(codes):
+        if code == PASS:
+            yield CheckResult.passed(check_id, urls[i])
+        elif code == PARTIAL:
+            yield CheckResult.passed(check_id, urls[i], score=next(partial))
+        elif code == NOT_APPLICABLE:
+            yield CheckResult.not_applicable(check_id, urls[i])
+        else:
+            yield next(kept)

@@ -1,0 +1,146 @@
+"""Scoring streamed from the store (issue 19): the same scorecard as scoring pages held in memory, the
+same outcomes as running each check on each page directly, and memory that does not grow with the
+number of pages. No browser: the runs are realistic synthetic pages stored in SQLite."""
+
+from __future__ import annotations
+
+import tracemalloc
+
+import yaml
+from factories import ORIGIN, realistic_page, store_realistic_run
+
+from maturity.core import checks
+from maturity.core.checks.axe_rules import catalogue
+from maturity.core.model import AxeFacts, Outcome, PageArtifacts
+from maturity.core.rubric import builtin_rubric, parse_rubric
+from maturity.core.scoring import _plan, score
+from maturity.store import Store
+from maturity.store.store import StoredPages
+
+LIGHT = {
+    "id": "light",
+    "version": "1",
+    "title": "A few page checks and the site checks that keep a summary of each page",
+    "levels": [{"level": 1, "name": "Initial", "min_score": 0}, {"level": 2, "name": "Defined", "min_score": 80}],
+    "dimensions": [
+        {
+            "id": "accessibility",
+            "title": "Accessibility",
+            "weight": 2,
+            "goal": "Usable?",
+            "parameters": [{"axe_tags": ["wcag2a", "wcag2aa"], "weight": 1}, {"check": "skip-link", "weight": 1}],
+        },
+        {
+            "id": "content",
+            "title": "Content",
+            "weight": 1,
+            "goal": "Clear?",
+            "parameters": [
+                {"check": "title-unique", "weight": 1},
+                {"check": "shared-layout", "weight": 1},
+                {"check": "pdf-share", "weight": 1},
+            ],
+        },
+    ],
+}
+
+
+def test_streamed_scoring_equals_scoring_in_memory_and_each_check_run_directly(tmp_path):
+    store = Store(f"sqlite:///{tmp_path / 'm.db'}")
+    crawl_id = store_realistic_run(store, 24)
+    down = PageArtifacts(url=f"{ORIGIN}/down", status="not_assessable", reason="HTTP 503")
+    store.add_page(crawl_id, down)
+    rubric = builtin_rubric()
+    site = store.load_site(crawl_id)
+    pages = store.load_pages(crawl_id)
+
+    streamed = score(rubric, StoredPages(store, crawl_id), site)
+    assert streamed == score(rubric, pages, site)  # the store's stream or a list: one scorecard
+    assert streamed.findings and streamed.fix_first is not None and streamed.overall is not None
+    assert [p.url for p in streamed.pages][-1] == down.url
+
+    # Every page's outcome and score is the one the check gives when run on that page directly;
+    # what the scorecard keeps whole (failures, errors) is that result exactly.
+    assessable = [p for p in pages if p.status == "ok"]
+    by_check = {c.check_id: c for d in streamed.dimensions for c in d.checks}
+    got = list(streamed.all_results())
+    page_results = [r for r in got if r.url is not None]
+    expected = []
+    rules = catalogue(f for p in pages if isinstance(f := p.get("axe", keep=False), AxeFacts))
+    for _dim, check_id, _weight, params in _plan(rubric.rubric, rules):
+        check_ = checks.get(check_id)
+        if check_.meta.scope != "site":
+            expected += [checks.run_page_check(check_, page, site, params) for page in assessable]
+    assert [(r.check_id, r.url, r.outcome, r.score) for r in page_results] == [
+        (r.check_id, r.url, r.outcome, r.score) for r in expected
+    ]
+    kept = {(r.check_id, r.url): r for r in streamed.results if r.url is not None}
+    direct = {(r.check_id, r.url): r for r in expected}
+    assert kept and all(r.outcome in (Outcome.FAIL, Outcome.ERROR) or r.score is None for r in kept.values())
+    for key, r in kept.items():  # a failure's elements are its findings, not kept twice
+        assert r == direct[key].model_copy(update={"items": [] if r.outcome == Outcome.FAIL else r.items}), key
+        if r.outcome == Outcome.FAIL:
+            found = [(f.selector, f.snippet) for f in streamed.findings if (f.check_id, f.url) == key]
+            assert found == [(i.selector, i.snippet) for i in direct[key].items] or not direct[key].items, key
+    # Each check's figure and counts are those of its results.
+    for check_id, summary in by_check.items():
+        mine = [r for r in got if r.check_id == check_id]
+        scored = [r.score for r in mine if r.score is not None and r.outcome in (Outcome.PASS, Outcome.FAIL)]
+        assert summary.passed == sum(r.outcome == Outcome.PASS for r in mine), check_id
+        assert summary.failed == sum(r.outcome == Outcome.FAIL for r in mine), check_id
+        assert summary.not_applicable == sum(r.outcome == Outcome.NOT_APPLICABLE for r in mine), check_id
+        assert summary.score == (sum(scored) / len(scored) if scored else None), check_id
+    # The stored scorecard reads back the same.
+    scoring_id = store.add_scoring(crawl_id, streamed)
+    assert store.scorecard(next(s for s in store.scorings(crawl_id) if s.id == scoring_id)) == streamed
+
+
+def _scoring_peak(tmp_path, pages: int) -> tuple[int, float | None]:
+    store = Store(f"sqlite:///{tmp_path / f'run-{pages}.db'}")
+    crawl_id = store_realistic_run(store, pages, violations=False)
+    rubric = parse_rubric(yaml.safe_dump(LIGHT).encode(), "light.yaml")
+    site = store.load_site(crawl_id)
+    tracemalloc.start()
+    try:
+        base = tracemalloc.get_traced_memory()[0]
+        card = score(rubric, StoredPages(store, crawl_id), site)
+        peak = tracemalloc.get_traced_memory()[1] - base
+    finally:
+        tracemalloc.stop()
+    store.engine.dispose()
+    return peak, card.overall
+
+
+def test_scoring_memory_does_not_grow_with_the_pages(tmp_path):
+    # Four times the pages, every one read and checked. Scoring holds one page at a time, so what
+    # grows is only what it keeps of each page: its line in the page list, a byte for each check's
+    # outcome, and the summaries of the site checks that compare pages (a title, a template key,
+    # the link targets): under 8 KiB a page. Holding the pages' artifacts took about 240 KiB a page
+    # of these pages (12.6 MiB for 50, 48.3 MiB for 200, before scoring streamed them).
+    _scoring_peak(tmp_path, 5)  # imports and caches filled first: they are not the run's
+    small, small_overall = _scoring_peak(tmp_path, 30)
+    large, large_overall = _scoring_peak(tmp_path, 120)
+    assert small_overall is not None and large_overall is not None
+    per_page = (large - small) / 90
+    assert per_page < 8 * 1024, (small, large, per_page)
+    assert large < 2.5 * small, (small, large)
+
+
+def test_a_page_read_again_for_a_closer_look_is_the_whole_page(tmp_path):
+    """The accessibility statement check keeps only matching links of each page, then reads the
+    statement page whole from the store: its text is there although no summary kept it."""
+    store = Store(f"sqlite:///{tmp_path / 'm.db'}")
+    crawl_id = store_realistic_run(store, 3)
+    statement = realistic_page(0, 3, f"{ORIGIN}/accessibility")
+    body = "Accessibility statement. We meet WCAG 2.1 level AA. Updated 1 February 2025. Email a11y@agency.gov."
+    doc = {**statement.artifacts["document"], "url": f"{ORIGIN}/accessibility", "text": body}
+    store.add_page(
+        crawl_id, PageArtifacts(url=f"{ORIGIN}/accessibility", artifacts={**statement.artifacts, "document": doc})
+    )
+    card = score(builtin_rubric("ada-title-ii"), StoredPages(store, crawl_id), store.load_site(crawl_id))
+    result = next(r for r in card.results if r.check_id == "accessibility-statement")
+    assert result.error is None and result.items, result
+    details = [i.detail for i in result.items]
+    assert all(i.url == f"{ORIGIN}/accessibility" for i in result.items), result
+    # the standard and the date are read from the statement's text, which only the whole page has
+    assert not any("names no standard" in d or "carries no date" in d for d in details), details
