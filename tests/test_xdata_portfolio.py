@@ -76,3 +76,23 @@ def test_a_service_id_twice_is_refused(tmp_path):
     text = "agencies: [{name: A, sites: [https://a.example/], services: [{id: r, name: x}, {id: r, name: y}]}]\n"
     with pytest.raises(ConfigError, match=r"services\[1\]\.id: service 'r' is already listed at"):
         load_portfolio(_write(tmp_path, text))
+
+
+def test_a_distributed_job_carries_its_agencys_services_and_the_fiscal_year(tmp_path):
+    """A worker attaches survey figures as a local portfolio run does: by the agency's services and
+    the portfolio's fiscal year, which the job carries (and a malformed job is refused, not guessed)."""
+    from maturity.core.rubric import builtin_rubric
+    from maturity.kernel.errors import UsageError
+    from maturity.run.distributed import job_services, portfolio_jobs
+
+    p = load_portfolio(_write(tmp_path, YAML))
+    jobs = {j["agency"]: j for j in portfolio_jobs(p, "r1", builtin_rubric())}
+    dmv, library = jobs["Department of Motor Vehicles"], jobs["State Library"]
+    services, start = job_services(dmv)
+    assert services == tuple(p.services) and start == 7  # the agency's own, as the portfolio read them
+    assert job_services(library) == ((), 7)  # no services of its own, the same year
+    assert job_services({"key": "k"}) == ((), 10)  # an older coordinator's job: the federal year
+    with pytest.raises(UsageError, match="fiscal_year_start"):
+        job_services({**dmv, "fiscal_year_start": 13})
+    with pytest.raises(UsageError, match="services"):
+        job_services({**dmv, "services": [{"id": "x"}]})

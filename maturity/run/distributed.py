@@ -7,7 +7,8 @@ artifacts and scorings go straight into the database every worker shares (Postgr
 
 **A job describes the audit, and nothing else**: the site, its audit settings, the rubric (its
 text, so workers need no file), the agency's attestations (their content), and where the run
-belongs (agency, portfolio, tags). Which database, which output folder, which browser: those are
+belongs (agency, portfolio, tags; the agency's services and the portfolio's fiscal year, for the
+survey figures the run carries). Which database, which output folder, which browser: those are
 the worker's own configuration (``maturity worker --db ... --out ... --browser ...``), never taken
 from a job, so whoever can write to the queue cannot point a worker at another database or path.
 
@@ -23,6 +24,7 @@ Two rules make it safe:
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import socket
@@ -38,7 +40,7 @@ from celery import Celery
 from celery.exceptions import Ignore
 
 from maturity.core.model import AttestationSet
-from maturity.core.portfolio import Portfolio, site_settings
+from maturity.core.portfolio import Portfolio, PortfolioService, site_settings
 from maturity.core.rubric import LoadedRubric, builtin_rubric, parse_rubric
 from maturity.core.settings import AuditSettings, MachineSettings, compose
 from maturity.kernel.errors import CannotRun, MaturityError, UsageError
@@ -61,7 +63,9 @@ def lease_seconds() -> float:
 
 
 TASK = "maturity.audit_site"
-JOB_KEYS = frozenset({"key", "url", "settings", "rubric", "agency", "portfolio", "tags", "attestations"})
+JOB_KEYS = frozenset(
+    {"key", "url", "settings", "rubric", "agency", "portfolio", "tags", "attestations", "services", "fiscal_year_start"}
+)
 
 
 def make_app(broker: str | None = None, queue: str | None = None) -> Celery:
@@ -105,8 +109,11 @@ def make_job(
     portfolio: str | None = None,
     tags: dict[str, str] | None = None,
     attestations: AttestationSet | None = None,
+    services: Sequence[PortfolioService] = (),
+    fiscal_year_start: int = 10,
 ) -> dict[str, Any]:
-    """One site's job: only what describes the audit (see the module doc)."""
+    """One site's job: only what describes the audit (see the module doc). ``services`` are its
+    agency's services and ``fiscal_year_start`` the portfolio's, for the survey figures the run carries."""
     return {
         "key": key,
         "url": settings.url,
@@ -116,7 +123,31 @@ def make_job(
         "portfolio": portfolio,
         "tags": tags or {},
         "attestations": attestations.model_dump(mode="json") if attestations is not None else None,
+        "services": [dataclasses.asdict(s) for s in services if s.agency == agency],
+        "fiscal_year_start": fiscal_year_start,
     }
+
+
+def job_services(job: dict[str, Any]) -> tuple[tuple[PortfolioService, ...], int]:
+    """The services and fiscal year start a job carries (none and October from an older coordinator)."""
+    raw, start = job.get("services") or [], job.get("fiscal_year_start", 10)
+    if not isinstance(start, int) or not 1 <= start <= 12:
+        raise UsageError(f"the job's fiscal_year_start is not a month: {start!r}")
+    try:
+        services = tuple(
+            PortfolioService(
+                agency=str(s["agency"]),
+                id=str(s["id"]),
+                name=str(s["name"]),
+                urls=tuple(str(u) for u in s.get("urls") or ()),
+                journeys=tuple(str(j) for j in s.get("journeys") or ()),
+                channel=None if s.get("channel") is None else str(s["channel"]),
+            )
+            for s in raw
+        )
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise UsageError(f"the job's services are not a list of services: {exc}") from None
+    return services, start
 
 
 def job_rubric(job: dict[str, Any]) -> LoadedRubric:
@@ -246,6 +277,7 @@ def _audit_or_resume(
         return resume(store, existing.id, rubric, out_dir, machine=machine, browser=browser)
     settings = compose(job["settings"], sources=["the job"])  # strictly: no machine keys
     attested = AttestationSet.model_validate(job["attestations"]) if job.get("attestations") else None
+    services, fiscal_year_start = job_services(job)
     try:
         return audit(
             settings,
@@ -257,6 +289,8 @@ def _audit_or_resume(
             task_key=job["key"],
             attested=attested,
             agency=job.get("agency"),
+            services=services,
+            fiscal_year_start=fiscal_year_start,
         )
     except DuplicateTask:  # another delivery began the same crawl a moment before
         again = store.crawl_for_key(job["key"])
@@ -360,6 +394,8 @@ def portfolio_jobs(
             portfolio=portfolio.id,
             tags=site.tags,
             attestations=attested.get(site.attestations or ""),
+            services=portfolio.services,
+            fiscal_year_start=portfolio.fiscal_year_start,
         )
         for site in portfolio.sites
     ]
