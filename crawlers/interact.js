@@ -94,6 +94,12 @@ async ({ part, arg }) => {
     // the page's own content, not the document's frame (our fact gathering adds a style to <head>)
     const content = (el) => el.isConnected && !["HTML", "HEAD", "BODY", "STYLE", "SCRIPT", "TITLE", "LINK", "META"].includes(el.tagName) && !el.closest("head");
     const busy = ([el, e]) => e.text + e.style >= 2 && e.last > performance.now() - 500 && content(el);  // lately too
+    // A fast page reaches this part a few hundred ms after its load: too soon for a counter updating
+    // every quarter second to have changed twice. So every page is watched arg.min_ms after its load first.
+    if (watch && watch.loaded != null) {
+      const early = arg.min_ms - (performance.now() - watch.loaded);
+      if (early > 0) await new Promise((resolve) => setTimeout(resolve, early));
+    }
     if (watch && watch.loaded != null && Array.from(watch.seen).some(busy)) {
       const wait = Math.min(arg.watch_ms, arg.watch_ms - (performance.now() - watch.loaded));
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));

@@ -4,7 +4,8 @@ Run after the document facts and axe-core, in the same tab, in this order:
 
 - ``motion``: running animations, elements scripts kept changing since the load event (noted by
   watch.js, an init script; a page that keeps changing is watched until ``WATCH_MS`` after its load)
-  and the page's buttons; where something could flash, its luminance is sampled frame by frame for
+  and the page's buttons (every page is watched ``WATCH_MIN_MS`` after its load first, so an update
+  every quarter second shows twice); where something could flash, its luminance is sampled frame by frame for
   ``FLASH_SAMPLE_MS``;
 - ``text_resize``: every text's font size doubled in the page (WCAG 1.4.4), boxes that now clip;
 - ``keyboard``: Tab pressed from the top of the page at most ``TAB_PRESSES`` times; when focus comes
@@ -42,6 +43,7 @@ TAB_PRESSES = 20  # the walk stops earlier on a page with fewer elements in its 
 HOVER_PROBES = 4
 FLASH_SAMPLE_MS = 500  # only where something animates a colour or opacity, or a script restyles it
 WATCH_MS = 1500  # a page scripts keep changing is watched this long after its load event, at least
+WATCH_MIN_MS = 600  # every page is watched this long after its load event before deciding it is still
 REFLOW_WIDTH = 320  # WCAG 2.2 SC 1.4.10: 320 CSS px wide (1280 px at 400 % zoom)
 PARTS = tuple(PART_MS)
 
@@ -92,7 +94,7 @@ Call = Callable[..., Awaitable[Any]]
 
 
 async def _motion(call: Call, facts: dict[str, Any]) -> None:
-    facts["motion"] = await call("motion", {"sample_ms": FLASH_SAMPLE_MS, "watch_ms": WATCH_MS})
+    facts["motion"] = await call("motion", {"sample_ms": FLASH_SAMPLE_MS, "watch_ms": WATCH_MS, "min_ms": WATCH_MIN_MS})
 
 
 async def _text_resize(call: Call, facts: dict[str, Any]) -> None:
