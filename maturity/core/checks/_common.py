@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from types import SimpleNamespace
 from typing import Any
 from urllib.parse import urlsplit
 
 from maturity.core.checks import PageInput, SiteInput
-from maturity.core.model import CheckResult, Link, normalise_for_lookup
+from maturity.core.model import CheckResult, ClippedText, Item, Link, normalise_for_lookup
 from maturity.kernel.dates import parse_date
 
 
@@ -134,3 +134,17 @@ def validate_regex(value: Any, key: str) -> list[tuple[str, str]]:
     except re.error as exc:
         return [(key, f"not a valid regular expression: {exc}")]
     return []
+
+
+def clipped_result(check_id: str, url: str, clipped: Sequence[ClippedText], boxes: int | None) -> CheckResult:
+    """text-resize and text-spacing: the boxes whose text a change of the text's size or spacing cut
+    off (``boxes``: how many boxes that clip their overflow were examined; 0 makes the check not apply)."""
+    if not clipped and boxes == 0:
+        return CheckResult.not_applicable(check_id, url, "no box clips its overflow")
+    if not clipped:
+        return CheckResult.passed(check_id, url)
+    items = [
+        Item(url=url, selector=c.selector, snippet=c.snippet[:80], detail=f"needs {c.needed:g} px, has {c.height:g} px")
+        for c in clipped
+    ]
+    return CheckResult.failed(check_id, url, items=items, value=float(len(clipped)))

@@ -1,8 +1,9 @@
 """text-resize: no text is cut off at 200 % text size (WCAG 1.4.4, failure F69)."""
 
 from maturity.core.checks import PageInput, check
+from maturity.core.checks._common import clipped_result
 from maturity.core.checks.accessibility._interaction import interaction
-from maturity.core.model import CheckResult, Item
+from maturity.core.model import CheckResult
 
 ID = "text-resize"
 
@@ -28,18 +29,4 @@ def run(page: PageInput) -> CheckResult:
     facts = interaction(ID, page, "text_resize")
     if isinstance(facts, CheckResult):
         return facts
-    clipped = facts.text_resize or []
-    if not clipped and facts.resize_boxes == 0:
-        return CheckResult.not_applicable(ID, page.url, "no box clips its overflow")
-    if not clipped:
-        return CheckResult.passed(ID, page.url)
-    items = [
-        Item(
-            url=page.url,
-            selector=c.selector,
-            snippet=c.snippet[:80],
-            detail=f"needs {c.needed:g} px, has {c.height:g} px",
-        )
-        for c in clipped
-    ]
-    return CheckResult.failed(ID, page.url, items=items, value=float(len(clipped)))
+    return clipped_result(ID, page.url, facts.text_resize or [], facts.resize_boxes)

@@ -1,8 +1,8 @@
 """text-spacing: no text is cut off when WCAG 1.4.12's spacing is applied (failure F104)."""
 
 from maturity.core.checks import PageInput, check
-from maturity.core.checks._common import not_gathered
-from maturity.core.model import CheckResult, Item
+from maturity.core.checks._common import clipped_result, not_gathered
+from maturity.core.model import CheckResult
 
 ID = "text-spacing"
 
@@ -28,17 +28,4 @@ def run(page: PageInput) -> CheckResult:
     clipped = page.document.spacing_clipped
     if clipped is None:
         return not_gathered(ID, page.url, "text spacing facts")
-    if not clipped and (page.document.examined or {}).get("clip_boxes") == 0:
-        return CheckResult.not_applicable(ID, page.url, "no box clips its overflow")
-    if not clipped:
-        return CheckResult.passed(ID, page.url)
-    items = [
-        Item(
-            url=page.url,
-            selector=c.selector,
-            snippet=c.snippet[:80],
-            detail=f"needs {c.needed:g} px, has {c.height:g} px",
-        )
-        for c in clipped
-    ]
-    return CheckResult.failed(ID, page.url, items=items, value=float(len(clipped)))
+    return clipped_result(ID, page.url, clipped, (page.document.examined or {}).get("clip_boxes"))
