@@ -194,7 +194,7 @@ def test_the_crawl_signs_in_again_when_the_session_ends_and_keeps_nothing_of_it(
     # never followed the sign-out link.
     assert ("GET", "/logout") not in site.requests
     # The session served four pages and ended mid-crawl: the login journey ran again, and the
-    # page was asked for once more. The journey after the audit used the session the crawl left,
+    # page was asked for once more. The journey run before scoring used the session the crawl left,
     # and signed in again when that one ended too.
     login, messages = journeys
     assert login.outcome == "completed" and messages.outcome == "completed", messages.reason

@@ -44,7 +44,7 @@ from maturity.kernel.errors import UsageError
     "journeys_dir",
     type=click.Path(exists=True),
     help="Also run these task journeys (a folder or file); a login journey runs first and signs the crawl in, "
-    "the others run after the audit. Results beside the scorecards.",
+    "the others once the pages are audited, before scoring. Results beside the scorecards.",
 )
 @click.option(
     "--agency",
@@ -180,7 +180,7 @@ def rescore(
     "journeys_dir",
     type=click.Path(exists=True),
     help="The site's task journeys: a run that signed in signs in again with its login journey; the "
-    "others run after the pages left.",
+    "others once the pages left are audited, before scoring.",
 )
 @store_options
 @output_options

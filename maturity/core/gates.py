@@ -171,8 +171,8 @@ class CheckConfig(SettingsLayer):
     rubric: str | None = None  # a file (relative to the config file) or a built-in rubric name
     baseline: str | None = None  # default for --baseline (relative to the config file)
     attestations: str | None = None  # the agency's attestation file (relative to the config file)
-    # Journey files or folders of them (relative to the config file); each runs after the audit of
-    # the URL whose host is its start's host.
+    # Journey files or folders of them (relative to the config file); each runs once the pages of the
+    # URL whose host is its start's host are audited, before that site is scored.
     journeys: list[str] = Field(default_factory=list)
     gates: Gates = Field(default_factory=Gates)
 

@@ -171,7 +171,7 @@ class SiteOutcome:
     error: str | None = None
     seconds: float = 0.0
     report: str | None = None
-    journeys: tuple[JourneyResult, ...] = ()  # the site's journeys, run after its audit
+    journeys: tuple[JourneyResult, ...] = ()  # the site's journeys, run once its pages were audited, before scoring
     journeys_error: str | None = None  # why they could not run (the audit's outcome stands)
 
     @property
