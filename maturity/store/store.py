@@ -208,6 +208,13 @@ class Store:
                 session.flush()
         return sha
 
+    def put_json(self, data: Any) -> str:
+        """Store JSON data as a blob; returns its hash (kept while a crawl's timings name it)."""
+        with Session(self.engine) as session:
+            sha = self._put_blob(session, data)
+            session.commit()
+        return sha
+
     def get_blob(self, sha: str) -> Any:
         return json.loads(self.blob_bytes(sha))
 
@@ -717,6 +724,10 @@ class Store:
             for refs in session.exec(select(Page.artifacts)).all():
                 used.update(json.loads(refs).values())
             used.update(s for s in session.exec(select(Crawl.site_sha)).all() if s)
+            for timings in session.exec(select(Crawl.timings)).all():  # a margin run's population
+                kept = json.loads(timings or "{}").get("target_margin_population")
+                if isinstance(kept, str):
+                    used.add(kept)
             for sha in session.exec(select(Scoring.scorecard_sha)).all():
                 used.add(sha)
                 used.update(self._finding_blobs(sha))
