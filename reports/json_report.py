@@ -64,7 +64,7 @@ def write_json(out: TextIO, run: RunInfo, card: Scorecard, documents: DocumentSe
     run of thousands of pages is never in memory whole. ``documents``: the run's documents (None:
     it collected none), as figures beside the scorecard."""
     marks = {name: f"\x00{name}\x00" for name in _LONG}
-    doc = document(run, card, documents, exclude={*_LONG, "finding_blobs"})
+    doc = document(run, card, documents, exclude=set(_LONG))
     doc["scorecard"] = {k: marks.get(k, v) for k, v in _in_field_order(card, doc["scorecard"]).items()}
     text = json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=False)
     for name, mark in marks.items():
