@@ -71,7 +71,7 @@ def child(db: Path, out: Path, traced: bool) -> None:
     scored = time.perf_counter() - t
     info = run_info(store, 1, scoring_id)
     write_reports(info, card, out, documents=store.load_site(1).documents)
-    overall, findings = card.overall, len(card.findings)
+    overall, findings = card.overall, card.findings_total
     del card  # `maturity export` is its own command: it reads the stored scorecard, not this one
     csv, _ = export(store, "csv", method="mean")
     wall = time.perf_counter() - t

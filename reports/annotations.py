@@ -45,7 +45,7 @@ def render_annotations(cards: Sequence[Scorecard], result: GateResult, *, file: 
     failing = {f.fingerprint for f in result.failures if f.fingerprint}
     accepted = set(result.accepted)
     for card in cards:
-        for finding in card.findings:
+        for finding in card.iter_findings():
             if finding.fingerprint in failing or finding.fingerprint in accepted:
                 continue
             where = f" at {finding.selector}" if finding.selector else ""

@@ -144,7 +144,7 @@ def run_row(run: RunSnapshot, agency: str) -> dict[str, Any]:
         "pages": len(run.pages),
         "pages_assessed": run.assessable_pages,
         "pages_not_assessable": len(run.pages) - run.assessable_pages,
-        "findings": len(card.findings) if card else None,
+        "findings": card.findings_total if card else None,
     }
     return row
 

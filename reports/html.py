@@ -32,6 +32,10 @@ from reports.journey_html import journey_views
 
 MAX_FINDING_CHECKS = 10
 MAX_FINDING_ITEMS = 5
+# Instances of one check the HTML lists (shown and behind "Show the other instances"); the rest
+# are counted and named in scorecard.json, SARIF and JUnit, which list every one. A report of a
+# large run would otherwise hold every instance in memory and in one page.
+MAX_LISTED = 200
 
 NOT_ASSESSABLE = "Not assessable"
 INCOMPLETE_NOTE = "Some checks could not run; scores cover what could be measured."
@@ -186,8 +190,9 @@ class FindingGroup:
     count: int
     pages: int
     items: list[Finding]  # the first few, shown at once
-    rest: list[Finding] = field(default_factory=list)  # every other instance, behind a <details>
+    rest: list[Finding] = field(default_factory=list)  # other instances, behind a <details>
     anchor: str = ""
+    unlisted: int = 0  # instances beyond MAX_LISTED: counted, listed in scorecard.json
 
     @property
     def more(self) -> int:
@@ -247,17 +252,30 @@ def _dimension_view(d: DimensionScore, facts: dict[str, list[str]] | None = None
     return DimensionView(dim=d, score=fmt_marked(d.score, d.incomplete), rows=rows, not_applicable=na)
 
 
-def _findings_view(card: Scorecard, max_checks: int, max_items: int) -> FindingsView:
+def _findings_view(card: Scorecard, max_checks: int, max_items: int, max_listed: int = MAX_LISTED) -> FindingsView:
+    """The findings grouped by check, read once, one at a time: each check's count, pages and first
+    ``max_listed`` instances; each page's count by check."""
     checks = {c.check_id: c for d in card.dimensions for c in d.checks}
     dim_titles = {d.id: d.title for d in card.dimensions}
     grouped: dict[str, list[Finding]] = {}
-    for f in card.findings:
-        grouped.setdefault(f.check_id, []).append(f)
+    counted: dict[str, int] = {}
+    pages_of: dict[str, set[str]] = {}
+    by_page: dict[str, dict[str, int]] = {}
+    total = 0
+    for f in card.iter_findings():
+        total += 1
+        listed = grouped.setdefault(f.check_id, [])
+        if len(listed) < max(max_listed, max_items):
+            listed.append(f)
+        counted[f.check_id] = counted.get(f.check_id, 0) + 1
+        pages_of.setdefault(f.check_id, set()).add(f.url)
+        counts = by_page.setdefault(f.url, {})
+        counts[f.check_id] = counts.get(f.check_id, 0) + 1
 
     def rank(item: tuple[str, list[Finding]]) -> tuple[float, int, str]:
-        check_id, found = item
+        check_id, _found = item
         weight = checks[check_id].weight if check_id in checks else 0.0
-        return (-weight, -len(found), check_id)
+        return (-weight, -counted[check_id], check_id)
 
     groups: list[FindingGroup] = []
     for check_id, found in sorted(grouped.items(), key=rank):
@@ -272,18 +290,15 @@ def _findings_view(card: Scorecard, max_checks: int, max_items: int) -> Findings
                 description=summary.description if summary else "",
                 help_url=help_url,
                 help_href=safe_href(help_url),
-                count=len(found),
-                pages=len({f.url for f in found}),
+                count=counted[check_id],
+                pages=len(pages_of[check_id]),
                 items=found[:max_items],
                 rest=found[max_items:],
                 anchor=f"finding-{len(groups) + 1}",
+                unlisted=counted[check_id] - len(found),
             )
         )
     shown, hidden = groups[:max_checks], groups[max_checks:]
-    by_page: dict[str, dict[str, int]] = {}
-    for f in card.findings:
-        counts = by_page.setdefault(f.url, {})
-        counts[f.check_id] = counts.get(f.check_id, 0) + 1
     group_of = {g.check_id: g for g in groups}
     pages = [
         PageFindings(
@@ -298,7 +313,7 @@ def _findings_view(card: Scorecard, max_checks: int, max_items: int) -> Findings
         groups=shown,
         hidden_checks=len(hidden),
         hidden_items=sum(g.count for g in hidden),
-        total=len(card.findings),
+        total=total,
         hidden=hidden,
         pages=pages,
     )

@@ -10,8 +10,9 @@ whenever a field is removed or changes meaning; added fields keep the version.
 
 from __future__ import annotations
 
+import io
 import json
-from typing import Any
+from typing import Any, TextIO
 
 from pydantic import BaseModel, ConfigDict
 
@@ -50,21 +51,34 @@ _LONG = ("findings", "results", "outcomes")  # the lists that grow with the run:
 
 def render_json(run: RunInfo, card: Scorecard, documents: DocumentSet | None = None) -> str:
     """The document as ``json.dumps(document(run, card, documents), indent=2)`` writes it, byte for
-    byte, but without the whole scorecard as dictionaries at once: the long lists are written one
-    entry at a time into the text (a run of thousands of pages holds its text, not a tree of it
-    too). ``documents``: the run's documents (None: it collected none), as figures beside the
-    scorecard."""
+    byte (:func:`write_json` into a string)."""
+    out = io.StringIO()
+    write_json(out, run, card, documents)
+    return out.getvalue()
+
+
+def write_json(out: TextIO, run: RunInfo, card: Scorecard, documents: DocumentSet | None = None) -> None:
+    """Write the document as ``json.dumps(document(run, card, documents), indent=2)`` writes it, byte
+    for byte, but without the whole scorecard as dictionaries or text at once: the long lists are
+    written one entry at a time (the findings as :meth:`Scorecard.iter_findings` reads them), so a
+    run of thousands of pages is never in memory whole. ``documents``: the run's documents (None:
+    it collected none), as figures beside the scorecard."""
     marks = {name: f"\x00{name}\x00" for name in _LONG}
     doc = document(run, card, documents, exclude=set(_LONG))
     doc["scorecard"] = {k: marks.get(k, v) for k, v in _in_field_order(card, doc["scorecard"]).items()}
     text = json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=False)
     for name, mark in marks.items():
-        items = getattr(card, name)
-        dumped = (json.dumps(_plain(item), indent=2, ensure_ascii=False) for item in items)
-        # a list two levels down: its entries at six spaces, its closing bracket at four
-        body = ",\n".join("      " + entry.replace("\n", "\n      ") for entry in dumped)
-        text = text.replace(json.dumps(mark), "[\n" + body + "\n    ]" if items else "[]", 1)
-    return text + "\n"
+        before, text = text.split(json.dumps(mark), 1)
+        out.write(before)
+        items = card.iter_findings() if name == "findings" else iter(getattr(card, name))
+        first = True
+        for item in items:
+            # a list two levels down: its entries at six spaces, its closing bracket at four
+            entry = json.dumps(_plain(item), indent=2, ensure_ascii=False).replace("\n", "\n      ")
+            out.write(("[\n      " if first else ",\n      ") + entry)
+            first = False
+        out.write("[]" if first else "\n    ]")
+    out.write(text + "\n")
 
 
 def _in_field_order(card: Scorecard, dumped: dict[str, Any]) -> dict[str, Any]:

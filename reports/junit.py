@@ -130,7 +130,7 @@ def render_junit(cards: Sequence[Scorecard], result: GateResult) -> str:
     totals = [0, 0, 0, 0]  # tests, failures, errors, skipped
     for card in cards:
         by_check: dict[str, list[Finding]] = defaultdict(list)
-        for f in card.findings:
+        for f in card.iter_findings():
             by_check[f.check_id].append(f)
         for dim in card.dimensions:
             name = dim.id if len(cards) == 1 else f"{dim.id} ({card.target})"

@@ -124,7 +124,7 @@ def render_markdown(cards: Sequence[Scorecard], result: GateResult) -> str:
                 lines.append(f"- … and {len(result.fixed) - MAX_ITEMS} more")
             lines.append("")
     else:
-        findings = [f for c in cards for f in c.findings]
+        findings = [f for c in cards for f in c.iter_findings()]
         if findings:
             lines += [f"### Findings ({len(findings)})", "", *_finding_rows(findings)]
     if result.notes:

@@ -178,7 +178,7 @@ def sarif_document(cards: Sequence[Scorecard], result: GateResult) -> dict[str, 
                     rules.append(_rule(check))
     results: list[dict[str, Any]] = []
     for card in cards:
-        for f in card.findings:
+        for f in card.iter_findings():
             if f.check_id not in index:  # a finding of a check the rubric no longer lists: still reported
                 index[f.check_id] = len(rules)
                 rules.append(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import random
 
@@ -394,3 +395,64 @@ def test_a_group_with_no_assessable_page_is_named_as_missing_from_the_figures() 
     assert card.sample.endswith("missing from the figures: old")
     whole = score(rubric, [page(u) for u in common + rare], site(sample=sample))
     assert "missing" not in whole.sample
+
+
+def test_a_target_margin_run_stopped_while_growing_grows_on_when_resumed(shared_browser, tmp_path, monkeypatch):
+    from sites import SiteServer
+
+    import maturity.run.audit as audit_module
+    from maturity.core.rubric import builtin_rubric
+    from maturity.core.settings import AuditSettings, MachineSettings
+    from maturity.run.audit import audit, resume
+    from maturity.store import Store
+
+    store = Store(f"sqlite:///{tmp_path / 'm.db'}")
+    real_score = audit_module.score
+
+    def stop_at_first_score(*args, **kwargs):  # the run is stopped once its first draw is rendered
+        raise KeyboardInterrupt
+
+    with SiteServer(_varied_site()) as server:
+        settings = AuditSettings(
+            url=server.url("/"),
+            max_pages=16,
+            sample="random",
+            target_margin=0.01,  # never narrow enough: grows to --max-pages and says so
+            population=40,
+            concurrency=2,
+            throttle="none",
+            perf_pages=1,
+            page_timeout=10,
+            user_agent="maturity-tests",
+            delay=0,
+        )
+        monkeypatch.setattr(audit_module, "score", stop_at_first_score)
+        with pytest.raises(KeyboardInterrupt):
+            audit(
+                settings,
+                store,
+                builtin_rubric(),
+                tmp_path / "out",
+                machine=MachineSettings(loopback_only=True),
+                browser=shared_browser,
+            )
+        first = store.load_pages(1, include_pending=True)
+        assert 0 < len(first) < 16 and all(p.status != "pending" for p in first)  # the first draw, rendered
+        assert "target_margin" not in json.loads(store.crawl(1).timings)
+        monkeypatch.setattr(audit_module, "score", real_score)
+        resumed = resume(
+            store,
+            1,
+            builtin_rubric(),
+            tmp_path / "out",
+            machine=MachineSettings(loopback_only=True),
+            browser=shared_browser,
+        )
+    assert len(resumed.scorecard.pages) == 16  # grown on to the budget, as a fresh run does
+    assert {p.url for p in first} <= {p.url for p in resumed.scorecard.pages}  # the same seed, a superset
+    said = resumed.run.timings["target_margin"]
+    assert said.startswith("not met") and "16 pages, the most allowed" in said
+    assert "16 of 31 pages found" in resumed.scorecard.sample
+    # the population it grew from is kept while the run is: removing unused blobs leaves it
+    store.delete_unused_blobs()
+    assert store.get_blob(resumed.run.timings["target_margin_population"])

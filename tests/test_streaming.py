@@ -144,3 +144,73 @@ def test_a_page_read_again_for_a_closer_look_is_the_whole_page(tmp_path):
     assert all(i.url == f"{ORIGIN}/accessibility" for i in result.items), result
     # the standard and the date are read from the statement's text, which only the whole page has
     assert not any("names no standard" in d or "carries no date" in d for d in details), details
+
+
+def test_findings_kept_apart_are_the_findings_in_memory_and_scores_are_the_same(tmp_path):
+    # score_run spills each page's failure to files, stores the findings apart from the scorecard
+    # and reads them back one at a time: the same findings, scores and fix-first list as scoring
+    # with everything in memory, in the JSON scorecard and after reading the scoring back.
+    import json
+
+    from maturity.run.scoring import score_run, write_reports
+    from maturity.store.readback import run_info
+
+    store = Store(f"sqlite:///{tmp_path / 'f.db'}")
+    crawl_id = store_realistic_run(store, 30)
+    rubric = builtin_rubric()
+    in_memory = score(rubric, store.load_pages(crawl_id), store.load_site(crawl_id))
+    assert in_memory.finding_count is None and len(in_memory.findings) > 100
+
+    scoring_id, card = score_run(store, crawl_id, rubric)
+    assert card.findings == [] and card.finding_count == len(in_memory.findings) == card.findings_total
+    assert list(card.iter_findings()) == in_memory.findings
+    assert len(card.finding_blobs) == -(-len(in_memory.findings) // Store.FINDINGS_CHUNK)
+    same = ("overall", "level", "dimensions", "results", "outcomes", "fix_first", "pages", "overall_interval")
+    for name in same:
+        assert getattr(card, name) == getattr(in_memory, name), name
+    stored = store.scorecard(next(s for s in store.scorings(crawl_id) if s.id == scoring_id))
+    assert list(stored.iter_findings()) == in_memory.findings
+
+    paths = write_reports(run_info(store, crawl_id, scoring_id), stored, tmp_path / "out")
+    written = json.loads(paths["json"].read_text())["scorecard"]
+    assert [f["fingerprint"] for f in written["findings"]] == [f.fingerprint for f in in_memory.findings]
+    assert written["finding_count"] == len(in_memory.findings)
+    html = paths["html"].read_text()
+    assert f"{len(in_memory.findings)} problems found" in html
+
+    # The findings' blobs are in use: removing unused blobs keeps them.
+    store.delete_unused_blobs()
+    assert list(store.scorecard(store.scorings(crawl_id)[-1]).iter_findings()) == in_memory.findings
+
+
+def _spilled_peak(tmp_path, pages: int) -> tuple[float, int]:
+    from maturity.run.spill import FileSpill
+
+    store = Store(f"sqlite:///{tmp_path / f'spill-{pages}.db'}")
+    crawl_id = store_realistic_run(store, pages)  # with axe-core violations: about 14 findings a page
+    rubric = parse_rubric(yaml.safe_dump(LIGHT).encode(), "light.yaml")
+    site = store.load_site(crawl_id)
+    tracemalloc.start()
+    try:
+        base = tracemalloc.get_traced_memory()[0]
+        with FileSpill(tmp_path) as spill:
+            card = score(rubric, StoredPages(store, crawl_id), site, spill)
+            count = sum(1 for _ in card.iter_findings())
+        peak = tracemalloc.get_traced_memory()[1] - base
+    finally:
+        tracemalloc.stop()
+    store.engine.dispose()
+    return peak, count
+
+
+def test_scoring_memory_with_many_findings_does_not_grow_with_them(tmp_path):
+    # With failing elements on every page, what scoring keeps of a failure is its lean result
+    # (outcome, page, detail) and its axe-core impact; the elements go to the spill. Kept in memory
+    # (no spill) the same run grows by about 32 KiB a page of these pages; spilled, by about 12 KiB
+    # (measured with tracemalloc, 30 and 120 pages): what is left grows with the failing pages.
+    _spilled_peak(tmp_path, 5)
+    small, small_count = _spilled_peak(tmp_path, 30)
+    large, large_count = _spilled_peak(tmp_path, 120)
+    assert large_count > 3.5 * small_count > 0
+    per_page = (large - small) / 90
+    assert per_page < 16 * 1024, (small, large, per_page)

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Literal
 
-from maturity.core.model import CheckResult, Frozen, Item, Outcome
+from maturity.core.model import CheckResult, Frozen, Outcome
 from maturity.core.tally import CheckRun
 
 __all__ = ["FixItem", "fix_first", "group_failures"]
@@ -46,29 +46,50 @@ class _Group:
         self.key = key  # (selector, snippet), or None: the page as a whole
         self.weight = weight
         self.pages: dict[str, int] = {}  # url -> instances
+        self.cleared: set[str] = set()  # pages that pass the check once this issue is fixed
 
-    def matches(self, item: Item) -> bool:
-        return self.key is not None and (item.selector, item.snippet) == self.key
+    def rank(self) -> tuple[float, str, str]:
+        return (-len(self.pages) * self.weight, self.check_id, str(self.key))
+
+
+def _groups_of(
+    check_id: str, weight: float, results: Iterable[CheckResult], templates: Mapping[str, str]
+) -> list[_Group]:
+    """One check's failing page results (whole: with their elements), grouped as above."""
+    groups: dict[object, _Group] = {}
+    for r in results:
+        if r.outcome != Outcome.FAIL or r.url is None or _measured(r):
+            continue
+        elements = [i for i in r.items if i.selector or i.snippet]
+        if not elements:
+            whole = ("page", templates.get(r.url, "") or r.url)
+            group = groups.setdefault(whole, _Group(check_id, None, weight))
+            group.pages[r.url] = 1
+            group.cleared.add(r.url)
+            continue
+        keys = [(item.selector, item.snippet) for item in elements]
+        for key in keys:
+            group = groups.setdefault(key, _Group(check_id, key, weight))
+            group.pages[r.url] = group.pages.get(r.url, 0) + 1
+        if len(set(keys)) == 1:  # every failing element of the page is this one: fixed, the page passes
+            groups[keys[0]].cleared.add(r.url)
+    return list(groups.values())
 
 
 def group_failures(ran: Ran, templates: Mapping[str, str]) -> list[_Group]:
     """Every failing page result of a page-level, non-measured check, grouped as above."""
-    groups: dict[tuple[str, object], _Group] = {}
+    return [g for _dim, check_id, weight, run in ran for g in _groups_of(check_id, weight, run.full(), templates)]
+
+
+def _likely(ran: Ran, templates: Mapping[str, str], keep: int) -> list[_Group]:
+    """The ``keep`` groups likeliest to gain most (most pages times weight), read one check at a time:
+    only one check's groups and the best so far are ever in memory."""
+    best: list[_Group] = []
     for _dim, check_id, weight, run in ran:
-        for r in run.kept:  # every failure is kept (maturity.core.tally)
-            if r.outcome != Outcome.FAIL or r.url is None or _measured(r):
-                continue
-            elements = [i for i in r.items if i.selector or i.snippet]
-            if not elements:
-                whole = ("page", templates.get(r.url, "") or r.url)
-                group = groups.setdefault((check_id, whole), _Group(check_id, None, weight))
-                group.pages[r.url] = 1
-                continue
-            for item in elements:
-                key = (item.selector, item.snippet)
-                group = groups.setdefault((check_id, key), _Group(check_id, key, weight))
-                group.pages[r.url] = group.pages.get(r.url, 0) + 1
-    return list(groups.values())
+        if not run.instances:
+            continue
+        best = sorted(best + _groups_of(check_id, weight, run.full(), templates), key=_Group.rank)[:keep]
+    return best
 
 
 def _measured(r: CheckResult) -> bool:
@@ -80,14 +101,12 @@ def _measured(r: CheckResult) -> bool:
 
 
 def _without(ran: Ran, group: _Group) -> Ran:
-    """``ran`` with ``group`` fixed: its pages pass the check where nothing else failed there."""
+    """``ran`` with ``group`` fixed: its pages pass the check where nothing else failed there (a
+    page still failing on other elements keeps its result: its score is the same)."""
 
     def fix(r: CheckResult) -> CheckResult:
-        if r.url not in group.pages or r.outcome != Outcome.FAIL:
+        if r.outcome != Outcome.FAIL or r.url not in group.cleared:
             return r
-        left = [] if group.key is None else [i for i in r.items if not group.matches(i)]
-        if any(i.selector or i.snippet for i in left):
-            return r.model_copy(update={"items": left})
         return CheckResult.passed(r.check_id, r.url)
 
     out: Ran = []
@@ -107,8 +126,7 @@ def fix_first(
     """The issues whose fix raises the overall score most, each once, with its effort and reach."""
     if baseline is None:
         return []
-    groups = group_failures(ran, templates)
-    likely = sorted(groups, key=lambda g: (-len(g.pages) * g.weight, g.check_id, str(g.key)))[:CANDIDATES]
+    likely = _likely(ran, templates, CANDIDATES)
     items = []
     for group in likely:
         after = overall_of(_without(ran, group))

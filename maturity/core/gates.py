@@ -405,7 +405,7 @@ def evaluate_sites(
     evaluated: list[GateName] = []
 
     accepted_fps = baseline.fingerprints if baseline else frozenset()
-    all_findings = [f for s in sites for f in s.card.findings]
+    all_findings = [f for s in sites for f in s.card.iter_findings()]
     counted = [f for f in all_findings if f.fingerprint not in accepted_fps]
 
     if gates.min_level is not None:

@@ -350,7 +350,7 @@ def compare(before: RunSnapshot, after: RunSnapshot) -> Comparison:
                 "The level changed although the overall score moved less than its noise band: "
                 "the site is close to a level threshold."
             )
-        findings = _finding_delta(cb.findings, ca.findings, before, after)
+        findings = _finding_delta(list(cb.iter_findings()), list(ca.iter_findings()), before, after)
     before_urls = [p.url for p in before.pages]
     after_urls = [p.url for p in after.pages]
     before_set, after_set = set(before_urls), set(after_urls)

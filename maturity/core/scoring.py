@@ -23,7 +23,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
-from pydantic import Field
+from pydantic import Field, PrivateAttr
 
 from maturity.core import checks
 from maturity.core.checks.axe_rules import IMPACT_WEIGHTS, catalogue
@@ -40,11 +40,12 @@ from maturity.core.model import (
 )
 from maturity.core.rubric import Dimension, LoadedRubric, Rubric, question_params
 from maturity.core.sampling import design_weights, interval, linearised_ratio
-from maturity.core.tally import CheckRun, PageList, PageSource, rebuild
+from maturity.core.tally import CheckRun, MemorySpill, PageList, PageSource, ResultSpill, rebuild
 
 # 2: ``results`` keeps the results a report, a gate or fix-first reads again; ``outcomes`` holds
 # every page's other outcomes, one character a page (Scorecard.all_results gives them all back).
-SCORECARD_SCHEMA_VERSION = 2
+# 3: ``findings`` may be kept apart (``finding_blobs``, ``finding_count``): Scorecard.iter_findings.
+SCORECARD_SCHEMA_VERSION = 3
 
 
 class RubricRef(Frozen):
@@ -165,10 +166,36 @@ class Scorecard(Frozen):
     # What to fix first: each issue once (a shared template's element counts once), ranked by the
     # overall points its fix gains (maturity.core.fixfirst).
     fix_first: list[FixItem] = Field(default_factory=list)
+    # Every finding (every failing element of every page) of a large run is kept apart from the
+    # scorecard: ``findings`` is then empty, ``finding_count`` says how many there are, and
+    # ``finding_blobs`` names where the store keeps them (chunks of JSON lines); read them with
+    # :meth:`iter_findings`, one at a time. ``finding_count`` None: every finding is in ``findings``.
+    finding_count: int | None = None
+    finding_blobs: list[str] = Field(default_factory=list)
+    _findings_source: Callable[[], Iterator[Finding]] | None = PrivateAttr(default=None)
 
     @property
     def assessable_pages(self) -> int:
         return sum(1 for p in self.pages if p.status == "ok")
+
+    @property
+    def findings_total(self) -> int:
+        """How many findings this scoring has (instances: every failing element)."""
+        return len(self.findings) if self.finding_count is None else self.finding_count
+
+    def iter_findings(self) -> Iterator[Finding]:
+        """Every finding, one at a time, in the order scoring made them (check by check)."""
+        if self.finding_count is None:
+            yield from self.findings
+            return
+        if self._findings_source is None:
+            raise RuntimeError("this scorecard's findings are kept apart and it has no source for them")
+        yield from self._findings_source()
+
+    def with_findings(self, source: Callable[[], Iterator[Finding]]) -> Scorecard:
+        """This scorecard reading its findings kept apart from ``source`` (the store, a spill)."""
+        self._findings_source = source
+        return self
 
     def all_results(self) -> Iterator[CheckResult]:
         """Every check result of this scoring with its outcome and score, in the order scoring made
@@ -326,7 +353,11 @@ def _first_look(source: PageSource) -> _FirstLook:
 
 
 def run_checks(
-    rubric: Rubric, source: PageSource, site: SiteFacts, rules: dict[str, tuple[frozenset[str], str | None]]
+    rubric: Rubric,
+    source: PageSource,
+    site: SiteFacts,
+    rules: dict[str, tuple[frozenset[str], str | None]],
+    spill: ResultSpill | None = None,
 ) -> tuple[Ran, dict[str, str]]:
     """Every planned check on every assessable page, streamed from ``source`` page by page: a
     page's artifacts are validated once for all its checks, each site check keeps its summary of
@@ -334,7 +365,8 @@ def run_checks(
     checks run on their summaries. Returns the results and each page's template key (fix-first)."""
     plan = [(dim, checks.get(check_id), weight, params) for dim, check_id, weight, params in _plan(rubric, rules)]
     urls: list[str] = []
-    runs = [CheckRun(check_.id, urls) for _, check_, _, _ in plan]
+    spill = MemorySpill() if spill is None else spill
+    runs = [CheckRun(check_.id, urls, spill=spill, slot=i) for i, (_, check_, _, _) in enumerate(plan)]
     per_page = [(i, check_, params) for i, (_, check_, _, params) in enumerate(plan) if check_.meta.scope != "site"]
     per_site = [(i, check_, params) for i, (_, check_, _, params) in enumerate(plan) if check_.meta.scope == "site"]
     inputs: dict[int, list[checks.PageInput]] = {i: [] for i, _, _ in per_site}
@@ -363,13 +395,24 @@ def run_checks(
     return ran, page_templates(templates)
 
 
-def score(loaded: LoadedRubric, pages: PageSource | Sequence[PageArtifacts], site: SiteFacts) -> Scorecard:
+def score(
+    loaded: LoadedRubric,
+    pages: PageSource | Sequence[PageArtifacts],
+    site: SiteFacts,
+    spill: ResultSpill | None = None,
+) -> Scorecard:
     """Score a run. ``pages`` is read twice, page by page (the axe-core rules first, then every
-    check): a :class:`~maturity.core.tally.PageSource` such as the store's, or a list of pages."""
+    check): a :class:`~maturity.core.tally.PageSource` such as the store's, or a list of pages.
+
+    ``spill``: where each page's failure is kept whole while scoring keeps it lean. Without one the
+    failures are kept in memory and the scorecard holds every finding in ``findings``; with one,
+    the scorecard holds none of them (``finding_count`` says how many) and reads them from the
+    spill when asked (:meth:`Scorecard.iter_findings`), so nothing in memory grows with the run's
+    failing elements: the caller keeps the spill until it has stored or written them."""
     rubric = loaded.rubric
     source: PageSource = PageList(pages) if isinstance(pages, Sequence) else pages
     first = _first_look(source)
-    ran, templates = run_checks(rubric, source, site, first.rules)
+    ran, templates = run_checks(rubric, source, site, first.rules, spill)
     by_dim: dict[str, list[CheckSummary]] = defaultdict(list)
     impacts, axe_texts = first.impacts, first.texts
     audited = [p.url for p in first.pages if p.status == "ok"]
@@ -417,7 +460,7 @@ def score(loaded: LoadedRubric, pages: PageSource | Sequence[PageArtifacts], sit
     complete = all(not d.incomplete for d in dimensions)
     level = _level(rubric, overall, dimensions)
     level_obj = rubric.level(level) if level is not None else None
-    return Scorecard(
+    card = Scorecard(
         target=site.start_url,
         rubric=RubricRef(
             id=rubric.id, version=rubric.version, title=rubric.title, sha256=loaded.sha256, source=loaded.source
@@ -431,7 +474,8 @@ def score(loaded: LoadedRubric, pages: PageSource | Sequence[PageArtifacts], sit
         dimensions=dimensions,
         next_level=_next_level(rubric, level, overall, dimensions),
         pages=first.pages,
-        findings=_findings(rubric, (r for _, _, _, run in ran for r in run.kept), impacts, axe_texts),
+        findings=[] if spill is not None else list(_iter_findings(rubric, _whole(ran), impacts, axe_texts)),
+        finding_count=None if spill is None else sum(run.instances for _, _, _, run in ran),
         results=[_lean(r) for _, _, _, run in ran for r in run.kept],
         outcomes=[(run.check_id, run.codes.decode(), run.scores.tolist()) for _, _, _, run in ran],
         fix_first=fix_first(ran, templates, _what_if(rubric, weights, impacts, len(audited)), overall),
@@ -441,6 +485,15 @@ def score(loaded: LoadedRubric, pages: PageSource | Sequence[PageArtifacts], sit
         overall_interval=overall_interval,
         level_uncertain=_level_uncertain(rubric, overall_interval, dimensions),
     )
+    if spill is not None:
+        card.with_findings(lambda: _iter_findings(rubric, _whole(ran), impacts, axe_texts))
+    return card
+
+
+def _whole(ran: Ran) -> Iterator[CheckResult]:
+    """Every kept result, each page failure with its elements (from the spill), check by check."""
+    for _dim, _check_id, _weight, run in ran:
+        yield from run.full()
 
 
 def _what_if(
@@ -726,12 +779,20 @@ def _findings(
     impacts: dict[tuple[str, str], str] | None = None,
     axe_texts: dict[str, AxeText] | None = None,
 ) -> list[Finding]:
+    return list(_iter_findings(rubric, results, impacts, axe_texts))
+
+
+def _iter_findings(
+    rubric: Rubric,
+    results: Iterable[CheckResult],
+    impacts: dict[tuple[str, str], str] | None = None,
+    axe_texts: dict[str, AxeText] | None = None,
+) -> Iterator[Finding]:
     dimension_of: dict[str, str] = {}
     for dim in rubric.dimensions:
         for param in dim.parameters:
             if param.check:
                 dimension_of[param.check] = dim.id
-    findings = []
     for r in results:
         if r.outcome != Outcome.FAIL:
             continue
@@ -745,7 +806,7 @@ def _findings(
             # A measured item (LCP, reading grade, ...) is identified by its check and page, never by
             # its detail, which carries the measurement: otherwise its fingerprint changes every run.
             where = item.snippet or ("" if item.value is not None and not item.selector else item.detail)
-            findings.append(
+            yield (
                 Finding(
                     fingerprint=fingerprint(r.check_id, url, item.selector, where),
                     check_id=r.check_id,
@@ -761,7 +822,7 @@ def _findings(
             )
         if not r.items:
             url = r.url or ""
-            findings.append(
+            yield (
                 Finding(
                     fingerprint=fingerprint(r.check_id, url, "", ""),
                     check_id=r.check_id,
@@ -772,4 +833,3 @@ def _findings(
                     impact=impact,
                 )
             )
-    return findings

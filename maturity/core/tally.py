@@ -24,7 +24,7 @@ from typing import Protocol
 
 from maturity.core.model import CheckResult, Outcome, PageArtifacts
 
-__all__ = ["CheckRun", "PageList", "PageSource", "rebuild"]
+__all__ = ["CheckRun", "MemorySpill", "PageList", "PageSource", "ResultSpill", "rebuild"]
 
 PASS = "p"  # passed with score 1.0
 PARTIAL = "s"  # passed with the next score of CheckRun.scores
@@ -57,6 +57,30 @@ class PageList:
         return next((p for p in self.items if p.url == url), None)
 
 
+class ResultSpill(Protocol):
+    """Where a run's page failures are kept whole (with every failing element) while scoring keeps
+    them lean: one numbered stream per planned check, read back in the order written, as often as
+    needed (the findings, fix-first). The run layer spills to files, so the failing elements of a
+    run of any size are never in memory at once; :class:`MemorySpill` keeps them in lists."""
+
+    def put(self, slot: int, result: CheckResult) -> None: ...
+
+    def results(self, slot: int) -> Iterator[CheckResult]: ...
+
+
+@dataclass
+class MemorySpill:
+    """A :class:`ResultSpill` in memory (a list a check): for runs already in memory."""
+
+    slots: dict[int, list[CheckResult]] = field(default_factory=dict)
+
+    def put(self, slot: int, result: CheckResult) -> None:
+        self.slots.setdefault(slot, []).append(result)
+
+    def results(self, slot: int) -> Iterator[CheckResult]:
+        return iter(list(self.slots.get(slot, [])))
+
+
 @dataclass
 class CheckRun:
     """One planned check's results on a run, in order: one a page for a page check (``urls`` are
@@ -67,8 +91,15 @@ class CheckRun:
     codes: bytearray = field(default_factory=bytearray)
     scores: array[float] = field(default_factory=lambda: array("d"))
     kept: list[CheckResult] = field(default_factory=list)
+    # With a spill, a page's failure is kept lean (no elements) and whole in ``spill`` (slot ``slot``):
+    # :meth:`full` gives the kept results back whole.
+    spill: ResultSpill | None = None
+    slot: int = 0
+    instances: int = 0  # findings the kept failures make: each failing element, or the page
 
     def add(self, r: CheckResult) -> None:
+        if r.outcome == Outcome.FAIL:
+            self.instances += len(r.items) or 1
         i = len(self.codes)
         on_page = r.check_id == self.check_id and r.url is not None and i < len(self.urls) and r.url == self.urls[i]
         if on_page and r.outcome == Outcome.PASS and r.score == 1.0:
@@ -80,7 +111,19 @@ class CheckRun:
             self.codes.append(ord(NOT_APPLICABLE))
         else:
             self.codes.append(ord(KEPT))
+            if self.spill is not None and _spilled(r):
+                self.spill.put(self.slot, r)
+                r = r.model_copy(update={"items": []}) if r.items else r
             self.kept.append(r)
+
+    def full(self) -> Iterator[CheckResult]:
+        """The kept results, each page failure whole again (with its elements) from the spill."""
+        if self.spill is None:
+            yield from self.kept
+            return
+        whole = self.spill.results(self.slot)
+        for r in self.kept:
+            yield next(whole) if _spilled(r) else r
 
     def results(self) -> Iterator[CheckResult]:
         """Every result, with its outcome and score (see the module's docstring)."""
@@ -117,6 +160,10 @@ class CheckRun:
             if code == ord(PARTIAL):
                 out.scores.append(next(scores))
         return out
+
+
+def _spilled(r: CheckResult) -> bool:
+    return r.url is not None and r.outcome == Outcome.FAIL
 
 
 def rebuild(

@@ -267,7 +267,7 @@ def run_facts(card: Scorecard, *, run: int, site: str, day: date) -> RunFacts:
     accessibility statement's outcome."""
     failures = tuple(
         Failure(f.check_id, f.url)
-        for f in card.findings
+        for f in card.iter_findings()
         if not f.check_id.startswith(ATTEST_PREFIX) and f.check_id not in POLICY_CHECKS
     )
     review = []

@@ -26,7 +26,15 @@ from crawlers.transport import make_client
 from maturity import __version__
 from maturity.core.attest import check_against_rubric
 from maturity.core.checks import NOT_SAMPLED
-from maturity.core.model import ArtifactError, AttestationSet, HttpFacts, PageArtifacts, PageRef, RunInfo
+from maturity.core.model import (
+    ArtifactError,
+    AttestationSet,
+    HttpFacts,
+    PageArtifacts,
+    PageRef,
+    RunInfo,
+    SampleFacts,
+)
 from maturity.core.portfolio import PortfolioService
 from maturity.core.rubric import LoadedRubric
 from maturity.core.sampling import Candidate, draw, stratum_key
@@ -38,6 +46,7 @@ from maturity.run.artifacts import save_artifacts
 from maturity.run.documents import DocumentJob, fetch_site_documents, refetch_pending
 from maturity.run.progress import NoProgress, Progress
 from maturity.run.scoring import score_run, stored_journeys, write_reports
+from maturity.run.spill import FileSpill
 from maturity.run.traffic import site_traffic, traffic_facts
 from maturity.run.xdata import survey_for_run
 from maturity.store import PENDING, Store
@@ -233,7 +242,10 @@ def audit(
         store.set_site(crawl_id, site, len(found.pages))  # documents still being parsed are stored as pending
         store.plan_pages(crawl_id, planned_pages(found))
         if settings.target_margin is not None:
-            _grow_to_margin(run, population, rubric, browser)
+            grower = _Grower.of(population, settings)
+            run.timings[POPULATION_KEY] = store.put_json(grower.dump())  # for a resume to grow it further
+            store.update_crawl(crawl_id, timings=run.timings)
+            _grow_to_margin(run, grower, rubric, browser)
         return _complete(run, rubric, out_dir, t0, browser, save_to, before_scoring)
 
 
@@ -276,6 +288,10 @@ def resume(
     began = time.perf_counter()
     try:
         _refetch_documents(run, crawl.target_url, crawl.pages_found, browser)
+        stored = run.timings.get(POPULATION_KEY)
+        if settings.target_margin is not None and "target_margin" not in run.timings and isinstance(stored, str):
+            # stopped while growing the sample toward the margin: grow on, as the audit would have
+            _grow_to_margin(run, _Grower.load(store.get_blob(stored), settings), rubric, browser)
         return _complete(run, rubric, out_dir, began, browser, None, before_scoring)
     finally:
         if run.documents is not None:
@@ -310,16 +326,11 @@ def _refetch_documents(run: _Run, target_url: str, pages_found: int, browser: Sh
     run.last_request_at = last
 
 
-def sample_pages(found: Discovery, settings: AuditSettings, n: int | None = None) -> Discovery:
-    """The pages to audit: under ``sample: crawl`` all of discovery's (it stopped at max_pages);
-    else a stratified or random draw of ``max_pages`` from the population it found, recorded with
-    the site facts (maturity.core.sampling)."""
-    if settings.sample == "crawl":
-        return found
+def _candidates(found: Discovery) -> list[Candidate]:
     start = found.pages[0].url if found.pages else ""
     nav = set(found.nav_links)
     views = found.site.traffic.views if found.site.traffic is not None else {}
-    candidates = [
+    return [
         Candidate(
             url=p.url,
             stratum=stratum_key(p.url, found.shells.get(p.url, "")),
@@ -328,6 +339,54 @@ def sample_pages(found: Discovery, settings: AuditSettings, n: int | None = None
         )
         for p in found.pages
     ]
+
+
+POPULATION_KEY = "target_margin_population"  # timings: the blob of the population a margin run draws from
+
+
+@dataclass(frozen=True)
+class _Grower:
+    """What growing a ``--target-margin`` sample needs: the population discovery found (each page's
+    candidate facts and how the store plans it), kept as a blob so ``resume`` can grow it too."""
+
+    settings: AuditSettings
+    candidates: list[Candidate]
+    planned: dict[str, PageArtifacts]
+
+    @classmethod
+    def of(cls, found: Discovery, settings: AuditSettings) -> _Grower:
+        return cls(settings, _candidates(found), {p.url: p for p in planned_pages(found)})
+
+    def dump(self) -> list[dict[str, Any]]:
+        return [
+            {"candidate": c.model_dump(mode="json"), "page": self.planned[c.url].model_dump(mode="json")}
+            for c in self.candidates
+        ]
+
+    @classmethod
+    def load(cls, data: list[dict[str, Any]], settings: AuditSettings) -> _Grower:
+        candidates = [Candidate.model_validate(d["candidate"]) for d in data]
+        planned = {c.url: PageArtifacts.model_validate(d["page"]) for c, d in zip(candidates, data, strict=True)}
+        return cls(settings, candidates, planned)
+
+    @property
+    def population(self) -> int:
+        return len(self.candidates)
+
+    def draw(self, n: int) -> tuple[SampleFacts, list[PageArtifacts]]:
+        """The seeded draw of ``n`` pages (a superset of any smaller draw) and those pages, planned."""
+        sample = draw(self.candidates, n, self.settings.sample, self.settings.sample_seed)
+        chosen = {u for s in sample.strata for u in s.drawn}
+        return sample, [self.planned[c.url] for c in self.candidates if c.url in chosen]
+
+
+def sample_pages(found: Discovery, settings: AuditSettings, n: int | None = None) -> Discovery:
+    """The pages to audit: under ``sample: crawl`` all of discovery's (it stopped at max_pages);
+    else a stratified or random draw of ``max_pages`` from the population it found, recorded with
+    the site facts (maturity.core.sampling)."""
+    if settings.sample == "crawl":
+        return found
+    candidates = _candidates(found)
     size = settings.max_pages if n is None else n
     sample = draw(candidates, size, settings.sample, settings.sample_seed)
     chosen = {u for s in sample.strata for u in s.drawn}
@@ -434,18 +493,20 @@ def _finish_documents(run: _Run, *, wait: bool) -> None:
         )
 
 
-def _grow_to_margin(run: _Run, population: Discovery, rubric: LoadedRubric, browser: SharedBrowser | None) -> None:
+def _grow_to_margin(run: _Run, population: _Grower, rubric: LoadedRubric, browser: SharedBrowser | None) -> None:
     """``target_margin``: render the sample drawn so far, score it (pure, nothing stored), and while
     the overall score's interval is wider than the margin, double the sample (a superset: the same
-    seed, see maturity.core.sampling.draw) up to ``max_pages``. The run records which ended it."""
+    seed, see maturity.core.sampling.draw) up to ``max_pages``. The run records which ended it.
+    A resumed run comes back here with the population it stored, and grows on from where it stopped."""
     settings, store, crawl_id = run.settings, run.store, run.crawl_id
     margin = settings.target_margin
     assert margin is not None
-    limit = min(settings.max_pages, len(population.pages))
+    limit = min(settings.max_pages, population.population)
     while True:
         store.update_crawl(crawl_id, status="running")
         _render_pending(run, browser)
-        card = score(rubric, StoredPages(store, crawl_id), store.load_site(crawl_id))
+        with FileSpill() as spill:
+            card = score(rubric, StoredPages(store, crawl_id), store.load_site(crawl_id), spill)
         span = card.overall_interval
         half = None if span is None else round((span[1] - span[0]) / 2, 1)
         planned = list(store.iter_pages(crawl_id, names=(), include_pending=True))  # URLs and status only
@@ -458,12 +519,11 @@ def _grow_to_margin(run: _Run, population: Discovery, rubric: LoadedRubric, brow
                 f"not met: {width} points with {len(planned)} pages, the most allowed (target ±{margin:g})"
             )
             return
-        bigger = sample_pages(population, settings, min(limit, 2 * len(planned)))
+        sample, pages = population.draw(min(limit, 2 * len(planned)))
         known = {p.url for p in planned}
-        site = store.load_site(crawl_id).model_copy(update={"sample": bigger.site.sample})
-        store.set_site(crawl_id, site, len(bigger.pages))
-        added = [p for p in bigger.pages if p.url not in known]
-        store.plan_pages(crawl_id, planned_pages(replace(bigger, pages=added)))
+        site = store.load_site(crawl_id).model_copy(update={"sample": sample})
+        store.set_site(crawl_id, site, len(pages))
+        store.plan_pages(crawl_id, [p for p in pages if p.url not in known])
 
 
 async def _gather(run: _Run, shared: BrowserSession | None) -> list[str]:

@@ -195,7 +195,7 @@ def run_check(
         before = evaluate_sites(sites, config, old_baseline) if old_baseline is not None else None
         # entries on pages this run did not audit are kept: they were not re-checked, so not fixed
         kept = before.unverified if before is not None else []
-        new_baseline = Baseline.from_findings((f for c in cards for f in c.findings), keep=kept)
+        new_baseline = Baseline.from_findings((f for c in cards for f in c.iter_findings()), keep=kept)
         written_baseline = new_baseline.save(baseline_path)
         if before is not None:
             echo(

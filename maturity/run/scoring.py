@@ -15,11 +15,12 @@ from maturity.core.journey import JourneyResult
 from maturity.core.model import AttestationSet, RunInfo, SiteFacts
 from maturity.core.rubric import LoadedRubric
 from maturity.core.scoring import Scorecard, score
+from maturity.run.spill import FileSpill
 from maturity.store import JourneyStore, Store
 from maturity.store.readback import run_info
 from maturity.store.store import StoredPages
 from reports.html import render_html
-from reports.json_report import render_json
+from reports.json_report import write_json
 
 
 def site_facts(store: Store, crawl_id: int) -> SiteFacts:
@@ -33,8 +34,13 @@ def score_run(store: Store, crawl_id: int, rubric: LoadedRubric) -> tuple[int, S
     """Score a stored crawl and store the scoring beside earlier ones, with the rubric's exact text,
     the tool version and the check catalogue's digest (a scoring is self-contained). The journeys
     stored with the crawl are part of its evidence. The pages are streamed from the store one at a
-    time: memory does not grow with the size of the run."""
-    card = score(rubric, StoredPages(store, crawl_id), site_facts(store, crawl_id))
+    time, each page's failure goes whole to a spill file and leanly into the scorecard, and the
+    findings are stored apart from the scorecard, a chunk at a time (the returned scorecard reads
+    them from the store): memory does not grow with the size of the run."""
+    with FileSpill() as spill:
+        card = score(rubric, StoredPages(store, crawl_id), site_facts(store, crawl_id), spill)
+        card = card.model_copy(update={"finding_blobs": store.put_findings(card.iter_findings())})
+    store.attach_findings(card)
     scoring_id = store.add_scoring(
         crawl_id, card, rubric=rubric, tool_version=__version__, checks_digest=checks.catalogue_digest()
     )
@@ -79,7 +85,8 @@ def write_reports(
     paths = {"html": run_dir / "index.html", "json": run_dir / "scorecard.json"}
     shown = place_screenshots(journeys or [], run_dir / JOURNEY_SHOTS)
     paths["html"].write_text(render_html(info, card, documents=documents, journeys=shown), encoding="utf-8")
-    paths["json"].write_text(render_json(info, card, documents), encoding="utf-8")
+    with open(paths["json"], "w", encoding="utf-8") as out:
+        write_json(out, info, card, documents)
     return paths
 
 

@@ -39,7 +39,7 @@ from sqlmodel import Session, col, create_engine, select
 
 from maturity.core.model import PageArtifacts, SiteFacts, canonical_json
 from maturity.core.rubric import LoadedRubric, parse_rubric
-from maturity.core.scoring import Scorecard
+from maturity.core.scoring import Finding, Scorecard
 from maturity.kernel.errors import ConfigError, StoreUnavailable, UsageError
 from maturity.store.documents import keep_facts, known_facts
 from maturity.store.tables import PENDING, Blob, Crawl, Page, Scoring, utcnow
@@ -206,6 +206,13 @@ class Store:
             else:
                 session.add(Blob(sha256=sha, size=len(raw), data=data_z))
                 session.flush()
+        return sha
+
+    def put_json(self, data: Any) -> str:
+        """Store JSON data as a blob; returns its hash (kept while a crawl's timings name it)."""
+        with Session(self.engine) as session:
+            sha = self._put_blob(session, data)
+            session.commit()
         return sha
 
     def get_blob(self, sha: str) -> Any:
@@ -509,6 +516,35 @@ class Store:
             assert row.id is not None
             return row.id
 
+    FINDINGS_CHUNK = 2000  # findings a blob (JSON lines)
+
+    def put_findings(self, findings: Iterable[Finding]) -> list[str]:
+        """Store findings as blobs of up to :attr:`FINDINGS_CHUNK` JSON lines each, read and
+        written a chunk at a time; returns the blobs' hashes in order (a scorecard's ``finding_blobs``)."""
+        shas: list[str] = []
+        chunk: list[str] = []
+
+        def put() -> None:
+            with Session(self.engine) as session:
+                shas.append(self._put_blob(session, None, raw=("\n".join(chunk) + "\n").encode()))
+                session.commit()
+            chunk.clear()
+
+        for f in findings:
+            chunk.append(f.model_dump_json())
+            if len(chunk) >= self.FINDINGS_CHUNK:
+                put()
+        if chunk:
+            put()
+        return shas
+
+    def findings_of(self, shas: Sequence[str]) -> Iterator[Finding]:
+        """The findings :meth:`put_findings` stored, one at a time (one chunk in memory)."""
+        for sha in shas:
+            for line in self.blob_bytes(sha).splitlines():
+                if line:
+                    yield Finding.model_validate_json(line)
+
     def scorings(self, crawl_id: int) -> list[Scoring]:
         with Session(self.engine) as session:
             query = select(Scoring).where(Scoring.crawl_id == crawl_id).order_by(col(Scoring.id))
@@ -516,7 +552,17 @@ class Store:
 
     def scorecard(self, scoring: Scoring) -> Scorecard:
         # straight from the JSON text: a large run's scorecard is never a tree of dictionaries too
-        return Scorecard.model_validate_json(self.blob_bytes(scoring.scorecard_sha))
+        card = Scorecard.model_validate_json(self.blob_bytes(scoring.scorecard_sha))
+        return self.attach_findings(card)
+
+    def attach_findings(self, card: Scorecard) -> Scorecard:
+        """``card`` reading its findings kept apart (``finding_blobs``) from this store."""
+        if card.finding_count is not None and card.finding_count and card.finding_blobs:
+            shas = list(card.finding_blobs)
+            card.with_findings(lambda: self.findings_of(shas))
+        elif card.finding_count == 0:
+            card.with_findings(lambda: iter(()))
+        return card
 
     def scoring_rubric(self, scoring: Scoring) -> LoadedRubric | None:
         """The rubric a scoring was made under, from its stored text; None for a scoring stored
@@ -663,6 +709,14 @@ class Store:
             return "PostgreSQL can reuse the space (VACUUM); its files shrink only with VACUUM FULL"
         return f"{dialect} reclaims the space itself"
 
+    def _finding_blobs(self, scorecard_sha: str) -> list[str]:
+        """The findings blobs a stored scorecard names (schema 3; none before)."""
+        try:
+            card = json.loads(self.blob_bytes(scorecard_sha))
+        except KeyError:
+            return []
+        return list(card.get("finding_blobs") or [])
+
     def delete_unused_blobs(self) -> tuple[int, int]:
         """Remove every blob no page, crawl or scoring refers to. Returns (blobs removed, bytes freed)."""
         with Session(self.engine) as session:
@@ -670,7 +724,13 @@ class Store:
             for refs in session.exec(select(Page.artifacts)).all():
                 used.update(json.loads(refs).values())
             used.update(s for s in session.exec(select(Crawl.site_sha)).all() if s)
-            used.update(session.exec(select(Scoring.scorecard_sha)).all())
+            for timings in session.exec(select(Crawl.timings)).all():  # a margin run's population
+                kept = json.loads(timings or "{}").get("target_margin_population")
+                if isinstance(kept, str):
+                    used.add(kept)
+            for sha in session.exec(select(Scoring.scorecard_sha)).all():
+                used.add(sha)
+                used.update(self._finding_blobs(sha))
             unused = [
                 (sha, size) for sha, size in session.exec(select(Blob.sha256, Blob.size)).all() if sha not in used
             ]
