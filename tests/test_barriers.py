@@ -4,8 +4,9 @@
 One site, one audit (default rubric, loopback only, no throttling): tables, forms, links and
 buttons, text spacing, keyboard, and the barriers only using the page shows (a keyboard trap, focus sent
 back up the page, a tooltip on hover only, text cut off at 200 %, a form too wide for 320 px, scrolling
-news, a counter and a flashing box), each as a barrier page and a clean twin; a USWDS-style and a GOV.UK-style page
-written here, on which no accessibility check fails (axe-core's rules included); and a page carrying
+news, a counter, a flashing box, a canvas flashing black and white, an animated GIF looping forever, a
+date picker trapping focus inside a frame), each as a barrier page and a clean twin; a USWDS-style and a
+GOV.UK-style page written here, on which no accessibility check fails (axe-core's rules included); and a page carrying
 a content management system's markers and a Login.gov sign-in form, for the informational checks.
 """
 
@@ -14,7 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sites import Resource, SiteServer, html
+from sites import Resource, SiteServer, gif, html
 
 from maturity.core.model import Outcome
 from maturity.core.rubric import builtin_rubric
@@ -58,6 +59,7 @@ BARRIER_CHECKS = {
     "reflow",
     "flashing",
     "moving-content",
+    "animated-image",
 }
 
 STYLE = (
@@ -212,11 +214,25 @@ STEPS = (
     "<a href='/forms-good' style='display:block;padding:60px 0;{0}'>Step 2: pay the fee</a>"
     "<a href='/tables-good' style='display:block;padding:60px 0;{1}'>Step 1: fill in the form</a></div>"
 )
+# A same-origin frame (srcdoc) holding a time picker; on the barrier page its script keeps Tab and
+# Shift+Tab between its two buttons (the keyboard walk enters the frame and finds the trap).
+FRAME = (
+    "<iframe title='Appointment time' style='width:320px;height:90px;border:1px solid #565c65' srcdoc='"
+    '<!doctype html><html lang="en"><head><title>Appointment time</title></head><body>'
+    '<button type="button">Morning</button> <button type="button">Afternoon</button>{0}</body></html>'
+    "'></iframe>"
+)
+FRAME_TRAP = (
+    '<script>const b = document.querySelectorAll("button"); document.addEventListener("keydown", (e) => {'
+    ' if (e.key !== "Tab") return; e.preventDefault(); (document.activeElement === b[0] ? b[1] : b[0]).focus(); });'
+    "</script>"
+)
 KEYBOARD_BAD = page(
     "Services",
     MENU
     + "<div tabindex='0' class='card'>Fishing licences, from $25 a year</div>"
-    + STEPS.format("order:2", "order:1"),
+    + STEPS.format("order:2", "order:1")
+    + FRAME.format(FRAME_TRAP),
     head=MENU_CSS,
 )
 KEYBOARD_GOOD = page(
@@ -233,6 +249,8 @@ KEYBOARD_GOOD = page(
         # a scrolling region takes focus so it can be scrolled with the keyboard
         "<div tabindex='0' style='height:3em;overflow:auto'><p>Stocking dates are published every spring.</p>"
         "<p>Trout are stocked first, then bass.</p><p>Perch follow in the autumn.</p></div>"
+        + FRAME.format("")
+        + "<p><a href='/'>After the appointment picker</a></p>"
         # the script that sets li.sfHover on focus, as Superfish does
         "<script>for (const li of document.querySelectorAll('.sf li')) {"
         "li.addEventListener('focusin', () => li.classList.add('sfHover'));"
@@ -311,9 +329,32 @@ COUNTER = (
     "window.counter = setInterval(() => {{ document.getElementById('visitors').textContent = ++visitors; }}, 250);"
     "{0}</script>"
 )
+# A canvas a script paints black and white in turn every 100 ms (5 flashes a second); its twin fades
+# slowly between them (one change of direction every 3 s). A GIF of ducks that loops forever; its twin
+# plays its 3 frames once (1.5 s).
+BEACON = (
+    "<canvas id='beacon' width='320' height='200' role='img' aria-label='Storm warning beacon'></canvas>"
+    "<script>const beacon = document.getElementById('beacon').getContext('2d');{0}</script>"
+)
+BEACON_FLASH = (
+    "let on = false; setInterval(() => { on = !on; beacon.fillStyle = on ? '#fff' : '#000';"
+    "beacon.fillRect(0, 0, 320, 200); }, 100);"
+)
+BEACON_FADE = (
+    "const paint = (t) => { const v = Math.round(127.5 + 127.5 * Math.sin(t / 3000 * Math.PI));"
+    "beacon.fillStyle = `rgb(${v},${v},${v})`; beacon.fillRect(0, 0, 320, 200); requestAnimationFrame(paint); };"
+    "requestAnimationFrame(paint);"
+)
+DUCKS = (
+    "<figure><img src='/img/{0}' alt='Ducks landing on Clear Lake' width='200' height='150'>"
+    "<figcaption>Ducks on Clear Lake this morning</figcaption></figure>"
+)
 MOTION_BAD = page(
     "Park news",
-    "<div class='news'><p>The north campground opens on Monday</p></div><div class='alert'></div>" + COUNTER.format(""),
+    "<div class='news'><p>The north campground opens on Monday</p></div><div class='alert'></div>"
+    + COUNTER.format("")
+    + DUCKS.format("ducks.gif")
+    + BEACON.format(BEACON_FLASH),
     head=MOTION_CSS.format("0.2s"),
 )
 MOTION_GOOD = page(
@@ -324,7 +365,9 @@ MOTION_GOOD = page(
     + COUNTER.format(
         "document.getElementById('pause').addEventListener('click', () => {{ clearInterval(window.counter);"
         "document.querySelector('.news p').style.animationPlayState = 'paused'; }});"
-    ),
+    )
+    + DUCKS.format("ducks-once.gif")
+    + BEACON.format(BEACON_FADE),
     head=MOTION_CSS.format("1s"),
 )
 
@@ -457,10 +500,10 @@ FAILS = {
         "alt-text-placeholder",
     },
     "/spacing-bad": {"text-spacing", "text-resize"},  # a box of fixed height clips large text too
-    "/keyboard-bad": {"hover-only", "focusable-role", "focus-order", "hover-content", "tab-order"},
+    "/keyboard-bad": {"hover-only", "focusable-role", "focus-order", "hover-content", "tab-order", "keyboard-trap"},
     "/media-bad": {"rtl-direction", "audio-transcript", "alt-title-conflict", "lang-parts"},
     "/interact-bad": {"keyboard-trap", "hover-content", "text-resize", "reflow", "tab-order"},
-    "/motion-bad": {"moving-content", "flashing"},
+    "/motion-bad": {"moving-content", "flashing", "animated-image"},
 }
 TWINS = {"/tables-good": "/tables-bad", "/forms-good": "/forms-bad", "/links-good": "/links-bad"}
 TWINS |= {"/spacing-good": "/spacing-bad", "/keyboard-good": "/keyboard-bad", "/media-good": "/media-bad"}
@@ -486,6 +529,11 @@ def routes() -> dict[str, Resource | str]:
         "/img/search-button.png": image,
         "/img/IMG_2041.jpg": image,
         "/sites/default/files/seal.png": image,
+        # black and white ducks: 2 frames of 0.5 s looping forever; 3 frames of 0.5 s played once
+        "/img/ducks.gif": Resource(gif([(0, 0, 0), (255, 255, 255)], [0, 1], 50, 0), content_type="image/gif"),
+        "/img/ducks-once.gif": Resource(
+            gif([(0, 0, 0), (128, 128, 128), (255, 255, 255)], [0, 1, 2], 50, None), content_type="image/gif"
+        ),
         "/annual-report.pdf": pdf,
         "/fees.pdf": pdf,
         "/guidance.pdf": pdf,
@@ -637,6 +685,7 @@ EVIDENCE = {
         "focus-order": (1, "Step 1: fill in the form"),
         "hover-content": (1, "hover shows 'Permits Licences'; focus does not"),
         "tab-order": (1, "Step 1: fill in the form"),
+        "keyboard-trap": (1, "focus stays among 2 element(s) (#main > iframe >>> html > body > button:nth-of-type(1)"),
     },
     "/interact-bad": {
         "keyboard-trap": (1, "focus stays among 2 element(s) (#picker > button:nth-of-type(1), #picker > button"),
@@ -648,7 +697,9 @@ EVIDENCE = {
     "/motion-bad": {
         # the news line, then the counter
         "moving-content": (2, "The north campground opens on Monday | animates transform without end"),
-        "flashing": (1, "flashes a second over 60000 px²"),
+        # the box, then the canvas
+        "flashing": (2, "flashes a second over 60000 px²"),
+        "animated-image": (1, "ducks.gif | gif of 2 frames, plays forever | #main > figure > img"),
     },
     "/media-bad": {
         "rtl-direction": (1, "left-to-right (lang=en)"),

@@ -402,11 +402,22 @@ class ScriptChange(Frozen):
 
 
 class LuminanceSeries(Frozen):
-    """An element's relative luminance sampled frame by frame (ms since the first sample, luminance)."""
+    """An element's relative luminance sampled frame by frame (ms since the first sample, luminance).
+    For a <canvas> or a playing <video>, the mean relative luminance of its pixels (a downscaled copy)."""
 
     selector: str
     area: float = 0
     samples: list[tuple[float, float]] = Field(default_factory=list)
+    kind: str = "element"  # "element" (its style), "canvas" or "video" (its pixels)
+
+
+class Unmeasured(Frozen):
+    """Something that could flash whose pixels the page does not let a script read (cross-origin)."""
+
+    selector: str
+    kind: str  # "canvas" or "video"
+    area: float = 0
+    reason: str = ""
 
 
 class MotionFacts(Frozen):
@@ -416,6 +427,32 @@ class MotionFacts(Frozen):
     luminance: list[LuminanceSeries] = Field(default_factory=list)
     sample_ms: float = 0  # how long the luminance was sampled (0: nothing to sample)
     controls: list[str] = Field(default_factory=list)  # names of the page's buttons and toggles
+    unmeasured: list[Unmeasured] = Field(default_factory=list)  # canvases and videos that could not be read
+
+
+class AnimatedImage(Frozen):
+    """An image the page loaded whose bytes say it is animated (or that could not be read), with the
+    <img> elements that show it. Timing from crawlers/animation.py; no pixels decoded."""
+
+    url: str
+    format: str = ""  # gif, apng, webp
+    frames: int = 0
+    loop_ms: float = 0  # one play of all its frames, as Chromium shows them
+    plays: int | None = 1  # None: it loops forever
+    error: str | None = None  # its bytes could not be read (then nothing else is known)
+    selector: str = ""  # the first <img> showing it ("" when none is shown: a CSS background, say)
+    area: float = 0  # CSS px², the largest of the <img> elements showing it
+    shown: int = 0  # <img> elements showing it
+    controls: list[str] = Field(default_factory=list)  # names of buttons near it (up to 3 ancestors up)
+    in_details: bool = False  # inside a <details> element (opened by the user)
+
+
+class ImageTimingFacts(Frozen):
+    """The GIF, PNG and WebP images a page loaded, examined for animation (bounded per page)."""
+
+    examined: int = 0  # images whose bytes were read
+    animated: list[AnimatedImage] = Field(default_factory=list)  # animated ones, and ones not readable
+    skipped: list[str] = Field(default_factory=list)  # "url: reason" for images left unread (caps)
 
 
 class Overflow(Frozen):
@@ -446,6 +483,7 @@ class InteractionFacts(Frozen):
     resize_boxes: int = 0  # boxes that clip their overflow, examined at 200 %
     reflow: ReflowFacts | None = None
     motion: MotionFacts | None = None
+    images: ImageTimingFacts | None = None
 
 
 class TechFacts(Frozen):

@@ -110,6 +110,7 @@ OWN_CHECK_CRITERIA: dict[str, tuple[str, ...]] = {
     "hover-content": ("1.4.13",),
     "keyboard-trap": ("2.1.2",),
     "moving-content": ("2.2.2",),
+    "animated-image": ("2.2.2",),
     "flashing": ("2.3.1",),
     "tab-order": ("2.4.3",),
 }
