@@ -149,7 +149,9 @@ def _webp(data: bytes) -> Timing:
     pos = 12
     frames, plays, loop = 0, 1, 0.0
     animated = False
-    end = min(len(data), 8 + struct.unpack("<I", data[4:8])[0])
+    end = 8 + struct.unpack("<I", data[4:8])[0]
+    if end > len(data):
+        raise ValueError("truncated")
     while pos + 8 <= end:
         kind, length = struct.unpack("<4sI", data[pos : pos + 8])
         body = data[pos + 8 : pos + 8 + length]

@@ -346,6 +346,38 @@ async ({ part, arg }) => {
     S.walk = null;
     return walk;
   }
+  if (part === "deep_widgets") {
+    // Widgets the walk did not reach (none of their elements took focus in it): composite-widget roles
+    // and custom elements holding a tabbable element, at most arg.max, in document order.
+    const WIDGET = "[role='group'], [role='toolbar'], [role='grid'], [role='treegrid'], [role='listbox'], [role='tablist'], " +
+      "[role='menu'], [role='menubar'], [role='radiogroup'], [role='tree'], [role='application'], [role='dialog'], [role='combobox']";
+    const widgetOf = (el) => {
+      const w = el.closest(WIDGET);
+      if (w) return w;
+      for (let n = el.parentElement; n && n !== document.body; n = n.parentElement) if (n.localName.includes("-")) return n;
+      return null;
+    };
+    S.deep = [];
+    for (const el of tabbable().slice(0, 2000)) {
+      if (S.deep.length >= arg.max) break;
+      const w = widgetOf(el);
+      if (!w || S.deep.some((d) => d.widget === w || d.widget.contains(w) || w.contains(d.widget))) continue;
+      const inside = Array.from(w.querySelectorAll(TABBABLE)).filter((x) => !x.disabled && x.tabIndex >= 0 && x.getClientRects().length);
+      if (inside.some((x) => S.keys.has(x))) continue;  // the walk went through it
+      S.deep.push({ widget: w, first: el, count: inside.length });
+    }
+    return S.deep.map((d) => d.count);
+  }
+  if (part === "deep_focus") {
+    const d = S.deep[arg.k];
+    d.first.focus({ preventScroll: false });
+    S.widget = d.widget;
+    return stop(deepActive());
+  }
+  if (part === "in_widget") {
+    const el = deepActive();
+    return Boolean(el && S.widget && S.widget.contains(el) && el !== document.body);
+  }
   if (part === "focus_now") return stop(deepActive());
   if (part === "modal_with_button") {
     const el = deepActive();

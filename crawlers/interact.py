@@ -15,6 +15,8 @@ Run after the document facts and axe-core, in the same tab, in this order:
 - ``keyboard``: Tab pressed from the top of the page at most ``TAB_PRESSES`` times, through same-origin
   frames too (their elements are named ``frame-selector >>> element-selector``); when focus comes
   back to where it was before reaching the end, Tab, Escape then Tab, and Shift+Tab are tried to leave.
+  When the walk found no cycle and did not reach the end of the page, up to ``DEEP_WIDGETS`` widgets
+  it did not reach (composite-widget roles, custom elements) are focused by script and tried the same way.
   Spell checking is off meanwhile (``spellcheck="false"``, put back after): a field focused by real
   keys made Chromium fetch its dictionary from its vendor, an address outside the audit;
 - ``hover``: at most ``HOVER_PROBES`` controls with hidden content beside them, each focused, then
@@ -47,6 +49,7 @@ PART_MS = {"images": 500, "motion": 2200, "text_resize": 600, "keyboard": 1500, 
 TOTAL_MS = 3000  # the hard cap for one page, all parts together
 TAB_PRESSES = 20  # the walk stops earlier on a page with fewer elements in its tab order
 HOVER_PROBES = 4
+DEEP_WIDGETS = 3  # widgets beyond the walk focused by script and tried, when the walk did not reach the end
 FLASH_SAMPLE_MS = 500  # only where something animates a colour or opacity, or a script restyles it
 WATCH_MS = 1500  # a page scripts keep changing is watched this long after its load event, at least
 WATCH_MIN_MS = 600  # every page is watched this long after its load event before deciding it is still
@@ -175,10 +178,42 @@ async def _keyboard(page: PwPage, call: Call, facts: dict[str, Any]) -> None:
         stops = align(walk, presses)
         cycle = find_cycle(stops)
         if cycle is not None:
-            cycle = await _try_to_leave(cdp, call, cycle)
+            inside = set(cycle.pop("keys_in"))
+
+            async def in_cycle(now: dict[str, Any]) -> bool:
+                return now.get("kind") == "element" and int(now.get("key", 0)) in inside
+
+            cycle = await _try_to_leave(cdp, call, cycle, in_cycle, len(inside))
+        elif int(start["tabbable"]) > presses and not any(s.get("kind") == "none" for s in stops):
+            cycle = await _deep_widgets(cdp, call)
     finally:
         await cdp.detach()
     facts["keyboard"] = {"presses": presses, "tabbable": start["tabbable"], "stops": stops, "cycle": cycle}
+
+
+async def _deep_widgets(cdp: Any, call: Call) -> dict[str, Any] | None:
+    """Beyond the walk: each widget it did not reach (at most ``DEEP_WIDGETS``) has its first element
+    focused by script, then Tab pressed once more than it has tabbable elements: focus still inside
+    it is tried as a cycle is (Tab, Escape then Tab, Shift+Tab). The first trap found, else None."""
+    counts = await call("deep_widgets", {"max": DEEP_WIDGETS})
+
+    async def in_widget(_now: dict[str, Any]) -> bool:
+        return bool(await call("in_widget"))
+
+    for k, count in enumerate(counts):
+        first = await call("deep_focus", {"k": k})
+        for _ in range(min(int(count), 5) + 1):
+            await press(cdp, "Tab")
+        if not await in_widget({}):
+            continue
+        now = await call("focus_now")
+        selectors = list(dict.fromkeys([first.get("selector", ""), now.get("selector", "")]))
+        modal = bool(first.get("modal"))
+        cycle = {"selectors": selectors, "text": first.get("text", ""), "modal": modal, "direct": True}
+        left = await _try_to_leave(cdp, call, cycle, in_widget, int(count))
+        if not left["escaped"]:
+            return left
+    return None
 
 
 def align(walk: list[dict[str, Any]], presses: int) -> list[dict[str, Any]]:
@@ -217,10 +252,11 @@ def find_cycle(stops: list[dict[str, Any]]) -> dict[str, Any] | None:
     return None
 
 
-async def _try_to_leave(cdp: Any, call: Call, cycle: dict[str, Any]) -> dict[str, Any]:
+async def _try_to_leave(
+    cdp: Any, call: Call, cycle: dict[str, Any], still_in: Callable[[dict[str, Any]], Awaitable[bool]], size: int
+) -> dict[str, Any]:
     """Tab (once more round the cycle), Escape then Tab, then Shift+Tab: does any take focus out?"""
-    inside = set(cycle.pop("keys_in"))
-    rounds = min(len(inside) + 1, 6)
+    rounds = min(size + 1, 6)
     keys = ["Tab"] * rounds + ["Escape", "Tab"] + ["Shift+Tab"] * rounds
     tried: list[str] = []
     escaped = False
@@ -230,7 +266,7 @@ async def _try_to_leave(cdp: Any, call: Call, cycle: dict[str, Any]) -> dict[str
         if key == "Escape":
             continue
         now = await call("focus_now")
-        if now.get("kind") != "element" or int(now.get("key", 0)) not in inside:
+        if not await still_in(now):
             escaped = True
             break
     modal = bool(cycle["modal"]) and not escaped and bool(await call("modal_with_button"))

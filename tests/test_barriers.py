@@ -291,9 +291,17 @@ STEPS_JS = (
     "<a href='/forms-good' style='display:block;padding:60px 0'>Step 1: choose a site</a>"
     "<a href='/tables-good' style='display:block;padding:60px 0'>Step 2: pay</a></div>\"; }} }});</script>"
 )
+# Twenty parks between the steps and the picker: the picker lies beyond the 20 presses of the Tab walk,
+# so its trap is found by focusing the widget directly.
+PARKS = (
+    "<nav aria-label='Parks'><ul>"
+    + "".join(f"<li><a href='/'>Campsites at park number {n}</a></li>" for n in range(1, 21))
+    + "</ul></nav>"
+)
 INTERACT_BAD = page(
     "Book a campsite",
     "<p><a href='/'>All parks</a></p><booking-steps></booking-steps>"
+    + PARKS
     + PICKER
     + TIP
     + "<div style='width:280px;height:30px;line-height:24px;overflow:hidden'>Call 555-0100 to book</div>"
@@ -306,6 +314,7 @@ INTERACT_BAD = page(
 INTERACT_GOOD = page(
     "Book a campsite, fixed",
     "<p><a href='/'>All parks</a></p><booking-steps></booking-steps>"
+    + PARKS
     + PICKER
     + TIP
     + "<div style='width:280px;min-height:30px;line-height:24px;overflow:hidden'>Call 555-0100 to book</div>"
@@ -688,7 +697,11 @@ EVIDENCE = {
         "keyboard-trap": (1, "focus stays among 2 element(s) (#main > iframe >>> html > body > button:nth-of-type(1)"),
     },
     "/interact-bad": {
-        "keyboard-trap": (1, "focus stays among 2 element(s) (#picker > button:nth-of-type(1), #picker > button"),
+        "keyboard-trap": (
+            1,
+            "(#picker > button:nth-of-type(1), #picker > button:nth-of-type(2)) after Tab, Tab, Tab, "
+            "Escape, Tab, Shift+Tab, Shift+Tab, Shift+Tab; found by focusing the widget directly, beyond the Tab walk",
+        ),
         "hover-content": (1, "hover shows 'A site costs $25 a night'; focus does not"),
         "text-resize": (1, "Call 555-0100 to book | needs 96 px, has 30 px"),
         "reflow": (1, "Sites are held for thirty minutes"),

@@ -358,6 +358,7 @@ class FocusCycle(Frozen):
     keys: list[str] = Field(default_factory=list)  # keys then pressed to leave, in order
     escaped: bool = False  # one of them moved focus out of the cycle
     modal: bool = False  # the cycle is inside an open modal dialog that has a button
+    direct: bool = False  # found beyond the Tab walk: the widget's first element focused by script
 
 
 class KeyboardWalk(Frozen):
