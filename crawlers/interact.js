@@ -348,7 +348,7 @@ async ({ part, arg }) => {
   }
   if (part === "deep_widgets") {
     // Widgets the walk did not reach (none of their elements took focus in it): composite-widget roles
-    // and custom elements holding a tabbable element, at most arg.max, in document order.
+    // and custom elements holding 1 to arg.most tabbable elements, at most arg.max, in document order.
     const WIDGET = "[role='group'], [role='toolbar'], [role='grid'], [role='treegrid'], [role='listbox'], [role='tablist'], " +
       "[role='menu'], [role='menubar'], [role='radiogroup'], [role='tree'], [role='application'], [role='dialog'], [role='combobox']";
     const widgetOf = (el) => {
@@ -364,6 +364,7 @@ async ({ part, arg }) => {
       if (!w || S.deep.some((d) => d.widget === w || d.widget.contains(w) || w.contains(d.widget))) continue;
       const inside = Array.from(w.querySelectorAll(TABBABLE)).filter((x) => !x.disabled && x.tabIndex >= 0 && x.getClientRects().length);
       if (inside.some((x) => S.keys.has(x))) continue;  // the walk went through it
+      if (inside.length > arg.most) continue;  // too many to leave by Tab within the presses tried
       S.deep.push({ widget: w, first: el, count: inside.length });
     }
     return S.deep.map((d) => d.count);
@@ -374,11 +375,11 @@ async ({ part, arg }) => {
     S.widget = d.widget;
     return stop(deepActive());
   }
-  if (part === "in_widget") {
+  if (part === "focus_now") {
     const el = deepActive();
-    return Boolean(el && S.widget && S.widget.contains(el) && el !== document.body);
+    // in_widget: still inside the widget the deep probe focused (S.widget), if any
+    return { ...stop(el), in_widget: Boolean(el && S.widget && S.widget.contains(el) && el !== document.body) };
   }
-  if (part === "focus_now") return stop(deepActive());
   if (part === "modal_with_button") {
     const el = deepActive();
     const d = el && el.closest ? modalOf(el) : null;
@@ -486,6 +487,8 @@ async ({ part, arg }) => {
     S.spell = null;
     S.walk = null;
     S.hover = null;
+    S.deep = null;
+    S.widget = null;
     if (document.activeElement && document.activeElement.blur) document.activeElement.blur();
     return true;
   }

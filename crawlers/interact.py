@@ -50,10 +50,11 @@ TOTAL_MS = 3000  # the hard cap for one page, all parts together
 TAB_PRESSES = 20  # the walk stops earlier on a page with fewer elements in its tab order
 HOVER_PROBES = 4
 DEEP_WIDGETS = 3  # widgets beyond the walk focused by script and tried, when the walk did not reach the end
+DEEP_MOST = 8  # a widget with more tabbable elements is not tried (Tab could stay inside it honestly)
 FLASH_SAMPLE_MS = 500  # only where something animates a colour or opacity, or a script restyles it
 WATCH_MS = 1500  # a page scripts keep changing is watched this long after its load event, at least
 WATCH_MIN_MS = 600  # every page is watched this long after its load event before deciding it is still
-MAX_IMAGES = 20  # GIF, PNG and WebP images read per page; the rest are named as not examined
+MAX_IMAGES = 30  # GIF, PNG and WebP images read per page; the rest are named as not examined
 MAX_IMAGE_BYTES = 2_000_000  # a larger image is named as not examined
 REFLOW_WIDTH = 320  # WCAG 2.2 SC 1.4.10: 320 CSS px wide (1280 px at 400 % zoom)
 PARTS = tuple(PART_MS)
@@ -109,9 +110,11 @@ Call = Callable[..., Awaitable[Any]]
 async def _images(call: Call, facts: dict[str, Any], responses: list[Any]) -> None:
     picked: dict[str, Any] = {}
     skipped: list[str] = []
-    for response in responses:
+    # GIF and WebP first (often animated), PNG last (rarely: APNG), so the cap falls on the likeliest still ones
+    png = [r for r in responses if (r.headers.get("content-type") or "").lower().startswith("image/png")]
+    for response in [*(r for r in responses if r not in png), *png]:
         url = response.url
-        if url in picked:
+        if url in picked or any(s.startswith(url[:300] + ": ") for s in skipped):
             continue
         size = response.headers.get("content-length")
         if len(picked) >= MAX_IMAGES:
@@ -192,21 +195,23 @@ async def _keyboard(page: PwPage, call: Call, facts: dict[str, Any]) -> None:
 
 
 async def _deep_widgets(cdp: Any, call: Call) -> dict[str, Any] | None:
-    """Beyond the walk: each widget it did not reach (at most ``DEEP_WIDGETS``) has its first element
-    focused by script, then Tab pressed once more than it has tabbable elements: focus still inside
-    it is tried as a cycle is (Tab, Escape then Tab, Shift+Tab). The first trap found, else None."""
-    counts = await call("deep_widgets", {"max": DEEP_WIDGETS})
+    """Beyond the walk: each widget it did not reach (at most ``DEEP_WIDGETS``, each with at most
+    ``DEEP_MOST`` tabbable elements) has its first element focused by script, then Tab pressed once
+    more than it has tabbable elements: focus still inside it is tried as a cycle is (Tab, Escape then
+    Tab, Shift+Tab). The first trap found, else None."""
+    counts = await call("deep_widgets", {"max": DEEP_WIDGETS, "most": DEEP_MOST})
 
-    async def in_widget(_now: dict[str, Any]) -> bool:
-        return bool(await call("in_widget"))
+    async def in_widget(now: dict[str, Any]) -> bool:
+        return bool(now.get("in_widget"))
 
     for k, count in enumerate(counts):
         first = await call("deep_focus", {"k": k})
-        for _ in range(min(int(count), 5) + 1):
-            await press(cdp, "Tab")
-        if not await in_widget({}):
-            continue
+        # from its first element, a widget that lets focus go is left by now (the presses sent in one batch)
+        tabs = [{"type": kind, **KEYS["Tab"]} for _ in range(int(count) + 1) for kind in ("rawKeyDown", "keyUp")]
+        await asyncio.gather(*(cdp.send("Input.dispatchKeyEvent", event) for event in tabs))
         now = await call("focus_now")
+        if not now.get("in_widget"):
+            continue
         selectors = list(dict.fromkeys([first.get("selector", ""), now.get("selector", "")]))
         modal = bool(first.get("modal"))
         cycle = {"selectors": selectors, "text": first.get("text", ""), "modal": modal, "direct": True}

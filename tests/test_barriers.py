@@ -2,12 +2,13 @@
 (the same page with the barriers fixed) fails none of them.
 
 One site, one audit (default rubric, loopback only, no throttling): tables, forms, links and
-buttons, text spacing, keyboard, and the barriers only using the page shows (a keyboard trap, focus sent
-back up the page, a tooltip on hover only, text cut off at 200 %, a form too wide for 320 px, scrolling
-news, a counter, a flashing box, a canvas flashing black and white, an animated GIF looping forever, a
-date picker trapping focus inside a frame), each as a barrier page and a clean twin; a USWDS-style and a
-GOV.UK-style page written here, on which no accessibility check fails (axe-core's rules included); and a page carrying
-a content management system's markers and a Login.gov sign-in form, for the informational checks.
+buttons, text spacing, keyboard, and the barriers only using the page shows (a keyboard trap beyond the
+20 presses of the Tab walk, a time picker trapping focus inside a frame, focus sent back up the page, a
+tooltip on hover only, text cut off at 200 %, a form too wide for 320 px, scrolling news, a counter, a
+flashing box, a canvas flashing black and white, an animated GIF looping forever), each as a barrier
+page and a clean twin; a USWDS-style and a GOV.UK-style page written here, on which no accessibility
+check fails (axe-core's rules included); and a page carrying a content management system's markers and
+a Login.gov sign-in form, for the informational checks.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 import pytest
 from sites import Resource, SiteServer, gif, html
 
-from maturity.core.model import Outcome
+from maturity.core.model import DocumentFacts, Outcome
 from maturity.core.rubric import builtin_rubric
 from maturity.core.settings import AuditSettings
 from maturity.run.audit import audit
@@ -549,6 +550,9 @@ def routes() -> dict[str, Resource | str]:
     }
 
 
+STORES: dict[int, Store] = {}
+
+
 @pytest.fixture(scope="module")
 def barrier_run(shared_browser, tmp_path_factory):
     tmp: Path = tmp_path_factory.mktemp("barriers")
@@ -562,9 +566,9 @@ def barrier_run(shared_browser, tmp_path_factory):
             page_timeout=10,
             user_agent="maturity-tests",
         )
-        result = audit(
-            settings, Store(f"sqlite:///{tmp / 'm.db'}"), builtin_rubric(), tmp / "out", browser=shared_browser
-        )
+        store = Store(f"sqlite:///{tmp / 'm.db'}")
+        result = audit(settings, store, builtin_rubric(), tmp / "out", browser=shared_browser)
+        STORES[result.crawl_id] = store  # for the tests that read a page's interaction facts
         yield result, server.origin
 
 
@@ -738,3 +742,25 @@ def test_each_failure_names_the_element_with_the_barrier(barrier_run):
             if len(items) != count or text not in first:
                 wrong[(path, check_id)] = (len(items), first)
     assert wrong == {}
+
+
+def _motion(result, origin: str, path: str):
+    stored = STORES[result.crawl_id].load_page(result.crawl_id, origin + path)
+    return DocumentFacts.model_validate(stored.artifacts["document"]).interaction
+
+
+def test_canvas_pixels_are_sampled_on_the_barrier_page_and_its_twin(barrier_run):
+    result, origin = barrier_run
+    flashes = [f for f in result.scorecard.findings if f.url == origin + "/motion-bad" and f.check_id == "flashing"]
+    beacon = [f.detail for f in flashes if f.selector == "#beacon"]
+    assert len(beacon) == 1 and beacon[0].endswith("flashes a second over 64000 px² in the canvas's pixels")
+    # the twin's slow fade was sampled too (and passed), not left out
+    twin = _motion(result, origin, "/motion-good")
+    canvases = [s for s in twin.motion.luminance if s.kind == "canvas"]
+    assert [c.selector for c in canvases] == ["#beacon"] and len(canvases[0].samples) > 10
+    values = [v for _, v in canvases[0].samples]
+    assert max(values) - min(values) > 0.01  # it changed while sampled
+    assert twin.motion.unmeasured == []
+    # the GIF played once was read and found animated, 1.5 s in all
+    once = twin.images.animated
+    assert [(i.url.rsplit("/", 1)[-1], i.frames, i.loop_ms, i.plays) for i in once] == [("ducks-once.gif", 3, 1500, 1)]

@@ -1020,6 +1020,9 @@ def test_interactive_checks_say_not_assessable_when_their_part_ran_out_of_time()
     for check_id in INTERACTIVE:
         result = run(check_id, old)
         assert result.outcome == Outcome.ERROR and "older version" in (result.error or ""), check_id
+    # a crawl made before the images part existed: an error for animated-image, never a silent pass
+    before = run("animated-image", used(images=None))
+    assert before.outcome == Outcome.ERROR and "images part was not gathered" in (before.error or "")
 
 
 def test_a_cycle_is_no_trap_inside_a_modal_dialog_with_a_button():

@@ -472,9 +472,9 @@ class ReflowFacts(Frozen):
 
 
 class InteractionFacts(Frozen):
-    """What the browser showed when the page was used: keys pressed, mouse moved, text enlarged,
-    the window narrowed, motion watched. Each part is bounded in time; a part that did not finish
-    is named in ``undecided`` with the reason, and its field stays None."""
+    """What the browser showed when the page was used: images read for animation, keys pressed,
+    mouse moved, text enlarged, the window narrowed, motion watched. Each part is bounded in time; a
+    part that did not finish is named in ``undecided`` with the reason, and its field stays None."""
 
     ms: dict[str, float] = Field(default_factory=dict)  # time each part took
     undecided: dict[str, str] = Field(default_factory=dict)
