@@ -401,7 +401,11 @@ MEDIA_GOOD = page(
     f"{HEARING}<p lang='es'>{SPANISH}</p><p lang='ar' dir='rtl'>{ARABIC}</p>"
     "<h2>Recording</h2><figure><audio controls></audio>"
     "<figcaption><a href='/'>Read the transcript of the hearing</a></figcaption></figure>"
-    "<p><img src='/img/parks.png' alt='Map of the permit areas' width='40' height='40'></p>",
+    "<p><img src='/img/parks.png' alt='Map of the permit areas' width='40' height='40'></p>"
+    # a canvas showing an image from another origin (a second fixture server): its pixels cannot be read
+    "<canvas id='tile' width='200' height='120' role='img' aria-label='Map tile of the hearing room'></canvas>"
+    "<script>const tile = new Image(); tile.onload = () => document.getElementById('tile').getContext('2d')"
+    ".drawImage(tile, 0, 0, 200, 120); tile.src = '{OTHER}/tile.png';</script>",
 )
 
 # -- clean pages in the styles of two design systems, written here -----------------------------------
@@ -526,7 +530,8 @@ PNG = (
 )
 
 
-def routes() -> dict[str, Resource | str]:
+def routes(other: str) -> dict[str, Resource | str]:
+    """The barrier site; ``other``: the origin of a second fixture server (an image from another origin)."""
     links = "".join(f"<li><a href='{p}'>{p.strip('/').replace('-', ' ')} page</a></li>" for p in [*PAGES, "/drupal"])
     home = html("Barrier fixtures", f"<h1>Barrier fixtures</h1><ul>{links}</ul>")
     image = Resource(PNG, content_type="image/png")
@@ -534,6 +539,7 @@ def routes() -> dict[str, Resource | str]:
     return {
         "/": home,
         **PAGES,
+        "/media-good": MEDIA_GOOD.replace("{OTHER}", other),
         "/drupal": Resource(DRUPAL, headers={"X-Drupal-Cache": "HIT"}),
         "/img/parks.png": image,
         "/img/search-button.png": image,
@@ -556,7 +562,8 @@ STORES: dict[int, Store] = {}
 @pytest.fixture(scope="module")
 def barrier_run(shared_browser, tmp_path_factory):
     tmp: Path = tmp_path_factory.mktemp("barriers")
-    with SiteServer(routes()) as server:
+    other = SiteServer({"/tile.png": Resource(PNG, content_type="image/png")})
+    with other, SiteServer(routes(other.origin)) as server:
         settings = AuditSettings(
             url=server.url("/"),
             max_pages=len(PAGES) + 2,
@@ -744,7 +751,7 @@ def test_each_failure_names_the_element_with_the_barrier(barrier_run):
     assert wrong == {}
 
 
-def _motion(result, origin: str, path: str):
+def _used(result, origin: str, path: str):
     stored = STORES[result.crawl_id].load_page(result.crawl_id, origin + path)
     return DocumentFacts.model_validate(stored.artifacts["document"]).interaction
 
@@ -755,7 +762,7 @@ def test_canvas_pixels_are_sampled_on_the_barrier_page_and_its_twin(barrier_run)
     beacon = [f.detail for f in flashes if f.selector == "#beacon"]
     assert len(beacon) == 1 and beacon[0].endswith("flashes a second over 64000 px² in the canvas's pixels")
     # the twin's slow fade was sampled too (and passed), not left out
-    twin = _motion(result, origin, "/motion-good")
+    twin = _used(result, origin, "/motion-good")
     canvases = [s for s in twin.motion.luminance if s.kind == "canvas"]
     assert [c.selector for c in canvases] == ["#beacon"] and len(canvases[0].samples) > 10
     values = [v for _, v in canvases[0].samples]
@@ -764,3 +771,12 @@ def test_canvas_pixels_are_sampled_on_the_barrier_page_and_its_twin(barrier_run)
     # the GIF played once was read and found animated, 1.5 s in all
     once = twin.images.animated
     assert [(i.url.rsplit("/", 1)[-1], i.frames, i.loop_ms, i.plays) for i in once] == [("ducks-once.gif", 3, 1500, 1)]
+
+
+def test_a_cross_origin_canvas_is_not_assessable_for_flashing_never_a_pass(barrier_run):
+    result, origin = barrier_run
+    assert _by_page(result, origin)["/media-good"]["flashing"].outcome == Outcome.NOT_APPLICABLE
+    unread = _used(result, origin, "/media-good").motion.unmeasured
+    assert [(u.selector, u.kind, u.area, u.reason) for u in unread] == [
+        ("#tile", "canvas", 24000, "its pixels are cross-origin (tainted): a script may not read them")
+    ]
