@@ -306,11 +306,12 @@ async def _read_page(
         for i, r in enumerate(net.requests)
     ]
     artifacts["network"] = NetworkFacts(requests=requests).model_dump(mode="json")
-    # Last: keys pressed, the mouse moved, text enlarged, the window narrowed (bounded; crawlers/interact.py).
+    # Last: images read for animation, keys pressed, the mouse moved, text enlarged, the window narrowed
+    # (bounded; crawlers/interact.py).
     if page.is_closed():  # axe-core timed out and its tab was closed
         used = InteractionFacts(undecided=dict.fromkeys(PARTS, "the tab was closed after axe-core timed out"))
     else:
-        raw = scrub(await interact(page, session.interact_js))
+        raw = scrub(await interact(page, session.interact_js, list(net.images)))
         try:
             used = InteractionFacts.model_validate(raw)
         except ValidationError as exc:  # a page that fed the phase values it cannot hold: the page stands

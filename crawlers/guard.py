@@ -91,6 +91,9 @@ class NetworkLog:
     inflight: set[Any] = field(default_factory=set)
     started: int = 0
     ended: int = 0
+    # GIF, PNG and WebP responses of this page (Playwright responses), in order: their bytes are read
+    # for animation by the interactive phase, not kept.
+    images: list[Any] = field(default_factory=list)
 
     def clear(self) -> None:
         self.requests.clear()
@@ -104,6 +107,7 @@ class NetworkLog:
         self.downloads.clear()
         self.crashed = False
         self.inflight.clear()
+        self.images.clear()
 
     def began(self, request: Any) -> None:
         self.inflight.add(request)
@@ -258,6 +262,10 @@ def _top_document(request: Any) -> bool:
         return False
 
 
+ANIMATABLE_TYPES = ("image/gif", "image/png", "image/apng", "image/webp")
+MAX_IMAGE_RESPONSES = 200  # noted per page; the interactive phase reads at most interact.MAX_IMAGES
+
+
 def record_requests(page: Any, net: NetworkLog, start_url: str) -> None:
     """Log every request ``page`` makes in ``net`` with its status, and lock ``net`` at the load event."""
 
@@ -273,6 +281,11 @@ def record_requests(page: Any, net: NetworkLog, start_url: str) -> None:
         i = net.index.get(response.request)
         if i is not None:
             net.status[i] = response.status
+        # images that may be animated, for the interactive phase to read (crawlers/animation.py)
+        if response.ok and len(net.images) < MAX_IMAGE_RESPONSES and response.request.resource_type == "image":
+            kind = (response.headers.get("content-type") or "").split(";")[0].strip().lower()
+            if kind in ANIMATABLE_TYPES:
+                net.images.append(response)
 
     def on_load(_page: Any) -> None:
         # Lock as the load event arrives, before any navigation the page starts after it (a 0 s

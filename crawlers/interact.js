@@ -7,8 +7,25 @@ async ({ part, arg }) => {
   const S = window[KEY];
   const fold = (s) => (s || "").replace(/\s+/g, " ").trim();
   const cap = (s, n) => (s.length > n ? s.slice(0, n) : s);
+  // Same-origin frames are entered (their elements belong to another document, hence no instanceof).
+  const inner = (frameEl) => { try { return frameEl.contentDocument || null; } catch (e) { return null; } };
+  const isFrame = (el) => ["iframe", "frame", "object", "embed"].includes(el.localName);
+  const frames = (doc, depth = 0) => {  // same-origin frame documents, two levels deep at most
+    const out = [];
+    if (depth > 1) return out;
+    for (const f of Array.from(doc.querySelectorAll("iframe, frame")).slice(0, 20)) {
+      const d = inner(f);
+      if (d && d.documentElement) out.push(d, ...frames(d, depth + 1));
+    }
+    return out;
+  };
   const cssPath = (el) => {
-    if (!(el instanceof Element)) return "";
+    if (!el || el.nodeType !== 1) return "";
+    const host = el.ownerDocument !== document && el.ownerDocument.defaultView ? el.ownerDocument.defaultView.frameElement : null;
+    if (host) return `${cssPath(host)} >>> ${cssPathIn(el)}`;
+    return cssPathIn(el);
+  };
+  const cssPathIn = (el) => {
     const parts = [];
     let node = el;
     while (node && node.nodeType === 1 && parts.length < 5) {
@@ -37,12 +54,26 @@ async ({ part, arg }) => {
     .filter((el) => !el.disabled && el.tabIndex >= 0 && el.getClientRects().length);
   const deepActive = () => {
     let el = document.activeElement;
-    while (el && el.shadowRoot && el.shadowRoot.activeElement) el = el.shadowRoot.activeElement;
+    for (let hops = 0; el && hops < 10; hops++) {
+      if (el.shadowRoot && el.shadowRoot.activeElement) { el = el.shadowRoot.activeElement; continue; }
+      const d = isFrame(el) ? inner(el) : null;  // focus inside a same-origin frame
+      if (d && d.activeElement && d.activeElement !== d.body && d.activeElement !== d.documentElement) { el = d.activeElement; continue; }
+      break;
+    }
     return el;
   };
+  const offset = (el) => {  // where the frames an element sits in are, in the top document's viewport
+    let x = 0, y = 0;
+    for (let w = el.ownerDocument.defaultView; w && w !== window && w.frameElement; w = w.parent) {
+      const r = w.frameElement.getBoundingClientRect();
+      x += r.left + w.frameElement.clientLeft; y += r.top + w.frameElement.clientTop;
+    }
+    return [x, y];
+  };
   const pinned = (el) => {
-    for (let n = el; n && n !== document.body && n !== document.documentElement; n = n.parentElement || (n.getRootNode() && n.getRootNode().host)) {
-      const pos = getComputedStyle(n).position;
+    const view = el.ownerDocument.defaultView || window;
+    for (let n = el; n && n !== el.ownerDocument.body && n !== el.ownerDocument.documentElement; n = n.parentElement || (n.getRootNode() && n.getRootNode().host)) {
+      const pos = view.getComputedStyle(n).position;
       if (pos === "fixed" || pos === "sticky") return true;
     }
     return false;
@@ -53,14 +84,13 @@ async ({ part, arg }) => {
   };
   const stop = (el) => {
     if (!el || el === document.body || el === document.documentElement) return { kind: "none" };
-    if (el.localName === "iframe" || el.localName === "frame" || el.localName === "object" || el.localName === "embed") {
-      return { kind: "frame", selector: cssPath(el) };
-    }
+    if (isFrame(el)) return { kind: "frame", selector: cssPath(el) };  // a cross-origin one: not entered
     if (!S.keys.has(el)) S.keys.set(el, S.next++);
     const r = el.getBoundingClientRect();
+    const [dx, dy] = offset(el);
     return {
       kind: "element", key: S.keys.get(el), selector: cssPath(el), text: name(el),
-      top: Math.round(r.top + scrollY), left: Math.round(r.left + scrollX), width: Math.round(r.width), height: Math.round(r.height),
+      top: Math.round(r.top + dy + scrollY), left: Math.round(r.left + dx + scrollX), width: Math.round(r.width), height: Math.round(r.height),
       pinned: pinned(el), modal: Boolean(modalOf(el)),
       // controls whose own parts take focus one Tab after another (media controls, date fields)
       composite: el.matches("audio, video, input[type='date'], input[type='time'], input[type='datetime-local'], input[type='month'], input[type='week']"),
@@ -86,6 +116,32 @@ async ({ part, arg }) => {
   };
   const frame = () => new Promise((resolve) => { requestAnimationFrame(() => resolve()); setTimeout(resolve, 50); });
 
+  if (part === "images") {
+    // For each animated image (by address): the <img> elements showing it, the largest, the buttons
+    // beside it (its parent, grandparent and great-grandparent), and whether it sits in a <details>.
+    const imgs = Array.from(document.images).slice(0, 2000);
+    const controlSel = "button, [role='button'], [role='switch'], input[type='button'], input[type='checkbox']";
+    return arg.urls.map((url) => {
+      const showing = imgs.filter((img) => (img.currentSrc === url || img.src === url) && shown(img));
+      const out = { selector: "", area: 0, shown: showing.length, controls: [], in_details: false };
+      if (!showing.length) return out;
+      const img = showing.reduce((a, b) => (area(b) > area(a) ? b : a));
+      out.selector = cssPath(img);
+      out.area = area(img);
+      out.in_details = Boolean(img.closest("details"));
+      const names = new Set();
+      for (let c = img.parentElement, up = 0; c && up < 3 && c !== document.body; c = c.parentElement, up++) {
+        for (const b of Array.from(c.querySelectorAll(controlSel)).slice(0, 20)) {
+          const labels = b.labels ? Array.from(b.labels).map((l) => l.textContent).join(" ") : "";
+          const n = cap(fold([b.getAttribute("aria-label"), b.getAttribute("title"), b.innerText || b.value, labels].filter(Boolean).join(" ")), 60);
+          if (n) names.add(n);
+        }
+      }
+      out.controls = Array.from(names).slice(0, 10);
+      return out;
+    });
+  }
+
   if (part === "motion") {
     const watch = window.__maturityWatch;
     // A page that scripts keep changing (twice or more, and in the last half second) is watched until
@@ -94,6 +150,43 @@ async ({ part, arg }) => {
     // the page's own content, not the document's frame (our fact gathering adds a style to <head>)
     const content = (el) => el.isConnected && !["HTML", "HEAD", "BODY", "STYLE", "SCRIPT", "TITLE", "LINK", "META"].includes(el.tagName) && !el.closest("head");
     const busy = ([el, e]) => e.text + e.style >= 2 && e.last > performance.now() - 500 && content(el);  // lately too
+    // Canvases and playing videos: the mean relative luminance of their pixels, drawn into a 16 × 16
+    // copy. A canvas is sampled only when its pixels changed within PROBE_MS (a still chart costs at
+    // most PROBE_MS, mostly spent in the watch below, not the sampling window); a playing video always.
+    // One whose pixels a script may not read (cross-origin, "tainted") is noted, never taken as still.
+    const pixels = Array.from(document.querySelectorAll("canvas, video")).slice(0, 50).filter((el) =>
+      shown(el) && area(el) > 0 && (el.localName === "canvas" || (!el.paused && !el.ended && el.readyState >= 2))).slice(0, 4);
+    const copy = document.createElement("canvas");
+    copy.width = copy.height = 16;
+    const ctx = pixels.length ? copy.getContext("2d", { willReadFrequently: true }) : null;
+    const meanLum = (el, back) => {
+      ctx.clearRect(0, 0, 16, 16);
+      ctx.drawImage(el, 0, 0, 16, 16);
+      const d = ctx.getImageData(0, 0, 16, 16).data;  // throws on a tainted source
+      let sum = 0;
+      for (let i = 0; i < d.length; i += 4) { const a = d[i + 3] / 255; sum += a * lum([d[i], d[i + 1], d[i + 2]]) + (1 - a) * back; }
+      return sum / (d.length / 4);
+    };
+    const media = [];
+    const unmeasured = [];
+    for (const el of pixels) {
+      const back = behind(el);
+      try {
+        const first = meanLum(el, back);
+        media.push({ el, back, first });
+      } catch (e) {
+        unmeasured.push({ selector: cssPath(el), kind: el.localName, area: area(el),
+          reason: e && e.name === "SecurityError" ? "its pixels are cross-origin (tainted): a script may not read them" : cap(String(e), 100) });
+      }
+    }
+    // A canvas changing at 3 flashes a second changes every 167 ms: each frame is compared with the first
+    // for PROBE_MS at least, while the watch below waits (so mostly at no cost).
+    const PROBE_MS = 200;
+    const changed = (m) => m.el.localName === "video" || m.moved || (m.moved = Math.abs(meanLum(m.el, m.back) - m.first) > 0.0005);
+    const probing = (async () => {
+      const t0 = performance.now();
+      while (media.some((m) => !changed(m)) && performance.now() - t0 < PROBE_MS) await frame();
+    })().catch(() => {});
     // A fast page reaches this part a few hundred ms after its load: too soon for a counter updating
     // every quarter second to have changed twice. So every page is watched arg.min_ms after its load first.
     if (watch && watch.loaded != null) {
@@ -105,7 +198,7 @@ async ({ part, arg }) => {
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     }
     const out = { observed_ms: watch && watch.loaded != null ? Math.round(performance.now() - watch.loaded) : 0,
-      animations: [], changes: [], luminance: [], sample_ms: 0, controls: [] };
+      animations: [], changes: [], luminance: [], sample_ms: 0, controls: [], unmeasured: [] };
     const byTarget = new Map();
     for (const a of document.getAnimations().slice(0, 300)) {
       const effect = a.effect;
@@ -150,17 +243,27 @@ async ({ part, arg }) => {
     for (const [el, a] of byTarget) if (a.properties.some((p) => flashy.test(p)) && (a.period_ms || 0) < 2000) candidates.push(el);
     if (watch) for (const [el, e] of watch.seen) if (e.style >= 3 && el.isConnected && !candidates.includes(el)) candidates.push(el);
     const sampled = candidates.filter((el) => el.getClientRects().length).slice(0, 10);
-    if (sampled.length) {
+    out.unmeasured = unmeasured;
+    await probing;
+    const moving = media.filter((m) => m.el.localName === "video" || m.moved);
+    if (sampled.length || moving.length) {
       const backs = sampled.map(behind);
       const series = sampled.map(() => []);
+      const pseries = moving.map(() => []);
       const t0 = performance.now();
       while (performance.now() - t0 < arg.sample_ms) {
         const t = Math.round(performance.now() - t0);
         sampled.forEach((el, i) => { if (series[i].length < 120) series[i].push([t, Math.round(luminance(el, backs[i]) * 1000) / 1000]); });
+        moving.forEach((m, i) => {
+          if (pseries[i].length >= 120 || m.lost) return;
+          try { pseries[i].push([t, Math.round(meanLum(m.el, m.back) * 1000) / 1000]); } catch (e) { m.lost = true; }  // tainted since
+        });
         await frame();
       }
       out.sample_ms = Math.round(performance.now() - t0);
-      out.luminance = sampled.map((el, i) => ({ selector: cssPath(el), area: area(el), samples: series[i] }));
+      for (const m of moving) if (m.lost) out.unmeasured.push({ selector: cssPath(m.el), kind: m.el.localName, area: area(m.el), reason: "its pixels became unreadable (cross-origin) while sampled" });
+      out.luminance = [...sampled.map((el, i) => ({ selector: cssPath(el), area: area(el), samples: series[i] })),
+        ...moving.map((m, i) => ({ selector: cssPath(m.el), area: area(m.el), samples: pseries[i], kind: m.el.localName }))];
     }
     return out;
   }
@@ -209,8 +312,10 @@ async ({ part, arg }) => {
     scrollTo(0, 0);
     // No spell checking while keys are pressed: a field that takes real keyboard focus makes the browser
     // fetch a dictionary from its vendor (an address outside the audit). Put back at cleanup.
+    const docs = frames(document);
     if (!S.spell) {
-      S.spell = [document.documentElement, ...Array.from(document.querySelectorAll("[spellcheck]")).slice(0, 500)]
+      S.spell = [document.documentElement, ...docs.map((d) => d.documentElement),
+        ...Array.from(document.querySelectorAll("[spellcheck]")).slice(0, 500)]
         .map((el) => [el, el.getAttribute("spellcheck")]);
       for (const [el] of S.spell) el.setAttribute("spellcheck", "false");
     }
@@ -220,15 +325,20 @@ async ({ part, arg }) => {
     document.body.prepend(marker);
     marker.focus({ preventScroll: true });
     S.marker = marker;
-    if (!S.listening) {
-      S.listening = true;
-      window.addEventListener("keydown", (e) => {
+    // The keys go to the frame that has focus: each same-origin frame's window notes them too.
+    if (!S.listening) S.listening = new WeakSet();
+    for (const w of [window, ...docs.map((d) => d.defaultView)]) {
+      if (!w || S.listening.has(w)) continue;
+      S.listening.add(w);
+      w.addEventListener("keydown", (e) => {
         if (e.key !== "Tab" || !S.walk) return;
         S.walk.push(S.walk.length === 0 ? null : stop(deepActive()));
         if (S.marker) { const m = S.marker; S.marker = null; setTimeout(() => m.remove(), 0); }
       }, true);
     }
-    return { tabbable: tabbable().length };
+    const inFrames = docs.reduce((n, d) => n + Array.from(d.querySelectorAll(TABBABLE)).slice(0, 500)
+      .filter((el) => !el.disabled && el.tabIndex >= 0 && el.getClientRects().length && !isFrame(el)).length, 0);
+    return { tabbable: tabbable().length + inFrames };
   }
   if (part === "keyboard_read") {
     const walk = (S.walk || []).slice(1);
@@ -236,7 +346,40 @@ async ({ part, arg }) => {
     S.walk = null;
     return walk;
   }
-  if (part === "focus_now") return stop(deepActive());
+  if (part === "deep_widgets") {
+    // Widgets the walk did not reach (none of their elements took focus in it): composite-widget roles
+    // and custom elements holding 1 to arg.most tabbable elements, at most arg.max, in document order.
+    const WIDGET = "[role='group'], [role='toolbar'], [role='grid'], [role='treegrid'], [role='listbox'], [role='tablist'], " +
+      "[role='menu'], [role='menubar'], [role='radiogroup'], [role='tree'], [role='application'], [role='dialog'], [role='combobox']";
+    const widgetOf = (el) => {
+      const w = el.closest(WIDGET);
+      if (w) return w;
+      for (let n = el.parentElement; n && n !== document.body; n = n.parentElement) if (n.localName.includes("-")) return n;
+      return null;
+    };
+    S.deep = [];
+    for (const el of tabbable().slice(0, 2000)) {
+      if (S.deep.length >= arg.max) break;
+      const w = widgetOf(el);
+      if (!w || S.deep.some((d) => d.widget === w || d.widget.contains(w) || w.contains(d.widget))) continue;
+      const inside = Array.from(w.querySelectorAll(TABBABLE)).filter((x) => !x.disabled && x.tabIndex >= 0 && x.getClientRects().length);
+      if (inside.some((x) => S.keys.has(x))) continue;  // the walk went through it
+      if (inside.length > arg.most) continue;  // too many to leave by Tab within the presses tried
+      S.deep.push({ widget: w, first: el, count: inside.length });
+    }
+    return S.deep.map((d) => d.count);
+  }
+  if (part === "deep_focus") {
+    const d = S.deep[arg.k];
+    d.first.focus({ preventScroll: false });
+    S.widget = d.widget;
+    return stop(deepActive());
+  }
+  if (part === "focus_now") {
+    const el = deepActive();
+    // in_widget: still inside the widget the deep probe focused (S.widget), if any
+    return { ...stop(el), in_widget: Boolean(el && S.widget && S.widget.contains(el) && el !== document.body) };
+  }
   if (part === "modal_with_button") {
     const el = deepActive();
     const d = el && el.closest ? modalOf(el) : null;
@@ -344,6 +487,8 @@ async ({ part, arg }) => {
     S.spell = null;
     S.walk = null;
     S.hover = null;
+    S.deep = null;
+    S.widget = null;
     if (document.activeElement && document.activeElement.blur) document.activeElement.blur();
     return true;
   }

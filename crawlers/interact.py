@@ -2,14 +2,21 @@
 
 Run after the document facts and axe-core, in the same tab, in this order:
 
+- ``images``: the GIF, PNG and WebP images the page loaded (at most ``MAX_IMAGES``, each at most
+  ``MAX_IMAGE_BYTES``) have their bytes read from the browser for frame timing and loop count
+  (crawlers/animation.py); for the animated ones, the <img> elements showing them and the buttons
+  beside them. A page that loaded none costs nothing;
 - ``motion``: running animations, elements scripts kept changing since the load event (noted by
   watch.js, an init script; a page that keeps changing is watched until ``WATCH_MS`` after its load)
   and the page's buttons (every page is watched ``WATCH_MIN_MS`` after its load first, so an update
   every quarter second shows twice); where something could flash, its luminance is sampled frame by frame for
   ``FLASH_SAMPLE_MS``;
 - ``text_resize``: every text's font size doubled in the page (WCAG 1.4.4), boxes that now clip;
-- ``keyboard``: Tab pressed from the top of the page at most ``TAB_PRESSES`` times; when focus comes
+- ``keyboard``: Tab pressed from the top of the page at most ``TAB_PRESSES`` times, through same-origin
+  frames too (their elements are named ``frame-selector >>> element-selector``); when focus comes
   back to where it was before reaching the end, Tab, Escape then Tab, and Shift+Tab are tried to leave.
+  When the walk found no cycle and did not reach the end of the page, up to ``DEEP_WIDGETS`` widgets
+  it did not reach (composite-widget roles, custom elements) are focused by script and tried the same way.
   Spell checking is off meanwhile (``spellcheck="false"``, put back after): a field focused by real
   keys made Chromium fetch its dictionary from its vendor, an address outside the audit;
 - ``hover``: at most ``HOVER_PROBES`` controls with hidden content beside them, each focused, then
@@ -33,29 +40,36 @@ from typing import Any
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page as PwPage
 
+from crawlers.animation import timing
 from crawlers.tabs import close_quietly, one_line
 
 log = logging.getLogger("maturity.browser")
 
-PART_MS = {"motion": 2200, "text_resize": 600, "keyboard": 1500, "hover": 1000, "reflow": 800}
+PART_MS = {"images": 500, "motion": 2200, "text_resize": 600, "keyboard": 1500, "hover": 1000, "reflow": 800}
 TOTAL_MS = 3000  # the hard cap for one page, all parts together
 TAB_PRESSES = 20  # the walk stops earlier on a page with fewer elements in its tab order
 HOVER_PROBES = 4
+DEEP_WIDGETS = 3  # widgets beyond the walk focused by script and tried, when the walk did not reach the end
+DEEP_MOST = 8  # a widget with more tabbable elements is not tried (Tab could stay inside it honestly)
 FLASH_SAMPLE_MS = 500  # only where something animates a colour or opacity, or a script restyles it
 WATCH_MS = 1500  # a page scripts keep changing is watched this long after its load event, at least
 WATCH_MIN_MS = 600  # every page is watched this long after its load event before deciding it is still
+MAX_IMAGES = 30  # GIF, PNG and WebP images read per page; the rest are named as not examined
+MAX_IMAGE_BYTES = 2_000_000  # a larger image is named as not examined
 REFLOW_WIDTH = 320  # WCAG 2.2 SC 1.4.10: 320 CSS px wide (1280 px at 400 % zoom)
 PARTS = tuple(PART_MS)
 
 
-async def interact(page: PwPage, script: str) -> dict[str, Any]:
-    """The page's :class:`~maturity.core.model.InteractionFacts`, as plain JSON."""
+async def interact(page: PwPage, script: str, images: list[Any] | None = None) -> dict[str, Any]:
+    """The page's :class:`~maturity.core.model.InteractionFacts`, as plain JSON. ``images``: the
+    page's GIF, PNG and WebP responses (Playwright responses, as ``NetworkLog.images`` keeps them)."""
 
     async def call(part: str, arg: dict[str, Any] | None = None) -> Any:
         return await page.evaluate(script, {"part": part, "arg": arg or {}})
 
     facts: dict[str, Any] = {"ms": {}, "undecided": {}}
     runs: dict[str, Callable[[], Awaitable[None]]] = {
+        "images": lambda: _images(call, facts, images or []),
         "motion": lambda: _motion(call, facts),
         "text_resize": lambda: _text_resize(call, facts),
         "keyboard": lambda: _keyboard(page, call, facts),
@@ -93,6 +107,45 @@ async def interact(page: PwPage, script: str) -> dict[str, Any]:
 Call = Callable[..., Awaitable[Any]]
 
 
+async def _images(call: Call, facts: dict[str, Any], responses: list[Any]) -> None:
+    picked: dict[str, Any] = {}
+    skipped: list[str] = []
+    # GIF and WebP first (often animated), PNG last (rarely: APNG), so the cap falls on the likeliest still ones
+    png = [r for r in responses if (r.headers.get("content-type") or "").lower().startswith("image/png")]
+    for response in [*(r for r in responses if r not in png), *png]:
+        url = response.url
+        if url in picked or any(s.startswith(url[:300] + ": ") for s in skipped):
+            continue
+        size = response.headers.get("content-length")
+        if len(picked) >= MAX_IMAGES:
+            skipped.append(f"{url[:300]}: more than {MAX_IMAGES} images on the page")
+        elif size and size.isdigit() and int(size) > MAX_IMAGE_BYTES:
+            skipped.append(f"{url[:300]}: {int(size):,} bytes, more than {MAX_IMAGE_BYTES:,}")
+        else:
+            picked[url] = response
+    bodies = await asyncio.gather(*(r.body() for r in picked.values()), return_exceptions=True)
+    found: list[dict[str, Any]] = []
+    for url, body in zip(picked, bodies, strict=True):
+        if isinstance(body, BaseException):
+            found.append({"url": url[:2000], "error": f"its bytes could not be read: {one_line(body)}"})
+            continue
+        if len(body) > MAX_IMAGE_BYTES:
+            skipped.append(f"{url[:300]}: {len(body):,} bytes, more than {MAX_IMAGE_BYTES:,}")
+            continue
+        t = timing(body)
+        if t.animated or t.error is not None:
+            found.append(
+                {"url": url[:2000], "format": t.format, "frames": t.frames, "loop_ms": t.loop_ms, "plays": t.plays}
+                | ({"error": t.error} if t.error else {})
+            )
+    if found:
+        where = await call("images", {"urls": [f["url"] for f in found]})
+        for f, w in zip(found, where, strict=True):
+            f.update(w)
+    read = sum(not isinstance(b, BaseException) for b in bodies)
+    facts["images"] = {"examined": read, "animated": found[:50], "skipped": skipped[:20]}
+
+
 async def _motion(call: Call, facts: dict[str, Any]) -> None:
     facts["motion"] = await call("motion", {"sample_ms": FLASH_SAMPLE_MS, "watch_ms": WATCH_MS, "min_ms": WATCH_MIN_MS})
 
@@ -128,16 +181,51 @@ async def _keyboard(page: PwPage, call: Call, facts: dict[str, Any]) -> None:
         stops = align(walk, presses)
         cycle = find_cycle(stops)
         if cycle is not None:
-            cycle = await _try_to_leave(cdp, call, cycle)
+            inside = set(cycle.pop("keys_in"))
+
+            async def in_cycle(now: dict[str, Any]) -> bool:
+                return now.get("kind") == "element" and int(now.get("key", 0)) in inside
+
+            cycle = await _try_to_leave(cdp, call, cycle, in_cycle, len(inside))
+        elif int(start["tabbable"]) > presses and not any(s.get("kind") == "none" for s in stops):
+            cycle = await _deep_widgets(cdp, call)
     finally:
         await cdp.detach()
     facts["keyboard"] = {"presses": presses, "tabbable": start["tabbable"], "stops": stops, "cycle": cycle}
 
 
+async def _deep_widgets(cdp: Any, call: Call) -> dict[str, Any] | None:
+    """Beyond the walk: each widget it did not reach (at most ``DEEP_WIDGETS``, each with at most
+    ``DEEP_MOST`` tabbable elements) has its first element focused by script, then Tab pressed once
+    more than it has tabbable elements: focus still inside it is tried as a cycle is (Tab, Escape then
+    Tab, Shift+Tab). The first trap found, else None."""
+    counts = await call("deep_widgets", {"max": DEEP_WIDGETS, "most": DEEP_MOST})
+
+    async def in_widget(now: dict[str, Any]) -> bool:
+        return bool(now.get("in_widget"))
+
+    for k, count in enumerate(counts):
+        first = await call("deep_focus", {"k": k})
+        # from its first element, a widget that lets focus go is left by now (the presses sent in one batch)
+        tabs = [{"type": kind, **KEYS["Tab"]} for _ in range(int(count) + 1) for kind in ("rawKeyDown", "keyUp")]
+        await asyncio.gather(*(cdp.send("Input.dispatchKeyEvent", event) for event in tabs))
+        now = await call("focus_now")
+        if not now.get("in_widget"):
+            continue
+        selectors = list(dict.fromkeys([first.get("selector", ""), now.get("selector", "")]))
+        modal = bool(first.get("modal"))
+        cycle = {"selectors": selectors, "text": first.get("text", ""), "modal": modal, "direct": True}
+        left = await _try_to_leave(cdp, call, cycle, in_widget, int(count))
+        if not left["escaped"]:
+            return left
+    return None
+
+
 def align(walk: list[dict[str, Any]], presses: int) -> list[dict[str, Any]]:
-    """Focus after each press. The page notes each press as its key goes down (where focus was after
-    the one before) and the last reading follows the last press; once focus is inside a frame the
-    frame's document gets the keys, so the notes stop: the walk is cut there, ending on the frame."""
+    """Focus after each press. The page (and each same-origin frame in it) notes each press as its key
+    goes down (where focus was after the one before) and the last reading follows the last press;
+    once focus is inside a cross-origin frame that frame's document gets the keys, so the notes stop:
+    the walk is cut there, ending on the frame."""
     if len(walk) >= presses:
         return walk[:presses]
     return [*walk[:-1], {"kind": "frame", "selector": ""}]
@@ -150,7 +238,7 @@ def find_cycle(stops: list[dict[str, Any]]) -> dict[str, Any] | None:
     seen: dict[int, int] = {}
     for i, stop in enumerate(stops):
         if stop.get("kind") == "frame":
-            return None  # what happens inside a frame cannot be seen from here
+            return None  # what happens inside a cross-origin frame cannot be seen from here
         if stop.get("kind") != "element":
             seen.clear()
             continue
@@ -169,10 +257,11 @@ def find_cycle(stops: list[dict[str, Any]]) -> dict[str, Any] | None:
     return None
 
 
-async def _try_to_leave(cdp: Any, call: Call, cycle: dict[str, Any]) -> dict[str, Any]:
+async def _try_to_leave(
+    cdp: Any, call: Call, cycle: dict[str, Any], still_in: Callable[[dict[str, Any]], Awaitable[bool]], size: int
+) -> dict[str, Any]:
     """Tab (once more round the cycle), Escape then Tab, then Shift+Tab: does any take focus out?"""
-    inside = set(cycle.pop("keys_in"))
-    rounds = min(len(inside) + 1, 6)
+    rounds = min(size + 1, 6)
     keys = ["Tab"] * rounds + ["Escape", "Tab"] + ["Shift+Tab"] * rounds
     tried: list[str] = []
     escaped = False
@@ -182,7 +271,7 @@ async def _try_to_leave(cdp: Any, call: Call, cycle: dict[str, Any]) -> dict[str
         if key == "Escape":
             continue
         now = await call("focus_now")
-        if now.get("kind") != "element" or int(now.get("key", 0)) not in inside:
+        if not await still_in(now):
             escaped = True
             break
     modal = bool(cycle["modal"]) and not escaped and bool(await call("modal_with_button"))

@@ -14,6 +14,7 @@ from maturity.core.model import (
     FocusFacts,
     Heading,
     HttpFacts,
+    ImageTimingFacts,
     InteractionFacts,
     KeyboardWalk,
     Link,
@@ -51,13 +52,14 @@ def interaction(**over: Any) -> InteractionFacts:
         TabStop(kind="none"),
     ]
     base = InteractionFacts(
-        ms={"motion": 3.0, "text_resize": 4.0, "keyboard": 40.0, "hover": 0.5, "reflow": 20.0},
+        ms={"images": 0.1, "motion": 3.0, "text_resize": 4.0, "keyboard": 40.0, "hover": 0.5, "reflow": 20.0},
         keyboard=KeyboardWalk(presses=5, tabbable=3, stops=stops),
         hover=[],
         text_resize=[],
         resize_boxes=2,
         reflow=ReflowFacts(width=320, scroll_width=320),
         motion=MotionFacts(observed_ms=1500, controls=["Search"]),
+        images=ImageTimingFacts(examined=2),
     )
     return base.model_copy(update=over)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ssl
+import struct
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -144,3 +145,19 @@ def html(title: str, body: str, *, lang: str | None = "en", head: str = "") -> s
         "<header><p>Fixture Agency</p></header><nav aria-label='Main'><a href='/'>Home</a></nav>"
         f"<main id='main'>{body}</main><footer><p>Fixture Agency footer</p></footer></body></html>"
     )
+
+
+def gif(palette: list[tuple[int, int, int]], frames: list[int], delay_cs: int, loops: int | None) -> bytes:
+    """A 1 × 1 GIF89a written here: one frame per palette index in ``frames`` (up to 4 colours), each
+    shown ``delay_cs`` hundredths of a second; ``loops``: None for no NETSCAPE2.0 extension (plays
+    once), 0 for forever, n for n repetitions."""
+    table = b"".join(bytes(c) for c in (palette + [(0, 0, 0)] * 4)[:4])
+    out = b"GIF89a" + struct.pack("<HHBBB", 1, 1, 0x80 | 0x11, 0, 0) + table
+    if loops is not None:
+        out += b"\x21\xff\x0bNETSCAPE2.0\x03\x01" + struct.pack("<H", loops) + b"\x00"
+    for index in frames:
+        out += b"\x21\xf9\x04\x00" + struct.pack("<H", delay_cs) + b"\x00\x00"
+        out += b"\x2c" + struct.pack("<HHHHB", 0, 0, 1, 1, 0)
+        # LZW, minimum code size 2, 3-bit codes: clear (4), the pixel's index, end (5)
+        out += b"\x02\x02" + bytes([(4 | index << 3 | 5 << 6) & 0xFF, 1]) + b"\x00"
+    return out + b"\x3b"

@@ -2,11 +2,13 @@
 (the same page with the barriers fixed) fails none of them.
 
 One site, one audit (default rubric, loopback only, no throttling): tables, forms, links and
-buttons, text spacing, keyboard, and the barriers only using the page shows (a keyboard trap, focus sent
-back up the page, a tooltip on hover only, text cut off at 200 %, a form too wide for 320 px, scrolling
-news, a counter and a flashing box), each as a barrier page and a clean twin; a USWDS-style and a GOV.UK-style page
-written here, on which no accessibility check fails (axe-core's rules included); and a page carrying
-a content management system's markers and a Login.gov sign-in form, for the informational checks.
+buttons, text spacing, keyboard, and the barriers only using the page shows (a keyboard trap beyond the
+20 presses of the Tab walk, a time picker trapping focus inside a frame, focus sent back up the page, a
+tooltip on hover only, text cut off at 200 %, a form too wide for 320 px, scrolling news, a counter, a
+flashing box, a canvas flashing black and white, an animated GIF looping forever), each as a barrier
+page and a clean twin; a USWDS-style and a GOV.UK-style page written here, on which no accessibility
+check fails (axe-core's rules included); and a page carrying a content management system's markers and
+a Login.gov sign-in form, for the informational checks.
 """
 
 from __future__ import annotations
@@ -14,9 +16,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sites import Resource, SiteServer, html
+from sites import Resource, SiteServer, gif, html
 
-from maturity.core.model import Outcome
+from maturity.core.model import DocumentFacts, Outcome
 from maturity.core.rubric import builtin_rubric
 from maturity.core.settings import AuditSettings
 from maturity.run.audit import audit
@@ -58,6 +60,7 @@ BARRIER_CHECKS = {
     "reflow",
     "flashing",
     "moving-content",
+    "animated-image",
 }
 
 STYLE = (
@@ -212,11 +215,25 @@ STEPS = (
     "<a href='/forms-good' style='display:block;padding:60px 0;{0}'>Step 2: pay the fee</a>"
     "<a href='/tables-good' style='display:block;padding:60px 0;{1}'>Step 1: fill in the form</a></div>"
 )
+# A same-origin frame (srcdoc) holding a time picker; on the barrier page its script keeps Tab and
+# Shift+Tab between its two buttons (the keyboard walk enters the frame and finds the trap).
+FRAME = (
+    "<iframe title='Appointment time' style='width:320px;height:90px;border:1px solid #565c65' srcdoc='"
+    '<!doctype html><html lang="en"><head><title>Appointment time</title></head><body>'
+    '<button type="button">Morning</button> <button type="button">Afternoon</button>{0}</body></html>'
+    "'></iframe>"
+)
+FRAME_TRAP = (
+    '<script>const b = document.querySelectorAll("button"); document.addEventListener("keydown", (e) => {'
+    ' if (e.key !== "Tab") return; e.preventDefault(); (document.activeElement === b[0] ? b[1] : b[0]).focus(); });'
+    "</script>"
+)
 KEYBOARD_BAD = page(
     "Services",
     MENU
     + "<div tabindex='0' class='card'>Fishing licences, from $25 a year</div>"
-    + STEPS.format("order:2", "order:1"),
+    + STEPS.format("order:2", "order:1")
+    + FRAME.format(FRAME_TRAP),
     head=MENU_CSS,
 )
 KEYBOARD_GOOD = page(
@@ -233,6 +250,8 @@ KEYBOARD_GOOD = page(
         # a scrolling region takes focus so it can be scrolled with the keyboard
         "<div tabindex='0' style='height:3em;overflow:auto'><p>Stocking dates are published every spring.</p>"
         "<p>Trout are stocked first, then bass.</p><p>Perch follow in the autumn.</p></div>"
+        + FRAME.format("")
+        + "<p><a href='/'>After the appointment picker</a></p>"
         # the script that sets li.sfHover on focus, as Superfish does
         "<script>for (const li of document.querySelectorAll('.sf li')) {"
         "li.addEventListener('focusin', () => li.classList.add('sfHover'));"
@@ -273,9 +292,17 @@ STEPS_JS = (
     "<a href='/forms-good' style='display:block;padding:60px 0'>Step 1: choose a site</a>"
     "<a href='/tables-good' style='display:block;padding:60px 0'>Step 2: pay</a></div>\"; }} }});</script>"
 )
+# Twenty parks between the steps and the picker: the picker lies beyond the 20 presses of the Tab walk,
+# so its trap is found by focusing the widget directly.
+PARKS = (
+    "<nav aria-label='Parks'><ul>"
+    + "".join(f"<li><a href='/'>Campsites at park number {n}</a></li>" for n in range(1, 21))
+    + "</ul></nav>"
+)
 INTERACT_BAD = page(
     "Book a campsite",
     "<p><a href='/'>All parks</a></p><booking-steps></booking-steps>"
+    + PARKS
     + PICKER
     + TIP
     + "<div style='width:280px;height:30px;line-height:24px;overflow:hidden'>Call 555-0100 to book</div>"
@@ -288,6 +315,7 @@ INTERACT_BAD = page(
 INTERACT_GOOD = page(
     "Book a campsite, fixed",
     "<p><a href='/'>All parks</a></p><booking-steps></booking-steps>"
+    + PARKS
     + PICKER
     + TIP
     + "<div style='width:280px;min-height:30px;line-height:24px;overflow:hidden'>Call 555-0100 to book</div>"
@@ -311,9 +339,32 @@ COUNTER = (
     "window.counter = setInterval(() => {{ document.getElementById('visitors').textContent = ++visitors; }}, 250);"
     "{0}</script>"
 )
+# A canvas a script paints black and white in turn every 100 ms (5 flashes a second); its twin fades
+# slowly between them (one change of direction every 3 s). A GIF of ducks that loops forever; its twin
+# plays its 3 frames once (1.5 s).
+BEACON = (
+    "<canvas id='beacon' width='320' height='200' role='img' aria-label='Storm warning beacon'></canvas>"
+    "<script>const beacon = document.getElementById('beacon').getContext('2d');{0}</script>"
+)
+BEACON_FLASH = (
+    "let on = false; setInterval(() => { on = !on; beacon.fillStyle = on ? '#fff' : '#000';"
+    "beacon.fillRect(0, 0, 320, 200); }, 100);"
+)
+BEACON_FADE = (
+    "const paint = (t) => { const v = Math.round(127.5 + 127.5 * Math.sin(t / 3000 * Math.PI));"
+    "beacon.fillStyle = `rgb(${v},${v},${v})`; beacon.fillRect(0, 0, 320, 200); requestAnimationFrame(paint); };"
+    "requestAnimationFrame(paint);"
+)
+DUCKS = (
+    "<figure><img src='/img/{0}' alt='Ducks landing on Clear Lake' width='200' height='150'>"
+    "<figcaption>Ducks on Clear Lake this morning</figcaption></figure>"
+)
 MOTION_BAD = page(
     "Park news",
-    "<div class='news'><p>The north campground opens on Monday</p></div><div class='alert'></div>" + COUNTER.format(""),
+    "<div class='news'><p>The north campground opens on Monday</p></div><div class='alert'></div>"
+    + COUNTER.format("")
+    + DUCKS.format("ducks.gif")
+    + BEACON.format(BEACON_FLASH),
     head=MOTION_CSS.format("0.2s"),
 )
 MOTION_GOOD = page(
@@ -324,7 +375,9 @@ MOTION_GOOD = page(
     + COUNTER.format(
         "document.getElementById('pause').addEventListener('click', () => {{ clearInterval(window.counter);"
         "document.querySelector('.news p').style.animationPlayState = 'paused'; }});"
-    ),
+    )
+    + DUCKS.format("ducks-once.gif")
+    + BEACON.format(BEACON_FADE),
     head=MOTION_CSS.format("1s"),
 )
 
@@ -348,7 +401,11 @@ MEDIA_GOOD = page(
     f"{HEARING}<p lang='es'>{SPANISH}</p><p lang='ar' dir='rtl'>{ARABIC}</p>"
     "<h2>Recording</h2><figure><audio controls></audio>"
     "<figcaption><a href='/'>Read the transcript of the hearing</a></figcaption></figure>"
-    "<p><img src='/img/parks.png' alt='Map of the permit areas' width='40' height='40'></p>",
+    "<p><img src='/img/parks.png' alt='Map of the permit areas' width='40' height='40'></p>"
+    # a canvas showing an image from another origin (a second fixture server): its pixels cannot be read
+    "<canvas id='tile' width='200' height='120' role='img' aria-label='Map tile of the hearing room'></canvas>"
+    "<script>const tile = new Image(); tile.onload = () => document.getElementById('tile').getContext('2d')"
+    ".drawImage(tile, 0, 0, 200, 120); tile.src = '{OTHER}/tile.png';</script>",
 )
 
 # -- clean pages in the styles of two design systems, written here -----------------------------------
@@ -457,10 +514,10 @@ FAILS = {
         "alt-text-placeholder",
     },
     "/spacing-bad": {"text-spacing", "text-resize"},  # a box of fixed height clips large text too
-    "/keyboard-bad": {"hover-only", "focusable-role", "focus-order", "hover-content", "tab-order"},
+    "/keyboard-bad": {"hover-only", "focusable-role", "focus-order", "hover-content", "tab-order", "keyboard-trap"},
     "/media-bad": {"rtl-direction", "audio-transcript", "alt-title-conflict", "lang-parts"},
     "/interact-bad": {"keyboard-trap", "hover-content", "text-resize", "reflow", "tab-order"},
-    "/motion-bad": {"moving-content", "flashing"},
+    "/motion-bad": {"moving-content", "flashing", "animated-image"},
 }
 TWINS = {"/tables-good": "/tables-bad", "/forms-good": "/forms-bad", "/links-good": "/links-bad"}
 TWINS |= {"/spacing-good": "/spacing-bad", "/keyboard-good": "/keyboard-bad", "/media-good": "/media-bad"}
@@ -473,7 +530,8 @@ PNG = (
 )
 
 
-def routes() -> dict[str, Resource | str]:
+def routes(other: str) -> dict[str, Resource | str]:
+    """The barrier site; ``other``: the origin of a second fixture server (an image from another origin)."""
     links = "".join(f"<li><a href='{p}'>{p.strip('/').replace('-', ' ')} page</a></li>" for p in [*PAGES, "/drupal"])
     home = html("Barrier fixtures", f"<h1>Barrier fixtures</h1><ul>{links}</ul>")
     image = Resource(PNG, content_type="image/png")
@@ -481,21 +539,31 @@ def routes() -> dict[str, Resource | str]:
     return {
         "/": home,
         **PAGES,
+        "/media-good": MEDIA_GOOD.replace("{OTHER}", other),
         "/drupal": Resource(DRUPAL, headers={"X-Drupal-Cache": "HIT"}),
         "/img/parks.png": image,
         "/img/search-button.png": image,
         "/img/IMG_2041.jpg": image,
         "/sites/default/files/seal.png": image,
+        # black and white ducks: 2 frames of 0.5 s looping forever; 3 frames of 0.5 s played once
+        "/img/ducks.gif": Resource(gif([(0, 0, 0), (255, 255, 255)], [0, 1], 50, 0), content_type="image/gif"),
+        "/img/ducks-once.gif": Resource(
+            gif([(0, 0, 0), (128, 128, 128), (255, 255, 255)], [0, 1, 2], 50, None), content_type="image/gif"
+        ),
         "/annual-report.pdf": pdf,
         "/fees.pdf": pdf,
         "/guidance.pdf": pdf,
     }
 
 
+STORES: dict[int, Store] = {}
+
+
 @pytest.fixture(scope="module")
 def barrier_run(shared_browser, tmp_path_factory):
     tmp: Path = tmp_path_factory.mktemp("barriers")
-    with SiteServer(routes()) as server:
+    other = SiteServer({"/tile.png": Resource(PNG, content_type="image/png")})
+    with other, SiteServer(routes(other.origin)) as server:
         settings = AuditSettings(
             url=server.url("/"),
             max_pages=len(PAGES) + 2,
@@ -505,9 +573,9 @@ def barrier_run(shared_browser, tmp_path_factory):
             page_timeout=10,
             user_agent="maturity-tests",
         )
-        result = audit(
-            settings, Store(f"sqlite:///{tmp / 'm.db'}"), builtin_rubric(), tmp / "out", browser=shared_browser
-        )
+        store = Store(f"sqlite:///{tmp / 'm.db'}")
+        result = audit(settings, store, builtin_rubric(), tmp / "out", browser=shared_browser)
+        STORES[result.crawl_id] = store  # for the tests that read a page's interaction facts
         yield result, server.origin
 
 
@@ -637,9 +705,14 @@ EVIDENCE = {
         "focus-order": (1, "Step 1: fill in the form"),
         "hover-content": (1, "hover shows 'Permits Licences'; focus does not"),
         "tab-order": (1, "Step 1: fill in the form"),
+        "keyboard-trap": (1, "focus stays among 2 element(s) (#main > iframe >>> html > body > button:nth-of-type(1)"),
     },
     "/interact-bad": {
-        "keyboard-trap": (1, "focus stays among 2 element(s) (#picker > button:nth-of-type(1), #picker > button"),
+        "keyboard-trap": (
+            1,
+            "(#picker > button:nth-of-type(1), #picker > button:nth-of-type(2)) after Tab, Tab, Tab, "
+            "Escape, Tab, Shift+Tab, Shift+Tab, Shift+Tab; found by focusing the widget directly, beyond the Tab walk",
+        ),
         "hover-content": (1, "hover shows 'A site costs $25 a night'; focus does not"),
         "text-resize": (1, "Call 555-0100 to book | needs 96 px, has 30 px"),
         "reflow": (1, "Sites are held for thirty minutes"),
@@ -648,7 +721,9 @@ EVIDENCE = {
     "/motion-bad": {
         # the news line, then the counter
         "moving-content": (2, "The north campground opens on Monday | animates transform without end"),
-        "flashing": (1, "flashes a second over 60000 px²"),
+        # the box, then the canvas
+        "flashing": (2, "flashes a second over 60000 px²"),
+        "animated-image": (1, "ducks.gif | gif of 2 frames, plays forever | #main > figure > img"),
     },
     "/media-bad": {
         "rtl-direction": (1, "left-to-right (lang=en)"),
@@ -674,3 +749,34 @@ def test_each_failure_names_the_element_with_the_barrier(barrier_run):
             if len(items) != count or text not in first:
                 wrong[(path, check_id)] = (len(items), first)
     assert wrong == {}
+
+
+def _used(result, origin: str, path: str):
+    stored = STORES[result.crawl_id].load_page(result.crawl_id, origin + path)
+    return DocumentFacts.model_validate(stored.artifacts["document"]).interaction
+
+
+def test_canvas_pixels_are_sampled_on_the_barrier_page_and_its_twin(barrier_run):
+    result, origin = barrier_run
+    flashes = [f for f in result.scorecard.findings if f.url == origin + "/motion-bad" and f.check_id == "flashing"]
+    beacon = [f.detail for f in flashes if f.selector == "#beacon"]
+    assert len(beacon) == 1 and beacon[0].endswith("flashes a second over 64000 px² in the canvas's pixels")
+    # the twin's slow fade was sampled too (and passed), not left out
+    twin = _used(result, origin, "/motion-good")
+    canvases = [s for s in twin.motion.luminance if s.kind == "canvas"]
+    assert [c.selector for c in canvases] == ["#beacon"] and len(canvases[0].samples) > 10
+    values = [v for _, v in canvases[0].samples]
+    assert max(values) - min(values) > 0.01  # it changed while sampled
+    assert twin.motion.unmeasured == []
+    # the GIF played once was read and found animated, 1.5 s in all
+    once = twin.images.animated
+    assert [(i.url.rsplit("/", 1)[-1], i.frames, i.loop_ms, i.plays) for i in once] == [("ducks-once.gif", 3, 1500, 1)]
+
+
+def test_a_cross_origin_canvas_is_not_assessable_for_flashing_never_a_pass(barrier_run):
+    result, origin = barrier_run
+    assert _by_page(result, origin)["/media-good"]["flashing"].outcome == Outcome.NOT_APPLICABLE
+    unread = _used(result, origin, "/media-good").motion.unmeasured
+    assert [(u.selector, u.kind, u.area, u.reason) for u in unread] == [
+        ("#tile", "canvas", 24000, "its pixels are cross-origin (tainted): a script may not read them")
+    ]

@@ -15,6 +15,7 @@ from maturity.core.checks.performance._metric import log_normal_score
 from maturity.core.documents import DocumentSet, OfficeFacts, PdfFacts, PdfFormField, PublishedDocument
 from maturity.core.model import (
     AdjacentLink,
+    AnimatedImage,
     Animation,
     AudioFacts,
     ChoiceGroup,
@@ -35,6 +36,7 @@ from maturity.core.model import (
     HoverReveal,
     Image,
     ImageButton,
+    ImageTimingFacts,
     KeyboardWalk,
     LabelFacts,
     Link,
@@ -61,6 +63,7 @@ from maturity.core.model import (
     TapTarget,
     TechFacts,
     TextRun,
+    Unmeasured,
 )
 
 
@@ -99,6 +102,26 @@ def flicker(every_ms: int, area: float = 80000, ms: int = 500) -> LuminanceSerie
     return LuminanceSeries(
         selector="div.alert", area=area, samples=[(t, float((t // every_ms) % 2)) for t in range(0, ms + 1, 16)]
     )
+
+
+def gif(**over: Any) -> AnimatedImage:
+    """A 300 × 200 px GIF of 2 frames of 0.5 s looping forever, shown in #main, no control beside it."""
+    base = AnimatedImage(
+        url=f"{ORIGIN}/img/ducks.gif",
+        format="gif",
+        frames=2,
+        loop_ms=1000,
+        plays=None,
+        selector="#main img",
+        area=60000,
+        shown=1,
+        controls=["Search"],
+    )
+    return base.model_copy(update=over)
+
+
+def animated(*images: AnimatedImage, skipped: list[str] | None = None) -> PageArtifacts:
+    return used(images=ImageTimingFacts(examined=len(images), animated=list(images), skipped=skipped or []))
 
 
 def net(*requests: Request) -> dict:
@@ -451,6 +474,7 @@ CASES |= {
         used(motion=MotionFacts(luminance=[flicker(100)])),
         used(motion=MotionFacts(luminance=[flicker(500)])),
     ),
+    "animated-image": (animated(gif()), animated(gif(plays=2))),  # 2 s: it stops within 5 s
     "moving-content": (
         used(motion=MotionFacts(animations=[Animation(selector="p.news", area=20000, properties=["transform"])])),
         used(
@@ -972,11 +996,20 @@ def test_task_accessibility_counts_the_wcag_rules_and_leaves_best_practices_to_t
     assert run("task-accessibility", page(), journeys_site(result)).outcome == Outcome.FAIL  # tags unknown: counted
 
 
-INTERACTIVE = ("keyboard-trap", "tab-order", "hover-content", "text-resize", "reflow", "flashing", "moving-content")
+INTERACTIVE = (
+    "keyboard-trap",
+    "tab-order",
+    "hover-content",
+    "text-resize",
+    "reflow",
+    "flashing",
+    "moving-content",
+    "animated-image",
+)
 
 
 def test_interactive_checks_say_not_assessable_when_their_part_ran_out_of_time():
-    parts = {"motion", "text_resize", "keyboard", "hover", "reflow"}
+    parts = {"images", "motion", "text_resize", "keyboard", "hover", "reflow"}
     late = used(undecided=dict.fromkeys(parts, "did not finish within 900 ms"))
     for check_id in INTERACTIVE:
         result = run(check_id, late)
@@ -987,6 +1020,9 @@ def test_interactive_checks_say_not_assessable_when_their_part_ran_out_of_time()
     for check_id in INTERACTIVE:
         result = run(check_id, old)
         assert result.outcome == Outcome.ERROR and "older version" in (result.error or ""), check_id
+    # a crawl made before the images part existed: an error for animated-image, never a silent pass
+    before = run("animated-image", used(images=None))
+    assert before.outcome == Outcome.ERROR and "images part was not gathered" in (before.error or "")
 
 
 def test_a_cycle_is_no_trap_inside_a_modal_dialog_with_a_button():
@@ -1020,6 +1056,50 @@ def test_flashes_are_counted_by_wcag_general_flash_threshold():
     # a switch each 100 ms is 5 flashes a second; 4 switches fall in the 496 ms sampled: counted low, never high
     assert failed.items[0].detail.startswith("4.0 flashes a second")
     assert run("flashing", page()).outcome == Outcome.NOT_APPLICABLE
+
+
+def test_flashing_reads_canvas_pixels_and_never_passes_what_it_could_not_read():
+    canvas = flicker(100).model_copy(update={"selector": "#beacon", "kind": "canvas"})
+    failed = run("flashing", used(motion=MotionFacts(luminance=[canvas])))
+    assert failed.outcome == Outcome.FAIL and failed.items[0].detail.endswith("in the canvas's pixels")
+    video = Unmeasured(selector="video.hero", kind="video", area=200000, reason="its pixels are cross-origin")
+    calm = flicker(500)
+    unread = run("flashing", used(motion=MotionFacts(luminance=[calm], unmeasured=[video])))
+    assert unread.outcome == Outcome.NOT_APPLICABLE
+    assert unread.items[0].detail == "not assessable: <video> video.hero: its pixels are cross-origin"
+    # a flash found stands beside a video that could not be read; a small unreadable one is left out
+    both = run("flashing", used(motion=MotionFacts(luminance=[canvas], unmeasured=[video])))
+    assert both.outcome == Outcome.FAIL
+    small = video.model_copy(update={"area": 64 * 36})
+    assert run("flashing", used(motion=MotionFacts(luminance=[calm], unmeasured=[small]))).outcome == Outcome.PASS
+    assert run("flashing", used(motion=MotionFacts(unmeasured=[small]))).outcome == Outcome.NOT_APPLICABLE
+
+
+def test_animated_image_fails_only_long_large_uncontrolled_images_and_never_passes_unread_ones():
+    def outcome(*images: AnimatedImage, skipped: list[str] | None = None) -> Outcome:
+        return run("animated-image", animated(*images, skipped=skipped)).outcome
+
+    failed = run("animated-image", animated(gif()))
+    assert failed.items[0].detail == "gif of 2 frames, plays forever" and failed.items[0].selector == "#main img"
+    assert outcome(gif(plays=6)) == Outcome.FAIL  # 6 s
+    assert outcome(gif(plays=5)) == Outcome.PASS  # 5 s: not more than five seconds
+    assert outcome(gif(area=48 * 48)) == Outcome.PASS  # a small spinner
+    assert outcome(gif(controls=["Search", "Pause animation"])) == Outcome.PASS
+    assert outcome(gif(controls=["⏸"])) == Outcome.PASS
+    assert outcome(gif(in_details=True)) == Outcome.PASS
+    long_ok = run("animated-image", animated(gif(controls=["Stop"])))
+    assert long_ok.items[0].detail == "gif of 2 frames, plays forever; a control beside it: Stop"
+    # not read, left unread, or not located in an <img>: never a pass; a failure found still stands
+    broken = gif(error="malformed: IndexError", frames=0, plays=1, selector="", area=0)
+    assert outcome(broken) == Outcome.NOT_APPLICABLE
+    assert outcome(gif(plays=2), skipped=["/big.gif: 3,000,000 bytes"]) == Outcome.NOT_APPLICABLE
+    background = run("animated-image", animated(gif(selector="", area=0, shown=0)))
+    assert background.outcome == Outcome.NOT_APPLICABLE and "not located in an <img>" in background.items[0].detail
+    assert outcome(gif(), broken) == Outcome.FAIL
+    assert outcome(gif(plays=1, selector="", area=0)) == Outcome.PASS  # 1 s, wherever it is
+    assert run("animated-image", animated()).outcome == Outcome.NOT_APPLICABLE
+    assert run("animated-image", animated(gif()), params={"max_seconds": 10}).outcome == Outcome.FAIL
+    assert run("animated-image", animated(gif(plays=8)), params={"max_seconds": 10}).outcome == Outcome.PASS
 
 
 def test_moving_content_leaves_out_spinners_short_animations_and_slow_updates():

@@ -358,6 +358,7 @@ class FocusCycle(Frozen):
     keys: list[str] = Field(default_factory=list)  # keys then pressed to leave, in order
     escaped: bool = False  # one of them moved focus out of the cycle
     modal: bool = False  # the cycle is inside an open modal dialog that has a button
+    direct: bool = False  # found beyond the Tab walk: the widget's first element focused by script
 
 
 class KeyboardWalk(Frozen):
@@ -402,11 +403,22 @@ class ScriptChange(Frozen):
 
 
 class LuminanceSeries(Frozen):
-    """An element's relative luminance sampled frame by frame (ms since the first sample, luminance)."""
+    """An element's relative luminance sampled frame by frame (ms since the first sample, luminance).
+    For a <canvas> or a playing <video>, the mean relative luminance of its pixels (a downscaled copy)."""
 
     selector: str
     area: float = 0
     samples: list[tuple[float, float]] = Field(default_factory=list)
+    kind: str = "element"  # "element" (its style), "canvas" or "video" (its pixels)
+
+
+class Unmeasured(Frozen):
+    """Something that could flash whose pixels the page does not let a script read (cross-origin)."""
+
+    selector: str
+    kind: str  # "canvas" or "video"
+    area: float = 0
+    reason: str = ""
 
 
 class MotionFacts(Frozen):
@@ -416,6 +428,32 @@ class MotionFacts(Frozen):
     luminance: list[LuminanceSeries] = Field(default_factory=list)
     sample_ms: float = 0  # how long the luminance was sampled (0: nothing to sample)
     controls: list[str] = Field(default_factory=list)  # names of the page's buttons and toggles
+    unmeasured: list[Unmeasured] = Field(default_factory=list)  # canvases and videos that could not be read
+
+
+class AnimatedImage(Frozen):
+    """An image the page loaded whose bytes say it is animated (or that could not be read), with the
+    <img> elements that show it. Timing from crawlers/animation.py; no pixels decoded."""
+
+    url: str
+    format: str = ""  # gif, apng, webp
+    frames: int = 0
+    loop_ms: float = 0  # one play of all its frames, as Chromium shows them
+    plays: int | None = 1  # None: it loops forever
+    error: str | None = None  # its bytes could not be read (then nothing else is known)
+    selector: str = ""  # the first <img> showing it ("" when none is shown: a CSS background, say)
+    area: float = 0  # CSS px², the largest of the <img> elements showing it
+    shown: int = 0  # <img> elements showing it
+    controls: list[str] = Field(default_factory=list)  # names of buttons near it (up to 3 ancestors up)
+    in_details: bool = False  # inside a <details> element (opened by the user)
+
+
+class ImageTimingFacts(Frozen):
+    """The GIF, PNG and WebP images a page loaded, examined for animation (bounded per page)."""
+
+    examined: int = 0  # images whose bytes were read
+    animated: list[AnimatedImage] = Field(default_factory=list)  # animated ones, and ones not readable
+    skipped: list[str] = Field(default_factory=list)  # "url: reason" for images left unread (caps)
 
 
 class Overflow(Frozen):
@@ -434,9 +472,9 @@ class ReflowFacts(Frozen):
 
 
 class InteractionFacts(Frozen):
-    """What the browser showed when the page was used: keys pressed, mouse moved, text enlarged,
-    the window narrowed, motion watched. Each part is bounded in time; a part that did not finish
-    is named in ``undecided`` with the reason, and its field stays None."""
+    """What the browser showed when the page was used: images read for animation, keys pressed,
+    mouse moved, text enlarged, the window narrowed, motion watched. Each part is bounded in time; a
+    part that did not finish is named in ``undecided`` with the reason, and its field stays None."""
 
     ms: dict[str, float] = Field(default_factory=dict)  # time each part took
     undecided: dict[str, str] = Field(default_factory=dict)
@@ -446,6 +484,7 @@ class InteractionFacts(Frozen):
     resize_boxes: int = 0  # boxes that clip their overflow, examined at 200 %
     reflow: ReflowFacts | None = None
     motion: MotionFacts | None = None
+    images: ImageTimingFacts | None = None
 
 
 class TechFacts(Frozen):

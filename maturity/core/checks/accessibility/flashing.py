@@ -21,7 +21,11 @@ ID = "flashing"
         "sampled frame by frame for half a second. A flash is a pair of opposing changes of at least "
         "`min_change` where the darker state is below `dark_max` (WCAG's general flash threshold); it fails "
         "when an element of at least `min_area_px` CSS px² flashes more than `max_per_second` times a "
-        "second. Video, canvas, images and red flashes are not measured."
+        "second. A <canvas> whose pixels change, and a playing <video>, are sampled the same way, by the "
+        "mean relative luminance of their pixels (a 16 × 16 copy: a flash over part of it counts less); "
+        "one of at least `min_area_px` whose pixels are cross-origin cannot be read, and then, when "
+        "nothing failed, the page is not assessable (never a pass). Flashes in animated images, inside "
+        "frames and in WebGL canvases, and red flashes, are not measured."
     ),
     requires=("document",),
     # WCAG 2.2 definition "general flash and red flash thresholds": changes of 10 % of the maximum relative
@@ -38,9 +42,10 @@ def run(page: PageInput) -> CheckResult:
         return facts
     motion = facts.motion
     assert motion is not None
-    if not motion.luminance:
-        return CheckResult.not_applicable(ID, page.url, "no element changed colour or opacity while watched")
     p = page.params
+    unmeasured = [u for u in motion.unmeasured if u.area >= float(p["min_area_px"])]
+    if not motion.luminance and not unmeasured:
+        return CheckResult.not_applicable(ID, page.url, "no element changed colour or opacity while watched")
     items = []
     for series in motion.luminance:
         if series.area < float(p["min_area_px"]) or len(series.samples) < 2:
@@ -49,8 +54,12 @@ def run(page: PageInput) -> CheckResult:
         flashes = transitions([v for _, v in series.samples], float(p["min_change"]), float(p["dark_max"])) / 2
         rate = flashes / seconds if seconds > 0 else 0.0
         if rate > float(p["max_per_second"]):
-            detail = f"{rate:.1f} flashes a second over {series.area:g} px²"
+            what = "" if series.kind == "element" else f" in the {series.kind}'s pixels"
+            detail = f"{rate:.1f} flashes a second over {series.area:g} px²{what}"
             items.append(Item(url=page.url, selector=series.selector, detail=detail))
+    if not items and unmeasured:
+        unread = "; ".join(f"<{u.kind}> {u.selector}: {u.reason}" for u in unmeasured[:3])
+        return CheckResult.not_applicable(ID, page.url, f"not assessable: {unread}")
     if not items:
         return CheckResult.passed(ID, page.url)
     return CheckResult.failed(ID, page.url, items=items, value=float(len(items)))

@@ -17,10 +17,14 @@ ID = "keyboard-trap"
         "those keys and keeps focus inside it (a date picker, an embedded player, an editor) strands "
         "them: the rest of the page cannot be reached without a mouse. Let Tab and Shift+Tab leave every "
         "widget, or leave it on Escape and say so. Tried in the browser: Tab is pressed from the top of "
-        "the page, at most 20 times; when focus comes back to an element it visited before reaching the "
-        "end of the page, Tab, Escape then Tab, and Shift+Tab are pressed to leave. It fails when none "
-        "of them takes focus out. An open modal dialog with a button in it may hold focus by design. "
-        "Widgets further down than the walk reaches, and focus inside frames, are not seen."
+        "the page, at most 20 times, into same-origin frames too; when focus comes back to an element it "
+        "visited before reaching the end of the page, Tab, Escape then Tab, and Shift+Tab are pressed to "
+        "leave. When the walk ends before the end of the page, up to 3 widgets it did not reach (elements "
+        "with a composite-widget role such as group, toolbar, grid or dialog, and custom elements, with "
+        "at most 8 tabbable elements) have their first element focused by script and are tried the same "
+        "way. It fails when none of the keys takes focus out. An open modal dialog with a button in it "
+        "may hold focus by design. Not seen: a trap beyond the walk in a widget with no such role (or "
+        "with more elements), and focus inside cross-origin frames."
     ),
     requires=("document",),
     source="WCAG 2.2 SC 2.1.2 No Keyboard Trap, failure F10 (combining content formats in a way that "
@@ -42,6 +46,7 @@ def run(page: PageInput) -> CheckResult:
         url=page.url,
         selector=cycle.selectors[0] if cycle.selectors else "",
         snippet=cycle.text[:80],
-        detail=f"focus stays among {len(cycle.selectors)} element(s) ({went}) after {', '.join(cycle.keys)}",
+        detail=f"focus stays among {len(cycle.selectors)} element(s) ({went}) after {', '.join(cycle.keys)}"
+        + ("; found by focusing the widget directly, beyond the Tab walk" if cycle.direct else ""),
     )
     return CheckResult.failed(ID, page.url, items=[item], value=1.0)
