@@ -666,7 +666,7 @@ def test_cms_and_login_provider_are_informational_facts(barrier_run):
         in scorecard_html
     )
     # never a finding, never a figure
-    assert not [f for f in result.scorecard.findings if f.check_id in ("cms", "login-provider")]
+    assert not [f for f in result.scorecard.iter_findings() if f.check_id in ("cms", "login-provider")]
     summaries = {c.check_id: c for d in result.scorecard.dimensions for c in d.checks}
     assert summaries["cms"].score is None and summaries["login-provider"].score is None
 
@@ -738,7 +738,7 @@ def test_each_failure_names_the_element_with_the_barrier(barrier_run):
     result, origin = barrier_run
     # a page's failing elements are its findings (the scorecard keeps them once)
     found: dict[tuple[str, str], list] = {}
-    for f in result.scorecard.findings:
+    for f in result.scorecard.iter_findings():
         found.setdefault((f.url[len(origin) :], f.check_id), []).append(f)
     assert {p: set(checks) for p, checks in EVIDENCE.items()} == FAILS
     wrong = {}
@@ -758,7 +758,7 @@ def _used(result, origin: str, path: str):
 
 def test_canvas_pixels_are_sampled_on_the_barrier_page_and_its_twin(barrier_run):
     result, origin = barrier_run
-    flashes = [f for f in result.scorecard.findings if f.url == origin + "/motion-bad" and f.check_id == "flashing"]
+    flashes = [f for f in result.scorecard.iter_findings() if f.url == origin + "/motion-bad" and f.check_id == "flashing"]
     beacon = [f.detail for f in flashes if f.selector == "#beacon"]
     assert len(beacon) == 1 and beacon[0].endswith("flashes a second over 64000 px² in the canvas's pixels")
     # the twin's slow fade was sampled too (and passed), not left out

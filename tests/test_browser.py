@@ -101,7 +101,7 @@ def test_iframe_content_is_audited(fixture_audit):
     result, _, server = fixture_audit
     card = result.scorecard
     assert outcome(card, "/framed", "axe/image-alt", server.origin) == Outcome.FAIL
-    finding = next(f for f in card.findings if f.check_id == "axe/image-alt" and f.url == server.url("/framed"))
+    finding = next(f for f in card.iter_findings() if f.check_id == "axe/image-alt" and f.url == server.url("/framed"))
     assert finding.selector.startswith("iframe >>> ")
     assert server.url("/inner") not in {p.url for p in card.pages}  # not linked: only audited inside the frame
 
