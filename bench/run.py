@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import sqlite3
 import statistics
@@ -33,6 +34,7 @@ from collections.abc import Callable
 from contextlib import closing
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 from heavysite import add_site_files
 
@@ -182,21 +184,84 @@ class Site:
 # --------------------------------------------------------------------------- memory
 
 
-def tree_pss_kib(root: int) -> tuple[int, int]:
-    """PSS of a process and all its descendants, and of the process alone (KiB)."""
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def process_kind(cmdline: str) -> str:
+    """What a process of a tool's tree is, from its command line."""
+    # Chromium rewrites its command line as one string with spaces: the program is the first word
+    exe = Path(cmdline.replace("\0", " ").split(" ", 1)[0]).name
+    for switch, kind in (("--type=renderer", "renderer"), ("--type=gpu-process", "gpu"), ("--type=zygote", "zygote")):
+        if switch in cmdline:
+            return kind
+    if "--type=" in cmdline:
+        return "utility"
+    if "chrom" in exe:
+        return "browser"
+    if exe.startswith("node"):
+        return "node"
+    if exe.startswith("python"):
+        return "python"
+    return "other"
+
+
+class CpuTrace:
+    """CPU seconds (user + system) of every process seen in a tool's tree, by kind. Each process's
+    figure is its last reading: a process that ends between two samples loses at most 0.25 s of
+    its time."""
+
+    def __init__(self) -> None:
+        self.seen: dict[int, tuple[str, int]] = {}  # pid -> (kind, utime + stime in clock ticks)
+
+    def see(self, pid: int, stat: str) -> None:
+        fields = stat.rsplit(")", 1)[1].split()
+        ticks = int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of proc(5))
+        kind = self.seen[pid][0] if pid in self.seen else None
+        if kind is None:
+            try:
+                with open(f"/proc/{pid}/cmdline") as fh:
+                    kind = process_kind(fh.read())
+            except OSError:
+                kind = "other"
+        self.seen[pid] = (kind, ticks)
+
+    def by_kind(self) -> dict[str, float]:
+        out: dict[str, float] = {}
+        for kind, ticks in self.seen.values():
+            out[kind] = out.get(kind, 0.0) + ticks / CLOCK_TICKS
+        return out
+
+
+def machine_ticks() -> tuple[int, int]:
+    """(busy, total) clock ticks of every core since boot, from /proc/stat's first line."""
+    with open("/proc/stat") as fh:
+        values = [int(v) for v in fh.readline().split()[1:]]
+    idle = values[3] + values[4]  # idle, iowait
+    total = sum(values[:8])  # user nice system idle iowait irq softirq steal (guest time is in user)
+    return total - idle, total
+
+
+def tree_pss_kib(root: int, cpu: CpuTrace | None = None) -> tuple[int, int]:
+    """PSS of a process and all its descendants, and of the process alone (KiB); with ``cpu``, each
+    process's CPU time is noted too."""
     children: dict[int, list[int]] = {}
+    stats: dict[int, str] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             try:
                 with open(f"/proc/{entry}/stat") as fh:
-                    ppid = int(fh.read().rsplit(")", 1)[1].split()[1])
+                    stat = fh.read()
+                ppid = int(stat.rsplit(")", 1)[1].split()[1])
                 children.setdefault(ppid, []).append(int(entry))
+                stats[int(entry)] = stat
             except (OSError, ValueError, IndexError):
                 continue
     total, own, stack = 0, 0, [root]
     while stack:
         pid = stack.pop()
         stack.extend(children.get(pid, []))
+        if cpu is not None and pid in stats:
+            cpu.see(pid, stats[pid])
         try:
             with open(f"/proc/{pid}/smaps_rollup") as fh:
                 for line in fh:
@@ -217,18 +282,36 @@ def run_measured(
     env: dict[str, str] | None = None,
     cwd: Path | None = None,
     progress: Callable[[], tuple[int, int]] | None = None,
+    usage: dict[str, Any] | None = None,
 ) -> tuple[float, int, list[Sample]]:
-    """Run a command; return (wall seconds, peak tree PSS KiB, samples every 0.25 s)."""
+    """Run a command; return (wall seconds, peak tree PSS KiB, samples every 0.25 s). The command's
+    CPU use is added to ``usage`` when given: ``cpu_s`` (every process of its tree), ``cpu_by_kind``
+    (sampled), ``busy`` and ``total`` (the whole machine's clock ticks)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    busy0, total0 = machine_ticks()
+    cpu = CpuTrace()
     start = time.perf_counter()
     proc = subprocess.Popen(
         cmd, env={**os.environ, **(env or {})}, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
     )
     samples: list[Sample] = []
     while proc.poll() is None:
-        total, own = tree_pss_kib(proc.pid)
+        total, own = tree_pss_kib(proc.pid, cpu)
         samples.append((total, own, *(progress() if progress else (0, 0))))
         time.sleep(0.25)
     wall = time.perf_counter() - start
+    busy1, total1 = machine_ticks()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if usage is not None:
+        # getrusage counts only processes their parents waited for (Chromium's zygote's children are
+        # not always), the samples miss each process's last 0.25 s at most: the larger of the two
+        waited = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+        kinds = usage.setdefault("cpu_by_kind", {})
+        for kind, seconds in cpu.by_kind().items():
+            kinds[kind] = kinds.get(kind, 0.0) + seconds
+        usage["cpu_s"] = usage.get("cpu_s", 0.0) + max(waited, sum(cpu.by_kind().values()))
+        usage["busy"] = usage.get("busy", 0) + busy1 - busy0
+        usage["total"] = usage.get("total", 0) + total1 - total0
     if proc.returncode not in (0, 1, 2):  # pa11y-ci exits 2 when it finds issues
         print(f"  ! {' '.join(cmd[:3])} exited {proc.returncode}: {proc.stderr.read()[-400:]}", file=sys.stderr)
     return wall, max((s[0] for s in samples), default=0), samples
@@ -312,7 +395,8 @@ def maturity(origin: str, pages: int, concurrency: int, work: Path, attempt: int
         "0",
         "--quiet",
     ]
-    wall, peak, samples = run_measured(cmd, progress=pages_done(db))
+    usage: dict[str, Any] = {}
+    wall, peak, samples = run_measured(cmd, progress=pages_done(db), usage=usage)
     out = subprocess.run(
         [sys.executable, "-m", "maturity", "runs", "--db", str(db), "--json"],
         capture_output=True,
@@ -337,6 +421,7 @@ def maturity(origin: str, pages: int, concurrency: int, work: Path, attempt: int
         "peak_mib": peak / 1024,
         "pss_by_tenth_mib": pss_by_progress(samples, n),
         "pss_by_phase_mib": pss_by_phase(samples, n),
+        **cpu_figures(usage, n),
     }
 
 
@@ -345,6 +430,7 @@ def lighthouse(urls: list[str], work: Path) -> dict | None:
     if not exe.exists():
         return None
     walls, peak = [], 0
+    usage: dict[str, Any] = {}
     for url in urls:
         cmd = [
             str(exe),
@@ -354,7 +440,7 @@ def lighthouse(urls: list[str], work: Path) -> dict | None:
             f"--output-path={work / 'lh.json'}",
             f"--chrome-flags={' '.join(CHROME_FLAGS)}",
         ]
-        wall, p, _ = run_measured(cmd, env={"CHROME_PATH": "/usr/bin/chromium"})
+        wall, p, _ = run_measured(cmd, env={"CHROME_PATH": "/usr/bin/chromium"}, usage=usage)
         walls.append(wall)
         peak = max(peak, p)
     return {
@@ -363,6 +449,7 @@ def lighthouse(urls: list[str], work: Path) -> dict | None:
         "wall": sum(walls),
         "per_page": statistics.median(walls),
         "peak_mib": peak / 1024,
+        **cpu_figures(usage, len(urls)),
     }
 
 
@@ -379,13 +466,24 @@ def pa11y_ci(urls: list[str], work: Path) -> dict | None:
         "urls": urls,
     }
     (work / "pa11y.json").write_text(json.dumps(config))
-    wall, peak, _ = run_measured([str(exe), "--config", str(work / "pa11y.json")])
+    usage: dict[str, Any] = {}
+    wall, peak, _ = run_measured([str(exe), "--config", str(work / "pa11y.json")], usage=usage)
     return {
         "tool": "pa11y-ci (axe)",
         "pages": len(urls),
         "wall": wall,
         "per_page": wall / len(urls),
         "peak_mib": peak / 1024,
+        **cpu_figures(usage, len(urls)),
+    }
+
+
+def cpu_figures(usage: dict[str, Any], pages: int) -> dict[str, Any]:
+    """CPU seconds per page, in all and by process kind, and the machine's busy share while it ran."""
+    return {
+        "cpu_per_page": usage["cpu_s"] / pages,
+        "cpu_by_kind": {k: v / pages for k, v in sorted(usage["cpu_by_kind"].items(), key=lambda kv: -kv[1])},
+        "busy_share": usage["busy"] / usage["total"] if usage["total"] else 0.0,
     }
 
 
@@ -401,6 +499,9 @@ def median_row(runs: list[dict]) -> dict:
     worst = max(runs, key=lambda r: r["peak_mib"])
     row["pss_by_tenth_mib"] = worst.get("pss_by_tenth_mib", [])
     row["pss_by_phase_mib"] = worst.get("pss_by_phase_mib", {})
+    kinds = {k for r in runs for k in r.get("cpu_by_kind", {})}
+    by_kind = {k: statistics.median(r.get("cpu_by_kind", {}).get(k, 0.0) for r in runs) for k in kinds}
+    row["cpu_by_kind"] = dict(sorted(by_kind.items(), key=lambda kv: -kv[1]))
     return row
 
 
@@ -480,6 +581,12 @@ def main() -> None:
                 f"{r['tool']}: {r['per_page'] / best['per_page']:.1f}x slower per page than {best['tool']} "
                 f"(whole audit); {r['per_page'] / best['concurrent']:.1f}x against its concurrent phase"
             )
+    print()
+    print("CPU seconds per page (user + system, every process of the tool's tree), by process kind, and the")
+    print("machine's busy share while the tool ran (all cores; 100 % = every core busy), medians:")
+    for r in rows:
+        kinds = ", ".join(f"{k} {v:.2f}" for k, v in r["cpu_by_kind"].items() if v >= 0.005)
+        print(f"  {r['tool']}: {r['cpu_per_page']:.2f} s/page ({kinds}); machine busy {r['busy_share']:.0%}")
     for r in rows:
         if r.get("pss_by_tenth_mib"):
             print(f"{r['tool']}: tree PSS (MiB) after each tenth of the pages: {r['pss_by_tenth_mib']}")
