@@ -1,6 +1,7 @@
 """How long an animated image plays, read from its bytes by Pillow: GIF, APNG and animated WebP.
 
-Pillow opens the image (the format is told by its signature, not its name), says whether it is
+Pillow opens the image (the format is told by its signature, not its name; only its GIF, PNG and
+WebP plugins are tried, so no other format's decoder is reachable), says whether it is
 animated and how many frames it has, and gives each frame's delay (``info["duration"]``, in ms) as it
 seeks to the frame, which decodes the frames before it. The play time of one loop is the sum of the
 frame delays, each as Chromium shows it: a delay of 10 ms or less plays as 100 ms (Blink treats such

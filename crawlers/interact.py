@@ -4,8 +4,9 @@ Run after the document facts and axe-core, in the same tab, in this order:
 
 - ``images``: the GIF, PNG and WebP images the page loaded (at most ``MAX_IMAGES``, each at most
   ``MAX_IMAGE_BYTES``) have their bytes read from the browser for frame timing and loop count
-  (crawlers/animation.py); for the animated ones, the <img> elements showing them and the buttons
-  beside them. A page that loaded none costs nothing;
+  (crawlers/animation.py, Pillow; images left after ``IMAGE_DECODE_MS`` of it are not examined);
+  for the animated ones, the <img> elements showing them and the buttons beside them. A page that
+  loaded none costs nothing;
 - ``motion``: running animations, elements scripts kept changing since the load event (noted by
   watch.js, an init script; a page that keeps changing is watched until ``WATCH_MS`` after its load)
   and the page's buttons (every page is watched ``WATCH_MIN_MS`` after its load first, so an update
