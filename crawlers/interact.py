@@ -4,8 +4,9 @@ Run after the document facts and axe-core, in the same tab, in this order:
 
 - ``images``: the GIF, PNG and WebP images the page loaded (at most ``MAX_IMAGES``, each at most
   ``MAX_IMAGE_BYTES``) have their bytes read from the browser for frame timing and loop count
-  (crawlers/animation.py); for the animated ones, the <img> elements showing them and the buttons
-  beside them. A page that loaded none costs nothing;
+  (crawlers/animation.py, Pillow; images left after ``IMAGE_DECODE_MS`` of it are not examined);
+  for the animated ones, the <img> elements showing them and the buttons beside them. A page that
+  loaded none costs nothing;
 - ``motion``: running animations, elements scripts kept changing since the load event (noted by
   watch.js, an init script; a page that keeps changing is watched until ``WATCH_MS`` after its load)
   and the page's buttons (every page is watched ``WATCH_MIN_MS`` after its load first, so an update
@@ -56,6 +57,7 @@ WATCH_MS = 1500  # a page scripts keep changing is watched this long after its l
 WATCH_MIN_MS = 600  # every page is watched this long after its load event before deciding it is still
 MAX_IMAGES = 30  # GIF, PNG and WebP images read per page; the rest are named as not examined
 MAX_IMAGE_BYTES = 2_000_000  # a larger image is named as not examined
+IMAGE_DECODE_MS = 300  # images left once their timing (Pillow decodes the frames) has taken this long are not examined
 REFLOW_WIDTH = 320  # WCAG 2.2 SC 1.4.10: 320 CSS px wide (1280 px at 400 % zoom)
 PARTS = tuple(PART_MS)
 
@@ -125,6 +127,8 @@ async def _images(call: Call, facts: dict[str, Any], responses: list[Any]) -> No
             picked[url] = response
     bodies = await asyncio.gather(*(r.body() for r in picked.values()), return_exceptions=True)
     found: list[dict[str, Any]] = []
+    began = time.perf_counter()
+    read = 0
     for url, body in zip(picked, bodies, strict=True):
         if isinstance(body, BaseException):
             found.append({"url": url[:2000], "error": f"its bytes could not be read: {one_line(body)}"})
@@ -132,7 +136,11 @@ async def _images(call: Call, facts: dict[str, Any], responses: list[Any]) -> No
         if len(body) > MAX_IMAGE_BYTES:
             skipped.append(f"{url[:300]}: {len(body):,} bytes, more than {MAX_IMAGE_BYTES:,}")
             continue
-        t = timing(body)
+        if (time.perf_counter() - began) * 1000 > IMAGE_DECODE_MS:
+            skipped.append(f"{url[:300]}: not timed, the page's other images took {IMAGE_DECODE_MS} ms")
+            continue
+        read += 1
+        t = timing(body)  # synchronous: at most MAX_PIXELS decoded (crawlers/animation.py)
         if t.animated or t.error is not None:
             found.append(
                 {"url": url[:2000], "format": t.format, "frames": t.frames, "loop_ms": t.loop_ms, "plays": t.plays}
@@ -142,7 +150,6 @@ async def _images(call: Call, facts: dict[str, Any], responses: list[Any]) -> No
         where = await call("images", {"urls": [f["url"] for f in found]})
         for f, w in zip(found, where, strict=True):
             f.update(w)
-    read = sum(not isinstance(b, BaseException) for b in bodies)
     facts["images"] = {"examined": read, "animated": found[:50], "skipped": skipped[:20]}
 
 

@@ -1,45 +1,27 @@
-"""Frame timing and loop counts read from GIF, APNG and WebP bytes written here (crawlers/animation.py)."""
+"""Frame timing and loop counts of GIF, APNG and WebP bytes made here (crawlers/animation.py, Pillow).
+
+The GIFs come from two writers: tests/sites.py's own (the bytes the barrier fixtures serve) and
+Pillow's; APNG and WebP from Pillow's (``save_all=True``, a duration per frame, a loop count)."""
 
 from __future__ import annotations
 
+import io
 import struct
-import zlib
 
+from PIL import Image
 from sites import gif
 
-from crawlers.animation import timing
+from crawlers.animation import MAX_FRAMES, MAX_PIXELS, timing
 
 BW = [(0, 0, 0), (255, 255, 255)]
 
 
-def chunk(kind: bytes, body: bytes) -> bytes:
-    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
-
-
-def apng(delays: list[tuple[int, int]], plays: int, *, animated: bool = True) -> bytes:
-    """A 1 × 1 PNG; with ``animated``, an acTL chunk and one fcTL chunk per (numerator, denominator) delay."""
-    out = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
-    if animated:
-        out += chunk(b"acTL", struct.pack(">II", len(delays), plays))
-    pixels = zlib.compress(b"\x00\x00\x00\x00")
-    for i, (num, den) in enumerate(delays if animated else [(0, 0)]):
-        if animated:
-            out += chunk(b"fcTL", struct.pack(">IIIIIHHBB", i, 1, 1, 0, 0, num, den, 0, 0))
-        out += chunk(b"IDAT", pixels) if i == 0 else chunk(b"fdAT", struct.pack(">I", i) + pixels)
-    return out + chunk(b"IEND", b"")
-
-
-def webp(durations: list[int], loops: int, *, animated: bool = True) -> bytes:
-    def part(kind: bytes, body: bytes) -> bytes:
-        return kind + struct.pack("<I", len(body)) + body + (b"\x00" if len(body) % 2 else b"")
-
-    body = part(b"VP8X", bytes([0x02 if animated else 0, 0, 0, 0]) + (0).to_bytes(3, "little") * 2)
-    if animated:
-        body += part(b"ANIM", b"\xff\xff\xff\xff" + struct.pack("<H", loops))
-        for ms in durations:
-            header = (0).to_bytes(3, "little") * 4 + ms.to_bytes(3, "little") + b"\x00"
-            body += part(b"ANMF", header + part(b"VP8L", b"\x2f\x00\x00\x00\x00"))
-    return b"RIFF" + struct.pack("<I", 4 + len(body)) + b"WEBP" + body
+def saved(fmt: str, durations: list[int], size: tuple[int, int] = (4, 4), **options: object) -> bytes:
+    """An image of one frame per duration (ms), each a different colour, written by Pillow."""
+    frames = [Image.new("RGB", size, (i * 70 % 256, i * 30 % 256, 90)) for i in range(len(durations))]
+    out = io.BytesIO()
+    frames[0].save(out, fmt, save_all=True, append_images=frames[1:], duration=durations, **options)
+    return out.getvalue()
 
 
 def test_gif_loops_frames_and_delays():
@@ -53,35 +35,76 @@ def test_gif_loops_frames_and_delays():
     )
     once = timing(gif([*BW, (9, 9, 9)], [0, 1, 2], 50, None))  # no NETSCAPE2.0 extension: played once
     assert once.animated and once.plays == 1 and once.total_seconds == 1.5
-    repeated = timing(gif(BW, [0, 1], 50, 3))  # 3 repetitions after the first play
+    twice_more = timing(saved("GIF", [500, 500], loop=2))  # 2 repetitions after the first play
+    assert (twice_more.frames, twice_more.plays, twice_more.total_seconds) == (2, 3, 3.0)
+    repeated = timing(gif(BW, [0, 1], 50, 3))
     assert repeated.plays == 4 and repeated.total_seconds == 4.0
     fast = timing(gif(BW, [0, 1], 0, 0))  # "as fast as possible" plays at 100 ms a frame
     assert fast.loop_ms == 200
+    mixed = timing(saved("GIF", [10, 20, 500], loop=0))  # 10 ms shows as 100 ms, 20 ms as itself
+    assert (mixed.frames, mixed.loop_ms) == (3, 620)
     still = timing(gif(BW, [0], 50, 0))
-    assert not still.animated and still.frames == 1
+    assert not still.animated and still.frames == 1 and still.error is None
 
 
 def test_apng_and_webp_loops_frames_and_delays():
-    moving = timing(apng([(1, 2), (500, 1000), (0, 0)], 0))  # 0.5 s, 0.5 s, and a 0 delay shown as 100 ms
+    moving = timing(saved("PNG", [500, 500, 0], loop=0))  # a 0 delay shown as 100 ms
     assert (moving.format, moving.frames, moving.loop_ms, moving.plays) == ("apng", 3, 1100, None)
-    twice = timing(apng([(1, 1), (1, 1)], 2))
-    assert twice.total_seconds == 4.0
-    still = timing(apng([], 0, animated=False))
+    twice = timing(saved("PNG", [1000, 1000], loop=2))  # num_plays 2: two plays in all
+    assert (twice.plays, twice.total_seconds) == (2, 4.0)
+    # an APNG whose default image is not part of the animation: Chromium plays the other two frames
+    out = io.BytesIO()
+    red, green, blue = (Image.new("RGB", (4, 4), c) for c in ("red", "green", "blue"))
+    red.save(out, "PNG", save_all=True, append_images=[green, blue], default_image=True, duration=[700, 700], loop=1)
+    hidden = timing(out.getvalue())
+    assert (hidden.format, hidden.frames, hidden.loop_ms, hidden.plays) == ("apng", 2, 1400, 1)
+    still_png = io.BytesIO()
+    Image.new("RGB", (4, 4)).save(still_png, "PNG")
+    still = timing(still_png.getvalue())
     assert (still.format, still.animated, still.error) == ("png", False, None)
-    w = timing(webp([400, 400, 5], 0))
+    w = timing(saved("WEBP", [400, 400, 5], loop=0))
     assert (w.format, w.frames, w.loop_ms, w.plays) == ("webp", 3, 900, None)
-    assert timing(webp([1000, 1000, 1000], 1)).total_seconds == 3.0
-    assert not timing(webp([], 0, animated=False)).animated
+    assert timing(saved("WEBP", [1000, 1000, 1000], loop=1)).total_seconds == 3.0
+    assert timing(saved("WEBP", [1000, 1000], loop=3)).plays == 3
+    still_webp = io.BytesIO()
+    Image.new("RGB", (4, 4)).save(still_webp, "WEBP")
+    assert (timing(still_webp.getvalue()).format, timing(still_webp.getvalue()).animated) == ("webp", False)
 
 
 def test_what_cannot_be_read_is_an_error_never_a_still_image():
     whole = gif(BW, [0, 1], 50, 0)
-    for cut in (whole[:20], whole[:-1]):
+    for cut in (whole[:20], whole[:-5]):  # in the colour table; in the second frame's image data
         t = timing(cut)
-        assert t.error is not None and not t.animated and t.format == "gif"
-    truncated = timing(apng([(1, 2), (1, 2)], 0)[:60])
-    assert truncated.error is not None and truncated.format == "png"
+        assert t.error is not None and t.error.startswith("could not be read") and not t.animated
+        assert t.format == "gif"
+    apng = saved("PNG", [500, 500], loop=0)
+    truncated = timing(apng[:100])  # inside the first frame's image data
+    assert truncated.error is not None and not truncated.animated and truncated.format == "png"
+    whole_webp = saved("WEBP", [400, 400], loop=0)
+    for cut in (whole_webp[:40], whole_webp[: len(whole_webp) // 2]):
+        t = timing(cut)
+        assert t.error is not None and t.format == "webp" and not t.animated
     assert timing(b"\xff\xd8\xff\xe0 a JPEG").error == "not a GIF, PNG or WebP image"
-    whole_webp = webp([400, 400], 0)
-    assert timing(whole_webp[:40]).error is not None
-    assert timing(whole_webp[:44]).error is not None  # cut between two chunks: still short of its RIFF size
+    assert timing(b"GIF89a" + bytes(200)).error is not None  # a GIF signature, then nothing sensible
+
+
+def test_hostile_images_are_bounded():
+    # a canvas past MAX_PIXELS: Pillow's decompression-bomb guard, an error and not a still image
+    side = int(MAX_PIXELS**0.5) + 100
+    out = io.BytesIO()
+    Image.new("1", (side, side)).save(out, "PNG")
+    bomb = timing(out.getvalue())
+    assert bomb.error is not None and bomb.error.startswith("too large to decode") and not bomb.animated
+    # frames × canvas past MAX_PIXELS: refused before decoding any frame
+    many = timing(saved("GIF", [100] * 30, size=(1000, 1000), loop=0))
+    assert many.error is not None and "30 frames of 1000 × 1000 px" in many.error
+    # a GIF frame far larger than its 1 × 1 canvas (Pillow enlarges the canvas to show it): refused
+    descriptor = b"\x2c" + struct.pack("<HHHHB", 0, 0, 1, 1, 0)
+    small = gif(BW, [0, 1], 50, 0)
+    second = small.index(descriptor, small.index(descriptor) + 1)
+    grown = small[:second] + b"\x2c" + struct.pack("<HHHHB", 0, 0, 6000, 6000, 0) + small[second + 10 :]
+    grown_timing = timing(grown)
+    assert grown_timing.error is not None and grown_timing.error.startswith("too large to decode")
+    # past MAX_FRAMES frames, the first MAX_FRAMES are timed: a lower bound of at least 11 s a play
+    long = timing(gif(BW, [0, 1] * (MAX_FRAMES // 2 + 10), 2, 0))
+    assert long.frames == MAX_FRAMES + 20 and long.loop_ms == MAX_FRAMES * 20 and long.error is None

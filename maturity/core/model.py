@@ -433,7 +433,7 @@ class MotionFacts(Frozen):
 
 class AnimatedImage(Frozen):
     """An image the page loaded whose bytes say it is animated (or that could not be read), with the
-    <img> elements that show it. Timing from crawlers/animation.py; no pixels decoded."""
+    <img> elements that show it. Timing from crawlers/animation.py (Pillow's frame delays and loop count)."""
 
     url: str
     format: str = ""  # gif, apng, webp
@@ -451,7 +451,7 @@ class AnimatedImage(Frozen):
 class ImageTimingFacts(Frozen):
     """The GIF, PNG and WebP images a page loaded, examined for animation (bounded per page)."""
 
-    examined: int = 0  # images whose bytes were read
+    examined: int = 0  # images whose bytes were read and timed
     animated: list[AnimatedImage] = Field(default_factory=list)  # animated ones, and ones not readable
     skipped: list[str] = Field(default_factory=list)  # "url: reason" for images left unread (caps)
 
