@@ -758,7 +758,9 @@ def _used(result, origin: str, path: str):
 
 def test_canvas_pixels_are_sampled_on_the_barrier_page_and_its_twin(barrier_run):
     result, origin = barrier_run
-    flashes = [f for f in result.scorecard.iter_findings() if f.url == origin + "/motion-bad" and f.check_id == "flashing"]
+    flashes = [
+        f for f in result.scorecard.iter_findings() if f.url == origin + "/motion-bad" and f.check_id == "flashing"
+    ]
     beacon = [f.detail for f in flashes if f.selector == "#beacon"]
     assert len(beacon) == 1 and beacon[0].endswith("flashes a second over 64000 px² in the canvas's pixels")
     # the twin's slow fade was sampled too (and passed), not left out
