@@ -270,13 +270,14 @@
   const linkNames = attempt(() => linkEls.map((a) => {
     const own = ownName(a);
     const title = a.hasAttribute("title") ? cap(fold(a.getAttribute("title")), 200) : null;
-    return { name: cap(own || title || "", 200), title, fromTitle: !own && Boolean(title) };
+    return { name: cap(own || title || "", 200), title, fromTitle: !own && Boolean(title), hidden: !visible(a) };
   }));
   if (linkNames) links.forEach((link, i) => {
     const n = linkNames[i];
     link.name = n.name;
     link.title = n.title;
     link.name_from_title = n.fromTitle;
+    link.hidden = n.hidden;
   });
 
   const tables = attempt(() => Array.from(document.querySelectorAll("table")).slice(0, 200).filter(visible).map((t) => {

@@ -199,6 +199,8 @@ LINKS_GOOD = page(
     "<p><a href='/motion-good' title='Opening dates of the north and south campgrounds'>Campground news</a></p>"
     # one destination: a fragment and a trailing slash do not make another
     "<p><a href='/media-good#recording'>Hearing recording</a></p>"
+    # a closed menu's links are not shown, so not listed: the same name elsewhere is no ambiguity
+    "<nav aria-label='Permits' style='display:none'><a href='/tables-good'>Apply for a boat permit</a></nav>"
     # two items of a list, and the end of one region and the start of the next, are not adjacent links
     "<ul><li><a href='/'>Parks home</a></li><li><a href='/'>All parks</a></li></ul>"
     "<section aria-label='More'><p><a href='/contact'>Contact us (in English)</a></p></section>"

@@ -109,6 +109,7 @@ class Link(Frozen):
     name: str | None = None
     title: str | None = None  # the title attribute, folded (None: absent, or not recorded by an older version)
     name_from_title: bool = False  # the name is the title: nothing else (content, aria-label) names the link
+    hidden: bool = False  # not rendered (display:none, visibility:hidden, no box): not in the accessibility tree
 
 
 class Image(Frozen):

@@ -38,7 +38,8 @@ def _name(link: Link) -> str:
         'that open different forms cannot be told apart there. Name each destination ("Apply for a boat '
         'permit", "Apply for a dock permit"), visibly or with aria-label. Fails when links with the same '
         "accessible name (case and punctuation aside) go to different addresses; addresses that differ only "
-        'by a "#fragment", a trailing slash or an index file are one destination. Vague phrases ("read '
+        'by a "#fragment", a trailing slash or an index file are one destination, and links not shown (a '
+        'closed menu) are not counted. Vague phrases ("read '
         "more\") are vague-link-text's, symbols symbol-link-text's. Advisory: the text around a link may "
         "still tell them apart, which WCAG 2.4.4 accepts."
     ),
@@ -53,7 +54,7 @@ def run(page: PageInput) -> CheckResult:
         return CheckResult.not_applicable(ID, page.url, "fewer than two links")
     by_name: dict[str, dict[str, Link]] = {}  # name -> destination -> its first link (one pass, bounded)
     for link in links:
-        if link.raw_href.strip().lower().startswith("javascript:"):
+        if link.hidden or link.raw_href.strip().lower().startswith("javascript:"):
             continue
         name = _name(link)
         if not name or name in _VAGUE or not any(ch.isalnum() for ch in name):
