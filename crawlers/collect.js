@@ -93,6 +93,8 @@
     src: cap(img.currentSrc || img.src || "", URL_MAX),
     alt: img.hasAttribute("alt") ? img.getAttribute("alt") : null,
     title: img.hasAttribute("title") ? cap(img.getAttribute("title"), 500) : null,
+    role: cap((img.getAttribute("role") || "").trim().toLowerCase(), 40),
+    aria_hidden: (img.getAttribute("aria-hidden") || "").trim().toLowerCase() === "true",
     selector: cssPath(img),
   }));
   const labelled = (f) =>
@@ -261,11 +263,22 @@
     walk(el);
     return fold(out);
   };
-  const nameOf = (el) =>
-    byIds(el.getAttribute("aria-labelledby")) || fold(el.getAttribute("aria-label")) ||
-    contentName(el) || fold(el.getAttribute("title"));
-  const linkNames = attempt(() => linkEls.map((a) => cap(nameOf(a), 200)));
-  if (linkNames) links.forEach((link, i) => { link.name = linkNames[i]; });
+  const ownName = (el) =>
+    byIds(el.getAttribute("aria-labelledby")) || fold(el.getAttribute("aria-label")) || contentName(el);
+  const nameOf = (el) => ownName(el) || fold(el.getAttribute("title"));
+  // A link's name, and its title attribute apart (a title that only repeats the name adds nothing).
+  const linkNames = attempt(() => linkEls.map((a) => {
+    const own = ownName(a);
+    const title = a.hasAttribute("title") ? cap(fold(a.getAttribute("title")), 200) : null;
+    return { name: cap(own || title || "", 200), title, fromTitle: !own && Boolean(title), hidden: !visible(a) };
+  }));
+  if (linkNames) links.forEach((link, i) => {
+    const n = linkNames[i];
+    link.name = n.name;
+    link.title = n.title;
+    link.name_from_title = n.fromTitle;
+    link.hidden = n.hidden;
+  });
 
   const tables = attempt(() => Array.from(document.querySelectorAll("table")).slice(0, 200).filter(visible).map((t) => {
     const rows = Array.from(t.rows).slice(0, 1000);

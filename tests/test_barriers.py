@@ -61,6 +61,12 @@ BARRIER_CHECKS = {
     "flashing",
     "moving-content",
     "animated-image",
+    # links, images and tables beyond axe-core (static DOM facts)
+    "javascript-link",
+    "ambiguous-link-text",
+    "link-title-redundant",
+    "presentational-alt",
+    "table-caption",
 }
 
 STYLE = (
@@ -100,7 +106,8 @@ TABLES_GOOD = page(
     "Lake stocking tables, fixed",
     PLAIN_GRID.replace("<tr><td>Lake</td><td>Species</td><td>Fish</td></tr>", "").replace(
         "<table class='grid'>",
-        "<table class='grid'><thead><tr><th scope='col'>Lake</th><th scope='col'>Species</th>"
+        "<h2 id='stocked'>Fish stocked</h2><table class='grid' aria-labelledby='stocked'><thead>"
+        "<tr><th scope='col'>Lake</th><th scope='col'>Species</th>"
         "<th scope='col'>Fish</th></tr></thead>",
         1,
     )
@@ -172,7 +179,10 @@ LINKS_BAD = page(
     "<form action='/search'><label for='q'>Search parks</label> <input id='q' name='q'> "
     "<input type='image' src='/img/search-button.png' alt='search-button.png' title='Search'></form>"
     "<div onclick='openMenu()'>Open the park menu</div>"
-    "<p><img src='/img/IMG_2041.jpg' alt='IMG_2041.jpg' width='40' height='40'></p>",
+    "<p><img src='/img/IMG_2041.jpg' alt='IMG_2041.jpg' width='40' height='40'></p>"
+    "<p><a href=\"javascript:window.open('/media-good')\">Hearing recording</a></p>"
+    "<p>Boat permits: <a href='/forms-bad'>Apply</a></p><p>Dock permits: <a href='/forms-good'>Apply</a></p>"
+    "<p><a href='/motion-good' title='Campground news'>Campground news</a></p>",
 )
 LINKS_GOOD = page(
     "Parks and reports, fixed",
@@ -183,6 +193,14 @@ LINKS_GOOD = page(
     "<input type='image' src='/img/search-button.png' alt='Search'></form>"
     "<span role='button' tabindex='0' onclick='openMenu()'>Open the park menu</span>"
     "<p><img src='/img/IMG_2041.jpg' alt='Volunteers planting trees at Clear Lake' width='40' height='40'></p>"
+    "<p><a href='/media-good'>Hearing recording</a></p>"
+    "<p>Boat permits: <a href='/forms-bad'>Apply for a boat permit</a></p>"
+    "<p>Dock permits: <a href='/forms-good' aria-label='Apply for a dock permit'>Apply</a></p>"
+    "<p><a href='/motion-good' title='Opening dates of the north and south campgrounds'>Campground news</a></p>"
+    # one destination: a fragment and a trailing slash do not make another
+    "<p><a href='/media-good#recording'>Hearing recording</a></p>"
+    # a closed menu's links are not shown, so not listed: the same name elsewhere is no ambiguity
+    "<nav aria-label='Permits' style='display:none'><a href='/tables-good'>Apply for a boat permit</a></nav>"
     # two items of a list, and the end of one region and the start of the next, are not adjacent links
     "<ul><li><a href='/'>Parks home</a></li><li><a href='/'>All parks</a></li></ul>"
     "<section aria-label='More'><p><a href='/contact'>Contact us (in English)</a></p></section>"
@@ -394,7 +412,9 @@ SPANISH = (
 MEDIA_BAD = page(
     "Public hearing",
     f"{HEARING}<p>{SPANISH}</p><p>{ARABIC}</p><h2>Recording</h2><audio controls></audio>"
-    "<p><img src='/img/parks.png' alt='' title='Map of the permit areas' width='40' height='40'></p>",
+    "<p><img src='/img/parks.png' alt='' title='Map of the permit areas' width='40' height='40'></p>"
+    "<p><img src='/img/parks.png' role='presentation' alt='Seating plan of the hearing room' width='40' height='40'>"
+    "</p>",
 )
 MEDIA_GOOD = page(
     "Public hearing, fixed",
@@ -402,6 +422,7 @@ MEDIA_GOOD = page(
     "<h2>Recording</h2><figure><audio controls></audio>"
     "<figcaption><a href='/'>Read the transcript of the hearing</a></figcaption></figure>"
     "<p><img src='/img/parks.png' alt='Map of the permit areas' width='40' height='40'></p>"
+    "<p><img src='/img/parks.png' role='presentation' alt='' width='40' height='40'></p>"
     # a canvas showing an image from another origin (a second fixture server): its pixels cannot be read
     "<canvas id='tile' width='200' height='120' role='img' aria-label='Map tile of the hearing room'></canvas>"
     "<script>const tile = new Image(); tile.onload = () => document.getElementById('tile').getContext('2d')"
@@ -503,7 +524,14 @@ PAGES = {
 
 # page -> the barrier checks that must fail there (every other barrier check must not fail)
 FAILS = {
-    "/tables-bad": {"table-headers", "table-header-scope", "layout-table-markup", "nested-table", "table-row-cells"},
+    "/tables-bad": {
+        "table-headers",
+        "table-header-scope",
+        "layout-table-markup",
+        "nested-table",
+        "table-row-cells",
+        "table-caption",
+    },
     "/forms-bad": {"fieldset-legend", "label-target", "hint-association", "required-asterisk", "context-change"},
     "/links-bad": {
         "symbol-link-text",
@@ -512,10 +540,13 @@ FAILS = {
         "image-button-alt",
         "click-focus",
         "alt-text-placeholder",
+        "javascript-link",
+        "ambiguous-link-text",
+        "link-title-redundant",
     },
     "/spacing-bad": {"text-spacing", "text-resize"},  # a box of fixed height clips large text too
     "/keyboard-bad": {"hover-only", "focusable-role", "focus-order", "hover-content", "tab-order", "keyboard-trap"},
-    "/media-bad": {"rtl-direction", "audio-transcript", "alt-title-conflict", "lang-parts"},
+    "/media-bad": {"rtl-direction", "audio-transcript", "alt-title-conflict", "lang-parts", "presentational-alt"},
     "/interact-bad": {"keyboard-trap", "hover-content", "text-resize", "reflow", "tab-order"},
     "/motion-bad": {"moving-content", "flashing", "animated-image"},
 }
@@ -679,6 +710,10 @@ EVIDENCE = {
         "layout-table-markup": (1, "role=presentation with 1 header cells"),
         "nested-table": (1, "a data table inside a table"),
         "table-row-cells": (1, "rows 3 do not fill all 3 columns"),
+        "table-caption": (
+            1,
+            "4 rows × 3 columns, no <caption>, aria-label or aria-labelledby | #main > table:nth-of-type(1)",
+        ),
     },
     "/forms-bad": {
         "fieldset-legend": (1, "no <legend>"),
@@ -694,6 +729,9 @@ EVIDENCE = {
         "image-button-alt": (1, "search-button.png"),
         "click-focus": (1, "<div> onclick"),
         "alt-text-placeholder": (1, "IMG_2041.jpg"),
+        "javascript-link": (1, "Hearing recording | javascript:window.open('/media-good')"),
+        "ambiguous-link-text": (1, "Apply | 2 destinations: {origin}/forms-bad, {origin}/forms-good"),
+        "link-title-redundant": (1, "Campground news | title repeats the link text"),
     },
     "/spacing-bad": {
         "text-spacing": (1, "Open weekdays from nine to five"),
@@ -730,6 +768,7 @@ EVIDENCE = {
         "audio-transcript": (1, "no transcript"),
         "alt-title-conflict": (1, "Map of the permit areas"),
         "lang-parts": (1, "reads as es, marked en"),
+        "presentational-alt": (1, 'Seating plan of the hearing room | role="presentation" with alt text'),
     },
 }
 
@@ -746,7 +785,7 @@ def test_each_failure_names_the_element_with_the_barrier(barrier_run):
         for check_id, (count, text) in expected.items():
             items = found.get((path, check_id), [])
             first = f"{items[0].snippet} | {items[0].detail} | {items[0].selector}" if items else ""
-            if len(items) != count or text not in first:
+            if len(items) != count or text.replace("{origin}", origin) not in first:
                 wrong[(path, check_id)] = (len(items), first)
     assert wrong == {}
 

@@ -445,6 +445,62 @@ CASES |= {
         page(document=document(focus_jumps=j(FocusJump(selector="a.s1", previous="a.s2", up=180)))),
         page(document=document(focus_jumps=j(FocusJump(selector="a.x", previous="a.y", up=30)))),  # a float
     ),
+    "javascript-link": (
+        page(
+            document=document(
+                links=j(
+                    Link(href="javascript:openMap('north')", raw_href="javascript:openMap('north')", text="North map")
+                )
+            )
+        ),
+        page(document=document(links=j(Link(href=f"{ORIGIN}/maps/north", raw_href="/maps/north", text="North map")))),
+    ),
+    "ambiguous-link-text": (
+        page(
+            document=document(
+                links=j(
+                    Link(href=f"{ORIGIN}/permits/boat", text="Apply", name="Apply", selector="a.boat"),
+                    Link(href=f"{ORIGIN}/permits/dock", text="Apply", name="Apply", selector="a.dock"),
+                )
+            )
+        ),
+        page(
+            document=document(
+                links=j(
+                    Link(href=f"{ORIGIN}/permits/boat", text="Apply", name="Apply for a boat permit"),
+                    Link(href=f"{ORIGIN}/permits/dock", text="Apply", name="Apply for a dock permit"),
+                )
+            )
+        ),
+    ),
+    "link-title-redundant": (
+        page(
+            document=document(
+                links=j(Link(href=f"{ORIGIN}/parks", text="State parks", name="State parks", title="State Parks"))
+            )
+        ),
+        page(
+            document=document(
+                links=j(
+                    Link(
+                        href=f"{ORIGIN}/parks", text="State parks", name="State parks", title="All 40 parks, with maps"
+                    )
+                )
+            )
+        ),
+    ),
+    "presentational-alt": (
+        page(
+            document=document(
+                images=j(Image(src=f"{ORIGIN}/map.png", alt="Map of the permit areas", role="presentation"))
+            )
+        ),
+        page(document=document(images=j(Image(src=f"{ORIGIN}/rule.png", alt="", role="presentation")))),
+    ),
+    "table-caption": (
+        page(document=document(tables=j(TWO_WAY.model_copy(update={"caption": None})))),
+        page(document=document(tables=j(TWO_WAY))),
+    ),
     # interactive barrier checks: facts of the interactive phase (crawlers/interact.py)
     "keyboard-trap": (
         used(keyboard=walk(*ABOVE, cycle=TRAP)),
@@ -915,6 +971,84 @@ def test_lang_parts_leaves_a_wholly_mislabelled_page_to_lang_matches_text():
     )
     assert run("lang-matches-text", spanish_page).outcome == Outcome.FAIL
     assert run("lang-parts", spanish_page).outcome == Outcome.NOT_APPLICABLE
+
+
+def test_javascript_links_that_do_nothing_are_left_to_empty_hash_link():
+    def outcomes(raw: str, role: str = "") -> tuple[Outcome, Outcome]:
+        p = page(document=document(links=j(Link(href=raw, raw_href=raw, text="Map", role=role))))
+        return run("javascript-link", p).outcome, run("empty-hash-link", p).outcome
+
+    for no_op in ("javascript:void(0)", "javascript:;", "javascript:", "JavaScript: void 0"):
+        assert outcomes(no_op)[0] == Outcome.PASS, no_op
+    assert outcomes("javascript:void(0)") == (Outcome.PASS, Outcome.FAIL)
+    assert outcomes("javascript:window.open('/map.html')") == (Outcome.FAIL, Outcome.PASS)
+    assert outcomes("javascript:openMenu()", role="button")[0] == Outcome.PASS  # it says it is a button
+
+
+def test_ambiguous_link_text_compares_destinations_not_fragments():
+    def outcome(*links: tuple[str, str]) -> Outcome:
+        facts = j(*(Link(href=h, text=t, name=t, selector=f"a{i}") for i, (h, t) in enumerate(links)))
+        return run("ambiguous-link-text", page(document=document(links=facts))).outcome
+
+    # one destination: fragments, a trailing slash and an index file do not make another
+    assert (
+        outcome(
+            (f"{ORIGIN}/parks/", "Parks"), (f"{ORIGIN}/parks#top", "parks"), (f"{ORIGIN}/parks/index.html", "Parks!")
+        )
+        == Outcome.PASS
+    )
+    assert outcome((f"{ORIGIN}/parks", "Parks"), (f"{ORIGIN}/parks", "Parks")) == Outcome.PASS
+    assert outcome((f"{ORIGIN}/a", "Parks"), (f"{ORIGIN}/b", "Parks")) == Outcome.FAIL
+    assert outcome((f"{ORIGIN}/a?page=2", "Results"), (f"{ORIGIN}/a?page=3", "Results")) == Outcome.FAIL
+    # vague phrases and symbols are vague-link-text's and symbol-link-text's; empty names axe-core's
+    assert outcome((f"{ORIGIN}/a", "Read more"), (f"{ORIGIN}/b", "read more…")) == Outcome.PASS
+    assert outcome((f"{ORIGIN}/a", "»"), (f"{ORIGIN}/b", "»")) == Outcome.PASS
+    assert outcome((f"{ORIGIN}/a", ""), (f"{ORIGIN}/b", "")) == Outcome.PASS
+    # a link not shown (a closed menu) is not in the accessibility tree: no ambiguity with it
+    shown = Link(href=f"{ORIGIN}/a", text="Parks", name="Parks")
+    hidden = Link(href=f"{ORIGIN}/b", text="Parks", name="Parks", hidden=True)
+    assert run("ambiguous-link-text", page(document=document(links=j(shown, hidden)))).outcome == Outcome.PASS
+    result = run(
+        "ambiguous-link-text",
+        page(document=document(links=j(*(Link(href=f"{ORIGIN}/p{i}", text="Apply", name="Apply") for i in range(5))))),
+    )
+    assert result.value == 1 and result.items[0].detail.startswith("5 destinations: ")
+
+
+def test_a_title_that_is_the_only_name_is_not_redundant():
+    icon = Link(href=f"{ORIGIN}/share", text="Share", name="Share", title="Share", name_from_title=True)
+    assert run("link-title-redundant", page(document=document(links=j(icon)))).outcome == Outcome.NOT_APPLICABLE
+    untitled = Link(href=f"{ORIGIN}/parks", text="Parks", name="Parks")
+    assert run("link-title-redundant", page(document=document(links=j(untitled)))).outcome == Outcome.NOT_APPLICABLE
+    old = Link(href=f"{ORIGIN}/parks", text="Parks")  # gathered before names were recorded
+    assert run("link-title-redundant", page(document=document(links=j(old)))).outcome == Outcome.ERROR
+
+
+def test_presentational_alt_reads_role_and_aria_hidden():
+    def outcome(**image: Any) -> Outcome:
+        facts = j(Image(src=f"{ORIGIN}/map.png", **image))
+        return run("presentational-alt", page(document=document(images=facts))).outcome
+
+    assert outcome(alt="Map", aria_hidden=True) == Outcome.FAIL
+    assert outcome(alt="Map", role="none img") == Outcome.FAIL  # the first role is the one taken
+    assert outcome(alt="Map", role="img presentation") == Outcome.NOT_APPLICABLE
+    assert outcome(alt="  ", aria_hidden=True) == Outcome.PASS
+    assert outcome(alt=None, role="presentation") == Outcome.PASS
+    assert outcome(alt="Map") == Outcome.NOT_APPLICABLE
+
+
+def test_table_caption_accepts_a_name_and_leaves_layout_tables_alone():
+    def outcome(table: TableFacts) -> Outcome:
+        return run("table-caption", page(document=document(tables=j(table)))).outcome
+
+    bare = TWO_WAY.model_copy(update={"caption": None})
+    assert outcome(bare.model_copy(update={"name": "Stocking by month"})) == Outcome.PASS
+    assert outcome(bare.model_copy(update={"caption": " "})) == Outcome.FAIL  # an empty caption names nothing
+    assert outcome(GRID) == Outcome.FAIL  # drawn as a data table, with neither headers nor caption
+    assert outcome(TableFacts(selector="t", rows=3, columns=2)) == Outcome.NOT_APPLICABLE  # a layout table
+    assert outcome(TableFacts(selector="t", role="presentation", rows=5, columns=3, bordered=True)) == (
+        Outcome.NOT_APPLICABLE
+    )
 
 
 def test_barrier_checks_with_nothing_to_examine_are_not_applicable():

@@ -107,6 +107,9 @@ class Link(Frozen):
     # The accessible name as the browser would compute it (aria-labelledby, aria-label, content with
     # image alternatives, title); None: gathered by a version that did not record it.
     name: str | None = None
+    title: str | None = None  # the title attribute, folded (None: absent, or not recorded by an older version)
+    name_from_title: bool = False  # the name is the title: nothing else (content, aria-label) names the link
+    hidden: bool = False  # not rendered (display:none, visibility:hidden, no box): not in the accessibility tree
 
 
 class Image(Frozen):
@@ -114,6 +117,8 @@ class Image(Frozen):
     alt: str | None  # None: attribute absent
     selector: str = ""
     title: str | None = None  # the title attribute (None: absent, or not recorded by an older version)
+    role: str = ""  # the role attribute, lower case ("presentation", "none", ...)
+    aria_hidden: bool = False  # aria-hidden="true" on the image itself
 
 
 class FormField(Frozen):

@@ -9,6 +9,23 @@ ID = "vague-link-text"
 _PUNCT = re.compile(r"[^\w\s]+")
 
 
+# Phrases that say nothing out of context (also skipped by ambiguous-link-text: this check decides them).
+PHRASES = (
+    "click here",
+    "here",
+    "read more",
+    "more",
+    "learn more",
+    "link",
+    "this link",
+    "this page",
+    "details",
+    "continue",
+    "click",
+    "go",
+)
+
+
 def normalise(text: str) -> str:
     return " ".join(_PUNCT.sub(" ", text).lower().split())
 
@@ -23,22 +40,7 @@ def normalise(text: str) -> str:
         'nothing. Write link text that names the destination ("Apply for a fishing licence").'
     ),
     requires=("document",),
-    params={
-        "phrases": [
-            "click here",
-            "here",
-            "read more",
-            "more",
-            "learn more",
-            "link",
-            "this link",
-            "this page",
-            "details",
-            "continue",
-            "click",
-            "go",
-        ]
-    },
+    params={"phrases": list(PHRASES)},
     source="WCAG 2.2 SC 2.4.4 Link Purpose (In Context); Lighthouse audit link-text",
     help_url="https://www.w3.org/WAI/WCAG22/Understanding/link-purpose-in-context",
 )
