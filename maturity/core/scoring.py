@@ -368,7 +368,12 @@ def run_checks(
     spill = MemorySpill() if spill is None else spill
     runs = [CheckRun(check_.id, urls, spill=spill, slot=i) for i, (_, check_, _, _) in enumerate(plan)]
     per_page = [(i, check_, params) for i, (_, check_, _, params) in enumerate(plan) if check_.meta.scope != "site"]
-    per_site = [(i, check_, params) for i, (_, check_, _, params) in enumerate(plan) if check_.meta.scope == "site"]
+    # A site check's params merged once: every page's summary shares the one dict.
+    per_site = [
+        (i, check_, {**check_.meta.params, **params})
+        for i, (_, check_, _, params) in enumerate(plan)
+        if check_.meta.scope == "site"
+    ]
     inputs: dict[int, list[checks.PageInput]] = {i: [] for i, _, _ in per_site}
     templates: list[tuple[str, dict[str, str] | None]] = []
     for page in source.pages():
@@ -378,7 +383,7 @@ def run_checks(
         for i, check_, params in per_page:
             runs[i].add(checks.run_page_check(check_, page, site, params))
         for i, check_, params in per_site:
-            summary = checks.page_input(check_, page, site, params)
+            summary = checks.page_input(check_, page, site, params, merged_params=True)
             if summary is not None:
                 inputs[i].append(summary)
         templates.append((page.url, _template(page)))
