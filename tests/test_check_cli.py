@@ -186,7 +186,7 @@ def test_baseline_story_on_a_fixture_site(shared_browser, tmp_path):
         second = check()
         assert exit_code(second) == 0, second.result.failures
         assert second.result.new_findings == [] and second.result.fixed == []
-        assert Baseline.from_findings(second.cards[0].findings).dumps() == baseline.read_text()
+        assert Baseline.from_findings(second.cards[0].iter_findings()).dumps() == baseline.read_text()
 
         # 3. a new defect (an unlabelled field on /news): exit 1, naming the new finding
         routes["/news"] = NEWS_WITH_DEFECT
