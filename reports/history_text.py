@@ -106,7 +106,7 @@ def describe(c: Comparison, *, max_items: int = 10) -> list[str]:
     if c.findings is not None:
         f = c.findings
         lines.append(
-            f"  findings: {len(f.new)} new, {len(f.fixed)} fixed, {len(f.still_open)} still open"
+            f"  findings: {len(f.new)} new, {len(f.fixed)} fixed, {f.still_open} still open"
             + (f", {len(f.not_checked_before)} on pages not checked before" if f.not_checked_before else "")
             + (f", {len(f.not_rechecked)} gone as their page was no longer checked" if f.not_rechecked else "")
         )

@@ -252,6 +252,21 @@ def _dimension_view(d: DimensionScore, facts: dict[str, list[str]] | None = None
     return DimensionView(dim=d, score=fmt_marked(d.score, d.incomplete), rows=rows, not_applicable=na)
 
 
+_SHARED_FIELDS = ("check_id", "dimension", "title", "url", "help_url", "impact")
+
+
+def _sharing(f: Finding, strings: dict[str, str]) -> Finding:
+    """``f`` with the texts many findings repeat (its check's title and help page, its page's URL)
+    as one string each: the listed findings of a large run then hold little more than their own
+    selectors and snippets."""
+    fields = f.__dict__  # the same values, one string object each: no copy of the (frozen) finding
+    for name in _SHARED_FIELDS:
+        value = fields.get(name)
+        if isinstance(value, str):
+            fields[name] = strings.setdefault(value, value)
+    return f
+
+
 def _findings_view(card: Scorecard, max_checks: int, max_items: int, max_listed: int = MAX_LISTED) -> FindingsView:
     """The findings grouped by check, read once, one at a time: each check's count, pages and first
     ``max_listed`` instances; each page's count by check."""
@@ -261,12 +276,13 @@ def _findings_view(card: Scorecard, max_checks: int, max_items: int, max_listed:
     counted: dict[str, int] = {}
     pages_of: dict[str, set[str]] = {}
     by_page: dict[str, dict[str, int]] = {}
+    shared: dict[str, str] = {}
     total = 0
     for f in card.iter_findings():
         total += 1
         listed = grouped.setdefault(f.check_id, [])
         if len(listed) < max(max_listed, max_items):
-            listed.append(f)
+            listed.append(_sharing(f, shared))
         counted[f.check_id] = counted.get(f.check_id, 0) + 1
         pages_of.setdefault(f.check_id, set()).add(f.url)
         counts = by_page.setdefault(f.url, {})

@@ -29,7 +29,7 @@ Three rules keep the comparisons honest:
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from statistics import median
 from typing import Literal
@@ -240,7 +240,7 @@ class Change:
 class FindingDelta:
     new: list[Finding]  # on a page the older run assessed too (or site-wide): new on a page checked before
     fixed: list[Finding]  # gone from a page the newer run assessed again
-    still_open: list[Finding]
+    still_open: int  # how many: the bulk of a large site's findings, counted, not listed
     not_rechecked: list[Finding]  # gone, but the newer run did not assess the page: page no longer checked
     not_checked_before: list[Finding] = field(default_factory=list)  # on a page the older run did not assess
 
@@ -350,7 +350,7 @@ def compare(before: RunSnapshot, after: RunSnapshot) -> Comparison:
                 "The level changed although the overall score moved less than its noise band: "
                 "the site is close to a level threshold."
             )
-        findings = _finding_delta(list(cb.iter_findings()), list(ca.iter_findings()), before, after)
+        findings = _finding_delta(cb.iter_findings, ca.iter_findings, before, after)
     before_urls = [p.url for p in before.pages]
     after_urls = [p.url for p in after.pages]
     before_set, after_set = set(before_urls), set(after_urls)
@@ -381,28 +381,44 @@ def compare(before: RunSnapshot, after: RunSnapshot) -> Comparison:
 
 
 def _finding_delta(
-    old: Sequence[Finding], new: Sequence[Finding], before: RunSnapshot, after: RunSnapshot
+    old: Callable[[], Iterable[Finding]],
+    new: Callable[[], Iterable[Finding]],
+    before: RunSnapshot,
+    after: RunSnapshot,
 ) -> FindingDelta:
-    old_by = {f.fingerprint: f for f in old}
-    new_by = {f.fingerprint: f for f in new}
+    """The two runs' findings compared by fingerprint, streamed: each run's findings are read one
+    at a time (the older run's twice), and what is held is a set of fingerprints a run (a
+    20-character string each, about 100 bytes a finding with the set's slot) and the findings that
+    changed; the findings still open are counted."""
     assessed = {p.url for p in after.pages if p.status == "ok"}
     assessed_before = {p.url for p in before.pages if p.status == "ok"}
-    fixed: list[Finding] = []
-    unchecked: list[Finding] = []
-    for fp, f in old_by.items():
-        if fp in new_by:
-            continue
-        # A site-wide finding (no URL) was checked again whenever the newer run assessed any page.
-        (fixed if (f.url in assessed or (not f.url and assessed)) else unchecked).append(f)
-    appeared = [f for fp, f in new_by.items() if fp not in old_by]
+    old_fps = {f.fingerprint for f in old()}
 
     def was_checked(f: Finding) -> bool:  # site-wide: checked whenever the older run assessed any page
         return f.url in assessed_before or (not f.url and bool(assessed_before))
 
+    new_fps: set[str] = set()
+    appeared: list[Finding] = []
+    for f in new():
+        if f.fingerprint in new_fps:
+            continue
+        new_fps.add(f.fingerprint)
+        if f.fingerprint not in old_fps:
+            appeared.append(f)
+    still_open = len(new_fps & old_fps)
+    fixed: list[Finding] = []
+    unchecked: list[Finding] = []
+    seen: set[str] = set()
+    for f in old():
+        if f.fingerprint in new_fps or f.fingerprint in seen:
+            continue
+        seen.add(f.fingerprint)
+        # A site-wide finding (no URL) was checked again whenever the newer run assessed any page.
+        (fixed if (f.url in assessed or (not f.url and assessed)) else unchecked).append(f)
     return FindingDelta(
         new=[f for f in appeared if was_checked(f)],
         fixed=fixed,
-        still_open=[f for fp, f in new_by.items() if fp in old_by],
+        still_open=still_open,
         not_rechecked=unchecked,
         not_checked_before=[f for f in appeared if not was_checked(f)],
     )

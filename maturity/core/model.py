@@ -14,6 +14,7 @@ One word per idea (see README, "Design"):
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Iterable
@@ -41,8 +42,10 @@ def sha256_of(data: Any) -> str:
     return hashlib.sha256(canonical_json(data)).hexdigest()
 
 
+@functools.lru_cache(maxsize=8192)
 def normalise_for_lookup(url: str) -> str | None:
-    """The crawler's URL normalisation, for matching links against crawled URLs."""
+    """The crawler's URL normalisation, for matching links against crawled URLs (remembered for the
+    last 8,192 addresses: scoring asks for the same link targets page after page, check after check)."""
     from maturity.kernel.urls import normalize_url
 
     return normalize_url(url)

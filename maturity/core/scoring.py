@@ -45,7 +45,9 @@ from maturity.core.tally import CheckRun, MemorySpill, PageList, PageSource, Res
 # 2: ``results`` keeps the results a report, a gate or fix-first reads again; ``outcomes`` holds
 # every page's other outcomes, one character a page (Scorecard.all_results gives them all back).
 # 3: ``findings`` may be kept apart (``finding_blobs``, ``finding_count``): Scorecard.iter_findings.
-SCORECARD_SCHEMA_VERSION = 3
+# 4: a page's failure with score 0 is "f" in ``outcomes`` ("v": its measured value is the next of the
+# check's floats), not a result in ``results``.
+SCORECARD_SCHEMA_VERSION = 4
 
 
 class RubricRef(Frozen):
@@ -152,7 +154,9 @@ class Scorecard(Frozen):
     # page's pass or not-applicable is one character of its check's entry
     # in ``outcomes`` (check id, codes, partial scores), one a page in the order of the assessable
     # ``pages``: "p" passed, "s" passed with the next partial score, "n" not applicable, "k" the
-    # next result in ``results`` (maturity.core.tally). :meth:`all_results` gives every result back.
+    # next result in ``results``, "f" failed with score 0, "v" the same with the next float as its
+    # measured value (maturity.core.tally). :meth:`all_results`
+    # gives every result back.
     results: list[CheckResult] = Field(default_factory=list)
     outcomes: list[tuple[str, str, list[float]]] = Field(default_factory=list)
     # A probability sample (``--sample stratified|random``): how it was drawn, the overall score's
@@ -368,7 +372,12 @@ def run_checks(
     spill = MemorySpill() if spill is None else spill
     runs = [CheckRun(check_.id, urls, spill=spill, slot=i) for i, (_, check_, _, _) in enumerate(plan)]
     per_page = [(i, check_, params) for i, (_, check_, _, params) in enumerate(plan) if check_.meta.scope != "site"]
-    per_site = [(i, check_, params) for i, (_, check_, _, params) in enumerate(plan) if check_.meta.scope == "site"]
+    # A site check's params merged once: every page's summary shares the one dict.
+    per_site = [
+        (i, check_, {**check_.meta.params, **params})
+        for i, (_, check_, _, params) in enumerate(plan)
+        if check_.meta.scope == "site"
+    ]
     inputs: dict[int, list[checks.PageInput]] = {i: [] for i, _, _ in per_site}
     templates: list[tuple[str, dict[str, str] | None]] = []
     for page in source.pages():
@@ -378,7 +387,7 @@ def run_checks(
         for i, check_, params in per_page:
             runs[i].add(checks.run_page_check(check_, page, site, params))
         for i, check_, params in per_site:
-            summary = checks.page_input(check_, page, site, params)
+            summary = checks.page_input(check_, page, site, params, merged_params=True)
             if summary is not None:
                 inputs[i].append(summary)
         templates.append((page.url, _template(page)))
@@ -547,18 +556,18 @@ def _overall_of(
 IMPACTS = ("critical", "serious", "moderate", "minor")  # axe-core's, worst first
 
 
-def _results_by_dimension(ran: Ran) -> dict[str, list[CheckResult]]:
-    """Each dimension's kept results (its failures among them: what its cap reads)."""
-    out: dict[str, list[CheckResult]] = defaultdict(list)
+def _results_by_dimension(ran: Ran) -> dict[str, list[CheckRun]]:
+    """Each dimension's check runs (their failures are what its cap reads)."""
+    out: dict[str, list[CheckRun]] = defaultdict(list)
     for dim, _check_id, _weight, run in ran:
-        out[dim.id].extend(run.kept)
+        out[dim.id].append(run)
     return out
 
 
 def _dimension_value(
     dim: Dimension,
     summaries: list[CheckSummary],
-    results: list[CheckResult],
+    results: list[CheckRun],
     impacts: dict[tuple[str, str], str],
     assessable: int,
 ) -> tuple[float | None, float | None, str]:
@@ -570,7 +579,7 @@ def _dimension_value(
 
 
 def _cap(
-    dim: Dimension, results: list[CheckResult], impacts: dict[tuple[str, str], str], assessable: int
+    dim: Dimension, results: list[CheckRun], impacts: dict[tuple[str, str], str], assessable: int
 ) -> tuple[float | None, str]:
     """The rubric's cap on ``dim`` (0..1) and why, from the worst axe-core impact among its failures
     (Illinois' open document auditor caps a score at 69 with a critical finding, 79 with a serious
@@ -578,11 +587,11 @@ def _cap(
     if not dim.caps or not assessable:
         return None, ""
     pages: dict[str, set[str]] = {impact: set() for impact in IMPACTS}
-    for r in results:
-        if r.outcome == Outcome.FAIL and r.url is not None:
-            impact = impacts.get((r.url, r.check_id))
+    for run in results:
+        for url, check_id in run.failed_pages():
+            impact = impacts.get((url, check_id))
             if impact in pages:
-                pages[impact].add(r.url)
+                pages[impact].add(url)
     for impact in IMPACTS:
         cap = dim.caps.get(impact)  # type: ignore[call-overload]
         on = pages[impact]

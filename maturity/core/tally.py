@@ -5,13 +5,15 @@ database one at a time; :class:`PageList` wraps pages already in memory), so pea
 grow with the number of pages: each page's artifacts are read, checked and let go.
 
 A check's results on a run (:class:`CheckRun`) are one byte a page in :attr:`CheckRun.codes`
-(most results: an axe-core rule that held, a check with nothing to check on a page), a float for
-a pass with a partial score (a load time on its curve), and whole results only for what a
-report, a gate or fix-first reads again: failures (their elements are the findings),
-errors, site-level results and passes without a score (informational). The detail of a page's
-pass or not-applicable ("1.2 s", "no images") is not kept: it is in the run's stored artifacts,
-and a rescore recomputes it. :meth:`CheckRun.results` gives every result back with its outcome
-and score. (The scorecard also keeps a page's failure without its elements: they are its findings.)
+(most results: an axe-core rule that held, a check with nothing to check on a page, a page's
+failure with score 0), a float for a pass with a partial score (a load time on its curve) or a
+failure's measured value, and whole results only for what a report, a gate or fix-first reads
+again and one byte cannot say: errors, site-level results, passes without a score
+(informational) and failures with a partial score. A page's failure is kept whole, with its
+elements (its findings), in the spill only. The detail of a page's pass or not-applicable ("1.2
+s", "no images") is not kept: it is in the run's stored artifacts, and a rescore recomputes it.
+:meth:`CheckRun.results` gives every result back with its outcome and score (a page's failure
+without its elements: they are its findings).
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ __all__ = ["CheckRun", "MemorySpill", "PageList", "PageSource", "ResultSpill", "
 PASS = "p"  # passed with score 1.0
 PARTIAL = "s"  # passed with the next score of CheckRun.scores
 NOT_APPLICABLE = "n"
+FAILED = "f"  # failed with score 0 (its elements, if any, are in the spill: the findings)
+MEASURED_FAIL = "v"  # failed with score 0 and a measured value: the next of CheckRun.scores
 KEPT = "k"  # the next result of CheckRun.kept
 
 
@@ -109,6 +113,14 @@ class CheckRun:
             self.scores.append(r.score)
         elif on_page and r.outcome == Outcome.NOT_APPLICABLE:
             self.codes.append(ord(NOT_APPLICABLE))
+        elif on_page and _plain_failure(r) and (self.spill is not None or not r.items):
+            if r.value is None:
+                self.codes.append(ord(FAILED))
+            else:
+                self.codes.append(ord(MEASURED_FAIL))
+                self.scores.append(r.value)
+            if self.spill is not None:
+                self.spill.put(self.slot, r)
         else:
             self.codes.append(ord(KEPT))
             if self.spill is not None and _spilled(r):
@@ -118,12 +130,28 @@ class CheckRun:
 
     def full(self) -> Iterator[CheckResult]:
         """The kept results, each page failure whole again (with its elements) from the spill."""
-        if self.spill is None:
-            yield from self.kept
-            return
-        whole = self.spill.results(self.slot)
-        for r in self.kept:
-            yield next(whole) if _spilled(r) else r
+        whole = self.spill.results(self.slot) if self.spill is not None else iter(())
+        kept, values = iter(self.kept), iter(self.scores)
+        for i, code in enumerate(self.codes):
+            if code == ord(PARTIAL):
+                next(values)
+            elif code in (ord(FAILED), ord(MEASURED_FAIL)):
+                value = next(values) if code == ord(MEASURED_FAIL) else None
+                yield next(whole) if self.spill is not None else _failed(self.check_id, self.urls[i], value)
+            elif code == ord(KEPT):
+                r = next(kept)
+                yield next(whole) if self.spill is not None and _spilled(r) else r
+
+    def failed_pages(self) -> Iterator[tuple[str, str]]:
+        """(page URL, check id) of each page failure, in order (kept, or one byte)."""
+        kept = iter(self.kept)
+        for i, code in enumerate(self.codes):
+            if code in (ord(FAILED), ord(MEASURED_FAIL)):
+                yield self.urls[i], self.check_id
+            elif code == ord(KEPT):
+                r = next(kept)
+                if r.outcome == Outcome.FAIL and r.url is not None:
+                    yield r.url, r.check_id
 
     def results(self) -> Iterator[CheckResult]:
         """Every result, with its outcome and score (see the module's docstring)."""
@@ -133,6 +161,7 @@ class CheckRun:
         counts: Counter[Outcome] = Counter(r.outcome for r in self.kept)
         counts[Outcome.PASS] += self.codes.count(ord(PASS)) + self.codes.count(ord(PARTIAL))
         counts[Outcome.NOT_APPLICABLE] += self.codes.count(ord(NOT_APPLICABLE))
+        counts[Outcome.FAIL] += self.codes.count(ord(FAILED)) + self.codes.count(ord(MEASURED_FAIL))
         return counts
 
     def scored(self) -> Iterator[tuple[str | None, float]]:
@@ -143,6 +172,11 @@ class CheckRun:
                 yield self.urls[i], 1.0
             elif code == ord(PARTIAL):
                 yield self.urls[i], next(scores)
+            elif code == ord(FAILED):
+                yield self.urls[i], 0.0
+            elif code == ord(MEASURED_FAIL):
+                next(scores)
+                yield self.urls[i], 0.0
             elif code == ord(KEPT):
                 r = next(kept)
                 if r.score is not None and r.outcome in (Outcome.PASS, Outcome.FAIL):
@@ -152,14 +186,27 @@ class CheckRun:
         """A copy with ``change`` applied to each kept result (a fix-first what-if)."""
         out = CheckRun(self.check_id, self.urls)
         kept, scores = iter(self.kept), iter(self.scores)
-        for code in self.codes:
+        for i, code in enumerate(self.codes):
             if code == ord(KEPT):
                 out.add(change(next(kept)))
+                continue
+            if code in (ord(FAILED), ord(MEASURED_FAIL)):
+                value = next(scores) if code == ord(MEASURED_FAIL) else None
+                out.add(change(_failed(self.check_id, self.urls[i], value)))
                 continue
             out.codes.append(code)
             if code == ord(PARTIAL):
                 out.scores.append(next(scores))
         return out
+
+
+def _plain_failure(r: CheckResult) -> bool:
+    """A failure the one byte :data:`FAILED` stands for (with its elements set aside)."""
+    return r.outcome == Outcome.FAIL and r.score == 0.0 and r.error is None
+
+
+def _failed(check_id: str, url: str, value: float | None) -> CheckResult:
+    return CheckResult.failed(check_id, url) if value is None else CheckResult.failed(check_id, url, value=value)
 
 
 def _spilled(r: CheckResult) -> bool:
@@ -179,5 +226,9 @@ def rebuild(
             yield CheckResult.passed(check_id, urls[i], score=next(partial))
         elif code == NOT_APPLICABLE:
             yield CheckResult.not_applicable(check_id, urls[i])
+        elif code == FAILED:
+            yield CheckResult.failed(check_id, urls[i])
+        elif code == MEASURED_FAIL:
+            yield CheckResult.failed(check_id, urls[i], value=next(partial))
         else:
             yield next(kept)

@@ -175,7 +175,15 @@ def page_urls(document: DocumentFacts, network: NetworkFacts | None) -> list[str
     return urls
 
 
-def _match(sig: Signature, document: DocumentFacts, http: HttpFacts | None, urls: Iterable[str]) -> list[str]:
+def _parsed(urls: Iterable[str]) -> list[tuple[str, str, str]]:
+    """Each address with its host and its lower-cased path and query, worked out once for every signature."""
+    return [(url, _host(url), _path(url)) for url in urls]
+
+
+def _match(
+    sig: Signature, document: DocumentFacts, http: HttpFacts | None, urls: Iterable[tuple[str, str, str]]
+) -> list[str]:
+    """``urls``: the page's addresses as :func:`_parsed` gives them."""
     found: list[str] = []
     tech = document.tech
     generators = list(tech.generator) if tech else []
@@ -200,12 +208,15 @@ def _match(sig: Signature, document: DocumentFacts, http: HttpFacts | None, urls
             found += [f"element id {i}" for i in tech.ids if re.search(sig.ids, i)][:1]
     own = _host(document.url)
     path_hit = host_hit = ""
-    for url in urls:
-        host = _host(url)
-        if sig.paths and not path_hit and host == own and re.search(sig.paths, _path(url)):
+    paths = re.compile(sig.paths) if sig.paths else None
+    hosts = re.compile(sig.hosts) if sig.hosts else None
+    for url, host, path in urls:
+        if paths is not None and not path_hit and host == own and paths.search(path):
             path_hit = url
-        if sig.hosts and not host_hit and re.search(sig.hosts, host):
+        if hosts is not None and not host_hit and hosts.search(host):
             host_hit = url
+        if (path_hit or paths is None) and (host_hit or hosts is None):
+            break
     found += [f"address {u[:120]}" for u in (path_hit, host_hit) if u]
     return found
 
@@ -222,7 +233,7 @@ def _version(sig: Signature, document: DocumentFacts) -> str:
 
 def detect_cms(document: DocumentFacts, http: HttpFacts | None, network: NetworkFacts | None) -> list[Detection]:
     """The content management systems whose markers the page carries (usually one, sometimes none)."""
-    urls = page_urls(document, network)
+    urls = _parsed(page_urls(document, network))
     out = []
     for sig in CMS_SIGNATURES:
         evidence = _match(sig, document, http, urls)
@@ -236,12 +247,15 @@ def detect_login(document: DocumentFacts) -> list[Detection]:
     urls = [link.href for link in document.links] + [f.action for f in document.forms if f.action]
     if document.tech is not None:
         urls += [urljoin(document.url, a) for a in document.tech.assets if a]
+    parsed = _parsed(urls)
     out = []
     for sig in LOGIN_SIGNATURES:
+        hosts = re.compile(sig.hosts) if sig.hosts else None
+        paths = re.compile(sig.paths) if sig.paths else None
         hits = [
             u
-            for u in urls
-            if (sig.hosts and re.search(sig.hosts, _host(u))) or (sig.paths and re.search(sig.paths, _path(u)))
+            for u, host, path in parsed
+            if (hosts is not None and hosts.search(host)) or (paths is not None and paths.search(path))
         ]
         if hits:
             out.append(Detection(name=sig.name, evidence=tuple(f"address {u[:120]}" for u in hits[:3])))

@@ -16,6 +16,7 @@ because scoring is a pure function of these files and the rubric.
 from __future__ import annotations
 
 import json
+from collections.abc import Collection, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +62,43 @@ def _read(path: Path) -> Any:
 
 def load_artifacts(directory: Path) -> tuple[RunInfo, SiteFacts, list[PageArtifacts]]:
     """Read a folder written by :func:`save_artifacts`, validating every file."""
+    info, site, pages = open_artifacts(directory)
+    return info, site, list(pages.pages())
+
+
+class ArtifactPages:
+    """A saved crawl's pages as a :class:`~maturity.core.tally.PageSource`: each page file read and
+    validated when scoring comes to it and let go after, so scoring a saved crawl holds one page's
+    artifacts at a time (and each page's URL and file name, to find a page again)."""
+
+    def __init__(self, directory: Path, files: list[Path]) -> None:
+        self.directory = directory
+        self.files = files
+        self._where: dict[str, Path] = {}
+
+    def _load(self, path: Path) -> PageArtifacts:
+        try:
+            page = PageArtifacts.model_validate(_read(path))
+        except ValidationError as exc:
+            raise UsageError(
+                f"--artifacts: {self.directory}: {exc.errors()[0]['msg']} at {exc.errors()[0]['loc']}"
+            ) from None
+        self._where.setdefault(page.url, path)
+        return page
+
+    def pages(self, names: Collection[str] | None = None) -> Iterator[PageArtifacts]:
+        for path in self.files:
+            yield self._load(path)
+
+    def page(self, url: str) -> PageArtifacts | None:
+        if url in self._where:
+            return self._load(self._where[url])
+        return next((p for p in self.pages() if p.url == url), None)
+
+
+def open_artifacts(directory: Path) -> tuple[RunInfo, SiteFacts, ArtifactPages]:
+    """A folder written by :func:`save_artifacts`: its manifest, run and site facts checked and read,
+    its pages read one at a time when scored (:class:`ArtifactPages`)."""
     manifest = _read(directory / "manifest.json")
     if not isinstance(manifest, dict) or manifest.get("schema") != SCHEMA:
         raise UsageError(f"--artifacts: {directory / 'manifest.json'} is not a maturity artifacts manifest")
@@ -75,15 +113,14 @@ def load_artifacts(directory: Path) -> tuple[RunInfo, SiteFacts, list[PageArtifa
     try:
         info = RunInfo.model_validate(_read(directory / "run.json"))
         site = SiteFacts.model_validate(_read(directory / "site.json"))
-        pages = [PageArtifacts.model_validate(_read(f)) for f in files]
     except ValidationError as exc:
         raise UsageError(f"--artifacts: {directory}: {exc.errors()[0]['msg']} at {exc.errors()[0]['loc']}") from None
-    return info, site, pages
+    return info, site, ArtifactPages(directory, files)
 
 
 def score_artifacts(directory: Path, rubric: LoadedRubric) -> tuple[RunInfo, Scorecard]:
-    """Score a saved crawl: nothing stored, nothing fetched."""
-    info, site, pages = load_artifacts(directory)
+    """Score a saved crawl: nothing stored, nothing fetched; the pages are read one at a time."""
+    info, site, pages = open_artifacts(directory)
     return info, score(rubric, pages, site)
 
 
@@ -92,6 +129,6 @@ def rescore_artifacts(
 ) -> tuple[RunInfo, Scorecard, dict[str, Path]]:
     """``maturity rescore --artifacts``: score a saved crawl and write its reports, the documents it
     collected (kept in ``site.json``) included, as the audit wrote them."""
-    info, site, pages = load_artifacts(directory)
+    info, site, pages = open_artifacts(directory)
     card = score(rubric, pages, site)
     return info, card, write_reports(info, card, out_dir, first_scoring=False, documents=site.documents)

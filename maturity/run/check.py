@@ -36,6 +36,7 @@ from maturity.core.settings import CHECK_DEFAULTS, AuditSettings, MachineSetting
 from maturity.kernel.errors import CannotRun, ConfigError, GateFailed, UsageError
 from maturity.run.progress import Progress
 from maturity.store import Store
+from maturity.store.store import StoredPages
 from reports.annotations import render_annotations
 from reports.check_json import render_check_json
 from reports.check_summary import summary
@@ -182,7 +183,9 @@ def run_check(
                 journeys += hook.results
             else:
                 done = audit_site()
-            sites.append(SiteEvidence(card=done.scorecard, pages=store.load_pages(done.crawl_id)))
+            # the gates read each page's performance facts only: not every page's artifacts whole
+            performance = StoredPages(store, done.crawl_id).pages({"performance"})
+            sites.append(SiteEvidence(card=done.scorecard, pages=list(performance)))
             runs.append(done.run)
     finally:
         if own_browser is not None:

@@ -322,15 +322,23 @@ def run_page_check(check_: Check, page: PageArtifacts, site: SiteFacts, params: 
 
 
 def page_input(
-    check_: Check, page: PageArtifacts, site: SiteFacts, params: Mapping[str, Any], *, whole: bool = False
+    check_: Check,
+    page: PageArtifacts,
+    site: SiteFacts,
+    params: Mapping[str, Any],
+    *,
+    whole: bool = False,
+    merged_params: bool = False,
 ) -> PageInput | None:
     """What a site check keeps of one page (its summary, see :attr:`CheckMeta.summary`, or with
     ``whole`` its required artifacts whole); None when the page lacks an artifact the check needs
-    (it simply does not contribute)."""
+    (it simply does not contribute). ``merged_params``: ``params`` are already the check's own
+    merged with the rubric's (one dict shared by every page's summary, not one a page)."""
     typed = _typed_artifacts(page, check_.meta.requires)
     if isinstance(typed, str):
         return None
-    full = PageInput(url=page.url, site=site, params={**check_.meta.params, **params}, artifacts=typed)
+    merged = params if merged_params else {**check_.meta.params, **params}
+    full = PageInput(url=page.url, site=site, params=merged, artifacts=typed)
     if whole or check_.meta.summary is None:
         return full
     return PageInput(url=page.url, site=site, params=full.params, artifacts=check_.meta.summary(full))
