@@ -9,7 +9,9 @@ layout-table heuristics). A table with role="presentation" or "none" is a layout
 
 from __future__ import annotations
 
-from maturity.core.model import TableFacts
+from maturity.core.checks import PageInput
+from maturity.core.checks._common import not_gathered
+from maturity.core.model import CheckResult, TableFacts
 
 LAYOUT_ROLES = frozenset({"presentation", "none"})
 
@@ -41,3 +43,15 @@ def data_by_look(t: TableFacts, min_rows: int) -> bool:
 
 def is_data_table(t: TableFacts, min_rows: int = 3) -> bool:
     return data_by_markup(t) or data_by_look(t, min_rows)
+
+
+def data_tables(check_id: str, page: PageInput) -> list[TableFacts] | CheckResult:
+    """The page's data tables (``min_rows`` from the check's params), or the result to give instead:
+    an error for a crawl without table facts, "not applicable" for a page with no data table."""
+    tables = page.document.tables
+    if tables is None:
+        return not_gathered(check_id, page.url, "table facts")
+    data = [t for t in tables if is_data_table(t, int(page.params["min_rows"]))]
+    if not data:
+        return CheckResult.not_applicable(check_id, page.url, "no data table")
+    return data

@@ -1,8 +1,7 @@
 """table-caption: data tables have an accessible name (advisory; WCAG 1.3.1, technique H39)."""
 
 from maturity.core.checks import PageInput, check
-from maturity.core.checks._common import not_gathered
-from maturity.core.checks.accessibility._tables import is_data_table
+from maturity.core.checks.accessibility._tables import data_tables
 from maturity.core.model import CheckResult, Item
 
 ID = "table-caption"
@@ -28,12 +27,9 @@ ID = "table-caption"
     help_url="https://www.w3.org/WAI/WCAG22/Techniques/html/H39",
 )
 def run(page: PageInput) -> CheckResult:
-    tables = page.document.tables
-    if tables is None:
-        return not_gathered(ID, page.url, "table facts")
-    data = [t for t in tables if is_data_table(t, int(page.params["min_rows"]))]
-    if not data:
-        return CheckResult.not_applicable(ID, page.url, "no data table")
+    data = data_tables(ID, page)
+    if isinstance(data, CheckResult):
+        return data
     bad = [t for t in data if not (t.caption or "").strip() and not t.name.strip()]
     if not bad:
         return CheckResult.passed(ID, page.url)

@@ -1,8 +1,7 @@
 """table-headers: data tables need header cells (WCAG 1.3.1, failure F91)."""
 
 from maturity.core.checks import PageInput, check
-from maturity.core.checks._common import not_gathered
-from maturity.core.checks.accessibility._tables import is_data_table
+from maturity.core.checks.accessibility._tables import data_tables
 from maturity.core.model import CheckResult, Item
 
 ID = "table-headers"
@@ -28,12 +27,9 @@ ID = "table-headers"
     help_url="https://www.w3.org/WAI/WCAG22/Techniques/failures/F91",
 )
 def run(page: PageInput) -> CheckResult:
-    tables = page.document.tables
-    if tables is None:
-        return not_gathered(ID, page.url, "table facts")
-    data = [t for t in tables if is_data_table(t, int(page.params["min_rows"]))]
-    if not data:
-        return CheckResult.not_applicable(ID, page.url, "no data table")
+    data = data_tables(ID, page)
+    if isinstance(data, CheckResult):
+        return data
     bad = [t for t in data if t.header_cells == 0]
     if not bad:
         return CheckResult.passed(ID, page.url)
