@@ -1,9 +1,8 @@
 """link-title-redundant: a link's title repeats its name (advisory; technique H33)."""
 
 from maturity.core.checks import PageInput, check
-from maturity.core.checks._common import not_gathered
 from maturity.core.checks.accessibility.vague_link_text import normalise
-from maturity.core.model import CheckResult, Item
+from maturity.core.model import CheckResult, Item, Link
 
 ID = "link-title-redundant"
 
@@ -27,13 +26,12 @@ ID = "link-title-redundant"
     help_url="https://www.w3.org/WAI/WCAG22/Techniques/html/H33",
 )
 def run(page: PageInput) -> CheckResult:
-    links = page.document.links
-    if links and all(link.name is None for link in links):
-        return not_gathered(ID, page.url, "link names and titles")
-    titled = [link for link in links if link.title and not link.name_from_title]
+    # A crawl that did not record titles (before they were gathered) has none to compare: not
+    # applicable, as for a page whose links have no title; one without computed names compares the text.
+    titled = [link for link in page.document.links if link.title and not link.name_from_title]
     if not titled:
         return CheckResult.not_applicable(ID, page.url, "no link names itself and has a title")
-    bad = [link for link in titled if (t := normalise(link.title or "")) and t == normalise(link.name or "")]
+    bad = [link for link in titled if (t := normalise(link.title or "")) and t == normalise(_name(link))]
     if not bad:
         return CheckResult.passed(ID, page.url)
     items = [
@@ -43,3 +41,7 @@ def run(page: PageInput) -> CheckResult:
         for link in bad
     ]
     return CheckResult.failed(ID, page.url, items=items, value=float(len(bad)))
+
+
+def _name(link: Link) -> str:
+    return link.name if link.name is not None else link.text
