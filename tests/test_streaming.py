@@ -218,3 +218,27 @@ def test_scoring_memory_with_many_findings_does_not_grow_with_them(tmp_path):
     assert large_count > 3.5 * small_count > 0
     per_page = (large - small) / 90
     assert per_page < 16 * 1024, (small, large, per_page)
+
+
+def test_site_check_summaries_that_are_equal_are_kept_once_and_read_back_whole():
+    """Most pages of a site share their header, footer and search box: a site check's summaries
+    that are equal are kept once for all pages, and every page still reads back its own URL and
+    summary; summaries that keep differing are kept as they are (nothing merged, nothing lost)."""
+    from types import SimpleNamespace
+
+    from maturity.core.model import SiteFacts
+
+    site = SiteFacts(start_url=ORIGIN + "/")
+    shared = checks.PageSummaries(site, {"min": 1})
+    for i in range(300):
+        shared.add(f"{ORIGIN}/p{i}", {"document": SimpleNamespace(forms=[], search=i % 2 == 0)})
+    assert len(shared) == 300 and [p.url for p in shared[2:4]] == [f"{ORIGIN}/p2", f"{ORIGIN}/p3"]
+    assert [p.document.search for p in shared] == [i % 2 == 0 for i in range(300)]
+    assert len({id(p.artifacts) for p in shared}) == 2  # two distinct summaries, each kept once
+    assert shared[7].params == {"min": 1} and shared[-1].url == f"{ORIGIN}/p299"
+
+    titles = checks.PageSummaries(site, {})
+    for i in range(300):
+        titles.add(f"{ORIGIN}/p{i}", {"document": SimpleNamespace(title=f"Page {i}")})
+    assert [p.document.title for p in titles] == [f"Page {i}" for i in range(300)]
+    assert len({id(p.artifacts) for p in titles}) == 300

@@ -17,6 +17,7 @@ figure comes from the page as a whole. The list is ranked by that gain, then by 
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Literal
 
@@ -150,10 +151,9 @@ def fix_first(
     return items[:limit]
 
 
-def page_templates(pages: Iterable[tuple[str, Mapping[str, str] | None]]) -> dict[str, str]:
-    """url -> one key for its header, navigation and footer hashes (pages without any: none)."""
-    out = {}
-    for url, template in pages:
-        if template and any(template.values()):
-            out[url] = "|".join(f"{k}:{template.get(k, '')}" for k in ("header", "nav", "footer"))
-    return out
+def template_key(template: Mapping[str, str] | None) -> str | None:
+    """One key for a page's header, navigation and footer hashes (None: it has none), interned:
+    the pages of one template share one string however many are kept."""
+    if not template or not any(template.values()):
+        return None
+    return sys.intern("|".join(f"{k}:{template.get(k, '')}" for k in ("header", "nav", "footer")))

@@ -19,15 +19,18 @@ Pure: artifacts and a rubric in, a :class:`Scorecard` out. The rules, in order:
 from __future__ import annotations
 
 import hashlib
+import sys
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from types import MappingProxyType
+from typing import Any
 
 from pydantic import Field, PrivateAttr
 
 from maturity.core import checks
 from maturity.core.checks.axe_rules import IMPACT_WEIGHTS, catalogue
-from maturity.core.fixfirst import FixItem, Ran, fix_first, page_templates
+from maturity.core.fixfirst import FixItem, Ran, fix_first, template_key
 from maturity.core.model import (
     AxeFacts,
     CheckResult,
@@ -356,6 +359,13 @@ def _first_look(source: PageSource) -> _FirstLook:
     return _FirstLook(pages=pages, rules=rules, impacts=impacts, texts=texts)
 
 
+_NO_PARAMS: Mapping[str, Any] = MappingProxyType({})
+
+
+def _reads_pages(check_: checks.Check) -> bool:
+    return any(name != "site" for name in check_.meta.requires)
+
+
 def run_checks(
     rubric: Rubric,
     source: PageSource,
@@ -378,30 +388,35 @@ def run_checks(
         for i, (_, check_, _, params) in enumerate(plan)
         if check_.meta.scope == "site"
     ]
-    inputs: dict[int, list[checks.PageInput]] = {i: [] for i, _, _ in per_site}
-    templates: list[tuple[str, dict[str, str] | None]] = []
+    # A site check that reads no page artifact (robots.txt, documents, journeys...) sees the pages
+    # as one shared list of bare entries (URL and site facts), not a list of its own.
+    bare = checks.PageSummaries(site, _NO_PARAMS)
+    inputs = {i: checks.PageSummaries(site, params) if _reads_pages(c) else bare for i, c, params in per_site}
+    reading = [(i, check_, params) for i, check_, params in per_site if _reads_pages(check_)]
+    templates: dict[str, str] = {}  # page URL -> its template's key (fix-first)
     for page in source.pages():
         if page.status != "ok":
             continue
         urls.append(page.url)
         for i, check_, params in per_page:
             runs[i].add(checks.run_page_check(check_, page, site, params))
-        for i, check_, params in per_site:
-            summary = checks.page_input(check_, page, site, params, merged_params=True)
-            if summary is not None:
-                inputs[i].append(summary)
-        templates.append((page.url, _template(page)))
+        bare.add(page.url, _NO_PARAMS)
+        for i, check_, params in reading:
+            if (summary := checks.page_summary(check_, page, site, params)) is not None:
+                inputs[i].add(page.url, summary)
+        if (key := template_key(_template(page))) is not None:
+            templates[page.url] = key
         page.release()
     if urls:
         for i, check_, params in per_site:
 
             def full(url: str, check_: checks.Check = check_, params: dict = params) -> checks.PageInput | None:
                 page = source.page(url)
-                return None if page is None else checks.page_input(check_, page, site, params, whole=True)
+                return None if page is None else checks.whole_page(check_, page, site, params)
 
             runs[i].add(checks.run_site_check_on(check_, inputs.pop(i), site, params, seen=len(urls), full=full))
     ran = [(dim, check_.id, weight, runs[i]) for i, (dim, check_, weight, _) in enumerate(plan)]
-    return ran, page_templates(templates)
+    return ran, templates
 
 
 def score(
@@ -773,11 +788,12 @@ class AxeText:
 def _note_axe(url: str, facts: AxeFacts, impacts: dict[tuple[str, str], str], texts: dict[str, AxeText]) -> None:
     """Record, for one assessable page, the impact axe gave each violated rule there ((page URL,
     axe check id) -> impact) and axe's own title, help page and description of each rule (the
-    first seen)."""
+    first seen). The rule ids and impacts are interned: kept for every page, they are a handful of
+    strings, not a few new ones a page."""
     for rule in facts.rules:
-        check_id = checks.AXE_PREFIX + rule.id
+        check_id = sys.intern(checks.AXE_PREFIX + rule.id)
         if rule.outcome == "violation" and rule.impact:
-            impacts[(url, check_id)] = rule.impact
+            impacts[(url, check_id)] = sys.intern(rule.impact)
         if rule.help and check_id not in texts:
             texts[check_id] = AxeText(rule.help, rule.help_url, rule.description)
 

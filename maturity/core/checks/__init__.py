@@ -20,10 +20,10 @@ import importlib
 import inspect
 import pkgutil
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
-from typing import Any, Literal, cast
+from typing import Any, Literal, cast, overload
 
 from maturity.core.model import (
     ArtifactError,
@@ -67,7 +67,7 @@ class CheckMeta:
     summary: Callable[[PageInput], Mapping[str, Any]] | None = None
 
 
-@dataclass(frozen=True, slots=True)  # slots: scoring keeps one a page for each site check
+@dataclass(frozen=True, slots=True)  # slots: one is made for every page each check reads
 class PageInput:
     """What a page check sees: typed artifacts of one page, the site facts, its params."""
 
@@ -101,12 +101,68 @@ class PageInput:
         return cast(MobileFacts, self.artifacts["mobile"])
 
 
+class PageSummaries(Sequence[PageInput]):
+    """A site check's pages as scoring keeps them while it streams a run: each page's URL and
+    summary (see :attr:`CheckMeta.summary`), a :class:`PageInput` made only when a page is read.
+    Equal summaries are kept once: most pages of a site share their header, footer, search box
+    and analytics, so one summary stands for them all and memory grows by two pointers a page plus
+    what truly differs from page to page. When a check's summaries keep differing (page titles),
+    it stops looking for equal ones."""
+
+    __slots__ = ("_hits", "_params", "_pool", "_site", "_summaries", "_urls")
+    POOL = 64  # distinct summaries tried before giving up on finding equal ones, unless most are shared
+
+    def __init__(self, site: SiteFacts, params: Mapping[str, Any]) -> None:
+        self._site, self._params = site, params
+        self._urls: list[str] = []
+        self._summaries: list[Mapping[str, Any]] = []
+        self._pool: dict[int, Mapping[str, Any]] | None = {}
+        self._hits = 0
+
+    def add(self, url: str, summary: Mapping[str, Any]) -> None:
+        self._urls.append(url)
+        self._summaries.append(self._shared(summary))
+
+    def _shared(self, summary: Mapping[str, Any]) -> Mapping[str, Any]:
+        pool = self._pool
+        if pool is None:
+            return summary
+        key = hash(repr(summary))
+        kept = pool.get(key)
+        if kept is not None and kept == summary:
+            self._hits += 1
+            return kept
+        if kept is None:
+            pool[key] = summary
+        if len(pool) > self.POOL and self._hits < len(pool):
+            self._pool = None  # summaries that differ page by page: nothing to share
+        return summary
+
+    def __len__(self) -> int:
+        return len(self._urls)
+
+    @overload
+    def __getitem__(self, i: int) -> PageInput: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[PageInput]: ...
+    def __getitem__(self, i: int | slice) -> PageInput | list[PageInput]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        return PageInput(url=self._urls[i], site=self._site, params=self._params, artifacts=self._summaries[i])
+
+    def __iter__(self) -> Iterator[PageInput]:
+        for url, summary in zip(self._urls, self._summaries, strict=True):
+            yield PageInput(url=url, site=self._site, params=self._params, artifacts=summary)
+
+
 @dataclass(frozen=True)
 class SiteInput:
     """What a site check sees: the site facts and every assessable page."""
 
     site: SiteFacts
-    pages: list[PageInput]  # each page's summary (see CheckMeta.summary), in crawl order
+    # Each page's summary (see CheckMeta.summary), in crawl order; for a check that requires no page
+    # artifact, bare entries (URL and site facts; no artifacts, no params: read ``params`` here).
+    pages: Sequence[PageInput]
     params: Mapping[str, Any]
     # A page's whole artifacts read again (for the one or two pages a check looks at closely, such
     # as the home page or the accessibility statement); None when there is no source to read from.
@@ -321,45 +377,47 @@ def run_page_check(check_: Check, page: PageArtifacts, site: SiteFacts, params: 
     return _call(check_, page.url, PageInput(url=page.url, site=site, params=merged, artifacts=typed))
 
 
-def page_input(
-    check_: Check,
-    page: PageArtifacts,
-    site: SiteFacts,
-    params: Mapping[str, Any],
-    *,
-    whole: bool = False,
-    merged_params: bool = False,
-) -> PageInput | None:
-    """What a site check keeps of one page (its summary, see :attr:`CheckMeta.summary`, or with
-    ``whole`` its required artifacts whole); None when the page lacks an artifact the check needs
-    (it simply does not contribute). ``merged_params``: ``params`` are already the check's own
-    merged with the rubric's (one dict shared by every page's summary, not one a page)."""
+def whole_page(check_: Check, page: PageArtifacts, site: SiteFacts, merged: Mapping[str, Any]) -> PageInput | None:
+    """A page as a site check reads it closely (:attr:`SiteInput.full`): its required artifacts
+    whole; None when it lacks one. ``merged``: the check's params merged with the rubric's."""
+    typed = _typed_artifacts(page, check_.meta.requires)
+    return None if isinstance(typed, str) else PageInput(url=page.url, site=site, params=merged, artifacts=typed)
+
+
+def page_summary(
+    check_: Check, page: PageArtifacts, site: SiteFacts, merged: Mapping[str, Any]
+) -> Mapping[str, Any] | None:
+    """What a site check keeps of one page: its summary (see :attr:`CheckMeta.summary`), or its
+    required artifacts whole when it declares none; None when the page lacks an artifact the check
+    needs (it simply does not contribute). ``merged``: the check's params merged with the rubric's."""
     typed = _typed_artifacts(page, check_.meta.requires)
     if isinstance(typed, str):
         return None
-    merged = params if merged_params else {**check_.meta.params, **params}
-    full = PageInput(url=page.url, site=site, params=merged, artifacts=typed)
-    if whole or check_.meta.summary is None:
-        return full
-    return PageInput(url=page.url, site=site, params=full.params, artifacts=check_.meta.summary(full))
+    if check_.meta.summary is None:
+        return typed
+    return check_.meta.summary(PageInput(url=page.url, site=site, params=merged, artifacts=typed))
 
 
 def run_site_check(
     check_: Check, pages: list[PageArtifacts], site: SiteFacts, params: Mapping[str, Any]
 ) -> CheckResult:
-    inputs = [i for p in pages if (i := page_input(check_, p, site, params)) is not None]
+    merged = {**check_.meta.params, **params}
+    inputs = PageSummaries(site, merged)
+    for p in pages:
+        if (summary := page_summary(check_, p, site, merged)) is not None:
+            inputs.add(p.url, summary)
     by_url = {p.url: p for p in pages}
 
     def full(url: str) -> PageInput | None:
         page = by_url.get(url)
-        return None if page is None else page_input(check_, page, site, params, whole=True)
+        return None if page is None else whole_page(check_, page, site, merged)
 
     return run_site_check_on(check_, inputs, site, params, seen=len(pages), full=full)
 
 
 def run_site_check_on(
     check_: Check,
-    inputs: list[PageInput],
+    inputs: Sequence[PageInput],
     site: SiteFacts,
     params: Mapping[str, Any],
     *,

@@ -29,7 +29,10 @@ _ASSET = re.compile(r"uswds", re.IGNORECASE)
     scope="site",
     summary=lambda page: {
         "document": SimpleNamespace(design=page.document.design),
-        "network": SimpleNamespace(requests=[r for r in page.network.requests if _ASSET.search(r.url)]),
+        # the assets' URLs alone: the same on every page, so the summaries are kept once (PageSummaries)
+        "network": SimpleNamespace(
+            requests=[SimpleNamespace(url=r.url) for r in page.network.requests if _ASSET.search(r.url)]
+        ),
     },
     params={"required": False, "min_classes": 5},
     source="21st Century IDEA Act §3(a)(2) (consistent appearance) and §3(b) (USWDS); OMB M-23-22; "
