@@ -41,10 +41,16 @@ def document(
         "schema": SCHEMA_ID,
         "schema_version": SCORECARD_SCHEMA_VERSION,
         "run": run.model_dump(mode="json"),
-        "scorecard": card.model_dump(mode="json", exclude=exclude),
+        "scorecard": {**card.model_dump(mode="json", exclude=exclude), **_INLINE},
         "documents": None if documents is None else tally(documents).figures().model_dump(mode="json"),
     }
 
+
+# The document lists its findings inline, however the scorecard keeps them: where a store keeps
+# them apart (``finding_blobs``, the store's own blob hashes) and the count standing in for them
+# (``finding_count``) mean nothing to a reader of the file, so they are written as an in-memory
+# scorecard has them; the file reads back as a whole scorecard (Scorecard.model_validate).
+_INLINE: dict[str, Any] = {"finding_count": None, "finding_blobs": []}
 
 _LONG = ("findings", "results", "outcomes")  # the lists that grow with the run: written one entry at a time
 

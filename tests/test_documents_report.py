@@ -278,6 +278,8 @@ def test_rescoring_saved_artifacts_keeps_the_documents(tmp_path):
     _, card, paths = rescore_artifacts(folder, rubric, tmp_path / "files")
     # the stored scoring keeps its findings apart (finding_blobs); the same findings either way
     assert list(card.iter_findings()) == list(stored_card.iter_findings())
+    # scored as an audit scores: the findings were spilled, not kept in the scorecard in memory
+    assert card.findings == [] and card.finding_count == len(list(stored_card.iter_findings())) > 0
     apart = {"findings": [], "finding_count": None, "finding_blobs": []}
     assert card.model_copy(update=apart).model_dump() == stored_card.model_copy(update=apart).model_dump()
     section = lxml.html.parse(str(paths["html"])).getroot().get_element_by_id("documents")

@@ -14,6 +14,7 @@ from test_history import bad_alt, store_run
 
 from maturity.core.model import canonical_json
 from maturity.core.rubric import builtin_rubric, parse_rubric
+from maturity.core.scoring import Scorecard
 from maturity.core.settings import CHECK_DEFAULTS, SETTING_KEYS, AuditSettings, compose
 from maturity.kernel.errors import ConfigError, UsageError
 from maturity.run.artifacts import load_artifacts, save_artifacts, score_artifacts
@@ -126,8 +127,10 @@ def test_saved_artifacts_score_byte_identical_to_the_stored_scoring(store, tmp_p
         folder_name = f"{rubric.rubric.id}-{rubric.sha256[:12]}"
         written = json.loads((tmp_path / "files-out" / f"run-{crawl_id}" / folder_name / "scorecard.json").read_text())
         stored = json.loads(paths["json"].read_text())
-        # the same findings listed; the stored scoring's file also says where the store keeps them
-        assert written["scorecard"] == {**stored["scorecard"], "finding_count": None, "finding_blobs": []}
+        # the same findings listed inline, and nothing of where the store keeps them (its blob hashes)
+        assert written["scorecard"] == stored["scorecard"] and stored["scorecard"]["findings"]
+        assert stored["scorecard"]["finding_blobs"] == [] and stored["scorecard"]["finding_count"] is None
+        assert Scorecard.model_validate(stored["scorecard"]).findings_total == len(stored["scorecard"]["findings"])
         assert {k: v for k, v in written["run"].items() if k != "scoring_id"} == {
             k: v for k, v in stored["run"].items() if k != "scoring_id"
         }

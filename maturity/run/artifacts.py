@@ -24,9 +24,10 @@ from pydantic import ValidationError
 
 from maturity.core.model import PageArtifacts, RunInfo, SiteFacts
 from maturity.core.rubric import LoadedRubric
-from maturity.core.scoring import Scorecard, score
+from maturity.core.scoring import Finding, Scorecard, score
 from maturity.kernel.errors import UsageError
 from maturity.run.scoring import write_reports
+from maturity.run.spill import FileSpill
 from maturity.store import Store
 from maturity.store.readback import run_info
 
@@ -128,7 +129,17 @@ def rescore_artifacts(
     directory: Path, rubric: LoadedRubric, out_dir: Path
 ) -> tuple[RunInfo, Scorecard, dict[str, Path]]:
     """``maturity rescore --artifacts``: score a saved crawl and write its reports, the documents it
-    collected (kept in ``site.json``) included, as the audit wrote them."""
+    collected (kept in ``site.json``) included, as the audit wrote them. As in an audit, each page's
+    failure goes whole to a spill file while scoring and is written from there, so memory does not
+    grow with the run's findings; the returned scorecard reads them back from the JSON scorecard
+    it wrote."""
     info, site, pages = open_artifacts(directory)
-    card = score(rubric, pages, site)
-    return info, card, write_reports(info, card, out_dir, first_scoring=False, documents=site.documents)
+    with FileSpill() as spill:
+        card = score(rubric, pages, site, spill)
+        paths = write_reports(info, card, out_dir, first_scoring=False, documents=site.documents)
+    return info, card.with_findings(lambda: _written_findings(paths["json"])), paths
+
+
+def _written_findings(path: Path) -> Iterator[Finding]:
+    for item in _read(path)["scorecard"]["findings"]:
+        yield Finding.model_validate(item)
