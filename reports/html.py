@@ -1,6 +1,7 @@
 """The HTML scorecard: one run of one site, as a self-contained, accessible page.
 
-Pure: a :class:`RunInfo` and a :class:`Scorecard` in, a string out. The only I/O is
+Pure: a :class:`RunInfo` and a :class:`Scorecard` in, a string out (or written to a file a
+piece at a time: :func:`write_html`). The only I/O is
 loading the Jinja2 template from this package. Everything shown is escaped by Jinja2's
 autoescaping; links are emitted only for ``http``/``https`` URLs (:func:`safe_href`);
 charts come from :mod:`reports.svg`, which escapes its own text. No JavaScript, no
@@ -9,12 +10,13 @@ external assets: the CSS is inline.
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, TextIO
 from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -451,6 +453,37 @@ def render_html(
     judged with ``document_params`` (the document checks' parameters; None: their defaults).
     ``journeys``: the task journeys run with it, for the "Tasks" section (each a strip of its steps'
     screenshots, found under ``shots``, relative to the page)."""
+    out = io.StringIO()
+    write_html(
+        out,
+        run,
+        card,
+        levels=levels,
+        max_finding_checks=max_finding_checks,
+        max_finding_items=max_finding_items,
+        documents=documents,
+        document_params=document_params,
+        journeys=journeys,
+        shots=shots,
+    )
+    return out.getvalue()
+
+
+def write_html(
+    out: TextIO,
+    run: RunInfo,
+    card: Scorecard,
+    *,
+    levels: list[tuple[int, str]] | None = None,
+    max_finding_checks: int = MAX_FINDING_CHECKS,
+    max_finding_items: int = MAX_FINDING_ITEMS,
+    documents: DocumentSet | None = None,
+    document_params: Mapping[str, Any] | None = None,
+    journeys: list[JourneyResult] | None = None,
+    shots: str = "journeys/",
+) -> None:
+    """Write :func:`render_html`'s page to ``out`` as the template produces it, a piece at a time:
+    the page of a run of thousands of pages is never one string in memory."""
     if not levels and card.levels:
         levels = [(lv.level, lv.name) for lv in card.levels]
     level_list = sorted(levels) if levels else infer_levels(card)
@@ -482,7 +515,7 @@ def render_html(
         else NOT_ASSESSABLE
     )
     template = _environment().get_template("scorecard.html.j2")
-    return template.render(
+    pieces = template.generate(
         run=run,
         card=card,
         fix_first=_fix_first_view(card),
@@ -507,3 +540,5 @@ def render_html(
         document_checks=DOCUMENT_CHECKS,
         journeys=journey_views(journeys or [], shots),
     )
+    for piece in pieces:
+        out.write(piece)

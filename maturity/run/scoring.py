@@ -19,7 +19,7 @@ from maturity.run.spill import FileSpill
 from maturity.store import JourneyStore, Store
 from maturity.store.readback import run_info
 from maturity.store.store import StoredPages
-from reports.html import render_html
+from reports.html import write_html
 from reports.json_report import write_json
 
 
@@ -84,7 +84,8 @@ def write_reports(
     run_dir.mkdir(parents=True, exist_ok=True)
     paths = {"html": run_dir / "index.html", "json": run_dir / "scorecard.json"}
     shown = place_screenshots(journeys or [], run_dir / JOURNEY_SHOTS)
-    paths["html"].write_text(render_html(info, card, documents=documents, journeys=shown), encoding="utf-8")
+    with open(paths["html"], "w", encoding="utf-8") as out:
+        write_html(out, info, card, documents=documents, journeys=shown)
     with open(paths["json"], "w", encoding="utf-8") as out:
         write_json(out, info, card, documents)
     return paths
