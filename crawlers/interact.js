@@ -100,6 +100,25 @@ async ({ part, arg }) => {
   const channel = (c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4); };
   const rgba = (v) => { const m = /rgba?\(([^)]+)\)/.exec(v || ""); if (!m) return null; const p = m[1].split(/[\s,\/]+/).filter(Boolean).map(Number); return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1]; };
   const lum = (c) => 0.2126 * channel(c[0]) + 0.7152 * channel(c[1]) + 0.0722 * channel(c[2]);
+  // For the red flash threshold (WCAG 2.2, "general flash and red flash thresholds", note 2): of an sRGB
+  // colour, R/(R+G+B) and its CIE 1976 UCS chromaticity (u', v'); black takes the D65 white point's.
+  const chroma = (c) => {
+    const r = channel(c[0]), g = channel(c[1]), b = channel(c[2]);
+    const x = 0.4124 * r + 0.3576 * g + 0.1805 * b, y = 0.2126 * r + 0.7152 * g + 0.0722 * b, z = 0.0193 * r + 0.1192 * g + 0.9505 * b;
+    const d = x + 15 * y + 3 * z, sum = c[0] + c[1] + c[2];
+    const round = (v) => Math.round(v * 1000) / 1000;
+    return [round(sum > 0 ? c[0] / sum : 0), round(d > 0 ? 4 * x / d : 0.1978), round(d > 0 ? 9 * y / d : 0.4683)];
+  };
+  // the sRGB value (0-255) of a grey of relative luminance y: what shows behind a translucent background
+  const grey = (y) => 255 * (y <= 0.0031308 ? 12.92 * y : 1.055 * Math.pow(y, 1 / 2.4) - 0.055);
+  const shownColour = (el, back) => {
+    const s = getComputedStyle(el);
+    const g = grey(back);
+    if (s.visibility === "hidden" || s.display === "none") return [g, g, g];
+    const c = rgba(s.backgroundColor) || [255, 255, 255, 0];
+    const a = c[3] * parseFloat(s.opacity || "1");
+    return [0, 1, 2].map((i) => a * c[i] + (1 - a) * g);
+  };
   const behind = (el) => {
     for (let n = el.parentElement; n; n = n.parentElement) {
       const c = rgba(getComputedStyle(n).backgroundColor);
@@ -159,12 +178,19 @@ async ({ part, arg }) => {
     const copy = document.createElement("canvas");
     copy.width = copy.height = 16;
     const ctx = pixels.length ? copy.getContext("2d", { willReadFrequently: true }) : null;
+    let meanRgb = [0, 0, 0];  // the mean sRGB colour of the pixels meanLum read last
     const meanLum = (el, back) => {
       ctx.clearRect(0, 0, 16, 16);
       ctx.drawImage(el, 0, 0, 16, 16);
       const d = ctx.getImageData(0, 0, 16, 16).data;  // throws on a tainted source
       let sum = 0;
-      for (let i = 0; i < d.length; i += 4) { const a = d[i + 3] / 255; sum += a * lum([d[i], d[i + 1], d[i + 2]]) + (1 - a) * back; }
+      const rgb = [0, 0, 0], g = grey(back);
+      for (let i = 0; i < d.length; i += 4) {
+        const a = d[i + 3] / 255;
+        sum += a * lum([d[i], d[i + 1], d[i + 2]]) + (1 - a) * back;
+        for (let k = 0; k < 3; k++) rgb[k] += a * d[i + k] + (1 - a) * g;
+      }
+      meanRgb = rgb.map((v) => v / (d.length / 4));
       return sum / (d.length / 4);
     };
     const media = [];
@@ -250,20 +276,29 @@ async ({ part, arg }) => {
       const backs = sampled.map(behind);
       const series = sampled.map(() => []);
       const pseries = moving.map(() => []);
+      const chromas = sampled.map(() => []);  // each sample's colour too, for red flashes
+      const pchromas = moving.map(() => []);
       const t0 = performance.now();
       while (performance.now() - t0 < arg.sample_ms) {
         const t = Math.round(performance.now() - t0);
-        sampled.forEach((el, i) => { if (series[i].length < 120) series[i].push([t, Math.round(luminance(el, backs[i]) * 1000) / 1000]); });
+        sampled.forEach((el, i) => {
+          if (series[i].length >= 120) return;
+          series[i].push([t, Math.round(luminance(el, backs[i]) * 1000) / 1000]);
+          chromas[i].push(chroma(shownColour(el, backs[i])));
+        });
         moving.forEach((m, i) => {
           if (pseries[i].length >= 120 || m.lost) return;
-          try { pseries[i].push([t, Math.round(meanLum(m.el, m.back) * 1000) / 1000]); } catch (e) { m.lost = true; }  // tainted since
+          try {
+            pseries[i].push([t, Math.round(meanLum(m.el, m.back) * 1000) / 1000]);
+            pchromas[i].push(chroma(meanRgb));
+          } catch (e) { m.lost = true; }  // tainted since
         });
         await frame();
       }
       out.sample_ms = Math.round(performance.now() - t0);
       for (const m of moving) if (m.lost) out.unmeasured.push({ selector: cssPath(m.el), kind: m.el.localName, area: area(m.el), reason: "its pixels became unreadable (cross-origin) while sampled" });
-      out.luminance = [...sampled.map((el, i) => ({ selector: cssPath(el), area: area(el), samples: series[i] })),
-        ...moving.map((m, i) => ({ selector: cssPath(m.el), area: area(m.el), samples: pseries[i], kind: m.el.localName }))];
+      out.luminance = [...sampled.map((el, i) => ({ selector: cssPath(el), area: area(el), samples: series[i], chroma: chromas[i] })),
+        ...moving.map((m, i) => ({ selector: cssPath(m.el), area: area(m.el), samples: pseries[i], chroma: pchromas[i], kind: m.el.localName }))];
     }
     return out;
   }

@@ -349,6 +349,9 @@ MOTION_CSS = (
     "@keyframes scroll{{from{{transform:translateX(280px)}}to{{transform:translateX(-280px)}}}}"
     ".alert{{width:300px;height:200px;animation:flash {0} steps(1) infinite}}"
     "@keyframes flash{{0%{{background:#000}}50%{{background:#fff}}}}"
+    # red and a grey of about its luminance: a red flash, not a general one
+    ".warn{{width:320px;height:180px;animation:red {0} steps(1) infinite}}"
+    "@keyframes red{{0%{{background:#f00}}50%{{background:rgb(124,124,124)}}}}"
     ".spin{{width:24px;height:24px;border:3px solid #005ea2;animation:spin 1s linear infinite}}"
     "@keyframes spin{{to{{transform:rotate(360deg)}}}}</style>"
 )
@@ -380,6 +383,7 @@ DUCKS = (
 MOTION_BAD = page(
     "Park news",
     "<div class='news'><p>The north campground opens on Monday</p></div><div class='alert'></div>"
+    "<div class='warn' id='warn'></div>"
     + COUNTER.format("")
     + DUCKS.format("ducks.gif")
     + BEACON.format(BEACON_FLASH),
@@ -389,6 +393,7 @@ MOTION_GOOD = page(
     "Park news, fixed",
     "<div class='news'><p>The north campground opens on Monday</p></div>"
     "<button type='button' id='pause'>Pause the news and updates</button><div class='alert'></div>"
+    "<div class='warn' id='warn'></div>"
     "<div class='spin' role='progressbar' aria-label='Loading'></div>"
     + COUNTER.format(
         "document.getElementById('pause').addEventListener('click', () => {{ clearInterval(window.counter);"
@@ -759,8 +764,8 @@ EVIDENCE = {
     "/motion-bad": {
         # the news line, then the counter
         "moving-content": (2, "The north campground opens on Monday | animates transform without end"),
-        # the box, then the canvas
-        "flashing": (2, "flashes a second over 60000 px²"),
+        # the box, the red box, then the canvas
+        "flashing": (3, "flashes a second over 60000 px²"),
         "animated-image": (1, "ducks.gif | gif of 2 frames, plays forever | #main > figure > img"),
     },
     "/media-bad": {
@@ -802,6 +807,10 @@ def test_canvas_pixels_are_sampled_on_the_barrier_page_and_its_twin(barrier_run)
     ]
     beacon = [f.detail for f in flashes if f.selector == "#beacon"]
     assert len(beacon) == 1 and beacon[0].endswith("flashes a second over 64000 px² in the canvas's pixels")
+    # the red box: a red flash (its luminance barely changes), named as one
+    red = [f.detail for f in flashes if f.selector == "#warn"]
+    assert len(red) == 1 and red[0].endswith(" red flashes a second over 57600 px²"), [f.selector for f in flashes]
+    assert not any("red" in f.detail for f in flashes if f.selector != "#warn")
     # the twin's slow fade was sampled too (and passed), not left out
     twin = _used(result, origin, "/motion-good")
     canvases = [s for s in twin.motion.luminance if s.kind == "canvas"]
@@ -809,6 +818,10 @@ def test_canvas_pixels_are_sampled_on_the_barrier_page_and_its_twin(barrier_run)
     values = [v for _, v in canvases[0].samples]
     assert max(values) - min(values) > 0.01  # it changed while sampled
     assert twin.motion.unmeasured == []
+    # the twin's red box switches once a second: sampled with its colours, and under the threshold
+    warn = [s for s in twin.motion.luminance if s.selector == "#warn"]
+    assert len(warn) == 1 and len(warn[0].chroma) == len(warn[0].samples) > 10
+    assert {round(c[0], 1) for c in warn[0].chroma} <= {1.0, 0.3}
     # the GIF played once was read and found animated, 1.5 s in all
     once = twin.images.animated
     assert [(i.url.rsplit("/", 1)[-1], i.frames, i.loop_ms, i.plays) for i in once] == [("ducks-once.gif", 3, 1500, 1)]

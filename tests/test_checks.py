@@ -9,7 +9,7 @@ from factories import ORIGIN, PLAIN_TEXT, axe, document, http, interaction, mobi
 
 from maturity.core import checks
 from maturity.core.checks.accessibility.all_caps_text import caps_runs
-from maturity.core.checks.accessibility.flashing import transitions
+from maturity.core.checks.accessibility.flashing import red_transitions, transitions
 from maturity.core.checks.content.lang_matches_text import detect
 from maturity.core.checks.performance._metric import log_normal_score
 from maturity.core.documents import DocumentSet, OfficeFacts, PdfFacts, PdfFormField, PublishedDocument
@@ -1193,6 +1193,39 @@ def test_flashes_are_counted_by_wcag_general_flash_threshold():
     # a switch each 100 ms is 5 flashes a second; 4 switches fall in the 496 ms sampled: counted low, never high
     assert failed.items[0].detail.startswith("4.0 flashes a second")
     assert run("flashing", page()).outcome == Outcome.NOT_APPLICABLE
+
+
+RED = (1.0, 0.451, 0.523)  # #f00: R/(R+G+B), u', v'
+GREY = (0.333, 0.198, 0.468)  # rgb(124, 124, 124): about the same luminance as #f00
+PINK = (0.6, 0.31, 0.49)  # not a saturated red
+
+
+def red_flicker(every_ms: int, on: tuple[float, float, float], off: tuple[float, float, float]) -> LuminanceSeries:
+    """An element whose colour switches between ``on`` and ``off`` every ``every_ms``, its luminance
+    all but unchanged (0.213 and 0.201), sampled each 16 ms."""
+    times = range(0, 501, 16)
+    return LuminanceSeries(
+        selector="div.warn",
+        area=57600,
+        samples=[(t, 0.213 if (t // every_ms) % 2 else 0.201) for t in times],
+        chroma=[on if (t // every_ms) % 2 else off for t in times],
+    )
+
+
+def test_red_flashes_are_counted_by_wcag_red_flash_threshold():
+    assert red_transitions([GREY, RED, GREY, RED], 0.8, 0.2) == 3
+    assert red_transitions([GREY, PINK, GREY, PINK], 0.8, 0.2) == 0  # no saturated red
+    assert red_transitions([RED, (0.9, 0.40, 0.52), RED], 0.8, 0.2) == 0  # reds too close in chromaticity
+    assert red_transitions([GREY, (0.5, 0.3, 0.5), RED], 0.8, 0.2) == 1  # a drift counts once it has gone far
+    failed = run("flashing", used(motion=MotionFacts(luminance=[red_flicker(100, RED, GREY)])))
+    assert failed.outcome == Outcome.FAIL  # luminance changes 0.012, under the general threshold
+    assert failed.items[0].detail == "4.0 red flashes a second over 57600 px²"
+    slow = run("flashing", used(motion=MotionFacts(luminance=[red_flicker(400, RED, GREY)])))
+    assert slow.outcome == Outcome.PASS
+    assert run("flashing", used(motion=MotionFacts(luminance=[red_flicker(100, PINK, GREY)]))).outcome == Outcome.PASS
+    # samples gathered before colours were recorded: judged on luminance alone, as before
+    old = red_flicker(100, RED, GREY).model_copy(update={"chroma": []})
+    assert run("flashing", used(motion=MotionFacts(luminance=[old]))).outcome == Outcome.PASS
 
 
 def test_flashing_reads_canvas_pixels_and_never_passes_what_it_could_not_read():

@@ -418,6 +418,9 @@ class LuminanceSeries(Frozen):
     area: float = 0
     samples: list[tuple[float, float]] = Field(default_factory=list)
     kind: str = "element"  # "element" (its style), "canvas" or "video" (its pixels)
+    # The colour shown at each sample, for red flashes: (R/(R+G+B) of its sRGB value, CIE 1976 u', v');
+    # empty when gathered before it was recorded.
+    chroma: list[tuple[float, float, float]] = Field(default_factory=list)
 
 
 class Unmeasured(Frozen):

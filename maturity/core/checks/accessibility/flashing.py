@@ -1,5 +1,6 @@
 """flashing: nothing flashes more than three times a second over a large area (WCAG 2.3.1)."""
 
+import math
 from collections.abc import Sequence
 
 from maturity.core.checks import PageInput, check
@@ -24,16 +25,29 @@ ID = "flashing"
         "second. A <canvas> whose pixels change, and a playing <video>, are sampled the same way, by the "
         "mean relative luminance of their pixels (a 16 × 16 copy: a flash over part of it counts less); "
         "one of at least `min_area_px` whose pixels are cross-origin cannot be read, and then, when "
-        "nothing failed, the page is not assessable (never a pass). Flashes in animated images, inside "
-        "frames and in WebGL canvases, and red flashes, are not measured."
+        "nothing failed, the page is not assessable (never a pass). Red flashes are counted from the same "
+        "samples' colours: a pair of opposing transitions to or from a saturated red (R/(R+G+B) of at least "
+        "`red_min_ratio`) between states more than `red_min_shift` apart in the CIE 1976 UCS chromaticity "
+        "diagram; an element flashing red more than `max_per_second` times a second fails even when its "
+        "luminance barely changes. Flashes in animated images, inside frames and in WebGL canvases are not "
+        "measured."
     ),
     requires=("document",),
     # WCAG 2.2 definition "general flash and red flash thresholds": changes of 10 % of the maximum relative
     # luminance where the darker image is below 0.80; an area of 25 % of a 10° visual field, which the
     # Understanding document puts at a 341 × 256 px rectangle on a 1024 × 768 screen: 0.25 × 341 × 256.
-    params={"max_per_second": 3, "min_change": 0.1, "dark_max": 0.8, "min_area_px": 21824},
-    source="WCAG 2.2 SC 2.3.1 Three Flashes or Below Threshold and its definition of the general flash "
-    "threshold; technique G19",
+    # The red flash threshold, WCAG 2.2's definition, note 2 (after ISO 9241-391): one transition of the pair
+    # to or from a state with R/(R + G + B) >= 0.8, the states more than 0.2 apart in CIE 1976 UCS (u', v').
+    params={
+        "max_per_second": 3,
+        "min_change": 0.1,
+        "dark_max": 0.8,
+        "min_area_px": 21824,
+        "red_min_ratio": 0.8,
+        "red_min_shift": 0.2,
+    },
+    source="WCAG 2.2 SC 2.3.1 Three Flashes or Below Threshold and its definition of the general flash and "
+    "red flash thresholds; technique G19",
     help_url="https://www.w3.org/WAI/WCAG22/Understanding/three-flashes-or-below-threshold",
 )
 def run(page: PageInput) -> CheckResult:
@@ -53,9 +67,13 @@ def run(page: PageInput) -> CheckResult:
         seconds = (series.samples[-1][0] - series.samples[0][0]) / 1000
         flashes = transitions([v for _, v in series.samples], float(p["min_change"]), float(p["dark_max"])) / 2
         rate = flashes / seconds if seconds > 0 else 0.0
+        red = ""
+        if rate <= float(p["max_per_second"]) and len(series.chroma) == len(series.samples):
+            reds = red_transitions(series.chroma, float(p["red_min_ratio"]), float(p["red_min_shift"])) / 2
+            rate, red = (reds / seconds if seconds > 0 else 0.0), "red "
         if rate > float(p["max_per_second"]):
             what = "" if series.kind == "element" else f" in the {series.kind}'s pixels"
-            detail = f"{rate:.1f} flashes a second over {series.area:g} px²{what}"
+            detail = f"{rate:.1f} {red}flashes a second over {series.area:g} px²{what}"
             items.append(Item(url=page.url, selector=series.selector, detail=detail))
     if not items and unmeasured:
         unread = "; ".join(f"<{u.kind}> {u.selector}: {u.reason}" for u in unmeasured[:3])
@@ -79,4 +97,19 @@ def transitions(values: Sequence[float], min_change: float, dark_max: float) -> 
             count += 1
             direction = 1 if value > ref else -1
             ref = value
+    return count
+
+
+def red_transitions(states: Sequence[tuple[float, float, float]], min_ratio: float, min_shift: float) -> int:
+    """Transitions involving a saturated red among colour states (R/(R+G+B), u', v'): a change to or
+    from a state whose ratio is at least ``min_ratio``, to a state more than ``min_shift`` away in the
+    CIE 1976 UCS chromaticity diagram; two make a red flash. A slow drift counts once it has gone far
+    enough, as a luminance change does in :func:`transitions`."""
+    if not states:
+        return 0
+    count, ref = 0, states[0]
+    for state in states[1:]:
+        if max(ref[0], state[0]) >= min_ratio and math.dist(ref[1:], state[1:]) > min_shift:
+            count += 1
+            ref = state
     return count
