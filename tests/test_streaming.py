@@ -99,10 +99,10 @@ def test_streamed_scoring_equals_scoring_in_memory_and_each_check_run_directly(t
     assert store.scorecard(next(s for s in store.scorings(crawl_id) if s.id == scoring_id)) == streamed
 
 
-def _scoring_peak(tmp_path, pages: int) -> tuple[int, float | None]:
+def _scoring_peak(tmp_path, pages: int, rubric=None) -> tuple[int, float | None]:
     store = Store(f"sqlite:///{tmp_path / f'run-{pages}.db'}")
     crawl_id = store_realistic_run(store, pages, violations=False)
-    rubric = parse_rubric(yaml.safe_dump(LIGHT).encode(), "light.yaml")
+    rubric = rubric or parse_rubric(yaml.safe_dump(LIGHT).encode(), "light.yaml")
     site = store.load_site(crawl_id)
     tracemalloc.start()
     try:
@@ -128,6 +128,19 @@ def test_scoring_memory_does_not_grow_with_the_pages(tmp_path):
     per_page = (large - small) / 90
     assert per_page < 8 * 1024, (small, large, per_page)
     assert large < 2.5 * small, (small, large)
+
+
+def test_the_default_rubrics_site_checks_keep_little_of_each_page(tmp_path):
+    # The default rubric's 38 site checks: 24 read no page artifact and share one list of bare
+    # pages; the others keep equal summaries once (the same header, search box and analytics on
+    # every page). About 6 KiB a page of these pages; 14 KiB when each site check kept a summary
+    # object of its own for every page, bare or equal.
+    rubric = builtin_rubric()
+    _scoring_peak(tmp_path / "warm", 5, rubric)
+    small, _ = _scoring_peak(tmp_path, 30, rubric)
+    large, _ = _scoring_peak(tmp_path, 120, rubric)
+    per_page = (large - small) / 90
+    assert per_page < 9 * 1024, (small, large, per_page)
 
 
 def test_a_page_read_again_for_a_closer_look_is_the_whole_page(tmp_path):
