@@ -435,37 +435,10 @@ def make_environment() -> Environment:
 _environment = lru_cache(maxsize=1)(make_environment)
 
 
-def render_html(
-    run: RunInfo,
-    card: Scorecard,
-    *,
-    levels: list[tuple[int, str]] | None = None,
-    max_finding_checks: int = MAX_FINDING_CHECKS,
-    max_finding_items: int = MAX_FINDING_ITEMS,
-    documents: DocumentSet | None = None,
-    document_params: Mapping[str, Any] | None = None,
-    journeys: list[JourneyResult] | None = None,
-    shots: str = "journeys/",
-) -> str:
-    """The scorecard page for one run. ``levels`` (number, name) names the rubric's levels in
-    the meter; by default they come from the scorecard (older scorecards: see :func:`infer_levels`).
-    ``documents``: the documents the run collected (its site facts'), for the "Documents" section,
-    judged with ``document_params`` (the document checks' parameters; None: their defaults).
-    ``journeys``: the task journeys run with it, for the "Tasks" section (each a strip of its steps'
-    screenshots, found under ``shots``, relative to the page)."""
+def render_html(run: RunInfo, card: Scorecard, **options: Any) -> str:
+    """The scorecard page for one run as a string: :func:`write_html`'s page, with its options."""
     out = io.StringIO()
-    write_html(
-        out,
-        run,
-        card,
-        levels=levels,
-        max_finding_checks=max_finding_checks,
-        max_finding_items=max_finding_items,
-        documents=documents,
-        document_params=document_params,
-        journeys=journeys,
-        shots=shots,
-    )
+    write_html(out, run, card, **options)
     return out.getvalue()
 
 
@@ -482,8 +455,14 @@ def write_html(
     journeys: list[JourneyResult] | None = None,
     shots: str = "journeys/",
 ) -> None:
-    """Write :func:`render_html`'s page to ``out`` as the template produces it, a piece at a time:
-    the page of a run of thousands of pages is never one string in memory."""
+    """Write the scorecard page for one run to ``out`` as the template produces it, a piece at a
+    time: the page of a run of thousands of pages is never one string in memory. ``levels``
+    (number, name) names the rubric's levels in the meter; by default they come from the scorecard
+    (older scorecards: see :func:`infer_levels`). ``documents``: the documents the run collected
+    (its site facts'), for the "Documents" section, judged with ``document_params`` (the document
+    checks' parameters; None: their defaults). ``journeys``: the task journeys run with it, for the
+    "Tasks" section (each a strip of its steps' screenshots, found under ``shots``, relative to the
+    page)."""
     if not levels and card.levels:
         levels = [(lv.level, lv.name) for lv in card.levels]
     level_list = sorted(levels) if levels else infer_levels(card)

@@ -17,7 +17,6 @@ figure comes from the page as a whole. The list is ranked by that gain, then by 
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Literal
 
@@ -152,8 +151,7 @@ def fix_first(
 
 
 def template_key(template: Mapping[str, str] | None) -> str | None:
-    """One key for a page's header, navigation and footer hashes (None: it has none), interned:
-    the pages of one template share one string however many are kept."""
+    """One key for a page's header, navigation and footer hashes (None: it has none)."""
     if not template or not any(template.values()):
         return None
-    return sys.intern("|".join(f"{k}:{template.get(k, '')}" for k in ("header", "nav", "footer")))
+    return "|".join(f"{k}:{template.get(k, '')}" for k in ("header", "nav", "footer"))

@@ -393,7 +393,8 @@ def run_checks(
     bare = checks.PageSummaries(site, _NO_PARAMS)
     inputs = {i: checks.PageSummaries(site, params) if _reads_pages(c) else bare for i, c, params in per_site}
     reading = [(i, check_, params) for i, check_, params in per_site if _reads_pages(check_)]
-    templates: dict[str, str] = {}  # page URL -> its template's key (fix-first)
+    templates: dict[str, str] = {}  # page URL -> its template's key (fix-first), one string a template
+    keys: dict[str, str] = {}
     for page in source.pages():
         if page.status != "ok":
             continue
@@ -405,7 +406,7 @@ def run_checks(
             if (summary := checks.page_summary(check_, page, site, params)) is not None:
                 inputs[i].add(page.url, summary)
         if (key := template_key(_template(page))) is not None:
-            templates[page.url] = key
+            templates[page.url] = keys.setdefault(key, key)
         page.release()
     if urls:
         for i, check_, params in per_site:
@@ -789,7 +790,7 @@ def _note_axe(url: str, facts: AxeFacts, impacts: dict[tuple[str, str], str], te
     """Record, for one assessable page, the impact axe gave each violated rule there ((page URL,
     axe check id) -> impact) and axe's own title, help page and description of each rule (the
     first seen). The rule ids and impacts are interned: kept for every page, they are a handful of
-    strings, not a few new ones a page."""
+    strings (axe-core's rules and four impacts), not a few new ones a page."""
     for rule in facts.rules:
         check_id = sys.intern(checks.AXE_PREFIX + rule.id)
         if rule.outcome == "violation" and rule.impact:

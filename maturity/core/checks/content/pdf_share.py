@@ -1,6 +1,5 @@
 """pdf-share: how much of what the site links to is PDF rather than web pages (site-level)."""
 
-import sys
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -16,11 +15,12 @@ def is_pdf(url: str, non_html: dict[str, str]) -> bool:
 
 
 def _internal_targets(page: PageInput) -> dict[str, Any]:
-    """A page's summary: the normalised URLs of its links on the site's own hosts (interned: a URL
-    every page links is one string, so the summaries stay small however many pages there are)."""
+    """A page's summary: the normalised URLs of its links on the site's own hosts. A URL many pages
+    link is mostly one string among them (normalise_for_lookup remembers its recent answers); not
+    interned, because the interpreter's table of interned strings keeps its size for good."""
     hosts = {host_of(u) for u in (page.site.start_url, page.site.homepage_url or "") if u}
     targets = (normalise_for_lookup(link.href) for link in page.document.links)
-    return {"targets": tuple(sys.intern(u) for u in targets if u is not None and host_of(u) in hosts)}
+    return {"targets": tuple(u for u in targets if u is not None and host_of(u) in hosts)}
 
 
 @check(
