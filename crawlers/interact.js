@@ -111,13 +111,15 @@ async ({ part, arg }) => {
   };
   // the sRGB value (0-255) of a grey of relative luminance y: what shows behind a translucent background
   const grey = (y) => 255 * (y <= 0.0031308 ? 12.92 * y : 1.055 * Math.pow(y, 1 / 2.4) - 0.055);
-  const shownColour = (el, back) => {
+  // An element's relative luminance (its background over what is behind it) and the colour it shows,
+  // from one style read.
+  const look = (el, back) => {
     const s = getComputedStyle(el);
     const g = grey(back);
-    if (s.visibility === "hidden" || s.display === "none") return [g, g, g];
+    if (s.visibility === "hidden" || s.display === "none") return [back, [g, g, g]];
     const c = rgba(s.backgroundColor) || [255, 255, 255, 0];
     const a = c[3] * parseFloat(s.opacity || "1");
-    return [0, 1, 2].map((i) => a * c[i] + (1 - a) * g);
+    return [a * lum(c) + (1 - a) * back, [0, 1, 2].map((i) => a * c[i] + (1 - a) * g)];
   };
   const behind = (el) => {
     for (let n = el.parentElement; n; n = n.parentElement) {
@@ -125,13 +127,6 @@ async ({ part, arg }) => {
       if (c && c[3] > 0) return lum(c);
     }
     return 1;  // the canvas: white
-  };
-  const luminance = (el, back) => {
-    const s = getComputedStyle(el);
-    if (s.visibility === "hidden" || s.display === "none") return back;
-    const c = rgba(s.backgroundColor) || [255, 255, 255, 0];
-    const a = c[3] * parseFloat(s.opacity || "1");
-    return a * lum(c) + (1 - a) * back;
   };
   const frame = () => new Promise((resolve) => { requestAnimationFrame(() => resolve()); setTimeout(resolve, 50); });
 
@@ -283,8 +278,9 @@ async ({ part, arg }) => {
         const t = Math.round(performance.now() - t0);
         sampled.forEach((el, i) => {
           if (series[i].length >= 120) return;
-          series[i].push([t, Math.round(luminance(el, backs[i]) * 1000) / 1000]);
-          chromas[i].push(chroma(shownColour(el, backs[i])));
+          const [y, colour] = look(el, backs[i]);
+          series[i].push([t, Math.round(y * 1000) / 1000]);
+          chromas[i].push(chroma(colour));
         });
         moving.forEach((m, i) => {
           if (pseries[i].length >= 120 || m.lost) return;

@@ -814,13 +814,14 @@ def test_canvas_pixels_are_sampled_on_the_barrier_page_and_its_twin(barrier_run)
     # the twin's slow fade was sampled too (and passed), not left out
     twin = _used(result, origin, "/motion-good")
     canvases = [s for s in twin.motion.luminance if s.kind == "canvas"]
-    assert [c.selector for c in canvases] == ["#beacon"] and len(canvases[0].samples) > 10
+    # a sample a frame for 500 ms: 10 to 30 on an idle machine, fewer on a loaded one (9 seen under -n 2)
+    assert [c.selector for c in canvases] == ["#beacon"] and len(canvases[0].samples) >= 5
     values = [v for _, v in canvases[0].samples]
     assert max(values) - min(values) > 0.01  # it changed while sampled
     assert twin.motion.unmeasured == []
     # the twin's red box switches once a second: sampled with its colours, and under the threshold
     warn = [s for s in twin.motion.luminance if s.selector == "#warn"]
-    assert len(warn) == 1 and len(warn[0].chroma) == len(warn[0].samples) > 10
+    assert len(warn) == 1 and len(warn[0].chroma) == len(warn[0].samples) >= 5
     assert {round(c[0], 1) for c in warn[0].chroma} <= {1.0, 0.3}
     # the GIF played once was read and found animated, 1.5 s in all
     once = twin.images.animated
