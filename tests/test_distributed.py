@@ -273,14 +273,17 @@ def test_a_killed_workers_site_is_taken_over_within_seconds_not_hours(postgres_d
     import signal
     import threading
 
-    monkeypatch.setenv("MATURITY_LEASE_SECONDS", "1")
+    # A lease of 3 s: stale after 9 s, and a site queued again is given 9 s to be taken before it is
+    # queued once more. With 1 s (3 s to start a worker and take the lease), a loaded machine queued
+    # it twice: the second worker was still starting.
+    monkeypatch.setenv("MATURITY_LEASE_SECONDS", "3")
     queue = f"maturity-test-{uuid.uuid4().hex[:8]}"
     env = {
         **os.environ,
         "MATURITY_BROKER": REDIS,
         "MATURITY_QUEUE": queue,
         "MATURITY_DB": postgres_db,
-        "MATURITY_LEASE_SECONDS": "1",
+        "MATURITY_LEASE_SECONDS": "3",
     }
     served: dict[str, int] = {}
 
