@@ -362,10 +362,6 @@ def _first_look(source: PageSource) -> _FirstLook:
 _NO_PARAMS: Mapping[str, Any] = MappingProxyType({})
 
 
-def _reads_pages(check_: checks.Check) -> bool:
-    return any(name != "site" for name in check_.meta.requires)
-
-
 def run_checks(
     rubric: Rubric,
     source: PageSource,
@@ -391,8 +387,8 @@ def run_checks(
     # A site check that reads no page artifact (robots.txt, documents, journeys...) sees the pages
     # as one shared list of bare entries (URL and site facts), not a list of its own.
     bare = checks.PageSummaries(site, _NO_PARAMS)
-    inputs = {i: checks.PageSummaries(site, params) if _reads_pages(c) else bare for i, c, params in per_site}
-    reading = [(i, check_, params) for i, check_, params in per_site if _reads_pages(check_)]
+    reading = [(i, check_, params) for i, check_, params in per_site if check_.meta.reads_pages]
+    inputs = {i: bare for i, _, _ in per_site} | {i: checks.PageSummaries(site, params) for i, _, params in reading}
     templates: dict[str, str] = {}  # page URL -> its template's key (fix-first), one string a template
     keys: dict[str, str] = {}
     for page in source.pages():

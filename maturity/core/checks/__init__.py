@@ -66,6 +66,11 @@ class CheckMeta:
     # the page's required artifacts whole (a plugin that declares none still works, holding more).
     summary: Callable[[PageInput], Mapping[str, Any]] | None = None
 
+    @property
+    def reads_pages(self) -> bool:
+        """Whether the check reads any page artifact (not the site facts alone)."""
+        return any(name != "site" for name in self.requires)
+
 
 @dataclass(frozen=True, slots=True)  # slots: one is made for every page each check reads
 class PageInput:
@@ -427,7 +432,6 @@ def run_site_check_on(
     """A site check on the summaries of the ``seen`` assessable pages (those missing an artifact it
     needs left out); ``full`` reads a page's whole artifacts again."""
     merged = {**check_.meta.params, **params}
-    needs_pages = any(name != "site" for name in check_.meta.requires)
-    if needs_pages and not inputs and seen:
+    if check_.meta.reads_pages and not inputs and seen:
         return CheckResult.errored(check_.id, None, "no page had the artifacts this check needs")
     return _call(check_, None, SiteInput(site=site, pages=inputs, params=merged, full=full))
