@@ -133,8 +133,11 @@ def test_a_shift_after_a_slow_fetch_is_measured(shared_browser, site):
 
 
 def test_pages_that_never_settle_fall_back_to_the_quiet_window_or_the_cap(shared_browser, site):
-    perf = measure(shared_browser, site, ["/spinner", "/never-ends"], perf_settle_max_ms=1000)
-    assert perf["/spinner"]["runs"][0]["settled"] == "quiet"  # the animation never ends; nothing moves
+    # The spinner has the default-sized room of 4 s to go quiet (with a 1 s cap a loaded machine
+    # reached the cap first); the page whose request never ends meets a 1 s cap.
+    spinner = measure(shared_browser, site, ["/spinner"], perf_settle_max_ms=4000)
+    assert spinner["/spinner"]["runs"][0]["settled"] == "quiet"  # the animation never ends; nothing moves
+    perf = measure(shared_browser, site, ["/never-ends"], perf_settle_max_ms=1000)
     assert perf["/never-ends"]["runs"][0]["settled"] == "cap"  # a request still in flight at the cap
 
 
