@@ -4,7 +4,11 @@ number of pages. No browser: the runs are realistic synthetic pages stored in SQ
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import tracemalloc
+from pathlib import Path
 
 import yaml
 from factories import ORIGIN, realistic_page, store_realistic_run
@@ -115,15 +119,29 @@ def _scoring_peak(tmp_path, pages: int, rubric=None) -> tuple[int, float | None]
     return peak, card.overall
 
 
+def _peaks_apart(tmp_path: Path, measure: str, rubric: str) -> list[tuple[float, float | int | None]]:
+    """Scoring's traced peak at 30 and at 120 pages (after 5, which fills imports and caches), in a
+    fresh interpreter: tracemalloc counts every thread's allocations, so a thread another test left
+    in this process (a fixture site's server, Playwright's connection to the shared browser) would
+    count as scoring's (a red CI run: 40 KiB a page where a fresh process measures 7)."""
+    done = subprocess.run(
+        [sys.executable, __file__, measure, rubric, str(tmp_path)],
+        cwd=Path(__file__).parent,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return [tuple(pair) for pair in json.loads(done.stdout.splitlines()[-1])]
+
+
 def test_scoring_memory_does_not_grow_with_the_pages(tmp_path):
     # Four times the pages, every one read and checked. Scoring holds one page at a time, so what
     # grows is only what it keeps of each page: its line in the page list, a byte for each check's
     # outcome, and the summaries of the site checks that compare pages (a title, a template key,
     # the link targets): under 8 KiB a page. Holding the pages' artifacts took about 240 KiB a page
     # of these pages (12.6 MiB for 50, 48.3 MiB for 200, before scoring streamed them).
-    _scoring_peak(tmp_path, 5)  # imports and caches filled first: they are not the run's
-    small, small_overall = _scoring_peak(tmp_path, 30)
-    large, large_overall = _scoring_peak(tmp_path, 120)
+    (small, small_overall), (large, large_overall) = _peaks_apart(tmp_path, "scoring", "light")
     assert small_overall is not None and large_overall is not None
     per_page = (large - small) / 90
     assert per_page < 8 * 1024, (small, large, per_page)
@@ -135,10 +153,7 @@ def test_the_default_rubrics_site_checks_keep_little_of_each_page(tmp_path):
     # pages; the others keep equal summaries once (the same header, search box and analytics on
     # every page). About 6 KiB a page of these pages; 14 KiB when each site check kept a summary
     # object of its own for every page, bare or equal.
-    rubric = builtin_rubric()
-    _scoring_peak(tmp_path / "warm", 5, rubric)
-    small, _ = _scoring_peak(tmp_path, 30, rubric)
-    large, _ = _scoring_peak(tmp_path, 120, rubric)
+    (small, _), (large, _) = _peaks_apart(tmp_path, "scoring", "default")
     per_page = (large - small) / 90
     assert per_page < 9 * 1024, (small, large, per_page)
 
@@ -226,9 +241,7 @@ def test_scoring_memory_with_many_findings_does_not_grow_with_them(tmp_path):
     # (outcome, page, detail) and its axe-core impact; the elements go to the spill. Kept in memory
     # (no spill) the same run grows by about 32 KiB a page of these pages; spilled, by about 12 KiB
     # (measured with tracemalloc, 30 and 120 pages): what is left grows with the failing pages.
-    _spilled_peak(tmp_path, 5)
-    small, small_count = _spilled_peak(tmp_path, 30)
-    large, large_count = _spilled_peak(tmp_path, 120)
+    (small, small_count), (large, large_count) = _peaks_apart(tmp_path, "spilled", "light")
     assert large_count > 3.5 * small_count > 0
     per_page = (large - small) / 90
     assert per_page < 16 * 1024, (small, large, per_page)
@@ -256,3 +269,12 @@ def test_site_check_summaries_that_are_equal_are_kept_once_and_read_back_whole()
         titles.add(f"{ORIGIN}/p{i}", {"document": SimpleNamespace(title=f"Page {i}")})
     assert [p.document.title for p in titles] == [f"Page {i}" for i in range(300)]
     assert len({id(p.artifacts) for p in titles}) == 300
+
+
+if __name__ == "__main__":  # one measurement for _peaks_apart: measure, rubric, folder
+    _measure = _scoring_peak if sys.argv[1] == "scoring" else _spilled_peak
+    _folder = Path(sys.argv[3])
+    _args = (builtin_rubric(),) if sys.argv[2] == "default" else ()
+    (_folder / "warm").mkdir(exist_ok=True)
+    _measure(_folder / "warm", 5, *_args)
+    print(json.dumps([_measure(_folder, n, *_args) for n in (30, 120)]))
