@@ -20,6 +20,13 @@ the canvas may not pass ``MAX_PIXELS`` either (each seek decodes a whole frame).
 frames, ``loop_ms`` is the sum of the first ``MAX_FRAMES``: a lower bound, and at least 11 s a play,
 since no frame shows for less than 11 ms. An image that cannot be read (truncated, malformed, another
 format, too large to decode) gives an ``error``, never a play time: a check must not call it still.
+
+For flashes (WCAG 2.3.1), each frame of the first ``STATES_MS`` of a play (at most ``MAX_STATES``
+frames) is also described by what it shows on a white page: the mean relative luminance of a
+16 × 16 copy and the colour of its mean sRGB value (R/(R+G+B), CIE 1976 u' v'), as the browser's
+motion sampler describes a canvas (crawlers/interact.js ``meanLum`` and ``chroma``). The pure core
+counts the flashes (maturity.core.checks.accessibility.flashing); an image's own frames need no
+sampling window, and a cross-origin image is read as well as any other.
 """
 
 from __future__ import annotations
@@ -39,6 +46,9 @@ MAX_PIXELS = 25_000_000  # the largest canvas, and the most pixels decoded for o
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 
 FORMATS = ("GIF", "PNG", "WEBP")  # the only Pillow plugins tried
+STATES_MS = 3000  # frames described for flashes: those shown within the first 3 s of a play
+MAX_STATES = 200  # and at most this many
+D65 = (0.1978, 0.4683)  # the white point's u', v': black's chromaticity (as crawlers/interact.js)
 
 
 @dataclass(frozen=True)
@@ -48,6 +58,9 @@ class Timing:
     loop_ms: float = 0  # one play of all frames (of the first MAX_FRAMES: a lower bound past them)
     plays: int | None = 1  # None: forever
     error: str | None = None
+    # each frame of the first STATES_MS (at most MAX_STATES): (ms shown, relative luminance on white,
+    # R/(R+G+B), u', v') of what it shows
+    states: tuple[tuple[float, float, float, float, float], ...] = ()
 
     @property
     def animated(self) -> bool:
@@ -114,10 +127,14 @@ def _timing(im: Image.Image, fmt: str) -> Timing:
         )
     count = im.info.get("loop")
     loop, decoded = 0.0, 0
+    states: list[tuple[float, float, float, float, float]] = []
     for i in range(first, first + examined):
         im.seek(i)
         im.load()  # WebP gives a frame's duration once it is decoded
-        loop += shown_delay(float(im.info.get("duration") or 0))
+        shown = shown_delay(float(im.info.get("duration") or 0))
+        if loop < STATES_MS and len(states) < MAX_STATES:
+            states.append((shown, *frame_state(im)))
+        loop += shown
         decoded += im.size[0] * im.size[1]  # a GIF frame larger than its canvas enlarges it
         if decoded > MAX_PIXELS:
             return Timing(format=fmt, error=f"too large to decode: its frames grow past {MAX_PIXELS:,} pixels")
@@ -127,4 +144,41 @@ def _timing(im: Image.Image, fmt: str) -> Timing:
         plays = None
     else:
         plays = int(count) + 1 if fmt == "gif" else int(count)
-    return Timing(format=fmt, frames=frames, loop_ms=loop, plays=plays)
+    return Timing(format=fmt, frames=frames, loop_ms=loop, plays=plays, states=tuple(states))
+
+
+def _linear(c: float) -> float:
+    """An sRGB channel value (0-255) made linear, by WCAG 2.2's definition of relative luminance."""
+    v = c / 255
+    return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+
+
+LINEAR = tuple(_linear(c) for c in range(256))
+
+
+def frame_state(im: Image.Image) -> tuple[float, float, float, float]:
+    """What the current frame shows on a white page: the mean relative luminance of its pixels (a
+    16 × 16 copy; a transparent pixel shows the white behind it) and the colour of their mean sRGB
+    value: R/(R+G+B) and CIE 1976 u', v' (black takes the white point's), rounded as the browser's
+    sampler rounds them."""
+    alpha = "A" in im.getbands() or "transparency" in im.info
+    small = im.convert("RGBA" if alpha else "RGB").resize((16, 16), Image.Resampling.BOX)
+    data, step = small.tobytes(), 4 if alpha else 3
+    count = len(data) // step
+    lum, rgb = 0.0, [0.0, 0.0, 0.0]
+    for i in range(0, len(data), step):
+        r, g, b = data[i], data[i + 1], data[i + 2]
+        a = data[i + 3] / 255 if alpha else 1.0
+        lum += a * (0.2126 * LINEAR[r] + 0.7152 * LINEAR[g] + 0.0722 * LINEAR[b]) + (1 - a)
+        rgb[0] += a * r + (1 - a) * 255
+        rgb[1] += a * g + (1 - a) * 255
+        rgb[2] += a * b + (1 - a) * 255
+    mean = [v / count for v in rgb]
+    lin = [_linear(v) for v in mean]
+    x = 0.4124 * lin[0] + 0.3576 * lin[1] + 0.1805 * lin[2]
+    y = 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+    z = 0.0193 * lin[0] + 0.1192 * lin[1] + 0.9505 * lin[2]
+    d, total = x + 15 * y + 3 * z, sum(mean)
+    ratio = mean[0] / total if total > 0 else 0.0
+    u, v = (4 * x / d, 9 * y / d) if d > 0 else D65
+    return round(lum / count, 3), round(ratio, 3), round(u, 3), round(v, 3)

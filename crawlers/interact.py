@@ -144,7 +144,7 @@ async def _images(call: Call, facts: dict[str, Any], responses: list[Any]) -> No
         if t.animated or t.error is not None:
             found.append(
                 {"url": url[:2000], "format": t.format, "frames": t.frames, "loop_ms": t.loop_ms, "plays": t.plays}
-                | ({"error": t.error} if t.error else {})
+                | ({"error": t.error} if t.error else {"states": [list(state) for state in t.states]})
             )
     if found:
         where = await call("images", {"urls": [f["url"] for f in found]})

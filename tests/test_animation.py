@@ -24,6 +24,12 @@ def saved(fmt: str, durations: list[int], size: tuple[int, int] = (4, 4), **opti
     return out.getvalue()
 
 
+def saved_frames(fmt: str, frames: list[Image.Image], durations: list[int]) -> bytes:
+    out = io.BytesIO()
+    frames[0].save(out, fmt, save_all=True, append_images=frames[1:], duration=durations, loop=0)
+    return out.getvalue()
+
+
 def test_gif_loops_frames_and_delays():
     forever = timing(gif(BW, [0, 1], 50, 0))
     assert (forever.format, forever.frames, forever.loop_ms, forever.plays, forever.total_seconds) == (
@@ -69,6 +75,27 @@ def test_apng_and_webp_loops_frames_and_delays():
     still_webp = io.BytesIO()
     Image.new("RGB", (4, 4)).save(still_webp, "WEBP")
     assert (timing(still_webp.getvalue()).format, timing(still_webp.getvalue()).animated) == ("webp", False)
+
+
+def test_each_frame_is_described_by_what_it_shows_for_flashes():
+    # the browser's sampler gives #f00 and rgb(124, 124, 124) these (tests/test_checks.py RED and GREY)
+    red = timing(gif([(255, 0, 0), (124, 124, 124)], [0, 1], 10, 0))
+    assert red.states == ((100, 0.213, 1.0, 0.451, 0.523), (100, 0.202, 0.333, 0.198, 0.468))
+    black_white = timing(gif(BW, [0, 1, 0], 4, None))  # 40 ms frames
+    assert [s[:2] for s in black_white.states] == [(40, 0.0), (40, 1.0), (40, 0.0)]
+    assert black_white.states[0][2:] == (0.0, 0.198, 0.468)  # black: the white point's chromaticity (rounded)
+    # a transparent frame shows the white page behind it; half transparent black is half way
+    clear = Image.new("RGBA", (4, 4), (0, 0, 0, 0))
+    half = Image.new("RGBA", (4, 4), (0, 0, 0, 128))
+    states = timing(saved_frames("PNG", [clear, half], [100, 100])).states
+    assert [s[1] for s in states] == [1.0, round(127 / 255, 3)]
+    # frames of the first 3 s of a play, at most 200 of them
+    long = timing(gif(BW, [0, 1] * 40, 10, 0))  # 80 frames of 100 ms: 8 s a play
+    assert long.frames == 80 and len(long.states) == 30 and sum(s[0] for s in long.states) == 3000
+    many = timing(saved("GIF", [20] * 300, size=(2, 2)))
+    assert many.frames == 300 and len(many.states) == 150  # 150 frames of 20 ms make 3 s
+    still = timing(saved("GIF", [100]))
+    assert not still.animated and still.states == ()
 
 
 def test_what_cannot_be_read_is_an_error_never_a_still_image():

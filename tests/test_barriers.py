@@ -380,12 +380,16 @@ DUCKS = (
     "<figure><img src='/img/{0}' alt='Ducks landing on Clear Lake' width='200' height='150'>"
     "<figcaption>Ducks on Clear Lake this morning</figcaption></figure>"
 )
+# A flood siren lamp: a GIF of 20 frames of 100 ms, black and white in turn, played twice (4 s, so
+# animated-image lets it be); its twin's frames are two greys close together.
+SIREN = "<p><img id='siren' src='/img/{0}' alt='Flood siren lamp' width='320' height='200'></p>"
 MOTION_BAD = page(
     "Park news",
     "<div class='news'><p>The north campground opens on Monday</p></div><div class='alert'></div>"
     "<div class='warn' id='warn'></div>"
     + COUNTER.format("")
     + DUCKS.format("ducks.gif")
+    + SIREN.format("siren.gif")
     + BEACON.format(BEACON_FLASH),
     head=MOTION_CSS.format("0.2s"),
 )
@@ -400,6 +404,7 @@ MOTION_GOOD = page(
         "document.querySelector('.news p').style.animationPlayState = 'paused'; }});"
     )
     + DUCKS.format("ducks-once.gif")
+    + SIREN.format("siren-calm.gif")
     + BEACON.format(BEACON_FADE),
     head=MOTION_CSS.format("1s"),
 )
@@ -586,6 +591,10 @@ def routes(other: str) -> dict[str, Resource | str]:
         "/img/ducks-once.gif": Resource(
             gif([(0, 0, 0), (128, 128, 128), (255, 255, 255)], [0, 1, 2], 50, None), content_type="image/gif"
         ),
+        "/img/siren.gif": Resource(gif([(0, 0, 0), (255, 255, 255)], [0, 1] * 10, 10, 1), content_type="image/gif"),
+        "/img/siren-calm.gif": Resource(
+            gif([(150, 150, 150), (160, 160, 160)], [0, 1] * 10, 10, 1), content_type="image/gif"
+        ),
         "/annual-report.pdf": pdf,
         "/fees.pdf": pdf,
         "/guidance.pdf": pdf,
@@ -764,8 +773,8 @@ EVIDENCE = {
     "/motion-bad": {
         # the news line, then the counter
         "moving-content": (2, "The north campground opens on Monday | animates transform without end"),
-        # the box, the red box, then the canvas
-        "flashing": (3, "flashes a second over 60000 px²"),
+        # the box, the red box, the canvas, then the siren GIF
+        "flashing": (4, "flashes a second over 60000 px²"),
         "animated-image": (1, "ducks.gif | gif of 2 frames, plays forever | #main > figure > img"),
     },
     "/media-bad": {
@@ -811,6 +820,11 @@ def test_canvas_pixels_are_sampled_on_the_barrier_page_and_its_twin(barrier_run)
     red = [f.detail for f in flashes if f.selector == "#warn"]
     assert len(red) == 1 and red[0].endswith(" red flashes a second over 57600 px²"), [f.selector for f in flashes]
     assert not any("red" in f.detail for f in flashes if f.selector != "#warn")
+    # the siren GIF, read from its own frames: 10 frames in a second, 4.5 flashes
+    siren = [f for f in flashes if f.selector == "#siren"]
+    assert [(f.snippet.rsplit("/", 1)[-1], f.detail) for f in siren] == [
+        ("siren.gif", "4.5 flashes in one second over 64000 px² in the animated image's frames")
+    ]
     # the twin's slow fade was sampled too (and passed), not left out
     twin = _used(result, origin, "/motion-good")
     canvases = [s for s in twin.motion.luminance if s.kind == "canvas"]
@@ -823,9 +837,14 @@ def test_canvas_pixels_are_sampled_on_the_barrier_page_and_its_twin(barrier_run)
     warn = [s for s in twin.motion.luminance if s.selector == "#warn"]
     assert len(warn) == 1 and len(warn[0].chroma) == len(warn[0].samples) >= 5
     assert {round(c[0], 1) for c in warn[0].chroma} <= {1.0, 0.3}
-    # the GIF played once was read and found animated, 1.5 s in all
-    once = twin.images.animated
-    assert [(i.url.rsplit("/", 1)[-1], i.frames, i.loop_ms, i.plays) for i in once] == [("ducks-once.gif", 3, 1500, 1)]
+    # the GIF played once was read and found animated, 1.5 s in all; the calm siren's frames were
+    # described (and it passed: greys 0.03 apart)
+    once = sorted(twin.images.animated, key=lambda i: i.url)
+    assert [(i.url.rsplit("/", 1)[-1], i.frames, i.loop_ms, i.plays) for i in once] == [
+        ("ducks-once.gif", 3, 1500, 1),
+        ("siren-calm.gif", 20, 2000, 2),
+    ]
+    assert len(once[1].states) == 20 and {s[1] for s in once[1].states} == {0.305, 0.352}
 
 
 def test_a_cross_origin_canvas_is_not_assessable_for_flashing_never_a_pass(barrier_run):

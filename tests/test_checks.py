@@ -1245,6 +1245,47 @@ def test_flashing_reads_canvas_pixels_and_never_passes_what_it_could_not_read():
     assert run("flashing", used(motion=MotionFacts(unmeasured=[small]))).outcome == Outcome.NOT_APPLICABLE
 
 
+BLACK, WHITE = (0.0, 0.0, 0.198, 0.468), (1.0, 0.333, 0.198, 0.468)  # luminance, R/(R+G+B), u', v'
+
+
+def frames(every_ms: float, *states: tuple[float, float, float, float]) -> list:
+    return [(every_ms, *state) for state in states]
+
+
+def test_flashing_reads_an_animated_images_own_frames_in_any_one_second():
+    def flashing(*images: AnimatedImage, **params: Any):
+        return run("flashing", used(motion=MotionFacts(), images=ImageTimingFacts(animated=list(images))), params)
+
+    # black and white each 100 ms, looping forever: 10 frames in a second, 9 changes, 4.5 flashes
+    siren = gif(url=f"{ORIGIN}/img/siren.gif", frames=2, loop_ms=200, states=frames(100, BLACK, WHITE))
+    failed = flashing(siren)
+    assert failed.outcome == Outcome.FAIL
+    item = failed.items[0]
+    assert (item.selector, item.snippet) == ("#main img", f"{ORIGIN}/img/siren.gif")
+    assert item.detail == "4.5 flashes in one second over 60000 px² in the animated image's frames"
+    # the same frames played once: 2 changes in all, one flash
+    assert flashing(siren.model_copy(update={"plays": 1})).outcome == Outcome.PASS
+    # played 3 times: 6 frames, 5 changes in 600 ms: 2.5 flashes, not more than 3
+    assert flashing(siren.model_copy(update={"plays": 3})).outcome == Outcome.PASS
+    # slower (every 500 ms) or low contrast (a change of 0.05): no flash
+    assert flashing(siren.model_copy(update={"states": frames(500, BLACK, WHITE)})).outcome == Outcome.PASS
+    greys = frames(100, (0.5, 0.333, 0.198, 0.468), (0.55, 0.333, 0.198, 0.468))
+    assert flashing(siren.model_copy(update={"states": greys})).outcome == Outcome.PASS
+    # a flash in any one second, not on average: 1 s of flashing in a 3 s loop of 11 frames
+    burst = [*frames(100, *([BLACK, WHITE] * 5)), (2000.0, *BLACK)]
+    assert flashing(siren.model_copy(update={"frames": 11, "states": burst})).outcome == Outcome.FAIL
+    # red against a grey of about its luminance: red flashes only
+    red = flashing(siren.model_copy(update={"states": frames(100, (0.213, 1.0, 0.451, 0.523), (0.202, *GREY))}))
+    assert red.outcome == Outcome.FAIL and "4.5 red flashes in one second" in red.items[0].detail
+    # too small, not described (gathered before frames were), or unreadable: not judged here
+    assert flashing(siren.model_copy(update={"area": 20000})).outcome == Outcome.NOT_APPLICABLE
+    assert flashing(siren.model_copy(update={"states": []})).outcome == Outcome.NOT_APPLICABLE
+    assert flashing(siren.model_copy(update={"error": "could not be read"})).outcome == Outcome.NOT_APPLICABLE
+    # only the first frames are described (a long image): they are not repeated as a loop
+    partial = siren.model_copy(update={"frames": 400, "states": frames(100, BLACK, WHITE, BLACK)})
+    assert flashing(partial).outcome == Outcome.PASS
+
+
 def test_animated_image_fails_only_long_large_uncontrolled_images_and_never_passes_unread_ones():
     def outcome(*images: AnimatedImage, skipped: list[str] | None = None) -> Outcome:
         return run("animated-image", animated(*images, skipped=skipped)).outcome

@@ -457,6 +457,9 @@ class AnimatedImage(Frozen):
     shown: int = 0  # <img> elements showing it
     controls: list[str] = Field(default_factory=list)  # names of buttons near it (up to 3 ancestors up)
     in_details: bool = False  # inside a <details> element (opened by the user)
+    # Each frame of its first 3 s (at most 200 frames): (ms shown, the mean relative luminance of what it
+    # shows on a white page, and that colour's R/(R+G+B), u', v'), for flashes; empty when gathered before.
+    states: list[tuple[float, float, float, float, float]] = Field(default_factory=list)
 
 
 class ImageTimingFacts(Frozen):

@@ -1,11 +1,12 @@
 """flashing: nothing flashes more than three times a second over a large area (WCAG 2.3.1)."""
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from maturity.core.checks import PageInput, check
 from maturity.core.checks.accessibility._interaction import interaction
-from maturity.core.model import CheckResult, Item
+from maturity.core.model import AnimatedImage, CheckResult, Item
 
 ID = "flashing"
 
@@ -29,8 +30,11 @@ ID = "flashing"
         "samples' colours: a pair of opposing transitions to or from a saturated red (R/(R+G+B) of at least "
         "`red_min_ratio`) between states more than `red_min_shift` apart in the CIE 1976 UCS chromaticity "
         "diagram; an element flashing red more than `max_per_second` times a second fails even when its "
-        "luminance barely changes. Flashes in animated images, inside frames and in WebGL canvases are not "
-        "measured."
+        "luminance barely changes. An animated GIF, PNG or WebP is read from its own frames (the first 3 s of "
+        "a play, each frame's mean luminance and colour on a white page, a 16 × 16 copy, repeated as it "
+        "loops): it fails when one shown at `min_area_px` or more flashes more than `max_per_second` times "
+        "in any one second (one whose bytes could not be read makes animated-image not assessable). "
+        "Flashes inside frames and in WebGL canvases are not measured."
     ),
     requires=("document",),
     # WCAG 2.2 definition "general flash and red flash thresholds": changes of 10 % of the maximum relative
@@ -58,7 +62,9 @@ def run(page: PageInput) -> CheckResult:
     assert motion is not None
     p = page.params
     unmeasured = [u for u in motion.unmeasured if u.area >= float(p["min_area_px"])]
-    if not motion.luminance and not unmeasured:
+    animated = facts.images.animated if facts.images else []
+    images = [i for i in animated if i.area >= float(p["min_area_px"]) and i.error is None and i.states]
+    if not motion.luminance and not unmeasured and not images:
         return CheckResult.not_applicable(ID, page.url, "no element changed colour or opacity while watched")
     items = []
     for series in motion.luminance:
@@ -75,6 +81,11 @@ def run(page: PageInput) -> CheckResult:
             what = "" if series.kind == "element" else f" in the {series.kind}'s pixels"
             detail = f"{rate:.1f} {red}flashes a second over {series.area:g} px²{what}"
             items.append(Item(url=page.url, selector=series.selector, detail=detail))
+    for image in images:
+        flashes, red = worst_second(image, p)
+        if flashes > float(p["max_per_second"]):
+            detail = f"{flashes:.1f} {red}flashes in one second over {image.area:g} px² in the animated image's frames"
+            items.append(Item(url=page.url, selector=image.selector, snippet=image.url[-80:], detail=detail))
     if not items and unmeasured:
         unread = "; ".join(f"<{u.kind}> {u.selector}: {u.reason}" for u in unmeasured[:3])
         return CheckResult.not_applicable(ID, page.url, f"not assessable: {unread}")
@@ -113,3 +124,32 @@ def red_transitions(states: Sequence[tuple[float, float, float]], min_ratio: flo
             count += 1
             ref = state
     return count
+
+
+def frame_timeline(image: AnimatedImage, seconds: float = 3.0) -> list[tuple[float, float, float, float, float]]:
+    """An animated image's frames as they are shown from the start of a play: (start ms, luminance,
+    R/(R+G+B), u', v'), repeated as it loops (when its described frames are the whole loop) for up to
+    ``seconds``."""
+    loop = sum(shown for shown, *_ in image.states)
+    plays = image.plays if len(image.states) == image.frames else 1  # only a whole loop is repeated
+    out: list[tuple[float, float, float, float, float]] = []
+    start, played = 0.0, 0
+    while loop > 0 and (plays is None or played < plays) and start < seconds * 1000:
+        for shown, lum, ratio, u, v in image.states:
+            out.append((start, lum, ratio, u, v))
+            start += shown
+        played += 1
+    return out
+
+
+def worst_second(image: AnimatedImage, p: Mapping[str, Any]) -> tuple[float, str]:
+    """The most flashes an animated image shows in any one second (general, or red when there are
+    more of those), and "red " when they are red flashes."""
+    timeline = frame_timeline(image)
+    general = red = 0.0
+    for i, (start, *_) in enumerate(timeline):
+        window = [frame for frame in timeline[i:] if frame[0] < start + 1000]
+        general = max(general, transitions([f[1] for f in window], float(p["min_change"]), float(p["dark_max"])) / 2)
+        colours = [(f[2], f[3], f[4]) for f in window]
+        red = max(red, red_transitions(colours, float(p["red_min_ratio"]), float(p["red_min_shift"])) / 2)
+    return (general, "") if general > float(p["max_per_second"]) or red <= general else (red, "red ")
