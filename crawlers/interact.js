@@ -168,6 +168,14 @@ async ({ part, arg }) => {
     // copy. A canvas is sampled only when its pixels changed within PROBE_MS (a still chart costs at
     // most PROBE_MS, mostly spent in the watch below, not the sampling window); a playing video always.
     // One whose pixels a script may not read (cross-origin, "tainted") is noted, never taken as still.
+    // A muted autoplaying video below the fold waits, paused at its start, until it is scrolled to
+    // (Chromium's policy); it plays then, so it is started here, to be sampled as someone who scrolls
+    // to it sees it (at most 300 ms waited for it to start).
+    const waiting = Array.from(document.querySelectorAll("video[autoplay]")).slice(0, 50)
+      .filter((v) => v.paused && !v.ended && v.currentTime === 0 && v.muted && shown(v)).slice(0, 4);
+    if (waiting.length) {
+      await Promise.race([Promise.allSettled(waiting.map((v) => v.play())), new Promise((resolve) => setTimeout(resolve, 300))]);
+    }
     const pixels = Array.from(document.querySelectorAll("canvas, video")).slice(0, 50).filter((el) =>
       shown(el) && area(el) > 0 && (el.localName === "canvas" || (!el.paused && !el.ended && el.readyState >= 2))).slice(0, 4);
     const copy = document.createElement("canvas");

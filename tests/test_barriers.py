@@ -13,6 +13,8 @@ a Login.gov sign-in form, for the informational checks.
 
 from __future__ import annotations
 
+import asyncio
+import base64
 from pathlib import Path
 
 import pytest
@@ -383,6 +385,47 @@ DUCKS = (
 # A flood siren lamp: a GIF of 20 frames of 100 ms, black and white in turn, played twice (4 s, so
 # animated-image lets it be); its twin's frames are two greys close together.
 SIREN = "<p><img id='siren' src='/img/{0}' alt='Flood siren lamp' width='320' height='200'></p>"
+# A real video file: a WebM (VP8) that the browser records from a canvas before the audit (record_webm),
+# served and played muted in a loop: black and white in turn every 100 ms; its twin, two close greys.
+CLIP = (
+    "<video id='clip' src='/media/{0}' width='320' height='200' autoplay muted loop playsinline controls>"
+    "<track kind='captions' src='/media/clip.vtt' srclang='en' label='English'></video>"
+)
+VIDEO_COLOURS = {"clip.webm": ("#fff", "#000"), "clip-calm.webm": ("#969696", "#a0a0a0")}
+VTT = "WEBVTT\n\n00:00.000 --> 00:03.000\n[A warning lamp flashes]\n"
+
+
+async def record_webm(session, colours: tuple[str, str], seconds: float = 3.0) -> bytes:
+    """A WebM file of ``seconds`` of a 160 x 100 canvas painted ``colours`` in turn every 100 ms,
+    recorded by the browser's MediaRecorder (a real encoded video, made here: no file is shipped)."""
+    script = """async ([a, b, ms]) => {
+      const canvas = Object.assign(document.createElement('canvas'), {width: 160, height: 100});
+      document.body.append(canvas);
+      const ctx = canvas.getContext('2d');
+      const recorder = new MediaRecorder(canvas.captureStream(30), {mimeType: 'video/webm;codecs=vp8'});
+      const parts = [];
+      recorder.ondataavailable = (e) => parts.push(e.data);
+      let on = false;
+      const paint = () => { ctx.fillStyle = on ? a : b; ctx.fillRect(0, 0, 160, 100); };
+      paint();
+      const timer = setInterval(() => { on = !on; paint(); }, 100);
+      recorder.start();
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      clearInterval(timer);
+      await new Promise((resolve) => { recorder.onstop = resolve; recorder.stop(); });
+      const bytes = new Uint8Array(await new Blob(parts).arrayBuffer());
+      let text = '';
+      for (const byte of bytes) text += String.fromCharCode(byte);
+      return btoa(text);
+    }"""
+    context = await session.new_context(device=None, net=None)
+    try:
+        page = await context.new_page()
+        return base64.b64decode(await page.evaluate(script, [*colours, seconds * 1000]))
+    finally:
+        await context.close()
+
+
 MOTION_BAD = page(
     "Park news",
     "<div class='news'><p>The north campground opens on Monday</p></div><div class='alert'></div>"
@@ -390,6 +433,7 @@ MOTION_BAD = page(
     + COUNTER.format("")
     + DUCKS.format("ducks.gif")
     + SIREN.format("siren.gif")
+    + CLIP.format("clip.webm")
     + BEACON.format(BEACON_FLASH),
     head=MOTION_CSS.format("0.2s"),
 )
@@ -405,6 +449,7 @@ MOTION_GOOD = page(
     )
     + DUCKS.format("ducks-once.gif")
     + SIREN.format("siren-calm.gif")
+    + CLIP.format("clip-calm.webm")
     + BEACON.format(BEACON_FADE),
     head=MOTION_CSS.format("1s"),
 )
@@ -571,8 +616,9 @@ PNG = (
 )
 
 
-def routes(other: str) -> dict[str, Resource | str]:
-    """The barrier site; ``other``: the origin of a second fixture server (an image from another origin)."""
+def routes(other: str, videos: dict[str, bytes]) -> dict[str, Resource | str]:
+    """The barrier site; ``other``: the origin of a second fixture server (an image from another origin);
+    ``videos``: the WebM files by name (record_webm)."""
     links = "".join(f"<li><a href='{p}'>{p.strip('/').replace('-', ' ')} page</a></li>" for p in [*PAGES, "/drupal"])
     home = html("Barrier fixtures", f"<h1>Barrier fixtures</h1><ul>{links}</ul>")
     image = Resource(PNG, content_type="image/png")
@@ -595,6 +641,8 @@ def routes(other: str) -> dict[str, Resource | str]:
         "/img/siren-calm.gif": Resource(
             gif([(150, 150, 150), (160, 160, 160)], [0, 1] * 10, 10, 1), content_type="image/gif"
         ),
+        **{f"/media/{name}": Resource(data, content_type="video/webm") for name, data in videos.items()},
+        "/media/clip.vtt": Resource(VTT.encode(), content_type="text/vtt"),
         "/annual-report.pdf": pdf,
         "/fees.pdf": pdf,
         "/guidance.pdf": pdf,
@@ -608,7 +656,12 @@ STORES: dict[int, Store] = {}
 def barrier_run(shared_browser, tmp_path_factory):
     tmp: Path = tmp_path_factory.mktemp("barriers")
     other = SiteServer({"/tile.png": Resource(PNG, content_type="image/png")})
-    with other, SiteServer(routes(other.origin)) as server:
+
+    async def record() -> list[bytes]:  # both at once, on the browser's loop
+        return await asyncio.gather(*(record_webm(shared_browser.session, c) for c in VIDEO_COLOURS.values()))
+
+    videos = dict(zip(VIDEO_COLOURS, shared_browser.run(record()), strict=True))
+    with other, SiteServer(routes(other.origin, videos)) as server:
         settings = AuditSettings(
             url=server.url("/"),
             max_pages=len(PAGES) + 2,
@@ -773,8 +826,8 @@ EVIDENCE = {
     "/motion-bad": {
         # the news line, then the counter
         "moving-content": (2, "The north campground opens on Monday | animates transform without end"),
-        # the box, the red box, the canvas, then the siren GIF
-        "flashing": (4, "flashes a second over 60000 px²"),
+        # the box, the red box, the video, the canvas, then the siren GIF
+        "flashing": (5, "flashes a second over 60000 px²"),
         "animated-image": (1, "ducks.gif | gif of 2 frames, plays forever | #main > figure > img"),
     },
     "/media-bad": {
@@ -820,6 +873,9 @@ def test_canvas_pixels_are_sampled_on_the_barrier_page_and_its_twin(barrier_run)
     red = [f.detail for f in flashes if f.selector == "#warn"]
     assert len(red) == 1 and red[0].endswith(" red flashes a second over 57600 px²"), [f.selector for f in flashes]
     assert not any("red" in f.detail for f in flashes if f.selector != "#warn")
+    # the recorded video, played from its file: its pixels sampled as a canvas's are
+    clip = [f.detail for f in flashes if f.selector == "#clip"]
+    assert len(clip) == 1 and clip[0].endswith("flashes a second over 64000 px² in the video's pixels"), clip
     # the siren GIF, read from its own frames: 10 frames in a second, 4.5 flashes
     siren = [f for f in flashes if f.selector == "#siren"]
     assert [(f.snippet.rsplit("/", 1)[-1], f.detail) for f in siren] == [
@@ -832,6 +888,10 @@ def test_canvas_pixels_are_sampled_on_the_barrier_page_and_its_twin(barrier_run)
     assert [c.selector for c in canvases] == ["#beacon"] and len(canvases[0].samples) >= 5
     values = [v for _, v in canvases[0].samples]
     assert max(values) - min(values) > 0.01  # it changed while sampled
+    # the twin's video played and was sampled (two greys about 0.04 apart: no flash)
+    clips = [s for s in twin.motion.luminance if s.kind == "video"]
+    assert [c.selector for c in clips] == ["#clip"] and len(clips[0].samples) >= 5
+    assert 0.25 < min(v for _, v in clips[0].samples) <= max(v for _, v in clips[0].samples) < 0.4
     assert twin.motion.unmeasured == []
     # the twin's red box switches once a second: sampled with its colours, and under the threshold
     warn = [s for s in twin.motion.luminance if s.selector == "#warn"]
