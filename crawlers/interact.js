@@ -386,14 +386,21 @@ async ({ part, arg }) => {
     return walk;
   }
   if (part === "deep_widgets") {
-    // Widgets the walk did not reach (none of their elements took focus in it): composite-widget roles
-    // and custom elements holding 1 to arg.most tabbable elements, at most arg.max, in document order.
+    // Widgets the walk did not reach (none of their elements took focus in it): composite-widget roles,
+    // custom elements and keyed containers holding 1 to arg.most tabbable elements, at most arg.max, in
+    // document order.
     const WIDGET = "[role='group'], [role='toolbar'], [role='grid'], [role='treegrid'], [role='listbox'], [role='tablist'], " +
       "[role='menu'], [role='menubar'], [role='radiogroup'], [role='tree'], [role='application'], [role='dialog'], [role='combobox']";
+    // ... or, with no such role, the nearest container a script gave a key or focus-leaving listener
+    // (watch.js notes them), or one with an inline onkeydown.
+    const keyed = (window.__maturityWatch && window.__maturityWatch.keyed) || new WeakSet();
     const widgetOf = (el) => {
       const w = el.closest(WIDGET);
       if (w) return w;
       for (let n = el.parentElement; n && n !== document.body; n = n.parentElement) if (n.localName.includes("-")) return n;
+      for (let n = el.parentElement; n && n !== document.body; n = n.parentElement) {
+        if (keyed.has(n) || n.hasAttribute("onkeydown")) return n;
+      }
       return null;
     };
     S.deep = [];

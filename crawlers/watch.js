@@ -1,7 +1,8 @@
 // Installed before any page script (an init script): from the load event on, notes which elements
 // scripts keep changing (text, or the style and class attributes), so the interactive phase can tell
 // auto-updating and script-driven moving content from a page that holds still. Cheap: one observer,
-// counters for at most 300 elements, nothing read from the layout.
+// counters for at most 300 elements, nothing read from the layout; and which elements scripts gave key
+// or focus-leaving listeners (a WeakSet, noted as addEventListener is called).
 (() => {
   const KEY = "__maturityWatch";
   if (window[KEY] || window.top !== window) return;
@@ -34,6 +35,18 @@
       subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ["style", "class"],
     });
   };
+  // Elements a page script gave a key or focus-leaving listener (a widget with no role that may hold
+  // focus): the keyboard part tries those the Tab walk did not reach, as it tries role-bearing widgets.
+  const keyed = new WeakSet();
+  state.keyed = keyed;
+  const listen = EventTarget.prototype.addEventListener;
+  const HOLDS = new Set(["keydown", "keypress", "keyup", "focusout", "blur"]);
+  const wrapped = function (type, ...rest) {
+    if (HOLDS.has(type) && this instanceof Element) keyed.add(this);
+    return listen.call(this, type, ...rest);
+  };
+  try { Object.defineProperty(wrapped, "name", { value: listen.name }); } catch (e) { /* */ }
+  EventTarget.prototype.addEventListener = wrapped;
   if (document.readyState === "complete") start();
   else window.addEventListener("load", start, { once: true });
 })();

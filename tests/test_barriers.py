@@ -332,6 +332,21 @@ INTERACT_BAD = page(
     + "</script>"
     + STEPS_JS.format("column-reverse"),
 )
+# A time entry with no role, beyond the walk: a script on its box keeps Tab between its two fields; its
+# twin's script handles the arrow keys only (a keyed box that lets Tab go).
+TIME_ENTRY = (
+    "<div class='time-entry'><label>Hour <input id='hour' size='2'></label>"
+    "<label>Minute <input id='minute' size='2'></label></div><p><a href='/'>After the time</a></p>"
+    "<script>const box = document.querySelector('.time-entry'), fields = box.querySelectorAll('input');"
+    "box.addEventListener('keydown', (e) => {{ {0} }});</script>"
+)
+HOLD_TAB = "if (e.key !== 'Tab') return; e.preventDefault(); (e.target === fields[0] ? fields[1] : fields[0]).focus();"
+ARROWS = (
+    "if (e.key !== 'ArrowUp' && e.key !== 'ArrowDown') return; e.preventDefault();"
+    "e.target.value = String((Number(e.target.value) || 0) + (e.key === 'ArrowUp' ? 1 : -1));"
+)
+TRAP_BAD = page("Report a fault", "<p>When did the fault start?</p>" + PARKS + TIME_ENTRY.format(HOLD_TAB))
+TRAP_GOOD = page("Report a fault, fixed", "<p>When did the fault start?</p>" + PARKS + TIME_ENTRY.format(ARROWS))
 INTERACT_GOOD = page(
     "Book a campsite, fixed",
     "<p><a href='/'>All parks</a></p><booking-steps></booking-steps>"
@@ -573,6 +588,8 @@ PAGES = {
     "/interact-good": INTERACT_GOOD,
     "/motion-bad": MOTION_BAD,
     "/motion-good": MOTION_GOOD,
+    "/trap-bad": TRAP_BAD,
+    "/trap-good": TRAP_GOOD,
     "/uswds": USWDS,
     "/govuk": GOVUK,
 }
@@ -604,10 +621,11 @@ FAILS = {
     "/media-bad": {"rtl-direction", "audio-transcript", "alt-title-conflict", "lang-parts", "presentational-alt"},
     "/interact-bad": {"keyboard-trap", "hover-content", "text-resize", "reflow", "tab-order"},
     "/motion-bad": {"moving-content", "flashing", "animated-image"},
+    "/trap-bad": {"keyboard-trap"},
 }
 TWINS = {"/tables-good": "/tables-bad", "/forms-good": "/forms-bad", "/links-good": "/links-bad"}
 TWINS |= {"/spacing-good": "/spacing-bad", "/keyboard-good": "/keyboard-bad", "/media-good": "/media-bad"}
-TWINS |= {"/interact-good": "/interact-bad", "/motion-good": "/motion-bad"}
+TWINS |= {"/interact-good": "/interact-bad", "/motion-good": "/motion-bad", "/trap-good": "/trap-bad"}
 CLEAN = [*TWINS, "/uswds", "/govuk", "/", "/drupal"]
 
 PNG = (
@@ -830,6 +848,7 @@ EVIDENCE = {
         "flashing": (5, "flashes a second over 60000 px²"),
         "animated-image": (1, "ducks.gif | gif of 2 frames, plays forever | #main > figure > img"),
     },
+    "/trap-bad": {"keyboard-trap": (1, "#hour")},
     "/media-bad": {
         "rtl-direction": (1, "left-to-right (lang=en)"),
         "audio-transcript": (1, "no transcript"),
