@@ -6,6 +6,18 @@
 (() => {
   const KEY = "__maturityWatch";
   if (window[KEY] || window.top !== window) return;
+  // A WebGL canvas keeps its drawing only until the browser shows it (preserveDrawingBuffer false, the
+  // default): read later, as the motion part reads a canvas, it is blank, and a flashing one would look
+  // still. Its contexts are made with the drawing kept (a little more GPU memory; what it shows is the same).
+  const getContext = HTMLCanvasElement.prototype.getContext;
+  const kept = function (type, attributes, ...rest) {
+    if (/^(webgl2?|experimental-webgl)$/.test(String(type))) {
+      attributes = { ...(attributes && typeof attributes === "object" ? attributes : {}), preserveDrawingBuffer: true };
+    }
+    return getContext.call(this, type, attributes, ...rest);
+  };
+  try { Object.defineProperty(kept, "name", { value: getContext.name }); } catch (e) { /* */ }
+  HTMLCanvasElement.prototype.getContext = kept;
   const now = performance.now.bind(performance);
   const seen = new Map();  // element -> {text, style, first, last}
   const state = { loaded: null, seen, stopped: false };  // stopped: our own changes follow

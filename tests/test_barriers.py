@@ -388,6 +388,17 @@ BEACON_FLASH = (
     "let on = false; setInterval(() => { on = !on; beacon.fillStyle = on ? '#fff' : '#000';"
     "beacon.fillRect(0, 0, 320, 200); }, 100);"
 )
+# A WebGL canvas redrawn every 100 ms, black and white in turn; its twin, two close greys. A WebGL canvas
+# keeps its drawing only until it is shown, so read between redraws it would be blank (the white page):
+# the twin would seem to flash, were its drawing not kept by the audit (watch.js).
+GLOW = (
+    "<canvas id='glow' width='320' height='200' role='img' aria-label='Hazard light'></canvas>"
+    "<script>const gl = document.getElementById('glow').getContext('webgl'); let lit = 0;"
+    "setInterval(() => {{ lit = 1 - lit; const v = {0}; gl.clearColor(v, v, v, 1); gl.clear(gl.COLOR_BUFFER_BIT); }},"
+    " 100);</script>"
+)
+GLOW_FLASH = "lit"
+GLOW_FADE = "0.45 + 0.05 * lit"
 BEACON_FADE = (
     "const paint = (t) => { const v = Math.round(127.5 + 127.5 * Math.sin(t / 3000 * Math.PI));"
     "beacon.fillStyle = `rgb(${v},${v},${v})`; beacon.fillRect(0, 0, 320, 200); requestAnimationFrame(paint); };"
@@ -449,7 +460,8 @@ MOTION_BAD = page(
     + DUCKS.format("ducks.gif")
     + SIREN.format("siren.gif")
     + CLIP.format("clip.webm")
-    + BEACON.format(BEACON_FLASH),
+    + BEACON.format(BEACON_FLASH)
+    + GLOW.format(GLOW_FLASH),
     head=MOTION_CSS.format("0.2s"),
 )
 MOTION_GOOD = page(
@@ -465,7 +477,8 @@ MOTION_GOOD = page(
     + DUCKS.format("ducks-once.gif")
     + SIREN.format("siren-calm.gif")
     + CLIP.format("clip-calm.webm")
-    + BEACON.format(BEACON_FADE),
+    + BEACON.format(BEACON_FADE)
+    + GLOW.format(GLOW_FADE),
     head=MOTION_CSS.format("1s"),
 )
 
@@ -844,8 +857,8 @@ EVIDENCE = {
     "/motion-bad": {
         # the news line, then the counter
         "moving-content": (2, "The north campground opens on Monday | animates transform without end"),
-        # the box, the red box, the video, the canvas, then the siren GIF
-        "flashing": (5, "flashes a second over 60000 px²"),
+        # the box, the red box, the video, the canvas, the WebGL canvas, then the siren GIF
+        "flashing": (6, "flashes a second over 60000 px²"),
         "animated-image": (1, "ducks.gif | gif of 2 frames, plays forever | #main > figure > img"),
     },
     "/trap-bad": {"keyboard-trap": (1, "#hour")},
@@ -895,6 +908,9 @@ def test_canvas_pixels_are_sampled_on_the_barrier_page_and_its_twin(barrier_run)
     # the recorded video, played from its file: its pixels sampled as a canvas's are
     clip = [f.detail for f in flashes if f.selector == "#clip"]
     assert len(clip) == 1 and clip[0].endswith("flashes a second over 64000 px² in the video's pixels"), clip
+    # the WebGL canvas, read because the audit keeps its drawing
+    glow = [f.detail for f in flashes if f.selector == "#glow"]
+    assert len(glow) == 1 and glow[0].endswith("flashes a second over 64000 px² in the canvas's pixels"), glow
     # the siren GIF, read from its own frames: 10 frames in a second, 4.5 flashes
     siren = [f for f in flashes if f.selector == "#siren"]
     assert [(f.snippet.rsplit("/", 1)[-1], f.detail) for f in siren] == [
@@ -904,9 +920,10 @@ def test_canvas_pixels_are_sampled_on_the_barrier_page_and_its_twin(barrier_run)
     twin = _used(result, origin, "/motion-good")
     canvases = [s for s in twin.motion.luminance if s.kind == "canvas"]
     # a sample a frame for 500 ms: 10 to 30 on an idle machine, fewer on a loaded one (9 seen under -n 2)
-    assert [c.selector for c in canvases] == ["#beacon"] and len(canvases[0].samples) >= 5
-    values = [v for _, v in canvases[0].samples]
-    assert max(values) - min(values) > 0.01  # it changed while sampled
+    assert [c.selector for c in canvases] == ["#beacon", "#glow"] and min(len(c.samples) for c in canvases) >= 5
+    for canvas in canvases:
+        values = [v for _, v in canvas.samples]
+        assert max(values) - min(values) > 0.01, canvas.selector  # it changed while sampled
     # the twin's video played and was sampled (two greys about 0.04 apart: no flash)
     clips = [s for s in twin.motion.luminance if s.kind == "video"]
     assert [c.selector for c in clips] == ["#clip"] and len(clips[0].samples) >= 5

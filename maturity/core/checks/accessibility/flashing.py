@@ -35,7 +35,8 @@ ID = "flashing"
         "a play, each frame's mean luminance and colour on a white page, a 16 × 16 copy, repeated as it "
         "loops): it fails when one shown at `min_area_px` or more flashes more than `max_per_second` times "
         "in any one second (one whose bytes could not be read makes animated-image not assessable). "
-        "Flashes inside frames and in WebGL canvases are not measured."
+        "A WebGL canvas is read like any other (the audit has its drawing kept between frames). Flashes "
+        "inside frames are not measured."
     ),
     requires=("document",),
     # WCAG 2.2 definition "general flash and red flash thresholds": changes of 10 % of the maximum relative
