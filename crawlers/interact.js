@@ -121,8 +121,10 @@ async ({ part, arg }) => {
     const a = c[3] * parseFloat(s.opacity || "1");
     return [a * lum(c) + (1 - a) * back, [0, 1, 2].map((i) => a * c[i] + (1 - a) * g)];
   };
+  // the element's parent, or, at the top of a same-origin frame's document, the frame element itself
+  const up = (el) => el.parentElement || (el.ownerDocument !== document && el.ownerDocument.defaultView ? el.ownerDocument.defaultView.frameElement : null);
   const behind = (el) => {
-    for (let n = el.parentElement; n; n = n.parentElement) {
+    for (let n = up(el); n; n = up(n)) {
       const c = rgba(getComputedStyle(n).backgroundColor);
       if (c && c[3] > 0) return lum(c);
     }
@@ -171,12 +173,14 @@ async ({ part, arg }) => {
     // A muted autoplaying video below the fold waits, paused at its start, until it is scrolled to
     // (Chromium's policy); it plays then, so it is started here, to be sampled as someone who scrolls
     // to it sees it (at most 300 ms waited for it to start).
-    const waiting = Array.from(document.querySelectorAll("video[autoplay]")).slice(0, 50)
+    // The page and its same-origin frames (two levels deep): their canvases, videos and animations too.
+    const docs = [document, ...frames(document)];
+    const waiting = docs.flatMap((d) => Array.from(d.querySelectorAll("video[autoplay]")).slice(0, 50))
       .filter((v) => v.paused && !v.ended && v.currentTime === 0 && v.muted && shown(v)).slice(0, 4);
     if (waiting.length) {
       await Promise.race([Promise.allSettled(waiting.map((v) => v.play())), new Promise((resolve) => setTimeout(resolve, 300))]);
     }
-    const pixels = Array.from(document.querySelectorAll("canvas, video")).slice(0, 50).filter((el) =>
+    const pixels = docs.flatMap((d) => Array.from(d.querySelectorAll("canvas, video")).slice(0, 50)).filter((el) =>
       shown(el) && area(el) > 0 && (el.localName === "canvas" || (!el.paused && !el.ended && el.readyState >= 2))).slice(0, 4);
     const copy = document.createElement("canvas");
     copy.width = copy.height = 16;
@@ -229,10 +233,10 @@ async ({ part, arg }) => {
     const out = { observed_ms: watch && watch.loaded != null ? Math.round(performance.now() - watch.loaded) : 0,
       animations: [], changes: [], luminance: [], sample_ms: 0, controls: [], unmeasured: [] };
     const byTarget = new Map();
-    for (const a of document.getAnimations().slice(0, 300)) {
+    for (const a of docs.flatMap((d) => d.getAnimations()).slice(0, 300)) {
       const effect = a.effect;
-      const el = effect && effect.target;
-      if (a.playState !== "running" || !(el instanceof Element) || !el.getClientRects().length) continue;
+      const el = effect && effect.target;  // an element of a frame is no instanceof this window's Element
+      if (a.playState !== "running" || !el || el.nodeType !== 1 || !el.getClientRects().length) continue;
       const t = effect.getComputedTiming();
       // the properties whose value changes from keyframe to keyframe (a shorthand lists all its longhands)
       const values = new Map();

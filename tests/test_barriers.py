@@ -398,6 +398,12 @@ GLOW = (
     " 100);</script>"
 )
 GLOW_FLASH = "lit"
+# A storm radar in a same-origin frame: a box flashing black and white (every 0.2 s; its twin every 1 s).
+RADAR = (
+    "<iframe title='Storm radar' width='340' height='240' srcdoc=\"<style>body{{margin:0}}#radar{{width:320px;"
+    "height:200px;animation:f {0} steps(1) infinite}}@keyframes f{{0%{{background:#000}}50%{{background:#fff}}}}"
+    "</style><div id='radar'></div>\"></iframe>"
+)
 GLOW_FADE = "0.45 + 0.05 * lit"
 BEACON_FADE = (
     "const paint = (t) => { const v = Math.round(127.5 + 127.5 * Math.sin(t / 3000 * Math.PI));"
@@ -461,7 +467,8 @@ MOTION_BAD = page(
     + SIREN.format("siren.gif")
     + CLIP.format("clip.webm")
     + BEACON.format(BEACON_FLASH)
-    + GLOW.format(GLOW_FLASH),
+    + GLOW.format(GLOW_FLASH)
+    + RADAR.format("0.2s"),
     head=MOTION_CSS.format("0.2s"),
 )
 MOTION_GOOD = page(
@@ -478,7 +485,8 @@ MOTION_GOOD = page(
     + SIREN.format("siren-calm.gif")
     + CLIP.format("clip-calm.webm")
     + BEACON.format(BEACON_FADE)
-    + GLOW.format(GLOW_FADE),
+    + GLOW.format(GLOW_FADE)
+    + RADAR.format("1s"),
     head=MOTION_CSS.format("1s"),
 )
 
@@ -857,8 +865,8 @@ EVIDENCE = {
     "/motion-bad": {
         # the news line, then the counter
         "moving-content": (2, "The north campground opens on Monday | animates transform without end"),
-        # the box, the red box, the video, the canvas, the WebGL canvas, then the siren GIF
-        "flashing": (6, "flashes a second over 60000 px²"),
+        # the box, the red box, the video, the canvas, the WebGL canvas, the radar in its frame, the siren GIF
+        "flashing": (7, "flashes a second over 60000 px²"),
         "animated-image": (1, "ducks.gif | gif of 2 frames, plays forever | #main > figure > img"),
     },
     "/trap-bad": {"keyboard-trap": (1, "#hour")},
@@ -911,6 +919,9 @@ def test_canvas_pixels_are_sampled_on_the_barrier_page_and_its_twin(barrier_run)
     # the WebGL canvas, read because the audit keeps its drawing
     glow = [f.detail for f in flashes if f.selector == "#glow"]
     assert len(glow) == 1 and glow[0].endswith("flashes a second over 64000 px² in the canvas's pixels"), glow
+    # the radar in its same-origin frame
+    radar = [f for f in flashes if f.selector.endswith(">>> #radar")]
+    assert [f.detail.split(" flashes")[1] for f in radar] == [" a second over 64000 px²"], [f.selector for f in flashes]
     # the siren GIF, read from its own frames: 10 frames in a second, 4.5 flashes
     siren = [f for f in flashes if f.selector == "#siren"]
     assert [(f.snippet.rsplit("/", 1)[-1], f.detail) for f in siren] == [

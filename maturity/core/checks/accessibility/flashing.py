@@ -35,8 +35,9 @@ ID = "flashing"
         "a play, each frame's mean luminance and colour on a white page, a 16 × 16 copy, repeated as it "
         "loops): it fails when one shown at `min_area_px` or more flashes more than `max_per_second` times "
         "in any one second (one whose bytes could not be read makes animated-image not assessable). "
-        "A WebGL canvas is read like any other (the audit has its drawing kept between frames). Flashes "
-        "inside frames are not measured."
+        "A WebGL canvas is read like any other (the audit has its drawing kept between frames). Animations, "
+        "canvases and videos in same-origin frames (two levels deep) are watched as the page's are; flashes "
+        "inside cross-origin frames, and elements a script restyles inside a frame, are not seen."
     ),
     requires=("document",),
     # WCAG 2.2 definition "general flash and red flash thresholds": changes of 10 % of the maximum relative
