@@ -154,7 +154,10 @@ class BrowserSession:
         assert self.browser is not None
         return self.browser
 
-    async def new_context(self, *, device: str | None, net: NetworkLog | None) -> BrowserContext:
+    async def new_context(self, *, device: str | None, net: NetworkLog | None, watch: bool = True) -> BrowserContext:
+        """A context with our router and scripts. ``watch``: with watch.js (what the page changes by
+        itself, its key listeners, WebGL drawing kept for reading), which the gather step's interactive
+        checks read; the performance phase leaves it out, so what it times is the page alone."""
         assert self._pw is not None
         browser = await self._ensure_browser()
         options: dict[str, Any] = {}
@@ -178,7 +181,8 @@ class BrowserSession:
         # no navigation once the page has loaded. WebSockets have their own router (Playwright >= 1.48).
         await context.route("**/*", lambda route: self.guard.route(route, net))
         await context.add_init_script(self.settle_js)
-        await context.add_init_script(self.watch_js)
+        if watch:
+            await context.add_init_script(self.watch_js)
         if net is not None:
             context.on("request", lambda request: self.guard.watch_redirect(request, net))
             context.on("request", net.began)

@@ -138,7 +138,7 @@ async def measure(session: BrowserSession, urls: list[str], on_perf: PerfDone) -
 async def _context(session: BrowserSession, profile: dict[str, Any], net: NetworkLog) -> BrowserContext:
     """The phase's context: the performance observer in every document, and the login's session
     (cookies, localStorage, sessionStorage) when the audit signs in."""
-    context = await session.new_context(device=profile["device"], net=net)
+    context = await session.new_context(device=profile["device"], net=net, watch=False)
     await context.add_init_script(session.perf_js)
     if session.login is not None and session.login.session is not None:
         await session.login.session.enter(context)
