@@ -3,12 +3,12 @@
 // auto-updating and script-driven moving content from a page that holds still. Cheap: one observer,
 // counters for at most 300 elements, nothing read from the layout; and which elements scripts gave key
 // or focus-leaving listeners (a WeakSet, noted as addEventListener is called).
+
+// A WebGL canvas keeps its drawing only until the browser shows it (preserveDrawingBuffer false, the
+// default): read later, as the motion part reads a canvas, it is blank, so one redrawn every 100 ms would
+// seem to flash against the page and a flashing one could look still. Its contexts are made with the
+// drawing kept (a little more GPU memory; what it shows is the same), in every frame of the page.
 (() => {
-  const KEY = "__maturityWatch";
-  if (window[KEY] || window.top !== window) return;
-  // A WebGL canvas keeps its drawing only until the browser shows it (preserveDrawingBuffer false, the
-  // default): read later, as the motion part reads a canvas, it is blank, and a flashing one would look
-  // still. Its contexts are made with the drawing kept (a little more GPU memory; what it shows is the same).
   const getContext = HTMLCanvasElement.prototype.getContext;
   const kept = function (type, attributes, ...rest) {
     if (/^(webgl2?|experimental-webgl)$/.test(String(type))) {
@@ -18,6 +18,10 @@
   };
   try { Object.defineProperty(kept, "name", { value: getContext.name }); } catch (e) { /* */ }
   HTMLCanvasElement.prototype.getContext = kept;
+})();
+(() => {
+  const KEY = "__maturityWatch";
+  if (window[KEY] || window.top !== window) return;
   const now = performance.now.bind(performance);
   const seen = new Map();  // element -> {text, style, first, last}
   const state = { loaded: null, seen, stopped: false };  // stopped: our own changes follow
