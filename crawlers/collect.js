@@ -367,10 +367,13 @@
       const legend = f.querySelector(":scope > legend");
       return { selector: cssPath(f), legend: legend ? cap(contentName(legend), 200) : null };
     }));
+  const named = new Set();  // controls a label before named: a second label for one is "shared"
   const brokenLabels = attempt(() => Array.from(document.querySelectorAll("label[for]")).slice(0, 1000).filter(visible)
     .map((label) => {
       const target = document.getElementById(label.htmlFor);
-      const problem = !label.htmlFor.trim() ? "empty" : !target ? "missing" : !labelable(target) ? "not-labelable" : "";
+      let problem = !label.htmlFor.trim() ? "empty" : !target ? "missing" : !labelable(target) ? "not-labelable" : "";
+      if (!problem && named.has(target)) problem = "shared";
+      if (!problem) named.add(target);
       return { selector: cssPath(label), target: cap(label.htmlFor, 200), text: cap(ownText(label), 200), problem };
     }).filter((l) => l.problem));
   const controls = attempt(() => Array.from(document.querySelectorAll("input, select, textarea")).slice(0, 2000)

@@ -150,6 +150,8 @@ FORMS_BAD = page(
     "<label for='town'>Town *</label> <input id='town' name='town'>"
     "<label for='county'>County</label> <select id='county' name='county' onchange='this.form.submit()'>"
     "<option>Adams</option><option>Brown</option></select>"
+    "<label for='built-year'>Year built</label> <label for='built-year'>Year</label>"
+    "<input id='built-year' name='built'>"
     "<button type='submit'>Apply</button></form>",
 )
 FORMS_GOOD = page(
@@ -168,6 +170,7 @@ FORMS_GOOD = page(
     "<label for='terms'>I agree</label></fieldset>"
     "<label for='county'>County</label> <select id='county' name='county'>"
     "<option>Adams</option><option>Brown</option></select>"
+    "<label for='built-year'>Year built</label> <input id='built-year' name='built'>"
     "<button type='submit'>Apply</button></form>",
 )
 
@@ -823,7 +826,7 @@ EVIDENCE = {
     },
     "/forms-bad": {
         "fieldset-legend": (1, "no <legend>"),
-        "label-target": (1, 'for="owner-name": no element has this id'),
+        "label-target": (2, 'for="owner-name": no element has this id'),
         "hint-association": (2, "hint not referenced by #dob"),
         "required-asterisk": (1, "Town *"),
         "context-change": (1, "this.form.submit()"),

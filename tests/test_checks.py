@@ -348,7 +348,11 @@ CASES |= {
     "label-target": (
         page(
             document=document(
-                forms=FIELDS, broken_labels=j(LabelFacts(selector="label", target="nme", problem="missing"))
+                forms=FIELDS,
+                broken_labels=j(
+                    LabelFacts(selector="label", target="nme", problem="missing"),
+                    LabelFacts(selector="p > label", target="day", text="Day", problem="shared"),
+                ),
             )
         ),
         page(document=document(forms=FIELDS)),

@@ -226,12 +226,12 @@ class FieldsetFacts(Frozen):
 
 
 class LabelFacts(Frozen):
-    """A <label for> that labels nothing."""
+    """A <label for> that labels nothing, or a second label for a control another label names."""
 
     selector: str
     target: str  # the for attribute
     text: str = ""
-    problem: Literal["empty", "missing", "not-labelable"]
+    problem: Literal["empty", "missing", "not-labelable", "shared"]
 
 
 class HintFacts(Frozen):

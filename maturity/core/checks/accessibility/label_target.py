@@ -10,6 +10,7 @@ _WHY = {
     "empty": "an empty for attribute",
     "missing": "no element has this id",
     "not-labelable": "the element with this id is not a form control",
+    "shared": "another label already names this control",
 }
 
 
@@ -17,13 +18,15 @@ _WHY = {
     id=ID,
     dimension="accessibility",
     title="Every label points at its form control",
-    failure_title="Some labels point at an id that is missing or is not a form control",
+    failure_title="Some labels point at an id that is missing, not a form control or labelled already",
     description=(
         'A <label for="x"> labels the control whose id is x. When no control has that id (a typing '
         "mistake, or an id changed in one place only), the visible label names nothing: the field is "
         "announced without it, and clicking the label does not focus the field. Make the for attribute "
-        "match the control's id, or put the control inside the label. Two labels for one control are "
-        "left to axe-core's form-field-multiple-labels rule."
+        "match the control's id, or put the control inside the label. A second label for a control that "
+        "a label already names fails too: assistive technologies read one of them, or both run together "
+        '(a date\'s "Date of issue" and its "Day" field); name the group with a fieldset and legend '
+        "instead. axe-core's form-field-multiple-labels rule only asks for a review of it."
     ),
     requires=("document",),
     source="WCAG 2.2 SC 1.3.1 Info and Relationships and SC 4.1.2 Name, Role, Value, technique H44 (label elements)",
