@@ -2,6 +2,7 @@
 
 import math
 from collections.abc import Mapping, Sequence
+from itertools import islice, takewhile
 from typing import Any
 
 from maturity.core.checks import PageInput, check
@@ -151,7 +152,9 @@ def worst_second(image: AnimatedImage, p: Mapping[str, Any]) -> tuple[float, str
     timeline = frame_timeline(image)
     general = red = 0.0
     for i, (start, *_) in enumerate(timeline):
-        window = [frame for frame in timeline[i:] if frame[0] < start + 1000]
+        # the frames shown within the second from this one: read up to its end, not past it
+        end = start + 1000
+        window = list(takewhile(lambda frame: frame[0] < end, islice(timeline, i, None)))  # noqa: B023
         general = max(general, transitions([f[1] for f in window], float(p["min_change"]), float(p["dark_max"])) / 2)
         colours = [(f[2], f[3], f[4]) for f in window]
         red = max(red, red_transitions(colours, float(p["red_min_ratio"]), float(p["red_min_shift"])) / 2)
