@@ -88,6 +88,29 @@ def test_unknown_option_exits_2(tmp_path):
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
 
 
+def test_every_help_page_names_real_defaults_once(tmp_path):
+    """Each command's --help: no unresolved default (a settings factory shown as PydanticUndefined), no
+    doubled percent sign, and no option that states its default twice."""
+    import re
+
+    from click.testing import CliRunner
+
+    from maturity.cli import cli as main
+
+    runner = CliRunner()
+    commands = [[]] + [[name] for name in main.commands]
+    commands += [[name, sub] for name, group in main.commands.items() for sub in getattr(group, "commands", {})]
+    for args in commands:
+        result = runner.invoke(main, [*args, "--help"], terminal_width=200)
+        assert result.exit_code == 0, (args, result.output)
+        text = result.output
+        assert "PydanticUndefined" not in text and "%%" not in text, (args, text)
+        for option in re.split(r"\n  (?=-)", text):
+            assert option.count("[default:") <= 1, (args, option)
+    audit = runner.invoke(main, ["audit", "--help"], terminal_width=200).output
+    assert re.search(r"--concurrency .*\[default: \d+ on this machine\]", audit), audit
+
+
 def test_runs_rescore_and_report_need_no_browser_or_network(tmp_path, stored_run):
     db, crawl_id = stored_run
     out = tmp_path / "out"

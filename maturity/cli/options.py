@@ -46,12 +46,15 @@ def validate_start_url(url: str) -> str:
 
 def _default(name: str) -> str:
     field = AuditSettings.model_fields[name]
+    if field.default_factory is not None:  # worked out on the machine that runs it (workers: its cores)
+        value = field.get_default(call_default_factory=True)
+        return f" [default: {value} on this machine]"
     value = field.get_default(call_default_factory=False)
     return "" if value is None else f" [default: {value}]"
 
 
 def _help(name: str, text: str) -> str:
-    return text + _default(name)
+    return text if "[default:" in text else text + _default(name)
 
 
 # The audit options: (flags, settings field, click keyword arguments). Help texts name the default
@@ -121,7 +124,7 @@ AUDIT_OPTIONS: list[tuple[tuple[str, ...], str, dict[str, Any]]] = [
             "type": click.Choice(["crawl", "stratified", "random", "traffic"]),
             "help": "How the audited pages are chosen: the first found (crawl), or drawn from a larger "
             "population found first: one or more of every template and section (stratified) or at random "
-            "(random), both giving every figure a 95%% interval; or the most visited first (traffic, from "
+            "(random), both giving every figure a 95% interval; or the most visited first (traffic, from "
             "`maturity traffic import`) [default: crawl].",
         },
     ),
@@ -131,7 +134,7 @@ AUDIT_OPTIONS: list[tuple[tuple[str, ...], str, dict[str, Any]]] = [
         {
             "type": click.FloatRange(0, 50, min_open=True),
             "help": "With --sample stratified|random: audit a quarter of --max-pages (at least 10) first, "
-            "then double the sample until the overall score's 95%% interval is at most +/- this many "
+            "then double the sample until the overall score's 95% interval is at most +/- this many "
             "points or --max-pages is reached; the run says which.",
         },
     ),
@@ -162,7 +165,7 @@ AUDIT_OPTIONS: list[tuple[tuple[str, ...], str, dict[str, Any]]] = [
             "robots.txt Crawl-delay wins when longer [default: Crawl-delay, else 0.2 s between page loads].",
         },
     ),
-    (("--user-agent",), "user_agent", {"help": "User agent (default names maturity and a contact URL)."}),
+    (("--user-agent",), "user_agent", {"help": "User agent [default: one naming maturity and the --contact URL]."}),
     (
         ("--max-documents",),
         "max_documents",
