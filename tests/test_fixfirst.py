@@ -91,3 +91,16 @@ def test_the_scorecard_opens_with_the_fix_first_list() -> None:
     assert "Fix once in the shared template: clears 6 pages" in html
     skip = next(i for i in card.fix_first if i.check_id == "skip-link")
     assert f"+{skip.gain:g}" in html
+
+
+def test_the_terminal_summary_says_where_each_fix_is(capsys) -> None:
+    """Two single-page fixes of one check are told apart by their page; a template fix names its
+    element and a page it is on."""
+    from maturity.cli.output import run_summary
+    from maturity.core.model import RunInfo
+
+    card = score(uncapped(), pages(skip_link=False, header_img_alt=False, lone_title=True), site())
+    run_summary(RunInfo(crawl_id=1, target_url=card.target), card, {})
+    said = " ".join(capsys.readouterr().out.split()).replace("( ", "(")  # as wrapped to any width
+    assert f"document-title (one page: {ORIGIN}/p3)" in said
+    assert f"axe/image-alt (template, clears 6 pages, e.g. {ORIGIN}/ img)" in said

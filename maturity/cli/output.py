@@ -98,8 +98,9 @@ def run_summary(info: Any, card: Any, paths: dict[str, Path]) -> None:
     if card.fix_first:
         console.print("Fix first (points the overall score gains):")
         for item in card.fix_first[:5]:
-            reach = f"template, clears {item.pages} pages" if item.effort == "template" else "one page"
-            console.print(f"  +{item.gain:g}  {item.check_id}  ({reach})")
+            reach = f"template, clears {item.pages} pages, e.g." if item.effort == "template" else "one page:"
+            where = f" {item.selector}" if item.selector else ""
+            console.print(f"  +{item.gain:g}  {item.check_id}  ({reach} {item.example_url}{where})")
     na = [p for p in card.pages if p.status != "ok"]
     console.print(
         f"{len(card.pages)} pages, {len(na)} not assessable"
