@@ -257,3 +257,13 @@ def test_the_command_line_prints_every_problem(tmp_path):
         f"maturity: error: {path}: dimensions[0].weight: "
         "Input should be a valid number, unable to parse string as a number",
     ]
+
+
+def test_a_key_holding_a_line_break_is_named_on_one_line():
+    """Found by the edit test above: a key made of a line break (``{"\\n": .inf}``) split the message
+    in two. The key is shown with its control characters escaped."""
+    data = copy.deepcopy(DEFAULT)
+    data["id"] = {"\n\x1b[2J": float("inf")}
+    with pytest.raises(ConfigError) as err:
+        parse_rubric(yaml.safe_dump(data).encode(), "edited.yaml")
+    assert str(err.value) == "edited.yaml: id.\\n\\x1b[2J: not a finite number (write a number such as 1 or 2.5)"
