@@ -511,6 +511,11 @@
     return true;
   }).slice(0, 100).map((el) => ({ selector: cssPath(el), tag: el.localName, role: (el.getAttribute("role") || "").toLowerCase(),
     text: cap(nameOf(el), 100), reason: `tabindex=${el.getAttribute("tabindex")}` })));
+  // Elements a tabindex above 0 moves ahead of the rest of the tab order (WCAG failure F44).
+  const positiveTab = attempt(() => Array.from(document.querySelectorAll("[tabindex]")).slice(0, 2000)
+    .filter((el) => el.tabIndex > 0 && !el.disabled && visible(el)).slice(0, 100)
+    .map((el) => ({ selector: cssPath(el), tag: el.localName, role: (el.getAttribute("role") || "").toLowerCase(),
+      text: cap(nameOf(el), 100), reason: `tabindex=${el.getAttribute("tabindex")}` })));
   // Content a :hover rule reveals with no :focus or :focus-within rule revealing it too (same-origin sheets).
   const hoverOnly = attempt(() => {
     const rules = [];
@@ -867,6 +872,7 @@
       clickables,
       spacing_clipped: spacingClipped,
       roleless_focusable: roleless,
+      positive_tabindex: positiveTab,
       hover_only: hoverOnly,
       rtl_text: rtlText,
       audio: audioFacts,

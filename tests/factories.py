@@ -109,6 +109,7 @@ def document(**over: Any) -> dict[str, Any]:
         clickables=[],
         spacing_clipped=[],
         roleless_focusable=[],
+        positive_tabindex=[],
         hover_only=[],
         rtl_text=[],
         audio=[],

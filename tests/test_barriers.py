@@ -48,6 +48,7 @@ BARRIER_CHECKS = {
     "click-focus",
     "text-spacing",
     "focusable-role",
+    "positive-tabindex",
     "hover-only",
     "rtl-direction",
     "audio-transcript",
@@ -251,9 +252,11 @@ FRAME_TRAP = (
     ' if (e.key !== "Tab") return; e.preventDefault(); (document.activeElement === b[0] ? b[1] : b[0]).focus(); });'
     "</script>"
 )
+SEARCH = "<form role='search' action='/'><label for='q'>Search services</label> <input id='q' name='q'{}></form>"
 KEYBOARD_BAD = page(
     "Services",
-    MENU
+    SEARCH.format(" tabindex='1'")
+    + MENU
     + "<div tabindex='0' class='card'>Fishing licences, from $25 a year</div>"
     + STEPS.format("order:2", "order:1")
     + FRAME.format(FRAME_TRAP),
@@ -261,7 +264,8 @@ KEYBOARD_BAD = page(
 )
 KEYBOARD_GOOD = page(
     "Services, fixed",
-    MENU
+    SEARCH.format("")
+    + MENU
     + "<div class='card'><a href='/'>Fishing licences, from $25 a year</a></div>"
     + STEPS.format("", "")
     + (
@@ -641,7 +645,15 @@ FAILS = {
         "link-title-redundant",
     },
     "/spacing-bad": {"text-spacing", "text-resize"},  # a box of fixed height clips large text too
-    "/keyboard-bad": {"hover-only", "focusable-role", "focus-order", "hover-content", "tab-order", "keyboard-trap"},
+    "/keyboard-bad": {
+        "hover-only",
+        "focusable-role",
+        "positive-tabindex",
+        "focus-order",
+        "hover-content",
+        "tab-order",
+        "keyboard-trap",
+    },
     "/media-bad": {"rtl-direction", "audio-transcript", "alt-title-conflict", "lang-parts", "presentational-alt"},
     "/interact-bad": {"keyboard-trap", "hover-content", "text-resize", "reflow", "tab-order"},
     "/motion-bad": {"moving-content", "flashing", "animated-image"},
@@ -849,6 +861,7 @@ EVIDENCE = {
     "/keyboard-bad": {
         "hover-only": (1, "shown by '.menu li:hover > ul' only; 2 controls inside"),
         "focusable-role": (1, "<div> tabindex=0, no role"),
+        "positive-tabindex": (1, "<input> tabindex=1 | #q"),
         "focus-order": (1, "Step 1: fill in the form"),
         "hover-content": (1, "hover shows 'Permits Licences'; focus does not"),
         "tab-order": (1, "Step 1: fill in the form"),

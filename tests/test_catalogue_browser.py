@@ -271,6 +271,7 @@ EXPECTED: dict[str | None, dict[str, Outcome]] = {
         "click-focus": NA,  # nothing to examine: no candidate on the page
         "text-spacing": NA,  # nothing to examine: no candidate on the page
         "focusable-role": NA,  # nothing to examine: no candidate on the page
+        "positive-tabindex": NA,  # no element is given a tabindex
         "hover-only": NA,  # nothing to examine: no candidate on the page
         "rtl-direction": NA,
         "audio-transcript": NA,

@@ -418,6 +418,10 @@ CASES |= {
         page(document=document(roleless_focusable=j(Clickable(selector="div.card", tag="div", reason="tabindex=0")))),
         page(),
     ),
+    "positive-tabindex": (
+        page(document=document(positive_tabindex=j(Clickable(selector="input#q", tag="input", reason="tabindex=1")))),
+        page(),
+    ),
     "hover-only": (
         page(document=document(hover_only=j(HoverReveal(selector="ul.sub", rule="li:hover > ul", links=3)))),
         page(),

@@ -555,6 +555,7 @@ class DocumentFacts(Frozen):
     clickables: list[Clickable] | None = None
     spacing_clipped: list[ClippedText] | None = None
     roleless_focusable: list[Clickable] | None = None  # tabindex on a generic element with no role
+    positive_tabindex: list[Clickable] | None = None  # tabindex above 0 (ahead of the tab order)
     hover_only: list[HoverReveal] | None = None
     rtl_text: list[RtlText] | None = None
     audio: list[AudioFacts] | None = None
