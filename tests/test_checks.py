@@ -957,6 +957,23 @@ def test_data_tables_are_told_from_layout_tables():
     assert run("table-headers", page(document=document(tables=j(nested_layout)))).outcome == Outcome.NOT_APPLICABLE
 
 
+def test_a_table_given_another_role_or_of_one_row_needs_no_headers():
+    """Found on the W3C's ACT examples (bench/act.py): ``<table role="heading">`` is a heading, not a
+    table; a grid of one row relates no data cell to a header."""
+
+    def outcome(check_id: str, **facts: object) -> Outcome:
+        table = TableFacts(selector="t", rows=3, columns=2, bordered=True).model_copy(update=facts)
+        return run(check_id, page(document=document(tables=j(table)))).outcome
+
+    assert outcome("table-headers") == Outcome.FAIL
+    assert outcome("table-headers", role="heading") == Outcome.NOT_APPLICABLE
+    assert outcome("table-caption", role="heading") == Outcome.NOT_APPLICABLE
+    assert outcome("table-headers", role="grid", rows=1, columns=3) == Outcome.PASS
+    assert outcome("table-headers", role="treegrid", rows=4, columns=1) == Outcome.PASS
+    assert outcome("table-headers", role="grid", rows=2, columns=2) == Outcome.FAIL
+    assert outcome("layout-table-markup", role="none presentation", header_cells=1) == Outcome.FAIL
+
+
 def test_alternatives_that_are_not_alternatives():
     def alt(text: str, src: str = f"{ORIGIN}/img/seal.png") -> Outcome:
         return run("alt-text-placeholder", page(document=document(images=j(Image(src=src, alt=text))))).outcome

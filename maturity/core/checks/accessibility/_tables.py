@@ -4,7 +4,9 @@ A table is a *data table* by its markup (header cells, a caption, a summary, <th
 attributes, or a table/grid role), or, without such markup, by how it is drawn: at least ``min_rows``
 rows and two columns, no table inside it, and cell borders, zebra stripes or twenty rows or more. These
 are the signals browsers themselves use to tell data tables from layout tables (Chromium's and Firefox's
-layout-table heuristics). A table with role="presentation" or "none" is a layout table by declaration.
+layout-table heuristics). A table with role="presentation" or "none" is a layout table by declaration;
+one given another role (``<table role="heading">``) is that, not a table at all (ARIA: an explicit role
+overrides the element's own).
 """
 
 from __future__ import annotations
@@ -14,26 +16,32 @@ from maturity.core.checks._common import not_gathered
 from maturity.core.model import CheckResult, TableFacts
 
 LAYOUT_ROLES = frozenset({"presentation", "none"})
+TABLE_ROLES = frozenset({"", "table", "grid", "treegrid"})
 
 
 def declared_layout(t: TableFacts) -> bool:
-    return t.role in LAYOUT_ROLES
+    return _role(t) in LAYOUT_ROLES
+
+
+def _role(t: TableFacts) -> str:
+    """The table's role: the first token of its role attribute (what a browser takes for a known one)."""
+    return t.role.split()[0] if t.role.split() else ""
 
 
 def data_by_markup(t: TableFacts) -> bool:
-    return not declared_layout(t) and (
+    return _role(t) in TABLE_ROLES and (
         t.header_cells > 0
         or t.caption is not None
         or bool(t.summary)
         or t.sections
         or t.headers_attr
-        or t.role in ("table", "grid", "treegrid")
+        or _role(t) in ("table", "grid", "treegrid")
     )
 
 
 def data_by_look(t: TableFacts, min_rows: int) -> bool:
     return (
-        not declared_layout(t)
+        _role(t) in TABLE_ROLES
         and t.rows >= min_rows
         and t.columns >= 2
         and not t.contains_table

@@ -17,8 +17,8 @@ ID = "table-headers"
         "without <th> cells it reads a stream of values with nothing to say what each one is. Mark each "
         "header with <th> (and scope, where a table has both row and column headers). A table counts as a "
         "data table by its markup (caption, thead, summary) or by how it is drawn (at least `min_rows` rows "
-        "and two columns with cell borders, zebra stripes or twenty rows or more); layout tables are left "
-        "alone."
+        "and two columns with cell borders, zebra stripes or twenty rows or more); layout tables, and a table "
+        "of one row or one column (nothing in it to relate to a header), are left alone."
     ),
     requires=("document",),
     params={"min_rows": 3},
@@ -30,7 +30,8 @@ def run(page: PageInput) -> CheckResult:
     data = data_tables(ID, page)
     if isinstance(data, CheckResult):
         return data
-    bad = [t for t in data if t.header_cells == 0]
+    # one row or one column: no data cell has a header elsewhere in the grid to be related to
+    bad = [t for t in data if t.header_cells == 0 and t.rows >= 2 and t.columns >= 2]
     if not bad:
         return CheckResult.passed(ID, page.url)
     items = [
