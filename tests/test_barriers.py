@@ -354,6 +354,18 @@ ARROWS = (
 )
 TRAP_BAD = page("Report a fault", "<p>When did the fault start?</p>" + PARKS + TIME_ENTRY.format(HOLD_TAB))
 TRAP_GOOD = page("Report a fault, fixed", "<p>When did the fault start?</p>" + PARKS + TIME_ENTRY.format(ARROWS))
+# A field that takes focus back when it loses it, after a timer (as the W3C's ACT rule 80af7b's failed
+# examples do): Tab, Shift+Tab and Escape all end on it again. Its twin only says what is missing.
+REFOCUS = (
+    "<p><a href='/'>Permits</a></p><form action='/renew'><label for='pn'>Permit number</label> "
+    "<input id='pn' name='pn' onblur=\"{}\"> <span id='pn-hint'></span> <button>Renew</button></form>"
+    "<p><a href='/'>Help with renewals</a></p>"
+)
+REFOCUS_BAD = page("Renew a permit", REFOCUS.format("setTimeout(() => this.focus(), 10)"))
+REFOCUS_GOOD = page(
+    "Renew a permit, fixed",
+    REFOCUS.format("setTimeout(() => { document.getElementById('pn-hint').textContent = 'Enter the number'; }, 10)"),
+)
 INTERACT_GOOD = page(
     "Book a campsite, fixed",
     "<p><a href='/'>All parks</a></p><booking-steps></booking-steps>"
@@ -618,6 +630,8 @@ PAGES = {
     "/motion-good": MOTION_GOOD,
     "/trap-bad": TRAP_BAD,
     "/trap-good": TRAP_GOOD,
+    "/refocus-bad": REFOCUS_BAD,
+    "/refocus-good": REFOCUS_GOOD,
     "/uswds": USWDS,
     "/govuk": GOVUK,
 }
@@ -658,10 +672,12 @@ FAILS = {
     "/interact-bad": {"keyboard-trap", "hover-content", "text-resize", "reflow", "tab-order"},
     "/motion-bad": {"moving-content", "flashing", "animated-image"},
     "/trap-bad": {"keyboard-trap"},
+    "/refocus-bad": {"keyboard-trap"},
 }
 TWINS = {"/tables-good": "/tables-bad", "/forms-good": "/forms-bad", "/links-good": "/links-bad"}
 TWINS |= {"/spacing-good": "/spacing-bad", "/keyboard-good": "/keyboard-bad", "/media-good": "/media-bad"}
 TWINS |= {"/interact-good": "/interact-bad", "/motion-good": "/motion-bad", "/trap-good": "/trap-bad"}
+TWINS |= {"/refocus-good": "/refocus-bad"}
 CLEAN = [*TWINS, "/uswds", "/govuk", "/", "/drupal"]
 
 PNG = (
@@ -886,6 +902,7 @@ EVIDENCE = {
         "animated-image": (1, "ducks.gif | gif of 2 frames, plays forever | #main > figure > img"),
     },
     "/trap-bad": {"keyboard-trap": (1, "#hour")},
+    "/refocus-bad": {"keyboard-trap": (1, "#pn")},
     "/media-bad": {
         "rtl-direction": (1, "left-to-right (lang=en)"),
         "audio-transcript": (1, "no transcript"),
