@@ -3,7 +3,13 @@
 // thresholds are the checks' business. The focus sample runs last: focusing may run page scripts.
 () => {
   const fold = (s) => (s || "").replace(/\s+/g, " ").trim();
-  const cap = (s, n) => (s.length > n ? s.slice(0, n) : s);
+  // A value that is not text (a page's own getter, an SVG attribute object) reads as no text.
+  const cap = (s, n) => (typeof s !== "string" ? "" : s.length > n ? s.slice(0, n) : s);
+  // A link's address, resolved: an SVG <a>'s href is an SVGAnimatedString, not the URL an HTML link gives.
+  const urlOf = (el) => {
+    if (typeof el.href === "string") return el.href;
+    try { return new URL(el.getAttribute("href") || "", document.baseURI).href; } catch (e) { return ""; }
+  };
   const URL_MAX = 2000;  // a data: URL in a src can be megabytes; no check needs more than this
   // nth-of-type position of each child, computed once per parent: a parent with 20,000 links
   // would otherwise cost 20,000 steps per link.
@@ -79,7 +85,7 @@
     }));
   const linkEls = Array.from(document.querySelectorAll("a[href], area[href]")).slice(0, 3000);
   const links = linkEls.map((a) => ({
-    href: cap(a.href, URL_MAX),
+    href: cap(urlOf(a), URL_MAX),
     raw_href: cap(a.getAttribute("href") || "", 500),
     text: cap(accessibleText(a), 200),
     rel: a.getAttribute("rel") || "",
@@ -460,7 +466,7 @@
     const range = document.createRange();
     for (let i = 1; i < linkEls.length && out.length < 100; i++) {
       const prev = linkEls[i - 1], cur = linkEls[i];
-      if (!prev.href || prev.href !== cur.href || prev.localName !== "a" || cur.localName !== "a") continue;
+      if (!urlOf(prev) || urlOf(prev) !== urlOf(cur) || prev.localName !== "a" || cur.localName !== "a") continue;
       if (prev.contains(cur) || cur.contains(prev) || !visible(prev) || !visible(cur)) continue;
       // One place on the page (a paragraph, a card, a cell), not the last link of one region and the
       // first of the next, nor two items of a list.
@@ -472,7 +478,7 @@
       if (fold(range.toString())) continue;
       const between = range.cloneContents();
       if (between.querySelector && between.querySelector("img, svg, input, button, select, textarea, a")) continue;
-      out.push({ selector: cssPath(cur), previous: cssPath(prev), href: cap(cur.href, URL_MAX),
+      out.push({ selector: cssPath(cur), previous: cssPath(prev), href: cap(urlOf(cur), URL_MAX),
         text: cap(nameOf(prev), 100) + " | " + cap(nameOf(cur), 100) });
     }
     return out;

@@ -144,6 +144,7 @@ HOSTILE_LINKS = [
     "/auto-download",
     "/surrogate",
     "/metadata",
+    "/odd-links",
 ]
 
 
@@ -201,6 +202,14 @@ def hostile_routes(huge: HugeBody) -> dict[str, Any]:
         ),
         "/surrogate": html(
             "Surrogate", "<h1>Lone surrogates</h1><script>document.title = 'Bad \\uD800 title \\uDFFF';</script>"
+        ),
+        # An SVG link (its href is an SVGAnimatedString, not a URL: found on the W3C's ACT examples) and
+        # a link whose href getter a page script replaced with one returning an object.
+        "/odd-links": html(
+            "Links that are not plain",
+            "<h1>Odd links</h1><svg width='40' height='20'><a href='/clean-a'><text x='2' y='15'>Go</text></a></svg>"
+            "<p><a id='odd' href='/clean-b'>Clean B</a></p><script>Object.defineProperty("
+            "document.getElementById('odd'), 'href', { get: () => ({}) });</script>",
         ),
         "/metadata": html(
             "Reaches for the metadata service",
@@ -388,6 +397,14 @@ def test_refresh_loops_dialogs_and_lone_surrogates_are_gathered(hostile):
     assert hostile["pages"]["/refresh-other"].artifacts["document"]["title"] == "Refreshes to another page"
     assert hostile["pages"]["/surrogate"].artifacts["document"]["title"] == "Bad \ufffd title \ufffd"
     assert hostile["server_paths"].count("/refresh-self") <= 4  # not a loop
+
+
+def test_links_that_are_not_plain_anchors_are_read(hostile):
+    """An SVG <a> and an anchor whose href a script turned into an object: the page is read (it was
+    not assessable: the object failed the facts' validation), each address resolved from its attribute."""
+    assert status(hostile, "/odd-links") == ("ok", None)
+    links = {link["text"]: link["href"] for link in hostile["pages"]["/odd-links"].artifacts["document"]["links"]}
+    assert links["Go"].endswith("/clean-a") and links["Clean B"].endswith("/clean-b")
 
 
 def test_the_metadata_service_is_never_reached(hostile):
