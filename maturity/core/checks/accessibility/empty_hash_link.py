@@ -15,11 +15,13 @@ ID = "empty-hash-link"
         'A link to "#" jumps to the top of the page, or does something only a script knows about: screen '
         "readers announce a link, keyboard users expect to go somewhere, and nothing of the sort happens. Link "
         'to a real address, or use a <button> for actions (a link with role="button" is exempt: it says it '
-        "is a button)."
+        "is a button). Advisory: a link to # is not a WCAG failure by itself (the W3C's ACT examples "
+        "judged conforming use them as placeholders); one a script turns into an action is a button that "
+        "says it is a link (SC 4.1.2)."
     ),
     requires=("document",),
     params={"hrefs": ["#", "#!", "javascript:void(0)", "javascript:void(0);", "javascript:;", "javascript:"]},
-    source="WCAG 2.2 SC 2.4.4 Link Purpose and SC 4.1.2 Name, Role, Value (technique F42); WebAIM links guidance",
+    source="WebAIM links guidance; WCAG 2.2 SC 4.1.2 Name, Role, Value where a script makes the link an action",
     help_url="https://www.w3.org/WAI/WCAG22/Techniques/failures/F42",
 )
 def run(page: PageInput) -> CheckResult:
