@@ -523,6 +523,61 @@
     .map((el) => ({ selector: cssPath(el), tag: el.localName, role: (el.getAttribute("role") || "").toLowerCase(),
       text: cap(nameOf(el), 100), reason: `tabindex=${el.getAttribute("tabindex")}` })));
   // Content a :hover rule reveals with no :focus or :focus-within rule revealing it too (same-origin sheets).
+  // The page or its body turned by a quarter turn only in one orientation (an @media (orientation)
+  // rule's transform or rotate, against the same element's rotation outside such rules): the page
+  // locks itself to one orientation by counter-rotating (WCAG 1.3.4; the W3C's ACT rule b33eff).
+  const orientationLocks = attempt(() => {
+    const found = [];
+    const angleOf = (style) => {
+      let turn = 0;
+      const t = style.getPropertyValue("transform");
+      if (t && t !== "none") {
+        try { const m = new DOMMatrix(t); turn += Math.atan2(m.b, m.a) * 180 / Math.PI; } catch (e) { return null; }
+      }
+      const r = style.getPropertyValue("rotate").trim();
+      if (r && r !== "none") {
+        const parts = r.split(/\s+/);
+        const axis = parts.slice(0, -1).join(" ");
+        if (axis && !["z", "0 0 1"].includes(axis)) return turn;  // a turn about x or y is no turn of the page
+        try { const m = new DOMMatrix(`rotate(${parts[parts.length - 1]})`); turn += Math.atan2(m.b, m.a) * 180 / Math.PI; }
+        catch (e) { return null; }
+      }
+      return t || r ? turn : null;
+    };
+    const targets = [document.documentElement, document.body].filter((el) => el && visible(el));
+    const base = new Map(), locked = [];
+    const walk = (list, media) => {
+      for (const rule of Array.from(list || [])) {
+        if (rule.selectorText) {
+          const angle = angleOf(rule.style);
+          if (angle === null) continue;
+          for (const el of targets) {
+            let hit = false;
+            try { hit = el.matches(rule.selectorText); } catch (e) { /* a selector this browser cannot read */ }
+            if (!hit) continue;
+            if (media) locked.push([el, media, angle]);
+            else base.set(el, angle);
+          }
+        } else if (rule.cssRules) {
+          const text = rule.media ? rule.media.mediaText : (rule.conditionText || "");
+          walk(rule.cssRules, media || (/orientation/i.test(text) ? text : ""));
+        }
+      }
+    };
+    for (const sheet of Array.from(document.styleSheets)) {
+      let list = null;
+      try { list = sheet.cssRules; } catch (e) { continue; }
+      walk(list, "");
+    }
+    examined.orientation_rules = locked.length;
+    for (const [el, media, angle] of locked) {
+      const turn = Math.abs(((angle - (base.get(el) || 0)) % 180 + 180) % 180);
+      if (turn > 45 && turn < 135 && found.length < 10) {
+        found.push({ selector: el.localName, media: cap(media, 200), degrees: Math.round((angle - (base.get(el) || 0)) * 10) / 10 });
+      }
+    }
+    return found;
+  });
   const hoverOnly = attempt(() => {
     const rules = [];
     const walk = (list) => {
@@ -880,11 +935,12 @@
       roleless_focusable: roleless,
       positive_tabindex: positiveTab,
       hover_only: hoverOnly,
+      orientation_locks: orientationLocks,
       rtl_text: rtlText,
       audio: audioFacts,
       passages,
       focus_jumps: focusJumps,
-      examined: { clickables: 0, tabindex: 0, hover_rules: 0, clip_boxes: 0, focus_order: 0, ...examined },
+      examined: { clickables: 0, tabindex: 0, hover_rules: 0, clip_boxes: 0, focus_order: 0, orientation_rules: 0, ...examined },
       tech,
     },
     mobile: {

@@ -110,6 +110,7 @@ def document(**over: Any) -> dict[str, Any]:
         spacing_clipped=[],
         roleless_focusable=[],
         positive_tabindex=[],
+        orientation_locks=[],
         hover_only=[],
         rtl_text=[],
         audio=[],

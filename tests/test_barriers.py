@@ -49,6 +49,7 @@ BARRIER_CHECKS = {
     "text-spacing",
     "focusable-role",
     "positive-tabindex",
+    "orientation-lock",
     "hover-only",
     "rtl-direction",
     "audio-transcript",
@@ -361,6 +362,20 @@ REFOCUS = (
     "<input id='pn' name='pn' onblur=\"{}\"> <span id='pn-hint'></span> <button>Renew</button></form>"
     "<p><a href='/'>Help with renewals</a></p>"
 )
+# A page that turns itself a quarter turn when the phone is held upright, to stay in landscape (the
+# W3C's ACT rule b33eff's failed examples); its twin lets the layout follow the orientation.
+ORIENTATION = "<h1>Trail map</h1><p>The map below shows the summer trails of the north park.</p>"
+ORIENTATION_BAD = page(
+    "Trail map",
+    ORIENTATION,
+    head="<style>@media (orientation: portrait) { html { transform: rotate(90deg); "
+    "width: min(100vw, 100vh); height: min(100vw, 100vh); } }</style>",
+)
+ORIENTATION_GOOD = page(
+    "Trail map, fixed",
+    ORIENTATION,
+    head="<style>@media (orientation: portrait) { h1 { font-size: 1.5rem; } body { transform: none; } }</style>",
+)
 REFOCUS_BAD = page("Renew a permit", REFOCUS.format("setTimeout(() => this.focus(), 10)"))
 REFOCUS_GOOD = page(
     "Renew a permit, fixed",
@@ -632,6 +647,8 @@ PAGES = {
     "/trap-good": TRAP_GOOD,
     "/refocus-bad": REFOCUS_BAD,
     "/refocus-good": REFOCUS_GOOD,
+    "/orientation-bad": ORIENTATION_BAD,
+    "/orientation-good": ORIENTATION_GOOD,
     "/uswds": USWDS,
     "/govuk": GOVUK,
 }
@@ -673,11 +690,12 @@ FAILS = {
     "/motion-bad": {"moving-content", "flashing", "animated-image"},
     "/trap-bad": {"keyboard-trap"},
     "/refocus-bad": {"keyboard-trap"},
+    "/orientation-bad": {"orientation-lock"},
 }
 TWINS = {"/tables-good": "/tables-bad", "/forms-good": "/forms-bad", "/links-good": "/links-bad"}
 TWINS |= {"/spacing-good": "/spacing-bad", "/keyboard-good": "/keyboard-bad", "/media-good": "/media-bad"}
 TWINS |= {"/interact-good": "/interact-bad", "/motion-good": "/motion-bad", "/trap-good": "/trap-bad"}
-TWINS |= {"/refocus-good": "/refocus-bad"}
+TWINS |= {"/refocus-good": "/refocus-bad", "/orientation-good": "/orientation-bad"}
 CLEAN = [*TWINS, "/uswds", "/govuk", "/", "/drupal"]
 
 PNG = (
@@ -903,6 +921,7 @@ EVIDENCE = {
     },
     "/trap-bad": {"keyboard-trap": (1, "#hour")},
     "/refocus-bad": {"keyboard-trap": (1, "#pn")},
+    "/orientation-bad": {"orientation-lock": (1, "(orientation: portrait) | turned 90°")},
     "/media-bad": {
         "rtl-direction": (1, "left-to-right (lang=en)"),
         "audio-transcript": (1, "no transcript"),

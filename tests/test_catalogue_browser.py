@@ -272,6 +272,7 @@ EXPECTED: dict[str | None, dict[str, Outcome]] = {
         "text-spacing": NA,  # nothing to examine: no candidate on the page
         "focusable-role": NA,  # nothing to examine: no candidate on the page
         "positive-tabindex": NA,  # no element is given a tabindex
+        "orientation-lock": NA,  # no orientation rule turns the page
         "hover-only": NA,  # nothing to examine: no candidate on the page
         "rtl-direction": NA,
         "audio-transcript": NA,

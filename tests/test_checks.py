@@ -44,6 +44,7 @@ from maturity.core.model import (
     Media,
     MotionFacts,
     NetworkFacts,
+    OrientationLock,
     Outcome,
     Overflow,
     PageArtifacts,
@@ -416,6 +417,14 @@ CASES |= {
     ),
     "focusable-role": (
         page(document=document(roleless_focusable=j(Clickable(selector="div.card", tag="div", reason="tabindex=0")))),
+        page(),
+    ),
+    "orientation-lock": (
+        page(
+            document=document(
+                orientation_locks=j(OrientationLock(selector="html", media="(orientation: portrait)", degrees=90))
+            )
+        ),
         page(),
     ),
     "positive-tabindex": (

@@ -298,6 +298,14 @@ class ClippedText(Frozen):
     needed: float = 0
 
 
+class OrientationLock(Frozen):
+    """The page (``html`` or ``body``) turned by about a quarter turn under an orientation media query."""
+
+    selector: str
+    media: str
+    degrees: float
+
+
 class HoverReveal(Frozen):
     """Hidden content that a :hover rule shows, with no :focus or :focus-within rule showing it too."""
 
@@ -557,6 +565,7 @@ class DocumentFacts(Frozen):
     roleless_focusable: list[Clickable] | None = None  # tabindex on a generic element with no role
     positive_tabindex: list[Clickable] | None = None  # tabindex above 0 (ahead of the tab order)
     hover_only: list[HoverReveal] | None = None
+    orientation_locks: list[OrientationLock] | None = None  # a quarter turn in one orientation only
     rtl_text: list[RtlText] | None = None
     audio: list[AudioFacts] | None = None
     passages: list[Passage] | None = None
