@@ -53,7 +53,7 @@ TOTAL_MS = 3000  # the hard cap for one page, all parts together
 TAB_PRESSES = 20  # the walk stops earlier on a page with fewer elements in its tab order
 HOVER_PROBES = 4
 # Between presses on a page whose scripts listen for blur or focusout (and may take focus back after a
-# timer): a person's key presses are further apart than this.
+# timer): a person's key presses are further apart than this. Waited in the page's own timer queue.
 PACE_S = 0.03
 DEEP_WIDGETS = 3  # widgets beyond the walk focused by script and tried, when the walk did not reach the end
 DEEP_MOST = 8  # a widget with more tabbable elements is not tried (Tab could stay inside it honestly)
@@ -180,6 +180,14 @@ async def press(cdp: Any, key: str) -> None:
     await cdp.send("Input.dispatchKeyEvent", {"type": "keyUp", **KEYS[key]})
 
 
+async def _after_timers(cdp: Any, pace: float) -> None:
+    """Wait in the page for a timer of ``pace`` seconds: the page's own timers due sooner (a blur
+    handler's refocus) run first, however busy the machine is; nothing when ``pace`` is 0."""
+    if pace:
+        expression = f"new Promise((done) => setTimeout(done, {int(pace * 1000)}))"
+        await cdp.send("Runtime.evaluate", {"expression": expression, "awaitPromise": True})
+
+
 async def _keyboard(page: PwPage, call: Call, facts: dict[str, Any]) -> None:
     start = await call("keyboard_start")
     presses = min(TAB_PRESSES, int(start["tabbable"]) + 2)
@@ -191,7 +199,7 @@ async def _keyboard(page: PwPage, call: Call, facts: dict[str, Any]) -> None:
             # person types, so a timer has run before the next press notes where focus is.
             for _ in range(presses):
                 await press(cdp, "Tab")
-                await asyncio.sleep(pace)
+                await _after_timers(cdp, pace)
         else:
             # All presses sent at once, key down and key up in turn: the browser handles input events one
             # after another, in order, and the page notes where focus was at each; one round trip in all.
@@ -229,7 +237,7 @@ async def _deep_widgets(cdp: Any, call: Call, pace: float) -> dict[str, Any] | N
         # from its first element, a widget that lets focus go is left by now (the presses sent in one batch)
         tabs = [{"type": kind, **KEYS["Tab"]} for _ in range(int(count) + 1) for kind in ("rawKeyDown", "keyUp")]
         await asyncio.gather(*(cdp.send("Input.dispatchKeyEvent", event) for event in tabs))
-        await asyncio.sleep(pace)
+        await _after_timers(cdp, pace)
         now = await call("focus_now")
         if not now.get("in_widget"):
             continue
@@ -297,7 +305,7 @@ async def _try_to_leave(
         tried.append(key)
         if key == "Escape":
             continue
-        await asyncio.sleep(pace)
+        await _after_timers(cdp, pace)
         now = await call("focus_now")
         if not await still_in(now):
             escaped = True
