@@ -56,10 +56,11 @@ PROFILES: dict[str, dict[str, Any]] = {
 async def measure(session: BrowserSession, urls: list[str], on_perf: PerfDone) -> None:
     """Serial phase: ``perf_runs`` loads per URL under the throttling profile, one page at a time.
 
-    Each load has a browser context of its own (so a renderer of its own): a tab reused from the
-    page before keeps what that page compiled, parsed and decoded (scripts, style sheets, fonts), and
-    timed the next page's FCP and LCP 60-115 ms sooner than the page loads alone, unthrottled, on the
-    heavy bench site (bench/perf_agreement.py)."""
+    Each load has a tab of its own (its own renderer), cookies cleared before it: a tab reused from
+    the page before keeps what that page compiled, parsed and decoded (scripts, style sheets, fonts),
+    and timed the next page's FCP and LCP 60-115 ms sooner than the page loads alone, unthrottled, on
+    the heavy bench site (bench/perf_agreement.py). The context is made afresh when the audit signs in
+    again."""
     profile = PROFILES[session.settings.throttle]
     net = NetworkLog()
     login = session.login
@@ -77,51 +78,64 @@ async def measure(session: BrowserSession, urls: list[str], on_perf: PerfDone) -
         kind = wire["types"].get(ev["requestId"], "other")
         wire["by_type"][kind] = wire["by_type"].get(kind, 0) + size
 
-    for url in urls:
-        started = time.perf_counter()
-        runs: list[PerfRun] = []
-        error: str | None = None
-        kind = "timeout"
-        signed_in_again = False
-        tries = max(1, session.settings.perf_runs)
-        while tries > 0:
-            tries -= 1
-            made_in = login.generation if login is not None else 0
-            wire.update(bytes=0, requests=0, by_type={}, types={}, count_by_type={})
-            began = time.monotonic()
-            context: BrowserContext | None = None
-            try:
-                context = await _context(session, profile, net)  # with the login's session, if any
-                page = await context.new_page()
-                await _wire_cdp(session, context, page, profile, on_sent, on_finished)
-                run = await asyncio.wait_for(
-                    _one_perf_load(session, page, url, wire, net), session.settings.page_timeout + 15
-                )
-                runs.append(run)
-            except SessionEnded as ended:
-                assert login is not None
-                if not signed_in_again and await login.renew(session, made_in):
-                    signed_in_again = True
-                    tries += 1  # this run once more, signed in again
-                    continue
-                error, kind = login.required(str(ended)), "login"
-                break
-            except Exception as exc:  # timeouts, crashes, and facts a hostile page made unreadable
-                if not isinstance(exc, TimeoutError | PlaywrightError):
-                    log.exception("could not measure %s", url)
-                error = "timed out" if isinstance(exc, TimeoutError) else one_line(exc)
-                kind = "timeout" if isinstance(exc, TimeoutError) else "error"
-                stop = session.memory.stopped_since(began)
-                if stop is not None:
-                    error, kind = stop.reason(session.memory.cap_mb), "memory"
-            finally:
-                if context is not None:
-                    await close_quietly(context)
-        if runs:
-            data = summarise_runs(session.settings.throttle, runs).model_dump(mode="json")
-        else:
-            data = ArtifactError(error=error or "no run finished", kind=kind).model_dump()
-        await maybe_await(on_perf(url, data, (time.perf_counter() - started) * 1000))
+    context: BrowserContext | None = None
+    made_in = -1
+    try:
+        for url in urls:
+            started = time.perf_counter()
+            runs: list[PerfRun] = []
+            error: str | None = None
+            kind = "timeout"
+            signed_in_again = False
+            tries = max(1, session.settings.perf_runs)
+            while tries > 0:
+                tries -= 1
+                generation = login.generation if login is not None else 0
+                if context is None or made_in != generation:  # signed in again: a fresh context
+                    if context is not None:
+                        await close_quietly(context)
+                    context = await _context(session, profile, net)
+                    made_in = generation
+                wire.update(bytes=0, requests=0, by_type={}, types={}, count_by_type={})
+                began = time.monotonic()
+                page: PwPage | None = None
+                try:
+                    await context.clear_cookies()
+                    if login is not None and login.session is not None:
+                        await context.add_cookies(login.session.cookies)  # type: ignore[arg-type]
+                    page = await context.new_page()
+                    await _wire_cdp(session, context, page, profile, on_sent, on_finished)
+                    run = await asyncio.wait_for(
+                        _one_perf_load(session, page, url, wire, net), session.settings.page_timeout + 15
+                    )
+                    runs.append(run)
+                except SessionEnded as ended:
+                    assert login is not None
+                    if not signed_in_again and await login.renew(session, made_in):
+                        signed_in_again = True
+                        tries += 1  # this run once more, signed in again
+                        continue
+                    error, kind = login.required(str(ended)), "login"
+                    break
+                except Exception as exc:  # timeouts, crashes, and facts a hostile page made unreadable
+                    if not isinstance(exc, TimeoutError | PlaywrightError):
+                        log.exception("could not measure %s", url)
+                    error = "timed out" if isinstance(exc, TimeoutError) else one_line(exc)
+                    kind = "timeout" if isinstance(exc, TimeoutError) else "error"
+                    stop = session.memory.stopped_since(began)
+                    if stop is not None:
+                        error, kind = stop.reason(session.memory.cap_mb), "memory"
+                finally:
+                    if page is not None:
+                        await close_quietly(page)
+            if runs:
+                data = summarise_runs(session.settings.throttle, runs).model_dump(mode="json")
+            else:
+                data = ArtifactError(error=error or "no run finished", kind=kind).model_dump()
+            await maybe_await(on_perf(url, data, (time.perf_counter() - started) * 1000))
+    finally:
+        if context is not None:
+            await close_quietly(context)
 
 
 async def _context(session: BrowserSession, profile: dict[str, Any], net: NetworkLog) -> BrowserContext:
