@@ -522,7 +522,6 @@
     .filter((el) => el.tabIndex > 0 && !el.disabled && visible(el)).slice(0, 100)
     .map((el) => ({ selector: cssPath(el), tag: el.localName, role: (el.getAttribute("role") || "").toLowerCase(),
       text: cap(nameOf(el), 100), reason: `tabindex=${el.getAttribute("tabindex")}` })));
-  // Content a :hover rule reveals with no :focus or :focus-within rule revealing it too (same-origin sheets).
   // The page or its body turned by a quarter turn only in one orientation (an @media (orientation)
   // rule's transform or rotate, against the same element's rotation outside such rules): the page
   // locks itself to one orientation by counter-rotating (WCAG 1.3.4; the W3C's ACT rule b33eff).
@@ -578,6 +577,7 @@
     }
     return found;
   });
+  // Content a :hover rule reveals with no :focus or :focus-within rule revealing it too (same-origin sheets).
   const hoverOnly = attempt(() => {
     const rules = [];
     const walk = (list) => {

@@ -19,7 +19,7 @@ Run after the document facts and axe-core, in the same tab, in this order:
   When the walk found no cycle and did not reach the end of the page, up to ``DEEP_WIDGETS`` widgets
   it did not reach (composite-widget roles, custom elements) are focused by script and tried the same way.
   On a page whose scripts listen for blur or focusout (they may take focus back after a timer), keys
-  are pressed one at a time, ``PACE_S`` apart, as a person presses them;
+  are pressed one at a time, ``PACE_S`` apart, as a person presses them.
   Spell checking is off meanwhile (``spellcheck="false"``, put back after): a field focused by real
   keys made Chromium fetch its dictionary from its vendor, an address outside the audit;
 - ``hover``: at most ``HOVER_PROBES`` controls with hidden content beside them, each focused, then
