@@ -381,10 +381,7 @@ async ({ part, arg }) => {
     }
     const inFrames = docs.reduce((n, d) => n + Array.from(d.querySelectorAll(TABBABLE)).slice(0, 500)
       .filter((el) => !el.disabled && el.tabIndex >= 0 && el.getClientRects().length && !isFrame(el)).length, 0);
-    const watch = window.__maturityWatch;
-    const paced = Boolean(watch && watch.blurListeners) ||
-      [document, ...docs].some((d) => d.querySelector("[onblur], [onfocusout]"));
-    return { tabbable: tabbable().length + inFrames, paced };
+    return { tabbable: tabbable().length + inFrames };
   }
   if (part === "keyboard_read") {
     const walk = (S.walk || []).slice(1);

@@ -18,8 +18,6 @@ Run after the document facts and axe-core, in the same tab, in this order:
   back to where it was before reaching the end, Tab, Escape then Tab, and Shift+Tab are tried to leave.
   When the walk found no cycle and did not reach the end of the page, up to ``DEEP_WIDGETS`` widgets
   it did not reach (composite-widget roles, custom elements) are focused by script and tried the same way.
-  On a page whose scripts listen for blur or focusout (they may take focus back after a timer), keys
-  are pressed one at a time, ``PACE_S`` apart, as a person presses them.
   Spell checking is off meanwhile (``spellcheck="false"``, put back after): a field focused by real
   keys made Chromium fetch its dictionary from its vendor, an address outside the audit;
 - ``hover``: at most ``HOVER_PROBES`` controls with hidden content beside them, each focused, then
@@ -52,9 +50,6 @@ PART_MS = {"images": 500, "motion": 2200, "text_resize": 600, "keyboard": 1500, 
 TOTAL_MS = 3000  # the hard cap for one page, all parts together
 TAB_PRESSES = 20  # the walk stops earlier on a page with fewer elements in its tab order
 HOVER_PROBES = 4
-# Between presses on a page whose scripts listen for blur or focusout (and may take focus back after a
-# timer): a person's key presses are further apart than this. Waited in the page's own timer queue.
-PACE_S = 0.03
 DEEP_WIDGETS = 3  # widgets beyond the walk focused by script and tried, when the walk did not reach the end
 DEEP_MOST = 8  # a widget with more tabbable elements is not tried (Tab could stay inside it honestly)
 FLASH_SAMPLE_MS = 500  # only where something animates a colour or opacity, or a script restyles it
@@ -180,31 +175,15 @@ async def press(cdp: Any, key: str) -> None:
     await cdp.send("Input.dispatchKeyEvent", {"type": "keyUp", **KEYS[key]})
 
 
-async def _after_timers(cdp: Any, pace: float) -> None:
-    """Wait in the page for a timer of ``pace`` seconds: the page's own timers due sooner (a blur
-    handler's refocus) run first, however busy the machine is; nothing when ``pace`` is 0."""
-    if pace:
-        expression = f"new Promise((done) => setTimeout(done, {int(pace * 1000)}))"
-        await cdp.send("Runtime.evaluate", {"expression": expression, "awaitPromise": True})
-
-
 async def _keyboard(page: PwPage, call: Call, facts: dict[str, Any]) -> None:
     start = await call("keyboard_start")
     presses = min(TAB_PRESSES, int(start["tabbable"]) + 2)
-    pace = PACE_S if start.get("paced") else 0.0
     cdp = await page.context.new_cdp_session(page)
     try:
-        if pace:
-            # The page takes focus back on blur, perhaps after a timer: one press at a time, as a
-            # person types, so a timer has run before the next press notes where focus is.
-            for _ in range(presses):
-                await press(cdp, "Tab")
-                await _after_timers(cdp, pace)
-        else:
-            # All presses sent at once, key down and key up in turn: the browser handles input events one
-            # after another, in order, and the page notes where focus was at each; one round trip in all.
-            events = [{"type": kind, **KEYS["Tab"]} for _ in range(presses) for kind in ("rawKeyDown", "keyUp")]
-            await asyncio.gather(*(cdp.send("Input.dispatchKeyEvent", event) for event in events))
+        # All presses sent at once, key down and key up in turn: the browser handles input events one
+        # after another, in order, and the page notes where focus was at each; one round trip in all.
+        events = [{"type": kind, **KEYS["Tab"]} for _ in range(presses) for kind in ("rawKeyDown", "keyUp")]
+        await asyncio.gather(*(cdp.send("Input.dispatchKeyEvent", event) for event in events))
         walk = await call("keyboard_read")
         stops = align(walk, presses)
         cycle = find_cycle(stops)
@@ -214,15 +193,15 @@ async def _keyboard(page: PwPage, call: Call, facts: dict[str, Any]) -> None:
             async def in_cycle(now: dict[str, Any]) -> bool:
                 return now.get("kind") == "element" and int(now.get("key", 0)) in inside
 
-            cycle = await _try_to_leave(cdp, call, cycle, in_cycle, len(inside), pace)
+            cycle = await _try_to_leave(cdp, call, cycle, in_cycle, len(inside))
         elif int(start["tabbable"]) > presses and not any(s.get("kind") == "none" for s in stops):
-            cycle = await _deep_widgets(cdp, call, pace)
+            cycle = await _deep_widgets(cdp, call)
     finally:
         await cdp.detach()
     facts["keyboard"] = {"presses": presses, "tabbable": start["tabbable"], "stops": stops, "cycle": cycle}
 
 
-async def _deep_widgets(cdp: Any, call: Call, pace: float) -> dict[str, Any] | None:
+async def _deep_widgets(cdp: Any, call: Call) -> dict[str, Any] | None:
     """Beyond the walk: each widget it did not reach (at most ``DEEP_WIDGETS``, each with at most
     ``DEEP_MOST`` tabbable elements) has its first element focused by script, then Tab pressed once
     more than it has tabbable elements: focus still inside it is tried as a cycle is (Tab, Escape then
@@ -237,14 +216,13 @@ async def _deep_widgets(cdp: Any, call: Call, pace: float) -> dict[str, Any] | N
         # from its first element, a widget that lets focus go is left by now (the presses sent in one batch)
         tabs = [{"type": kind, **KEYS["Tab"]} for _ in range(int(count) + 1) for kind in ("rawKeyDown", "keyUp")]
         await asyncio.gather(*(cdp.send("Input.dispatchKeyEvent", event) for event in tabs))
-        await _after_timers(cdp, pace)
         now = await call("focus_now")
         if not now.get("in_widget"):
             continue
         selectors = list(dict.fromkeys([first.get("selector", ""), now.get("selector", "")]))
         modal = bool(first.get("modal"))
         cycle = {"selectors": selectors, "text": first.get("text", ""), "modal": modal, "direct": True}
-        left = await _try_to_leave(cdp, call, cycle, in_widget, int(count), pace)
+        left = await _try_to_leave(cdp, call, cycle, in_widget, int(count))
         if not left["escaped"]:
             return left
     return None
@@ -287,15 +265,9 @@ def find_cycle(stops: list[dict[str, Any]]) -> dict[str, Any] | None:
 
 
 async def _try_to_leave(
-    cdp: Any,
-    call: Call,
-    cycle: dict[str, Any],
-    still_in: Callable[[dict[str, Any]], Awaitable[bool]],
-    size: int,
-    pace: float = 0.0,
+    cdp: Any, call: Call, cycle: dict[str, Any], still_in: Callable[[dict[str, Any]], Awaitable[bool]], size: int
 ) -> dict[str, Any]:
-    """Tab (once more round the cycle), Escape then Tab, then Shift+Tab: does any take focus out?
-    Focus is read ``pace`` seconds after each press (a page that takes it back on a timer)."""
+    """Tab (once more round the cycle), Escape then Tab, then Shift+Tab: does any take focus out?"""
     rounds = min(size + 1, 6)
     keys = ["Tab"] * rounds + ["Escape", "Tab"] + ["Shift+Tab"] * rounds
     tried: list[str] = []
@@ -305,7 +277,6 @@ async def _try_to_leave(
         tried.append(key)
         if key == "Escape":
             continue
-        await _after_timers(cdp, pace)
         now = await call("focus_now")
         if not await still_in(now):
             escaped = True

@@ -57,12 +57,8 @@
   state.keyed = keyed;
   const listen = EventTarget.prototype.addEventListener;
   const HOLDS = new Set(["keydown", "keypress", "keyup", "focusout", "blur"]);
-  // A script that takes focus back when an element loses it (a blur or focusout listener) may do so
-  // after a timer: the keyboard part then paces its presses as a person would, not all at once.
-  state.blurListeners = 0;
   const wrapped = function (type, ...rest) {
     if (HOLDS.has(type) && this instanceof Element) keyed.add(this);
-    if ((type === "blur" || type === "focusout") && this instanceof Element) state.blurListeners += 1;
     return listen.call(this, type, ...rest);
   };
   try { Object.defineProperty(wrapped, "name", { value: listen.name }); } catch (e) { /* */ }

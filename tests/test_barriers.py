@@ -355,13 +355,6 @@ ARROWS = (
 )
 TRAP_BAD = page("Report a fault", "<p>When did the fault start?</p>" + PARKS + TIME_ENTRY.format(HOLD_TAB))
 TRAP_GOOD = page("Report a fault, fixed", "<p>When did the fault start?</p>" + PARKS + TIME_ENTRY.format(ARROWS))
-# A field that takes focus back when it loses it, after a timer (as the W3C's ACT rule 80af7b's failed
-# examples do): Tab, Shift+Tab and Escape all end on it again. Its twin only says what is missing.
-REFOCUS = (
-    "<p><a href='/'>Permits</a></p><form action='/renew'><label for='pn'>Permit number</label> "
-    "<input id='pn' name='pn' onblur=\"{}\"> <span id='pn-hint'></span> <button>Renew</button></form>"
-    "<p><a href='/'>Help with renewals</a></p>"
-)
 # A page that turns itself a quarter turn when the phone is held upright, to stay in landscape (the
 # W3C's ACT rule b33eff's failed examples); its twin lets the layout follow the orientation.
 ORIENTATION = "<h1>Trail map</h1><p>The map below shows the summer trails of the north park.</p>"
@@ -375,11 +368,6 @@ ORIENTATION_GOOD = page(
     "Trail map, fixed",
     ORIENTATION,
     head="<style>@media (orientation: portrait) { h1 { font-size: 1.5rem; } body { transform: none; } }</style>",
-)
-REFOCUS_BAD = page("Renew a permit", REFOCUS.format("setTimeout(() => this.focus(), 10)"))
-REFOCUS_GOOD = page(
-    "Renew a permit, fixed",
-    REFOCUS.format("setTimeout(() => { document.getElementById('pn-hint').textContent = 'Enter the number'; }, 10)"),
 )
 INTERACT_GOOD = page(
     "Book a campsite, fixed",
@@ -645,8 +633,6 @@ PAGES = {
     "/motion-good": MOTION_GOOD,
     "/trap-bad": TRAP_BAD,
     "/trap-good": TRAP_GOOD,
-    "/refocus-bad": REFOCUS_BAD,
-    "/refocus-good": REFOCUS_GOOD,
     "/orientation-bad": ORIENTATION_BAD,
     "/orientation-good": ORIENTATION_GOOD,
     "/uswds": USWDS,
@@ -689,13 +675,12 @@ FAILS = {
     "/interact-bad": {"keyboard-trap", "hover-content", "text-resize", "reflow", "tab-order"},
     "/motion-bad": {"moving-content", "flashing", "animated-image"},
     "/trap-bad": {"keyboard-trap"},
-    "/refocus-bad": {"keyboard-trap"},
     "/orientation-bad": {"orientation-lock"},
 }
 TWINS = {"/tables-good": "/tables-bad", "/forms-good": "/forms-bad", "/links-good": "/links-bad"}
 TWINS |= {"/spacing-good": "/spacing-bad", "/keyboard-good": "/keyboard-bad", "/media-good": "/media-bad"}
 TWINS |= {"/interact-good": "/interact-bad", "/motion-good": "/motion-bad", "/trap-good": "/trap-bad"}
-TWINS |= {"/refocus-good": "/refocus-bad", "/orientation-good": "/orientation-bad"}
+TWINS |= {"/orientation-good": "/orientation-bad"}
 CLEAN = [*TWINS, "/uswds", "/govuk", "/", "/drupal"]
 
 PNG = (
@@ -920,7 +905,6 @@ EVIDENCE = {
         "animated-image": (1, "ducks.gif | gif of 2 frames, plays forever | #main > figure > img"),
     },
     "/trap-bad": {"keyboard-trap": (1, "#hour")},
-    "/refocus-bad": {"keyboard-trap": (1, "#pn")},
     "/orientation-bad": {"orientation-lock": (1, "(orientation: portrait) | turned 90°")},
     "/media-bad": {
         "rtl-direction": (1, "left-to-right (lang=en)"),
