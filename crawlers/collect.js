@@ -522,6 +522,27 @@
     .filter((el) => el.tabIndex > 0 && !el.disabled && visible(el)).slice(0, 100)
     .map((el) => ({ selector: cssPath(el), tag: el.localName, role: (el.getAttribute("role") || "").toLowerCase(),
       text: cap(nameOf(el), 100), reason: `tabindex=${el.getAttribute("tabindex")}` })));
+  // Every style rule of the page's own sheets (another origin's cannot be read), at most 20,000, each
+  // with the orientation media query it sits in ("" outside one): walked once for the facts below.
+  const styleRules = attempt(() => {
+    const out = [];
+    const walk = (list, media) => {
+      for (const rule of Array.from(list || [])) {
+        if (out.length > 20000) return;
+        if (rule.selectorText) out.push([rule, media]);
+        else if (rule.cssRules) {  // @media, @supports, @layer
+          const text = rule.media ? rule.media.mediaText : (rule.conditionText || "");
+          walk(rule.cssRules, media || (/orientation/i.test(text) ? text : ""));
+        }
+      }
+    };
+    for (const sheet of Array.from(document.styleSheets)) {
+      let list = null;
+      try { list = sheet.cssRules; } catch (e) { continue; }
+      walk(list, "");
+    }
+    return out;
+  });  // null when the walk failed: the facts below are then not gathered either
   // The page or its body turned by a quarter turn only in one orientation (an @media (orientation)
   // rule's transform or rotate, against the same element's rotation outside such rules): the page
   // locks itself to one orientation by counter-rotating (WCAG 1.3.4; the W3C's ACT rule b33eff).
@@ -545,28 +566,16 @@
     };
     const targets = [document.documentElement, document.body].filter((el) => el && visible(el));
     const base = new Map(), locked = [];
-    const walk = (list, media) => {
-      for (const rule of Array.from(list || [])) {
-        if (rule.selectorText) {
-          const angle = angleOf(rule.style);
-          if (angle === null) continue;
-          for (const el of targets) {
-            let hit = false;
-            try { hit = el.matches(rule.selectorText); } catch (e) { /* a selector this browser cannot read */ }
-            if (!hit) continue;
-            if (media) locked.push([el, media, angle]);
-            else base.set(el, angle);
-          }
-        } else if (rule.cssRules) {
-          const text = rule.media ? rule.media.mediaText : (rule.conditionText || "");
-          walk(rule.cssRules, media || (/orientation/i.test(text) ? text : ""));
-        }
+    for (const [rule, media] of styleRules) {
+      const angle = angleOf(rule.style);
+      if (angle === null) continue;
+      for (const el of targets) {
+        let hit = false;
+        try { hit = el.matches(rule.selectorText); } catch (e) { /* a selector this browser cannot read */ }
+        if (!hit) continue;
+        if (media) locked.push([el, media, angle]);
+        else base.set(el, angle);
       }
-    };
-    for (const sheet of Array.from(document.styleSheets)) {
-      let list = null;
-      try { list = sheet.cssRules; } catch (e) { continue; }
-      walk(list, "");
     }
     examined.orientation_rules = locked.length;
     for (const [el, media, angle] of locked) {
@@ -579,19 +588,7 @@
   });
   // Content a :hover rule reveals with no :focus or :focus-within rule revealing it too (same-origin sheets).
   const hoverOnly = attempt(() => {
-    const rules = [];
-    const walk = (list) => {
-      for (const rule of Array.from(list || [])) {
-        if (rules.length > 20000) return;
-        if (rule.selectorText) rules.push(rule);
-        else if (rule.cssRules) walk(rule.cssRules);  // @media, @supports, @layer
-      }
-    };
-    for (const sheet of Array.from(document.styleSheets)) {
-      let list = null;
-      try { list = sheet.cssRules; } catch (e) { continue; }  // another origin's sheet cannot be read
-      walk(list);
-    }
+    const rules = styleRules.map(([rule]) => rule);
     const parts = (rule) => rule.selectorText.split(",").map((p) => p.trim());
     const reveals = (st) => (st.display && st.display !== "none") || st.visibility === "visible" ||
       (st.opacity !== "" && parseFloat(st.opacity) > 0);
