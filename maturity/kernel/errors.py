@@ -42,14 +42,14 @@ class ConfigError(UsageError):
         self.message = message
         self.more = more  # further problems in the same file, (key path, message): all reported at once
         where = f"{path}: {key}" if key else path
-        super().__init__(one_line(f"{where}: {message}"))
+        super().__init__(_escape_controls(f"{where}: {message}"))
 
     def lines(self) -> list[str]:
         """Every problem found, one line each, the first being ``str(self)``."""
-        return [str(self)] + [one_line(f"{self.path}: {key}: {message}") for key, message in self.more]
+        return [str(self)] + [_escape_controls(f"{self.path}: {key}: {message}") for key, message in self.more]
 
 
-def one_line(text: str) -> str:
+def _escape_controls(text: str) -> str:
     """``text`` with its control characters written as escapes (a key named ``"a\\nb"`` in a file
     shows as ``a\\nb``): an error stays one line, whatever the file's keys hold."""
     return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
