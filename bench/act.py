@@ -44,7 +44,7 @@ from pathlib import Path
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from corpus import audit, outcomes, serve
+from corpus import add_sitemap, audit, outcomes, serve
 
 BASELINE = "<p>This page has no barrier: it is the frame every example page shares.</p>"
 HEADING = re.compile(r"^#{3,4} (Passed|Failed|Inapplicable) Example (\d+)\s*$", re.M)
@@ -135,12 +135,7 @@ def site(cases: list[dict]) -> dict[str, bytes]:
     paths = sorted(p for p in files if p.endswith(".html"))
     links = "".join(f'<li><a href="{p}">{p}</a></li>' for p in paths)
     files["/"] = page("Examples", f"<h1>Examples</h1><ul>{links}</ul>").encode()
-    urls = "".join(f"<url><loc>{{origin}}{p}</loc></url>" for p in paths)
-    files["/sitemap.xml"] = (
-        '<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-        + urls
-        + "</urlset>"
-    ).encode()
+    add_sitemap(files)
     return files
 
 

@@ -119,13 +119,18 @@ def corpus(folder: Path) -> tuple[list[dict], dict[str, bytes]]:
     files["/baseline.html"] = page("Baseline", BASELINE).encode()
     links = "".join(f'<li><a href="{t["path"]}">{html.escape(t["name"])}</a></li>' for t in tests)
     files["/"] = page("Tests", f'<h1>Tests</h1><ul><li><a href="/baseline.html">Baseline</a></li>{links}</ul>').encode()
+    add_sitemap(files)
+    return tests, files
+
+
+def add_sitemap(files: dict[str, bytes]) -> None:
+    """A sitemap of every page in ``files`` (``{origin}`` is filled in as it is served)."""
     urls = "".join(f"<url><loc>{{origin}}{p}</loc></url>" for p in files if p.endswith(".html"))
     files["/sitemap.xml"] = (
         '<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
         + urls
         + "</urlset>"
     ).encode()
-    return tests, files
 
 
 @contextmanager
