@@ -275,8 +275,39 @@ async ({ part, arg }) => {
     const candidates = [];
     for (const [el, a] of byTarget) if (a.properties.some((p) => flashy.test(p)) && (a.period_ms || 0) < 2000) candidates.push(el);
     if (watch) for (const [el, e] of watch.seen) if (e.style >= 3 && el.isConnected && !candidates.includes(el)) candidates.push(el);
-    const sampled = candidates.filter((el) => el.getClientRects().length).slice(0, 10);
+    const shownCandidates = candidates.filter((el) => el.getClientRects().length).slice(0, 10);
+    // An element only animations change (no script restyles it) is read at exact times, not as frames come:
+    // its running animations are moved forward together, SEEK_STEP ms at a time over one second, its style
+    // read at each time, and put back where they were, all in one task (the page renders no moved frame).
+    // On a loaded machine frames come late and a flash can fall between two of them; a seeked time cannot.
+    const SEEK_MS = 1000, SEEK_STEP = 10;
+    const scripted = (el) => watch && watch.seen.has(el) && watch.seen.get(el).style >= 3;
+    const running = docs.flatMap((d) => d.getAnimations()).slice(0, 300).filter((a) => a.playState === "running");
+    const seeked = [], seekedEls = new Set();
+    for (const el of shownCandidates) {
+      const anims = running.filter((a) => a.effect && a.effect.target === el);
+      if (scripted(el) || !anims.length || anims.some((a) => typeof a.currentTime !== "number")) continue;
+      const start = anims.map((a) => a.currentTime);
+      const back = behind(el);
+      const samples = [], colours = [];
+      try {
+        for (let s = 0; s <= SEEK_MS; s += SEEK_STEP) {
+          anims.forEach((a, i) => { a.currentTime = start[i] + s * a.playbackRate; });
+          const [y, colour] = look(el, back);
+          samples.push([s, Math.round(y * 1000) / 1000]);
+          colours.push(chroma(colour));
+        }
+      } catch (e) {
+        continue;  // sampled as frames come instead
+      } finally {
+        anims.forEach((a, i) => { try { a.currentTime = start[i]; } catch (e) { /* */ } });
+      }
+      seeked.push({ selector: cssPath(el), area: area(el), samples, chroma: colours, seeked: true });
+      seekedEls.add(el);
+    }
+    const sampled = shownCandidates.filter((el) => !seekedEls.has(el));
     out.unmeasured = unmeasured;
+    out.luminance = seeked;
     await probing;
     const moving = media.filter((m) => m.el.localName === "video" || m.moved);
     if (sampled.length || moving.length) {
@@ -305,7 +336,7 @@ async ({ part, arg }) => {
       }
       out.sample_ms = Math.round(performance.now() - t0);
       for (const m of moving) if (m.lost) out.unmeasured.push({ selector: cssPath(m.el), kind: m.el.localName, area: area(m.el), reason: "its pixels became unreadable (cross-origin) while sampled" });
-      out.luminance = [...sampled.map((el, i) => ({ selector: cssPath(el), area: area(el), samples: series[i], chroma: chromas[i] })),
+      out.luminance = [...seeked, ...sampled.map((el, i) => ({ selector: cssPath(el), area: area(el), samples: series[i], chroma: chromas[i] })),
         ...moving.map((m, i) => ({ selector: cssPath(m.el), area: area(m.el), samples: pseries[i], chroma: pchromas[i], kind: m.el.localName }))];
     }
     return out;

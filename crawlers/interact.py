@@ -10,8 +10,10 @@ Run after the document facts and axe-core, in the same tab, in this order:
 - ``motion``: running animations, elements scripts kept changing since the load event (noted by
   watch.js, an init script; a page that keeps changing is watched until ``WATCH_MS`` after its load)
   and the page's buttons (every page is watched ``WATCH_MIN_MS`` after its load first, so an update
-  every quarter second shows twice); where something could flash, its luminance is sampled frame by frame for
-  ``FLASH_SAMPLE_MS``;
+  every quarter second shows twice); where something could flash, its luminance is read: at exact times
+  (every 10 ms over one second, its animations moved forward and put back) where only animations change it,
+  so that a loaded machine reads it as an idle one does; frame by frame for ``FLASH_SAMPLE_MS`` where a
+  script restyles or draws it (canvases, videos);
 - ``text_resize``: every text's font size doubled in the page (WCAG 1.4.4), boxes that now clip;
 - ``keyboard``: Tab pressed from the top of the page at most ``TAB_PRESSES`` times, through same-origin
   frames too (their elements are named ``frame-selector >>> element-selector``); when focus comes
@@ -52,7 +54,7 @@ TAB_PRESSES = 20  # the walk stops earlier on a page with fewer elements in its 
 HOVER_PROBES = 4
 DEEP_WIDGETS = 3  # widgets beyond the walk focused by script and tried, when the walk did not reach the end
 DEEP_MOST = 8  # a widget with more tabbable elements is not tried (Tab could stay inside it honestly)
-FLASH_SAMPLE_MS = 500  # only where something animates a colour or opacity, or a script restyles it
+FLASH_SAMPLE_MS = 500  # only where a script restyles something, or a canvas or video changes
 WATCH_MS = 1500  # a page scripts keep changing is watched this long after its load event, at least
 WATCH_MIN_MS = 600  # every page is watched this long after its load event before deciding it is still
 MAX_IMAGES = 30  # GIF, PNG and WebP images read per page; the rest are named as not examined

@@ -9,7 +9,7 @@ from factories import ORIGIN, PLAIN_TEXT, axe, document, http, interaction, mobi
 
 from maturity.core import checks
 from maturity.core.checks.accessibility.all_caps_text import caps_runs
-from maturity.core.checks.accessibility.flashing import red_transitions, transitions
+from maturity.core.checks.accessibility.flashing import red_transitions, too_sparse, transitions
 from maturity.core.checks.content.lang_matches_text import detect
 from maturity.core.checks.performance._metric import log_normal_score
 from maturity.core.documents import DocumentSet, OfficeFacts, PdfFacts, PdfFormField, PublishedDocument
@@ -1227,6 +1227,26 @@ def test_flashes_are_counted_by_wcag_general_flash_threshold():
     # a switch each 100 ms is 5 flashes a second; 4 switches fall in the 496 ms sampled: counted low, never high
     assert failed.items[0].detail.startswith("4.0 flashes a second")
     assert run("flashing", page()).outcome == Outcome.NOT_APPLICABLE
+
+
+def test_flashing_never_passes_frames_that_came_too_seldom_to_see_a_flash():
+    # a switch each 100 ms sampled every 200 ms: every sample catches the same state (a loaded machine)
+    aliased = LuminanceSeries(selector="#radar", area=64000, samples=[(t, 0.0) for t in range(0, 501, 200)])
+    assert too_sparse(aliased, 3) == 200
+    assert too_sparse(flicker(100), 3) == 0  # a frame each 16 ms
+    unseen = run("flashing", used(motion=MotionFacts(luminance=[aliased])))
+    assert unseen.outcome == Outcome.NOT_APPLICABLE
+    assert unseen.items[0].detail == "not assessable: #radar: sampled every 200 ms (a frame came that seldom)"
+    # at 83 ms, a state of 167 ms (three flashes a second) is seen at least twice: judged
+    edge = LuminanceSeries(selector="#radar", area=64000, samples=[(t, 0.0) for t in range(0, 501, 83)])
+    assert run("flashing", used(motion=MotionFacts(luminance=[edge]))).outcome == Outcome.PASS
+    # read at exact times (its animations moved forward), a series is never too sparse
+    assert too_sparse(aliased.model_copy(update={"seeked": True}), 3) == 0
+    # a flash seen in sparse frames stands; a small element's frames do not matter
+    seen = LuminanceSeries(selector="#box", area=64000, samples=[(t, float(t // 100 % 2)) for t in range(0, 501, 100)])
+    assert run("flashing", used(motion=MotionFacts(luminance=[seen, aliased]))).outcome == Outcome.FAIL
+    small = aliased.model_copy(update={"area": 20000})
+    assert run("flashing", used(motion=MotionFacts(luminance=[small]))).outcome == Outcome.PASS
 
 
 RED = (1.0, 0.451, 0.523)  # #f00: R/(R+G+B), u', v'

@@ -429,6 +429,9 @@ class LuminanceSeries(Frozen):
     # The colour shown at each sample, for red flashes: (R/(R+G+B) of its sRGB value, CIE 1976 u', v');
     # empty when gathered before it was recorded.
     chroma: list[tuple[float, float, float]] = Field(default_factory=list)
+    # True when read at exact times by moving its animations forward (every 10 ms over one second), not
+    # as frames came: such samples are as dense on a loaded machine as on an idle one.
+    seeked: bool = False
 
 
 class Unmeasured(Frozen):

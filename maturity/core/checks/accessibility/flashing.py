@@ -2,12 +2,12 @@
 
 import math
 from collections.abc import Mapping, Sequence
-from itertools import islice, takewhile
+from itertools import islice, pairwise, takewhile
 from typing import Any
 
 from maturity.core.checks import PageInput, check
 from maturity.core.checks.accessibility._interaction import interaction
-from maturity.core.model import AnimatedImage, CheckResult, Item
+from maturity.core.model import AnimatedImage, CheckResult, Item, LuminanceSeries
 
 ID = "flashing"
 
@@ -21,7 +21,11 @@ ID = "flashing"
         "Flashing can cause seizures in people with photosensitive epilepsy. Do not flash more than three "
         "times in any second. Watched in the browser: every element whose colour or opacity an animation "
         "changes, or whose style a script kept changing since the page loaded, has its relative luminance "
-        "sampled frame by frame for half a second. A flash is a pair of opposing changes of at least "
+        "sampled. One only animations change is read at exact times, every 10 ms over one second, by moving "
+        "its animations forward (and back where they were); one a script restyles is sampled frame by frame "
+        "for half a second, and when its frames came further apart than a flash too fast could be seen "
+        "(1000 / (4 × `max_per_second`) ms: a loaded machine), it is not judged to pass: when nothing "
+        "failed, the page is not assessable. A flash is a pair of opposing changes of at least "
         "`min_change` where the darker state is below `dark_max` (WCAG's general flash threshold); it fails "
         "when an element of at least `min_area_px` CSS px² flashes more than `max_per_second` times a "
         "second. A <canvas> whose pixels change, and a playing <video> (a muted autoplaying one below the fold, "
@@ -71,9 +75,11 @@ def run(page: PageInput) -> CheckResult:
     if not motion.luminance and not unmeasured and not images:
         return CheckResult.not_applicable(ID, page.url, "no element changed colour or opacity while watched")
     items = []
+    sparse = []  # series sampled too seldom to have seen a flash too fast
     for series in motion.luminance:
         if series.area < float(p["min_area_px"]) or len(series.samples) < 2:
             continue
+        gap = too_sparse(series, float(p["max_per_second"]))
         seconds = (series.samples[-1][0] - series.samples[0][0]) / 1000
         flashes = transitions([v for _, v in series.samples], float(p["min_change"]), float(p["dark_max"])) / 2
         rate = flashes / seconds if seconds > 0 else 0.0
@@ -85,17 +91,32 @@ def run(page: PageInput) -> CheckResult:
             what = "" if series.kind == "element" else f" in the {series.kind}'s pixels"
             detail = f"{rate:.1f} {red}flashes a second over {series.area:g} px²{what}"
             items.append(Item(url=page.url, selector=series.selector, detail=detail))
+        elif gap:
+            sparse.append(f"{series.selector}: sampled every {gap:g} ms (a frame came that seldom)")
     for image in images:
         flashes, red = worst_second(image, p)
         if flashes > float(p["max_per_second"]):
             detail = f"{flashes:.1f} {red}flashes in one second over {image.area:g} px² in the animated image's frames"
             items.append(Item(url=page.url, selector=image.selector, snippet=image.url[-80:], detail=detail))
-    if not items and unmeasured:
-        unread = "; ".join(f"<{u.kind}> {u.selector}: {u.reason}" for u in unmeasured[:3])
-        return CheckResult.not_applicable(ID, page.url, f"not assessable: {unread}")
+    if not items and (unmeasured or sparse):
+        unread = [f"<{u.kind}> {u.selector}: {u.reason}" for u in unmeasured[:3]] + sparse[:3]
+        return CheckResult.not_applicable(ID, page.url, f"not assessable: {'; '.join(unread)}")
     if not items:
         return CheckResult.passed(ID, page.url)
     return CheckResult.failed(ID, page.url, items=items, value=float(len(items)))
+
+
+def too_sparse(series: LuminanceSeries, max_per_second: float) -> float:
+    """The median gap (ms) between a series' samples when it is too wide to see a flash faster than
+    ``max_per_second``, else 0. More than that many flashes a second changes state at least every
+    1000 / (2 × max_per_second) ms; each state is seen only when sampled at least twice as often (the
+    sampling theorem): a gap of at most 1000 / (4 × max_per_second) ms, 83 ms for three flashes. A series
+    read at exact times (``seeked``) is never too sparse."""
+    if series.seeked or len(series.samples) < 2:
+        return 0.0
+    gaps = sorted(b[0] - a[0] for a, b in pairwise(series.samples))
+    median = gaps[len(gaps) // 2]
+    return median if median > 1000 / (4 * max_per_second) else 0.0
 
 
 def transitions(values: Sequence[float], min_change: float, dark_max: float) -> int:
