@@ -57,7 +57,7 @@ def _target(target: Any) -> str:
 
 def summarise_runs(profile: str, runs: list[PerfRun]) -> PerformanceFacts:
     """The median run (metric by metric) and the spread (max − min) over k runs."""
-    fields = ("ttfb_ms", "fcp_ms", "lcp_ms", "cls", "tbt_ms", "load_ms")
+    fields = ("ttfb_ms", "server_ms", "fcp_ms", "lcp_ms", "cls", "tbt_ms", "load_ms")
     median: dict[str, Any] = {}
     spread: dict[str, float] = {}
     for name in fields:

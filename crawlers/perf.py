@@ -202,10 +202,12 @@ async def _one_perf_load(
             if (fcpTime === null || start >= fcpTime) tbt += Math.max(0, dur - 50);
         }
         return {ttfb: nav ? nav.responseStart : null, load: nav ? nav.loadEventEnd : null,
+                server: nav && nav.requestStart > 0 ? nav.responseStart - nav.requestStart : null,
                 fcp: fcpTime, lcp: p.lcp, cls: p.cls, tbt};
     }""")
     return PerfRun(
         ttfb_ms=m["ttfb"],
+        server_ms=m["server"],
         fcp_ms=m["fcp"],
         lcp_ms=m["lcp"],
         cls=round(m["cls"], 4),

@@ -129,6 +129,8 @@ def test_performance_phase_measures_each_page(fixture_audit):
     assert perf["profile"] == "none" and perf["k"] == 1
     median = perf["median"]
     assert median["fcp_ms"] > 0 and median["ttfb_ms"] >= 0 and median["bytes"] > 500 and median["requests"] >= 1
+    # the server's answer time is part of TTFB, which counts from the navigation's start
+    assert 0 <= median["server_ms"] <= median["ttfb_ms"]
 
 
 def test_block_third_party_aborts_and_records(shared_browser, tmp_path):

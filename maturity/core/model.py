@@ -621,7 +621,10 @@ class NetworkFacts(Frozen):
 
 
 class PerfRun(Frozen):
-    ttfb_ms: float | None = None
+    ttfb_ms: float | None = None  # the navigation's responseStart: from its start, the browser's own start-up in it
+    # The server's answer time, responseStart − requestStart (Lighthouse's server-response-time reads the
+    # same span, sendEnd to receiveHeadersStart); None in runs stored before it was recorded.
+    server_ms: float | None = None
     fcp_ms: float | None = None
     lcp_ms: float | None = None
     cls: float | None = None
