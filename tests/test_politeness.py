@@ -103,10 +103,10 @@ def test_crawl_delay_holds_in_the_browser_phases_and_the_run_reports_it(shared_b
     assert len(page_loads) >= 3 * 3  # discovery, rendering and performance each asked for every page
     gaps = [later - earlier for earlier, later in itertools.pairwise(page_loads)]
     # Loads start 0.5 s apart; a request then takes a moment to reach the server (through the policy
-    # proxy, on a busy 2-core machine up to about 0.2 s more for one than for the next). Before, the
-    # browser's loads arrived back to back: gaps of a few milliseconds.
+    # proxy, on a busy 2-core machine up to about 0.3 s more for one than for the next: 0.21 s seen in a
+    # full run). Before, the browser's loads arrived back to back: gaps of a few milliseconds.
     timeline = " ".join(f"{t - stamps[0][0]:.2f}{p}" for t, p in stamps)
-    assert min(gaps) >= 0.25, timeline
+    assert min(gaps) >= 0.15, timeline
     assert statistics.median(gaps) >= 0.45, timeline
     timings = result.run.timings
     assert "robots.txt Crawl-delay" in timings["politeness"] and timings["page_gap_s"] == 0.5
