@@ -213,12 +213,14 @@ async ({ part, arg }) => {
       }
     }
     // A canvas changing at 3 flashes a second changes every 167 ms: each frame is compared with the first
-    // for PROBE_MS at least, while the watch below waits (so mostly at no cost).
+    // for PROBE_MS at least, and for as long as the watch below waits (so mostly at no cost): on a loaded
+    // machine, frames come seldom, and 200 ms may hold too few of them to see a change.
     const PROBE_MS = 200;
+    let watching = true;
     const changed = (m) => m.el.localName === "video" || m.moved || (m.moved = Math.abs(meanLum(m.el, m.back) - m.first) > 0.0005);
     const probing = (async () => {
       const t0 = performance.now();
-      while (media.some((m) => !changed(m)) && performance.now() - t0 < PROBE_MS) await frame();
+      while (media.some((m) => !changed(m)) && (watching || performance.now() - t0 < PROBE_MS)) await frame();
     })().catch(() => {});
     // A fast page reaches this part a few hundred ms after its load: too soon for a counter updating
     // every quarter second to have changed twice. So every page is watched arg.min_ms after its load first.
@@ -230,6 +232,7 @@ async ({ part, arg }) => {
       const wait = Math.min(arg.watch_ms, arg.watch_ms - (performance.now() - watch.loaded));
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     }
+    watching = false;
     const out = { observed_ms: watch && watch.loaded != null ? Math.round(performance.now() - watch.loaded) : 0,
       animations: [], changes: [], luminance: [], sample_ms: 0, controls: [], unmeasured: [] };
     const byTarget = new Map();
