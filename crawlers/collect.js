@@ -290,15 +290,20 @@
     const rows = Array.from(t.rows).slice(0, 1000);
     const occupied = [];  // column -> rows still covered by a rowspan from above
     const widths = [];
-    let headerCells = 0, columnHeaders = 0, rowHeaders = 0, noScope = 0, headersAttr = false, cellCount = 0, bordered = 0;
+    const placed = [];  // every cell: where it sits in the grid, and whether it is a header, of a column
+    let headerCells = 0, columnHeaders = 0, rowHeaders = 0, noScope = 0, innerNoScope = 0, headersAttr = false, cellCount = 0, bordered = 0;
     rows.forEach((row, r) => {
       let carried = 0;
       for (const n of occupied) if (n > 0) carried++;
       let col = 0, own = 0;
       const inHead = row.parentElement && row.parentElement.localName === "thead";
-      const allHeaders = Array.from(row.cells).every((x) => x.localName === "th");
-      Array.from(row.cells).forEach((cell, c) => {
+      const inFoot = row.parentElement && row.parentElement.localName === "tfoot";
+      // a row of headers (an empty corner cell aside) holds column headers
+      const allHeaders = Array.from(row.cells).every((x) => x.localName === "th" || (x.localName === "td" && !fold(x.textContent)));
+      let seenHeader = false;  // a header cell came before this one in the row
+      Array.from(row.cells).forEach((cell) => {
         while (occupied[col] > 0) col++;
+        const start = col;
         const span = Math.max(1, Math.min(cell.colSpan || 1, 1000));
         const down = cell.rowSpan === 0 ? rows.length - r : Math.max(1, cell.rowSpan || 1);
         for (let k = col; k < col + span; k++) occupied[k] = down;
@@ -307,17 +312,26 @@
         cellCount++;
         const role = (cell.getAttribute("role") || "").toLowerCase();
         const header = cell.localName === "th" || role === "columnheader" || role === "rowheader";
-        if (cell.hasAttribute("headers")) headersAttr = true;
+        const listed = cell.hasAttribute("headers") ? (cell.getAttribute("headers") || "").split(/\s+/).filter(Boolean) : null;
+        const spot = { cell, r, start, span, down, header, column: false, listed, foot: inFoot };
+        if (placed.length < 5000) placed.push(spot);
+        if (listed) headersAttr = true;
         if (header) {
           headerCells++;
           // Which way it points: its role or scope; else a row of headers (or <thead>) holds column
-          // headers, and a header opening a row of data cells is a row header.
+          // headers, and the first header of a row of data cells is a row header (in the first column,
+          // or after a data cell such as a line number).
           const scope = (cell.getAttribute("scope") || "").trim().toLowerCase();
           const column = role === "columnheader" || scope.startsWith("col") ||
-            (!role && !scope.startsWith("row") && (inHead || allHeaders || c > 0));
+            (!role && !scope.startsWith("row") && (inHead || allHeaders || seenHeader));
+          spot.column = column;
           if (column) columnHeaders++;
           else rowHeaders++;
-          if (cell.localName === "th" && !["row", "col", "rowgroup", "colgroup"].includes(scope)) noScope++;
+          if (cell.localName === "th" && !["row", "col", "rowgroup", "colgroup"].includes(scope)) {
+            noScope++;
+            if (r > 0 && start > 0) innerNoScope++;  // neither in the first row nor in the first column
+          }
+          seenHeader = true;
         }
         if (cellCount <= 40) {
           const s = getComputedStyle(cell);
@@ -330,6 +344,19 @@
       for (let k = 0; k < occupied.length; k++) if (occupied[k] > 0) occupied[k]--;
     });
     const columns = widths.length ? Math.max(...widths) : 0;
+    // Header cells that name no cell (HTML's table model; the W3C's ACT rule d0f69e): a column header
+    // with no cell below it in its columns, a row header with none after it in its rows. A cell with a
+    // headers attribute is named only by the header cells it lists, wherever they are. A footer's
+    // headers (totals) are left alone.
+    const overlap = (a, n, b, m) => a < b + m && b < a + n;
+    const names = (h, p) => {
+      if (p === h) return false;
+      if (p.listed) return Boolean(h.cell.id) && p.listed.includes(h.cell.id);
+      return h.column ? p.r >= h.r + h.down && overlap(p.start, p.span, h.start, h.span)
+        : p.start >= h.start + h.span && overlap(p.r, p.down, h.r, h.down);
+    };
+    const unnamed = placed.filter((h) => h.header && !h.foot && !placed.some((p) => names(h, p)))
+      .slice(0, 10).map((h) => cap(fold(h.cell.textContent), 60));
     const ragged = [];
     widths.forEach((w, i) => { if (w && w !== columns && ragged.length < 20) ragged.push(i); });  // an empty <tr> holds no value
     // Alternating row backgrounds (zebra stripes) over the first rows of the body.
@@ -351,6 +378,8 @@
       column_headers: columnHeaders,
       row_headers: rowHeaders,
       headers_without_scope: noScope,
+      inner_headers_without_scope: innerNoScope,
+      headers_naming_nothing: placed.length < 5000 ? unnamed : null,
       headers_attr: headersAttr,
       caption: captionEl ? cap(ownText(captionEl), 200) : null,
       summary: cap(fold(t.getAttribute("summary")), 200),

@@ -32,6 +32,8 @@ pytestmark = pytest.mark.browser
 BARRIER_CHECKS = {
     "table-headers",
     "table-header-scope",
+    "table-scope-advised",
+    "table-header-cells",
     "nested-table",
     "layout-table-markup",
     "table-row-cells",
@@ -94,17 +96,31 @@ TWO_WAY = (
     "<table class='grid'><caption>Stocking by month</caption><tr><th>Lake</th><th>April</th><th>May</th></tr>"
     "<tr><th>Clear Lake</th><td>400</td><td>300</td></tr><tr><th>Mud Lake</th><td>250</td><td>200</td></tr></table>"
 )
+# Row headers in the second column, after line numbers (as in technique H63's first example): only scope
+# says which way those <th> point.
+NUMBERED = (
+    "<table class='grid'><caption>Boat ramps</caption><tr><td></td><th>Ramp</th><th>Lanes</th><th>Open</th></tr>"
+    "<tr><td>1.</td><th>North shore</th><td>2</td><td>All year</td></tr>"
+    "<tr><td>2.</td><th>South cove</th><td>1</td><td>May to October</td></tr></table>"
+)
+# A column whose header names nothing: its rows stop short of it.
+FEES = (
+    "<table class='grid'><caption>Ramp fees</caption><tr><th scope='col'>Boat</th><th scope='col'>Fee</th>"
+    "<th scope='col'>Season pass</th></tr><tr><td>Canoe</td><td>$5</td>{0}</tr>"
+    "<tr><td>Motorboat</td><td>$12</td>{0}</tr></table>"
+)
 TABLES_BAD = page(
     "Lake stocking tables",
     PLAIN_GRID
     + TWO_WAY
+    + NUMBERED
     + "<table role='presentation'><tr><th>Menu</th><td><a href='/'>Home page</a></td></tr></table>"
     + "<table><tr><td><p>Permits issued this year:</p><table class='grid'><caption>Permits</caption>"
     "<tr><th scope='col'>Kind</th><th scope='col'>Issued</th></tr><tr><td>Boat</td><td>12</td></tr></table>"
     "</td><td><p>Fees are set by statute.</p></td></tr></table>"
     + "<table class='grid'><caption>Hatchery staff</caption><tr><th scope='col'>Name</th><th scope='col'>Role</th>"
     "<th scope='col'>Phone</th></tr><tr><td>Ana</td><td>Manager</td><td>555-0100</td></tr>"
-    "<tr><td>Ben</td><td>Technician</td></tr></table>",
+    "<tr><td>Ben</td><td>Technician</td></tr></table>" + FEES.format(""),
 )
 TABLES_GOOD = page(
     "Lake stocking tables, fixed",
@@ -120,6 +136,7 @@ TABLES_GOOD = page(
     .replace("<th>May", "<th scope='col'>May")
     .replace("<th>Clear", "<th scope='row'>Clear")
     .replace("<th>Mud", "<th scope='row'>Mud")
+    + NUMBERED.replace("<th>", "<th scope='col'>", 3).replace("<th>", "<th scope='row'>")
     + "<table role='presentation'><tr><td>Menu</td><td><a href='/'>Home page</a></td></tr></table>"
     + "<p>Permits issued this year:</p><table class='grid'><caption>Permits</caption>"
     "<tr><th scope='col'>Kind</th><th scope='col'>Issued</th></tr><tr><td>Boat</td><td>12</td></tr></table>"
@@ -127,8 +144,9 @@ TABLES_GOOD = page(
     + "<table class='grid'><caption>Hatchery staff</caption><tr><th scope='col'>Name</th><th scope='col'>Role</th>"
     "<th scope='col'>Phone</th></tr><tr><td>Ana</td><td>Manager</td><td>555-0100</td></tr>"
     "<tr><td>Ben</td><td>Technician</td><td></td></tr><tr></tr></table>"
+    + FEES.format("<td>$40</td>")
     # spans that fill the grid exactly are not ragged rows; headers down one side need no scope
-    "<table class='grid'><caption>Opening hours</caption><tr><th scope='col'>Site</th><th scope='col' colspan='2'>"
+    + "<table class='grid'><caption>Opening hours</caption><tr><th scope='col'>Site</th><th scope='col' colspan='2'>"
     "Hours</th></tr><tr><th scope='row' rowspan='2'>Clear Lake</th><td>Mon-Fri</td><td>8-6</td></tr>"
     "<tr><td>Sat</td><td>9-1</td></tr><tr><td colspan='3'>Closed on public holidays</td></tr></table>"
     "<table class='grid'><caption>Contacts</caption><tr><th>Office</th><td>555-0100</td></tr>"
@@ -644,6 +662,8 @@ FAILS = {
     "/tables-bad": {
         "table-headers",
         "table-header-scope",
+        "table-scope-advised",
+        "table-header-cells",
         "layout-table-markup",
         "nested-table",
         "table-row-cells",
@@ -846,10 +866,12 @@ def test_cms_and_login_provider_are_informational_facts(barrier_run):
 EVIDENCE = {
     "/tables-bad": {
         "table-headers": (1, "4 rows × 3 columns, no <th> | #main > table:nth-of-type(1)"),
-        "table-header-scope": (1, "5 <th> without scope"),
+        "table-header-scope": (1, "2 <th> without scope away from the first row and column"),
+        "table-scope-advised": (2, "5 <th> without scope"),
         "layout-table-markup": (1, "role=presentation with 1 header cells"),
         "nested-table": (1, "a data table inside a table"),
-        "table-row-cells": (1, "rows 3 do not fill all 3 columns"),
+        "table-row-cells": (2, "rows 3 do not fill all 3 columns"),
+        "table-header-cells": (1, "1 header cell naming no cell: 'Season pass'"),
         "table-caption": (
             1,
             "4 rows × 3 columns, no <caption>, aria-label or aria-labelledby | #main > table:nth-of-type(1)",

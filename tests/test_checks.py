@@ -66,6 +66,7 @@ from maturity.core.model import (
     TextRun,
     Unmeasured,
 )
+from maturity.core.rubric import builtin_rubric
 
 
 def run(check_id: str, pages: list[PageArtifacts] | PageArtifacts, site_facts=None, params=None):
@@ -319,6 +320,19 @@ CASES |= {
         page(document=document(tables=j(GRID.model_copy(update={"header_cells": 3, "column_headers": 3})))),
     ),
     "table-header-scope": (
+        # row headers in the second column, after line numbers: two of the five <th> away from the edges
+        page(
+            document=document(
+                tables=j(TWO_WAY.model_copy(update={"headers_without_scope": 5, "inner_headers_without_scope": 2}))
+            )
+        ),
+        page(document=document(tables=j(TWO_WAY.model_copy(update={"inner_headers_without_scope": 0})))),
+    ),
+    "table-header-cells": (
+        page(document=document(tables=j(TWO_WAY.model_copy(update={"headers_naming_nothing": ["Season pass"]})))),
+        page(document=document(tables=j(TWO_WAY.model_copy(update={"headers_naming_nothing": []})))),
+    ),
+    "table-scope-advised": (
         page(document=document(tables=j(TWO_WAY.model_copy(update={"headers_without_scope": 5})))),
         page(document=document(tables=j(TWO_WAY))),
     ),
@@ -1227,6 +1241,35 @@ def test_flashes_are_counted_by_wcag_general_flash_threshold():
     # a switch each 100 ms is 5 flashes a second; 4 switches fall in the 496 ms sampled: counted low, never high
     assert failed.items[0].detail.startswith("4.0 flashes a second")
     assert run("flashing", page()).outcome == Outcome.NOT_APPLICABLE
+
+
+def test_header_scope_is_needed_away_from_the_first_row_and_column_and_advised_everywhere():
+    # headers along the top and down the side, no scope: HTML relates them (H63), so only the advice fails
+    simple = page(
+        document=document(
+            tables=j(TWO_WAY.model_copy(update={"headers_without_scope": 5, "inner_headers_without_scope": 0}))
+        )
+    )
+    assert run("table-header-scope", simple).outcome == Outcome.PASS
+    advised = run("table-scope-advised", simple)
+    assert advised.outcome == Outcome.FAIL and advised.items[0].detail == "5 <th> without scope"
+    inner = TWO_WAY.model_copy(update={"headers_without_scope": 5, "inner_headers_without_scope": 2})
+    failed = run("table-header-scope", page(document=document(tables=j(inner))))
+    assert failed.items[0].detail == "2 <th> without scope away from the first row and column"
+    # id and headers say it instead; facts gathered before the count apart: every <th> without scope counts
+    assert (
+        run(
+            "table-header-scope", page(document=document(tables=j(inner.model_copy(update={"headers_attr": True}))))
+        ).outcome
+        == Outcome.PASS
+    )
+    old = TWO_WAY.model_copy(update={"headers_without_scope": 5})
+    assert run("table-header-scope", page(document=document(tables=j(old)))).items[0].detail == "5 <th> without scope"
+    # in the default rubric the advice and short rows weigh as advisory checks do (1), the need as a barrier (3)
+    for name in ("default", "idea-act"):
+        params = builtin_rubric(name).rubric.dimensions
+        weights = {p.check: p.weight for d in params for p in d.parameters if p.check}
+        assert (weights["table-header-scope"], weights["table-scope-advised"], weights["table-row-cells"]) == (3, 1, 1)
 
 
 def test_server_response_time_is_the_servers_answer_not_the_browsers_start_up():

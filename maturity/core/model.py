@@ -208,6 +208,11 @@ class TableFacts(Frozen):
     column_headers: int = 0  # header cells of columns: by role or scope, in <thead>, in a row of headers, or mid-row
     row_headers: int = 0  # header cells of rows: by role or scope, or opening a row of data cells
     headers_without_scope: int = 0  # <th> with no valid scope attribute
+    # those neither in the first row nor in the first column (None: gathered before it was recorded)
+    inner_headers_without_scope: int | None = None
+    # the text of header cells that name no cell (first 10; None: not read, gathered before it was
+    # recorded or a table of more than 5,000 cells)
+    headers_naming_nothing: list[str] | None = None
     headers_attr: bool = False  # some cell names its headers with the headers attribute
     caption: str | None = None  # None: no <caption>
     summary: str = ""  # the obsolete summary attribute

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from maturity.core.checks import PageInput
 from maturity.core.checks._common import not_gathered
-from maturity.core.model import CheckResult, TableFacts
+from maturity.core.model import CheckResult, Item, TableFacts
 
 LAYOUT_ROLES = frozenset({"presentation", "none"})
 TABLE_ROLES = frozenset({"", "table", "grid", "treegrid"})
@@ -63,3 +63,23 @@ def data_tables(check_id: str, page: PageInput) -> list[TableFacts] | CheckResul
     if not data:
         return CheckResult.not_applicable(check_id, page.url, "no data table")
     return data
+
+
+def two_way_tables(check_id: str, page: PageInput) -> list[TableFacts] | CheckResult:
+    """The page's data tables (by markup) with both row and column headers, or the result to give
+    instead, as :func:`data_tables` does."""
+    tables = page.document.tables
+    if tables is None:
+        return not_gathered(check_id, page.url, "table facts")
+    two_way = [t for t in tables if data_by_markup(t) and t.column_headers > 0 and t.row_headers > 0]
+    if not two_way:
+        return CheckResult.not_applicable(check_id, page.url, "no table with both row and column headers")
+    return two_way
+
+
+def unscoped_items(url: str, tables: list[TableFacts], count: dict[str, int], where: str = "") -> list[Item]:
+    """One item per table: how many of its <th> lack a scope (``count`` by table selector)."""
+    return [
+        Item(url=url, selector=t.selector, snippet=t.snippet, detail=f"{count[t.selector]} <th> without scope{where}")
+        for t in tables
+    ]

@@ -1,9 +1,9 @@
-"""table-header-scope: tables with both row and column headers say which is which (WCAG 1.3.1, H63)."""
+"""table-header-scope: headers away from a two-way table's first row and column say which way they point
+(WCAG 1.3.1, H63)."""
 
 from maturity.core.checks import PageInput, check
-from maturity.core.checks._common import not_gathered
-from maturity.core.checks.accessibility._tables import data_by_markup
-from maturity.core.model import CheckResult, Item
+from maturity.core.checks.accessibility._tables import two_way_tables, unscoped_items
+from maturity.core.model import CheckResult, TableFacts
 
 ID = "table-header-scope"
 
@@ -11,32 +11,36 @@ ID = "table-header-scope"
 @check(
     id=ID,
     dimension="accessibility",
-    title="Tables with row and column headers give each header its scope",
-    failure_title="Some tables have row and column headers without scope",
+    title="Tables with row and column headers say which is which where it is not plain",
+    failure_title="Some tables have headers away from the first row and column without scope",
     description=(
-        "When a table has headers along its top and down its side, a screen reader has to guess which "
-        "header cells name rows and which name columns, and the corner cell is ambiguous. Give every <th> "
-        'scope="col" or scope="row" (or use id and headers for complex tables). Tables with headers on one '
-        "axis only are left alone: browsers associate those reliably."
+        "When a table has headers for both rows and columns and some header cell sits neither in the "
+        "first row nor in the first column (row headers in a second column after line numbers, say), "
+        "a screen reader has to guess which header cells name rows and which name columns. Give such "
+        '<th> scope="col" or scope="row" (or use id and headers for complex tables). Headers in the '
+        "first row and the first column need no scope (technique H63: for simple tables with headers "
+        "there, th and td are enough), nor do tables with headers on one axis only."
     ),
     requires=("document",),
     source="WCAG 2.2 SC 1.3.1 Info and Relationships, technique H63 (scope) and H43 (id and headers)",
     help_url="https://www.w3.org/WAI/WCAG22/Techniques/html/H63",
 )
 def run(page: PageInput) -> CheckResult:
-    tables = page.document.tables
-    if tables is None:
-        return not_gathered(ID, page.url, "table facts")
-    two_way = [t for t in tables if data_by_markup(t) and t.column_headers > 0 and t.row_headers > 0]
-    if not two_way:
-        return CheckResult.not_applicable(ID, page.url, "no table with both row and column headers")
-    bad = [t for t in two_way if t.headers_without_scope > 0 and not t.headers_attr]
+    two_way = two_way_tables(ID, page)
+    if isinstance(two_way, CheckResult):
+        return two_way
+    bad = [t for t in two_way if _unscoped(t) > 0 and not t.headers_attr]
     if not bad:
         return CheckResult.passed(ID, page.url)
-    items = [
-        Item(
-            url=page.url, selector=t.selector, snippet=t.snippet, detail=f"{t.headers_without_scope} <th> without scope"
-        )
-        for t in bad
-    ]
+    # facts gathered before headers away from the edges were counted apart count every <th>
+    where = "" if any(t.inner_headers_without_scope is None for t in bad) else " away from the first row and column"
+    items = unscoped_items(page.url, bad, {t.selector: _unscoped(t) for t in bad}, where)
     return CheckResult.failed(ID, page.url, items=items, value=float(len(bad)))
+
+
+def _unscoped(table: TableFacts) -> int:
+    """Header cells that need a scope: those away from the first row and column, or, in facts gathered
+    before those were counted apart, every <th> without one."""
+    if table.inner_headers_without_scope is None:
+        return table.headers_without_scope
+    return table.inner_headers_without_scope

@@ -16,7 +16,9 @@ ID = "table-row-cells"
         "A row with fewer cells than the others (counting colspan and the rowspans that reach into it) "
         "shifts its values under the wrong column headers for anyone who navigates the table by cell, and "
         "screen readers may announce the wrong header or none. Give every row a cell for every column (an "
-        "empty <td> where there is no value) or span cells deliberately with colspan."
+        "empty <td> where there is no value) or span cells deliberately with colspan. Advisory: WCAG "
+        "names no failure for a short row by itself (HTML's table model allows it, and the W3C's ACT "
+        "examples judge tables with rows left short on purpose conforming)."
     ),
     requires=("document",),
     params={"min_rows": 3},

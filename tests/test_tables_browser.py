@@ -1,0 +1,70 @@
+"""Table facts read in the browser: which header cells name no cell, and which lack a scope where it is
+needed (HTML's table model, the W3C's ACT rule d0f69e, technique H63). The tables are written here."""
+
+from __future__ import annotations
+
+import pytest
+
+from maturity.core.model import TableFacts
+
+pytestmark = pytest.mark.browser
+
+TABLES = {
+    # a header row and a header column, no scope: every header names cells (the corner names the row headers)
+    "hours": "<tr><th>Day</th><th>Open</th><th>Close</th></tr><tr><th>Weekdays</th><td>8</td><td>5</td></tr>"
+    "<tr><th>Saturday</th><td>9</td><td>1</td></tr>",
+    # the last column's cells were left out
+    "short": "<tr><th>Boat</th><th>Fee</th><th>Season pass</th></tr><tr><td>Canoe</td><td>$5</td></tr>",
+    # a cell spanning two columns is under both headers
+    "span": "<thead><tr><th>Projects</th><th>Exams</th></tr></thead><tbody><tr><td colspan='2'>15%</td></tr></tbody>",
+    # the headers attribute names a header outside the cell's column, and takes the cell from its own column
+    "listed": "<tr><th id='c1'>Town</th><th id='c2'>Count</th></tr><tr><td>Alma</td></tr>"
+    "<tr><td headers='c2'>3</td></tr>",
+    "moved": "<tr><th id='m1'>Lake</th><th id='m2'>Fish</th></tr><tr><td>Clear</td><td headers='m1'>Trout</td></tr>",
+    # row headers after line numbers (H63's first example's shape): away from the first row and column
+    "numbered": "<tr><td></td><th>Ramp</th><th>Lanes</th></tr><tr><td>1.</td><th>North</th><td>2</td></tr>"
+    "<tr><td>2.</td><th>South</th><td>1</td></tr>",
+    # a row header with nothing after it
+    "tail": "<tr><th>Item</th><th>Cost</th></tr><tr><th>Permit</th><td>$10</td></tr><tr><th>Total</th></tr>",
+    # a footer of header cells (totals) is not judged
+    "foot": "<tr><th>Item</th><th>Cost</th></tr><tr><td>Permit</td><td>$10</td></tr>"
+    "<tfoot><tr><th>Total</th><th>$10</th></tr></tfoot>",
+}
+
+
+def _facts(shared_browser) -> dict[str, TableFacts]:
+    body = "".join(f"<table id='{k}'><caption>{k}</caption>{v}</table>" for k, v in TABLES.items())
+
+    async def read() -> list[dict]:
+        context = await shared_browser.session.new_context(device=None, net=None)
+        try:
+            page = await context.new_page()
+            await page.set_content(f"<!doctype html><html lang='en'><title>Tables</title><body>{body}</body></html>")
+            return (await page.evaluate(shared_browser.session.collect_js))["document"]["tables"]
+        finally:
+            await context.close()
+
+    return {t["selector"].lstrip("#"): TableFacts.model_validate(t) for t in shared_browser.run(read())}
+
+
+def test_header_cells_that_name_no_cell_and_scope_where_it_is_needed(shared_browser):
+    facts = _facts(shared_browser)
+    assert {k: f.headers_naming_nothing for k, f in facts.items()} == {
+        "hours": [],
+        "short": ["Season pass"],
+        "span": [],
+        "listed": [],
+        "moved": ["Fish"],
+        "numbered": [],
+        "tail": ["Total"],
+        "foot": [],
+    }
+    # <th> without scope away from the first row and column: North and South; the others sit on the edges
+    # (the footer's "$10" is one too, in a table with column headers only, where scope is not asked for)
+    assert {k: f.inner_headers_without_scope for k, f in facts.items() if f.inner_headers_without_scope} == {
+        "numbered": 2,
+        "foot": 1,
+    }
+    # its header row (an empty corner aside) holds column headers; North and South are row headers
+    assert (facts["numbered"].column_headers, facts["numbered"].row_headers) == (2, 2)
+    assert (facts["hours"].column_headers, facts["hours"].row_headers) == (3, 2)
