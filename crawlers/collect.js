@@ -311,7 +311,8 @@
         own += span;
         cellCount++;
         const role = (cell.getAttribute("role") || "").toLowerCase();
-        const header = cell.localName === "th" || role === "columnheader" || role === "rowheader";
+        // a <th> given another role (role="cell") is no header
+        const header = role === "columnheader" || role === "rowheader" || (cell.localName === "th" && !role);
         const listed = cell.hasAttribute("headers") ? (cell.getAttribute("headers") || "").split(/\s+/).filter(Boolean) : null;
         const spot = { cell, r, start, span, down, header, column: false, listed, foot: inFoot };
         if (placed.length < 5000) placed.push(spot);

@@ -26,6 +26,8 @@ TABLES = {
     "<tr><td>2.</td><th>South</th><td>1</td></tr>",
     # a row header with nothing after it
     "tail": "<tr><th>Item</th><th>Cost</th></tr><tr><th>Permit</th><td>$10</td></tr><tr><th>Total</th></tr>",
+    # a <th> given the role of a cell is no header
+    "cell": "<tr><th role='cell'>Column A</th></tr><tr><td>Cell A</td></tr><tr><th role='cell'>Column B</th></tr>",
     # a footer of header cells (totals) is not judged
     "foot": "<tr><th>Item</th><th>Cost</th></tr><tr><td>Permit</td><td>$10</td></tr>"
     "<tfoot><tr><th>Total</th><th>$10</th></tr></tfoot>",
@@ -57,8 +59,10 @@ def test_header_cells_that_name_no_cell_and_scope_where_it_is_needed(shared_brow
         "moved": ["Fish"],
         "numbered": [],
         "tail": ["Total"],
+        "cell": [],
         "foot": [],
     }
+    assert facts["cell"].header_cells == 0
     # <th> without scope away from the first row and column: North and South; the others sit on the edges
     # (the footer's "$10" is one too, in a table with column headers only, where scope is not asked for)
     assert {k: f.inner_headers_without_scope for k, f in facts.items() if f.inner_headers_without_scope} == {
