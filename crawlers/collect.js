@@ -348,7 +348,8 @@
     // Header cells that name no cell (HTML's table model; the W3C's ACT rule d0f69e): a column header
     // with no cell below it in its columns, a row header with none after it in its rows. A cell with a
     // headers attribute is named only by the header cells it lists, wherever they are. A footer's
-    // headers (totals) are left alone.
+    // headers (totals) are left alone, and so is a table of headers only (nothing to name; the ACT rule
+    // names it as an edge case where WCAG may still be met).
     const overlap = (a, n, b, m) => a < b + m && b < a + n;
     const names = (h, p) => {
       if (p === h) return false;
@@ -356,7 +357,7 @@
       return h.column ? p.r >= h.r + h.down && overlap(p.start, p.span, h.start, h.span)
         : p.start >= h.start + h.span && overlap(p.r, p.down, h.r, h.down);
     };
-    const unnamed = placed.filter((h) => h.header && !h.foot && !placed.some((p) => names(h, p)))
+    const unnamed = !placed.some((p) => !p.header) ? [] : placed.filter((h) => h.header && !h.foot && !placed.some((p) => names(h, p)))
       .slice(0, 10).map((h) => cap(fold(h.cell.textContent), 60));
     const ragged = [];
     widths.forEach((w, i) => { if (w && w !== columns && ragged.length < 20) ragged.push(i); });  // an empty <tr> holds no value

@@ -28,6 +28,8 @@ TABLES = {
     "tail": "<tr><th>Item</th><th>Cost</th></tr><tr><th>Permit</th><td>$10</td></tr><tr><th>Total</th></tr>",
     # a <th> given the role of a cell is no header
     "cell": "<tr><th role='cell'>Column A</th></tr><tr><td>Cell A</td></tr><tr><th role='cell'>Column B</th></tr>",
+    # a table of headers only names nothing, and is left alone
+    "heads": "<tr><th id='n' colspan='2'>Name</th></tr><tr><th headers='n'>First</th><th headers='n'>Last</th></tr>",
     # a footer of header cells (totals) is not judged
     "foot": "<tr><th>Item</th><th>Cost</th></tr><tr><td>Permit</td><td>$10</td></tr>"
     "<tfoot><tr><th>Total</th><th>$10</th></tr></tfoot>",
@@ -60,15 +62,19 @@ def test_header_cells_that_name_no_cell_and_scope_where_it_is_needed(shared_brow
         "numbered": [],
         "tail": ["Total"],
         "cell": [],
+        "heads": [],
         "foot": [],
     }
     assert facts["cell"].header_cells == 0
     # <th> without scope away from the first row and column: North and South; the others sit on the edges
-    # (the footer's "$10" is one too, in a table with column headers only, where scope is not asked for)
+    # (the footer's "$10" and the second header row's "Last" are too, in tables with column headers only,
+    # where scope is not asked for)
     assert {k: f.inner_headers_without_scope for k, f in facts.items() if f.inner_headers_without_scope} == {
         "numbered": 2,
+        "heads": 1,
         "foot": 1,
     }
+    assert [k for k, f in facts.items() if f.column_headers and f.row_headers] == ["hours", "numbered", "tail"]
     # its header row (an empty corner aside) holds column headers; North and South are row headers
     assert (facts["numbered"].column_headers, facts["numbered"].row_headers) == (2, 2)
     assert (facts["hours"].column_headers, facts["hours"].row_headers) == (3, 2)
