@@ -12,7 +12,8 @@ from maturity.run.demo.tls import local_tls
 from maturity.store import Store
 
 # the demo is a whole run (about 30 pages, journeys, HTTPS): 86 to 100 s here, too near the 120 s default
-pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
+# quiet: its pages' load times are judged; scripts/bootstrap runs these alone
+pytestmark = [pytest.mark.browser, pytest.mark.quiet, pytest.mark.timeout(300)]
 
 
 @pytest.fixture(scope="module")

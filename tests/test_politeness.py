@@ -71,6 +71,8 @@ def _routes(delay: str) -> dict:
 
 
 @pytest.mark.browser
+@pytest.mark.browser
+@pytest.mark.quiet  # the gaps between loads are timed; scripts/bootstrap runs these alone
 def test_crawl_delay_holds_in_the_browser_phases_and_the_run_reports_it(shared_browser, tmp_path: Path) -> None:
     stamps: list[tuple[float, str]] = []
     with SiteServer(_routes("0.5")) as server:
