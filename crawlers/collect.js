@@ -298,8 +298,9 @@
       let col = 0, own = 0;
       const inHead = row.parentElement && row.parentElement.localName === "thead";
       const inFoot = row.parentElement && row.parentElement.localName === "tfoot";
-      // a row of headers (an empty corner cell aside) holds column headers
-      const allHeaders = Array.from(row.cells).every((x) => x.localName === "th" || (x.localName === "td" && !fold(x.textContent)));
+      // a row of headers (an empty corner cell first aside) holds column headers; a row header followed by
+      // empty data cells stays a row header
+      const allHeaders = Array.from(row.cells).every((x, i) => x.localName === "th" || (i === 0 && x.localName === "td" && !fold(x.textContent)));
       let seenHeader = false;  // a header cell came before this one in the row
       Array.from(row.cells).forEach((cell) => {
         while (occupied[col] > 0) col++;

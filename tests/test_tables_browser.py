@@ -26,6 +26,9 @@ TABLES = {
     "<tr><td>2.</td><th>South</th><td>1</td></tr>",
     # a row header with nothing after it
     "tail": "<tr><th>Item</th><th>Cost</th></tr><tr><th>Permit</th><td>$10</td></tr><tr><th>Total</th></tr>",
+    # a row header whose data cells are empty still names them
+    "blank": "<tr><th>Lake</th><th>April</th><th>May</th></tr><tr><th>Clear</th><td>4</td><td>3</td></tr>"
+    "<tr><th>Mud</th><td></td><td></td></tr>",
     # a <th> given the role of a cell is no header
     "cell": "<tr><th role='cell'>Column A</th></tr><tr><td>Cell A</td></tr><tr><th role='cell'>Column B</th></tr>",
     # a table of headers only names nothing, and is left alone
@@ -61,6 +64,7 @@ def test_header_cells_that_name_no_cell_and_scope_where_it_is_needed(shared_brow
         "moved": ["Fish"],
         "numbered": [],
         "tail": ["Total"],
+        "blank": [],
         "cell": [],
         "heads": [],
         "foot": [],
@@ -74,7 +78,8 @@ def test_header_cells_that_name_no_cell_and_scope_where_it_is_needed(shared_brow
         "heads": 1,
         "foot": 1,
     }
-    assert [k for k, f in facts.items() if f.column_headers and f.row_headers] == ["hours", "numbered", "tail"]
+    assert [k for k, f in facts.items() if f.column_headers and f.row_headers] == ["hours", "numbered", "tail", "blank"]
+    assert (facts["blank"].column_headers, facts["blank"].row_headers) == (3, 2)
     # its header row (an empty corner aside) holds column headers; North and South are row headers
     assert (facts["numbered"].column_headers, facts["numbered"].row_headers) == (2, 2)
     assert (facts["hours"].column_headers, facts["hours"].row_headers) == (3, 2)

@@ -453,7 +453,7 @@ class MotionFacts(Frozen):
     animations: list[Animation] = Field(default_factory=list)
     changes: list[ScriptChange] = Field(default_factory=list)
     luminance: list[LuminanceSeries] = Field(default_factory=list)
-    sample_ms: float = 0  # how long the luminance was sampled (0: nothing to sample)
+    sample_ms: float = 0  # how long the luminance was sampled as frames came (0: none was; seeked series take none)
     controls: list[str] = Field(default_factory=list)  # names of the page's buttons and toggles
     unmeasured: list[Unmeasured] = Field(default_factory=list)  # canvases and videos that could not be read
 
