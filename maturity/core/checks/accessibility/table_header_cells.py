@@ -47,14 +47,13 @@ def run(page: PageInput) -> CheckResult:
     if not bad:
         return CheckResult.passed(ID, page.url)
     items = [
-        Item(
-            url=page.url,
-            selector=t.selector,
-            snippet=t.snippet,
-            detail=f"{len(headers)} header cell{'s' if len(headers) != 1 else ''} naming no cell: "
-            + ", ".join(f"'{h}'" for h in headers[:5]),
-        )
+        Item(url=page.url, selector=t.selector, snippet=t.snippet, detail=_detail(t.headers_naming_nothing or []))
         for t in bad
-        for headers in [t.headers_naming_nothing or []]
     ]
     return CheckResult.failed(ID, page.url, items=items, value=float(len(bad)))
+
+
+def _detail(headers: list[str]) -> str:
+    """The finding's detail: how many header cells name no cell, and the first five of them."""
+    count = f"{len(headers)} header cell{'s' if len(headers) != 1 else ''}"
+    return f"{count} naming no cell: " + ", ".join(f"'{h}'" for h in headers[:5])
