@@ -11,6 +11,8 @@ overrides the element's own).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from maturity.core.checks import PageInput
 from maturity.core.checks._common import not_gathered
 from maturity.core.model import CheckResult, Item, TableFacts
@@ -65,21 +67,22 @@ def data_tables(check_id: str, page: PageInput) -> list[TableFacts] | CheckResul
     return data
 
 
-def two_way_tables(check_id: str, page: PageInput) -> list[TableFacts] | CheckResult:
-    """The page's data tables (by markup) with both row and column headers, or the result to give
-    instead, as :func:`data_tables` does."""
+def unscoped_tables(
+    check_id: str, page: PageInput, unscoped: Callable[[TableFacts], int], where: str = ""
+) -> CheckResult:
+    """Fail each data table (by markup) with both row and column headers where ``unscoped`` counts
+    header cells lacking a scope, unless it names its headers with the headers attribute."""
     tables = page.document.tables
     if tables is None:
         return not_gathered(check_id, page.url, "table facts")
     two_way = [t for t in tables if data_by_markup(t) and t.column_headers > 0 and t.row_headers > 0]
     if not two_way:
         return CheckResult.not_applicable(check_id, page.url, "no table with both row and column headers")
-    return two_way
-
-
-def unscoped_items(url: str, tables: list[TableFacts], count: dict[str, int], where: str = "") -> list[Item]:
-    """One item per table: how many of its <th> lack a scope (``count`` by table selector)."""
-    return [
-        Item(url=url, selector=t.selector, snippet=t.snippet, detail=f"{count[t.selector]} <th> without scope{where}")
-        for t in tables
+    bad = [t for t in two_way if unscoped(t) > 0 and not t.headers_attr]
+    if not bad:
+        return CheckResult.passed(check_id, page.url)
+    items = [
+        Item(url=page.url, selector=t.selector, snippet=t.snippet, detail=f"{unscoped(t)} <th> without scope{where}")
+        for t in bad
     ]
+    return CheckResult.failed(check_id, page.url, items=items, value=float(len(bad)))

@@ -2,7 +2,7 @@
 (WCAG 1.3.1, H63)."""
 
 from maturity.core.checks import PageInput, check
-from maturity.core.checks.accessibility._tables import two_way_tables, unscoped_items
+from maturity.core.checks.accessibility._tables import unscoped_tables
 from maturity.core.model import CheckResult, TableFacts
 
 ID = "table-header-scope"
@@ -26,16 +26,10 @@ ID = "table-header-scope"
     help_url="https://www.w3.org/WAI/WCAG22/Techniques/html/H63",
 )
 def run(page: PageInput) -> CheckResult:
-    two_way = two_way_tables(ID, page)
-    if isinstance(two_way, CheckResult):
-        return two_way
-    bad = [t for t in two_way if _unscoped(t) > 0 and not t.headers_attr]
-    if not bad:
-        return CheckResult.passed(ID, page.url)
+    tables = page.document.tables or []
     # facts gathered before headers away from the edges were counted apart count every <th>
-    where = "" if any(t.inner_headers_without_scope is None for t in bad) else " away from the first row and column"
-    items = unscoped_items(page.url, bad, {t.selector: _unscoped(t) for t in bad}, where)
-    return CheckResult.failed(ID, page.url, items=items, value=float(len(bad)))
+    where = "" if any(t.inner_headers_without_scope is None for t in tables) else " away from the first row and column"
+    return unscoped_tables(ID, page, _unscoped, where)
 
 
 def _unscoped(table: TableFacts) -> int:

@@ -1,7 +1,7 @@
 """table-scope-advised: tables with both row and column headers give every header its scope (advisory)."""
 
 from maturity.core.checks import PageInput, check
-from maturity.core.checks.accessibility._tables import two_way_tables, unscoped_items
+from maturity.core.checks.accessibility._tables import unscoped_tables
 from maturity.core.model import CheckResult
 
 ID = "table-scope-advised"
@@ -25,11 +25,4 @@ ID = "table-scope-advised"
     help_url="https://www.w3.org/WAI/tutorials/tables/two-headers/",
 )
 def run(page: PageInput) -> CheckResult:
-    two_way = two_way_tables(ID, page)
-    if isinstance(two_way, CheckResult):
-        return two_way
-    bad = [t for t in two_way if t.headers_without_scope > 0 and not t.headers_attr]
-    if not bad:
-        return CheckResult.passed(ID, page.url)
-    items = unscoped_items(page.url, bad, {t.selector: t.headers_without_scope for t in bad})
-    return CheckResult.failed(ID, page.url, items=items, value=float(len(bad)))
+    return unscoped_tables(ID, page, lambda t: t.headers_without_scope)
