@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from heavysite import build_heavy_site, tag_files
 from run import Site
 
-METRICS = ("lcp_ms", "tbt_ms", "fcp_ms", "ttfb_ms")
+METRICS = ("lcp_ms", "tbt_ms", "fcp_ms", "ttfb_ms", "server_ms")
 
 
 def audit(url: str, work: Path, name: str, *, pages: int, concurrency: int, throttle: str) -> Path:
