@@ -63,6 +63,7 @@ class HostPacer:
         self.gap = max(0.0, gap)
         self._clock = clock
         self._next: dict[str, float] = {}  # host -> earliest start of its next load
+        self._started: dict[str, float] = {}  # host -> when its last load was let go
         self.loads = 0  # page loads started through the pacer
         self.waited = 0.0  # seconds spent waiting in all
 
@@ -78,17 +79,23 @@ class HostPacer:
         self._next[host] = max(self._next.get(host, 0.0), self._clock() + self.gap)
 
     async def wait(self, url: str) -> float:
-        """Reserve the next start for ``url``'s host and sleep until then; the seconds waited."""
+        """Reserve the next start for ``url``'s host and sleep until then, and at least ``gap`` after
+        the load before it was let go (a busy event loop wakes a sleeper late, and the next reserved
+        start would then follow it closer than ``gap``); the seconds waited."""
         host = _host(url)
         now = self._clock()
         start = max(now, self._next.get(host, 0.0))
         self._next[host] = start + self.gap
         self.loads += 1
+        waited = 0.0
         delay = start - now
-        if delay > 0:
-            self.waited += delay
+        while delay > 0:
+            waited += delay
             await asyncio.sleep(delay)
-        return delay
+            delay = self._started.get(host, float("-inf")) + self.gap - self._clock()
+        self._started[host] = self._clock()
+        self.waited += waited
+        return waited
 
 
 def _host(url: str) -> str:

@@ -51,6 +51,28 @@ def test_the_pacer_spaces_loads_to_one_host_and_leaves_other_hosts_alone() -> No
     assert b - a[0] < 0.1  # another host does not wait behind this one
 
 
+def test_a_load_let_go_late_keeps_the_next_one_a_gap_away() -> None:
+    # the event loop wakes the second load 0.2 s late (a busy machine): the third, whose start was
+    # reserved 0.1 s after the second's, still waits until 0.1 s after the second really went
+    async def scenario() -> list[float]:
+        pacer = HostPacer(0.1)
+        starts: list[float] = []
+
+        async def load(k: int) -> None:
+            await pacer.wait("http://a.example/")
+            starts.append(time.monotonic())
+            if k == 0:
+                await asyncio.sleep(0.09)
+                time.sleep(0.2)  # blocks the loop just as the second load's sleep ends
+
+        await asyncio.gather(*(load(k) for k in range(3)))
+        return starts
+
+    starts = asyncio.run(scenario())
+    assert starts[1] - starts[0] >= 0.25  # let go late
+    assert starts[2] - starts[1] >= 0.099, starts
+
+
 def test_the_pacer_waits_on_the_last_request_of_discovery() -> None:
     async def scenario() -> float:
         pacer = HostPacer(0.3)
@@ -70,7 +92,6 @@ def _routes(delay: str) -> dict:
     return routes
 
 
-@pytest.mark.browser
 @pytest.mark.browser
 @pytest.mark.quiet  # the gaps between loads are timed; scripts/bootstrap runs these alone
 def test_crawl_delay_holds_in_the_browser_phases_and_the_run_reports_it(shared_browser, tmp_path: Path) -> None:
