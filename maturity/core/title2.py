@@ -102,6 +102,8 @@ OWN_CHECK_CRITERIA: dict[str, tuple[str, ...]] = {
     "image-button-alt": ("1.1.1",),
     "table-headers": ("1.3.1",),
     "layout-table-markup": ("1.3.1",),
+    "table-header-cells": ("1.3.1",),
+    "orientation-lock": ("1.3.4",),
     "text-spacing": ("1.4.12",),
     "click-focus": ("2.1.1",),
     "lang-parts": ("3.1.2",),
@@ -117,8 +119,9 @@ OWN_CHECK_CRITERIA: dict[str, tuple[str, ...]] = {
 
 # Criteria a person is still asked about although a bounded check in the browser finds some of their
 # failures (the keyboard walk covers the first 20 tab stops and 3 widgets beyond, the hover probe 4
-# controls, the flash sampling half a second of CSS and scripted changes and of canvas and video
-# pixels): the check's failures count as failures of the criterion; its passes do not answer the question.
+# controls, the flash reading a second of CSS animations at exact times and half a second of scripted
+# changes and of canvas and video pixels): the check's failures count as failures of the criterion; its
+# passes do not answer the question.
 CHECKED_AND_ASKED = ("1.4.13", "2.1.2", "2.3.1", "2.4.3")
 
 # Checks a Title II rubric may score that are practice, not a WCAG criterion: their failures are
