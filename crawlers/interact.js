@@ -236,10 +236,12 @@ async ({ part, arg }) => {
     const out = { observed_ms: watch && watch.loaded != null ? Math.round(performance.now() - watch.loaded) : 0,
       animations: [], changes: [], luminance: [], sample_ms: 0, controls: [], unmeasured: [] };
     const byTarget = new Map();
-    for (const a of docs.flatMap((d) => d.getAnimations()).slice(0, 300)) {
+    // the running animations of the page and its frames, read once: listed here, moved forward below
+    const running = docs.flatMap((d) => d.getAnimations()).slice(0, 300).filter((a) => a.playState === "running");
+    for (const a of running) {
       const effect = a.effect;
       const el = effect && effect.target;  // an element of a frame is no instanceof this window's Element
-      if (a.playState !== "running" || !el || el.nodeType !== 1 || !el.getClientRects().length) continue;
+      if (!el || el.nodeType !== 1 || !el.getClientRects().length) continue;
       const t = effect.getComputedTiming();
       // the properties whose value changes from keyframe to keyframe (a shorthand lists all its longhands)
       const values = new Map();
@@ -285,11 +287,13 @@ async ({ part, arg }) => {
     // On a loaded machine frames come late and a flash can fall between two of them; a seeked time cannot.
     const SEEK_MS = 1000, SEEK_STEP = 10;
     const scripted = (el) => watch && watch.seen.has(el) && watch.seen.get(el).style >= 3;
-    const running = docs.flatMap((d) => d.getAnimations()).slice(0, 300).filter((a) => a.playState === "running");
-    const seeked = [], seekedEls = new Set();
+    const seeked = [], sampled = [];  // sampled: as frames come
     for (const el of shownCandidates) {
       const anims = running.filter((a) => a.effect && a.effect.target === el);
-      if (scripted(el) || !anims.length || anims.some((a) => typeof a.currentTime !== "number")) continue;
+      if (scripted(el) || !anims.length || anims.some((a) => typeof a.currentTime !== "number")) {
+        sampled.push(el);
+        continue;
+      }
       const start = anims.map((a) => a.currentTime);
       const back = behind(el);
       const samples = [], colours = [];
@@ -301,14 +305,13 @@ async ({ part, arg }) => {
           colours.push(chroma(colour));
         }
       } catch (e) {
-        continue;  // sampled as frames come instead
+        sampled.push(el);  // sampled as frames come instead
+        continue;
       } finally {
         anims.forEach((a, i) => { try { a.currentTime = start[i]; } catch (e) { /* */ } });
       }
       seeked.push({ selector: cssPath(el), area: area(el), samples, chroma: colours, seeked: true });
-      seekedEls.add(el);
     }
-    const sampled = shownCandidates.filter((el) => !seekedEls.has(el));
     out.unmeasured = unmeasured;
     out.luminance = seeked;
     await probing;
