@@ -462,6 +462,47 @@ async ({ part, arg }) => {
     S.widget = d.widget;
     return stop(deepActive());
   }
+  if (part === "refocus_list") {
+    // Tabbable elements with a focus-leaving listener of their own (added by a script, watch.js notes
+    // them, or set as onblur / onfocusout), at most arg.max, in document order.
+    const leaving = (window.__maturityWatch && window.__maturityWatch.leaving) || new WeakSet();
+    S.refocus = tabbable().filter((el) => leaving.has(el) || el.onblur || el.onfocusout).slice(0, arg.max);
+    return S.refocus.length;
+  }
+  if (part === "refocus_start") {
+    // The element focused by script; after arg.ms (timers the last moves set off have run), whatever
+    // holds focus then is where the Tab to leave starts from. Elements the page itself moved focus to
+    // meanwhile (two listeners sending focus to each other, say) hold it with that one.
+    const el = S.refocus[arg.k];
+    const moved = new Set();
+    const note = (e) => { const t = e.composedPath()[0]; if (t && t.nodeType === 1) moved.add(t); };
+    document.addEventListener("focusin", note, true);
+    try {
+      if (document.activeElement && document.activeElement.blur) document.activeElement.blur();
+      el.focus({ preventScroll: false });
+      await new Promise((resolve) => setTimeout(resolve, arg.ms));
+    } finally {
+      document.removeEventListener("focusin", note, true);
+    }
+    const at = deepActive();
+    S.widget = null;
+    S.start = at && at !== document.body && at !== document.documentElement ? at : null;
+    S.held = new Set(S.start ? [S.start, ...moved] : []);
+    return stop(S.start);
+  }
+  if (part === "refocus_read") {
+    // arg.ms after a key press (the page's timers of less than that have run): where focus is. back:
+    // on an element the keys had left, or before the start in document order (sent back); those
+    // elements are the set focus is held in.
+    await new Promise((resolve) => setTimeout(resolve, arg.ms));
+    const el = deepActive();
+    const now = stop(el);
+    if (now.kind !== "element" || !S.start) return { ...now, back: false, held: false };
+    const before = el.ownerDocument === S.start.ownerDocument && Boolean(el.compareDocumentPosition(S.start) & Node.DOCUMENT_POSITION_FOLLOWING);
+    const back = S.held.has(el) || before;
+    if (back && arg.grow) S.held.add(el);
+    return { ...now, back, held: S.held.has(el) };
+  }
   if (part === "focus_now") {
     const el = deepActive();
     // in_widget: still inside the widget the deep probe focused (S.widget), if any
@@ -576,6 +617,9 @@ async ({ part, arg }) => {
     S.hover = null;
     S.deep = null;
     S.widget = null;
+    S.refocus = null;
+    S.start = null;
+    S.held = null;
     if (document.activeElement && document.activeElement.blur) document.activeElement.blur();
     return true;
   }

@@ -20,6 +20,11 @@ Run after the document facts and axe-core, in the same tab, in this order:
   back to where it was before reaching the end, Tab, Escape then Tab, and Shift+Tab are tried to leave.
   When the walk found no cycle and did not reach the end of the page, up to ``DEEP_WIDGETS`` widgets
   it did not reach (composite-widget roles, custom elements) are focused by script and tried the same way.
+  The walk's presses go in one batch, faster than a page timer: a focus-leaving listener that takes
+  focus back after a few milliseconds (the W3C's ACT rule 80af7b's failed examples) is not seen by it.
+  So, when no trap was found, up to ``REFOCUS_MOST`` tabbable elements with such a listener of their
+  own are each focused by script and left by one Tab, focus read ``REFOCUS_MS`` later; focus brought
+  back (to where it was, or before it) is tried as a cycle is, reading ``REFOCUS_MS`` after every key.
   Spell checking is off meanwhile (``spellcheck="false"``, put back after): a field focused by real
   keys made Chromium fetch its dictionary from its vendor, an address outside the audit;
 - ``hover``: at most ``HOVER_PROBES`` controls with hidden content beside them, each focused, then
@@ -54,6 +59,9 @@ TAB_PRESSES = 20  # the walk stops earlier on a page with fewer elements in its 
 HOVER_PROBES = 4
 DEEP_WIDGETS = 3  # widgets beyond the walk focused by script and tried, when the walk did not reach the end
 DEEP_MOST = 8  # a widget with more tabbable elements is not tried (Tab could stay inside it honestly)
+REFOCUS_MOST = 3  # elements with a focus-leaving listener of their own tried for focus brought back
+REFOCUS_MS = 60  # focus read this long after each of those key presses: page timers shorter than it have run
+REFOCUS_BEFORE_MS = 900  # they are tried while the keyboard part has taken less than this
 FLASH_SAMPLE_MS = 500  # only where a script restyles something, or a canvas or video changes
 WATCH_MS = 1500  # a page scripts keep changing is watched this long after its load event, at least
 WATCH_MIN_MS = 600  # every page is watched this long after its load event before deciding it is still
@@ -178,6 +186,7 @@ async def press(cdp: Any, key: str) -> None:
 
 
 async def _keyboard(page: PwPage, call: Call, facts: dict[str, Any]) -> None:
+    began = time.perf_counter()
     start = await call("keyboard_start")
     presses = min(TAB_PRESSES, int(start["tabbable"]) + 2)
     cdp = await page.context.new_cdp_session(page)
@@ -198,9 +207,54 @@ async def _keyboard(page: PwPage, call: Call, facts: dict[str, Any]) -> None:
             cycle = await _try_to_leave(cdp, call, cycle, in_cycle, len(inside))
         elif int(start["tabbable"]) > presses and not any(s.get("kind") == "none" for s in stops):
             cycle = await _deep_widgets(cdp, call)
+        refocus = {"listed": 0, "tried": 0}
+        if cycle is None or cycle["escaped"]:
+            trap = await _refocus(cdp, call, began, refocus)
+            cycle = trap or cycle
     finally:
         await cdp.detach()
-    facts["keyboard"] = {"presses": presses, "tabbable": start["tabbable"], "stops": stops, "cycle": cycle}
+    facts["keyboard"] = {
+        "presses": presses,
+        "tabbable": start["tabbable"],
+        "stops": stops,
+        "cycle": cycle,
+        "refocus_listed": refocus["listed"],
+        "refocus_tried": refocus["tried"],
+    }
+
+
+async def _refocus(cdp: Any, call: Call, began: float, counts: dict[str, int]) -> dict[str, Any] | None:
+    """Focus brought back: each tabbable element with a focus-leaving listener of its own (at most
+    ``REFOCUS_MOST``, while the keyboard part has taken less than ``REFOCUS_BEFORE_MS``) is focused by
+    script and left by Tab; focus found ``REFOCUS_MS`` later where it was, or before it, is tried as a
+    cycle is, reading ``REFOCUS_MS`` after every key. The first trap found, else None; ``counts`` gets
+    how many elements were listed and tried."""
+    counts["listed"] = int(await call("refocus_list", {"max": REFOCUS_MOST}))
+
+    async def read() -> dict[str, Any]:
+        return dict(await call("refocus_read", {"ms": REFOCUS_MS}))
+
+    async def held(now: dict[str, Any]) -> bool:
+        return bool(now.get("held"))
+
+    for k in range(counts["listed"]):
+        if (time.perf_counter() - began) * 1000 > REFOCUS_BEFORE_MS:
+            break
+        counts["tried"] += 1
+        start = await call("refocus_start", {"k": k, "ms": REFOCUS_MS})
+        if start.get("kind") != "element":
+            continue
+        await press(cdp, "Tab")
+        now = await call("refocus_read", {"ms": REFOCUS_MS, "grow": True})
+        if not now.get("back"):
+            continue
+        selectors = list(dict.fromkeys([start["selector"], now["selector"]]))
+        modal = bool(start.get("modal")) and bool(now.get("modal"))
+        cycle = {"selectors": selectors, "text": start.get("text", ""), "modal": modal, "refocus": True}
+        left = await _try_to_leave(cdp, call, cycle, held, len(selectors), read=read)
+        if not left["escaped"]:
+            return left
+    return None
 
 
 async def _deep_widgets(cdp: Any, call: Call) -> dict[str, Any] | None:
@@ -267,9 +321,15 @@ def find_cycle(stops: list[dict[str, Any]]) -> dict[str, Any] | None:
 
 
 async def _try_to_leave(
-    cdp: Any, call: Call, cycle: dict[str, Any], still_in: Callable[[dict[str, Any]], Awaitable[bool]], size: int
+    cdp: Any,
+    call: Call,
+    cycle: dict[str, Any],
+    still_in: Callable[[dict[str, Any]], Awaitable[bool]],
+    size: int,
+    read: Callable[[], Awaitable[dict[str, Any]]] | None = None,
 ) -> dict[str, Any]:
-    """Tab (once more round the cycle), Escape then Tab, then Shift+Tab: does any take focus out?"""
+    """Tab (once more round the cycle), Escape then Tab, then Shift+Tab: does any take focus out?
+    ``read``: where focus is after a key (at once, unless given)."""
     rounds = min(size + 1, 6)
     keys = ["Tab"] * rounds + ["Escape", "Tab"] + ["Shift+Tab"] * rounds
     tried: list[str] = []
@@ -279,7 +339,7 @@ async def _try_to_leave(
         tried.append(key)
         if key == "Escape":
             continue
-        now = await call("focus_now")
+        now = await read() if read is not None else await call("focus_now")
         if not await still_in(now):
             escaped = True
             break

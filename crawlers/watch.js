@@ -57,8 +57,13 @@
   state.keyed = keyed;
   const listen = EventTarget.prototype.addEventListener;
   const HOLDS = new Set(["keydown", "keypress", "keyup", "focusout", "blur"]);
+  // ... and, apart, which elements have a focus-leaving listener of their own: the keyboard part tries
+  // whether leaving them by Tab brings focus straight back (a refocus on blur, even after a timer).
+  const leaving = new WeakSet();
+  state.leaving = leaving;
   const wrapped = function (type, ...rest) {
     if (HOLDS.has(type) && this instanceof Element) keyed.add(this);
+    if ((type === "blur" || type === "focusout") && this instanceof Element) leaving.add(this);
     return listen.call(this, type, ...rest);
   };
   try { Object.defineProperty(wrapped, "name", { value: listen.name }); } catch (e) { /* */ }

@@ -1215,6 +1215,12 @@ def test_a_cycle_is_no_trap_inside_a_modal_dialog_with_a_button():
     assert run("keyboard-trap", used(keyboard=walk(*ABOVE, cycle=modal))).outcome == Outcome.PASS
     failed = run("keyboard-trap", used(keyboard=walk(*ABOVE, cycle=TRAP)))
     assert failed.items[0].selector == "#day" and "Escape" in failed.items[0].detail
+    assert "listener brings focus back" not in failed.items[0].detail
+    # focus brought back by a blur listener: the detail says how it was found
+    back = TRAP.model_copy(update={"refocus": True, "selectors": ["#send"]})
+    held = run("keyboard-trap", used(keyboard=walk(*ABOVE, cycle=back)))
+    assert held.outcome == Outcome.FAIL and held.items[0].selector == "#send"
+    assert held.items[0].detail.endswith("leaving it by Tab, its focus-leaving listener brings focus back")
 
 
 def test_tab_order_leaves_out_what_cannot_be_compared():

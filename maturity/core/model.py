@@ -380,6 +380,7 @@ class FocusCycle(Frozen):
     escaped: bool = False  # one of them moved focus out of the cycle
     modal: bool = False  # the cycle is inside an open modal dialog that has a button
     direct: bool = False  # found beyond the Tab walk: the widget's first element focused by script
+    refocus: bool = False  # found by leaving an element whose focus-leaving listener brought focus back
 
 
 class KeyboardWalk(Frozen):
@@ -389,6 +390,8 @@ class KeyboardWalk(Frozen):
     tabbable: int = 0  # elements the page puts in the tab order (as the DOM says)
     stops: list[TabStop] = Field(default_factory=list)  # focus after each press, in order
     cycle: FocusCycle | None = None
+    refocus_listed: int = 0  # tabbable elements with a focus-leaving listener of their own, tried at most 3
+    refocus_tried: int = 0  # of those, left by Tab and watched (time allowing)
 
 
 class HoverProbe(Frozen):

@@ -22,10 +22,14 @@ ID = "keyboard-trap"
         "leave. When the walk ends before the end of the page, up to 3 widgets it did not reach (elements "
         "with a composite-widget role such as group, toolbar, grid or dialog, custom elements, and "
         "containers a page script gave a key or focus-leaving listener, with at most 8 tabbable elements) "
-        "have their first element focused by script and are tried the same way. It fails when none of the "
-        "keys takes focus out. An open modal dialog with a button in it may hold focus by design. Not "
-        "seen: a trap beyond the walk in a widget with none of these marks (its key handler on the "
-        "document, say) or with more elements, and focus inside cross-origin frames."
+        "have their first element focused by script and are tried the same way. The walk's presses come "
+        "faster than a page timer, so when it found no trap, up to 3 elements with a focus-leaving (blur) "
+        "listener of their own are each focused and left by Tab, focus read 60 ms later: focus brought "
+        "back to where it was, or before it, is tried the same way, reading 60 ms after every key. It fails "
+        "when none of the keys takes focus out. An open modal dialog with a button in it may hold focus by "
+        "design. Not seen: a trap beyond the walk in a widget with none of these marks (its key handler on "
+        "the document, say) or with more elements, focus brought back by a listener on an ancestor or "
+        "after more than 60 ms, and focus inside cross-origin frames."
     ),
     requires=("document",),
     source="WCAG 2.2 SC 2.1.2 No Keyboard Trap, failure F10 (combining content formats in a way that "
@@ -48,6 +52,7 @@ def run(page: PageInput) -> CheckResult:
         selector=cycle.selectors[0] if cycle.selectors else "",
         snippet=cycle.text[:80],
         detail=f"focus stays among {len(cycle.selectors)} element(s) ({went}) after {', '.join(cycle.keys)}"
-        + ("; found by focusing the widget directly, beyond the Tab walk" if cycle.direct else ""),
+        + ("; found by focusing the widget directly, beyond the Tab walk" if cycle.direct else "")
+        + ("; leaving it by Tab, its focus-leaving listener brings focus back" if cycle.refocus else ""),
     )
     return CheckResult.failed(ID, page.url, items=[item], value=1.0)
