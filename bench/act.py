@@ -11,6 +11,16 @@ saved as ``<id>.md``; the ACT Rules Community's ``_rules/*.md`` work too), then:
 
     python bench/act.py --rules FOLDER [--rules ANOTHER]     # a rule in both is read from the first
     python bench/act.py --rules FOLDER --json results.json     # every example's outcome
+    python bench/act.py --rules FOLDER --reports REPORTS       # beside other tools' results
+
+``--reports``: a folder of the tools' implementation reports as the W3C publishes them
+(``_data/wcag-act-rules/implementations/<tool>.json`` of the same repository: for each ACT rule a
+tool maps, each test case's id, expected outcome and the outcomes the tool's procedures gave). A
+tool *finds* a failed example when one of its outcomes there is ``failed``, and *falsely fails* a
+passed or inapplicable example the same way; ``cantTell`` counts as neither. Test cases are matched
+by their id (the hash in each example's link), so a report of another version of an example is not
+compared. These are the tools' own results, as their makers reported them, through the rules they
+map to ACT rules only: a barrier a tool finds with a rule it did not map is not counted for it.
 
 Every example written in HTML becomes a page on 127.0.0.1 (an example that is a whole document is
 served as written; a fragment is put in the body of an English page titled after the rule and the
@@ -49,6 +59,7 @@ from corpus import add_sitemap, audit, outcomes, serve
 BASELINE = "<p>This page has no barrier: it is the frame every example page shares.</p>"
 HEADING = re.compile(r"^#{3,4} (Passed|Failed|Inapplicable) Example (\d+)\s*$", re.M)
 FENCE = re.compile(r"^```(\w*)[^\n]*\n(.*?)^```", re.M | re.S)
+TESTCASE = re.compile(r"/testcases/[\w-]+/([0-9a-f]{40})\.html")
 # Files the corpus does not hold, or another site's: the example's meaning may rest on them.
 ELSEWHERE = re.compile(
     r"""(?:src|href|data|poster|srcset)\s*=\s*["']?\s*(?:https?:)?//(?!127\.0\.0\.1)"""
@@ -100,6 +111,7 @@ def examples(folders: list[Path]) -> list[dict]:
             fence = FENCE.search(body, head.end(), end)
             if not fence:
                 continue
+            link = TESTCASE.search(body, head.end(), fence.start())
             out.append(
                 {
                     "rule": rule_id,
@@ -109,6 +121,7 @@ def examples(folders: list[Path]) -> list[dict]:
                     "number": int(head.group(2)),
                     "language": fence.group(1).lower() or "html",
                     "code": fence.group(2),
+                    "testcase": link.group(1) if link else "",
                 }
             )
     return out
@@ -182,6 +195,54 @@ def own_criteria(check_ids: set[str]) -> dict[str, set[str]]:
     return {c: set(SC.findall(get(c).meta.source)) for c in check_ids if not c.startswith("axe/")}
 
 
+def reports(folder: Path) -> dict[str, dict[str, set[str]]]:
+    """Tool name (and version) -> "rule/test case id" -> the outcomes the tool gave, from the W3C's
+    implementation reports in ``folder`` (one test case can serve two rules, expected otherwise in each)."""
+    out: dict[str, dict[str, set[str]]] = {}
+    for path in sorted(folder.glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        name = f"{data.get('name', path.stem)} {data.get('version', '')}".strip()
+        cases = out.setdefault(name, {})
+        for rule in data.get("actRuleMapping") or []:
+            for case in rule.get("testCaseResults") or []:
+                said = {o for proc in case.get("procedureResults") or [] for o in proc.get("outcomes") or []}
+                key = f"{rule.get('ruleId', '')}/{case.get('testcaseId', '')}"
+                cases.setdefault(key, set()).update(said)
+    return out
+
+
+def beside_tools(counted: list[dict], tools: dict[str, dict[str, set[str]]]) -> None:
+    """maturity beside each tool's own report: on the examples the tool reported, and on all."""
+    barriers = [r for r in counted if r["expected"] == "failed"]
+    ours = sum(1 for r in barriers if r["axe"] or r["ours"])
+    for r in counted:
+        r["case_key"] = f"{r['rule']}/{r.get('testcase', '')}"
+    print("\nbeside the tools' own reports to the W3C (test cases matched by id):")
+    print(
+        f"{'tool':<28} {'reported':>8} {'failed':>6} {'found':>5} {'ours':>5}"
+        f"   {'conforming':>10} {'false':>5} {'ours':>5}   {'found of all':>12}"
+    )
+    for name, cases in tools.items():
+        both = [r for r in counted if r["case_key"] in cases]
+        bad = [r for r in both if r["expected"] == "failed"]
+        good = [r for r in both if r["expected"] != "failed"]
+
+        def failed(r: dict, cases: dict[str, set[str]] = cases) -> bool:
+            return "failed" in cases.get(r["case_key"], set())
+
+        print(
+            f"{name[:28]:<28} {len(both):>8} {len(bad):>6} {sum(map(failed, bad)):>5}"
+            f" {sum(1 for r in bad if r['axe'] or r['ours']):>5}   {len(good):>10} {sum(map(failed, good)):>5}"
+            f" {sum(1 for r in good if r['axe'] or r['ours']):>5}"
+            f"   {sum(map(failed, barriers)):>5} / {ours:<5}"
+        )
+    print(
+        "(reported: counted examples the tool's report holds; failed/conforming: of those; found/false: the\n"
+        " tool's failed outcomes there; ours: maturity's on the same examples; found of all: the tool's\n"
+        f" barriers found among all {len(barriers)} counted failed examples / maturity's)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument(
@@ -189,6 +250,7 @@ def main() -> None:
     )
     parser.add_argument("--only", help="only rules whose id matches this regular expression")
     parser.add_argument("--json", type=Path, help="write every example's outcome here")
+    parser.add_argument("--reports", type=Path, help="a folder of the W3C's implementation reports (*.json)")
     args = parser.parse_args()
     cases = [c for c in examples(args.rules) if not args.only or re.search(args.only, c["rule"])]
     files = site(cases)
@@ -265,6 +327,8 @@ def main() -> None:
     print(f"\nbarriers found by maturity's own checks and not by axe-core ({len(only_ours)}):")
     for r in only_ours:
         print(f"  {r['rule']} failed {r['number']} ({r['rule_name']}): {', '.join(r['ours'])}")
+    if args.reports:
+        beside_tools(counted, reports(args.reports))
     if args.json:
         args.json.write_text(json.dumps({"baseline": sorted(frame), "examples": rows}, indent=1))
 
