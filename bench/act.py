@@ -12,6 +12,7 @@ saved as ``<id>.md``; the ACT Rules Community's ``_rules/*.md`` work too), then:
     python bench/act.py --rules FOLDER [--rules ANOTHER]     # a rule in both is read from the first
     python bench/act.py --rules FOLDER --json results.json     # every example's outcome
     python bench/act.py --rules FOLDER --reports REPORTS       # beside other tools' results
+    python bench/act.py --rules FOLDER --reports REPORTS --a-aa   # WCAG 2.1 A and AA only
 
 ``--reports``: a folder of the tools' implementation reports as the W3C publishes them
 (``_data/wcag-act-rules/implementations/<tool>.json`` of the same repository: for each ACT rule a
@@ -251,6 +252,11 @@ def main() -> None:
     parser.add_argument("--only", help="only rules whose id matches this regular expression")
     parser.add_argument("--json", type=Path, help="write every example's outcome here")
     parser.add_argument("--reports", type=Path, help="a folder of the W3C's implementation reports (*.json)")
+    parser.add_argument(
+        "--a-aa",
+        action="store_true",
+        help="count only examples of rules testing a WCAG 2.1 A or AA criterion (4.1.1, obsolete in 2.2, aside)",
+    )
     args = parser.parse_args()
     cases = [c for c in examples(args.rules) if not args.only or re.search(args.only, c["rule"])]
     files = site(cases)
@@ -281,6 +287,12 @@ def main() -> None:
     apart = len(rows) - len(counted)
     print(f"{len(counted)} examples counted; {apart} apart (needs a file the corpus lacks or another site,")
     print("not written in HTML, its rule tests no WCAG criterion, or not audited)\n")
+    if args.a_aa:
+        from maturity.core.title2 import WCAG21_A_AA
+
+        wanted = set(WCAG21_A_AA) - {"4.1.1"}
+        counted = [r for r in counted if wanted & set(r["criteria"])]
+        print(f"--a-aa: of those, {len(counted)} test a WCAG 2.1 A or AA criterion (4.1.1 aside); only they count\n")
     print(f"{'':<34} {'examples':>8} {'axe-core':>9} {'maturity':>9}")
     barriers = [r for r in counted if r["expected"] == "failed"]
     conforming = [r for r in counted if r["expected"] != "failed"]

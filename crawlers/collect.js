@@ -490,6 +490,44 @@
         src: cap(img.currentSrc || img.src || img.getAttribute("src") || "", URL_MAX),
       };
     }));
+  // Controls named from their content (links, buttons, tabs, menu items ...) that are given a name of
+  // their own (aria-labelledby, aria-label): what they show beside what they are called (WCAG 2.5.3).
+  // The text shown leaves out what is hidden from assistive technology and glyphs of icon fonts
+  // (a ligature such as "search" drawn as a magnifier is no label).
+  const NAMED_FROM_CONTENT = "a[href], button, input[type='submit' i], input[type='button' i], input[type='reset' i], " +
+    "[role='button'], [role='link'], [role='menuitem'], [role='menuitemcheckbox'], [role='menuitemradio'], [role='tab'], " +
+    "[role='checkbox'], [role='radio'], [role='switch'], [role='option'], [role='treeitem']";
+  const ICON_FONT = /icon|symbol|awesome|glyph|fontello/i;
+  const shownText = (el) => {
+    if (el.localName === "input") return fold(el.value);
+    let out = "";
+    const walk = (node) => {
+      for (const child of node.childNodes) {
+        if (child.nodeType === 3) { out += child.textContent; continue; }
+        if (child.nodeType !== 1 || child.getAttribute("aria-hidden") === "true") continue;
+        if (["script", "style", "template", "noscript"].includes(child.localName)) continue;
+        const cs = getComputedStyle(child);
+        if (cs.display === "none" || cs.visibility === "hidden" || ICON_FONT.test(cs.fontFamily)) continue;
+        walk(child);
+        if (cs.display !== "inline") out += " ";
+      }
+    };
+    if (!ICON_FONT.test(getComputedStyle(el).fontFamily)) walk(el);
+    return fold(out);
+  };
+  const labelledControls = attempt(() => {
+    const out = [];
+    for (const el of Array.from(document.querySelectorAll(NAMED_FROM_CONTENT)).slice(0, 3000)) {
+      if (!el.hasAttribute("aria-label") && !el.hasAttribute("aria-labelledby")) continue;
+      const name = byIds(el.getAttribute("aria-labelledby")) || fold(el.getAttribute("aria-label"));
+      if (!name || !visible(el)) continue;
+      const text = shownText(el);
+      if (!text) continue;
+      out.push({ selector: cssPath(el), text: cap(text, 200), name: cap(name, 200) });
+      if (out.length >= 200) break;
+    }
+    return out;
+  });
   // Links to the same address with nothing but white space between them (an icon link beside its text link).
   const SEPARATE = "body, main, header, footer, nav, section, article, aside, ul, ol, dl, table, tbody, thead, tr, form, " +
     "[role='main'], [role='navigation'], [role='banner'], [role='contentinfo'], [role='region'], [role='list']";
@@ -958,6 +996,7 @@
       required_marks: requiredMarks,
       context_changes: contextChanges,
       image_buttons: imageButtons,
+      labelled_controls: labelledControls,
       adjacent_links: adjacentLinks,
       clickables,
       spacing_clipped: spacingClipped,

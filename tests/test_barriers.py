@@ -47,6 +47,7 @@ BARRIER_CHECKS = {
     "document-link-type",
     "adjacent-links",
     "image-button-alt",
+    "label-in-name",
     "alt-text-placeholder",
     "click-focus",
     "text-spacing",
@@ -208,7 +209,8 @@ LINKS_BAD = page(
     "<p><img src='/img/IMG_2041.jpg' alt='IMG_2041.jpg' width='40' height='40'></p>"
     "<p><a href=\"javascript:window.open('/media-good')\">Hearing recording</a></p>"
     "<p>Boat permits: <a href='/forms-bad'>Apply</a></p><p>Dock permits: <a href='/forms-good'>Apply</a></p>"
-    "<p><a href='/motion-good' title='Campground news'>Campground news</a></p>",
+    "<p><a href='/motion-good' title='Campground news'>Campground news</a></p>"
+    "<p><a href='/tables-good' aria-label='Latest park news'>Read the bulletin</a></p>",
 )
 LINKS_GOOD = page(
     "Parks and reports, fixed",
@@ -223,6 +225,9 @@ LINKS_GOOD = page(
     "<p>Boat permits: <a href='/forms-bad'>Apply for a boat permit</a></p>"
     "<p>Dock permits: <a href='/forms-good' aria-label='Apply for a dock permit'>Apply</a></p>"
     "<p><a href='/motion-good' title='Opening dates of the north and south campgrounds'>Campground news</a></p>"
+    "<p><a href='/tables-good' aria-label='Read the bulletin: latest park news'>Read the bulletin</a></p>"
+    # an icon-font glyph is no label: the ligature 'cancel' is drawn as a cross
+    "<p><button type='button' aria-label='Close the notice' style=\"font-family: 'Material Icons'\">cancel</button></p>"
     # one destination: a fragment and a trailing slash do not make another
     "<p><a href='/media-good#recording'>Hearing recording</a></p>"
     # a closed menu's links are not shown, so not listed: the same name elsewhere is no ambiguity
@@ -676,6 +681,7 @@ FAILS = {
         "document-link-type",
         "adjacent-links",
         "image-button-alt",
+        "label-in-name",
         "click-focus",
         "alt-text-placeholder",
         "javascript-link",
@@ -890,6 +896,7 @@ EVIDENCE = {
         "document-link-type": (1, "pdf file; no type"),
         "adjacent-links": (1, "State parks | State parks"),
         "image-button-alt": (1, "search-button.png"),
+        "label-in-name": (1, 'Read the bulletin | shows "Read the bulletin", is called "Latest park news"'),
         "click-focus": (1, "<div> onclick"),
         "alt-text-placeholder": (1, "IMG_2041.jpg"),
         "javascript-link": (1, "Hearing recording | javascript:window.open('/media-good')"),

@@ -39,6 +39,7 @@ from maturity.core.model import (
     ImageTimingFacts,
     KeyboardWalk,
     LabelFacts,
+    LabelledControl,
     Link,
     LuminanceSeries,
     Media,
@@ -414,6 +415,17 @@ CASES |= {
         page(
             document=document(
                 image_buttons=j(ImageButton(selector="input", kind="input", name="Search", src=f"{ORIGIN}/go.png"))
+            )
+        ),
+    ),
+    "label-in-name": (
+        page(document=document(labelled_controls=j(LabelledControl(selector="a", text="Apply now", name="Start")))),
+        page(
+            document=document(
+                labelled_controls=j(
+                    LabelledControl(selector="a", text="Apply now", name="Apply now for a boat permit"),
+                    LabelledControl(selector="button", text="X", name="Close"),  # too short to be a label
+                )
             )
         ),
     ),
@@ -1442,3 +1454,25 @@ def test_moving_content_leaves_out_spinners_short_animations_and_slow_updates():
     slide = ScriptChange(selector="ul.carousel", area=90000, style_changes=4, span_ms=2500)
     assert outcome(changes=[slide]) == Outcome.FAIL
     assert outcome() == Outcome.NOT_APPLICABLE
+
+
+def test_label_in_name_compares_the_words_shown_in_order():
+    from maturity.core.checks.accessibility.label_in_name import holds
+
+    # the W3C's ACT rule 2ee8b8's examples: passed ...
+    assert holds("ACT rules", "ACT rules") and holds("  ACT rules  ", "ACT rules") and holds("act rules", "ACT rules")
+    assert holds("Next Page in the list", "Next Page")
+    # ... and failed: another name, part of the words, symbols spelled out, words joined or split
+    assert not holds("WCAG", "ACT rules")
+    assert not holds("the full", "The full label")
+    assert not holds("Proof of two multiplied by two is four", "Proof of 2×2=4")
+    assert not holds("non-standard", "nonstandard")
+    assert not holds("1 2 3. 4 5 6. 7 8 9 0", "123.456.7890")
+    # the words together and in order, punctuation aside
+    assert holds("Apply: boat permit", "apply") and not holds("Permit, boat", "boat permit")
+    # a control showing an X is left alone; one given no name of its own is not listed at all
+    x = run(
+        "label-in-name",
+        page(document=document(labelled_controls=j(LabelledControl(selector="b", text="X", name="Close")))),
+    )
+    assert x.outcome == Outcome.NOT_APPLICABLE

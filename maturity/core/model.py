@@ -275,6 +275,15 @@ class ImageButton(Frozen):
     src: str = ""
 
 
+class LabelledControl(Frozen):
+    """A control named from its content (a link, a button, a tab ...) given a name of its own with
+    aria-label or aria-labelledby: the text it shows beside the name it is announced by."""
+
+    selector: str
+    text: str  # what it shows, icon-font glyphs and aria-hidden parts left out (first 200 characters)
+    name: str  # its aria-labelledby or aria-label name (first 200 characters)
+
+
 class AdjacentLink(Frozen):
     """A link right after another link to the same address, with nothing but white space between."""
 
@@ -570,6 +579,7 @@ class DocumentFacts(Frozen):
     required_marks: list[RequiredMark] | None = None
     context_changes: list[ContextChange] | None = None
     image_buttons: list[ImageButton] | None = None
+    labelled_controls: list[LabelledControl] | None = None  # named from content, but given a name of their own
     adjacent_links: list[AdjacentLink] | None = None
     clickables: list[Clickable] | None = None
     spacing_clipped: list[ClippedText] | None = None

@@ -100,6 +100,7 @@ OWN_CHECK_CRITERIA: dict[str, tuple[str, ...]] = {
     "placeholder-label": ("3.3.2",),
     "alt-text-placeholder": ("1.1.1",),
     "image-button-alt": ("1.1.1",),
+    "label-in-name": ("2.5.3",),
     "table-headers": ("1.3.1",),
     "layout-table-markup": ("1.3.1",),
     "table-header-cells": ("1.3.1",),
