@@ -211,11 +211,14 @@ def hostile_routes(huge: HugeBody) -> dict[str, Any]:
             "<p><a id='odd' href='/clean-b'>Clean B</a></p><script>Object.defineProperty("
             "document.getElementById('odd'), 'href', { get: () => ({}) });</script>",
         ),
+        # A page reaching for a cloud metadata service (by a name: the suite points nothing at an
+        # address off this machine, not even to show it refused; names reaching special addresses
+        # through a resolver are test_a_public_sites_pages_cannot_reach_private_addresses')
         "/metadata": html(
             "Reaches for the metadata service",
-            "<h1>Metadata</h1><img src='http://169.254.169.254/latest/meta-data/x.png' alt='m'>"
-            "<script>fetch('http://169.254.169.254/latest/meta-data/').catch(() => {});"
-            "try { new WebSocket('ws://169.254.169.254/'); } catch (e) {}</script>",
+            "<h1>Metadata</h1><img src='http://metadata.example/latest/meta-data/x.png' alt='m'>"
+            "<script>fetch('http://metadata.example/latest/meta-data/').catch(() => {});"
+            "try { new WebSocket('ws://metadata.example/'); } catch (e) {}</script>",
         ),
     }
     for i in range(12):
@@ -411,7 +414,7 @@ def test_the_metadata_service_is_never_reached(hostile):
     page = hostile["pages"]["/metadata"]
     assert page.status == "ok"
     requests = page.artifacts["network"]["requests"]
-    metadata = [r for r in requests if "169.254.169.254" in r["url"]]
+    metadata = [r for r in requests if "metadata.example" in r["url"]]
     assert metadata and all(r["blocked"] for r in metadata)
 
 
@@ -476,27 +479,29 @@ class SpyConnector:
 def test_a_public_sites_pages_cannot_reach_private_addresses(tmp_path, monkeypatch):
     # The site plays a public one ("public.example" at a TEST-NET address) through spies that answer
     # from the local server; the suite-wide loopback-only switch would refuse the made-up public name
-    # before the policy could, so it is off here, and the spies are what keep everything local.
+    # before the policy could, so it is off here, and the spies are what keep everything local. The
+    # page reaches inside by names the test's resolver gives private, link-local and loopback
+    # addresses (no address off this machine is written into it), and by loopback written oddly.
     monkeypatch.delenv("MATURITY_LOOPBACK_ONLY", raising=False)
     page = html(
         "A public page that reaches inside",
         "<h1>Public</h1>"
-        "<link rel='preconnect' href='https://10.0.0.2/'><link rel='dns-prefetch' href='//internal.example'>"
-        "<img alt='a' src='http://169.254.169.254/latest/meta-data/a.png'>"
+        "<link rel='preconnect' href='https://intranet.example/'><link rel='dns-prefetch' href='//internal.example'>"
+        "<img alt='a' src='http://metadata.example/latest/meta-data/a.png'>"
         "<img alt='b' src='http://2130706433/b.png'><img alt='c' src='http://0x7f.1/c.png'>"
         "<img alt='d' src='http://[::ffff:127.0.0.1]/d.png'><img alt='e' src='http://[::1]/e.png'>"
         "<img alt='f' src='http://internal.example/f.png'><img alt='g' src='http://rebind.example/g.png'>"
         "<img alt='h' src='http://rebind.example/h.png'><img alt='i' src='/bounce.png'>"
         "<img alt='j' src='/to-metadata.png'>"
         "<iframe title='admin' src='http://127.0.0.1/admin'></iframe>"
-        "<script>fetch('http://10.0.0.1/').catch(() => {});"
-        "try { new WebSocket('ws://192.168.1.1/'); } catch (e) {}</script>",
+        "<script>fetch('http://router.example/').catch(() => {});"
+        "try { new WebSocket('ws://printer.example/'); } catch (e) {}</script>",
     )
     routes: dict[str, str | Resource] = {
         "/": page.replace("</main>", "<a href='/framed'>A page with a frame</a></main>"),
         "/robots.txt": Resource("User-agent: *\nAllow: /\n", content_type="text/plain"),
         "/bounce.png": Resource("", status=302, headers={"Location": "/ok.png"}),
-        "/to-metadata.png": Resource("", status=302, headers={"Location": "http://169.254.169.254/latest/x.png"}),
+        "/to-metadata.png": Resource("", status=302, headers={"Location": "http://metadata.example/latest/x.png"}),
         "/framed": html("A frame redirected inside", "<h1>Framed</h1><iframe title='x' src='/to-admin'></iframe>"),
         "/to-admin": Resource("", status=302, headers={"Location": "http://127.0.0.1/admin-frame"}),
     }
@@ -504,6 +509,10 @@ def test_a_public_sites_pages_cannot_reach_private_addresses(tmp_path, monkeypat
         {
             "public.example": [PUBLIC_IP],
             "internal.example": ["10.1.1.1"],
+            "intranet.example": ["10.0.0.2"],
+            "router.example": ["10.0.0.1"],
+            "printer.example": ["192.168.1.1"],
+            "metadata.example": ["169.254.169.254"],
             "rebind.example": [["203.0.113.12"], ["127.0.0.1"]],
         }
     )
@@ -551,7 +560,7 @@ def test_a_public_sites_pages_cannot_reach_private_addresses(tmp_path, monkeypat
     refused = dict(proxy_log.refused)
     # Redirect hops the router never sees were refused by the proxy before any connection...
     assert "is a loopback address" in refused["127.0.0.1:80"]  # the frame's redirect
-    assert "is a link-local address" in refused["169.254.169.254:80"]  # the image's redirect
+    assert "is a link-local address" in refused["metadata.example:80"]  # the image's redirect
     assert {target.rsplit(":", 1)[0] for target in proxy_log.allowed} == {"public.example"}
     assert refused["rebind.example:80"] == "could not connect"  # allowed, pinned; the spy answers no one there
     # ...and the browser's own service traffic was refused without even a DNS lookup.
@@ -564,15 +573,15 @@ def test_a_public_sites_pages_cannot_reach_private_addresses(tmp_path, monkeypat
     assert gathered.status == "ok", gathered.reason
     requests = {r["url"]: r for r in gathered.artifacts["network"]["requests"]}
     for url in (
-        "http://169.254.169.254/latest/meta-data/a.png",
+        "http://metadata.example/latest/meta-data/a.png",
         "http://127.0.0.1/b.png",  # 2130706433, as the browser writes it
         "http://127.0.0.1/c.png",  # 0x7f.1
         "http://[::ffff:7f00:1]/d.png",
         "http://[::1]/e.png",
         "http://internal.example/f.png",
         "http://127.0.0.1/admin",
-        "http://10.0.0.1/",
-        "http://169.254.169.254/latest/x.png",  # a redirect hop: refused by the proxy, marked blocked
+        "http://router.example/",
+        "http://metadata.example/latest/x.png",  # a redirect hop: refused by the proxy, marked blocked
     ):
         assert requests[url]["blocked"], url
     assert not requests["http://rebind.example/g.png"]["blocked"]  # its first answer was public...
