@@ -82,8 +82,9 @@ def _docx(archive: zipfile.ZipFile, title: str | None, lang: str | None) -> Offi
         if (style is not None and style.get(_w("val")) in heading_styles) or outline is not None:
             headings += 1
     images, missing = _drawings(document.iterfind(".//wp:docPr", NS))
-    return OfficeFacts(title=title, lang=lang, images=images, images_without_alt=missing, headings=headings,
-                       paragraphs=paragraphs)
+    return OfficeFacts(
+        title=title, lang=lang, images=images, images_without_alt=missing, headings=headings, paragraphs=paragraphs
+    )
 
 
 def _pptx(archive: zipfile.ZipFile, title: str | None, lang: str | None) -> OfficeFacts:
@@ -110,8 +111,14 @@ def _pptx(archive: zipfile.ZipFile, title: str | None, lang: str | None) -> Offi
         default = _xml(archive, "ppt/presentation.xml")
         run = default.find(".//p:defaultTextStyle//a:defRPr", NS) if default is not None else None
         lang = run.get("lang") if run is not None else None
-    return OfficeFacts(title=title, lang=lang, images=images, images_without_alt=missing, slides=len(names),
-                       slides_without_title=untitled)
+    return OfficeFacts(
+        title=title,
+        lang=lang,
+        images=images,
+        images_without_alt=missing,
+        slides=len(names),
+        slides_without_title=untitled,
+    )
 
 
 def _xlsx(archive: zipfile.ZipFile, title: str | None, lang: str | None) -> OfficeFacts:

@@ -44,8 +44,9 @@ def make_pdf(
         Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica, Encoding=Name.WinAnsiEncoding)
     )
     image = pikepdf.Stream(pdf, b"\x80" * 64)
-    for key, value in dict(Type=Name.XObject, Subtype=Name.Image, Width=8, Height=8, ColorSpace=Name.DeviceGray,
-                           BitsPerComponent=8).items():
+    for key, value in dict(
+        Type=Name.XObject, Subtype=Name.Image, Width=8, Height=8, ColorSpace=Name.DeviceGray, BitsPerComponent=8
+    ).items():
         image[Name("/" + key)] = value
     for number in range(1, pages + 1):
         scanned = not text or number in scanned_pages
@@ -56,8 +57,12 @@ def make_pdf(
             content = b"BT /F1 12 Tf 72 720 Td (Page %d of a test document.) Tj ET" % number
             resources = Dictionary(Font=Dictionary(F1=font))
         page = pikepdf.Page(
-            Dictionary(Type=Name.Page, MediaBox=Array([0, 0, 612, 792]), Resources=resources,
-                       Contents=pikepdf.Stream(pdf, content))
+            Dictionary(
+                Type=Name.Page,
+                MediaBox=Array([0, 0, 612, 792]),
+                Resources=resources,
+                Contents=pikepdf.Stream(pdf, content),
+            )
         )
         pdf.pages.append(page)
     root = pdf.Root
@@ -98,8 +103,9 @@ def make_pdf(
     if fields:
         acro_fields = Array()
         for name, tooltip in fields:
-            field = Dictionary(FT=Name.Tx, T=String(name), Type=Name.Annot, Subtype=Name.Widget,
-                               Rect=Array([72, 600, 300, 620]))
+            field = Dictionary(
+                FT=Name.Tx, T=String(name), Type=Name.Annot, Subtype=Name.Widget, Rect=Array([72, 600, 300, 620])
+            )
             if tooltip is not None:
                 field.TU = String(tooltip)
             acro_fields.append(pdf.make_indirect(field))
@@ -125,8 +131,16 @@ def make_pdf(
 def good_pdf(**overrides: object) -> bytes:
     """A PDF that passes every check: tagged, titled (and shown), in English, with text, alt and bookmarks."""
     args: dict[str, object] = dict(
-        pages=3, tagged=True, title="Annual report 2026", display_title=True, lang="en-US", figures=2,
-        figures_with_alt=2, headings=2, bookmarks=3, fields=[("name", "Your full name")],
+        pages=3,
+        tagged=True,
+        title="Annual report 2026",
+        display_title=True,
+        lang="en-US",
+        figures=2,
+        figures_with_alt=2,
+        headings=2,
+        bookmarks=3,
+        fields=[("name", "Your full name")],
     )
     args.update(overrides)
     return make_pdf(**args)  # type: ignore[arg-type]
@@ -189,44 +203,65 @@ def _zip(parts: dict[str, str]) -> bytes:
 
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("[Content_Types].xml", "<Types xmlns='http://schemas.openxmlformats.org/package/2006/content-types'/>")
+        z.writestr(
+            "[Content_Types].xml", "<Types xmlns='http://schemas.openxmlformats.org/package/2006/content-types'/>"
+        )
         for name, text in parts.items():
             z.writestr(name, text)
     return out.getvalue()
 
 
 def make_docx(
-    *, title: str | None = None, lang: str | None = None, images_alt: Sequence[str | None] = (), headings: int = 0,
+    *,
+    title: str | None = None,
+    lang: str | None = None,
+    images_alt: Sequence[str | None] = (),
+    headings: int = 0,
     decorative: int = 0,
 ) -> bytes:
     """A Word file: ``images_alt`` gives each picture's description (None: none); ``decorative``
     more pictures marked decorative; ``headings`` paragraphs in the Heading 1 style."""
-    body = "".join(f"<w:p><w:pPr><w:pStyle w:val='Heading1'/></w:pPr><w:r><w:t>Part {n}</w:t></w:r></w:p>"
-                   for n in range(headings))
+    body = "".join(
+        f"<w:p><w:pPr><w:pStyle w:val='Heading1'/></w:pPr><w:r><w:t>Part {n}</w:t></w:r></w:p>" for n in range(headings)
+    )
     body += "<w:p><w:r><w:t>Apply for a fishing licence by post.</w:t></w:r></w:p>"
     pictures = [(alt, False) for alt in images_alt] + [(None, True)] * decorative
     for n, (alt, deco) in enumerate(pictures, start=1):
         descr = f" descr='{alt}'" if alt is not None else ""
-        ext = ("<a:extLst><a:ext uri='{C183D7F6-B498-43B3-948B-1728B52AA6E4}'><adec:decorative "
-               "xmlns:adec='http://schemas.microsoft.com/office/drawing/2017/decorative' val='1'/></a:ext></a:extLst>"
-               if deco else "")
-        body += (f"<w:p><w:r><w:drawing><wp:inline><wp:docPr id='{n}' name='Picture {n}'{descr}>{ext}</wp:docPr>"
-                 "</wp:inline></w:drawing></w:r></w:p>")
+        ext = (
+            "<a:extLst><a:ext uri='{C183D7F6-B498-43B3-948B-1728B52AA6E4}'><adec:decorative "
+            "xmlns:adec='http://schemas.microsoft.com/office/drawing/2017/decorative' val='1'/></a:ext></a:extLst>"
+            if deco
+            else ""
+        )
+        body += (
+            f"<w:p><w:r><w:drawing><wp:inline><wp:docPr id='{n}' name='Picture {n}'{descr}>{ext}</wp:docPr>"
+            "</wp:inline></w:drawing></w:r></w:p>"
+        )
     document = f"<w:document xmlns:w='{_W}' xmlns:wp='{_WP}' xmlns:a='{_A}'><w:body>{body}</w:body></w:document>"
-    styles = (f"<w:styles xmlns:w='{_W}'><w:style w:type='paragraph' w:styleId='Heading1'>"
-              "<w:name w:val='heading 1'/></w:style></w:styles>")
+    styles = (
+        f"<w:styles xmlns:w='{_W}'><w:style w:type='paragraph' w:styleId='Heading1'>"
+        "<w:name w:val='heading 1'/></w:style></w:styles>"
+    )
     return _zip({"word/document.xml": document, "word/styles.xml": styles, "docProps/core.xml": _core(title, lang)})
 
 
-def make_pptx(*, title: str | None = None, lang: str | None = None, slide_titles: Sequence[str | None] = ("Intro",),
-              images_alt: Sequence[str | None] = ()) -> bytes:
+def make_pptx(
+    *,
+    title: str | None = None,
+    lang: str | None = None,
+    slide_titles: Sequence[str | None] = ("Intro",),
+    images_alt: Sequence[str | None] = (),
+) -> bytes:
     """A PowerPoint file, one slide per entry of ``slide_titles`` (None: no title); pictures on the first."""
     parts = {"docProps/core.xml": _core(title, lang)}
     for n, slide_title in enumerate(slide_titles, start=1):
         shapes = ""
         if slide_title is not None:
-            shapes += (f"<p:sp><p:nvSpPr><p:cNvPr id='1' name='Title'/><p:cNvSpPr/><p:nvPr><p:ph type='title'/>"
-                       f"</p:nvPr></p:nvSpPr><p:txBody><a:p><a:r><a:t>{slide_title}</a:t></a:r></a:p></p:txBody></p:sp>")
+            shapes += (
+                f"<p:sp><p:nvSpPr><p:cNvPr id='1' name='Title'/><p:cNvSpPr/><p:nvPr><p:ph type='title'/>"
+                f"</p:nvPr></p:nvSpPr><p:txBody><a:p><a:r><a:t>{slide_title}</a:t></a:r></a:p></p:txBody></p:sp>"
+            )
         if n == 1:
             for m, alt in enumerate(images_alt, start=2):
                 descr = f" descr='{alt}'" if alt is not None else ""

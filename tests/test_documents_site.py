@@ -38,9 +38,21 @@ def docx() -> bytes:
 
 def routes(big: bytes) -> dict[str, Resource | str]:
     links = {
-        "/": ["/reports/annual.pdf", "/forms/permit.pdf", "/scan.pdf", "/minutes-2019.pdf", "/fake.pdf",
-              "/big.pdf", "/broken.pdf", "/locked.pdf", "/copy.pdf", "/private/secret.pdf", "/plan.docx",
-              "/download?id=7", "/about"],
+        "/": [
+            "/reports/annual.pdf",
+            "/forms/permit.pdf",
+            "/scan.pdf",
+            "/minutes-2019.pdf",
+            "/fake.pdf",
+            "/big.pdf",
+            "/broken.pdf",
+            "/locked.pdf",
+            "/copy.pdf",
+            "/private/secret.pdf",
+            "/plan.docx",
+            "/download?id=7",
+            "/about",
+        ],
         "/about": ["/forms/permit.pdf", "/scan.pdf", "/reports/annual.pdf", "/"],
         "/contact": ["/forms/permit.pdf", "/"],
     }
@@ -48,9 +60,12 @@ def routes(big: bytes) -> dict[str, Resource | str]:
         path: html(path, "".join(f"<p><a href='{href}'>{href}</a></p>" for href in hrefs))
         for path, hrefs in links.items()
     }
-    pages["/about"] = html("About", "<p><a href='/forms/permit.pdf'>Apply for a permit</a></p>"
-                           "<p><a href='/scan.pdf'>Old notice</a></p><p><a href='/reports/annual.pdf'>Report</a>"
-                           "</p><p><a href='/contact'>Contact</a></p>")
+    pages["/about"] = html(
+        "About",
+        "<p><a href='/forms/permit.pdf'>Apply for a permit</a></p>"
+        "<p><a href='/scan.pdf'>Old notice</a></p><p><a href='/reports/annual.pdf'>Report</a>"
+        "</p><p><a href='/contact'>Contact</a></p>",
+    )
     return {
         **pages,
         "/robots.txt": Resource("User-agent: *\nDisallow: /private/\n", content_type="text/plain"),
@@ -86,8 +101,9 @@ def collected():
         assert isinstance(sitemap, Resource) and isinstance(sitemap.body, str)
         sitemap.body = sitemap.body.replace("{o}", server.origin)
         client = make_client(user_agent=UA, page_timeout=10, policy=AddressPolicy("127.0.0.1"), loopback_only=True)
-        settings = AuditSettings(url=server.origin + "/", max_documents=25, max_document_bytes=len(big) - 1,
-                                 user_agent=UA, page_timeout=10)
+        settings = AuditSettings(
+            url=server.origin + "/", max_documents=25, max_document_bytes=len(big) - 1, user_agent=UA, page_timeout=10
+        )
         with client:
             found = discover(client, settings.url, DiscoverySettings(user_agent=UA, max_pages=10))
             before = len(server.requests)
@@ -101,9 +117,15 @@ def by_name(docs: DocumentSet) -> dict[str, PublishedDocument]:
 
 def test_every_linked_and_listed_document_is_a_candidate(collected):
     server, found, _, _ = collected
-    urls = {c.url[len(server.origin):] for c in candidates(found)}
-    assert {"/reports/annual.pdf", "/forms/permit.pdf", "/scan.pdf", "/plan.docx", "/sitemap-only.pdf",
-            "/download?id=7"} <= urls
+    urls = {c.url[len(server.origin) :] for c in candidates(found)}
+    assert {
+        "/reports/annual.pdf",
+        "/forms/permit.pdf",
+        "/scan.pdf",
+        "/plan.docx",
+        "/sitemap-only.pdf",
+        "/download?id=7",
+    } <= urls
     assert "/private/secret.pdf" not in urls  # robots.txt disallows it
     permit = next(c for c in candidates(found) if c.url.endswith("/forms/permit.pdf"))
     assert len(set(permit.referrers)) == 3  # home, about and contact
@@ -115,7 +137,7 @@ def test_documents_are_stored_once_with_their_referrers_most_linked_first(collec
     assert docs is not None
     annual = by_name(docs)["annual.pdf"]
     assert annual is by_name(docs)["copy.pdf"]  # the same bytes at two URLs: one document
-    assert [u[len(server.origin):] for u in annual.urls] == ["/reports/annual.pdf", "/copy.pdf"]
+    assert [u[len(server.origin) :] for u in annual.urls] == ["/reports/annual.pdf", "/copy.pdf"]
     assert annual.referrers == sorted({server.url("/"), server.url("/about")})
     assert docs.documents[0].url.endswith("/forms/permit.pdf")  # linked from 3 pages
     assert by_name(docs)["sitemap-only.pdf"].in_sitemap
@@ -150,10 +172,13 @@ def test_max_documents_keeps_the_most_linked(collected):
     sleeps: list[float] = []
     with client:
         docs, _ = collect_documents(
-            client, candidates(found), DocumentSettings(max_documents=2, user_agent=UA, gap=0.5),
-            allowed=lambda _url: None, sleep=sleeps.append,
+            client,
+            candidates(found),
+            DocumentSettings(max_documents=2, user_agent=UA, gap=0.5),
+            allowed=lambda _url: None,
+            sleep=sleeps.append,
         )
-    assert [d.url[len(server.origin):] for d in docs.documents] == ["/forms/permit.pdf", "/reports/annual.pdf"]
+    assert [d.url[len(server.origin) :] for d in docs.documents] == ["/forms/permit.pdf", "/reports/annual.pdf"]
     assert docs.found > 2 and len(docs.skipped) == docs.found - 2
     assert sleeps == [0.5]  # the politeness gap between the two requests
 
@@ -200,7 +225,9 @@ def test_a_redirect_to_a_disallowed_url_is_not_followed():
 
         with client:
             docs, _ = collect_documents(
-                client, [Candidate(server.url("/moved.pdf"), ("p",))], DocumentSettings(user_agent=UA),
+                client,
+                [Candidate(server.url("/moved.pdf"), ("p",))],
+                DocumentSettings(user_agent=UA),
                 allowed=allowed,
             )
         assert docs.documents[0].reason == "not fetched: disallowed by robots.txt"
@@ -244,8 +271,12 @@ def test_the_gap_holds_from_discoverys_last_request():
         sleeps: list[float] = []
         with client:
             docs, last = collect_documents(
-                client, [Candidate(server.url("/a.pdf"), ("p",))], DocumentSettings(user_agent=UA, gap=2.0),
-                allowed=lambda _url: None, last_request_at=time.monotonic(), sleep=sleeps.append,
+                client,
+                [Candidate(server.url("/a.pdf"), ("p",))],
+                DocumentSettings(user_agent=UA, gap=2.0),
+                allowed=lambda _url: None,
+                last_request_at=time.monotonic(),
+                sleep=sleeps.append,
             )
     assert len(sleeps) == 1 and 1.5 < sleeps[0] <= 2.0  # waited out the gap before its first request
     assert docs.documents[0].status == "ok" and last is not None and last <= time.monotonic()
@@ -264,7 +295,10 @@ def test_a_stop_request_ends_the_step_before_the_next_document():
 
         with client, pytest.raises(KeyboardInterrupt):
             collect_documents(
-                client, [Candidate(server.url(p)) for p in routes], DocumentSettings(user_agent=UA),
-                allowed=lambda _url: None, before_each=before_each,
+                client,
+                [Candidate(server.url(p)) for p in routes],
+                DocumentSettings(user_agent=UA),
+                allowed=lambda _url: None,
+                before_each=before_each,
             )
         assert server.paths() == ["/0.pdf"]

@@ -18,6 +18,7 @@ def uncapped():
         dim.pop("caps", None)
     return parse_rubric(yaml.safe_dump(data).encode(), "uncapped.yaml")
 
+
 URLS = [f"{ORIGIN}/", *(f"{ORIGIN}/p{i}" for i in range(1, 6))]
 IMAGE_ALT = ("image-alt", "violation", "critical", ["wcag2a"])
 

@@ -103,7 +103,7 @@ def test_history_and_the_agency_page_compare_journeys_run_to_run(tmp_path):
     changes = " ".join(" ".join(ul.text_content().split()) for ul in agency.xpath("//ul[@class='journey-changes']"))
     assert "Outcome changed: completed → failed." in changes
     assert 'Step added: tick the field labelled "I agree".' in changes
-    assert "Step 2: fill in the field labelled \"Field 1\": 300 ms → 2.5 s, slower" in changes
+    assert 'Step 2: fill in the field labelled "Field 1": 300 ms → 2.5 s, slower' in changes
     srcs = agency.xpath("//ol[@class='journey-strip']//img/@src")
     assert srcs and all(s.startswith(f"../run/{second}/journeys/") for s in srcs)
     assert all((built.root / "agency" / s).resolve().is_file() for s in srcs)  # copied beside the run page

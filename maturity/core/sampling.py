@@ -85,9 +85,7 @@ def draw(candidates: Sequence[Candidate], n: int, method: SampleMethod, seed: in
         return SampleFacts(method=method, seed=seed, population=len(population), strata=everything)
     essential = [u for u in population if by_url[u].essential]
     if method == "traffic":  # the most visited first (discovery order among equals and pages without data)
-        rest = sorted(
-            (u for u in population if not by_url[u].essential), key=lambda u: -(by_url[u].views or 0)
-        )
+        rest = sorted((u for u in population if not by_url[u].essential), key=lambda u: -(by_url[u].views or 0))
         chosen = set((essential + rest)[:n])
         return SampleFacts(
             method=method,

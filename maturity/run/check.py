@@ -155,9 +155,7 @@ def run_check(
     try:
         for settings in all_settings:
 
-            def audit_site(
-                login: Any = None, hook: Any = None, settings: AuditSettings = settings
-            ) -> AuditResult:
+            def audit_site(login: Any = None, hook: Any = None, settings: AuditSettings = settings) -> AuditResult:
                 return audit(
                     settings,
                     store,

@@ -18,5 +18,6 @@ def documents_csv(store: Store, crawl_id: int, *, compliance_date: date | None) 
             f"run {crawl_id} collected no documents (it ran with --max-documents 0, or before the collector)"
         )
     params = dict(get("documents-passing").meta.params)
-    return render_documents_csv(crawl_id, crawl.target_url, site.documents, compliance_date=compliance_date,
-                                params=params)
+    return render_documents_csv(
+        crawl_id, crawl.target_url, site.documents, compliance_date=compliance_date, params=params
+    )
