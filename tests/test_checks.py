@@ -540,6 +540,21 @@ CASES |= {
         ),
         page(document=document(images=j(Image(src=f"{ORIGIN}/rule.png", alt="", role="presentation")))),
     ),
+    "alt-title-mismatch": (
+        page(
+            document=document(
+                images=j(Image(src=f"{ORIGIN}/map.png", alt="Map of the north trails", title="Call before you go"))
+            )
+        ),
+        page(
+            document=document(
+                images=j(
+                    Image(src=f"{ORIGIN}/map.png", alt="Map of the north trails", title="North trails, summer map"),
+                    Image(src=f"{ORIGIN}/logo.png", alt="Parks logo", title="Image"),  # an empty word only
+                )
+            )
+        ),
+    ),
     "table-caption": (
         page(document=document(tables=j(TWO_WAY.model_copy(update={"caption": None})))),
         page(document=document(tables=j(TWO_WAY))),
