@@ -396,6 +396,36 @@
     };
   }));
 
+  // Tables and grids made with ARIA roles (role=table, grid or treegrid on an element that is not a
+  // <table>): their header cells that name no cell (the ACT rule d0f69e). A columnheader names the cells
+  // below it in its column, a rowheader those after it in its row; columns by aria-colindex where given,
+  // else by order; a grid of headers only is left alone.
+  const ARIA_TABLE = "[role='table'], [role='grid'], [role='treegrid']";
+  const ariaTables = attempt(() => Array.from(document.querySelectorAll(ARIA_TABLE)).filter((t) => t.localName !== "table")
+    .slice(0, 100).filter(visible).map((t) => {
+      const rows = Array.from(t.querySelectorAll("[role='row']")).filter((r) => r.closest(ARIA_TABLE) === t).slice(0, 1000);
+      const placed = [];
+      rows.forEach((row, r) => {
+        let col = 0;
+        for (const cell of row.querySelectorAll("[role='cell'], [role='gridcell'], [role='columnheader'], [role='rowheader']")) {
+          if (cell.closest("[role='row']") !== row || placed.length >= 5000) continue;
+          const index = parseInt(cell.getAttribute("aria-colindex") || "", 10);
+          if (index > 0) col = index - 1;
+          const role = cell.getAttribute("role");
+          placed.push({ cell, r, c: col, header: role === "columnheader" || role === "rowheader", column: role === "columnheader" });
+          col++;
+        }
+      });
+      const names = (h, p) => p !== h && (h.column ? p.r > h.r && p.c === h.c : p.r === h.r && p.c > h.c);
+      const heads = placed.filter((p) => p.header);
+      const unnamed = !placed.some((p) => !p.header) ? [] : heads.filter((h) => !placed.some((p) => names(h, p)));
+      return {
+        selector: cssPath(t), rows: rows.length, header_cells: heads.length,
+        headers_naming_nothing: placed.length < 5000 ? unnamed.slice(0, 10).map((h) => cap(fold(h.cell.textContent), 60)) : null,
+        snippet: cap(fold(t.innerText), 120),
+      };
+    }).filter((t) => t.header_cells > 0));
+
   const labelable = (el) => el && (["select", "textarea", "button", "meter", "output", "progress"].includes(el.localName) ||
     (el.localName === "input" && (el.getAttribute("type") || "").toLowerCase() !== "hidden"));
   const isControl = (el) => labelable(el) && !["button", "meter", "output", "progress"].includes(el.localName) &&
@@ -990,6 +1020,7 @@
       alternates,
       other_text: otherText,
       tables,
+      aria_tables: ariaTables,
       fieldsets,
       broken_labels: brokenLabels,
       hints,

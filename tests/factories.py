@@ -105,6 +105,7 @@ def document(**over: Any) -> dict[str, Any]:
         required_marks=[],
         context_changes=[],
         image_buttons=[],
+        labelled_controls=[],
         adjacent_links=[],
         clickables=[],
         spacing_clipped=[],

@@ -17,6 +17,7 @@ from maturity.core.model import (
     AdjacentLink,
     AnimatedImage,
     Animation,
+    AriaTableFacts,
     AudioFacts,
     ChoiceGroup,
     Clickable,
@@ -1491,3 +1492,14 @@ def test_label_in_name_compares_the_words_shown_in_order():
         page(document=document(labelled_controls=j(LabelledControl(selector="b", text="X", name="Close")))),
     )
     assert x.outcome == Outcome.NOT_APPLICABLE
+
+
+def test_table_header_cells_judges_aria_grids_too():
+    grid = AriaTableFacts(selector="#rooms", rows=3, header_cells=2, headers_naming_nothing=["Occupant"])
+    failed = run("table-header-cells", page(document=document(tables=[], aria_tables=j(grid))))
+    assert failed.outcome == Outcome.FAIL and failed.items[0].selector == "#rooms"
+    assert failed.items[0].detail == "1 header cell naming no cell: 'Occupant'"
+    filled = grid.model_copy(update={"headers_naming_nothing": []})
+    assert run("table-header-cells", page(document=document(tables=[], aria_tables=j(filled)))).outcome == Outcome.PASS
+    # a page read before grids were gathered has none listed: no table with header cells
+    assert run("table-header-cells", page(document=document(tables=[]))).outcome == Outcome.NOT_APPLICABLE

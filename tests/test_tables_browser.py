@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from maturity.core.model import TableFacts
+from maturity.core.model import AriaTableFacts, TableFacts
 
 pytestmark = pytest.mark.browser
 
@@ -83,3 +83,46 @@ def test_header_cells_that_name_no_cell_and_scope_where_it_is_needed(shared_brow
     # its header row (an empty corner aside) holds column headers; North and South are row headers
     assert (facts["numbered"].column_headers, facts["numbered"].row_headers) == (2, 2)
     assert (facts["hours"].column_headers, facts["hours"].row_headers) == (3, 2)
+
+
+GRIDS = {
+    # the ACT rule d0f69e's failed example 3: the rows leave the Occupant column empty
+    "rooms": "<div role='row'><div role='columnheader'>Room</div><div role='columnheader'>Occupant</div></div>"
+    "<div role='row'><div role='gridcell'>1A</div></div><div role='row'><div role='gridcell'>2A</div></div>",
+    # the same with its cells filled in
+    "filled": "<div role='row'><span role='columnheader'>Room</span><span role='columnheader'>Occupant</span></div>"
+    "<div role='row'><span role='gridcell'>1A</span><span role='gridcell'>Ada</span></div>",
+    # a row header names the cells after it; columns placed by aria-colindex (the first column not rendered)
+    "indexed": "<div role='row'><span role='columnheader' aria-colindex='2'>Fee</span></div>"
+    "<div role='row'><span role='rowheader' aria-colindex='1'>Canoe</span><span role='cell' aria-colindex='2'>$5</span>"
+    "</div><div role='row'><span role='rowheader' aria-colindex='1'>Kayak</span></div>",
+    # a grid of headers only names nothing, and is left alone; a grid inside a cell is its own
+    "heads": "<div role='row'><span role='columnheader'>Name</span><span role='columnheader'>Town</span></div>",
+    "outer": "<div role='row'><span role='columnheader'>Lake</span></div><div role='row'><span role='cell'>"
+    "<div role='grid' id='inner'><div role='row'><span role='columnheader'>Depth</span></div></div></span></div>",
+}
+
+
+def test_aria_grids_header_cells_that_name_no_cell(shared_browser):
+    body = "".join(f"<div role='grid' id='{k}' aria-label='{k}'>{v}</div>" for k, v in GRIDS.items())
+
+    async def read() -> list[dict]:
+        context = await shared_browser.session.new_context(device=None, net=None)
+        try:
+            page = await context.new_page()
+            await page.set_content(f"<!doctype html><html lang='en'><title>Grids</title><body>{body}</body></html>")
+            return (await page.evaluate(shared_browser.session.collect_js))["document"]["aria_tables"]
+        finally:
+            await context.close()
+
+    facts = {t["selector"].lstrip("#"): AriaTableFacts.model_validate(t) for t in shared_browser.run(read())}
+    # "heads" has header cells only; "inner" (a grid of one header) is read on its own, apart from "outer"
+    assert {k: f.headers_naming_nothing for k, f in facts.items()} == {
+        "rooms": ["Occupant"],
+        "filled": [],
+        "indexed": ["Kayak"],
+        "heads": [],
+        "outer": [],
+        "inner": [],
+    }
+    assert (facts["rooms"].rows, facts["rooms"].header_cells) == (3, 2)

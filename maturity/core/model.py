@@ -284,6 +284,17 @@ class LabelledControl(Frozen):
     name: str  # its aria-labelledby or aria-label name (first 200 characters)
 
 
+class AriaTableFacts(Frozen):
+    """A table or grid made with ARIA roles (role=table, grid or treegrid, not a <table>) that has header
+    cells: which of them name no cell."""
+
+    selector: str
+    rows: int = 0
+    header_cells: int = 0
+    headers_naming_nothing: list[str] | None = None  # their texts (first 10); None: too many cells to read
+    snippet: str = ""
+
+
 class AdjacentLink(Frozen):
     """A link right after another link to the same address, with nothing but white space between."""
 
@@ -573,6 +584,7 @@ class DocumentFacts(Frozen):
     alternates: list[Alternate] | None = None  # <link rel="alternate" hreflang>
     other_text: str | None = None  # visible text outside the main content (header, footer, ...), capped
     tables: list[TableFacts] | None = None
+    aria_tables: list[AriaTableFacts] | None = None  # ARIA tables and grids with header cells
     fieldsets: list[FieldsetFacts] | None = None
     broken_labels: list[LabelFacts] | None = None
     hints: list[HintFacts] | None = None

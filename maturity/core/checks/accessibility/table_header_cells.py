@@ -3,7 +3,7 @@
 from maturity.core.checks import PageInput, check
 from maturity.core.checks._common import not_gathered
 from maturity.core.checks.accessibility._tables import data_by_markup
-from maturity.core.model import CheckResult, Item
+from maturity.core.model import AriaTableFacts, CheckResult, Item, TableFacts
 
 ID = "table-header-cells"
 
@@ -21,7 +21,9 @@ ID = "table-header-cells"
         "cells (an empty <td> where there is no value), take the header out, or list it in the cells' "
         "headers attribute. A cell with a headers attribute is named only by the headers it lists, as "
         "HTML's table model says; header cells count as cells too (a corner header names the row "
-        "headers below it)."
+        "headers below it). Tables and grids made with ARIA roles are judged the same way: a "
+        "columnheader names the cells below it in its column (by aria-colindex where given), a "
+        "rowheader those after it in its row."
     ),
     requires=("document",),
     source="WCAG 2.2 SC 1.3.1 Info and Relationships; the W3C's ACT rule d0f69e (Table header cell has "
@@ -32,7 +34,9 @@ def run(page: PageInput) -> CheckResult:
     tables = page.document.tables
     if tables is None:
         return not_gathered(ID, page.url, "table facts")
-    headed = [t for t in tables if data_by_markup(t) and t.header_cells > 0]
+    # ARIA tables and grids (gathered since they were; a page read before has none listed)
+    headed: list[TableFacts | AriaTableFacts] = [t for t in tables if data_by_markup(t) and t.header_cells > 0]
+    headed += page.document.aria_tables or []
     if not headed:
         return CheckResult.not_applicable(ID, page.url, "no table with header cells")
     bad = [t for t in headed if t.headers_naming_nothing]
