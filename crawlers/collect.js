@@ -522,8 +522,9 @@
     }));
   // Controls named from their content (links, buttons, tabs, menu items ...) that are given a name of
   // their own (aria-labelledby, aria-label): what they show beside what they are called (WCAG 2.5.3).
-  // The text shown leaves out what is hidden from assistive technology and glyphs of icon fonts
-  // (a ligature such as "search" drawn as a magnifier is no label).
+  // The text shown leaves out what is hidden from assistive technology, glyphs of icon fonts (a
+  // ligature such as "search" drawn as a magnifier is no label) and text for screen readers only (a
+  // box of 1 px or less, as the "visually hidden" classes of design systems make it).
   const NAMED_FROM_CONTENT = "a[href], button, input[type='submit' i], input[type='button' i], input[type='reset' i], " +
     "[role='button'], [role='link'], [role='menuitem'], [role='menuitemcheckbox'], [role='menuitemradio'], [role='tab'], " +
     "[role='checkbox'], [role='radio'], [role='switch'], [role='option'], [role='treeitem']";
@@ -538,6 +539,8 @@
         if (["script", "style", "template", "noscript"].includes(child.localName)) continue;
         const cs = getComputedStyle(child);
         if (cs.display === "none" || cs.visibility === "hidden" || ICON_FONT.test(cs.fontFamily)) continue;
+        const box = child.getBoundingClientRect();
+        if (box.width <= 1 && box.height <= 1 && cs.position === "absolute") continue;  // for screen readers only
         walk(child);
         if (cs.display !== "inline") out += " ";
       }

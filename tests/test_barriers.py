@@ -227,7 +227,10 @@ LINKS_GOOD = page(
     "<p>Dock permits: <a href='/forms-good' aria-label='Apply for a dock permit'>Apply</a></p>"
     "<p><a href='/motion-good' title='Opening dates of the north and south campgrounds'>Campground news</a></p>"
     "<p><a href='/tables-good' aria-label='Read the bulletin: latest park news'>Read the bulletin</a></p>"
-    # an icon-font glyph is no label: the ligature 'cancel' is drawn as a cross
+    # an icon-font glyph is no label: the ligature 'cancel' is drawn as a cross; nor is text for screen
+    # readers only (the visible label is the letter f)
+    "<p><a href='/' aria-label='Share on Facebook'><span style='position:absolute;width:1px;height:1px;"
+    "overflow:hidden;clip:rect(0 0 0 0)'>Facebook page</span>f</a></p>"
     "<p><button type='button' aria-label='Close the notice' style=\"font-family: 'Material Icons'\">cancel</button></p>"
     # one destination: a fragment and a trailing slash do not make another
     "<p><a href='/media-good#recording'>Hearing recording</a></p>"

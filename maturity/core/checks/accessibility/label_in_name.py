@@ -39,7 +39,8 @@ def holds(name: str, text: str) -> bool:
         "links, buttons and other controls named from their content (tabs, menu items, options, "
         "checkboxes and radios made with ARIA, submit and reset buttons): the words shown, in order and "
         "together, must be in the name (letters and digits compared, case and punctuation aside). Text "
-        "hidden from assistive technology and icon-font glyphs are not read as shown; a control showing "
+        "hidden from assistive technology, text for screen readers only (a box of 1 px) and icon-font "
+        "glyphs are not read as shown; a control showing "
         "fewer than `min_characters` letters or digits (an X, an arrow) is left alone."
     ),
     requires=("document",),
