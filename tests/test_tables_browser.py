@@ -39,19 +39,25 @@ TABLES = {
 }
 
 
-def _facts(shared_browser) -> dict[str, TableFacts]:
-    body = "".join(f"<table id='{k}'><caption>{k}</caption>{v}</table>" for k, v in TABLES.items())
+def _document(shared_browser, title: str, body: str) -> dict:
+    """The document facts collect.js gathers from a page of ``body``."""
 
-    async def read() -> list[dict]:
+    async def read() -> dict:
         context = await shared_browser.session.new_context(device=None, net=None)
         try:
             page = await context.new_page()
-            await page.set_content(f"<!doctype html><html lang='en'><title>Tables</title><body>{body}</body></html>")
-            return (await page.evaluate(shared_browser.session.collect_js))["document"]["tables"]
+            await page.set_content(f"<!doctype html><html lang='en'><title>{title}</title><body>{body}</body></html>")
+            return (await page.evaluate(shared_browser.session.collect_js))["document"]
         finally:
             await context.close()
 
-    return {t["selector"].lstrip("#"): TableFacts.model_validate(t) for t in shared_browser.run(read())}
+    return dict(shared_browser.run(read()))
+
+
+def _facts(shared_browser) -> dict[str, TableFacts]:
+    body = "".join(f"<table id='{k}'><caption>{k}</caption>{v}</table>" for k, v in TABLES.items())
+    tables = _document(shared_browser, "Tables", body)["tables"]
+    return {t["selector"].lstrip("#"): TableFacts.model_validate(t) for t in tables}
 
 
 def test_header_cells_that_name_no_cell_and_scope_where_it_is_needed(shared_browser):
@@ -105,17 +111,8 @@ GRIDS = {
 
 def test_aria_grids_header_cells_that_name_no_cell(shared_browser):
     body = "".join(f"<div role='grid' id='{k}' aria-label='{k}'>{v}</div>" for k, v in GRIDS.items())
-
-    async def read() -> list[dict]:
-        context = await shared_browser.session.new_context(device=None, net=None)
-        try:
-            page = await context.new_page()
-            await page.set_content(f"<!doctype html><html lang='en'><title>Grids</title><body>{body}</body></html>")
-            return (await page.evaluate(shared_browser.session.collect_js))["document"]["aria_tables"]
-        finally:
-            await context.close()
-
-    facts = {t["selector"].lstrip("#"): AriaTableFacts.model_validate(t) for t in shared_browser.run(read())}
+    grids = _document(shared_browser, "Grids", body)["aria_tables"]
+    facts = {t["selector"].lstrip("#"): AriaTableFacts.model_validate(t) for t in grids}
     # "heads" has header cells only; "inner" (a grid of one header) is read on its own, apart from "outer"
     assert {k: f.headers_naming_nothing for k, f in facts.items()} == {
         "rooms": ["Occupant"],
