@@ -280,7 +280,7 @@ class LabelledControl(Frozen):
     aria-label or aria-labelledby: the text it shows beside the name it is announced by."""
 
     selector: str
-    text: str  # what it shows, icon-font glyphs and aria-hidden parts left out (first 200 characters)
+    text: str  # what it shows, icon-font glyphs, aria-hidden and screen-reader-only parts left out (200 chars)
     name: str  # its aria-labelledby or aria-label name (first 200 characters)
 
 
