@@ -88,7 +88,10 @@ def _verdict(walk: KeyboardWalk) -> str:
 )
 def test_focus_taken_back_after_a_timer_is_a_trap(walks, path, held):
     walk = walks[path]
-    assert walk.cycle is not None and walk.cycle.refocus and not walk.cycle.escaped, walk.cycle
+    # found by the probe; or, on a machine slow enough that the page's timers fire between the walk's
+    # presses, by the walk itself (then the probe has nothing left to find and does not run)
+    assert walk.cycle is not None and not walk.cycle.escaped, walk.cycle
+    assert walk.cycle.refocus or walk.refocus_listed == 0
     # where the walk left the page's own timers running (two buttons taking focus back in turn), the
     # elements focus moved to while the probe waited are held with the one it started from
     assert walk.cycle.selectors[0] in held and set(walk.cycle.selectors) <= held
@@ -104,6 +107,9 @@ def test_blur_listeners_that_let_focus_go_are_no_trap(walks, path):
 
 
 def test_only_elements_with_their_own_listener_are_tried(walks):
-    listed = {path: walk.refocus_listed for path, walk in walks.items()}
-    assert listed == {"/act-1": 1, "/act-2": 2, "/act-3": 2, "/act-passed": 0, "/validate": 2, "/menu": 1}
+    # the probe runs where the walk found no trap (always on the pages without one)
+    probed = {path for path, walk in walks.items() if walk.cycle is None or walk.cycle.escaped or walk.cycle.refocus}
+    assert {"/act-passed", "/validate", "/menu"} <= probed
+    expected = {"/act-1": 1, "/act-2": 2, "/act-3": 2, "/act-passed": 0, "/validate": 2, "/menu": 1}
+    assert {path: walks[path].refocus_listed for path in probed} == {path: expected[path] for path in probed}
     assert walks["/validate"].refocus_tried == 2
