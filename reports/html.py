@@ -2,7 +2,8 @@
 
 Pure: a :class:`RunInfo` and a :class:`Scorecard` in, a string out (or written to a file a
 piece at a time: :func:`write_html`). The only I/O is
-loading the Jinja2 template from this package. Everything shown is escaped by Jinja2's
+loading the Jinja2 template from this package and, while a page is written, a temporary file that
+holds its listed findings. Everything shown is escaped by Jinja2's
 autoescaping; links are emitted only for ``http``/``https`` URLs (:func:`safe_href`);
 charts come from :mod:`reports.svg`, which escapes its own text. No JavaScript, no
 external assets: the CSS is inline.
@@ -12,11 +13,14 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Mapping
+import tempfile
+from array import array
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import Any, TextIO
+from typing import IO, Any, TextIO, overload
 from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -191,8 +195,8 @@ class FindingGroup:
     help_href: str | None
     count: int
     pages: int
-    items: list[Finding]  # the first few, shown at once
-    rest: list[Finding] = field(default_factory=list)  # other instances, behind a <details>
+    items: Sequence[Finding]  # the first few, shown at once
+    rest: Sequence[Finding] = field(default_factory=list)  # other instances, behind a <details>
     anchor: str = ""
     unlisted: int = 0  # instances beyond MAX_LISTED: counted, listed in scorecard.json
 
@@ -218,7 +222,7 @@ class FindingsView:
     hidden_items: int = 0
     total: int = 0
     hidden: list[FindingGroup] = field(default_factory=list)  # the checks beyond the top ones, still listed
-    pages: list[PageFindings] = field(default_factory=list)
+    pages: Iterable[PageFindings] = field(default_factory=list)  # most problems first
 
 
 def _check_row(c: CheckSummary, facts: dict[str, list[str]] | None = None) -> CheckRow:
@@ -254,86 +258,181 @@ def _dimension_view(d: DimensionScore, facts: dict[str, list[str]] | None = None
     return DimensionView(dim=d, score=fmt_marked(d.score, d.incomplete), rows=rows, not_applicable=na)
 
 
-_SHARED_FIELDS = ("check_id", "dimension", "title", "url", "help_url", "impact")
+class _Spool:
+    """The listed findings of a report, as JSON lines in a temporary file: a
+    report of a large run holds a few hundred instances of each of dozens of checks, and they wait
+    there, not in memory, until the template reaches them."""
+
+    def __init__(self, file: IO[bytes]) -> None:
+        self.file = file
+
+    def put(self, f: Finding) -> int:
+        self.file.seek(0, io.SEEK_END)
+        at = self.file.tell()
+        self.file.write(f.model_dump_json().encode() + b"\n")
+        return at
+
+    def get(self, at: int) -> Finding:
+        self.file.seek(at)
+        return Finding.model_validate_json(self.file.readline())
 
 
-def _sharing(f: Finding, strings: dict[str, str]) -> Finding:
-    """``f`` with the texts many findings repeat (its check's title and help page, its page's URL)
-    as one string each: the listed findings of a large run then hold little more than their own
-    selectors and snippets."""
-    fields = f.__dict__  # the same values, one string object each: no copy of the (frozen) finding
-    for name in _SHARED_FIELDS:
-        value = fields.get(name)
-        if isinstance(value, str):
-            fields[name] = strings.setdefault(value, value)
-    return f
+class Listed(Sequence[Finding]):
+    """One check's listed findings: in memory, or (with a :class:`_Spool`) where the spool keeps
+    them, read back one at a time as the template goes through them."""
+
+    def __init__(self, spool: _Spool | None = None) -> None:
+        self._spool = spool
+        self._kept: list[Finding] = []
+        self._at = array("q")
+
+    def append(self, f: Finding) -> None:
+        if self._spool is None:
+            self._kept.append(f)
+        else:
+            self._at.append(self._spool.put(f))
+
+    def __len__(self) -> int:
+        return len(self._kept) if self._spool is None else len(self._at)
+
+    @overload
+    def __getitem__(self, i: int) -> Finding: ...
+    @overload
+    def __getitem__(self, i: slice) -> Listed: ...
+    def __getitem__(self, i: int | slice) -> Finding | Listed:
+        if isinstance(i, slice):
+            part = Listed(self._spool)
+            part._kept, part._at = self._kept[i], self._at[i]
+            return part
+        return self._kept[i] if self._spool is None else self._spool.get(self._at[i])
+
+    def __iter__(self) -> Iterator[Finding]:
+        if self._spool is None:
+            yield from self._kept
+        else:
+            for at in self._at:
+                yield self._spool.get(at)
 
 
-def _findings_view(card: Scorecard, max_checks: int, max_items: int, max_listed: int = MAX_LISTED) -> FindingsView:
+class _ByPage:
+    """Each page's count of findings by check, compactly (a page's URL and an array of (check's
+    number, count) pairs: no dictionary a page); read as :class:`PageFindings`, most problems first,
+    built one at a time as the template goes through them."""
+
+    def __init__(self) -> None:
+        self._counts: dict[str, array[int]] = {}
+
+    def add(self, url: str, check: int) -> None:
+        pairs = self._counts.get(url)
+        if pairs is None:
+            self._counts[url] = array("I", (check, 1))
+        elif pairs[-2] == check:  # findings come check by check, a page's together
+            pairs[-1] += 1
+        else:
+            for k in range(0, len(pairs), 2):
+                if pairs[k] == check:
+                    pairs[k + 1] += 1
+                    break
+            else:
+                pairs.extend((check, 1))
+
+    def pages_of(self) -> Counter[int]:
+        """Check number -> how many pages it failed on."""
+        return Counter(pairs[k] for pairs in self._counts.values() for k in range(0, len(pairs), 2))
+
+    def view(self, groups: list[FindingGroup], numbers: dict[int, FindingGroup]) -> Iterable[PageFindings]:
+        order = {id(g): n for n, g in enumerate(groups)}
+        totals = sorted((-sum(pairs[1::2]), url) for url, pairs in self._counts.items())
+        return _Pages(totals, self._counts, numbers, order)
+
+
+@dataclass
+class _Pages:
+    totals: list[tuple[int, str]]
+    counts: dict[str, array[int]]
+    numbers: dict[int, FindingGroup]
+    order: dict[int, int]
+
+    def __iter__(self) -> Iterator[PageFindings]:
+        for minus_total, url in self.totals:
+            pairs = self.counts[url]
+            found = [(self.numbers[pairs[k]], pairs[k + 1]) for k in range(0, len(pairs), 2)]
+            yield PageFindings(
+                url=url,
+                href=safe_href(url),
+                total=-minus_total,
+                groups=sorted(found, key=lambda gn: self.order[id(gn[0])]),
+            )
+
+    def __bool__(self) -> bool:
+        return bool(self.totals)
+
+    def __len__(self) -> int:
+        return len(self.totals)
+
+
+def _findings_view(
+    card: Scorecard, max_checks: int, max_items: int, max_listed: int = MAX_LISTED, spool: _Spool | None = None
+) -> FindingsView:
     """The findings grouped by check, read once, one at a time: each check's count, pages and first
-    ``max_listed`` instances; each page's count by check."""
+    ``max_listed`` instances (kept in ``spool`` when given, else in memory); each page's count by
+    check."""
     checks = {c.check_id: c for d in card.dimensions for c in d.checks}
     dim_titles = {d.id: d.title for d in card.dimensions}
-    grouped: dict[str, list[Finding]] = {}
+    grouped: dict[str, Listed] = {}
+    firsts: dict[str, Finding] = {}
     counted: dict[str, int] = {}
-    pages_of: dict[str, set[str]] = {}
-    by_page: dict[str, dict[str, int]] = {}
-    shared: dict[str, str] = {}
+    number: dict[str, int] = {}
+    by_page = _ByPage()
     total = 0
     for f in card.iter_findings():
         total += 1
-        listed = grouped.setdefault(f.check_id, [])
+        listed = grouped.get(f.check_id)
+        if listed is None:
+            listed = grouped[f.check_id] = Listed(spool)
+            firsts[f.check_id] = f
+            number[f.check_id] = len(number)
         if len(listed) < max(max_listed, max_items):
-            listed.append(_sharing(f, shared))
+            listed.append(f)
         counted[f.check_id] = counted.get(f.check_id, 0) + 1
-        pages_of.setdefault(f.check_id, set()).add(f.url)
-        counts = by_page.setdefault(f.url, {})
-        counts[f.check_id] = counts.get(f.check_id, 0) + 1
+        by_page.add(f.url, number[f.check_id])
+    pages_of = by_page.pages_of()
 
-    def rank(item: tuple[str, list[Finding]]) -> tuple[float, int, str]:
+    def rank(item: tuple[str, Listed]) -> tuple[float, int, str]:
         check_id, _found = item
         weight = checks[check_id].weight if check_id in checks else 0.0
         return (-weight, -counted[check_id], check_id)
 
     groups: list[FindingGroup] = []
+    numbers: dict[int, FindingGroup] = {}
     for check_id, found in sorted(grouped.items(), key=rank):
         summary = checks.get(check_id)
-        first = found[0]
+        first = firsts[check_id]
         help_url = first.help_url or (summary.help_url if summary else "")
-        groups.append(
-            FindingGroup(
-                check_id=check_id,
-                title=first.title or (summary.failure_title if summary else check_id),
-                dimension=dim_titles.get(first.dimension, first.dimension),
-                description=summary.description if summary else "",
-                help_url=help_url,
-                help_href=safe_href(help_url),
-                count=counted[check_id],
-                pages=len(pages_of[check_id]),
-                items=found[:max_items],
-                rest=found[max_items:],
-                anchor=f"finding-{len(groups) + 1}",
-                unlisted=counted[check_id] - len(found),
-            )
+        group = FindingGroup(
+            check_id=check_id,
+            title=first.title or (summary.failure_title if summary else check_id),
+            dimension=dim_titles.get(first.dimension, first.dimension),
+            description=summary.description if summary else "",
+            help_url=help_url,
+            help_href=safe_href(help_url),
+            count=counted[check_id],
+            pages=pages_of[number[check_id]],
+            items=found[:max_items],
+            rest=found[max_items:],
+            anchor=f"finding-{len(groups) + 1}",
+            unlisted=counted[check_id] - len(found),
         )
+        groups.append(group)
+        numbers[number[check_id]] = group
     shown, hidden = groups[:max_checks], groups[max_checks:]
-    group_of = {g.check_id: g for g in groups}
-    pages = [
-        PageFindings(
-            url=url,
-            href=safe_href(url),
-            total=sum(counts.values()),
-            groups=[(group_of[c], n) for c, n in sorted(counts.items(), key=lambda kv: groups.index(group_of[kv[0]]))],
-        )
-        for url, counts in sorted(by_page.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))
-    ]
     return FindingsView(
         groups=shown,
         hidden_checks=len(hidden),
         hidden_items=sum(g.count for g in hidden),
         total=total,
         hidden=hidden,
-        pages=pages,
+        pages=by_page.view(groups, numbers),
     )
 
 
@@ -494,30 +593,33 @@ def write_html(
         else NOT_ASSESSABLE
     )
     template = _environment().get_template("scorecard.html.j2")
-    pieces = template.generate(
-        run=run,
-        card=card,
-        fix_first=_fix_first_view(card),
-        site=site_name(card.target),
-        target_href=safe_href(card.target),
-        level_label=level_label,
-        top_level=level_list[-1][0] if level_list else None,
-        chart=Markup(chart),
-        meter=Markup(meter),
-        dims=dims,
-        next_steps=next_steps,
-        unscored=unscored,
-        findings=_findings_view(card, max_finding_checks, max_finding_items),
-        pages_total=len(card.pages),
-        pages_ok=card.assessable_pages,
-        page_labels=PAGE_STATUS_LABELS,
-        provenance=_provenance(run, card),
-        incomplete_note=INCOMPLETE_NOTE,
-        not_assessable=NOT_ASSESSABLE,
-        # Documents: their own section, and findings of document checks name a document, not a page.
-        documents=documents_view(documents, document_params, safe_href) if documents is not None else None,
-        document_checks=DOCUMENT_CHECKS,
-        journeys=journey_views(journeys or [], shots),
-    )
-    for piece in pieces:
-        out.write(piece)
+    # The listed findings wait in a temporary file until the template reaches them.
+    with tempfile.TemporaryFile(prefix="maturity-report-") as spooled:
+        spool = _Spool(spooled)
+        pieces = template.generate(
+            run=run,
+            card=card,
+            fix_first=_fix_first_view(card),
+            site=site_name(card.target),
+            target_href=safe_href(card.target),
+            level_label=level_label,
+            top_level=level_list[-1][0] if level_list else None,
+            chart=Markup(chart),
+            meter=Markup(meter),
+            dims=dims,
+            next_steps=next_steps,
+            unscored=unscored,
+            findings=_findings_view(card, max_finding_checks, max_finding_items, spool=spool),
+            pages_total=len(card.pages),
+            pages_ok=card.assessable_pages,
+            page_labels=PAGE_STATUS_LABELS,
+            provenance=_provenance(run, card),
+            incomplete_note=INCOMPLETE_NOTE,
+            not_assessable=NOT_ASSESSABLE,
+            # Documents: their own section, and findings of document checks name a document, not a page.
+            documents=documents_view(documents, document_params, safe_href) if documents is not None else None,
+            document_checks=DOCUMENT_CHECKS,
+            journeys=journey_views(journeys or [], shots),
+        )
+        for piece in pieces:
+            out.write(piece)

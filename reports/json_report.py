@@ -52,7 +52,7 @@ def document(
 # scorecard has them; the file reads back as a whole scorecard (Scorecard.model_validate).
 _INLINE: dict[str, Any] = {"finding_count": None, "finding_blobs": []}
 
-_LONG = ("findings", "results", "outcomes")  # the lists that grow with the run: written one entry at a time
+_LONG = ("pages", "findings", "results", "outcomes")  # the lists that grow with the run: written one entry at a time
 
 
 def render_json(run: RunInfo, card: Scorecard, documents: DocumentSet | None = None) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 
 import lxml.html
 import pytest
@@ -591,3 +592,86 @@ def test_the_site_name_keeps_a_port_that_is_not_the_schemes_own():
     assert site_name("https://dnr.georgia.gov:443/") == "dnr.georgia.gov"
     assert site_name("http://dnr.georgia.gov:80/") == "dnr.georgia.gov"
     assert site_name("not a url") == "not a url"
+
+
+def _many_findings(checks_: int, pages: int, snippet: int = 0) -> Iterator[Finding]:
+    """Findings page by page (not check by check, as scoring makes them), each made as it is read:
+    every page fails every check, check c twice on each page whose number is a multiple of c + 1."""
+    return (
+        Finding(
+            fingerprint=f"x{c}-{i}-{k}",
+            check_id=f"check-{c}",
+            dimension="security",
+            title=f"Problem {c}",
+            url=f"https://www.example.gov/p{i}",
+            selector=f"#el-{c}-{i}-{k}",
+            snippet="<div>" + "x" * snippet + "</div>" if snippet else "",
+        )
+        for i in range(pages)
+        for c in range(checks_)
+        for k in range(2 if i % (c + 1) == 0 else 1)
+    )
+
+
+def test_listed_findings_kept_in_a_temporary_file_read_back_as_kept_in_memory(tmp_path):
+    import tempfile
+
+    from reports.html import _findings_view, _Spool
+
+    many = list(_many_findings(checks_=12, pages=40))
+    card = make_card().model_copy(update={"findings": many})
+    kept = _findings_view(card, 10, 5, max_listed=30)
+    with tempfile.TemporaryFile(dir=tmp_path) as fh:
+        spooled = _findings_view(card, 10, 5, max_listed=30, spool=_Spool(fh))
+
+        def shape(view):
+            groups = [
+                (g.check_id, g.count, g.pages, list(g.items), list(g.rest), g.unlisted, g.anchor)
+                for g in [*view.groups, *view.hidden]
+            ]
+            pages = [(p.url, p.total, [(g.check_id, n) for g, n in p.groups]) for p in view.pages]
+            return groups, pages, view.total, view.hidden_checks, view.hidden_items
+
+        assert shape(spooled) == shape(kept)
+        assert fh.tell() > 0  # the listed findings went to the file
+    groups, pages, total, _, _ = shape(kept)
+    assert total == len(many)
+    by_check = {g[0]: g for g in groups}
+    # check-1 fails twice on even pages: 60 instances on 40 pages, 30 listed, 30 counted only
+    assert by_check["check-1"][1:3] == (60, 40) and len(by_check["check-1"][3]) + len(by_check["check-1"][4]) == 30
+    assert by_check["check-1"][5] == 30
+    # each page once, most problems first (page 0 fails every check twice), its checks in the groups' order
+    assert len(pages) == 40 and pages[0][:2] == ("https://www.example.gov/p0", 24)
+    order = [g[0] for g in groups]
+    assert [c for c, _ in pages[0][2]] == order and dict(pages[0][2]) == {f"check-{c}": 2 for c in range(12)}
+
+
+def test_writing_a_report_does_not_hold_the_listed_findings(tmp_path):
+    """A report of a large run lists up to 200 instances of each failing check; read from the store
+    one at a time, they wait in a temporary file, not in memory, until the page reaches them."""
+    import io
+    import tracemalloc
+
+    from reports.html import write_html
+
+    card = make_card()
+    card = card.model_copy(update={"findings": [], "finding_count": 12 * 200})
+    # Each finding made afresh, as the store reads them: 12 checks, 200 pages, a 4 KB snippet each
+    # (about 10 MB of findings, every one listed).
+    card.with_findings(lambda: _many_findings(checks_=12, pages=200, snippet=4000))
+    out = io.StringIO()
+
+    class Sink:
+        def write(self, piece: str) -> None:
+            out.write(piece[:0])  # the page itself is not what is measured
+
+    tracemalloc.start()
+    try:
+        base = tracemalloc.get_traced_memory()[0]
+        write_html(Sink(), make_run(), card)  # type: ignore[arg-type]
+        peak = tracemalloc.get_traced_memory()[1] - base
+    finally:
+        tracemalloc.stop()
+    # Held in memory, the listed findings took 18.4 MB at the peak; spooled, 5.9 MB, most of it one
+    # check's section of 200 instances, which the template builds whole before writing it.
+    assert peak < 9 * 2**20, peak
