@@ -271,6 +271,50 @@ def test_site_check_summaries_that_are_equal_are_kept_once_and_read_back_whole()
     assert len({id(p.artifacts) for p in titles}) == 300
 
 
+def test_site_check_summaries_that_differ_wait_in_the_spill_and_read_back_equal(tmp_path):
+    """Summaries that keep differing page by page (titles, link targets) go to the spill once the
+    check stops looking for equal ones; each page reads its own back, as often as asked."""
+    from types import SimpleNamespace
+
+    from maturity.core.model import SiteFacts
+    from maturity.run.spill import FileSpill
+
+    site = SiteFacts(start_url=ORIGIN + "/")
+    with FileSpill(tmp_path) as spill:
+        titles = checks.PageSummaries(site, {}, spill)
+        shared = checks.PageSummaries(site, {}, spill)
+        for i in range(300):
+            titles.add(f"{ORIGIN}/p{i}", {"document": SimpleNamespace(title=f"Page {i}", targets=(f"/t{i}",))})
+            shared.add(f"{ORIGIN}/p{i}", {"document": SimpleNamespace(search=i % 2 == 0)})
+        kept = titles._summaries
+        assert sum(isinstance(k, int) for k in kept) > 200  # past the first distinct ones, in the file
+        assert not any(isinstance(k, int) for k in shared._summaries)  # equal ones stay shared in memory
+        for _ in range(2):
+            assert [p.document.title for p in titles] == [f"Page {i}" for i in range(300)]
+        assert titles[250].document.targets == ("/t250",) and titles[250].url == f"{ORIGIN}/p250"
+        assert (spill.folder / "summaries.pickle").stat().st_size > 0
+    assert not spill.folder.exists()
+
+
+def test_scoring_with_summaries_in_the_spill_equals_scoring_in_memory(tmp_path):
+    """Enough pages (90) that the title, description and link-target summaries go to the spill:
+    every check's outcome and score is what scoring all in memory gives."""
+    from maturity.run.spill import FileSpill
+
+    store = Store(f"sqlite:///{tmp_path / 'm.db'}")
+    crawl_id = store_realistic_run(store, 90)
+    rubric = builtin_rubric()
+    site = store.load_site(crawl_id)
+    in_memory = score(rubric, store.load_pages(crawl_id), site)
+    with FileSpill(tmp_path) as spill:
+        spilled = score(rubric, StoredPages(store, crawl_id), site, spill)
+        assert (spill.folder / "summaries.pickle").stat().st_size > 0
+        findings = list(spilled.iter_findings())
+    assert spilled.outcomes == in_memory.outcomes
+    assert spilled.results == in_memory.results and spilled.overall == in_memory.overall
+    assert findings == in_memory.findings
+
+
 if __name__ == "__main__":  # one measurement for _peaks_apart: measure, rubric, folder
     _measure = _scoring_peak if sys.argv[1] == "scoring" else _spilled_peak
     _folder = Path(sys.argv[3])

@@ -388,7 +388,11 @@ def run_checks(
     # as one shared list of bare entries (URL and site facts), not a list of its own.
     bare = checks.PageSummaries(site, _NO_PARAMS)
     reading = [(i, check_, params) for i, check_, params in per_site if check_.meta.reads_pages]
-    inputs = {i: bare for i, _, _ in per_site} | {i: checks.PageSummaries(site, params) for i, _, params in reading}
+    # Summaries that differ page by page wait in the spill when it can keep them (the run layer's does).
+    kept = spill if isinstance(spill, checks.SummarySpill) else None
+    inputs = {i: bare for i, _, _ in per_site} | {
+        i: checks.PageSummaries(site, params, kept) for i, _, params in reading
+    }
     templates: dict[str, str] = {}  # page URL -> its template's key (fix-first), one string a template
     keys: dict[str, str] = {}
     for page in source.pages():

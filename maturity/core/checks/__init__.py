@@ -23,7 +23,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
-from typing import Any, Literal, cast, overload
+from typing import Any, Literal, Protocol, cast, overload, runtime_checkable
 
 from maturity.core.model import (
     ArtifactError,
@@ -106,27 +106,44 @@ class PageInput:
         return cast(MobileFacts, self.artifacts["mobile"])
 
 
+@runtime_checkable
+class SummarySpill(Protocol):
+    """Where a site check's summaries of pages that differ page by page wait for the check (the run
+    layer's spill keeps them in a file): :meth:`keep` returns what :meth:`read` takes to give the
+    summary back, equal to what was kept."""
+
+    def keep(self, summary: Mapping[str, Any]) -> int: ...
+
+    def read(self, token: int) -> Mapping[str, Any]: ...
+
+
 class PageSummaries(Sequence[PageInput]):
     """A site check's pages as scoring keeps them while it streams a run: each page's URL and
     summary (see :attr:`CheckMeta.summary`), a :class:`PageInput` made only when a page is read.
     Equal summaries are kept once: most pages of a site share their header, footer, search box
     and analytics, so one summary stands for them all and memory grows by two pointers a page plus
-    what truly differs from page to page. When a check's summaries keep differing (page titles),
-    it stops looking for equal ones."""
+    what truly differs from page to page. When a check's summaries keep differing (page titles,
+    link targets), it stops looking for equal ones, and with a ``spill`` the summaries from then on
+    wait there, each read back when the check reaches its page: memory then grows by a URL's
+    pointer and a number a page."""
 
-    __slots__ = ("_hits", "_params", "_pool", "_site", "_summaries", "_urls")
+    __slots__ = ("_hits", "_params", "_pool", "_site", "_spill", "_summaries", "_urls")
     POOL = 64  # distinct summaries tried before giving up on finding equal ones, unless most are shared
 
-    def __init__(self, site: SiteFacts, params: Mapping[str, Any]) -> None:
-        self._site, self._params = site, params
+    def __init__(self, site: SiteFacts, params: Mapping[str, Any], spill: SummarySpill | None = None) -> None:
+        self._site, self._params, self._spill = site, params, spill
         self._urls: list[str] = []
-        self._summaries: list[Mapping[str, Any]] = []
+        self._summaries: list[Mapping[str, Any] | int] = []  # a summary, or the spill's token for it
         self._pool: dict[int, Mapping[str, Any]] | None = {}
         self._hits = 0
 
     def add(self, url: str, summary: Mapping[str, Any]) -> None:
         self._urls.append(url)
-        self._summaries.append(self._shared(summary))
+        kept = self._shared(summary)
+        if self._pool is None and self._spill is not None:
+            self._summaries.append(self._spill.keep(kept))
+        else:
+            self._summaries.append(kept)
 
     def _shared(self, summary: Mapping[str, Any]) -> Mapping[str, Any]:
         pool = self._pool
@@ -143,6 +160,13 @@ class PageSummaries(Sequence[PageInput]):
             self._pool = None  # summaries that differ page by page: nothing to share
         return summary
 
+    def _summary(self, i: int) -> Mapping[str, Any]:
+        kept = self._summaries[i]
+        if isinstance(kept, int):
+            assert self._spill is not None  # a token only ever comes from the spill
+            return self._spill.read(kept)
+        return kept
+
     def __len__(self) -> int:
         return len(self._urls)
 
@@ -153,11 +177,11 @@ class PageSummaries(Sequence[PageInput]):
     def __getitem__(self, i: int | slice) -> PageInput | list[PageInput]:
         if isinstance(i, slice):
             return [self[j] for j in range(*i.indices(len(self)))]
-        return PageInput(url=self._urls[i], site=self._site, params=self._params, artifacts=self._summaries[i])
+        return PageInput(url=self._urls[i], site=self._site, params=self._params, artifacts=self._summary(i))
 
     def __iter__(self) -> Iterator[PageInput]:
-        for url, summary in zip(self._urls, self._summaries, strict=True):
-            yield PageInput(url=url, site=self._site, params=self._params, artifacts=summary)
+        for i, url in enumerate(self._urls):
+            yield PageInput(url=url, site=self._site, params=self._params, artifacts=self._summary(i))
 
 
 @dataclass(frozen=True)
