@@ -42,10 +42,11 @@ def sha256_of(data: Any) -> str:
     return hashlib.sha256(canonical_json(data)).hexdigest()
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=2048)
 def normalise_for_lookup(url: str) -> str | None:
     """The crawler's URL normalisation, for matching links against crawled URLs (remembered for the
-    last 8,192 addresses: scoring asks for the same link targets page after page, check after check)."""
+    last 2,048 addresses: scoring asks for the same link targets, a site's navigation above all,
+    page after page, check after check; a bound that large runs reach, so it holds a fixed amount)."""
     from maturity.kernel.urls import normalize_url
 
     return normalize_url(url)

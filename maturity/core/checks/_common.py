@@ -48,7 +48,7 @@ def home_page(site: SiteInput) -> PageInput | None:
     return None
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=2048)  # the same bound as normalise_for_lookup's, for the same link targets
 def host_of(url: str) -> str:
     try:
         return (urlsplit(url).hostname or "").lower()
