@@ -277,7 +277,7 @@ class _Spool:
         return Finding.model_validate_json(self.file.readline())
 
 
-class Listed(Sequence[Finding]):
+class _Listed(Sequence[Finding]):
     """One check's listed findings: in memory, or (with a :class:`_Spool`) where the spool keeps
     them, read back one at a time as the template goes through them."""
 
@@ -298,10 +298,10 @@ class Listed(Sequence[Finding]):
     @overload
     def __getitem__(self, i: int) -> Finding: ...
     @overload
-    def __getitem__(self, i: slice) -> Listed: ...
-    def __getitem__(self, i: int | slice) -> Finding | Listed:
+    def __getitem__(self, i: slice) -> _Listed: ...
+    def __getitem__(self, i: int | slice) -> Finding | _Listed:
         if isinstance(i, slice):
-            part = Listed(self._spool)
+            part = _Listed(self._spool)
             part._kept, part._at = self._kept[i], self._at[i]
             return part
         return self._kept[i] if self._spool is None else self._spool.get(self._at[i])
@@ -340,35 +340,26 @@ class _ByPage:
         """Check number -> how many pages it failed on."""
         return Counter(pairs[k] for pairs in self._counts.values() for k in range(0, len(pairs), 2))
 
-    def view(self, groups: list[FindingGroup], numbers: dict[int, FindingGroup]) -> Iterable[PageFindings]:
-        order = {id(g): n for n, g in enumerate(groups)}
+    def view(self, groups: dict[int, FindingGroup]) -> Iterable[PageFindings]:
+        """The pages, most problems first; ``groups``: check number -> its group, in the order shown."""
         totals = sorted((-sum(pairs[1::2]), url) for url, pairs in self._counts.items())
-        return _Pages(totals, self._counts, numbers, order)
+        return _Pages(totals, self._counts, groups)
 
 
 @dataclass
 class _Pages:
-    totals: list[tuple[int, str]]
+    totals: list[tuple[int, str]]  # (minus the page's count, its URL), in the order shown
     counts: dict[str, array[int]]
-    numbers: dict[int, FindingGroup]
-    order: dict[int, int]
+    groups: dict[int, FindingGroup]  # in the order shown
 
     def __iter__(self) -> Iterator[PageFindings]:
+        position = {number: k for k, number in enumerate(self.groups)}
         for minus_total, url in self.totals:
             pairs = self.counts[url]
-            found = [(self.numbers[pairs[k]], pairs[k + 1]) for k in range(0, len(pairs), 2)]
+            found = sorted(((pairs[k], pairs[k + 1]) for k in range(0, len(pairs), 2)), key=lambda p: position[p[0]])
             yield PageFindings(
-                url=url,
-                href=safe_href(url),
-                total=-minus_total,
-                groups=sorted(found, key=lambda gn: self.order[id(gn[0])]),
+                url=url, href=safe_href(url), total=-minus_total, groups=[(self.groups[c], n) for c, n in found]
             )
-
-    def __bool__(self) -> bool:
-        return bool(self.totals)
-
-    def __len__(self) -> int:
-        return len(self.totals)
 
 
 def _findings_view(
@@ -379,7 +370,7 @@ def _findings_view(
     check."""
     checks = {c.check_id: c for d in card.dimensions for c in d.checks}
     dim_titles = {d.id: d.title for d in card.dimensions}
-    grouped: dict[str, Listed] = {}
+    grouped: dict[str, _Listed] = {}
     firsts: dict[str, Finding] = {}
     counted: dict[str, int] = {}
     number: dict[str, int] = {}
@@ -389,7 +380,7 @@ def _findings_view(
         total += 1
         listed = grouped.get(f.check_id)
         if listed is None:
-            listed = grouped[f.check_id] = Listed(spool)
+            listed = grouped[f.check_id] = _Listed(spool)
             firsts[f.check_id] = f
             number[f.check_id] = len(number)
         if len(listed) < max(max_listed, max_items):
@@ -398,13 +389,13 @@ def _findings_view(
         by_page.add(f.url, number[f.check_id])
     pages_of = by_page.pages_of()
 
-    def rank(item: tuple[str, Listed]) -> tuple[float, int, str]:
+    def rank(item: tuple[str, _Listed]) -> tuple[float, int, str]:
         check_id, _found = item
         weight = checks[check_id].weight if check_id in checks else 0.0
         return (-weight, -counted[check_id], check_id)
 
     groups: list[FindingGroup] = []
-    numbers: dict[int, FindingGroup] = {}
+    numbered: dict[int, FindingGroup] = {}  # check number -> its group, in the order shown
     for check_id, found in sorted(grouped.items(), key=rank):
         summary = checks.get(check_id)
         first = firsts[check_id]
@@ -424,7 +415,7 @@ def _findings_view(
             unlisted=counted[check_id] - len(found),
         )
         groups.append(group)
-        numbers[number[check_id]] = group
+        numbered[number[check_id]] = group
     shown, hidden = groups[:max_checks], groups[max_checks:]
     return FindingsView(
         groups=shown,
@@ -432,7 +423,7 @@ def _findings_view(
         hidden_items=sum(g.count for g in hidden),
         total=total,
         hidden=hidden,
-        pages=by_page.view(groups, numbers),
+        pages=by_page.view(numbered),
     )
 
 

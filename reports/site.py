@@ -680,7 +680,7 @@ def _site_section(history: SiteHistory, index: int, run_pages: set[int]) -> Site
         titles = {d.id: d.title for d in card.dimensions}
         if card.next_level is not None:
             next_steps = [(titles.get(k, k), v) for k, v in card.next_level.next_steps.items()]
-        findings = _findings_view(card, TOP_ISSUES, ISSUE_PAGES)
+        findings = _findings_view(card, TOP_ISSUES, ISSUE_PAGES, max_listed=ISSUE_PAGES)  # it shows a few a check
     runs = []
     for r in reversed(history.runs):
         runs.append(
