@@ -296,6 +296,39 @@ def test_site_check_summaries_that_differ_wait_in_the_spill_and_read_back_equal(
     assert not spill.folder.exists()
 
 
+def test_every_site_checks_summary_of_a_page_reads_back_equal_from_the_spill(tmp_path):
+    """Any site check's summaries may differ page by page on some site, and then go to the spill:
+    each one, of every page of a realistic run, reads back equal. One that cannot be written (here a
+    generator) stays in memory."""
+    from types import SimpleNamespace
+
+    from maturity.run.spill import FileSpill
+
+    store = Store(f"sqlite:///{tmp_path / 'm.db'}")
+    crawl_id = store_realistic_run(store, 6)
+    site = store.load_site(crawl_id)
+    reading = [c for c in checks.all_checks() if c.meta.scope == "site" and c.meta.reads_pages]
+    assert len(reading) >= 10
+    with FileSpill(tmp_path) as spill:
+        for page in store.load_pages(crawl_id):
+            for check_ in reading:
+                summary = checks.page_summary(check_, page, site, dict(check_.meta.params))
+                if summary is None:
+                    continue
+                token = spill.keep(summary)
+                assert token is not None, check_.id
+                assert spill.read(token) == summary, check_.id
+        odd = {"document": SimpleNamespace(links=(x for x in ()))}
+        assert spill.keep(odd) is None
+        titles = checks.PageSummaries(site, {}, spill)
+        titles._pool = None  # as when a check's summaries have kept differing: no more looking for equal ones
+        titles.add(f"{ORIGIN}/a", {"document": SimpleNamespace(title="A")})
+        titles.add(f"{ORIGIN}/b", {"document": SimpleNamespace(title="B")})
+        titles.add(f"{ORIGIN}/c", odd)
+        assert [type(k).__name__ for k in titles._summaries] == ["int", "int", "dict"]
+        assert titles[2].artifacts is odd and titles[1].document.title == "B"
+
+
 def test_scoring_with_summaries_in_the_spill_equals_scoring_in_memory(tmp_path):
     """Enough pages (90) that the title, description and link-target summaries go to the spill:
     every check's outcome and score is what scoring all in memory gives."""

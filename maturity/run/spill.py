@@ -32,12 +32,16 @@ class FileSpill:
         self._sizes: dict[int, int] = {}
         self._summaries: BinaryIO | None = None
 
-    def keep(self, summary: Mapping[str, Any]) -> int:
+    def keep(self, summary: Mapping[str, Any]) -> int | None:
+        try:
+            data = pickle.dumps(summary, protocol=pickle.HIGHEST_PROTOCOL)
+        except (pickle.PicklingError, TypeError, AttributeError):
+            return None  # a summary that cannot be written stays in memory
         if self._summaries is None:
             self._summaries = open(self.folder / "summaries.pickle", "w+b")  # noqa: SIM115 (closed by close())
         self._summaries.seek(0, io.SEEK_END)
         at = self._summaries.tell()
-        pickle.dump(summary, self._summaries, protocol=pickle.HIGHEST_PROTOCOL)
+        self._summaries.write(data)
         return at
 
     def read(self, token: int) -> Mapping[str, Any]:

@@ -110,9 +110,9 @@ class PageInput:
 class SummarySpill(Protocol):
     """Where a site check's summaries of pages that differ page by page wait for the check (the run
     layer's spill keeps them in a file): :meth:`keep` returns what :meth:`read` takes to give the
-    summary back, equal to what was kept."""
+    summary back, equal to what was kept, or None when it cannot keep that summary."""
 
-    def keep(self, summary: Mapping[str, Any]) -> int: ...
+    def keep(self, summary: Mapping[str, Any]) -> int | None: ...
 
     def read(self, token: int) -> Mapping[str, Any]: ...
 
@@ -140,10 +140,8 @@ class PageSummaries(Sequence[PageInput]):
     def add(self, url: str, summary: Mapping[str, Any]) -> None:
         self._urls.append(url)
         kept = self._shared(summary)
-        if self._pool is None and self._spill is not None:
-            self._summaries.append(self._spill.keep(kept))
-        else:
-            self._summaries.append(kept)
+        token = self._spill.keep(kept) if self._pool is None and self._spill is not None else None
+        self._summaries.append(kept if token is None else token)
 
     def _shared(self, summary: Mapping[str, Any]) -> Mapping[str, Any]:
         pool = self._pool
