@@ -196,6 +196,11 @@ def own_criteria(check_ids: set[str]) -> dict[str, set[str]]:
     return {c: set(SC.findall(get(c).meta.source)) for c in check_ids if not c.startswith("axe/")}
 
 
+def maturity_found(r: dict) -> bool:
+    """Whether maturity fails an example: by an axe-core rule or by a check of its own (advisory ones aside)."""
+    return bool(r["axe"] or r["ours"])
+
+
 def reports(folder: Path) -> dict[str, dict[str, set[str]]]:
     """Tool name (and version) -> "rule/test case id" -> the outcomes the tool gave, from the W3C's
     implementation reports in ``folder`` (one test case can serve two rules, expected otherwise in each)."""
@@ -215,7 +220,7 @@ def reports(folder: Path) -> dict[str, dict[str, set[str]]]:
 def beside_tools(counted: list[dict], tools: dict[str, dict[str, set[str]]]) -> None:
     """maturity beside each tool's own report: on the examples the tool reported, and on all."""
     barriers = [r for r in counted if r["expected"] == "failed"]
-    ours = sum(1 for r in barriers if r["axe"] or r["ours"])
+    ours = sum(map(maturity_found, barriers))
     for r in counted:
         r["case_key"] = f"{r['rule']}/{r.get('testcase', '')}"
     print("\nbeside the tools' own reports to the W3C (test cases matched by id):")
@@ -233,8 +238,8 @@ def beside_tools(counted: list[dict], tools: dict[str, dict[str, set[str]]]) -> 
 
         print(
             f"{name[:28]:<28} {len(both):>8} {len(bad):>6} {sum(map(failed, bad)):>5}"
-            f" {sum(1 for r in bad if r['axe'] or r['ours']):>5}   {len(good):>10} {sum(map(failed, good)):>5}"
-            f" {sum(1 for r in good if r['axe'] or r['ours']):>5}"
+            f" {sum(map(maturity_found, bad)):>5}   {len(good):>10} {sum(map(failed, good)):>5}"
+            f" {sum(map(maturity_found, good)):>5}"
             f"   {sum(map(failed, barriers)):>5} / {ours:<5}"
         )
     print(
@@ -298,15 +303,15 @@ def main() -> None:
     conforming = [r for r in counted if r["expected"] != "failed"]
     print(
         f"{'barriers found (failed examples)':<34} {len(barriers):>8}"
-        f" {sum(1 for r in barriers if r['axe']):>9} {sum(1 for r in barriers if r['axe'] or r['ours']):>9}"
+        f" {sum(1 for r in barriers if r['axe']):>9} {sum(map(maturity_found, barriers)):>9}"
     )
     print(
         f"{'false failures (passed/inapplic.)':<34} {len(conforming):>8}"
-        f" {sum(1 for r in conforming if r['axe']):>9} {sum(1 for r in conforming if r['axe'] or r['ours']):>9}"
+        f" {sum(1 for r in conforming if r['axe']):>9} {sum(map(maturity_found, conforming)):>9}"
     )
     print(
         f"{'  with advisory checks too':<34} {len(conforming):>8} {'':>9}"
-        f" {sum(1 for r in conforming if r['axe'] or r['ours'] or r['advisory']):>9}"
+        f" {sum(1 for r in conforming if maturity_found(r) or r['advisory']):>9}"
     )
     print(
         f"{'barriers of another requirement':<34} {'':>8} {'':>9}"
@@ -324,14 +329,14 @@ def main() -> None:
         good = [r for r in group if r["expected"] != "failed"]
         print(
             f"{sc:<8} {len(bad):>6} {sum(1 for r in bad if r['axe']):>4}"
-            f" {sum(1 for r in bad if r['axe'] or r['ours']):>4}   {len(good):>10}"
-            f" {sum(1 for r in good if r['axe']):>4} {sum(1 for r in good if r['axe'] or r['ours']):>4}"
+            f" {sum(map(maturity_found, bad)):>4}   {len(good):>10}"
+            f" {sum(1 for r in good if r['axe']):>4} {sum(map(maturity_found, good)):>4}"
         )
     added = [r for r in conforming if r["ours"] and not r["axe"]]
     print(f"\nfalse failures maturity's own checks add ({len(added)}):")
     for r in added:
         print(f"  {r['rule']} {r['expected']} {r['number']} ({r['rule_name']}): {', '.join(r['ours'])}")
-    soft_added = [r for r in conforming if r["advisory"] and not (r["axe"] or r["ours"])]
+    soft_added = [r for r in conforming if r["advisory"] and not maturity_found(r)]
     print(f"\n... and its advisory checks ({len(soft_added)}):")
     for r in soft_added:
         print(f"  {r['rule']} {r['expected']} {r['number']} ({r['rule_name']}): {', '.join(r['advisory'])}")
