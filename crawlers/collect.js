@@ -244,24 +244,34 @@
   const ownText = (el) => fold(el ? el.textContent : "");
   const byIds = (ids) => fold((ids || "").split(/\s+/).filter(Boolean)
     .map((id) => { const t = document.getElementById(id); return t ? t.textContent : ""; }).join(" "));
-  // An accessible name close to the browser's: aria-labelledby, aria-label, content (text and
-  // image alternatives), then title. Good enough to tell "»" from "Next page".
-  const contentName = (el) => {
+  // A control's text, walked as the browser reads it: text nodes, a space after each box that is not
+  // inline, what is hidden from assistive technology left out. As its name from content (shown false):
+  // a child's aria-label and an image's alt count. As what a sighted user reads (shown true): they do
+  // not, nor do the glyphs of icon fonts (a ligature such as "search" drawn as a magnifier is no label)
+  // or text for screen readers only (a box of 1 px or less, as the "visually hidden" classes of design
+  // systems make it).
+  const ICON_FONT = /icon|symbol|awesome|glyph|fontello/i;
+  const walkText = (el, shown) => {
     let out = "";
     const walk = (node) => {
       for (const child of node.childNodes) {
         if (child.nodeType === 3) { out += child.textContent; continue; }
-        if (child.nodeType !== 1) continue;
-        if (child.getAttribute("aria-hidden") === "true") continue;
+        if (child.nodeType !== 1 || child.getAttribute("aria-hidden") === "true") continue;
+        if (["script", "style", "template", "noscript"].includes(child.localName)) continue;
         const cs = getComputedStyle(child);
         if (cs.display === "none" || cs.visibility === "hidden") continue;
-        const label = child.getAttribute("aria-label");
-        if (label && fold(label)) { out += " " + label + " "; continue; }
-        if (child.localName === "img" || (child.localName === "input" && child.type === "image")) {
-          out += " " + (child.getAttribute("alt") || "") + " ";
-          continue;
+        if (shown) {
+          if (ICON_FONT.test(cs.fontFamily)) continue;
+          const box = child.getBoundingClientRect();
+          if (box.width <= 1 && box.height <= 1 && cs.position === "absolute") continue;  // for screen readers only
+        } else {
+          const label = child.getAttribute("aria-label");
+          if (label && fold(label)) { out += " " + label + " "; continue; }
+          if (child.localName === "img" || (child.localName === "input" && child.type === "image")) {
+            out += " " + (child.getAttribute("alt") || "") + " ";
+            continue;
+          }
         }
-        if (["script", "style", "template", "noscript"].includes(child.localName)) continue;
         walk(child);
         if (cs.display !== "inline") out += " ";
       }
@@ -269,6 +279,9 @@
     walk(el);
     return fold(out);
   };
+  // An accessible name close to the browser's: aria-labelledby, aria-label, content (text and
+  // image alternatives), then title. Good enough to tell "»" from "Next page".
+  const contentName = (el) => walkText(el, false);
   const ownName = (el) =>
     byIds(el.getAttribute("aria-labelledby")) || fold(el.getAttribute("aria-label")) || contentName(el);
   const nameOf = (el) => ownName(el) || fold(el.getAttribute("title"));
@@ -521,32 +534,14 @@
       };
     }));
   // Controls named from their content (links, buttons, tabs, menu items ...) that are given a name of
-  // their own (aria-labelledby, aria-label): what they show beside what they are called (WCAG 2.5.3).
-  // The text shown leaves out what is hidden from assistive technology, glyphs of icon fonts (a
-  // ligature such as "search" drawn as a magnifier is no label) and text for screen readers only (a
-  // box of 1 px or less, as the "visually hidden" classes of design systems make it).
+  // their own (aria-labelledby, aria-label): what they show (walkText's shown text) beside what they
+  // are called (WCAG 2.5.3).
   const NAMED_FROM_CONTENT = "a[href], button, input[type='submit' i], input[type='button' i], input[type='reset' i], " +
     "[role='button'], [role='link'], [role='menuitem'], [role='menuitemcheckbox'], [role='menuitemradio'], [role='tab'], " +
     "[role='checkbox'], [role='radio'], [role='switch'], [role='option'], [role='treeitem']";
-  const ICON_FONT = /icon|symbol|awesome|glyph|fontello/i;
   const shownText = (el) => {
     if (el.localName === "input") return fold(el.value);
-    let out = "";
-    const walk = (node) => {
-      for (const child of node.childNodes) {
-        if (child.nodeType === 3) { out += child.textContent; continue; }
-        if (child.nodeType !== 1 || child.getAttribute("aria-hidden") === "true") continue;
-        if (["script", "style", "template", "noscript"].includes(child.localName)) continue;
-        const cs = getComputedStyle(child);
-        if (cs.display === "none" || cs.visibility === "hidden" || ICON_FONT.test(cs.fontFamily)) continue;
-        const box = child.getBoundingClientRect();
-        if (box.width <= 1 && box.height <= 1 && cs.position === "absolute") continue;  // for screen readers only
-        walk(child);
-        if (cs.display !== "inline") out += " ";
-      }
-    };
-    if (!ICON_FONT.test(getComputedStyle(el).fontFamily)) walk(el);
-    return fold(out);
+    return ICON_FONT.test(getComputedStyle(el).fontFamily) ? "" : walkText(el, true);
   };
   const labelledControls = attempt(() => {
     const out = [];
