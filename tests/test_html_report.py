@@ -380,20 +380,22 @@ def test_findings_grouped_with_fix_help_and_location(doc):
         assert "click here" not in text_of(a).lower() and text_of(a)
 
 
+def _finding(c: int, i: int, tag: str = "", snippet: int = 0) -> Finding:
+    """A finding of check ``c`` on page ``i`` (``tag`` tells two on one page apart)."""
+    return Finding(
+        fingerprint=f"x{c}-{i}{tag}",
+        check_id=f"check-{c}",
+        dimension="security",
+        title=f"Problem {c}",
+        url=f"https://www.example.gov/p{i}",
+        selector=f"#el-{c}-{i}{tag}",
+        snippet="<div>" + "x" * snippet + "</div>" if snippet else "",
+    )
+
+
 def test_every_instance_of_every_failing_check_is_in_the_html_without_javascript():
     card = make_card()
-    many = [
-        Finding(
-            fingerprint=f"x{c}-{i}",
-            check_id=f"check-{c}",
-            dimension="security",
-            title=f"Problem {c}",
-            url=f"https://www.example.gov/p{i}",
-            selector=f"#el-{c}-{i}",
-        )
-        for c in range(12)
-        for i in range(7)
-    ]
+    many = [_finding(c, i) for c in range(12) for i in range(7)]
     page = render_html(make_run(), card.model_copy(update={"findings": many}))
     doc = parse(page)
     assert not doc.xpath("//script")
@@ -598,15 +600,7 @@ def _many_findings(checks_: int, pages: int, snippet: int = 0) -> Iterator[Findi
     """Findings page by page (not check by check, as scoring makes them), each made as it is read:
     every page fails every check, check c twice on each page whose number is a multiple of c + 1."""
     return (
-        Finding(
-            fingerprint=f"x{c}-{i}-{k}",
-            check_id=f"check-{c}",
-            dimension="security",
-            title=f"Problem {c}",
-            url=f"https://www.example.gov/p{i}",
-            selector=f"#el-{c}-{i}-{k}",
-            snippet="<div>" + "x" * snippet + "</div>" if snippet else "",
-        )
+        _finding(c, i, f"-{k}", snippet)
         for i in range(pages)
         for c in range(checks_)
         for k in range(2 if i % (c + 1) == 0 else 1)
