@@ -299,6 +299,25 @@
     link.hidden = n.hidden;
   });
 
+  // Header cells that name no cell (HTML's table model; the W3C's ACT rule d0f69e), of a table's cells
+  // placed in its grid ({cell, r, start, span, down, header, column, listed, foot}; at most 5000, else
+  // null: too many to read): a column header with no cell below it in its columns, a row header with
+  // none after it in its rows. A cell with a headers attribute is named only by the header cells it
+  // lists, wherever they are. A footer's headers (totals) are left alone, and so is a table of headers
+  // only (nothing to name; the ACT rule names it as an edge case where WCAG may still be met).
+  const overlap = (a, n, b, m) => a < b + m && b < a + n;
+  const names = (h, p) => {
+    if (p === h) return false;
+    if (p.listed) return Boolean(h.cell.id) && p.listed.includes(h.cell.id);
+    return h.column ? p.r >= h.r + h.down && overlap(p.start, p.span, h.start, h.span)
+      : p.start >= h.start + h.span && overlap(p.r, p.down, h.r, h.down);
+  };
+  const namingNothing = (placed) => {
+    if (placed.length >= 5000) return null;
+    if (!placed.some((p) => !p.header)) return [];
+    return placed.filter((h) => h.header && !h.foot && !placed.some((p) => names(h, p)))
+      .slice(0, 10).map((h) => cap(fold(h.cell.textContent), 60));
+  };
   const tables = attempt(() => Array.from(document.querySelectorAll("table")).slice(0, 200).filter(visible).map((t) => {
     const rows = Array.from(t.rows).slice(0, 1000);
     const occupied = [];  // column -> rows still covered by a rowspan from above
@@ -359,20 +378,6 @@
       for (let k = 0; k < occupied.length; k++) if (occupied[k] > 0) occupied[k]--;
     });
     const columns = widths.length ? Math.max(...widths) : 0;
-    // Header cells that name no cell (HTML's table model; the W3C's ACT rule d0f69e): a column header
-    // with no cell below it in its columns, a row header with none after it in its rows. A cell with a
-    // headers attribute is named only by the header cells it lists, wherever they are. A footer's
-    // headers (totals) are left alone, and so is a table of headers only (nothing to name; the ACT rule
-    // names it as an edge case where WCAG may still be met).
-    const overlap = (a, n, b, m) => a < b + m && b < a + n;
-    const names = (h, p) => {
-      if (p === h) return false;
-      if (p.listed) return Boolean(h.cell.id) && p.listed.includes(h.cell.id);
-      return h.column ? p.r >= h.r + h.down && overlap(p.start, p.span, h.start, h.span)
-        : p.start >= h.start + h.span && overlap(p.r, p.down, h.r, h.down);
-    };
-    const unnamed = !placed.some((p) => !p.header) ? [] : placed.filter((h) => h.header && !h.foot && !placed.some((p) => names(h, p)))
-      .slice(0, 10).map((h) => cap(fold(h.cell.textContent), 60));
     const ragged = [];
     widths.forEach((w, i) => { if (w && w !== columns && ragged.length < 20) ragged.push(i); });  // an empty <tr> holds no value
     // Alternating row backgrounds (zebra stripes) over the first rows of the body.
@@ -395,7 +400,7 @@
       row_headers: rowHeaders,
       headers_without_scope: noScope,
       inner_headers_without_scope: innerNoScope,
-      headers_naming_nothing: placed.length < 5000 ? unnamed : null,
+      headers_naming_nothing: namingNothing(placed),
       headers_attr: headersAttr,
       caption: captionEl ? cap(ownText(captionEl), 200) : null,
       summary: cap(fold(t.getAttribute("summary")), 200),
@@ -410,9 +415,9 @@
   }));
 
   // Tables and grids made with ARIA roles (role=table, grid or treegrid on an element that is not a
-  // <table>): their header cells that name no cell (the ACT rule d0f69e). A columnheader names the cells
-  // below it in its column, a rowheader those after it in its row; columns by aria-colindex where given,
-  // else by order; a grid of headers only is left alone.
+  // <table>): their header cells that name no cell (namingNothing, as for <table>s). A columnheader
+  // names the cells below it in its column, a rowheader those after it in its row; columns by
+  // aria-colindex where given, else by order.
   const ARIA_TABLE = "[role='table'], [role='grid'], [role='treegrid']";
   const ariaTables = attempt(() => Array.from(document.querySelectorAll(ARIA_TABLE)).filter((t) => t.localName !== "table")
     .slice(0, 100).filter(visible).map((t) => {
@@ -425,16 +430,15 @@
           const index = parseInt(cell.getAttribute("aria-colindex") || "", 10);
           if (index > 0) col = index - 1;
           const role = cell.getAttribute("role");
-          placed.push({ cell, r, c: col, header: role === "columnheader" || role === "rowheader", column: role === "columnheader" });
+          const header = role === "columnheader" || role === "rowheader";
+          // one grid position each: no spans, no headers attribute, no footer in an ARIA table
+          placed.push({ cell, r, start: col, span: 1, down: 1, header, column: role === "columnheader", listed: null, foot: false });
           col++;
         }
       });
-      const names = (h, p) => p !== h && (h.column ? p.r > h.r && p.c === h.c : p.r === h.r && p.c > h.c);
-      const heads = placed.filter((p) => p.header);
-      const unnamed = !placed.some((p) => !p.header) ? [] : heads.filter((h) => !placed.some((p) => names(h, p)));
       return {
-        selector: cssPath(t), rows: rows.length, header_cells: heads.length,
-        headers_naming_nothing: placed.length < 5000 ? unnamed.slice(0, 10).map((h) => cap(fold(h.cell.textContent), 60)) : null,
+        selector: cssPath(t), rows: rows.length, header_cells: placed.filter((p) => p.header).length,
+        headers_naming_nothing: namingNothing(placed),
         snippet: cap(fold(t.innerText), 120),
       };
     }).filter((t) => t.header_cells > 0));
